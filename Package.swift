@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// ORMLab: an educational ORM workbench. One library target per layer; see README "Architecture".
+import PackageDescription
+
+let package = Package(
+    name: "ORMLab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ormlab", targets: ["ormlab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries, with shims for the variadic C calls Swift cannot import.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+
+        // Layers, bottom to top.
+        .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
+        .target(name: "DSL"),
+        .target(name: "Report"),
+        .target(name: "Mapping", dependencies: ["DSL", "Report"]),
+        .target(name: "SQLBuilder"),
+        .target(name: "Runtime", dependencies: ["Mapping", "SQLBuilder", "SQLiteKit", "Report"]),
+        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit"]),
+        .target(name: "Render", dependencies: ["Report"]),
+        .target(name: "SwiftExport", dependencies: ["Mapping"]),
+        .target(name: "LessonKit", dependencies: ["Workbench", "Report", "Render"]),
+        .target(name: "REPLKit", dependencies: ["CEditLine"]),
+
+        // The thin executable: argument parsing, terminal, files.
+        .executableTarget(name: "ormlab", dependencies: [
+            "Workbench", "Render", "LessonKit", "SwiftExport", "REPLKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
+        .testTarget(name: "DSLTests", dependencies: ["DSL"]),
+        .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),
+        .testTarget(name: "REPLKitTests", dependencies: ["REPLKit"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

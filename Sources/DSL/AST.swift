@@ -1,0 +1,278 @@
+// The abstract syntax tree of the ORMLab DSL. Every node carries its source range so that any
+// later layer (mapping, runtime) can point a diagnostic at the exact text.
+
+// MARK: - Commands
+
+/// One top-level command: what the learner typed at one prompt, or one statement of a script.
+public enum Command: Sendable, Equatable {
+    case entity(EntityDecl)
+    case statement(Statement)
+    /// A workbench command such as `:help lazy`. `name` excludes the colon; `argument` is the raw
+    /// rest of the line, trimmed (`:explain Book.where(year > 2000)` has argument "Book.where(...)").
+    case workbench(name: String, argument: String, range: SourceRange, argumentRange: SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .entity(let e): return e.range
+        case .statement(let s): return s.range
+        case .workbench(_, _, let r, _): return r
+        }
+    }
+}
+
+// MARK: - Entity definitions
+
+/// `entity Author { ... }`
+public struct EntityDecl: Sendable, Equatable {
+    public var name: Identifier
+    public var members: [MemberDecl]
+    public var range: SourceRange
+
+    public init(name: Identifier, members: [MemberDecl], range: SourceRange) {
+        self.name = name
+        self.members = members
+        self.range = range
+    }
+}
+
+/// A name with where it was written.
+public struct Identifier: Sendable, Hashable, CustomStringConvertible {
+    public var name: String
+    public var range: SourceRange
+    public init(_ name: String, _ range: SourceRange) {
+        self.name = name
+        self.range = range
+    }
+    public var description: String { name }
+}
+
+public enum MemberDecl: Sendable, Equatable {
+    case property(PropertyDecl)
+    /// `index(a, b)` or `unique index(a, b)` on its own line.
+    case index(IndexDecl)
+}
+
+/// `name: Type? unique index = default on delete cascade via inverse`
+public struct PropertyDecl: Sendable, Equatable {
+    public var name: Identifier
+    public var type: TypeRef
+    /// `unique` modifier.
+    public var isUnique: Bool
+    /// `index` modifier.
+    public var isIndexed: Bool
+    /// `= literal`
+    public var defaultValue: Literal?
+    /// `on delete cascade | set null | restrict`
+    public var onDelete: DeleteRule?
+    /// `via inverseName`
+    public var via: Identifier?
+    public var range: SourceRange
+
+    public init(name: Identifier, type: TypeRef, isUnique: Bool = false, isIndexed: Bool = false,
+                defaultValue: Literal? = nil, onDelete: DeleteRule? = nil, via: Identifier? = nil,
+                range: SourceRange) {
+        self.name = name
+        self.type = type
+        self.isUnique = isUnique
+        self.isIndexed = isIndexed
+        self.defaultValue = defaultValue
+        self.onDelete = onDelete
+        self.via = via
+        self.range = range
+    }
+}
+
+/// A written type: `String`, `Int?`, `Author`, `[Book]`.
+public struct TypeRef: Sendable, Equatable {
+    /// The element name: `String`, `Author` (for `[Book]`, `Book`).
+    public var name: Identifier
+    public var isOptional: Bool
+    public var isArray: Bool
+    public var range: SourceRange
+
+    public init(name: Identifier, isOptional: Bool = false, isArray: Bool = false, range: SourceRange) {
+        self.name = name
+        self.isOptional = isOptional
+        self.isArray = isArray
+        self.range = range
+    }
+}
+
+public enum DeleteRule: String, Sendable, Equatable {
+    case cascade = "CASCADE"
+    case setNull = "SET NULL"
+    case restrict = "RESTRICT"
+}
+
+public struct IndexDecl: Sendable, Equatable {
+    public var columns: [Identifier]
+    public var isUnique: Bool
+    public var range: SourceRange
+    public init(columns: [Identifier], isUnique: Bool, range: SourceRange) {
+        self.columns = columns
+        self.isUnique = isUnique
+        self.range = range
+    }
+}
+
+// MARK: - Statements
+
+public indirect enum Statement: Sendable, Equatable {
+    /// `insert Author(name: "x", born: 1929)`
+    case insert(entity: Identifier, arguments: [Argument], range: SourceRange)
+    /// `delete Book#3`, `delete b`
+    case delete(Expr, range: SourceRange)
+    /// `target = value` where target is a member access (`Author#1.name = "x"`, `a.author = Author#2`).
+    case assign(target: Expr, value: Expr, range: SourceRange)
+    /// `let name = expr`
+    case letBinding(name: Identifier, value: Expr, range: SourceRange)
+    /// `for a in Author.all { a.books.count }` — body statements separated by newlines or `;`.
+    case forLoop(variable: Identifier, sequence: Expr, body: [Statement], range: SourceRange)
+    /// `save`, `rollback`, `begin`, `commit`.
+    case transaction(TransactionVerb, range: SourceRange)
+    /// Any expression evaluated for its result: a query, `Author#1`, `Author#1.books`, `b.tags.add(Tag#1)`.
+    case expression(Expr)
+
+    public var range: SourceRange {
+        switch self {
+        case .insert(_, _, let r), .delete(_, let r), .assign(_, _, let r), .letBinding(_, _, let r),
+             .forLoop(_, _, _, let r), .transaction(_, let r):
+            return r
+        case .expression(let e):
+            return e.range
+        }
+    }
+}
+
+public enum TransactionVerb: String, Sendable, Equatable {
+    case save, rollback, begin, commit
+}
+
+/// One argument of a call: `name: "x"`, `born < 1950`, `name desc`, `using: join`.
+public struct Argument: Sendable, Equatable {
+    public var label: Identifier?
+    public var value: Expr
+    /// `asc` / `desc` written after the value (in `order(...)`).
+    public var direction: SortDirection?
+    public var range: SourceRange
+
+    public init(label: Identifier? = nil, value: Expr, direction: SortDirection? = nil, range: SourceRange) {
+        self.label = label
+        self.value = value
+        self.direction = direction
+        self.range = range
+    }
+}
+
+public enum SortDirection: String, Sendable, Equatable {
+    case asc = "ASC"
+    case desc = "DESC"
+}
+
+// MARK: - Expressions
+
+public indirect enum Expr: Sendable, Equatable {
+    /// A bare name: an entity (`Author`), a variable (`a`), a property inside `where` (`born`),
+    /// or a keyword-like value (`join` in `using: join`).
+    case name(Identifier)
+    case literal(Literal, SourceRange)
+    /// `Author#1`
+    case objectRef(entity: Identifier, id: Int64, range: SourceRange)
+    /// `base.name` — property access, association navigation, or a query step without arguments
+    /// (`Author.all`, `.count`, `.first`).
+    case member(base: Expr, name: Identifier, range: SourceRange)
+    /// `base.name(arguments)` — `where(...)`, `order(...)`, `include(...)`, `add(...)`, `any(...)`.
+    case call(base: Expr, name: Identifier, arguments: [Argument], range: SourceRange)
+    /// `lhs op rhs`: comparisons, `and`, `or`, `like`, `in`, arithmetic.
+    case binary(op: BinaryOperator, lhs: Expr, rhs: Expr, range: SourceRange)
+    /// `not x`, `-x`
+    case unary(op: UnaryOperator, operand: Expr, range: SourceRange)
+    /// `[1, 2, 3]`
+    case list([Expr], range: SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .name(let id): return id.range
+        case .literal(_, let r), .objectRef(_, _, let r), .member(_, _, let r), .call(_, _, _, let r),
+             .binary(_, _, _, let r), .unary(_, _, let r), .list(_, let r):
+            return r
+        }
+    }
+}
+
+public enum Literal: Sendable, Equatable, Hashable {
+    case integer(Int64)
+    case double(Double)
+    case string(String)
+    case bool(Bool)
+    case null
+
+    /// The literal as the learner would write it.
+    public var source: String {
+        switch self {
+        case .integer(let i): return String(i)
+        case .double(let d): return d == d.rounded() && abs(d) < 1e15 ? String(format1(d)) : String(d)
+        case .string(let s): return quoteDSLString(s)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "nil"
+        }
+    }
+}
+
+private func format1(_ d: Double) -> String {
+    // 2.0 prints as "2.0"; keeps the decimal point so the literal stays a Double.
+    String(d)
+}
+
+/// Writes a string as a DSL string literal with escapes.
+public func quoteDSLString(_ s: String) -> String {
+    var out = "\""
+    for ch in s.unicodeScalars {
+        switch ch {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\r": out += "\\r"
+        case "\0": out += "\\0"
+        default:
+            if ch.value < 0x20 { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
+        }
+    }
+    return out + "\""
+}
+
+public enum BinaryOperator: String, Sendable, Equatable {
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
+    case and
+    case or
+    case like
+    case `in`
+    case plus = "+"
+    case minus = "-"
+    case times = "*"
+    case divide = "/"
+}
+
+public enum UnaryOperator: String, Sendable, Equatable {
+    case not
+    case negate = "-"
+}
+
+// MARK: - Parse results
+
+/// What the parser produced for one source: the commands it could read and a diagnostic for each
+/// mistake (one per mistake: after an error the parser skips to the next command).
+public struct ParseResult: Sendable {
+    public var commands: [Command]
+    public var diagnostics: [Diagnostic]
+    public init(commands: [Command], diagnostics: [Diagnostic]) {
+        self.commands = commands
+        self.diagnostics = diagnostics
+    }
+}

@@ -1,0 +1,71 @@
+/// A position in DSL source text: 1-based line and column (columns count Unicode scalars... see `column`).
+public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// 1-based line number.
+    public var line: Int
+    /// 1-based column, counted in Characters (grapheme clusters) of the line, so a caret lines up.
+    public var column: Int
+    /// 0-based offset in UTF-8 bytes from the start of the source (used to slice text back out).
+    public var offset: Int
+
+    public init(line: Int, column: Int, offset: Int) {
+        self.line = line
+        self.column = column
+        self.offset = offset
+    }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool { a.offset < b.offset }
+    public var description: String { "\(line):\(column)" }
+}
+
+/// A half-open range of source text, `start..<end`.
+public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
+    public var start: SourceLocation
+    public var end: SourceLocation
+
+    public init(_ start: SourceLocation, _ end: SourceLocation) {
+        self.start = start
+        self.end = end
+    }
+
+    /// The smallest range covering both.
+    public func union(_ other: SourceRange) -> SourceRange {
+        SourceRange(min(start, other.start), max(end, other.end))
+    }
+
+    public var description: String { "\(start)-\(end)" }
+}
+
+/// One unit of DSL input: the text of a REPL entry, a script file or a lesson block.
+public struct SourceFile: Sendable {
+    /// Shown in diagnostics ("<repl>", "blog.orm").
+    public var name: String
+    public var text: String
+    /// Line offset added when this text is part of a larger file (a REPL entry is line 1).
+    public var firstLine: Int
+
+    public init(name: String = "<input>", text: String, firstLine: Int = 1) {
+        self.name = name
+        self.text = text
+        self.firstLine = firstLine
+    }
+
+    /// The text of one line (1-based, in this file's numbering), without its newline.
+    public func line(_ number: Int) -> String? {
+        let index = number - firstLine
+        guard index >= 0 else { return nil }
+        var current = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == index { return String(line) }
+            current += 1
+        }
+        return nil
+    }
+
+    /// The source text covered by `range`.
+    public func slice(_ range: SourceRange) -> String {
+        let utf8 = Array(text.utf8)
+        let lo = max(0, min(range.start.offset, utf8.count))
+        let hi = max(lo, min(range.end.offset, utf8.count))
+        return String(decoding: utf8[lo..<hi], as: UTF8.self)
+    }
+}

@@ -1,0 +1,236 @@
+import DSL
+
+// The resolved schema: what every entity maps to. Built from `EntityDecl`s by `SchemaBuilder`,
+// read by the runtime (hydration, query compilation, unit of work), the renderers' mapping pane
+// and the Swift exporters.
+
+/// The scalar types a property can have.
+public enum ScalarType: String, Sendable, CaseIterable {
+    case int = "Int"
+    case double = "Double"
+    case string = "String"
+    case bool = "Bool"
+    case date = "Date"
+    case data = "Data"
+
+    /// The SQLite storage class used for the column.
+    public var sqlType: String {
+        switch self {
+        case .int, .bool: return "INTEGER"
+        case .double: return "REAL"
+        case .string, .date: return "TEXT"
+        case .data: return "BLOB"
+        }
+    }
+}
+
+/// What a column holds.
+public enum ColumnRole: Sendable, Equatable {
+    /// The integer primary key `id`.
+    case primaryKey
+    /// A scalar property.
+    case scalar(ScalarType)
+    /// The foreign key of a belongs-to association (`author_id` for `author: Author`).
+    case foreignKey(association: String, target: String)
+}
+
+/// One column of an entity's table, in physical order.
+public struct Column: Sendable, Equatable {
+    /// The SQL column name ("name", "author_id").
+    public var name: String
+    /// The property (or association, for a foreign key) it stores.
+    public var property: String
+    public var role: ColumnRole
+    public var isNullable: Bool
+    public var isUnique: Bool
+    public var defaultValue: Literal?
+    /// For foreign keys: the rule SQLite enforces on delete of the parent, if declared.
+    public var onDelete: DeleteRule?
+    /// Where the learner declared it.
+    public var declRange: SourceRange?
+
+    public init(name: String, property: String, role: ColumnRole, isNullable: Bool = false,
+                isUnique: Bool = false, defaultValue: Literal? = nil, onDelete: DeleteRule? = nil,
+                declRange: SourceRange? = nil) {
+        self.name = name
+        self.property = property
+        self.role = role
+        self.isNullable = isNullable
+        self.isUnique = isUnique
+        self.defaultValue = defaultValue
+        self.onDelete = onDelete
+        self.declRange = declRange
+    }
+
+    public var sqlType: String {
+        switch role {
+        case .primaryKey, .foreignKey: return "INTEGER"
+        case .scalar(let t): return t.sqlType
+        }
+    }
+
+    public var scalarType: ScalarType? {
+        if case .scalar(let t) = role { return t }
+        return nil
+    }
+}
+
+/// The association kinds, named as in Rails/ActiveRecord (and recognisable in every ORM).
+public enum AssociationKind: String, Sendable, Equatable {
+    /// This table holds the foreign key (`book.author_id`).
+    case belongsTo = "belongs-to"
+    /// The other table holds a foreign key pointing here; many rows.
+    case hasMany = "has-many"
+    /// The other table holds a unique foreign key pointing here; at most one row.
+    case hasOne = "has-one"
+    /// Both sides are arrays: a join table holds pairs of ids.
+    case manyToMany = "many-to-many"
+
+    public var isToMany: Bool { self == .hasMany || self == .manyToMany }
+}
+
+/// A join table for a many-to-many association.
+public struct JoinTable: Sendable, Equatable, Hashable {
+    /// "book_tag"
+    public var name: String
+    /// Column pointing at the owning side ("book_id" when seen from Book.tags).
+    public var ownerColumn: String
+    /// Column pointing at the target side ("tag_id").
+    public var targetColumn: String
+
+    public init(name: String, ownerColumn: String, targetColumn: String) {
+        self.name = name
+        self.ownerColumn = ownerColumn
+        self.targetColumn = targetColumn
+    }
+}
+
+/// One association of an entity, seen from that entity.
+public struct Association: Sendable, Equatable {
+    public var name: String
+    public var kind: AssociationKind
+    /// The entity on the other side.
+    public var target: String
+    /// belongs-to: the column in this entity's table; has-many / has-one: the column in the
+    /// target's table that points back here. nil for many-to-many (see `joinTable`).
+    public var foreignKey: String?
+    /// Many-to-many only; columns seen from this side.
+    public var joinTable: JoinTable?
+    /// The association on the other side, when declared ("author" for Author.books).
+    public var inverse: String?
+    /// belongs-to only: may the foreign key be NULL?
+    public var isOptional: Bool
+    public var onDelete: DeleteRule?
+    public var declRange: SourceRange?
+
+    public init(name: String, kind: AssociationKind, target: String, foreignKey: String? = nil,
+                joinTable: JoinTable? = nil, inverse: String? = nil, isOptional: Bool = false,
+                onDelete: DeleteRule? = nil, declRange: SourceRange? = nil) {
+        self.name = name
+        self.kind = kind
+        self.target = target
+        self.foreignKey = foreignKey
+        self.joinTable = joinTable
+        self.inverse = inverse
+        self.isOptional = isOptional
+        self.onDelete = onDelete
+        self.declRange = declRange
+    }
+
+    public var isToMany: Bool { kind.isToMany }
+}
+
+/// A secondary index.
+public struct Index: Sendable, Equatable {
+    /// "author_name", "book_year"
+    public var name: String
+    public var columns: [String]
+    public var isUnique: Bool
+    public init(name: String, columns: [String], isUnique: Bool) {
+        self.name = name
+        self.columns = columns
+        self.isUnique = isUnique
+    }
+}
+
+/// How one entity maps to one table.
+public struct EntityMapping: Sendable, Equatable {
+    public var name: String
+    public var table: String
+    /// Physical column order of the table; `columns[0]` is always the primary key `id`.
+    /// Managed objects store one value per column, in this order.
+    public var columns: [Column]
+    /// In declaration order.
+    public var associations: [Association]
+    public var indexes: [Index]
+    /// The declaration this mapping was built from (replayed when a file database is reopened,
+    /// exported as Swift, diffed on redefinition).
+    public var declaration: EntityDecl
+
+    public init(name: String, table: String, columns: [Column], associations: [Association],
+                indexes: [Index], declaration: EntityDecl) {
+        self.name = name
+        self.table = table
+        self.columns = columns
+        self.associations = associations
+        self.indexes = indexes
+        self.declaration = declaration
+    }
+
+    /// Index of the column with this SQL name.
+    public func columnIndex(named column: String) -> Int? {
+        columns.firstIndex { $0.name == column }
+    }
+
+    /// Index of the column storing this scalar property or belongs-to association.
+    public func columnIndex(forProperty property: String) -> Int? {
+        columns.firstIndex { $0.property == property }
+    }
+
+    public func association(named name: String) -> Association? {
+        associations.first { $0.name == name }
+    }
+
+    /// Scalar property columns (not id, not foreign keys), in declaration order.
+    public var scalarColumns: [Column] {
+        columns.filter { if case .scalar = $0.role { return true } else { return false } }
+    }
+
+    /// Every name the learner can use after `Entity.` or inside `where(...)`.
+    public var memberNames: [String] {
+        ["id"] + scalarColumns.map(\.property) + associations.map(\.name)
+    }
+}
+
+/// The whole resolved schema of a session.
+public struct Schema: Sendable, Equatable {
+    /// Entities by name.
+    public var entities: [String: EntityMapping]
+    /// Names in the order they were defined.
+    public var order: [String]
+    /// Declarations waiting for an entity that is not defined yet (name → missing entity names).
+    public var waiting: [String: [String]]
+    /// Many-to-many join tables that exist.
+    public var joinTables: [JoinTable]
+    public var naming: NamingConvention
+
+    public init(naming: NamingConvention = .standard) {
+        self.entities = [:]
+        self.order = []
+        self.waiting = [:]
+        self.joinTables = []
+        self.naming = naming
+    }
+
+    public func entity(_ name: String) -> EntityMapping? { entities[name] }
+
+    /// Defined entities in definition order.
+    public var orderedEntities: [EntityMapping] { order.compactMap { entities[$0] } }
+}
+
+/// Table and column naming rules. `standard` is ORMLab's (singular snake_case, like Django/GRDB);
+/// `rails` pluralises table names as ActiveRecord does.
+public enum NamingConvention: String, Sendable, Equatable, CaseIterable {
+    case standard
+    case rails
+}

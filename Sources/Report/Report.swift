@@ -1,0 +1,325 @@
+// The report: what one command did, as plain data. The terminal renderer, the JSON renderer, the
+// lesson checks and the tests all read this same value, so nothing is computed twice.
+
+/// Everything one command showed: mapping facts, the SQL it ran with causes, the objects it
+/// hydrated, teaching notes and diagnostics, plus free-form output blocks for workbench commands.
+public struct Report: Sendable, Equatable {
+    /// The command as typed.
+    public var input: String
+    /// False when the command failed (any error diagnostic).
+    public var ok: Bool
+    /// Entities whose mapping this command defined, changed or is about.
+    public var mapping: [EntityFacts]
+    /// Every statement run for this command, in order.
+    public var sql: [StatementRecord]
+    /// The objects this command returned or touched, in display order.
+    public var objects: [ObjectSnapshot]
+    /// A scalar result (`Author.count` → "3", `Author#1.name` → "\"Ursula\""), if any.
+    public var value: ReportValue?
+    /// Teaching notes under the panes: identity-map hits, N+1 warnings, autoflush, unused eager loads.
+    public var notes: [Note]
+    public var diagnostics: [DiagnosticRecord]
+    /// Extra output of workbench commands (`:help`, `:log`, `:pending`, `:explain`, `:sql` rows...).
+    public var blocks: [Block]
+    /// Objects that exist in the result but were left out of `objects` (large results).
+    public var omittedObjects: Int
+
+    public init(input: String, ok: Bool = true, mapping: [EntityFacts] = [], sql: [StatementRecord] = [],
+                objects: [ObjectSnapshot] = [], value: ReportValue? = nil, notes: [Note] = [],
+                diagnostics: [DiagnosticRecord] = [], blocks: [Block] = [], omittedObjects: Int = 0) {
+        self.input = input
+        self.ok = ok
+        self.mapping = mapping
+        self.sql = sql
+        self.objects = objects
+        self.value = value
+        self.notes = notes
+        self.diagnostics = diagnostics
+        self.blocks = blocks
+        self.omittedObjects = omittedObjects
+    }
+
+    /// One-line summary under the panes: "1 query · 2 rows · 2 objects (1 from the identity map)".
+    public var summary: String {
+        var parts: [String] = []
+        let n = sql.count
+        parts.append("\(n) \(n == 1 ? "statement" : "statements")")
+        let rows = sql.reduce(0) { $0 + $1.rows }
+        parts.append("\(rows) \(rows == 1 ? "row" : "rows")")
+        let total = objects.count + omittedObjects
+        if total > 0 {
+            var s = "\(total) \(total == 1 ? "object" : "objects")"
+            let hits = objects.filter(\.fromIdentityMap).count
+            if hits > 0 { s += " (\(hits) from the identity map)" }
+            parts.append(s)
+        }
+        return parts.joined(separator: " · ")
+    }
+}
+
+// MARK: - Mapping facts
+
+/// How one entity maps to its table.
+public struct EntityFacts: Sendable, Equatable {
+    public var entity: String
+    public var table: String
+    public var columns: [ColumnFacts]
+    public var associations: [AssociationFacts]
+    /// `CREATE INDEX` lines in readable form: "author_name ON author(name)".
+    public var indexes: [String]
+    /// Not nil while the entity waits for another to be defined ("waiting for Book").
+    public var status: String?
+
+    public init(entity: String, table: String, columns: [ColumnFacts], associations: [AssociationFacts],
+                indexes: [String] = [], status: String? = nil) {
+        self.entity = entity
+        self.table = table
+        self.columns = columns
+        self.associations = associations
+        self.indexes = indexes
+        self.status = status
+    }
+}
+
+/// property → column with its SQL type and constraints.
+public struct ColumnFacts: Sendable, Equatable {
+    /// The property name ("name"), or the association's name for a foreign key ("author").
+    public var property: String
+    public var column: String
+    /// "INTEGER", "TEXT", "REAL", "BLOB".
+    public var sqlType: String
+    /// "PRIMARY KEY", "NOT NULL", "UNIQUE", "DEFAULT 0", "REFERENCES author(id) ON DELETE CASCADE".
+    public var constraints: [String]
+
+    public init(property: String, column: String, sqlType: String, constraints: [String]) {
+        self.property = property
+        self.column = column
+        self.sqlType = sqlType
+        self.constraints = constraints
+    }
+}
+
+/// One association, named in the vocabulary learners meet in other ORMs.
+public struct AssociationFacts: Sendable, Equatable {
+    public var name: String
+    /// "belongs-to", "has-many", "has-one", "many-to-many".
+    public var kind: String
+    public var target: String
+    /// Where the data lives: "author.id ← book.author_id", "join table book_tag(book_id, tag_id)".
+    public var storage: String
+    /// Extra facts: "optional", "required", "on delete cascade", "inverse of Book.author", "pending".
+    public var details: [String]
+
+    public init(name: String, kind: String, target: String, storage: String, details: [String] = []) {
+        self.name = name
+        self.kind = kind
+        self.target = target
+        self.storage = storage
+        self.details = details
+    }
+}
+
+// MARK: - SQL
+
+/// One executed statement with why it ran.
+public struct StatementRecord: Sendable, Equatable {
+    public var sql: String
+    public var params: [ReportValue]
+    /// Rows returned (SELECT) or changed (INSERT/UPDATE/DELETE).
+    public var rows: Int
+    /// Wall time in milliseconds.
+    public var ms: Double
+    /// What triggered it: "Author.all", "Author#1.books", "include(books)", "save: Author#1 dirty",
+    /// "autoflush before Author.all".
+    public var cause: String
+    /// SQLite's own counters (`sqlite3_stmt_status`): VM steps, full-scan steps, sorts, auto-indexes.
+    public var counters: StatementCounters?
+
+    public init(sql: String, params: [ReportValue] = [], rows: Int = 0, ms: Double = 0, cause: String,
+                counters: StatementCounters? = nil) {
+        self.sql = sql
+        self.params = params
+        self.rows = rows
+        self.ms = ms
+        self.cause = cause
+        self.counters = counters
+    }
+}
+
+public struct StatementCounters: Sendable, Equatable {
+    public var vmSteps: Int
+    public var fullScanSteps: Int
+    public var sorts: Int
+    public var autoIndexes: Int
+    public init(vmSteps: Int = 0, fullScanSteps: Int = 0, sorts: Int = 0, autoIndexes: Int = 0) {
+        self.vmSteps = vmSteps
+        self.fullScanSteps = fullScanSteps
+        self.sorts = sorts
+        self.autoIndexes = autoIndexes
+    }
+}
+
+// MARK: - Objects
+
+/// A value as shown to the learner (and typed in JSON).
+public enum ReportValue: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case bool(Bool)
+    /// Binary data, shown by size.
+    case blob([UInt8])
+
+    /// As the DSL would write it: `nil`, `42`, `3.5`, `"text"`, `true`, `<3 bytes>`.
+    public var display: String {
+        switch self {
+        case .null: return "nil"
+        case .integer(let i): return String(i)
+        case .real(let d): return String(d)
+        case .text(let s):
+            var out = "\""
+            for ch in s.unicodeScalars {
+                switch ch {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\t": out += "\\t"
+                case "\r": out += "\\r"
+                default:
+                    if ch.value < 0x20 || ch.value == 0x7F { out += "\\u{\(String(ch.value, radix: 16))}" }
+                    else { out.unicodeScalars.append(ch) }
+                }
+            }
+            return out + "\""
+        case .bool(let b): return b ? "true" : "false"
+        case .blob(let bytes): return "<\(bytes.count) bytes>"
+        }
+    }
+}
+
+/// The lifecycle state of a managed object, as in every unit-of-work ORM.
+public enum ObjectState: String, Sendable, Equatable {
+    /// Inserted in the session, not yet written.
+    case new
+    /// Matches its row.
+    case clean
+    /// Changed since it was loaded; an UPDATE is pending.
+    case dirty
+    /// Marked for deletion; a DELETE is pending.
+    case deleted
+    /// Loaded with `select(...)`: only some properties are present.
+    case partial
+    /// Deleted and flushed; no longer in the session.
+    case detached
+}
+
+/// One object as the objects pane shows it.
+public struct ObjectSnapshot: Sendable, Equatable {
+    /// "Author#1", or "Author (new)" before it has an id.
+    public var ref: String
+    public var entity: String
+    public var state: ObjectState
+    /// Property values in declaration order; to-one foreign keys appear as their association.
+    public var values: [NamedValue]
+    public var associations: [AssociationSnapshot]
+    /// True when this object came from the identity map instead of a fresh row.
+    public var fromIdentityMap: Bool
+    /// Old values of dirty properties (name → old value).
+    public var changes: [NamedValue]
+
+    public init(ref: String, entity: String, state: ObjectState, values: [NamedValue],
+                associations: [AssociationSnapshot] = [], fromIdentityMap: Bool = false,
+                changes: [NamedValue] = []) {
+        self.ref = ref
+        self.entity = entity
+        self.state = state
+        self.values = values
+        self.associations = associations
+        self.fromIdentityMap = fromIdentityMap
+        self.changes = changes
+    }
+}
+
+public struct NamedValue: Sendable, Equatable {
+    public var name: String
+    public var value: ReportValue
+    public init(_ name: String, _ value: ReportValue) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Whether an association of an object is loaded, and what it holds.
+public struct AssociationSnapshot: Sendable, Equatable {
+    public var name: String
+    /// nil: not loaded. Otherwise the refs it holds ("Book#1"); a to-one that is nil holds [].
+    public var loaded: [String]?
+    public var isToMany: Bool
+
+    public init(name: String, loaded: [String]?, isToMany: Bool) {
+        self.name = name
+        self.loaded = loaded
+        self.isToMany = isToMany
+    }
+
+    /// "⟨not loaded⟩", "[Book#1, Book#2]", "Author#1", "nil".
+    public var display: String {
+        guard let loaded else { return "⟨not loaded⟩" }
+        if isToMany {
+            if loaded.count > 4 { return "[\(loaded.prefix(3).joined(separator: ", ")), … \(loaded.count) total]" }
+            return "[\(loaded.joined(separator: ", "))]"
+        }
+        return loaded.first ?? "nil"
+    }
+}
+
+// MARK: - Notes, diagnostics, blocks
+
+public struct Note: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case identityMap = "identity-map"
+        case nPlusOne = "n+1"
+        case unusedEagerLoad = "unused-eager-load"
+        case autoflush
+        case transaction
+        case info
+        case lesson
+    }
+    public var kind: Kind
+    public var message: String
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+}
+
+/// A diagnostic as the report carries it: position plus the pre-rendered source excerpt.
+public struct DiagnosticRecord: Sendable, Equatable {
+    public var severity: String
+    public var message: String
+    public var line: Int
+    public var column: Int
+    public var hint: String?
+    /// The full rendering with the quoted source line and caret.
+    public var rendered: String
+
+    public init(severity: String, message: String, line: Int, column: Int, hint: String?, rendered: String) {
+        self.severity = severity
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+        self.rendered = rendered
+    }
+}
+
+/// Free-form output of a workbench command.
+public enum Block: Sendable, Equatable {
+    /// A heading and paragraphs of text.
+    case text(title: String?, body: String)
+    /// A table with a header row: `:sql` results, `:compare`, `:stats`.
+    case table(title: String?, header: [String], rows: [[String]])
+    /// Preformatted lines shown as they are (query-plan trees, DSL examples, Swift code).
+    case code(title: String?, lines: [String])
+}

@@ -1,0 +1,1 @@
+print("ormlab: under construction")

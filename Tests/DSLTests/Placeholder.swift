@@ -1,0 +1,3 @@
+import Testing
+@testable import DSL
+@Test func placeholderDSL() { #expect(Bool(true)) }

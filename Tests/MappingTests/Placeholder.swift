@@ -1,0 +1,3 @@
+import Testing
+@testable import Mapping
+@Test func placeholderMapping() { #expect(Bool(true)) }

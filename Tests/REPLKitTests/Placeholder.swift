@@ -1,0 +1,3 @@
+import Testing
+@testable import REPLKit
+@Test func placeholderREPLKit() { #expect(Bool(true)) }

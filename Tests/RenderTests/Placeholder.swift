@@ -1,0 +1,3 @@
+import Testing
+@testable import Render
+@Test func placeholderRender() { #expect(Bool(true)) }

@@ -1,0 +1,3 @@
+import Testing
+@testable import SQLiteKit
+@Test func placeholderSQLiteKit() { #expect(Bool(true)) }

@@ -1,0 +1,3 @@
+import Testing
+@testable import Workbench
+@Test func placeholderWorkbench() { #expect(Bool(true)) }
