@@ -266,13 +266,32 @@ public enum UnaryOperator: String, Sendable, Equatable {
 
 // MARK: - Parse results
 
-/// What the parser produced for one source: the commands it could read and a diagnostic for each
-/// mistake (one per mistake: after an error the parser skips to the next command).
+/// What the parser produced for one source, in source order: each command it could read, and for
+/// each command it could not, one diagnostic (after an error the parser skips to the next command,
+/// so one mistake gives one message and the rest of a script still runs).
 public struct ParseResult: Sendable {
-    public var commands: [Command]
-    public var diagnostics: [Diagnostic]
-    public init(commands: [Command], diagnostics: [Diagnostic]) {
-        self.commands = commands
-        self.diagnostics = diagnostics
+    public enum Item: Sendable, Equatable {
+        case command(Command)
+        /// A command that failed to parse; `range` covers its whole text (for the report's input).
+        case failure(Diagnostic, range: SourceRange)
+
+        public var range: SourceRange {
+            switch self {
+            case .command(let c): return c.range
+            case .failure(_, let r): return r
+            }
+        }
+    }
+
+    public var items: [Item]
+
+    public init(items: [Item]) { self.items = items }
+
+    public var commands: [Command] {
+        items.compactMap { if case .command(let c) = $0 { return c } else { return nil } }
+    }
+
+    public var diagnostics: [Diagnostic] {
+        items.compactMap { if case .failure(let d, _) = $0 { return d } else { return nil } }
     }
 }
