@@ -1,0 +1,275 @@
+import CSQLite
+
+// MARK: - Connection
+
+/// An open SQLite database: owns its `sqlite3` handle, a statement cache and the trace hook.
+///
+/// Opening turns on extended result codes and foreign keys (and reads `PRAGMA foreign_keys`
+/// back to prove it), and sets a busy timeout. Every statement run through `execute`, `run` or
+/// `query` is reported to `observer`; the introspection helpers (`tableNames`, `columns(of:)`,
+/// `integrityCheck`) are not, since they are the workbench looking, not the ORM working.
+///
+/// A connection is used from one thread at a time; only `interrupt()` may be called from another.
+public final class Connection {
+    /// The path given at opening (`":memory:"` for an in-memory database).
+    public let path: String
+    /// The C connection handle; valid for the lifetime of this object.
+    let handle: OpaquePointer
+    /// Prepared statements by SQL text (see `cachedStatement(_:)`).
+    private var statementCache: [String: Statement] = [:]
+
+    /// Called after every statement run through `execute`, `run` or `query`: the trace hook.
+    public var observer: ((ExecutedStatement) -> Void)?
+
+    /// How long a statement waits for a lock held by another connection before `SQLITE_BUSY`.
+    public static let busyTimeoutMilliseconds: Int32 = 5_000
+
+    /// Opens the database at `path`, creating the file if it is missing.
+    public init(path: String = ":memory:") throws {
+        var openedHandle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW
+        let openCode = sqlite3_open_v2(path, &openedHandle, flags, nil)
+        guard let openedHandle else {
+            throw SQLiteError(extendedCode: SQLITE_NOMEM, message: "could not allocate a connection", sql: nil)
+        }
+        guard openCode == SQLITE_OK else {
+            let error = SQLiteError.fromConnection(openedHandle, resultCode: openCode, sql: nil)
+            sqlite3_close_v2(openedHandle)
+            throw error
+        }
+        self.path = path
+        self.handle = openedHandle
+        // From here on, a throw runs deinit, which closes the handle.
+        try check(sqlite3_extended_result_codes(handle, 1))
+        try check(sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds))
+        try check(ormlab_sqlite_enable_fkey(handle, 1))
+        try verifyForeignKeysAreOn()
+    }
+
+    deinit {
+        // Finalize cached statements first; close_v2 defers the close until statements still held
+        // elsewhere are finalized too, so their handles never dangle.
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Reads `PRAGMA foreign_keys` back: SQLite silently ignores the setting inside a transaction
+    /// or when compiled without foreign key support, and an ORM lesson on them would then lie.
+    private func verifyForeignKeysAreOn() throws {
+        let statement = try Statement(connectionHandle: handle, sql: "PRAGMA foreign_keys", persistent: false)
+        guard try statement.step(), statement.row.int64(0) == 1 else {
+            throw SQLiteError(extendedCode: SQLITE_ERROR,
+                              message: "foreign keys could not be enabled on this SQLite build",
+                              sql: statement.sql)
+        }
+    }
+
+    /// Throws the connection's current error unless `resultCode` is `SQLITE_OK`.
+    private func check(_ resultCode: Int32, sql: String? = nil) throws {
+        guard resultCode == SQLITE_OK else {
+            throw SQLiteError.fromConnection(handle, resultCode: resultCode, sql: sql)
+        }
+    }
+
+    // MARK: - State
+
+    /// The rowid of the most recent successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Rows changed by the most recent INSERT, UPDATE or DELETE (`sqlite3_changes`).
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+
+    /// True inside an explicit transaction (BEGIN without COMMIT/ROLLBACK yet).
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Stops the running statement at its next opportunity; it then throws `SQLITE_INTERRUPT`.
+    ///
+    /// Safe to call from another thread (that is its purpose) or a signal handler. If nothing is
+    /// running, it has no lasting effect: the next statement starts fresh.
+    public func interrupt() {
+        sqlite3_interrupt(handle)
+    }
+
+    // MARK: - Statements
+
+    /// The prepared statement for `sql`, prepared once and reused: reset, bindings cleared.
+    ///
+    /// Do not hand the result of a cached statement to code that may ask for the same SQL while
+    /// you are still stepping it; `query` and `run` handle that case by preparing a fresh one.
+    public func cachedStatement(_ sql: String) throws -> Statement {
+        if let statement = statementCache[sql] {
+            statement.reset()
+            statement.clearBindings()
+            return statement
+        }
+        let statement = try Statement(connectionHandle: handle, sql: sql, persistent: true)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    /// A new statement for `sql`, not cached: finalized when you release it.
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(connectionHandle: handle, sql: sql, persistent: false)
+    }
+
+    /// Finalizes every cached statement (call after schema changes you want to see re-planned).
+    public func clearStatementCache() {
+        statementCache.removeAll()
+    }
+
+    /// The cached statement for `sql`, or a fresh one if the cached one is still being stepped
+    /// by an enclosing `query` (a nested query with the same SQL, e.g. walking a tree).
+    private func idleStatement(_ sql: String) throws -> Statement {
+        if let statement = statementCache[sql], statement.isBusy {
+            return try prepare(sql)
+        }
+        return try cachedStatement(sql)
+    }
+
+    // MARK: - Running SQL
+
+    /// Runs one or more statements without parameters (DDL, BEGIN/COMMIT, PRAGMA, a script).
+    ///
+    /// Each statement is reported to `observer` separately. Execution stops at the first error;
+    /// the statements before it stay executed.
+    public func execute(_ sql: String) throws {
+        var utf8 = Array(sql.utf8CString)
+        try utf8.withUnsafeMutableBufferPointer { buffer in
+            guard let start = buffer.baseAddress else { return }
+            let end = start + (buffer.count - 1)       // the terminating NUL
+            var position = UnsafePointer(start)
+            while position < end {
+                var statementHandle: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                let remainingBytes = Int32(UnsafePointer(end) - position + 1)
+                let code = sqlite3_prepare_v2(handle, position, remainingBytes, &statementHandle, &tail)
+                guard code == SQLITE_OK else {
+                    let remaining = String(cString: position)
+                    throw SQLiteError.fromConnection(handle, resultCode: code,
+                                                     sql: trimmedSQL(remaining))
+                }
+                guard let statementHandle else { break }   // only whitespace or comments were left
+                let statementSQL = trimmedSQL(sqlite3_sql(statementHandle).map { String(cString: $0) } ?? "")
+                let statement = Statement(connectionHandle: handle, handle: statementHandle, sql: statementSQL)
+                try runToCompletion(statement, params: [])
+                guard let tail, tail > position else { break }
+                position = tail
+            }
+        }
+    }
+
+    /// Runs a write (or any statement whose rows you do not need) via the statement cache.
+    ///
+    /// Returns the number of rows it changed (0 for DDL and other statements that change none).
+    @discardableResult
+    public func run(_ sql: String, _ params: [SQLiteValue] = []) throws -> Int {
+        let statement = try idleStatement(sql)
+        try statement.bind(params)
+        return try runToCompletion(statement, params: params)
+    }
+
+    /// Steps `statement` to the end, reports it, and returns rows changed (or rows returned if
+    /// it returns rows and changes none, e.g. a PRAGMA).
+    @discardableResult
+    private func runToCompletion(_ statement: Statement, params: [SQLiteValue]) throws -> Int {
+        defer { statement.reset() }
+        _ = statement.status(reset: true)
+        let totalChangesBefore = sqlite3_total_changes64(handle)
+        let start = monotonicSeconds()
+        var returnedRows = 0
+        while try statement.step() { returnedRows += 1 }
+        let duration = monotonicSeconds() - start
+        // sqlite3_changes keeps the count of the last INSERT/UPDATE/DELETE, even across a later
+        // CREATE TABLE; the total only moves when this statement changed something.
+        let changed = sqlite3_total_changes64(handle) == totalChangesBefore ? 0 : changes
+        let rows = changed == 0 && statement.columnCount > 0 ? returnedRows : changed
+        if let observer {
+            observer(ExecutedStatement(sql: statement.sql, params: params, rows: rows,
+                                       duration: duration, status: statement.status(reset: true)))
+        }
+        return changed
+    }
+
+    /// Runs a query via the statement cache, calling `body` with the row for each row.
+    ///
+    /// Returns the number of rows. Reports to `observer` once, after the last row (also when
+    /// `body` throws: the statement did run), with the time from first step to last and
+    /// SQLite's counters. The `Row` is only valid inside `body`.
+    @discardableResult
+    public func query(_ sql: String, _ params: [SQLiteValue] = [], _ body: (Row) throws -> Void) throws -> Int {
+        let statement = try idleStatement(sql)
+        try statement.bind(params)
+        defer { statement.reset() }
+        _ = statement.status(reset: true)
+        let row = Row(statementHandle: statement.handle, columnCount: statement.columnCount)
+        var rowCount = 0
+        let start = monotonicSeconds()
+        // A failed step throws straight out: SQLite refused or stopped the statement, so there is
+        // no complete execution to report. A throwing body still reports what ran.
+        while try statement.step() {
+            rowCount += 1
+            do {
+                try body(row)
+            } catch {
+                report(statement, params: params, rows: rowCount, start: start)
+                throw error
+            }
+        }
+        report(statement, params: params, rows: rowCount, start: start)
+        return rowCount
+    }
+
+    private func report(_ statement: Statement, params: [SQLiteValue], rows: Int, start: Double) {
+        let duration = monotonicSeconds() - start
+        guard let observer else { return }
+        observer(ExecutedStatement(sql: statement.sql, params: params, rows: rows,
+                                   duration: duration, status: statement.status(reset: true)))
+    }
+
+    // MARK: - Introspection
+
+    /// The user tables of the main database, sorted by name (SQLite's own `sqlite_*` excluded).
+    public func tableNames() throws -> [String] {
+        let statement = try prepare("""
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+            ORDER BY name
+            """)
+        var names: [String] = []
+        while try statement.step() { names.append(statement.row.string(0)) }
+        return names
+    }
+
+    /// The columns of `table` as `PRAGMA table_info` describes them; empty if there is no such table.
+    public func columns(of table: String) throws
+        -> [(name: String, type: String, notNull: Bool, defaultValue: String?, primaryKey: Bool)] {
+        let statement = try prepare("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid")
+        try statement.bind([.text(table)])
+        var columns: [(name: String, type: String, notNull: Bool, defaultValue: String?, primaryKey: Bool)] = []
+        while try statement.step() {
+            let row = statement.row
+            columns.append((name: row.string(0), type: row.string(1), notNull: row.int64(2) != 0,
+                            defaultValue: row.isNull(3) ? nil : row.string(3), primaryKey: row.int64(4) != 0))
+        }
+        return columns
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: `"ok"` for a healthy database, else its findings, one per line.
+    ///
+    /// Throws (e.g. `SQLITE_NOTADB`) when the file is not a database at all.
+    public func integrityCheck() throws -> String {
+        let statement = try prepare("PRAGMA integrity_check")
+        var findings: [String] = []
+        while try statement.step() { findings.append(statement.row.string(0)) }
+        return findings.joined(separator: "\n")
+    }
+}
+
+// MARK: - Helpers
+
+/// `sql` without surrounding whitespace and trailing semicolons, for statement logs and errors.
+func trimmedSQL(_ sql: String) -> String {
+    var text = Substring(sql)
+    while let first = text.first, first.isWhitespace { text.removeFirst() }
+    while let last = text.last, last.isWhitespace || last == ";" { text.removeLast() }
+    return String(text)
+}

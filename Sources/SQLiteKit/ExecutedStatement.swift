@@ -1,0 +1,67 @@
+// MARK: - StatementStatus
+
+/// SQLite's per-statement counters (`sqlite3_stmt_status`) for one execution of a statement.
+///
+/// They explain cost in SQLite's own terms: `fullScanSteps > 0` means a table was scanned rather
+/// than searched through an index, `sorts > 0` means ORDER BY needed a sort step, and
+/// `autoIndexes > 0` means SQLite built a temporary index because a real one was missing.
+public struct StatementStatus: Sendable, Equatable {
+    /// Virtual machine operations executed (`SQLITE_STMTSTATUS_VM_STEP`): the total work done.
+    public var vmSteps: Int
+    /// Steps forward in a full table scan (`SQLITE_STMTSTATUS_FULLSCAN_STEP`).
+    public var fullScanSteps: Int
+    /// Sort operations (`SQLITE_STMTSTATUS_SORT`).
+    public var sorts: Int
+    /// Rows inserted into automatic, temporary indexes (`SQLITE_STMTSTATUS_AUTOINDEX`).
+    public var autoIndexes: Int
+
+    public init(vmSteps: Int = 0, fullScanSteps: Int = 0, sorts: Int = 0, autoIndexes: Int = 0) {
+        self.vmSteps = vmSteps
+        self.fullScanSteps = fullScanSteps
+        self.sorts = sorts
+        self.autoIndexes = autoIndexes
+    }
+}
+
+// MARK: - ExecutedStatement
+
+/// What the trace hook (`Connection.observer`) records for every executed statement.
+public struct ExecutedStatement: Sendable {
+    /// The SQL text as run, with `?` placeholders.
+    public var sql: String
+    /// The values bound to the placeholders, in order.
+    public var params: [SQLiteValue]
+    /// Rows returned (queries) or rows changed (`sqlite3_changes`, writes).
+    public var rows: Int
+    /// Wall time of the statement in seconds, from a monotonic clock.
+    public var duration: Double
+    /// SQLite's counters for this execution.
+    public var status: StatementStatus
+
+    public init(sql: String, params: [SQLiteValue] = [], rows: Int = 0, duration: Double = 0,
+                status: StatementStatus = StatementStatus()) {
+        self.sql = sql
+        self.params = params
+        self.rows = rows
+        self.duration = duration
+        self.status = status
+    }
+}
+
+// MARK: - Monotonic clock
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Seconds on a monotonic clock (unaffected by wall-clock changes); only differences are meaningful.
+@usableFromInline
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1_000_000_000
+}

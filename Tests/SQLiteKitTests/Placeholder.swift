@@ -1,3 +1,0 @@
-import Testing
-@testable import SQLiteKit
-@Test func placeholderSQLiteKit() { #expect(Bool(true)) }
