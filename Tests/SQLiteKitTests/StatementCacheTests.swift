@@ -97,3 +97,13 @@ import Testing
     #expect(try statement.step())
     #expect(statement.row.int64(0) == 1)
 }
+
+@Test func aStatementMayOutliveItsConnection() throws {
+    var connection: Connection? = try Connection()
+    let statement = try connection?.prepare("SELECT 1")
+    let cached = try connection?.cachedStatement("SELECT 2")
+    #expect(try statement?.step() == true)
+    connection = nil   // closes with sqlite3_close_v2: the handle lives until both are finalized
+    #expect(statement?.sql == "SELECT 1")
+    #expect(cached?.sql == "SELECT 2")
+}
