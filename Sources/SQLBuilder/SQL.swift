@@ -1,0 +1,276 @@
+import SQLiteKit
+
+// An SQL tree and its renderer. Values never enter SQL text: rendering collects them as bound
+// arguments in order, and every identifier is double-quoted (so `order` or `group` are fine names).
+
+/// Double-quotes an SQL identifier, doubling any quote inside it.
+public func quoteIdentifier(_ name: String) -> String {
+    var out = "\""
+    for ch in name.unicodeScalars {
+        if ch == "\"" { out += "\"\"" } else { out.unicodeScalars.append(ch) }
+    }
+    return out + "\""
+}
+
+// MARK: - Expressions
+
+/// An SQL expression.
+public indirect enum SQLExpr: Sendable, Equatable {
+    /// `"table"."column"` (or just `"column"` when table is nil).
+    case column(table: String?, name: String)
+    /// A bound parameter `?`.
+    case value(SQLiteValue)
+    /// A fixed piece of SQL that holds no user data (`NULL`, `1`, `*`).
+    case raw(String)
+    case binary(SQLExpr, String, SQLExpr)
+    case not(SQLExpr)
+    case isNull(SQLExpr, negated: Bool)
+    case inList(SQLExpr, [SQLExpr])
+    case inSubquery(SQLExpr, Select)
+    case exists(Select)
+    /// `COUNT(*)`, `MAX("book"."year")`
+    case function(String, [SQLExpr])
+    /// `"author".*`
+    case allColumns(table: String)
+    /// Conjunction / disjunction of several terms (parenthesised as needed).
+    case and([SQLExpr])
+    case or([SQLExpr])
+
+    public static func eq(_ a: SQLExpr, _ b: SQLExpr) -> SQLExpr { .binary(a, "=", b) }
+}
+
+// MARK: - Statements
+
+public struct Join: Sendable, Equatable {
+    public enum Kind: String, Sendable { case inner = "JOIN", left = "LEFT JOIN" }
+    public var kind: Kind
+    public var table: String
+    public var alias: String?
+    public var on: SQLExpr
+    public init(_ kind: Kind, table: String, alias: String? = nil, on: SQLExpr) {
+        self.kind = kind
+        self.table = table
+        self.alias = alias
+        self.on = on
+    }
+}
+
+public struct OrderTerm: Sendable, Equatable {
+    public var expr: SQLExpr
+    public var descending: Bool
+    public init(_ expr: SQLExpr, descending: Bool = false) {
+        self.expr = expr
+        self.descending = descending
+    }
+}
+
+/// `SELECT ... FROM ... [JOIN ...] [WHERE ...] [GROUP BY ...] [HAVING ...] [ORDER BY ...] [LIMIT ...] [OFFSET ...]`
+public struct Select: Sendable, Equatable {
+    public var columns: [SQLExpr]
+    public var from: String
+    public var fromAlias: String?
+    public var joins: [Join]
+    public var filter: SQLExpr?
+    public var groupBy: [SQLExpr]
+    public var having: SQLExpr?
+    public var orderBy: [OrderTerm]
+    public var limit: SQLExpr?
+    public var offset: SQLExpr?
+    public var distinct: Bool
+
+    public init(columns: [SQLExpr], from: String, fromAlias: String? = nil, joins: [Join] = [],
+                filter: SQLExpr? = nil, groupBy: [SQLExpr] = [], having: SQLExpr? = nil,
+                orderBy: [OrderTerm] = [], limit: SQLExpr? = nil, offset: SQLExpr? = nil, distinct: Bool = false) {
+        self.columns = columns
+        self.from = from
+        self.fromAlias = fromAlias
+        self.joins = joins
+        self.filter = filter
+        self.groupBy = groupBy
+        self.having = having
+        self.orderBy = orderBy
+        self.limit = limit
+        self.offset = offset
+        self.distinct = distinct
+    }
+
+    /// Adds a condition with AND.
+    public mutating func addFilter(_ condition: SQLExpr) {
+        if let existing = filter {
+            if case .and(let terms) = existing { filter = .and(terms + [condition]) } else { filter = .and([existing, condition]) }
+        } else {
+            filter = condition
+        }
+    }
+}
+
+public struct Insert: Sendable, Equatable {
+    public var table: String
+    public var columns: [String]
+    public var values: [SQLExpr]
+    public init(table: String, columns: [String], values: [SQLExpr]) {
+        self.table = table
+        self.columns = columns
+        self.values = values
+    }
+}
+
+public struct Update: Sendable, Equatable {
+    public var table: String
+    public var assignments: [(column: String, value: SQLExpr)]
+    public var filter: SQLExpr?
+    public init(table: String, assignments: [(column: String, value: SQLExpr)], filter: SQLExpr?) {
+        self.table = table
+        self.assignments = assignments
+        self.filter = filter
+    }
+    public static func == (a: Update, b: Update) -> Bool {
+        a.table == b.table && a.filter == b.filter && a.assignments.map(\.column) == b.assignments.map(\.column)
+            && a.assignments.map(\.value) == b.assignments.map(\.value)
+    }
+}
+
+public struct Delete: Sendable, Equatable {
+    public var table: String
+    public var filter: SQLExpr?
+    public init(table: String, filter: SQLExpr?) {
+        self.table = table
+        self.filter = filter
+    }
+}
+
+// MARK: - Rendering
+
+/// SQL text with its arguments, ready to prepare and bind.
+public struct RenderedSQL: Sendable, Equatable {
+    public var sql: String
+    public var arguments: [SQLiteValue]
+    public init(sql: String, arguments: [SQLiteValue]) {
+        self.sql = sql
+        self.arguments = arguments
+    }
+}
+
+/// Renders statements; collects arguments in the order their `?` appear.
+public struct SQLRenderer {
+    private var arguments: [SQLiteValue] = []
+
+    public init() {}
+
+    public static func render(_ select: Select) -> RenderedSQL {
+        var r = SQLRenderer()
+        let sql = r.select(select)
+        return RenderedSQL(sql: sql, arguments: r.arguments)
+    }
+
+    public static func render(_ insert: Insert) -> RenderedSQL {
+        var r = SQLRenderer()
+        let values = insert.values.map { r.expr($0) }.joined(separator: ", ")
+        let sql = "INSERT INTO \(quoteIdentifier(insert.table)) (\(insert.columns.map(quoteIdentifier).joined(separator: ", "))) VALUES (\(values))"
+        return RenderedSQL(sql: sql, arguments: r.arguments)
+    }
+
+    public static func render(_ update: Update) -> RenderedSQL {
+        var r = SQLRenderer()
+        let sets = update.assignments.map { "\(quoteIdentifier($0.column)) = \(r.expr($0.value))" }.joined(separator: ", ")
+        var sql = "UPDATE \(quoteIdentifier(update.table)) SET \(sets)"
+        if let f = update.filter { sql += " WHERE " + r.expr(f) }
+        return RenderedSQL(sql: sql, arguments: r.arguments)
+    }
+
+    public static func render(_ delete: Delete) -> RenderedSQL {
+        var r = SQLRenderer()
+        var sql = "DELETE FROM \(quoteIdentifier(delete.table))"
+        if let f = delete.filter { sql += " WHERE " + r.expr(f) }
+        return RenderedSQL(sql: sql, arguments: r.arguments)
+    }
+
+    /// Renders a lone expression (for tests and explanations).
+    public static func render(_ expr: SQLExpr) -> RenderedSQL {
+        var r = SQLRenderer()
+        let sql = r.expr(expr)
+        return RenderedSQL(sql: sql, arguments: r.arguments)
+    }
+
+    private mutating func select(_ s: Select) -> String {
+        var sql = "SELECT "
+        if s.distinct { sql += "DISTINCT " }
+        sql += s.columns.map { expr($0) }.joined(separator: ", ")
+        sql += " FROM " + quoteIdentifier(s.from)
+        if let alias = s.fromAlias { sql += " AS " + quoteIdentifier(alias) }
+        for j in s.joins {
+            sql += " \(j.kind.rawValue) \(quoteIdentifier(j.table))"
+            if let alias = j.alias { sql += " AS " + quoteIdentifier(alias) }
+            sql += " ON " + expr(j.on)
+        }
+        if let f = s.filter { sql += " WHERE " + expr(f) }
+        if !s.groupBy.isEmpty { sql += " GROUP BY " + s.groupBy.map { expr($0) }.joined(separator: ", ") }
+        if let h = s.having { sql += " HAVING " + expr(h) }
+        if !s.orderBy.isEmpty {
+            sql += " ORDER BY " + s.orderBy.map { expr($0.expr) + ($0.descending ? " DESC" : "") }.joined(separator: ", ")
+        }
+        if let l = s.limit { sql += " LIMIT " + expr(l) }
+        if let o = s.offset { sql += " OFFSET " + expr(o) }
+        return sql
+    }
+
+    /// Binding strength, to parenthesise only where needed.
+    private static func precedence(_ e: SQLExpr) -> Int {
+        switch e {
+        case .or: return 1
+        case .and: return 2
+        case .not: return 3
+        case .binary(_, let op, _):
+            switch op {
+            case "=", "!=", "<>", "<", "<=", ">", ">=", "LIKE", "IS", "IS NOT": return 4
+            case "+", "-": return 5
+            case "*", "/", "%": return 6
+            default: return 4
+            }
+        case .isNull, .inList, .inSubquery: return 4
+        default: return 10
+        }
+    }
+
+    private mutating func operand(_ e: SQLExpr, above: Int) -> String {
+        let text = expr(e)
+        return Self.precedence(e) <= above ? "(\(text))" : text
+    }
+
+    private mutating func expr(_ e: SQLExpr) -> String {
+        switch e {
+        case .column(let table, let name):
+            if let table { return quoteIdentifier(table) + "." + quoteIdentifier(name) }
+            return quoteIdentifier(name)
+        case .value(let v):
+            arguments.append(v)
+            return "?"
+        case .raw(let s):
+            return s
+        case .binary(let a, let op, let b):
+            let p = Self.precedence(e)
+            // Left-associative: the left side may share our precedence, the right may not.
+            return "\(operand(a, above: p - 1)) \(op) \(operand(b, above: p))"
+        case .not(let inner):
+            return "NOT " + operand(inner, above: 3)
+        case .isNull(let inner, let negated):
+            return operand(inner, above: 4) + (negated ? " IS NOT NULL" : " IS NULL")
+        case .inList(let inner, let items):
+            return operand(inner, above: 4) + " IN (" + items.map { expr($0) }.joined(separator: ", ") + ")"
+        case .inSubquery(let inner, let sub):
+            return operand(inner, above: 4) + " IN (" + select(sub) + ")"
+        case .exists(let sub):
+            return "EXISTS (" + select(sub) + ")"
+        case .function(let name, let args):
+            return name + "(" + args.map { expr($0) }.joined(separator: ", ") + ")"
+        case .allColumns(let table):
+            return quoteIdentifier(table) + ".*"
+        case .and(let terms):
+            if terms.isEmpty { return "1" }
+            return terms.map { operand($0, above: 2) }.joined(separator: " AND ")
+        case .or(let terms):
+            if terms.isEmpty { return "0" }
+            return terms.map { operand($0, above: 1) }.joined(separator: " OR ")
+        }
+    }
+}
