@@ -94,7 +94,7 @@ struct PaneBuilder {
             let prefixWidth = displayWidth(prefix)
             let margin = String(repeating: " ", count: prefixWidth)
 
-            var sqlLines = statement.sql.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var sqlLines = terminalSafe(statement.sql).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             while sqlLines.count > 1, sqlLines.last?.allSatisfy({ $0 == " " }) == true { sqlLines.removeLast() }
             for (lineIndex, sqlLine) in sqlLines.enumerated() {
                 var text = (lineIndex == 0 ? prefix : margin) + SQLHighlighter.highlight(sqlLine, color: color)
@@ -110,7 +110,7 @@ struct PaneBuilder {
                 lines.append(PaneLine(margin + paint(text, .yellow, color: color), indent: prefixWidth))
             }
             if !statement.cause.isEmpty {
-                lines.append(PaneLine(margin + paint("↳ " + statement.cause, .dim, color: color), indent: prefixWidth + 2))
+                lines.append(PaneLine(margin + paint("↳ " + terminalSafe(statement.cause), .dim, color: color), indent: prefixWidth + 2))
             }
         }
         let hidden = statements.count - min(statements.count, maxSQL)

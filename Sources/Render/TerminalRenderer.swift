@@ -121,7 +121,7 @@ public enum TerminalRenderer {
         }
         for note in report.notes {
             let symbol = paint(noteSymbol(note.kind), isWarning(note.kind) ? .yellow : .cyan, color: color)
-            lines += wrap(" " + symbol + " " + note.message, width: width, indent: 3)
+            lines += wrap(" " + symbol + " " + terminalSafe(note.message), width: width, indent: 3)
         }
         return lines
     }
@@ -131,12 +131,12 @@ public enum TerminalRenderer {
     static func blockLines(_ block: Block, width: Int, color: Bool) -> [String] {
         var lines: [String] = []
         func heading(_ title: String?) {
-            if let title, !title.isEmpty { lines += wrap(paint(title, .bold, color: color), width: width) }
+            if let title, !title.isEmpty { lines += wrap(paint(terminalSafe(title), .bold, color: color), width: width) }
         }
         switch block {
         case .text(let title, let body):
             heading(title)
-            for paragraphLine in body.split(separator: "\n", omittingEmptySubsequences: false) {
+            for paragraphLine in terminalSafe(body).split(separator: "\n", omittingEmptySubsequences: false) {
                 let leading = paragraphLine.prefix(while: { $0 == " " }).count
                 lines += wrap(String(paragraphLine), width: width, indent: leading)
             }
@@ -146,7 +146,7 @@ public enum TerminalRenderer {
         case .code(let title, let codeLines):
             heading(title)
             for line in codeLines {
-                lines.append("  " + truncate(line, toWidth: width - 2))
+                lines.append("  " + truncate(terminalSafe(line), toWidth: width - 2))
             }
         }
         return lines

@@ -212,14 +212,18 @@ public func pad(_ text: String, toWidth width: Int, alignment: Alignment = .left
 ///
 /// Lines break at spaces; a word wider than the line is cut. Continuation lines start with
 /// `indent` spaces (aligning them under the first line's content). Spaces inside a line are kept
-/// (alignment survives), spaces at a break are dropped. Newlines in `text` start new lines
-/// that keep their own leading spaces. Colour codes are preserved and balanced on every line.
+/// (alignment survives), spaces at a break are dropped. A newline in `text` starts a new line,
+/// indented by `indent` plus its own leading spaces. Colour codes are preserved and balanced on
+/// every line.
 public func wrap(_ text: String, width: Int, indent: Int = 0) -> [String] {
     let width = max(width, 1)
     let indent = max(0, min(indent, width / 2))
     var lines: [String] = []
-    for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-        lines += wrapLine(scanStyled(String(paragraph)), width: width, indent: indent)
+    // Scan once, then split at newlines, so a colour that spans a newline continues after it.
+    let paragraphs = scanStyled(text).split(omittingEmptySubsequences: false, whereSeparator: { $0.character == "\n" })
+    for (index, paragraph) in paragraphs.enumerated() {
+        let indentItems = Array(repeating: StyledCharacter(character: " ", width: 1, style: ""), count: index == 0 ? 0 : indent)
+        lines += wrapLine(indentItems + paragraph, width: width, indent: indent)
     }
     return lines
 }
@@ -296,4 +300,32 @@ private func wrapLine(_ chars: [StyledCharacter], width: Int, indent: Int) -> [S
         lines.append(renderStyled(hasWord ? line : []))
     }
     return lines
+}
+
+// MARK: - Control characters
+
+/// `text` made safe to lay out on a terminal: tabs become four spaces, "\r\n" and "\r" become
+/// "\n", and other control characters (which have no width and may move the cursor) become "�".
+/// Escape characters are kept: callers sanitize raw text before they colour it.
+func terminalSafe(_ text: String) -> String {
+    let needsWork = text.unicodeScalars.contains { scalar in
+        let v = scalar.value
+        return (v < 0x20 && v != 0x0A && v != 0x1B) || (v >= 0x7F && v < 0xA0)
+    }
+    guard needsWork else { return text }
+    var out = ""
+    for character in text {
+        switch character {
+        case "\t": out += "    "
+        case "\r\n", "\r", "\n": out += "\n"
+        default:
+            if let v = character.unicodeScalars.first?.value,
+               (v < 0x20 && v != 0x1B) || (v >= 0x7F && v < 0xA0) {
+                out += "�"
+            } else {
+                out.append(character)
+            }
+        }
+    }
+    return out
 }

@@ -59,6 +59,7 @@ func displayWidthFollowsWcwidth(text: String, expected: Int) {
     #expect(wrap("  name  = \"a b\"", width: 40) == ["  name  = \"a b\""])           // inner spaces kept
     #expect(wrap("", width: 10) == [""])
     #expect(wrap("one\n  two three", width: 8) == ["one", "  two", "three"])
+    #expect(wrap("one\ntwo", width: 8, indent: 2) == ["one", "  two"])
 }
 
 @Test func wrapCutsWordsWiderThanTheLine() {
@@ -121,4 +122,13 @@ func colorPolicyFollowsConventions(isTerminal: Bool, environment: [String: Strin
     #expect(statementNumber(1) == "①")
     #expect(statementNumber(20) == "⑳")
     #expect(statementNumber(21) == "(21)")
+}
+
+@Test func colourContinuesAcrossNewlines() {
+    #expect(wrap("\u{1B}[2mone\ntwo\u{1B}[0m", width: 10) == ["\u{1B}[2mone\u{1B}[0m", "\u{1B}[2mtwo\u{1B}[0m"])
+}
+
+@Test func controlCharactersAreMadeSafe() {
+    #expect(terminalSafe("a\tb\r\nc\u{07}d\u{1B}[1m") == "a    b\nc�d\u{1B}[1m")
+    #expect(terminalSafe("plain") == "plain")
 }
