@@ -1,0 +1,257 @@
+import Report
+
+// The contents of the three panes and of the lines under them, as logical lines. The terminal
+// renderer wraps them into boxes; the plain renderer prints them as they are. Both read the same
+// lines, so the two outputs always carry the same information.
+
+/// One logical line of a pane, before wrapping.
+struct PaneLine: Equatable {
+    /// The text, with colour codes when colour is on.
+    var text: String
+    /// Columns of indentation for the continuation lines when the line wraps.
+    var indent: Int
+
+    init(_ text: String, indent: Int = 0) {
+        self.text = text
+        self.indent = indent
+    }
+}
+
+/// A pane's title and lines; a pane with no lines is not shown.
+struct Pane {
+    var title: String
+    var lines: [PaneLine]
+    /// Share of the width when the panes stand side by side.
+    var weight: Int
+}
+
+/// Builds the panes and the lines under them from a report.
+struct PaneBuilder {
+    var color: Bool
+    /// At most this many objects are listed; the rest are counted ("… 180 more objects").
+    var maxObjects: Int = Int.max
+    /// At most this many statements are listed.
+    var maxSQL: Int = Int.max
+
+    func panes(for report: Report) -> [Pane] {
+        let all = [
+            Pane(title: "Mapping", lines: mappingLines(report.mapping), weight: 30),
+            Pane(title: "SQL", lines: sqlLines(report.sql), weight: 40),
+            Pane(title: "Objects", lines: objectLines(report.objects, omitted: report.omittedObjects), weight: 30),
+        ]
+        return all.filter { !$0.lines.isEmpty }
+    }
+
+    // MARK: - Mapping
+
+    /// `Author → author`, then one aligned line per column and association, then the indexes.
+    func mappingLines(_ entities: [EntityFacts]) -> [PaneLine] {
+        var lines: [PaneLine] = []
+        for (index, entity) in entities.enumerated() {
+            if index > 0 { lines.append(PaneLine("")) }
+            var header = paint(entity.entity, .bold, color: color) + " → " + entity.table
+            if let status = entity.status {
+                header += "  " + paint("(\(status))", .yellow, color: color)
+            }
+            lines.append(PaneLine(header, indent: 2))
+
+            let names = entity.columns.map(\.property) + entity.associations.map(\.name)
+            let nameWidth = names.map(displayWidth).max() ?? 0
+            let hanging = 2 + nameWidth + 3            // under the text after "→ "
+            let hangingSpaces = String(repeating: " ", count: hanging)
+
+            for column in entity.columns {
+                var target = column.column + " " + column.sqlType
+                if !column.constraints.isEmpty { target += " " + column.constraints.joined(separator: " ") }
+                lines.append(PaneLine("  " + pad(column.property, toWidth: nameWidth) + " → " + target, indent: hanging))
+            }
+            for association in entity.associations {
+                let kind = paint(association.kind, .cyan, color: color)
+                lines.append(PaneLine("  " + pad(association.name, toWidth: nameWidth) + " → " + kind + " " + association.target,
+                                      indent: hanging))
+                if !association.storage.isEmpty {
+                    lines.append(PaneLine(hangingSpaces + association.storage, indent: hanging))
+                }
+                if !association.details.isEmpty {
+                    let details = association.details.joined(separator: " · ")
+                    lines.append(PaneLine(hangingSpaces + paint(details, .dim, color: color), indent: hanging))
+                }
+            }
+            for index in entity.indexes {
+                lines.append(PaneLine("  index " + index, indent: 4))
+            }
+        }
+        return lines
+    }
+
+    // MARK: - SQL
+
+    /// Numbered statements with their parameters, rows, time, counters and cause.
+    func sqlLines(_ statements: [StatementRecord]) -> [PaneLine] {
+        var lines: [PaneLine] = []
+        for (index, statement) in statements.prefix(maxSQL).enumerated() {
+            let prefix = statementNumber(index + 1) + " "
+            let prefixWidth = displayWidth(prefix)
+            let margin = String(repeating: " ", count: prefixWidth)
+
+            var sqlLines = terminalSafe(statement.sql).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            while sqlLines.count > 1, sqlLines.last?.allSatisfy({ $0 == " " }) == true { sqlLines.removeLast() }
+            for (lineIndex, sqlLine) in sqlLines.enumerated() {
+                var text = (lineIndex == 0 ? prefix : margin) + SQLHighlighter.highlight(sqlLine, color: color)
+                if lineIndex == sqlLines.count - 1 && !statement.params.isEmpty {
+                    let params = statement.params.map(\.display).joined(separator: ", ")
+                    text += "  " + paint("-- ? = " + params, .dim, color: color)
+                }
+                lines.append(PaneLine(text, indent: prefixWidth))
+            }
+
+            lines.append(PaneLine(margin + rowsAndTime(statement), indent: prefixWidth))
+            if let counters = statement.counters, let text = countersText(counters) {
+                lines.append(PaneLine(margin + paint(text, .yellow, color: color), indent: prefixWidth))
+            }
+            if !statement.cause.isEmpty {
+                lines.append(PaneLine(margin + paint("↳ " + terminalSafe(statement.cause), .dim, color: color), indent: prefixWidth + 2))
+            }
+        }
+        let hidden = statements.count - min(statements.count, maxSQL)
+        if hidden > 0 {
+            let noun = hidden == 1 ? "statement" : "statements"
+            lines.append(PaneLine(paint("… \(hidden) more \(noun) (:log shows all)", .dim, color: color), indent: 2))
+        }
+        return lines
+    }
+
+    // MARK: - Objects
+
+    /// Each object's identity and state, then its values and associations, aligned.
+    func objectLines(_ objects: [ObjectSnapshot], omitted: Int) -> [PaneLine] {
+        var lines: [PaneLine] = []
+        for object in objects.prefix(maxObjects) {
+            var header = object.ref + "  " + paint(object.state.rawValue, stateStyle(object.state), color: color)
+            if object.fromIdentityMap { header += "  " + paint("⟲ identity map", .cyan, color: color) }
+            lines.append(PaneLine(header, indent: 2))
+
+            let names = object.values.map(\.name) + object.associations.map(\.name)
+            let nameWidth = names.map(displayWidth).max() ?? 0
+            let hanging = 2 + nameWidth + 3
+            for value in object.values {
+                var text = "  " + pad(value.name, toWidth: nameWidth) + " = " + value.value.display
+                if let old = object.changes.first(where: { $0.name == value.name }) {
+                    text += " " + paint("(was \(old.value.display))", .yellow, color: color)
+                }
+                lines.append(PaneLine(text, indent: hanging))
+            }
+            for association in object.associations {
+                let shown = association.loaded == nil ? paint(association.display, .dim, color: color) : association.display
+                lines.append(PaneLine("  " + pad(association.name, toWidth: nameWidth) + " = " + shown, indent: hanging))
+            }
+        }
+        let hidden = objects.count - min(objects.count, maxObjects) + max(0, omitted)
+        if hidden > 0 {
+            let noun = hidden == 1 ? "object" : "objects"
+            lines.append(PaneLine(paint("… \(groupThousands(hidden)) more \(noun) (:more shows all)", .dim, color: color), indent: 2))
+        }
+        return lines
+    }
+
+    private func stateStyle(_ state: ObjectState) -> Style? {
+        switch state {
+        case .new: return .green
+        case .dirty: return .yellow
+        case .deleted: return .red
+        case .partial: return .magenta
+        case .detached: return .dim
+        case .clean: return nil
+        }
+    }
+}
+
+// MARK: - Under the panes
+
+/// The summary line is worth showing when the command ran SQL or produced objects.
+func showsSummary(_ report: Report) -> Bool {
+    !report.sql.isEmpty || !report.objects.isEmpty || report.omittedObjects > 0
+}
+
+/// ⚠ for warnings, • for lesson notes, ℹ for everything else.
+func noteSymbol(_ kind: Note.Kind) -> String {
+    switch kind {
+    case .nPlusOne, .unusedEagerLoad: return "⚠"
+    case .lesson: return "•"
+    default: return "ℹ"
+    }
+}
+
+/// True for notes that point out a mistake rather than explain.
+func isWarning(_ kind: Note.Kind) -> Bool {
+    kind == .nPlusOne || kind == .unusedEagerLoad
+}
+
+/// The diagnostic's pre-rendered text with its headline coloured by severity.
+func diagnosticLines(_ diagnostic: DiagnosticRecord, color: Bool) -> [String] {
+    var lines = diagnostic.rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    while lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
+    if color, let headline = lines.first {
+        let style: Style
+        switch diagnostic.severity {
+        case "error": style = .boldRed
+        case "warning": style = .boldYellow
+        default: style = .bold
+        }
+        lines[0] = paint(headline, style, color: true)
+    }
+    return lines
+}
+
+// MARK: - Number formatting
+
+/// ① … ⑳ for the first twenty statements, then (21), (22), …
+func statementNumber(_ n: Int) -> String {
+    if n >= 1 && n <= 20, let scalar = Unicode.Scalar(0x2460 + UInt32(n - 1)) {
+        return String(Character(scalar))
+    }
+    return "(\(n))"
+}
+
+/// "2 rows · 0.04 ms", "1 row · 0.00 ms".
+func rowsAndTime(_ statement: StatementRecord) -> String {
+    let rows = statement.rows == 1 ? "1 row" : "\(groupThousands(statement.rows)) rows"
+    return rows + " · " + fixedPoint(statement.ms, decimals: 2) + " ms"
+}
+
+/// "full scan 1,000 steps · sort 1 · auto-index 1", or nil when nothing is worth saying.
+func countersText(_ counters: StatementCounters) -> String? {
+    var parts: [String] = []
+    if counters.fullScanSteps > 0 {
+        parts.append("full scan \(groupThousands(counters.fullScanSteps)) \(counters.fullScanSteps == 1 ? "step" : "steps")")
+    }
+    if counters.sorts > 0 { parts.append("sort \(groupThousands(counters.sorts))") }
+    if counters.autoIndexes > 0 { parts.append("auto-index \(groupThousands(counters.autoIndexes))") }
+    return parts.isEmpty ? nil : parts.joined(separator: " · ")
+}
+
+/// 1234567 → "1,234,567".
+func groupThousands(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return n < 0 ? "-" + out : out
+}
+
+/// `x` with exactly `decimals` digits after the point, without Foundation: 0.04 → "0.04".
+func fixedPoint(_ x: Double, decimals: Int) -> String {
+    guard x.isFinite else { return x.isNaN ? "nan" : (x < 0 ? "-inf" : "inf") }
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let scaled = (x.magnitude * scale).rounded()
+    guard scaled < 9e15 else { return String(x) }
+    let units = Int(scaled)
+    let whole = units / Int(scale)
+    let fraction = String(units % Int(scale))
+    let sign = x < 0 && units != 0 ? "-" : ""
+    if decimals == 0 { return sign + String(whole) }
+    return sign + String(whole) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+}

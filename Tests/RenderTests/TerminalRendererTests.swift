@@ -1,0 +1,259 @@
+import Testing
+import Report
+@testable import Render
+
+/// The lines of the pane boxes: the box-drawn lines at the top of the output.
+private func boxLines(_ output: String) -> [String] {
+    Array(output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).prefix { line in
+        guard let first = stripANSI(line).first else { return false }
+        return "┌│└".contains(first)
+    })
+}
+
+private func stripANSI(_ text: String) -> String {
+    var out = ""
+    var inEscape = false
+    for scalar in text.unicodeScalars {
+        if inEscape {
+            if scalar.value >= 0x40 && scalar.value <= 0x7E && scalar != "[" { inEscape = false }
+            continue
+        }
+        if scalar.value == 0x1B { inEscape = true; continue }
+        out.unicodeScalars.append(scalar)
+    }
+    return out
+}
+
+private let allFixtures = [Fixtures.query, Fixtures.ddl, Fixtures.diagnostic, Fixtures.nPlusOne, Fixtures.help, Fixtures.table]
+
+// MARK: - Layout
+
+@Test func wideTerminalPutsThreePanesSideBySide() {
+    let out = TerminalRenderer.render(Fixtures.query, options: RenderOptions(width: 120, color: false))
+    let box = boxLines(out)
+    #expect(box.first?.hasPrefix("┌ Mapping ─") == true)
+    #expect(box.first?.contains("┬ SQL ─") == true)
+    #expect(box.first?.contains("┬ Objects ─") == true)
+    #expect(box.first?.hasSuffix("─┐") == true)
+    #expect(box.last?.hasPrefix("└─") == true)
+    #expect(box.last?.hasSuffix("─┘") == true)
+    #expect(box.last?.filter { $0 == "┴" }.count == 2)
+    #expect(box.filter { $0.hasPrefix("┌") }.count == 1)
+    for line in box { #expect(displayWidth(line) == 120, "\(line)") }
+    // The CJK and emoji value sits in the objects pane without breaking the right border.
+    #expect(box.contains { $0.contains("村上春樹 👍🏽") && $0.hasSuffix("│") })
+    #expect(out.hasSuffix("\n 1 statement · 2 rows · 2 objects (1 from the identity map)"))
+}
+
+@Test func narrowTerminalStacksThePanes() {
+    let out = TerminalRenderer.render(Fixtures.query, options: RenderOptions(width: 80, color: false))
+    let box = boxLines(out)
+    let tops = box.filter { $0.hasPrefix("┌") }
+    #expect(tops.count == 3)
+    #expect(tops[0].hasPrefix("┌ Mapping ─") && tops[1].hasPrefix("┌ SQL ─") && tops[2].hasPrefix("┌ Objects ─"))
+    #expect(box.filter { $0.hasPrefix("└") }.count == 3)
+    #expect(!box.contains { $0.contains("┬") || $0.contains("┴") })
+    for line in box { #expect(displayWidth(line) == 80, "\(line)") }
+    #expect(box.contains("│   name  = \"村上春樹 👍🏽\" (was \"Murakami\")" + String(repeating: " ", count: 37) + "│"))
+}
+
+@Test(arguments: [120, 80])
+func everyBoxLineIsExactlyTheTerminalWidth(width: Int) {
+    for report in allFixtures {
+        for color in [false, true] {
+            let out = TerminalRenderer.render(report, options: RenderOptions(width: width, color: color))
+            for line in boxLines(out) { #expect(displayWidth(line) == width, "\(line)") }
+            for line in out.split(separator: "\n") { #expect(displayWidth(String(line)) <= width, "\(line)") }
+        }
+    }
+}
+
+@Test func boxesStayExactAtEveryWidth() {
+    for width in 24...140 {
+        for report in [Fixtures.query, Fixtures.nPlusOne, Fixtures.ddl] {
+            let out = TerminalRenderer.render(report, options: RenderOptions(width: width, color: true))
+            for line in boxLines(out) where displayWidth(line) != width {
+                Issue.record("width \(width): \(displayWidth(line)) columns: \(line)")
+            }
+        }
+    }
+}
+
+@Test func emptyPanesAreOmitted() {
+    let ddl = TerminalRenderer.render(Fixtures.ddl, options: RenderOptions(width: 120, color: false))
+    #expect(ddl.hasPrefix("┌ Mapping ─"))
+    #expect(ddl.contains("┬ SQL ─"))
+    #expect(!ddl.contains("Objects"))
+    let help = TerminalRenderer.render(Fixtures.help, options: RenderOptions(width: 120, color: false))
+    #expect(boxLines(help).isEmpty)
+    #expect(help.hasPrefix("ORMLab help\n"))
+}
+
+@Test func stackedNPlusOneIsPinned() {
+    #expect(TerminalRenderer.render(Fixtures.nPlusOne, options: RenderOptions(width: 80, color: false)) == """
+        ┌ SQL ─────────────────────────────────────────────────────────────────────────┐
+        │ ① SELECT "author".* FROM "author"                                            │
+        │   3 rows · 0.05 ms                                                           │
+        │   full scan 1,000 steps · sort 1                                             │
+        │   ↳ Author.all                                                               │
+        │ ② SELECT "book".* FROM "book" WHERE "book"."author_id" = ?  -- ? = 1         │
+        │   1 row · 0.02 ms                                                            │
+        │   ↳ Author#1.books                                                           │
+        │ ③ SELECT "book".* FROM "book" WHERE "book"."author_id" = ?  -- ? = 2         │
+        │   1 row · 0.02 ms                                                            │
+        │   ↳ Author#2.books                                                           │
+        │ ④ SELECT "book".* FROM "book" WHERE "book"."author_id" = ?  -- ? = 3         │
+        │   1 row · 0.02 ms                                                            │
+        │   ↳ Author#3.books                                                           │
+        └──────────────────────────────────────────────────────────────────────────────┘
+         = 3
+         4 statements · 6 rows
+         ⚠ N+1: the loop over Author.all ran the same SELECT on book 3 times, once per
+           author. Load the books up front with Author.include(books).
+         • Lazy loading runs a query the first time an association is touched.
+        """)
+}
+
+@Test func sideBySideDDLIsPinned() {
+    #expect(TerminalRenderer.render(Fixtures.ddl, options: RenderOptions(width: 110, color: false)) == """
+        ┌ Mapping ────────────────────────────────────┬ SQL ─────────────────────────────────────────────────────────┐
+        │ Author → author  (waiting for Book)         │ ① CREATE TABLE "author" (                                    │
+        │   id    → id INTEGER PRIMARY KEY            │     "id" INTEGER PRIMARY KEY,                                │
+        │   name  → name TEXT NOT NULL                │     "name" TEXT NOT NULL,                                    │
+        │   born  → born INTEGER                      │     "born" INTEGER                                           │
+        │   books → has-many Book                     │   )                                                          │
+        │           book.author_id → author.id        │   0 rows · 0.31 ms                                           │
+        │           pending                           │   ↳ entity Author                                            │
+        │   index author_name ON author(name)         │ ② CREATE INDEX "author_name" ON "author"("name")             │
+        │                                             │   0 rows · 0.10 ms                                           │
+        │                                             │   ↳ entity Author                                            │
+        └─────────────────────────────────────────────┴──────────────────────────────────────────────────────────────┘
+         2 statements · 0 rows
+        """)
+}
+
+@Test func longSQLWrapsAtSpacesWithIndentedContinuation() {
+    let out = TerminalRenderer.render(Fixtures.query, options: RenderOptions(width: 120, color: false))
+    let box = boxLines(out)
+    #expect(box[1].contains("│ ① SELECT \"author\".* FROM \"author\" WHERE      │"))
+    #expect(box[2].contains("│   \"author\".\"born\" < ? AND \"author\".\"name\"    │"))
+    #expect(box[3].contains("│   LIKE ?  -- ? = 1950, \"U%\"                  │"))
+}
+
+// MARK: - Colour
+
+@Test func noEscapeCodesWithoutColour() {
+    for report in allFixtures {
+        for width in [120, 80] {
+            let out = TerminalRenderer.render(report, options: RenderOptions(width: width, color: false))
+            #expect(!out.contains("\u{1B}"))
+        }
+        #expect(!PlainRenderer.render(report).contains("\u{1B}"))
+    }
+}
+
+@Test func colourMarksKeywordsStatesAndHeadlines() {
+    let query = TerminalRenderer.render(Fixtures.query, options: RenderOptions(width: 120, color: true))
+    #expect(query.contains("\u{1B}[1;34mSELECT\u{1B}[0m"))
+    #expect(query.contains("\u{1B}[33mdirty\u{1B}[0m"))
+    #expect(query.contains("\u{1B}[2m 1 statement") || query.contains(" \u{1B}[2m1 statement"))
+    let diagnostic = TerminalRenderer.render(Fixtures.diagnostic, options: RenderOptions(width: 80, color: true))
+    #expect(diagnostic.hasPrefix("\u{1B}[1;31merror: unknown property 'nmae' on Author\u{1B}[0m\n --> 1:14"))
+    // Colour does not change what is shown, only how.
+    #expect(stripANSI(query) == TerminalRenderer.render(Fixtures.query, options: RenderOptions(width: 120, color: false)))
+}
+
+@Test func objectStatesHaveTheirColours() {
+    let states: [(ObjectState, String)] = [(.new, "32"), (.dirty, "33"), (.deleted, "31"), (.partial, "35")]
+    for (state, code) in states {
+        let report = Report(input: "x", objects: [ObjectSnapshot(ref: "Tag#1", entity: "Tag", state: state, values: [])])
+        let out = TerminalRenderer.render(report, options: RenderOptions(width: 80, color: true))
+        #expect(out.contains("Tag#1  \u{1B}[\(code)m\(state.rawValue)\u{1B}[0m"))
+    }
+    let clean = Report(input: "x", objects: [ObjectSnapshot(ref: "Tag#1", entity: "Tag", state: .clean, values: [])])
+    #expect(TerminalRenderer.render(clean, options: RenderOptions(width: 80, color: true)).contains("Tag#1  clean"))
+}
+
+// MARK: - Limits
+
+@Test func longResultsAreCut() {
+    let objects = (1...25).map { ObjectSnapshot(ref: "Tag#\($0)", entity: "Tag", state: .clean, values: [NamedValue("name", .text("t\($0)"))]) }
+    let sql = (1...35).map { StatementRecord(sql: "SELECT \($0)", rows: 1, ms: 0.01, cause: "Tag#\($0).books") }
+    let report = Report(input: "Tag.all", sql: sql, objects: objects, omittedObjects: 155)
+    let out = TerminalRenderer.render(report, options: RenderOptions(width: 80, color: false))
+    #expect(out.contains("│ Tag#20  clean "))
+    #expect(!out.contains("Tag#21  clean"))
+    #expect(out.contains("│ … 160 more objects (:more shows all) "))
+    #expect(out.contains("│ ⑳ SELECT 20 "))
+    #expect(out.contains("│ (21) SELECT 21 "))
+    #expect(out.contains("│ (30) SELECT 30 "))
+    #expect(!out.contains("SELECT 31"))
+    #expect(out.contains("│ … 5 more statements (:log shows all) "))
+    #expect(out.hasSuffix("\n 35 statements · 35 rows · 180 objects"))
+
+    let few = TerminalRenderer.render(Report(input: "x", objects: Array(objects.prefix(3)), omittedObjects: 1),
+                                      options: RenderOptions(width: 80, color: false, maxObjects: 2))
+    #expect(few.contains("│ … 2 more objects (:more shows all) "))
+    // Plain output is for files and diffs: nothing is cut.
+    #expect(PlainRenderer.render(report).contains("Tag#25  clean"))
+}
+
+// MARK: - Blocks
+
+@Test func tableBlockIsBoxDrawnWithNumbersRightAligned() {
+    let out = TerminalRenderer.render(Fixtures.table, options: RenderOptions(width: 80, color: false))
+    #expect(out.hasSuffix("""
+        ┌────┬───────────────────┬──────┐
+        │ id │ name              │ born │
+        ├────┼───────────────────┼──────┤
+        │  1 │ Ursula K. Le Guin │ 1929 │
+        │  2 │ 村上春樹          │ 1949 │
+        │ 10 │ Octavia           │  nil │
+        └────┴───────────────────┴──────┘
+        """))
+}
+
+@Test func wideTableIsNarrowedToTheTerminal() {
+    let long = String(repeating: "word ", count: 30)
+    let report = Report(input: ":sql", blocks: [.table(title: "Rows", header: ["id", "text"], rows: [["1", long], ["2", "short"]])])
+    let out = TerminalRenderer.render(report, options: RenderOptions(width: 60, color: false))
+    let lines = out.split(separator: "\n").map(String.init)
+    #expect(lines[0] == "Rows")
+    for line in lines.dropFirst() { #expect(displayWidth(line) == 60, "\(line)") }
+    #expect(lines[4].hasSuffix("word … │"))
+}
+
+@Test func textBlocksWrapAndCodeBlocksTruncate() {
+    let body = "Eager loading runs one extra query with IN (…) instead of one query per parent object."
+    let code = "Author.include(books).where(name like \"U%\").order(name desc).limit(10).offset(20)"
+    let report = Report(input: ":help", blocks: [.text(title: "Eager loading", body: body), .code(title: nil, lines: [code])])
+    #expect(TerminalRenderer.render(report, options: RenderOptions(width: 40, color: false)) == """
+        Eager loading
+        Eager loading runs one extra query with
+        IN (…) instead of one query per parent
+        object.
+
+          Author.include(books).where(name like…
+        """)
+}
+
+@Test func notesAreWrappedUnderTheirSymbol() {
+    let report = Report(input: "Author.include(books)",
+                        notes: [Note(.unusedEagerLoad, "include(books) loaded 12 books that nothing used."),
+                                Note(.identityMap, "Author#1 came from the identity map.")])
+    #expect(TerminalRenderer.render(report, options: RenderOptions(width: 30, color: false)) == """
+         ⚠ include(books) loaded 12
+           books that nothing used.
+         ℹ Author#1 came from the
+           identity map.
+        """)
+}
+
+@Test func tabsAndNewlinesInUserTextKeepTheBoxIntact() {
+    let report = Report(input: ":sql", sql: [StatementRecord(sql: "SELECT\t1,\t'日本'\r\nFROM t", rows: 1, ms: 0.01,
+                                                              cause: "a cause\nwith a newline\u{07}")])
+    let out = TerminalRenderer.render(report, options: RenderOptions(width: 40, color: true))
+    for line in boxLines(out) { #expect(displayWidth(line) == 40, "\(line)") }
+    #expect(stripANSI(out).contains("│ ① SELECT    1,    '日本'             │\n│   FROM t                             │"))
+    #expect(stripANSI(out).contains("│   ↳ a cause                          │\n│     with a newline�                  │"))
+}
