@@ -89,7 +89,27 @@ func validateDeclaration(_ decl: EntityDecl, knownEntities: Set<String>) -> [Dia
 /// Capitalised and not a typo of a scalar type: `Book` waits, `Strng` and `string` are errors.
 func looksLikeUndefinedEntity(_ name: String) -> Bool {
     guard let first = name.first, first.isUppercase else { return false }
-    return nearest(name, in: scalarNames) == nil
+    return scalarTypo(name) == nil
+}
+
+/// The scalar type `name` is a typo of: a case variant (`string`), two swapped letters
+/// (`Stirng`), one letter missing or added (`Strng`, `Boool`), or one letter wrong in a long name
+/// (`Strimg`). One wrong letter in a short name is a different word (`Book` is not `Bool`).
+func scalarTypo(_ name: String) -> String? {
+    for scalar in scalarNames {
+        let distance = editDistance(name, scalar)
+        if distance == 0 || isTransposition(name, scalar) { return scalar }
+        if distance == 1 && (name.count != scalar.count || scalar.count >= 5) { return scalar }
+    }
+    return nil
+}
+
+private func isTransposition(_ a: String, _ b: String) -> Bool {
+    let a = Array(a.lowercased()), b = Array(b.lowercased())
+    guard a.count == b.count else { return false }
+    let differences = a.indices.filter { a[$0] != b[$0] }
+    return differences.count == 2 && differences[1] == differences[0] + 1
+        && a[differences[0]] == b[differences[1]] && a[differences[1]] == b[differences[0]]
 }
 
 private func validateType(of p: PropertyDecl, in decl: EntityDecl, knownEntities: Set<String>) -> [Diagnostic] {
@@ -119,7 +139,7 @@ private func validateType(of p: PropertyDecl, in decl: EntityDecl, knownEntities
 
     // Not a scalar: an entity, known or not yet defined, or a typo.
     if !knownEntities.contains(typeName) {
-        let scalarGuess = nearest(typeName, in: scalarNames)
+        let scalarGuess = scalarTypo(typeName) ?? nearest(typeName, in: scalarNames)
         if !looksLikeUndefinedEntity(typeName) {
             let guess = scalarGuess ?? nearest(typeName, in: knownEntities.sorted())
             let suggestion = guess.map { "did you mean '\($0)'? " } ?? ""
