@@ -101,7 +101,7 @@ extension Schema {
         new.waiting = [:]
         for waitingDecl in new.waitingDeclarations {
             let e = waitingDecl.name.name
-            let missing = waitingDecl.targetNames.filter { !ready.contains($0) }
+            let missing = missingTargets(of: waitingDecl, ready: ready, declarations: byName)
             new.waiting[e] = missing.isEmpty ? [excluded[e] ?? name] : missing
         }
         new.joinTables = joinTables.filter(output.joinTables.contains)
@@ -168,6 +168,25 @@ extension Schema {
             }
         }
         return ready
+    }
+
+    /// What a waiting entity waits for: its targets that are not ready, leaving out those that
+    /// only wait for it in turn (Book.reviews: [Review] and Review.book: Book both wait for
+    /// Publisher: Book "waits for Publisher", Review "waits for Book").
+    private func missingTargets(of decl: EntityDecl, ready: Set<String>, declarations: [String: EntityDecl]) -> [String] {
+        let name = decl.name.name
+        let notReady = decl.targetNames.filter { !ready.contains($0) && $0 != name }
+        func dependsOnEntity(_ start: String) -> Bool {
+            var stack = [start], seen: Set<String> = []
+            while let next = stack.popLast() {
+                if next == name { return true }
+                guard seen.insert(next).inserted, let d = declarations[next] else { continue }
+                stack += d.targetNames
+            }
+            return false
+        }
+        let direct = notReady.filter { declarations[$0] == nil || !dependsOnEntity($0) }
+        return direct.isEmpty ? notReady : direct
     }
 
     /// Parents first: an entity comes after the entities its belongs-to associations point at.
