@@ -210,6 +210,9 @@ public struct Schema: Sendable, Equatable {
     public var order: [String]
     /// Declarations waiting for an entity that is not defined yet (name → missing entity names).
     public var waiting: [String: [String]]
+    /// The declarations of the waiting entities, in the order they were declared (kept so that
+    /// they can be mapped once what they wait for is defined).
+    public var waitingDeclarations: [EntityDecl]
     /// Many-to-many join tables that exist.
     public var joinTables: [JoinTable]
     public var naming: NamingConvention
@@ -218,6 +221,7 @@ public struct Schema: Sendable, Equatable {
         self.entities = [:]
         self.order = []
         self.waiting = [:]
+        self.waitingDeclarations = []
         self.joinTables = []
         self.naming = naming
     }

@@ -1,0 +1,251 @@
+import DSL
+
+// Defining an entity: check the declaration, decide which entities are ready (all the entities
+// they refer to are declared and ready), infer the mappings of the ready ones, and produce the
+// SQL that brings the database from the old schema to the new one: CREATE TABLE for new
+// entities (parents first), migrations for changed ones, join tables once both sides exist.
+
+/// The outcome of defining or redefining one entity: the new schema and the SQL that brings the database there.
+public struct SchemaChange: Sendable {
+    /// The schema after the change (unchanged if `diagnostics` has an error).
+    public var schema: Schema
+    /// DDL / migration SQL to run in order (may be empty while the entity waits).
+    public var statements: [String]
+    /// Sentences for the learner: what was created, what waits and why, why a table is rebuilt.
+    public var explanation: [String]
+    public var diagnostics: [Diagnostic]
+    /// Entities whose mapping this change created or changed (incl. the other side of an association).
+    public var affectedEntities: [String]
+
+    public init(schema: Schema, statements: [String] = [], explanation: [String] = [],
+                diagnostics: [Diagnostic] = [], affectedEntities: [String] = []) {
+        self.schema = schema
+        self.statements = statements
+        self.explanation = explanation
+        self.diagnostics = diagnostics
+        self.affectedEntities = affectedEntities
+    }
+
+    /// True when a diagnostic is an error (the schema is then unchanged).
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+extension Schema {
+    /// Defines or redefines one entity. Pure: the caller runs `statements` and keeps `schema`.
+    public func defining(_ decl: EntityDecl) -> SchemaChange {
+        let name = decl.name.name
+        let wasDefined = entities[name] != nil
+        var diagnostics: [Diagnostic] = []
+        func failure(_ extra: [Diagnostic]) -> SchemaChange {
+            SchemaChange(schema: self, diagnostics: diagnostics + extra)
+        }
+
+        // 1. The declaration on its own.
+        var known = Set(entities.keys)
+        known.formUnion(waitingDeclarations.map(\.name.name))
+        known.insert(name)
+        diagnostics += validateDeclaration(decl, knownEntities: known)
+        if diagnostics.contains(where: { $0.severity == .error }) { return failure([]) }
+        if let clash = tableClash(for: decl) { return failure([clash]) }
+
+        // 2. Every declaration, this one replacing its previous version.
+        var decls = orderedEntities.map(\.declaration) + waitingDeclarations
+        if let i = decls.firstIndex(where: { $0.name.name == name }) { decls[i] = decl } else { decls.append(decl) }
+        let byName = Dictionary(decls.map { ($0.name.name, $0) }, uniquingKeysWith: { _, b in b })
+
+        // 3. Resolve: entities that were waiting and turn out wrong keep waiting (with a warning);
+        //    the others are mapped.
+        var excluded: [String: String] = [:] // entity → the target it failed on
+        var stillWaitingWarnings: [Diagnostic] = []
+        var ready: Set<String> = []
+        var output = MappingBuilder.Output()
+        while true {
+            ready = readyEntities(decls, excluding: Set(excluded.keys))
+            if wasDefined && !ready.contains(name) {
+                let p = decl.properties.first { $0.type.scalar == nil && !ready.contains($0.type.name.name) }
+                let target = p?.type.name.name ?? "another entity"
+                return failure([Diagnostic(.error, "\(name) is already defined, so it cannot wait for \(target)",
+                                           at: p?.type.name.range ?? decl.name.range,
+                                           hint: "define \(target) first, then redefine \(name)")])
+            }
+            let readyOrder = decls.map(\.name.name).filter(ready.contains)
+            output = MappingBuilder(decls: byName.filter { ready.contains($0.key) }, order: readyOrder, naming: naming).build()
+            let failedWaiting = readyOrder.filter { e in
+                e != name && entities[e] == nil && (output.diagnostics[e] ?? []).contains { $0.severity == .error }
+            }
+            if failedWaiting.isEmpty { break }
+            for e in failedWaiting {
+                excluded[e] = output.failedTarget[e] ?? name
+                for d in output.diagnostics[e] ?? [] where d.severity == .error {
+                    stillWaitingWarnings.append(Diagnostic(.warning, "\(e) still waits: \(d.message)", at: decl.name.range,
+                                                           hint: (d.hint.map { $0 + "; " } ?? "") + "then redefine \(e)"))
+                }
+            }
+        }
+        diagnostics += output.diagnostics[name] ?? []
+        for e in order where e != name {
+            for d in output.diagnostics[e] ?? [] where d.severity == .error {
+                diagnostics.append(Diagnostic(.error, "redefining \(name) breaks \(e): \(d.message)", at: decl.name.range, hint: d.hint))
+            }
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) { return failure([]) }
+        diagnostics += stillWaitingWarnings
+
+        // 4. The new schema.
+        var new = self
+        new.entities = output.mappings
+        let created = dependencyOrder(decls.map(\.name.name).filter { ready.contains($0) && entities[$0] == nil },
+                                      mappings: output.mappings)
+        new.order = order.filter(ready.contains) + created
+        new.waitingDeclarations = decls.filter { !ready.contains($0.name.name) }
+        new.waiting = [:]
+        for waitingDecl in new.waitingDeclarations {
+            let e = waitingDecl.name.name
+            let missing = missingTargets(of: waitingDecl, ready: ready, declarations: byName)
+            new.waiting[e] = missing.isEmpty ? [excluded[e] ?? name] : missing
+        }
+        new.joinTables = joinTables.filter(output.joinTables.contains)
+            + output.joinTables.filter { !joinTables.contains($0) }
+
+        // 5. The SQL and the explanation.
+        var change = SchemaChange(schema: new, diagnostics: diagnostics)
+        for join in joinTables where !new.joinTables.contains(join) {
+            change.statements.append("DROP TABLE \(quoteIdentifier(join.name))")
+            change.explanation.append("join table \(join.name) dropped: its pairs are lost")
+        }
+        for e in created {
+            guard let mapping = new.entities[e] else { continue }
+            change.statements.append(new.createTableStatement(mapping))
+            change.statements += mapping.indexes.map { new.createIndexStatement($0, table: mapping.table) }
+            if let missing = waiting[e], e != name {
+                change.explanation.append("\(e) was waiting for \(missing.joined(separator: ", ")); now table \(mapping.table) is created")
+            } else {
+                change.explanation.append("\(e) maps to table \(mapping.table)")
+            }
+        }
+        var changed: [String] = []
+        for e in new.order where !created.contains(e) {
+            guard let old = entities[e], let mapping = new.entities[e] else { continue }
+            let migration = migration(from: old, to: mapping, in: new)
+            change.statements += migration.statements
+            change.explanation += migration.explanation
+            if e == name || old != mapping { changed.append(e) }
+            if e != name && old.associations != mapping.associations {
+                for a in mapping.associations where !old.associations.contains(a) {
+                    change.explanation.append("\(e).\(a.name) is now \(a.kind.rawValue): \(new.storage(of: a, in: mapping))")
+                }
+            }
+        }
+        for join in new.joinTables where !joinTables.contains(join) {
+            if let statement = new.createJoinTableStatement(join) { change.statements.append(statement) }
+            change.explanation.append("join table \(join.name) holds the pairs of the many-to-many \(new.joinTableDescription(join))")
+        }
+        if let missing = new.waiting[name] {
+            change.explanation.append(waitingSentence(decl, missing: missing, waitingToo: Set(new.waiting.keys)))
+        }
+        if change.statements.isEmpty && change.explanation.isEmpty { change.explanation.append("no change") }
+
+        var affected = created + changed.filter { !created.contains($0) }
+        if !affected.contains(name) { affected.insert(name, at: 0) }
+        change.affectedEntities = affected
+        return change
+    }
+
+    // MARK: - Readiness and order
+
+    /// The entities whose targets are all declared and, in turn, ready (mutual references included).
+    private func readyEntities(_ decls: [EntityDecl], excluding excluded: Set<String>) -> Set<String> {
+        let declared = Set(decls.map(\.name.name)).subtracting(excluded)
+        var ready = declared
+        var stable = false
+        while !stable {
+            stable = true
+            for decl in decls where ready.contains(decl.name.name) {
+                if decl.targetNames.contains(where: { !ready.contains($0) }) {
+                    ready.remove(decl.name.name)
+                    stable = false
+                }
+            }
+        }
+        return ready
+    }
+
+    /// What a waiting entity waits for: its targets that are not ready, leaving out those that
+    /// only wait for it in turn (Book.reviews: [Review] and Review.book: Book both wait for
+    /// Publisher: Book "waits for Publisher", Review "waits for Book").
+    private func missingTargets(of decl: EntityDecl, ready: Set<String>, declarations: [String: EntityDecl]) -> [String] {
+        let name = decl.name.name
+        let notReady = decl.targetNames.filter { !ready.contains($0) && $0 != name }
+        func dependsOnEntity(_ start: String) -> Bool {
+            var stack = [start], seen: Set<String> = []
+            while let next = stack.popLast() {
+                if next == name { return true }
+                guard seen.insert(next).inserted, let d = declarations[next] else { continue }
+                stack += d.targetNames
+            }
+            return false
+        }
+        let direct = notReady.filter { declarations[$0] == nil || !dependsOnEntity($0) }
+        return direct.isEmpty ? notReady : direct
+    }
+
+    /// Parents first: an entity comes after the entities its belongs-to associations point at.
+    /// A cycle (A.b: B and B.a: A) is broken in declaration order; SQLite accepts a REFERENCES
+    /// to a table created later.
+    private func dependencyOrder(_ names: [String], mappings: [String: EntityMapping]) -> [String] {
+        var remaining = names
+        var result: [String] = []
+        while !remaining.isEmpty {
+            let next = remaining.first { e in
+                let parents = mappings[e]?.associations.filter { $0.kind == .belongsTo }.map(\.target) ?? []
+                return parents.allSatisfy { $0 == e || !remaining.contains($0) }
+            } ?? remaining[0]
+            result.append(next)
+            remaining.removeAll { $0 == next }
+        }
+        return result
+    }
+
+    // MARK: - Sentences and clashes
+
+    /// "Author waits for Book: books: [Book] needs it"
+    private func waitingSentence(_ decl: EntityDecl, missing: [String], waitingToo: Set<String>) -> String {
+        let name = decl.name.name
+        var parts: [String] = []
+        for target in missing {
+            let props = decl.properties.filter { $0.type.name.name == target }.map(\.written)
+            var part = target
+            if !props.isEmpty { part += ": \(props.joined(separator: ", ")) \(props.count == 1 ? "needs" : "need") it" }
+            if waitingToo.contains(target) { part += " (\(target) is waiting too)" }
+            parts.append(part)
+        }
+        return "\(name) waits for \(parts.joined(separator: "; "))"
+    }
+
+    /// Two entities (or an entity and a join table) may not share a table.
+    private func tableClash(for decl: EntityDecl) -> Diagnostic? {
+        let name = decl.name.name
+        let table = tableName(forEntity: name)
+        let others = (orderedEntities.map(\.name) + waitingDeclarations.map(\.name.name)).filter { $0 != name }
+        if let other = others.first(where: { tableName(forEntity: $0) == table }) {
+            return Diagnostic(.error, "\(name) would map to table \(table), which is already the table of \(other)",
+                              at: decl.name.range, hint: "choose another name for \(name)")
+        }
+        if let join = joinTables.first(where: { $0.name == table }) {
+            return Diagnostic(.error, "\(name) would map to table \(table), which is already the join table of \(joinTableDescription(join))",
+                              at: decl.name.range, hint: "choose another name for \(name)")
+        }
+        return nil
+    }
+
+    /// "Book.tags ↔ Tag.books"
+    func joinTableDescription(_ join: JoinTable) -> String {
+        var sides: [String] = []
+        for mapping in orderedEntities {
+            for a in mapping.associations where a.kind == .manyToMany && a.joinTable?.name == join.name {
+                sides.append("\(mapping.name).\(a.name)")
+            }
+        }
+        return sides.joined(separator: " ↔ ")
+    }
+}

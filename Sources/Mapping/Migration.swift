@@ -1,0 +1,115 @@
+import DSL
+
+// Redefinition is migration: the difference between an entity's old and new table, as the SQL
+// that SQLite can run. ALTER TABLE in SQLite can add a column at the end (when it is optional or
+// has a default, and is not UNIQUE); anything else takes the "12-step" table rebuild: create the
+// new table under a temporary name, copy the rows, drop the old table, rename the new one.
+
+/// The SQL and the explanation that move one table from an old mapping to a new one.
+struct TableMigration {
+    var statements: [String] = []
+    var explanation: [String] = []
+    var isEmpty: Bool { statements.isEmpty }
+}
+
+extension Schema {
+    /// How to migrate `old` (as in this schema) to `new` (as in `newSchema`).
+    func migration(from old: EntityMapping, to new: EntityMapping, in newSchema: Schema) -> TableMigration {
+        var result = TableMigration()
+        let table = new.table
+        let oldColumns = old.columns.dropFirst().map { (name: $0.name, definition: columnDefinition($0), column: $0) }
+        let newColumns = new.columns.dropFirst().map { (name: $0.name, definition: newSchema.columnDefinition($0), column: $0) }
+
+        if oldColumns.map(\.definition) != newColumns.map(\.definition) {
+            // What changed, column by column, and why ALTER TABLE cannot do it.
+            var reasons: [String] = []
+            var warnings: [String] = []
+            let newNames = Set(newColumns.map(\.name))
+            let oldByName = Dictionary(oldColumns.map { ($0.name, $0.column) }, uniquingKeysWith: { a, _ in a })
+            for o in oldColumns where !newNames.contains(o.name) {
+                reasons.append("drop column \(o.name)")
+                warnings.append("the values of \(table).\(o.name) are dropped with the column")
+            }
+            for n in newColumns {
+                guard let o = oldByName[n.name], columnDefinition(o) != n.definition else { continue }
+                let c = n.column
+                let before = reasons.count
+                if o.sqlType != c.sqlType { reasons.append("change the type of column \(c.name)") }
+                if o.isNullable && !c.isNullable {
+                    reasons.append("add NOT NULL to column \(c.name)")
+                    warnings.append("the copy fails if a row has \(c.name) = NULL")
+                }
+                if !o.isNullable && c.isNullable { reasons.append("drop a column's NOT NULL (\(c.name))") }
+                if !o.isUnique && c.isUnique { reasons.append("add UNIQUE to column \(c.name)") }
+                if o.isUnique && !c.isUnique { reasons.append("drop UNIQUE from column \(c.name)") }
+                if o.defaultValue != c.defaultValue { reasons.append("change the default of column \(c.name)") }
+                if reasons.count == before { reasons.append("change the foreign key \(c.name)") }
+            }
+            let added = newColumns.filter { oldByName[$0.name] == nil }
+            let appendedAtEnd = Array(newColumns.prefix(oldColumns.count)).map(\.definition) == oldColumns.map(\.definition)
+            for a in added {
+                let c = a.column
+                if c.isUnique {
+                    reasons.append("add the UNIQUE column \(c.name)")
+                } else if !c.isNullable && c.defaultValue == nil {
+                    reasons.append("add the required column \(c.name) without a default")
+                    warnings.append("the copy fails if \(table) has rows: the new column \(c.name) is required and has no default (give it one, or make it optional)")
+                } else if case .foreignKey = c.role, !c.isNullable {
+                    reasons.append("add the required foreign key \(c.name)")
+                } else if !appendedAtEnd {
+                    reasons.append("add column \(c.name) before other columns")
+                }
+            }
+            if reasons.isEmpty && appendedAtEnd {
+                for a in added {
+                    result.statements.append("ALTER TABLE \(quoteIdentifier(table)) ADD COLUMN \(a.definition)")
+                    let fill = a.column.defaultValue.map { "its default \(sqlLiteral($0))" } ?? "NULL"
+                    result.explanation.append("column \(a.name) added with ALTER TABLE ADD COLUMN: existing rows get \(fill)")
+                }
+            } else {
+                if reasons.isEmpty { reasons.append("reorder columns") }
+                result.statements += rebuild(old: old, new: new, in: newSchema)
+                result.explanation.append("SQLite cannot \(reasons.joined(separator: ", ")) with ALTER TABLE, so the table is rebuilt: "
+                                          + "new_\(table) is created, the rows are copied, \(table) is dropped and new_\(table) is renamed to \(table)")
+                result.explanation += warnings
+                return result
+            }
+        }
+
+        // Indexes (a rebuild recreates them all; here only the differences).
+        let oldIndexes = Dictionary(old.indexes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let newIndexes = Dictionary(new.indexes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for index in old.indexes where newIndexes[index.name] != index {
+            result.statements.append("DROP INDEX \(quoteIdentifier(index.name))")
+            result.explanation.append("index \(index.name) dropped")
+        }
+        for index in new.indexes where oldIndexes[index.name] != index {
+            result.statements.append(createIndexStatement(index, table: table))
+            result.explanation.append("index \(index.name) created on \(table)(\(index.columns.joined(separator: ", ")))")
+        }
+        return result
+    }
+
+    /// The table-rebuild recipe from the SQLite documentation ("Making Other Kinds Of Table Schema Changes").
+    private func rebuild(old: EntityMapping, new: EntityMapping, in newSchema: Schema) -> [String] {
+        let table = new.table
+        let temporary = "new_" + table
+        let oldNames = Set(old.columns.map(\.name))
+        let shared = new.columns.map(\.name).filter { oldNames.contains($0) }.map(quoteIdentifier).joined(separator: ", ")
+        var statements = [
+            "PRAGMA foreign_keys = OFF",
+            "BEGIN",
+            newSchema.createTableStatement(new, as: temporary),
+            "INSERT INTO \(quoteIdentifier(temporary)) (\(shared)) SELECT \(shared) FROM \(quoteIdentifier(table))",
+            "DROP TABLE \(quoteIdentifier(table))",
+            "ALTER TABLE \(quoteIdentifier(temporary)) RENAME TO \(quoteIdentifier(table))",
+        ]
+        statements += new.indexes.map { newSchema.createIndexStatement($0, table: table) }
+        statements += [
+            "PRAGMA foreign_key_check(\(quoteIdentifier(table)))",
+            "COMMIT",
+            "PRAGMA foreign_keys = ON",
+        ]
+        return statements
+    }
+}

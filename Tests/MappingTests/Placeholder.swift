@@ -1,3 +1,0 @@
-import Testing
-@testable import Mapping
-@Test func placeholderMapping() { #expect(Bool(true)) }
