@@ -190,6 +190,8 @@ public enum CompletionEngine {
         var segmentStart: Int
         /// Argument labels already written (inside `insert Entity(`).
         var labels: Set<String> = []
+        /// The loop variable a `for` body binds, and the binding it hides, restored at `}`.
+        var loopVariable: (name: String, hidden: String?)?
     }
 
     /// Walks the tokens left of the word, tracking brackets, statements and variables.
@@ -245,12 +247,18 @@ public enum CompletionEngine {
             case "(":
                 frames.append(openCall(at: index))
             case "{":
-                bindForLoopVariable(braceIndex: index)
-                frames.append(Frame(kind: .block, scope: nil, segmentStart: index + 1))
+                var block = Frame(kind: .block, scope: nil, segmentStart: index + 1)
+                if let (name, entity) = forLoopVariable(braceIndex: index) {
+                    block.loopVariable = (name, bindings[name])
+                    bindings[name] = entity
+                }
+                frames.append(block)
             case "[":
                 frames.append(Frame(kind: .list, scope: top.scope, segmentStart: index + 1))
             case ")", "}", "]":
-                if frames.count > 1 { frames.removeLast() }
+                if frames.count > 1, let closed = frames.popLast(), let variable = closed.loopVariable {
+                    bindings[variable.name] = variable.hidden
+                }
                 if text == "}" { top.segmentStart = index + 1 }
             default:
                 break
@@ -272,14 +280,13 @@ public enum CompletionEngine {
             }
         }
 
-        /// `for name in chain {`
-        private mutating func bindForLoopVariable(braceIndex: Int) {
+        /// `for name in chain {`: the loop variable and the entity it runs over.
+        private func forLoopVariable(braceIndex: Int) -> (String, String)? {
             let start = top.segmentStart
             guard braceIndex - start >= 4, token(start)?.text == "for", let name = token(start + 1),
-                  name.kind == .identifier, token(start + 2)?.text == "in" else { return }
-            if let entity = evaluateChain(endingAt: braceIndex - 1, scope: nil)?.elementEntity {
-                bindings[name.text] = entity
-            }
+                  name.kind == .identifier, token(start + 2)?.text == "in",
+                  let entity = evaluateChain(endingAt: braceIndex - 1, scope: nil)?.elementEntity else { return nil }
+            return (name.text, entity)
         }
 
         private func openCall(at index: Int) -> Frame {

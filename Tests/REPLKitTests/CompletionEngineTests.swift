@@ -92,6 +92,11 @@ struct CandidateCase: CustomTestStringConvertible, Sendable {
     CandidateCase("for a in Author.all { a.", authorMembers),
     CandidateCase("for a in Author.all {\n  a.books.count\n  a.", authorMembers),
     CandidateCase("for t in Book#1.tags { t.", ["books", "name"]),
+    CandidateCase("for a in Author.all { ", (statementStart + ["a"]).sorted()),
+    CandidateCase("for a in Author.all { a.books.count }\nsave; ", statementStart),
+    CandidateCase("for a in Author.all { a.books.count }\na.", []),
+    CandidateCase("for ursula in Book.all { ursula.", bookMembers),
+    CandidateCase("for ursula in Book.all { ursula.title }; ursula.", authorMembers),
     CandidateCase("Author#1.name.", []),
     CandidateCase("nobody.", []),
     // Inside where(...) and its kin: the entity in scope.

@@ -15,6 +15,18 @@ func makeTemporaryDirectory() -> String {
     return String(cString: template)
 }
 
+/// Deletes `path` and everything below it (test directories only).
+func removeTree(_ path: String) {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return }
+    if info.st_mode & S_IFMT == S_IFDIR {
+        for name in directoryEntries(path) { removeTree(path + "/" + name) }
+        rmdir(path)
+    } else {
+        unlink(path)
+    }
+}
+
 func directoryEntries(_ path: String) -> [String] {
     guard let directory = opendir(path) else { return [] }
     defer { closedir(directory) }
@@ -68,6 +80,7 @@ func readText(_ path: String) -> String? {
 
 @Test func saveCreatesPrivateDirectoriesAndRoundTrips() throws {
     let root = makeTemporaryDirectory()
+    defer { removeTree(root) }
     guard let store = HistoryStore(environment: ["XDG_STATE_HOME": root + "/state"]) else {
         Issue.record("no store")
         return
@@ -84,19 +97,25 @@ func readText(_ path: String) -> String? {
 }
 
 @Test func saveKeepsTheNewestEntries() throws {
-    let store = HistoryStore(path: makeTemporaryDirectory() + "/history", limit: 3)
+    let directory = makeTemporaryDirectory()
+    defer { removeTree(directory) }
+    let store = HistoryStore(path: directory + "/history", limit: 3)
     try store.save((1...10).map { "Author#\($0)" })
     #expect(store.load() == ["Author#8", "Author#9", "Author#10"])
 }
 
 @Test func loadKeepsTheNewestEntriesOfALongerFile() throws {
-    let path = makeTemporaryDirectory() + "/history"
+    let directory = makeTemporaryDirectory()
+    defer { removeTree(directory) }
+    let path = directory + "/history"
     try HistoryStore(path: path).save((1...10).map { "Author#\($0)" })
     #expect(HistoryStore(path: path, limit: 2).load() == ["Author#9", "Author#10"])
 }
 
 @Test func defaultLimitIsAThousand() throws {
-    let store = HistoryStore(path: makeTemporaryDirectory() + "/history")
+    let directory = makeTemporaryDirectory()
+    defer { removeTree(directory) }
+    let store = HistoryStore(path: directory + "/history")
     #expect(store.limit == 1000)
     try store.save((1...1500).map { "Book#\($0)" })
     let loaded = store.load()
@@ -105,7 +124,9 @@ func readText(_ path: String) -> String? {
 }
 
 @Test func consecutiveDuplicatesCollapse() throws {
-    let store = HistoryStore(path: makeTemporaryDirectory() + "/history")
+    let directory = makeTemporaryDirectory()
+    defer { removeTree(directory) }
+    let store = HistoryStore(path: directory + "/history")
     try store.save(["save", "save", "Author.all", "save", "save", ""])
     #expect(store.load() == ["save", "Author.all", "save"])
     #expect(readText(store.path) == "save\nAuthor.all\nsave\n")
@@ -113,6 +134,7 @@ func readText(_ path: String) -> String? {
 
 @Test func atomicWriteLeavesNoTemporaryFile() throws {
     let directory = makeTemporaryDirectory()
+    defer { removeTree(directory) }
     let store = HistoryStore(path: directory + "/history")
     try store.save(["one"])
     try store.save(["one", "two"])
@@ -122,6 +144,7 @@ func readText(_ path: String) -> String? {
 
 @Test func saveIntoAnUnwritablePlaceThrows() {
     let directory = makeTemporaryDirectory()
+    defer { removeTree(directory) }
     writeBytes(Array("not a directory".utf8), to: directory + "/file")
     let store = HistoryStore(path: directory + "/file/ormlab/history")
     #expect(throws: HistoryError.self) { try store.save(["x"]) }
@@ -132,7 +155,9 @@ func readText(_ path: String) -> String? {
 }
 
 @Test func corruptFileSkipsBadLines() {
-    let path = makeTemporaryDirectory() + "/history"
+    let directory = makeTemporaryDirectory()
+    defer { removeTree(directory) }
+    let path = directory + "/history"
     var bytes = Array("Author.all\n".utf8)
     bytes += [0xFF, 0xFE, 0x41, 0x0A]                  // invalid UTF-8
     bytes += Array("\n\nBook.all\r\ntrailing\\".utf8)   // blank lines, CRLF, dangling backslash, no newline
