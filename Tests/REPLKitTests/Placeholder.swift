@@ -1,3 +1,0 @@
-import Testing
-@testable import REPLKit
-@Test func placeholderREPLKit() { #expect(Bool(true)) }
