@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
         .target(name: "DSL"),
         .target(name: "Report"),
-        .target(name: "Mapping", dependencies: ["DSL", "Report"]),
+        .target(name: "Mapping", dependencies: ["DSL", "Report", "SQLBuilder"]),
         .target(name: "SQLBuilder", dependencies: ["SQLiteKit"]),
         .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "SQLiteKit", "Report"]),
         .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit"]),

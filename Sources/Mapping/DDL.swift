@@ -1,4 +1,5 @@
 import DSL
+import SQLBuilder
 
 // The DDL of a mapping: CREATE TABLE for entity tables and join tables, CREATE INDEX. Every
 // identifier is quoted, so SQL keywords work as names. One statement per string, on one line.

@@ -1,4 +1,5 @@
 import DSL
+import SQLBuilder
 
 // Defining an entity: check the declaration, decide which entities are ready (all the entities
 // they refer to are declared and ready), infer the mappings of the ready ones, and produce the

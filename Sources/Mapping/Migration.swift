@@ -1,4 +1,5 @@
 import DSL
+import SQLBuilder
 
 // Redefinition is migration: the difference between an entity's old and new table, as the SQL
 // that SQLite can run. ALTER TABLE in SQLite can add a column at the end (when it is optional or

@@ -1,4 +1,5 @@
 import DSL
+import SQLBuilder
 
 // Naming conventions: how entity and property names become table and column names, and how
 // names and values are written into SQL text.
@@ -7,9 +8,6 @@ import DSL
 
 /// Writes a name as an SQL identifier: in double quotes, with `"` doubled inside, so that SQL
 /// keywords (`order`, `group`, `select`) and odd characters work as table and column names.
-public func quoteIdentifier(_ name: String) -> String {
-    "\"" + doubling(name, "\"") + "\""
-}
 
 /// Writes a string as an SQL string literal: single quotes, with `'` doubled inside.
 public func quoteSQLString(_ text: String) -> String {

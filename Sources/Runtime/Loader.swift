@@ -1,0 +1,431 @@
+import Mapping
+import Report
+import SQLBuilder
+import SQLiteKit
+
+/// What a query returned.
+public struct FetchResult {
+    /// The objects, in result order, each once.
+    public var objects: [ManagedObject] = []
+    /// Objects that were already in the identity map (the same instance was returned).
+    public var identityHits: Set<ObjectIdentifier> = []
+    /// For JOIN eager loading: rows read and objects built per entity.
+    public var joinRows: Int?
+    public var joinObjects: [(entity: String, count: Int)] = []
+}
+
+/// The result of touching an association.
+public struct AssociationLoad {
+    public var objects: [ManagedObject]
+    /// False when nothing ran: already loaded, found in the identity map, or a new object.
+    public var ranQuery: Bool
+    public var fromIdentityMap: Bool
+}
+
+/// Largest IN list sent in one statement (SQLite's default limit on variables is 32,766).
+let maxInList = 30_000
+
+extension Session {
+    // MARK: - Autoflush
+
+    /// Flushes pending changes before a query so it sees them (SQLAlchemy's autoflush).
+    func autoflushIfNeeded(before cause: String) throws {
+        guard autoflush, unitOfWork.hasChanges else { return }
+        let pending = pendingObjects.map(\.ref) + (pendingLinkCount > 0 ? ["\(pendingLinkCount) link change(s)"] : [])
+        try flush(reason: "autoflush before \(cause)")
+        addNote(Note(.autoflush, "autoflush: the pending changes (\(pending.joined(separator: ", "))) were written before `\(cause)` so the query sees them; they are not committed until `save` (:set autoflush off turns this off)"))
+    }
+
+    // MARK: - Find by primary key
+
+    /// `Author#1`: the identity map first; a query only when the object is not loaded.
+    public func find(_ entity: String, id: Int64, cause: String) throws -> (object: ManagedObject?, fromIdentityMap: Bool) {
+        guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
+        if let existing = info.identityMap[id], existing.loadedColumns == nil { return (existing, true) }
+        try autoflushIfNeeded(before: cause)
+        if let existing = info.identityMap[id], existing.loadedColumns == nil { return (existing, true) }
+        var query = Query(entity: entity, dsl: cause)
+        let idPath = ColumnPath(entity: entity, column: "id", scalarType: .int)
+        query.filter = .compare(.column(idPath), "==", .value(.integer(id)))
+        let result = try log.withCause(cause) { try run(QueryCompiler(schema: schema).select(query), info: info, refresh: true) }
+        return (result.objects.first, false)
+    }
+
+    // MARK: - Queries
+
+    /// Runs a query: objects through the identity map, then its `include`s.
+    public func fetch(_ query: Query) throws -> FetchResult {
+        guard let info = infos[query.entity] else { throw ORMError("unknown entity \(query.entity)") }
+        try autoflushIfNeeded(before: query.dsl)
+        let compiler = QueryCompiler(schema: schema)
+        let joinPaths = query.includes.filter { $0.strategy == .join }.map(\.path)
+        var result: FetchResult
+        if joinPaths.isEmpty {
+            result = try log.withCause(query.dsl) {
+                try run(compiler.select(query), info: info, selection: query.selection)
+            }
+        } else {
+            result = try fetchWithJoins(query, paths: joinPaths, compiler: compiler, info: info)
+        }
+        for include in query.includes where include.strategy == .inList {
+            try eagerLoad(include, roots: result.objects)
+        }
+        return result
+    }
+
+    /// Runs a SELECT of whole rows of `info`'s table (or a projection) and hydrates objects.
+    func run(_ select: Select, info: EntityInfo, selection: [String]? = nil, refresh: Bool = false) throws -> FetchResult {
+        let rendered = SQLRenderer.render(select)
+        var result = FetchResult()
+        var objects: [ManagedObject] = []
+        loadGroupCounter += 1
+        let group = loadGroupCounter
+        var layout: [Int]? = nil
+        var checked = false
+        let columnCount = info.mapping.columns.count
+        var hits = Set<ObjectIdentifier>()
+        try db.query(rendered.sql, rendered.arguments) { row in
+            if !checked {
+                layout = try columnLayout(row, info: info, selection: selection)
+                checked = true
+            }
+            let id = row.int64(0)
+            if let existing = info.identityMap[id] {
+                if existing.loadedColumns != nil || refresh, existing.state != .dirty {
+                    fill(existing, from: row, layout: layout, columnCount: columnCount)
+                } else {
+                    hits.insert(ObjectIdentifier(existing))
+                }
+                objects.append(existing)
+                return
+            }
+            let object = hydrate(row, info: info, layout: layout, columnCount: columnCount)
+            object.loadGroup = group
+            info.identityMap[id] = object
+            objects.append(object)
+        }
+        result.objects = objects
+        result.identityHits = hits
+        remember(group: group, objects)
+        return result
+    }
+
+    func remember(group: Int, _ objects: [ManagedObject]) {
+        loadGroups[group] = objects
+        if loadGroups.count > 64, let oldest = loadGroups.keys.min() { loadGroups[oldest] = nil }
+    }
+
+    /// Maps result columns to object slots. nil means "column i is slot i" (the common case of
+    /// `SELECT "t".*` on a table whose columns are in mapping order): no per-row lookup at all.
+    func columnLayout(_ row: Row, info: EntityInfo, selection: [String]?) throws -> [Int]? {
+        let columns = info.mapping.columns
+        var layout: [Int] = []
+        var identity = row.columnCount == columns.count
+        for i in 0..<row.columnCount {
+            let name = row.columnName(i)
+            guard let slot = columns.firstIndex(where: { $0.name == name }) else {
+                throw ORMError("the table \(info.table) has a column \(name) that the mapping of \(info.name) does not know",
+                               hint: "the schema was changed behind ORMLab's back (:sql?); define \(info.name) again to match")
+            }
+            if slot != i { identity = false }
+            layout.append(slot)
+        }
+        if identity && selection == nil { return nil }
+        return layout
+    }
+
+    /// A new object from the current row.
+    @inline(__always)
+    func hydrate(_ row: Row, info: EntityInfo, layout: [Int]?, columnCount: Int) -> ManagedObject {
+        if let layout {
+            var values = [SQLiteValue](repeating: .null, count: columnCount)
+            var loaded = [Bool](repeating: false, count: columnCount)
+            for (i, slot) in layout.enumerated() {
+                values[slot] = row.value(i)
+                loaded[slot] = true
+            }
+            let partial = loaded.contains(false)
+            let object = ManagedObject(entity: info, values: values, state: partial ? .partial : .clean)
+            if partial { object.loadedColumns = loaded }
+            return object
+        }
+        var values = [SQLiteValue]()
+        values.reserveCapacity(columnCount)
+        for i in 0..<columnCount { values.append(row.value(i)) }
+        return ManagedObject(entity: info, values: values, state: .clean)
+    }
+
+    /// Completes a partial (or refreshes a clean) object from a row.
+    func fill(_ object: ManagedObject, from row: Row, layout: [Int]?, columnCount: Int) {
+        if let layout {
+            for (i, slot) in layout.enumerated() {
+                object.values[slot] = row.value(i)
+                object.loadedColumns?[slot] = true
+            }
+            if let loaded = object.loadedColumns, !loaded.contains(false) {
+                object.loadedColumns = nil
+                if object.state == .partial { object.state = .clean }
+            }
+        } else {
+            for i in 0..<columnCount { object.values[i] = row.value(i) }
+            object.loadedColumns = nil
+            if object.state == .partial { object.state = .clean }
+        }
+    }
+
+    // MARK: - Aggregates
+
+    /// `Author.count`, `Book.max(year)`, `Book.group(year).count`: a header and rows of values.
+    public func aggregate(_ query: Query, _ aggregate: Aggregate) throws -> (header: [String], rows: [[SQLiteValue]]) {
+        try autoflushIfNeeded(before: query.dsl)
+        let select = QueryCompiler(schema: schema).aggregate(query, aggregate)
+        let rendered = SQLRenderer.render(select)
+        var rows: [[SQLiteValue]] = []
+        try log.withCause(query.dsl) {
+            try db.query(rendered.sql, rendered.arguments) { row in
+                rows.append((0..<row.columnCount).map { row.value($0) })
+            }
+        }
+        return (query.grouping.map(\.dslPath) + [aggregate.dsl], rows)
+    }
+
+    // MARK: - Eager loading with IN
+
+    /// `include(books.tags)`: one query per level, each with `IN (...)` over the previous level.
+    func eagerLoad(_ include: IncludePath, roots: [ManagedObject]) throws {
+        var owners = roots
+        var entity = roots.first?.entity.name
+        for name in include.path {
+            guard let entityName = entity, let association = infos[entityName]?.mapping.association(named: name) else { return }
+            try log.withCause(include.dsl) {
+                try loadBatch(association, owners: owners.filter { !$0.isAssociationLoaded(name) })
+            }
+            var next: [ManagedObject] = []
+            var seen = Set<ObjectIdentifier>()
+            for owner in owners {
+                owner.eagerLoaded.insert(name)
+                for child in owner.loadedObjects(of: name) where seen.insert(ObjectIdentifier(child)).inserted {
+                    next.append(child)
+                }
+            }
+            owners = next
+            entity = association.target
+        }
+    }
+
+    /// Loads one association for many owners with `IN (...)` and sets it on every owner.
+    func loadBatch(_ association: Association, owners: [ManagedObject]) throws {
+        guard !owners.isEmpty, let targetInfo = infos[association.target] else { return }
+        let compiler = QueryCompiler(schema: schema)
+        let ownerInfo = owners[0].entity
+        switch association.kind {
+        case .belongsTo:
+            guard let fk = ownerInfo.foreignKeyIndex[association.name] else { return }
+            var missing: [Int64] = []
+            var seen = Set<Int64>()
+            for owner in owners {
+                if case .integer(let id) = owner.values[fk], targetInfo.identityMap[id] == nil, seen.insert(id).inserted {
+                    missing.append(id)
+                }
+            }
+            for chunk in missing.chunked(maxInList) {
+                _ = try run(compiler.associationLoad(association, ownerIDs: Array(chunk)), info: targetInfo)
+            }
+            for owner in owners {
+                if let pending = owner.pendingReferences[fk] {
+                    owner.associations[association.name] = .one(pending)
+                } else if case .integer(let id) = owner.values[fk] {
+                    owner.associations[association.name] = .one(targetInfo.identityMap[id])
+                } else {
+                    owner.associations[association.name] = .one(nil)
+                }
+            }
+        case .hasMany, .hasOne:
+            guard let fkName = association.foreignKey, let fk = targetInfo.mapping.columnIndex(named: fkName) else { return }
+            let ids = owners.compactMap(\.id)
+            var children: [Int64: [ManagedObject]] = [:]
+            for chunk in ids.chunked(maxInList) {
+                let result = try run(compiler.associationLoad(association, ownerIDs: Array(chunk)), info: targetInfo)
+                for child in result.objects {
+                    if case .integer(let parent) = child.values[fk] { children[parent, default: []].append(child) }
+                }
+            }
+            for owner in owners {
+                let list = owner.id.flatMap { children[$0] } ?? []
+                owner.associations[association.name] = association.kind == .hasOne ? .one(list.first) : .many(list)
+            }
+        case .manyToMany:
+            let ids = owners.compactMap(\.id)
+            var children: [Int64: [ManagedObject]] = [:]
+            let columnCount = targetInfo.mapping.columns.count
+            loadGroupCounter += 1
+            let group = loadGroupCounter
+            var all: [ManagedObject] = []
+            for chunk in ids.chunked(maxInList) {
+                let rendered = SQLRenderer.render(compiler.associationLoad(association, ownerIDs: Array(chunk)))
+                try db.query(rendered.sql, rendered.arguments) { row in
+                    let ownerID = row.int64(0)
+                    let id = row.int64(1)
+                    let child: ManagedObject
+                    if let existing = targetInfo.identityMap[id] {
+                        child = existing
+                    } else {
+                        child = hydrateShifted(row, offset: 1, info: targetInfo, columnCount: columnCount)
+                        child.loadGroup = group
+                        targetInfo.identityMap[id] = child
+                    }
+                    all.append(child)
+                    children[ownerID, default: []].append(child)
+                }
+            }
+            remember(group: group, all)
+            for owner in owners {
+                owner.associations[association.name] = .many(owner.id.flatMap { children[$0] } ?? [])
+            }
+        }
+    }
+
+    /// An object from the columns of a row starting at `offset` (joins, many-to-many loads).
+    func hydrateShifted(_ row: Row, offset: Int, info: EntityInfo, columnCount: Int) -> ManagedObject {
+        var values = [SQLiteValue]()
+        values.reserveCapacity(columnCount)
+        for i in 0..<columnCount { values.append(row.value(offset + i)) }
+        return ManagedObject(entity: info, values: values, state: .clean)
+    }
+
+    // MARK: - Eager loading with JOIN
+
+    /// One SELECT with a LEFT JOIN per included association; rows are collapsed into objects.
+    func fetchWithJoins(_ query: Query, paths: [[String]], compiler: QueryCompiler, info: EntityInfo) throws -> FetchResult {
+        let plan = try compiler.joinedSelect(query, includePaths: paths)
+        let rendered = SQLRenderer.render(plan.select)
+        if query.limit != nil || query.offset != nil {
+            addNote(Note(.info, "LIMIT counts rows, and a JOIN repeats each \(query.entity) once per related row; so the limit was applied to \(query.entity) ids in a subquery, and the JOIN loads all related rows of those \(query.entity)s"))
+        }
+        var roots: [ManagedObject] = []
+        var rootSeen = Set<ObjectIdentifier>()
+        var hits = Set<ObjectIdentifier>()
+        // Per node: the objects seen at that level and, per parent, its children in order.
+        var collections: [[ObjectIdentifier: [ManagedObject]]] = Array(repeating: [:], count: plan.nodes.count)
+        var parentsAtNode: [[ManagedObject]] = Array(repeating: [], count: plan.nodes.count)
+        var seenAtNode: [Set<ObjectIdentifier>] = Array(repeating: [], count: plan.nodes.count)
+        var rowCount = 0
+        loadGroupCounter += 1
+        let group = loadGroupCounter
+        let nodeInfos = plan.nodes.map { infos[$0.entity] }
+        try log.withCause(query.dsl) {
+            try db.query(rendered.sql, rendered.arguments) { row in
+                rowCount += 1
+                var rowObjects = [ManagedObject?](repeating: nil, count: plan.nodes.count + 1)
+                // The root.
+                let rootID = row.int64(0)
+                let root: ManagedObject
+                if let existing = info.identityMap[rootID] {
+                    root = existing
+                    if rootSeen.insert(ObjectIdentifier(root)).inserted {
+                        hits.insert(ObjectIdentifier(root))
+                        roots.append(root)
+                    }
+                } else {
+                    root = hydrateShifted(row, offset: 0, info: info, columnCount: info.mapping.columns.count)
+                    root.loadGroup = group
+                    info.identityMap[rootID] = root
+                    rootSeen.insert(ObjectIdentifier(root))
+                    roots.append(root)
+                }
+                rowObjects[0] = root
+                for (n, node) in plan.nodes.enumerated() {
+                    guard let parent = rowObjects[node.parent], let nodeInfo = nodeInfos[n] else { continue }
+                    let parentKey = ObjectIdentifier(parent)
+                    if seenAtNode[n].insert(parentKey).inserted {
+                        parentsAtNode[n].append(parent)
+                        collections[n][parentKey] = []
+                    }
+                    if row.isNull(node.offset) { continue }
+                    let id = row.int64(node.offset)
+                    let child: ManagedObject
+                    if let existing = nodeInfo.identityMap[id] {
+                        child = existing
+                    } else {
+                        child = hydrateShifted(row, offset: node.offset, info: nodeInfo, columnCount: nodeInfo.mapping.columns.count)
+                        child.loadGroup = group
+                        nodeInfo.identityMap[id] = child
+                    }
+                    rowObjects[n + 1] = child
+                    if collections[n][parentKey]?.last !== child, !(collections[n][parentKey]?.contains { $0 === child } ?? false) {
+                        collections[n][parentKey, default: []].append(child)
+                    }
+                }
+            }
+        }
+        var counts: [(String, Int)] = [(query.entity, roots.count)]
+        for (n, node) in plan.nodes.enumerated() {
+            var distinct = Set<ObjectIdentifier>()
+            for parent in parentsAtNode[n] {
+                let list = collections[n][ObjectIdentifier(parent)] ?? []
+                for c in list { distinct.insert(ObjectIdentifier(c)) }
+                parent.associations[node.association.name] = node.association.isToMany ? .many(list) : .one(list.first)
+                parent.eagerLoaded.insert(node.association.name)
+            }
+            counts.append((node.entity, distinct.count))
+        }
+        remember(group: group, roots)
+        var result = FetchResult()
+        result.objects = roots
+        result.identityHits = hits
+        result.joinRows = rowCount
+        result.joinObjects = counts
+        return result
+    }
+
+    // MARK: - Lazy loading
+
+    /// Touching an association: loaded → no SQL; otherwise the lazy policy decides.
+    public func load(_ association: Association, of object: ManagedObject, access: String) throws -> AssociationLoad {
+        object.touched.insert(association.name)
+        if object.isAssociationLoaded(association.name) {
+            return AssociationLoad(objects: object.loadedObjects(of: association.name), ranQuery: false, fromIdentityMap: false)
+        }
+        let info = object.entity
+        // A belongs-to whose target is in the identity map needs no query (as in Hibernate and SQLAlchemy).
+        if association.kind == .belongsTo, let fk = info.foreignKeyIndex[association.name] {
+            if let pending = object.pendingReferences[fk] {
+                object.associations[association.name] = .one(pending)
+                return AssociationLoad(objects: [pending], ranQuery: false, fromIdentityMap: true)
+            }
+            guard case .integer(let id) = object.values[fk] else {
+                object.associations[association.name] = .one(nil)
+                return AssociationLoad(objects: [], ranQuery: false, fromIdentityMap: false)
+            }
+            if let target = infos[association.target]?.identityMap[id] {
+                object.associations[association.name] = .one(target)
+                return AssociationLoad(objects: [target], ranQuery: false, fromIdentityMap: true)
+            }
+        } else if object.id == nil {
+            // A new object has no rows pointing at it yet.
+            object.associations[association.name] = association.isToMany ? .many([]) : .one(nil)
+            return AssociationLoad(objects: [], ranQuery: false, fromIdentityMap: false)
+        }
+        if lazyPolicy == .raise {
+            throw ORMError("\(access) is not loaded, and lazy loading is set to raise",
+                           hint: "load it up front with include(\(association.name)) in the query, or `:set lazy select` to allow lazy loading")
+        }
+        var owners = [object]
+        if lazyPolicy == .batch, let group = loadGroups[object.loadGroup] {
+            owners = group.filter { $0.state != .detached && !$0.isAssociationLoaded(association.name) }
+            if !owners.contains(where: { $0 === object }) { owners.append(object) }
+        }
+        try autoflushIfNeeded(before: access)
+        let cause = owners.count > 1 ? "\(access) (batch: \(owners.count) \(info.name) objects at once)" : access
+        try log.withCause(cause) { try loadBatch(association, owners: owners) }
+        return AssociationLoad(objects: object.loadedObjects(of: association.name), ranQuery: true, fromIdentityMap: false)
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        guard size > 0 else { return [self[...]] }
+        return stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

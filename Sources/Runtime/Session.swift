@@ -1,0 +1,239 @@
+import DSL
+import Mapping
+import Report
+import SQLBuilder
+import SQLiteKit
+
+/// A mistake or failure in ORM terms: which object, which association, and what to do instead.
+public struct ORMError: Error, Equatable {
+    public var message: String
+    public var hint: String?
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+}
+
+/// How touching an unloaded association behaves (`:set lazy ...`).
+public enum LazyPolicy: String, Sendable, CaseIterable {
+    /// Run a query for this one object (the default; the source of N+1).
+    case select
+    /// Load the association for every object of the same query at once (Hibernate's batch fetching).
+    case batch
+    /// Refuse: a diagnostic (Rails' strict_loading, SQLAlchemy's raiseload).
+    case raise
+}
+
+/// The ORM session: connection, schema, identity map, unit of work and statement log.
+///
+/// One object per row per session (the identity map); changes are collected and written by
+/// `save` in one transaction (the unit of work); every statement is recorded with its cause.
+public final class Session {
+    public let db: Connection
+    public internal(set) var schema: Schema
+    var infos: [String: EntityInfo] = [:]
+    public let log = StatementLog()
+    public var lazyPolicy: LazyPolicy = .select
+    public var autoflush = true
+    let unitOfWork = UnitOfWork()
+    /// `begin` was typed and no `commit`/`rollback` yet.
+    public internal(set) var explicitTransaction = false
+    /// Notes produced while running the current command (autoflush, cascades...).
+    public internal(set) var pendingNotes: [Note] = []
+    var newSerial = 0
+    /// The objects of recent queries, by load group number (see `ManagedObject.loadGroup`).
+    var loadGroups: [Int: [ManagedObject]] = [:]
+    var loadGroupCounter = 0
+
+    /// The table where entity declarations are kept so a file database restores its mapping.
+    public static let metadataTable = "_ormlab_entities"
+
+    public init(connection: Connection, naming: NamingConvention = .standard) {
+        self.db = connection
+        self.schema = Schema(naming: naming)
+        connection.observer = { [unowned self] executed in self.log.record(executed) }
+    }
+
+    public func info(_ entity: String) -> EntityInfo? { infos[entity] }
+
+    /// Sets the naming convention for entities defined from now on.
+    public func setNaming(_ naming: NamingConvention) { schema.naming = naming }
+
+    // MARK: - Commands
+
+    public func beginCommand(_ text: String) {
+        log.beginCommand(text)
+        pendingNotes = []
+        for info in infos.values {
+            for object in info.identityMap.values where !object.eagerLoaded.isEmpty { object.eagerLoaded = [] }
+        }
+    }
+
+    public func addNote(_ note: Note) { pendingNotes.append(note) }
+
+    // MARK: - Defining entities
+
+    /// Maps a declaration, runs its DDL (or migration) and records the declaration for reopening.
+    /// On failure the schema is unchanged.
+    public func define(_ decl: EntityDecl, source: String) -> SchemaChange {
+        var change = schema.defining(decl)
+        if change.diagnostics.contains(where: { $0.severity == .error }) { return change }
+        if !change.statements.isEmpty && (db.isInTransaction || unitOfWork.hasChanges) {
+            change.diagnostics.append(Diagnostic(.error, "cannot change the schema while changes are pending or a transaction is open",
+                                                 at: decl.name.range, hint: "run `save` (or `rollback`) first, then define \(decl.name.name) again"))
+            change.schema = schema
+            return change
+        }
+        do {
+            try log.withCause("entity \(decl.name.name)") {
+                for statement in change.statements { try db.execute(statement) }
+            }
+        } catch let error as SQLiteError {
+            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            try? db.execute("PRAGMA foreign_keys = ON")
+            change.diagnostics.append(Diagnostic(.error, "SQLite refused the schema change: \(error.message)", at: decl.name.range,
+                                                 hint: explainSchemaError(error)))
+            change.schema = schema
+            return change
+        } catch {
+            change.diagnostics.append(Diagnostic(.error, "\(error)", at: decl.name.range))
+            return change
+        }
+        db.clearStatementCache()
+        adopt(change.schema)
+        log.withoutRecording {
+            try? saveDeclaration(decl.name.name, source: source)
+        }
+        return change
+    }
+
+    private func explainSchemaError(_ error: SQLiteError) -> String? {
+        if error.message.contains("NOT NULL") {
+            return "existing rows have no value for a new required property: give it a default (= ...) or make it optional (?)"
+        }
+        if error.isConstraintViolation {
+            return "existing rows break the new constraint; fix the data first (:sql can help) or relax the definition"
+        }
+        return nil
+    }
+
+    /// Makes `newSchema` current: refreshes runtime infos, keeps live objects.
+    func adopt(_ newSchema: Schema) {
+        let old = schema
+        schema = newSchema
+        for name in newSchema.order {
+            guard let mapping = newSchema.entities[name] else { continue }
+            if let info = infos[name] {
+                let oldColumns = old.entities[name]?.columns.map(\.name) ?? []
+                info.update(mapping)
+                if oldColumns != mapping.columns.map(\.name) {
+                    // The table changed shape: loaded objects no longer match; forget them.
+                    info.identityMap.removeAll()
+                }
+            } else {
+                infos[name] = EntityInfo(mapping: mapping)
+            }
+        }
+    }
+
+    private func saveDeclaration(_ name: String, source: String) throws {
+        try db.execute("CREATE TABLE IF NOT EXISTS \(quoteIdentifier(Self.metadataTable)) (\"position\" INTEGER PRIMARY KEY, \"name\" TEXT NOT NULL UNIQUE, \"source\" TEXT NOT NULL)")
+        try db.run("DELETE FROM \(quoteIdentifier(Self.metadataTable)) WHERE \"name\" = ?", [.text(name)])
+        try db.run("INSERT INTO \(quoteIdentifier(Self.metadataTable)) (\"name\", \"source\") VALUES (?, ?)", [.text(name), .text(source)])
+    }
+
+    /// Entity declarations stored in a file database by an earlier session, in definition order.
+    public func storedDeclarations() throws -> [(name: String, source: String)] {
+        var out: [(String, String)] = []
+        try log.withoutRecording {
+            guard try db.tableNames().contains(Self.metadataTable) else { return }
+            try db.query("SELECT \"name\", \"source\" FROM \(quoteIdentifier(Self.metadataTable)) ORDER BY \"position\"") { row in
+                out.append((row.string(0), row.string(1)))
+            }
+        }
+        return out
+    }
+
+    /// Rebuilds the mapping from a stored declaration without running DDL (the tables exist).
+    public func restore(_ decl: EntityDecl) -> [Diagnostic] {
+        let change = schema.defining(decl)
+        if change.diagnostics.contains(where: { $0.severity == .error }) { return change.diagnostics }
+        adopt(change.schema)
+        return []
+    }
+
+    // MARK: - Transactions
+
+    /// `begin`: opens an explicit transaction; `save` inside it flushes without committing.
+    public func begin() throws {
+        guard !explicitTransaction else { throw ORMError("a transaction is already open", hint: "`commit` or `rollback` it first") }
+        try log.withCause("begin") {
+            if db.isInTransaction {
+                // An autoflush left an implicit transaction open; it becomes the explicit one.
+                addNote(Note(.transaction, "an autoflush had already opened a transaction; it continues as the explicit one"))
+            } else {
+                try db.execute("BEGIN")
+            }
+        }
+        explicitTransaction = true
+    }
+
+    /// `save`: flushes the unit of work and commits, in one transaction (unless `begin` is open).
+    public func save() throws -> FlushResult {
+        let result = try flush(reason: "save")
+        if !explicitTransaction && db.isInTransaction {
+            try log.withCause("save") { try db.execute("COMMIT") }
+            unitOfWork.committed()
+        } else if explicitTransaction {
+            addNote(Note(.transaction, "inside begin … commit, save flushes the changes; commit makes them permanent"))
+        }
+        return result
+    }
+
+    /// `commit`: flushes and commits the open transaction.
+    public func commit() throws -> FlushResult {
+        let result = try flush(reason: "commit")
+        if db.isInTransaction {
+            try log.withCause("commit") { try db.execute("COMMIT") }
+        } else {
+            addNote(Note(.transaction, "no transaction was open; there was nothing to commit"))
+        }
+        explicitTransaction = false
+        unitOfWork.committed()
+        return result
+    }
+
+    /// `rollback`: discards pending changes and rolls back the open transaction; objects return
+    /// to their last committed state and loaded associations are expired (as SQLAlchemy does).
+    public func rollback() throws -> [ManagedObject] {
+        if db.isInTransaction {
+            try log.withCause("rollback") { try db.execute("ROLLBACK") }
+        }
+        explicitTransaction = false
+        let restored = unitOfWork.restoreCommittedState(session: self)
+        for info in infos.values {
+            for object in info.identityMap.values { object.associations.removeAll() }
+        }
+        return restored
+    }
+
+    /// `:forget`: the identity map empties (a new request); pending changes are discarded.
+    public func forget() -> Int {
+        var count = 0
+        for info in infos.values {
+            count += info.identityMap.count
+            info.identityMap.removeAll()
+        }
+        loadGroups.removeAll()
+        unitOfWork.clear()
+        return count
+    }
+
+    /// Number of objects in the identity map.
+    public var identityMapCount: Int { infos.values.reduce(0) { $0 + $1.identityMap.count } }
+
+    func nextSerial() -> Int {
+        newSerial += 1
+        return newSerial
+    }
+}

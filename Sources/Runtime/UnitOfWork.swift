@@ -1,0 +1,586 @@
+import DSL
+import Mapping
+import Report
+import SQLBuilder
+import SQLiteKit
+
+// MARK: - Pending changes
+
+/// A many-to-many link to add or remove: one row of the join table.
+struct LinkChange {
+    var owner: ManagedObject
+    var association: Association
+    var target: ManagedObject
+    var add: Bool
+}
+
+/// The unit of work: new, dirty and deleted objects and link changes, written by one flush in a
+/// dependency-respecting order; plus what each object looked like at the last commit, so
+/// `rollback` can put it back.
+final class UnitOfWork {
+    private(set) var newObjects: [ManagedObject] = []
+    private(set) var dirtyObjects: [ManagedObject] = []
+    private(set) var deletedObjects: [ManagedObject] = []
+    private(set) var linkChanges: [LinkChange] = []
+
+    /// State at the last commit of every object changed since: nil values mean "created since".
+    private struct Snapshot {
+        var object: ManagedObject
+        var values: [SQLiteValue]?
+        var state: ObjectState
+    }
+    private var snapshots: [ObjectIdentifier: Snapshot] = [:]
+    private var snapshotOrder: [ObjectIdentifier] = []
+
+    var hasChanges: Bool {
+        !newObjects.isEmpty || !dirtyObjects.isEmpty || !deletedObjects.isEmpty || !linkChanges.isEmpty
+    }
+
+    func registerNew(_ object: ManagedObject) {
+        newObjects.append(object)
+        remember(object, created: true)
+    }
+
+    func registerDirty(_ object: ManagedObject) {
+        remember(object, created: false)
+        if !dirtyObjects.contains(where: { $0 === object }) { dirtyObjects.append(object) }
+    }
+
+    func unregisterDirty(_ object: ManagedObject) {
+        dirtyObjects.removeAll { $0 === object }
+    }
+
+    func registerDeleted(_ object: ManagedObject) {
+        remember(object, created: false)
+        if let i = newObjects.firstIndex(where: { $0 === object }) {
+            // Deleting an object that was never written just forgets it.
+            newObjects.remove(at: i)
+            linkChanges.removeAll { $0.owner === object || $0.target === object }
+            return
+        }
+        dirtyObjects.removeAll { $0 === object }
+        if !deletedObjects.contains(where: { $0 === object }) { deletedObjects.append(object) }
+    }
+
+    func registerLink(_ change: LinkChange) {
+        // An add followed by a remove of the same pair (or the reverse) cancels out.
+        if let i = linkChanges.firstIndex(where: { $0.owner === change.owner && $0.target === change.target
+            && $0.association.name == change.association.name && $0.add != change.add }) {
+            linkChanges.remove(at: i)
+            return
+        }
+        linkChanges.append(change)
+    }
+
+    private func remember(_ object: ManagedObject, created: Bool) {
+        let key = ObjectIdentifier(object)
+        guard snapshots[key] == nil else { return }
+        snapshots[key] = Snapshot(object: object, values: created ? nil : (object.originalValues ?? object.values),
+                                  state: object.state == .dirty ? .clean : object.state)
+        snapshotOrder.append(key)
+    }
+
+    func clearPending() {
+        newObjects = []
+        dirtyObjects = []
+        deletedObjects = []
+        linkChanges = []
+    }
+
+    /// After COMMIT: the current state becomes the state to return to.
+    func committed() {
+        snapshots = [:]
+        snapshotOrder = []
+    }
+
+    func clear() {
+        clearPending()
+        committed()
+    }
+
+    /// Puts every object changed since the last commit back as it was; objects created since are
+    /// discarded. Returns the objects touched.
+    func restoreCommittedState(session: Session) -> [ManagedObject] {
+        var touched: [ManagedObject] = []
+        for key in snapshotOrder {
+            guard let snap = snapshots[key] else { continue }
+            let object = snap.object
+            touched.append(object)
+            if let values = snap.values {
+                object.values = values
+                object.state = snap.state == .deleted ? .clean : snap.state
+                if object.loadedColumns != nil && object.state == .clean { object.state = .partial }
+                object.originalValues = nil
+                object.pendingReferences = [:]
+                if let id = object.id { object.entity.identityMap[id] = object }
+            } else {
+                if let id = object.id, object.entity.identityMap[id] === object { object.entity.identityMap[id] = nil }
+                object.state = .detached
+            }
+        }
+        clear()
+        return touched
+    }
+}
+
+// MARK: - Flush plan
+
+/// A value in a planned statement: known now, or the id of an object inserted earlier in the flush.
+enum PlannedValue {
+    case value(SQLiteValue)
+    case idOf(ManagedObject)
+}
+
+/// One write of a flush, in order.
+struct PlannedWrite {
+    enum Kind { case insert, update, delete, link, unlink }
+    var kind: Kind
+    var object: ManagedObject
+    var sql: String
+    var params: [PlannedValue]
+    /// "Author (new #1) new", "Author#1 dirty (name)", "Book#2.tags.add(Tag#1)".
+    var reason: String
+    var updatedColumns: [Int] = []
+}
+
+/// What a flush wrote.
+public struct FlushResult {
+    public var inserted: [ManagedObject] = []
+    public var updated: [ManagedObject] = []
+    public var deleted: [ManagedObject] = []
+    public var links: Int = 0
+    public var isEmpty: Bool { inserted.isEmpty && updated.isEmpty && deleted.isEmpty && links == 0 }
+    public var objects: [ManagedObject] { inserted + updated + deleted }
+}
+
+/// A statement `:pending` shows: SQL, its values (ids of not-yet-inserted objects spelled out).
+public struct PendingStatement {
+    public var sql: String
+    public var params: [String]
+    public var reason: String
+}
+
+extension Session {
+    // MARK: - Recording changes
+
+    /// `insert Entity(...)`: a new object, written at the next flush.
+    public func insert(entity: String, values: [Int: SQLiteValue], references: [Int: ManagedObject]) throws -> ManagedObject {
+        guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
+        var row = [SQLiteValue](repeating: .null, count: info.mapping.columns.count)
+        for (i, column) in info.mapping.columns.enumerated() where i > 0 {
+            if let literal = column.defaultValue { row[i] = sqliteValue(literal, type: column.scalarType) }
+        }
+        for (i, v) in values { row[i] = v }
+        let object = ManagedObject(entity: info, values: row, state: .new, serial: nextSerial())
+        for (i, target) in references {
+            if let id = target.id { object.values[i] = .integer(id) } else { object.pendingReferences[i] = target }
+        }
+        unitOfWork.registerNew(object)
+        return object
+    }
+
+    /// Assigns a scalar property (or a foreign key value); marks the object dirty and keeps the old value.
+    public func assign(_ object: ManagedObject, column index: Int, value: SQLiteValue) {
+        if object.state == .new {
+            object.values[index] = value
+            return
+        }
+        if object.originalValues == nil { object.originalValues = object.values }
+        unitOfWork.registerDirty(object)
+        object.values[index] = value
+        object.pendingReferences[index] = nil
+        if object.loadedColumns != nil { object.loadedColumns?[index] = true }
+        refreshDirtyState(object)
+    }
+
+    /// Assigns a to-one association (`book.author = Author#2`, or nil).
+    public func assign(_ object: ManagedObject, association: Association, to target: ManagedObject?) throws {
+        guard let fk = object.entity.foreignKeyIndex[association.name] else {
+            throw ORMError("\(object.entity.name).\(association.name) is a \(association.kind.rawValue) association; its foreign key lives in \(association.target)",
+                           hint: "assign it from the other side (the object that holds the foreign key)")
+        }
+        if target == nil && !association.isOptional {
+            throw ORMError("\(object.entity.name).\(association.name) is required (NOT NULL)",
+                           hint: "assign another \(association.target), or declare it optional: \(association.name): \(association.target)?")
+        }
+        if let target, let id = target.id {
+            assign(object, column: fk, value: .integer(id))
+        } else if let target {
+            assign(object, column: fk, value: .null)
+            object.pendingReferences[fk] = target
+            if object.state != .new {
+                object.state = .dirty
+                unitOfWork.registerDirty(object)
+            }
+        } else {
+            assign(object, column: fk, value: .null)
+        }
+        object.associations[association.name] = .one(target)
+        expireInverse(of: object)
+    }
+
+    /// Dirty only while some value differs from what was loaded.
+    private func refreshDirtyState(_ object: ManagedObject) {
+        guard let original = object.originalValues else { return }
+        if original == object.values && object.pendingReferences.isEmpty {
+            object.originalValues = nil
+            object.state = object.loadedColumns == nil ? .clean : .partial
+            unitOfWork.unregisterDirty(object)
+        } else {
+            object.state = .dirty
+        }
+    }
+
+    /// `delete X`: marks the object; the DELETE runs at the next flush.
+    public func delete(_ object: ManagedObject) throws {
+        switch object.state {
+        case .deleted: throw ORMError("\(object.ref) is already marked for deletion", hint: "`save` to delete it, or `rollback`")
+        case .detached: throw ORMError("\(object.ref) is no longer in the session (deleted or discarded)")
+        case .new:
+            unitOfWork.registerDeleted(object)
+            object.state = .detached
+        default:
+            unitOfWork.registerDeleted(object)
+            object.state = .deleted
+        }
+    }
+
+    /// `owner.assoc.add(target)` / `.remove(target)` on a many-to-many: a join-table row to write.
+    public func link(_ owner: ManagedObject, _ association: Association, _ target: ManagedObject, add: Bool) {
+        unitOfWork.registerLink(LinkChange(owner: owner, association: association, target: target, add: add))
+        // Keep loaded collections in step with the pending change.
+        if case .many(var list)? = owner.associations[association.name] {
+            if add { if !list.contains(where: { $0 === target }) { list.append(target) } } else { list.removeAll { $0 === target } }
+            owner.associations[association.name] = .many(list)
+        }
+        if let inverse = association.inverse, case .many(var list)? = target.associations[inverse] {
+            if add { if !list.contains(where: { $0 === owner }) { list.append(owner) } } else { list.removeAll { $0 === owner } }
+            target.associations[inverse] = .many(list)
+        }
+    }
+
+    /// A change of a foreign key makes the other side's loaded collections stale: expire them.
+    func expireInverse(of object: ManagedObject) {
+        for association in object.entity.mapping.associations where association.kind == .belongsTo {
+            guard let inverse = association.inverse else { continue }
+            for target in infos[association.target]?.identityMap.values.map({ $0 }) ?? [] where target.associations[inverse] != nil {
+                target.associations[inverse] = nil
+            }
+        }
+    }
+
+    public var hasPendingChanges: Bool { unitOfWork.hasChanges }
+
+    /// New, dirty and deleted objects, in that order.
+    public var pendingObjects: [ManagedObject] {
+        unitOfWork.newObjects + unitOfWork.dirtyObjects + unitOfWork.deletedObjects
+    }
+
+    public var pendingLinkCount: Int { unitOfWork.linkChanges.count }
+
+    // MARK: - Planning
+
+    /// The statements a flush would run now, in order (for `:pending`).
+    public func pendingStatements() throws -> [PendingStatement] {
+        try plan().map { write in
+            PendingStatement(sql: write.sql, params: write.params.map {
+                switch $0 {
+                case .value(let v): return reportValue(v).display
+                case .idOf(let o): return o.id.map(String.init) ?? "⟨id of \(o.ref)⟩"
+                }
+            }, reason: write.reason)
+        }
+    }
+
+    func plan() throws -> [PlannedWrite] {
+        var writes: [PlannedWrite] = []
+        for object in try orderedInserts() {
+            let info = object.entity
+            let columns = Array(info.mapping.columns.dropFirst())
+            let insert = Insert(table: info.table, columns: columns.map(\.name),
+                                values: columns.map { _ in .raw("?") })
+            let params: [PlannedValue] = (1..<info.mapping.columns.count).map { i in
+                if let ref = object.pendingReferences[i] { return .idOf(ref) }
+                return .value(object.values[i])
+            }
+            writes.append(PlannedWrite(kind: .insert, object: object, sql: SQLRenderer.render(insert).sql, params: params,
+                                       reason: "\(object.ref) new"))
+        }
+        for object in unitOfWork.dirtyObjects {
+            let original = object.originalValues ?? object.values
+            let changed = object.values.indices.filter { $0 > 0 && (object.values[$0] != original[$0] || object.pendingReferences[$0] != nil) }
+            guard !changed.isEmpty, let id = object.id else { continue }
+            let info = object.entity
+            let update = Update(table: info.table,
+                                assignments: changed.map { (info.mapping.columns[$0].name, SQLExpr.raw("?")) },
+                                filter: .eq(.column(table: nil, name: "id"), .raw("?")))
+            var params: [PlannedValue] = changed.map { i in
+                if let ref = object.pendingReferences[i] { return .idOf(ref) }
+                return .value(object.values[i])
+            }
+            params.append(.value(.integer(id)))
+            let names = changed.map { info.mapping.columns[$0].property }.joined(separator: ", ")
+            writes.append(PlannedWrite(kind: .update, object: object, sql: SQLRenderer.render(update).sql, params: params,
+                                       reason: "\(object.ref) dirty (\(names))", updatedColumns: changed))
+        }
+        for change in unitOfWork.linkChanges {
+            guard let jt = change.association.joinTable else { continue }
+            let ownerValue: PlannedValue = change.owner.id.map { .value(.integer($0)) } ?? .idOf(change.owner)
+            let targetValue: PlannedValue = change.target.id.map { .value(.integer($0)) } ?? .idOf(change.target)
+            let verb = change.add ? "add" : "remove"
+            let reason = "\(change.owner.ref).\(change.association.name).\(verb)(\(change.target.ref))"
+            if change.add {
+                let insert = Insert(table: jt.name, columns: [jt.ownerColumn, jt.targetColumn], values: [.raw("?"), .raw("?")])
+                writes.append(PlannedWrite(kind: .link, object: change.owner, sql: SQLRenderer.render(insert).sql,
+                                           params: [ownerValue, targetValue], reason: reason))
+            } else {
+                let delete = Delete(table: jt.name, filter: .and([.eq(.column(table: nil, name: jt.ownerColumn), .raw("?")),
+                                                                 .eq(.column(table: nil, name: jt.targetColumn), .raw("?"))]))
+                writes.append(PlannedWrite(kind: .unlink, object: change.owner, sql: SQLRenderer.render(delete).sql,
+                                           params: [ownerValue, targetValue], reason: reason))
+            }
+        }
+        for object in orderedDeletes() {
+            guard let id = object.id else { continue }
+            let delete = Delete(table: object.entity.table, filter: .eq(.column(table: nil, name: "id"), .raw("?")))
+            writes.append(PlannedWrite(kind: .delete, object: object, sql: SQLRenderer.render(delete).sql,
+                                       params: [.value(.integer(id))], reason: "\(object.ref) deleted"))
+        }
+        return writes
+    }
+
+    /// New objects with parents first (a topological order of their references to other new
+    /// objects); a cycle cannot be ordered and is explained.
+    func orderedInserts() throws -> [ManagedObject] {
+        let objects = unitOfWork.newObjects
+        var remaining = objects
+        var done = Set<ObjectIdentifier>()
+        var ordered: [ManagedObject] = []
+        let pendingIDs = Set(objects.map(ObjectIdentifier.init))
+        while !remaining.isEmpty {
+            var progressed = false
+            remaining.removeAll { object in
+                let blocked = object.pendingReferences.values.contains { ref in
+                    pendingIDs.contains(ObjectIdentifier(ref)) && !done.contains(ObjectIdentifier(ref)) && ref !== object
+                }
+                if blocked { return false }
+                ordered.append(object)
+                done.insert(ObjectIdentifier(object))
+                progressed = true
+                return true
+            }
+            if !progressed {
+                let cycle = remaining.map { object -> String in
+                    let refs = object.pendingReferences.compactMap { (i, ref) -> String? in
+                        guard pendingIDs.contains(ObjectIdentifier(ref)) else { return nil }
+                        return "\(object.ref).\(object.entity.mapping.columns[i].property) → \(ref.ref)"
+                    }
+                    return refs.joined(separator: ", ")
+                }.joined(separator: "; ")
+                throw ORMError("cannot order the inserts: these new objects refer to each other in a cycle: \(cycle)",
+                               hint: "save one of them first with the association set to nil, then assign it and save again")
+            }
+        }
+        // An object referring to itself also needs two steps.
+        if let selfRef = ordered.first(where: { o in o.pendingReferences.values.contains { $0 === o } }) {
+            throw ORMError("\(selfRef.ref) refers to itself before it has an id",
+                           hint: "save it with the association set to nil first, then assign it and save again")
+        }
+        return ordered
+    }
+
+    /// Deleted objects with children first, so no row is left pointing at a deleted parent.
+    func orderedDeletes() -> [ManagedObject] {
+        let objects = unitOfWork.deletedObjects
+        var ids: [String: Set<Int64>] = [:]
+        for o in objects { if let id = o.id { ids[o.entity.name, default: []].insert(id) } }
+        // parent → number of deleted children pointing at it
+        func references(_ child: ManagedObject, _ parent: ManagedObject) -> Bool {
+            guard let parentID = parent.id, child !== parent else { return false }
+            for (association, index) in child.entity.foreignKeyIndex {
+                guard child.entity.mapping.association(named: association)?.target == parent.entity.name else { continue }
+                if child.values[index] == .integer(parentID) { return true }
+            }
+            return false
+        }
+        var remaining = objects
+        var ordered: [ManagedObject] = []
+        while !remaining.isEmpty {
+            // Take objects that no remaining object... depends on: i.e. no remaining child refers to them.
+            let next = remaining.filter { candidate in !remaining.contains { references($0, candidate) } }
+            let batch = next.isEmpty ? [remaining[0]] : next
+            ordered += batch
+            remaining.removeAll { o in batch.contains { $0 === o } }
+        }
+        return ordered
+    }
+
+    // MARK: - Flushing
+
+    /// Writes the unit of work. Runs inside the open transaction (with a savepoint) or opens one;
+    /// on failure nothing is written and every object stays as it was.
+    @discardableResult
+    public func flush(reason: String) throws -> FlushResult {
+        guard unitOfWork.hasChanges else { return FlushResult() }
+        let writes = try plan()
+        let openedTransaction = !db.isInTransaction
+        var assigned: [ObjectIdentifier: Int64] = [:]
+        func resolve(_ v: PlannedValue) -> SQLiteValue {
+            switch v {
+            case .value(let value): return value
+            case .idOf(let object):
+                if let id = object.id { return .integer(id) }
+                return assigned[ObjectIdentifier(object)].map { .integer($0) } ?? .null
+            }
+        }
+        var current: PlannedWrite?
+        do {
+            try log.withCause(reason) {
+                try db.execute(openedTransaction ? "BEGIN" : "SAVEPOINT flush")
+            }
+            for write in writes {
+                current = write
+                try log.withCause("\(reason): \(write.reason)") {
+                    try db.run(write.sql, write.params.map(resolve))
+                    if write.kind == .insert { assigned[ObjectIdentifier(write.object)] = db.lastInsertRowID }
+                }
+            }
+            if !openedTransaction { try log.withCause(reason) { try db.execute("RELEASE flush") } }
+        } catch {
+            try? log.withCause("\(reason) failed") {
+                if openedTransaction { try db.execute("ROLLBACK") } else {
+                    try db.execute("ROLLBACK TO flush")
+                    try db.execute("RELEASE flush")
+                }
+            }
+            if let sqlError = error as? SQLiteError { throw explain(sqlError, during: current) }
+            throw error
+        }
+
+        // Success: only now do the objects change.
+        var result = FlushResult()
+        for write in writes {
+            let object = write.object
+            switch write.kind {
+            case .insert:
+                guard let id = assigned[ObjectIdentifier(object)] else { continue }
+                object.values[0] = .integer(id)
+                for (i, ref) in object.pendingReferences {
+                    if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.values[i] = .integer(refID) }
+                }
+                object.pendingReferences = [:]
+                object.state = .clean
+                object.entity.identityMap[id] = object
+                result.inserted.append(object)
+            case .update:
+                for (i, ref) in object.pendingReferences {
+                    if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.values[i] = .integer(refID) }
+                }
+                object.pendingReferences = [:]
+                object.originalValues = nil
+                object.state = object.loadedColumns == nil ? .clean : .partial
+                result.updated.append(object)
+            case .delete:
+                if let id = object.id { object.entity.identityMap[id] = nil }
+                object.state = .detached
+                applyDeleteRules(for: object)
+                result.deleted.append(object)
+            case .link, .unlink:
+                result.links += 1
+            }
+        }
+        for object in result.inserted + result.updated + result.deleted { expireInverse(of: object) }
+        unitOfWork.clearPending()
+        return result
+    }
+
+    /// After a parent's DELETE, SQLite applied the ON DELETE rules: mirror them on loaded children.
+    private func applyDeleteRules(for parent: ManagedObject) {
+        guard let parentID = parent.id else { return }
+        for info in infos.values {
+            for association in info.mapping.associations where association.kind == .belongsTo && association.target == parent.entity.name {
+                guard let index = info.foreignKeyIndex[association.name] else { continue }
+                let children = info.identityMap.values.filter { $0.values[index] == .integer(parentID) }
+                guard !children.isEmpty else { continue }
+                switch association.onDelete {
+                case .cascade?:
+                    for child in children {
+                        if let id = child.id { info.identityMap[id] = nil }
+                        child.state = .detached
+                    }
+                    addNote(Note(.info, "on delete cascade: SQLite also deleted \(children.map(\.ref).joined(separator: ", ")) (\(info.table).\(association.foreignKey ?? "") pointed at \(parent.ref))"))
+                case .setNull?:
+                    for child in children {
+                        child.values[index] = .null
+                        if child.originalValues != nil { child.originalValues?[index] = .null }
+                        child.associations[association.name] = nil
+                    }
+                    addNote(Note(.info, "on delete set null: SQLite cleared \(association.name) of \(children.map(\.ref).joined(separator: ", "))"))
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    /// A constraint failure explained in ORM terms: which object, which association or property.
+    func explain(_ error: SQLiteError, during write: PlannedWrite?) -> ORMError {
+        let subject = write.map { $0.reason } ?? "the flush"
+        let name = error.codeName
+        if name.hasSuffix("FOREIGNKEY") {
+            if let write, write.kind == .delete {
+                let object = write.object
+                let children = infos.values.flatMap { info in
+                    info.mapping.associations.filter { $0.kind == .belongsTo && $0.target == object.entity.name }
+                        .map { "\(info.name).\($0.name)" }
+                }
+                return ORMError("cannot delete \(object.ref): other rows still refer to it (\(children.joined(separator: ", ")); foreign key without an ON DELETE rule)",
+                                hint: "delete or reassign them first, or declare the association with `on delete cascade` or `on delete set null`; nothing was saved")
+            }
+            return ORMError("\(subject): a foreign key points at a row that does not exist",
+                            hint: "check the referenced objects still exist; nothing was saved")
+        }
+        if name.hasSuffix("UNIQUE") || name.hasSuffix("PRIMARYKEY") {
+            let column = error.message.components(after: "failed: ")
+            return ORMError("\(subject): \(column) must be unique and the value is already taken",
+                            hint: "use another value, or change the existing object; nothing was saved")
+        }
+        if name.hasSuffix("NOTNULL") {
+            let column = error.message.components(after: "failed: ")
+            return ORMError("\(subject): \(column) is required (NOT NULL) but has no value",
+                            hint: "give it a value before saving; nothing was saved")
+        }
+        return ORMError("\(subject) failed: \(error.message)", hint: "nothing was saved; the unit of work is unchanged")
+    }
+}
+
+extension String {
+    /// The text after the first occurrence of `marker` (or the whole string).
+    func components(after marker: String) -> String {
+        guard let r = range(of: marker) else { return self }
+        return String(self[r.upperBound...])
+    }
+
+    func range(of marker: String) -> Range<String.Index>? {
+        guard !marker.isEmpty, count >= marker.count else { return nil }
+        var i = startIndex
+        while i < endIndex {
+            if self[i...].hasPrefix(marker) { return i..<index(i, offsetBy: marker.count) }
+            i = index(after: i)
+        }
+        return nil
+    }
+}
+
+/// A DSL literal as a database value for a column of this type (Bool → 0/1).
+public func sqliteValue(_ literal: Literal, type: ScalarType?) -> SQLiteValue {
+    switch literal {
+    case .integer(let i):
+        if type == .double { return .real(Double(i)) }
+        return .integer(i)
+    case .double(let d): return .real(d)
+    case .string(let s): return .text(s)
+    case .bool(let b): return .integer(b ? 1 : 0)
+    case .null: return .null
+    }
+}

@@ -1,0 +1,316 @@
+import DSL
+import Foundation
+import Mapping
+import Report
+import Runtime
+import SQLBuilder
+import SQLiteKit
+
+/// Every `:command`, for help, completion and did-you-mean.
+public let workbenchCommands = [
+    "help", "schema", "mapping", "log", "stats", "forget", "pending", "explain", "compare", "seed", "sql", "set",
+    "export", "save", "load", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
+]
+
+extension Workbench {
+    func runWorkbenchCommand(_ name: String, argument: String, range: SourceRange, argumentRange: SourceRange,
+                             into report: inout Report) throws {
+        if let handler = commandHandlers[name] {
+            let handled = handler(argument, self)
+            report.mapping += handled.mapping
+            report.objects += handled.objects
+            report.notes += handled.notes
+            report.diagnostics += handled.diagnostics
+            report.blocks += handled.blocks
+            report.value = handled.value ?? report.value
+            return
+        }
+        switch name {
+        case "help":
+            try help(argument, range: argumentRange, into: &report)
+        case "schema":
+            var lines: [String] = []
+            for entity in session.schema.orderedEntities {
+                lines += session.schema.createStatements(for: entity.name)
+            }
+            for (name, missing) in session.schema.waiting.sorted(by: { $0.key < $1.key }) {
+                lines.append("-- \(name): waiting for \(missing.joined(separator: ", ")) (no table yet)")
+            }
+            report.blocks.append(.code(title: "Schema", lines: lines.isEmpty ? ["-- no entities yet: entity Author { name: String }"] : lines))
+        case "mapping":
+            if argument.isEmpty {
+                report.mapping = session.schema.order.map { session.schema.facts(for: $0) }
+                if report.mapping.isEmpty { report.notes.append(Note(.info, "no entities yet: define one with entity Author { name: String }")) }
+            } else {
+                guard session.schema.entity(argument) != nil || session.schema.waiting[argument] != nil else {
+                    throw EvalError("unknown entity '\(argument)'", at: argumentRange, hint: suggestion(argument, session.schema.order))
+                }
+                report.mapping = [session.schema.facts(for: argument)]
+            }
+        case "log":
+            logReport(into: &report)
+        case "stats":
+            statsReport(into: &report)
+        case "forget":
+            let pending = session.hasPendingChanges
+            let count = session.forget()
+            variables = variables.filter { if case .object = $0.value { return false }; if case .objects = $0.value { return false }; return true }
+            report.notes.append(Note(.identityMap, "the identity map is empty: \(count) object\(count == 1 ? "" : "s") forgotten; the next access loads them again from the database" + (pending ? "; unsaved changes were discarded" : "")))
+        case "pending":
+            try pendingReport(into: &report)
+        case "sql":
+            try rawSQL(argument, range: argumentRange, into: &report)
+        case "set":
+            try setOption(argument, range: argumentRange, into: &report)
+        case "more":
+            report.objects = lastObjects.map { snapshot($0) }
+            if lastObjects.isEmpty { report.notes.append(Note(.info, "the last result had no objects")) }
+        case "save":
+            try saveHistory(to: argument, range: argumentRange, into: &report)
+        case "load":
+            try load(argument, range: argumentRange, into: &report)
+        case "quit", "exit", "q":
+            quitRequested = true
+        default:
+            let all = workbenchCommands + Array(commandHandlers.keys)
+            throw EvalError("unknown command ':\(name)'", at: range,
+                            hint: suggestion(name, all).map { $0.replacingOccurrences(of: "'", with: "'") }.map { $0.replacingOccurrences(of: "did you mean '", with: "did you mean ':") }
+                                ?? ":help lists the commands")
+        }
+    }
+
+    // MARK: - Help
+
+    func help(_ topic: String, range: SourceRange, into report: inout Report) throws {
+        if topic.isEmpty {
+            report.blocks.append(.text(title: "Help", body: helpOverview()))
+            return
+        }
+        guard let t = helpTopics.first(where: { $0.name == topic.lowercased() }) else {
+            throw EvalError("no help topic '\(topic)'", at: range,
+                            hint: suggestion(topic, helpTopics.map(\.name)) ?? "topics: \(helpTopics.map(\.name).joined(separator: ", "))")
+        }
+        report.blocks.append(.text(title: "\(t.name): \(t.summary)", body: t.body))
+        report.blocks.append(.code(title: "Example (runs as written)", lines: t.example.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
+    }
+
+    // MARK: - :log and :stats
+
+    func logReport(into report: inout Report) {
+        let entries = session.log.entries
+        guard !entries.isEmpty else {
+            report.notes.append(Note(.info, "no statements yet"))
+            return
+        }
+        let rows = entries.suffix(200).enumerated().map { (i, e) -> [String] in
+            [String(entries.count - min(200, entries.count) + i + 1), e.commandText.firstLine(limit: 30), e.record.cause.firstLine(limit: 40),
+             e.record.sql + (e.record.params.isEmpty ? "" : "  -- " + e.record.params.map(\.display).joined(separator: ", ")),
+             String(e.record.rows), String(format: "%.2f", e.record.ms)]
+        }
+        report.blocks.append(.table(title: entries.count > 200 ? "Statement log (last 200 of \(entries.count))" : "Statement log",
+                                    header: ["#", "command", "cause", "sql", "rows", "ms"], rows: rows))
+        // Similar: same SQL; duplicate: same SQL and the same values.
+        var similar: [String: Int] = [:]
+        var duplicate: [String: Int] = [:]
+        var order: [String] = []
+        for e in entries {
+            if similar[e.record.sql] == nil { order.append(e.record.sql) }
+            similar[e.record.sql, default: 0] += 1
+            duplicate[e.record.sql + "\u{1}" + e.record.params.map(\.display).joined(separator: "\u{2}"), default: 0] += 1
+        }
+        let grouped = order.filter { similar[$0]! > 1 }.map { sql -> [String] in
+            let dups = duplicate.filter { $0.key.hasPrefix(sql + "\u{1}") && $0.value > 1 }.reduce(0) { $0 + $1.value - 1 }
+            return [String(similar[sql]!), String(dups), sql]
+        }
+        if !grouped.isEmpty {
+            report.blocks.append(.table(title: "Similar statements (same SQL) and duplicates (same SQL and values)",
+                                        header: ["similar", "duplicates", "sql"], rows: grouped))
+        }
+    }
+
+    func statsReport(into report: inout Report) {
+        let stats = session.log.commandStats
+        let rows = stats.suffix(50).map { [$0.command.firstLine(limit: 50), String($0.statements), String($0.rows), String($0.objects), String(format: "%.2f", $0.ms)] }
+        let entries = session.log.entries
+        let totalStatements = stats.reduce(0) { $0 + $1.statements }
+        let totalRows = stats.reduce(0) { $0 + $1.rows }
+        let totalMs = stats.reduce(0) { $0 + $1.ms }
+        report.blocks.append(.table(title: "Per command", header: ["command", "statements", "rows", "objects", "ms"], rows: rows))
+        let counters = entries.reduce(into: (vm: 0, scan: 0, sort: 0, auto: 0)) { acc, e in
+            acc.vm += e.record.counters?.vmSteps ?? 0
+            acc.scan += e.record.counters?.fullScanSteps ?? 0
+            acc.sort += e.record.counters?.sorts ?? 0
+            acc.auto += e.record.counters?.autoIndexes ?? 0
+        }
+        report.blocks.append(.table(title: "Session", header: ["measure", "value"], rows: [
+            ["commands", String(stats.count)],
+            ["statements", String(totalStatements)],
+            ["rows", String(totalRows)],
+            ["time (ms)", String(format: "%.2f", totalMs)],
+            ["objects in the identity map", String(session.identityMapCount)],
+            ["SQLite VM steps", String(counters.vm)],
+            ["full-scan steps", String(counters.scan)],
+            ["sorts", String(counters.sort)],
+            ["automatic indexes", String(counters.auto)],
+        ]))
+    }
+
+    // MARK: - :pending
+
+    func pendingReport(into report: inout Report) throws {
+        let objects = session.pendingObjects
+        report.objects = objects.map { snapshot($0) }
+        let statements = try session.pendingStatements()
+        if statements.isEmpty {
+            report.notes.append(Note(.info, "the unit of work is empty: nothing to save"))
+            return
+        }
+        var lines: [String] = []
+        for (i, s) in statements.enumerated() {
+            lines.append("\(i + 1). \(s.sql)" + (s.params.isEmpty ? "" : "  -- " + s.params.joined(separator: ", ")))
+            lines.append("   ↳ \(s.reason)")
+        }
+        report.blocks.append(.code(title: "save would run, in one transaction", lines: ["BEGIN"] + lines + ["COMMIT"]))
+        let new = objects.filter { $0.state == .new }.count
+        let dirty = objects.filter { $0.state == .dirty }.count
+        let deleted = objects.filter { $0.state == .deleted }.count
+        report.notes.append(Note(.info, "pending: \(new) new, \(dirty) dirty, \(deleted) deleted" + (session.pendingLinkCount > 0 ? ", \(session.pendingLinkCount) link change(s)" : "") + "; inserts run parents first, deletes children first"))
+    }
+
+    // MARK: - :sql
+
+    func rawSQL(_ sql: String, range: SourceRange, into report: inout Report) throws {
+        guard !sql.isEmpty else { throw EvalError(":sql needs a statement", at: range, hint: "for example :sql SELECT * FROM author") }
+        var header: [String] = []
+        var rows: [[String]] = []
+        do {
+            try session.log.withCause(":sql") {
+                try session.db.query(sql) { row in
+                    if header.isEmpty { header = (0..<row.columnCount).map { row.columnName($0) } }
+                    if rows.count < 500 { rows.append((0..<row.columnCount).map { reportValue(row.value($0)).display }) }
+                }
+            }
+        } catch let error as SQLiteError {
+            throw EvalError("SQLite: \(error.message)", at: range, hint: error.codeName)
+        }
+        if !header.isEmpty { report.blocks.append(.table(title: nil, header: header, rows: rows)) }
+        let upper = sql.uppercased()
+        if ["CREATE", "ALTER", "DROP"].contains(where: { upper.hasPrefix($0) }) {
+            session.db.clearStatementCache()
+            for problem in schemaDrift() { report.notes.append(Note(.info, problem)) }
+        }
+    }
+
+    /// Differences between the tables in the database and what the mapping expects.
+    func schemaDrift() -> [String] {
+        var problems: [String] = []
+        guard let tables = try? session.db.tableNames() else { return [] }
+        for entity in session.schema.orderedEntities {
+            guard tables.contains(entity.table) else {
+                problems.append("warning: the table \(entity.table) of \(entity.name) is gone; queries on \(entity.name) will fail. Define \(entity.name) again to recreate it.")
+                continue
+            }
+            let columns = (try? session.db.columns(of: entity.table).map(\.name)) ?? []
+            let expected = entity.columns.map(\.name)
+            let missing = expected.filter { !columns.contains($0) }
+            let extra = columns.filter { !expected.contains($0) }
+            if !missing.isEmpty || !extra.isEmpty {
+                var parts: [String] = []
+                if !missing.isEmpty { parts.append("missing \(missing.joined(separator: ", "))") }
+                if !extra.isEmpty { parts.append("unmapped \(extra.joined(separator: ", "))") }
+                problems.append("warning: the table \(entity.table) no longer matches the mapping of \(entity.name) (\(parts.joined(separator: "; "))): the SQL changed the schema behind the ORM's back. Define \(entity.name) again to match, or undo the change.")
+            }
+        }
+        return problems
+    }
+
+    // MARK: - :set
+
+    func setOption(_ argument: String, range: SourceRange, into report: inout Report) throws {
+        let parts = argument.split(separator: " ").map(String.init)
+        guard parts.count == 2 else {
+            throw EvalError(":set takes an option and a value", at: range, hint: ":set lazy select|batch|raise, :set autoflush on|off, :set naming standard|rails")
+        }
+        switch parts[0] {
+        case "lazy":
+            guard let policy = LazyPolicy(rawValue: parts[1]) else {
+                throw EvalError("lazy is select, batch or raise", at: range, hint: suggestion(parts[1], LazyPolicy.allCases.map(\.rawValue)))
+            }
+            session.lazyPolicy = policy
+            let explanation: String
+            switch policy {
+            case .select: explanation = "touching an unloaded association runs a query for that one object (the default; watch for N+1)"
+            case .batch: explanation = "touching an unloaded association loads it for every object of the same query at once, with IN (Hibernate's batch fetching)"
+            case .raise: explanation = "touching an unloaded association is an error: load it with include(...) (Rails' strict_loading, SQLAlchemy's raiseload)"
+            }
+            report.notes.append(Note(.info, "lazy loading: \(policy.rawValue): \(explanation)"))
+        case "autoflush":
+            guard parts[1] == "on" || parts[1] == "off" else { throw EvalError("autoflush is on or off", at: range) }
+            session.autoflush = parts[1] == "on"
+            report.notes.append(Note(.info, session.autoflush ? "autoflush on: pending changes are written before each query, so queries see them"
+                                                              : "autoflush off: queries do not see pending changes until save"))
+        case "naming":
+            guard let naming = NamingConvention(rawValue: parts[1]) else {
+                throw EvalError("naming is standard or rails", at: range)
+            }
+            session.setNaming(naming)
+            report.notes.append(Note(.info, naming == .rails ? "entities defined from now on get plural table names, as in Rails (Author → authors)"
+                                                             : "entities defined from now on get singular snake_case table names (Author → author)"))
+        default:
+            throw EvalError("unknown option '\(parts[0])'", at: range, hint: suggestion(parts[0], ["lazy", "autoflush", "naming"]) ?? "options: lazy, autoflush, naming")
+        }
+    }
+
+    // MARK: - :save and :load
+
+    func saveHistory(to path: String, range: SourceRange, into report: inout Report) throws {
+        guard !path.isEmpty else { throw EvalError(":save needs a file name", at: range, hint: "for example :save session.orm") }
+        let text = "// Saved by ORMLab: the session's successful commands, replayable with :load or ormlab run\n"
+            + history.joined(separator: "\n") + "\n"
+        do {
+            try writeFileAtomically(text, to: path)
+        } catch {
+            throw EvalError("cannot write \(path): \(error.localizedDescription)", at: range)
+        }
+        report.notes.append(Note(.info, "saved \(history.count) command\(history.count == 1 ? "" : "s") to \(path); replay with :load \(path) or ormlab run \(path)"))
+    }
+
+    func load(_ path: String, range: SourceRange, into report: inout Report) throws {
+        guard !path.isEmpty else { throw EvalError(":load needs a file name", at: range, hint: "for example :load session.orm") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EvalError("cannot read \(path)", at: range, hint: "check the path; it is relative to \(FileManager.default.currentDirectoryPath)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let saved = currentSource
+        let reports = run(text, sourceName: path)
+        currentSource = saved
+        var lines: [String] = []
+        var sql: [StatementRecord] = []
+        for r in reports {
+            lines.append("\(r.ok ? "✓" : "✗") \(r.input.firstLine(limit: 100))")
+            sql += r.sql
+            report.diagnostics += r.diagnostics
+        }
+        report.sql = sql
+        report.objects = reports.last?.objects ?? []
+        let failed = reports.filter { !$0.ok }.count
+        report.blocks.append(.code(title: "Loaded \(path)", lines: lines))
+        report.notes.append(Note(.info, "ran \(reports.count) command\(reports.count == 1 ? "" : "s") from \(path)" + (failed > 0 ? ", \(failed) failed" : "")))
+    }
+}
+
+/// Writes a file through a temporary file and a rename, so readers never see half a file.
+public func writeFileAtomically(_ text: String, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    try Data(text.utf8).write(to: url, options: .atomic)
+}
+
+extension String {
+    /// The first line, shortened to `limit` characters with an ellipsis.
+    func firstLine(limit: Int) -> String {
+        let line = split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? self
+        let more = line.count < count
+        if line.count > limit { return String(line.prefix(limit - 1)) + "…" }
+        return more ? line + " …" : line
+    }
+}

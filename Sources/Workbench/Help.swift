@@ -1,0 +1,172 @@
+/// One `:help` topic: a short explanation and an example script that runs exactly as printed
+/// (the tests run every topic's example in a fresh workbench).
+public struct HelpTopic: Sendable {
+    public var name: String
+    public var summary: String
+    public var body: String
+    public var example: String
+}
+
+/// The built-in help, in the order `:help` lists it.
+public let helpTopics: [HelpTopic] = [
+    HelpTopic(
+        name: "entities", summary: "define entities; how they map to tables",
+        body: """
+        An entity maps to a table; each property to a column. Types: Int, Double, String, Bool,
+        Date, Data. `?` makes a property optional (a nullable column); `unique` and `index` add
+        constraints and indexes; `= value` sets a default. Every entity gets an integer id.
+        Defining an entity again changes its table: ORMLab shows the migration and runs it.
+        """,
+        example: """
+        entity Author {
+          name: String
+          email: String unique
+          born: Int?
+          rating: Double = 0
+          index(name)
+        }
+        :mapping Author
+        """),
+    HelpTopic(
+        name: "queries", summary: "insert, find, where, order, limit, count, first",
+        body: """
+        `insert` creates a new object (written at the next save or autoflush). `Entity#id` finds
+        one object, from the identity map when it is already loaded. Queries chain methods:
+        all, where(condition), order(property desc), limit(n), offset(n), select(properties),
+        count, first, sum/avg/min/max(property), group(property).count. Conditions use
+        == != < <= > >=, and, or, not, like "pattern%", in [list], == nil.
+        """,
+        example: """
+        entity Author { name: String; born: Int? }
+        insert Author(name: "Ursula K. Le Guin", born: 1929)
+        insert Author(name: "Octavia E. Butler", born: 1947)
+        insert Author(name: "Anonymous")
+        Author.where(born < 1940 or born == nil).order(name desc)
+        Author.where(name like "O%").count
+        Author.select(name).first
+        Author.max(born)
+        """),
+    HelpTopic(
+        name: "associations", summary: "belongs-to, has-many, has-one, many-to-many",
+        body: """
+        `author: Author` stores a foreign key (author_id) here: belongs-to. `books: [Book]` on the
+        other side is its inverse: has-many. Arrays on both sides make a many-to-many through a
+        join table. `author: Author unique` is one-to-one (has-one on the other side). Use `via`
+        to name the inverse when there is more than one candidate; `on delete cascade | set null |
+        restrict` on a to-one decides what deleting the parent does.
+        """,
+        example: """
+        entity Author { name: String; books: [Book] }
+        entity Book { title: String; author: Author on delete cascade; tags: [Tag] }
+        entity Tag { name: String unique; books: [Book] }
+        insert Author(name: "Ursula K. Le Guin")
+        insert Book(title: "The Dispossessed", author: Author#1)
+        insert Tag(name: "utopia")
+        Book#1.tags.add(Tag#1)
+        save
+        Book.where(author.name == "Ursula K. Le Guin")
+        Author.where(books.any(title like "The%"))
+        Book#1.tags
+        """),
+    HelpTopic(
+        name: "loading", summary: "lazy loading, include (IN or JOIN), N+1, :set lazy",
+        body: """
+        Associations load lazily: touching Author#1.books runs a query then. In a loop that is
+        one query per object: the N+1 problem, which ORMLab points out. include(books) loads
+        them for all objects with one more query (IN); include(books, using: join) uses one
+        LEFT JOIN and collapses the rows into objects. `:set lazy batch` loads an association
+        for all objects of the same query at once; `:set lazy raise` forbids lazy loading.
+        """,
+        example: """
+        entity Author { name: String; books: [Book] }
+        entity Book { title: String; author: Author }
+        insert Author(name: "Le Guin")
+        insert Author(name: "Butler")
+        insert Book(title: "The Dispossessed", author: Author#1)
+        insert Book(title: "Kindred", author: Author#2)
+        save
+        :forget
+        for a in Author.all { a.books.count }
+        :forget
+        for a in Author.all.include(books) { a.books.count }
+        :forget
+        Author.include(books, using: join)
+        """),
+    HelpTopic(
+        name: "identity", summary: "the identity map: one object per row per session",
+        body: """
+        The session keeps one object per row (the identity map). Finding an object that is
+        already loaded runs no SQL, and a query that returns a loaded row returns the same
+        object, whose in-memory state wins. :forget empties the identity map, like starting a
+        new request.
+        """,
+        example: """
+        entity Author { name: String }
+        insert Author(name: "Le Guin")
+        save
+        Author#1
+        Author#1
+        :forget
+        Author#1
+        """),
+    HelpTopic(
+        name: "unit-of-work", summary: "dirty tracking, :pending, save, rollback, autoflush, begin/commit",
+        body: """
+        Assignments mark objects dirty and remember the old value; insert and delete are pending
+        too. :pending shows them with the exact SQL a save would run. `save` writes everything
+        in one transaction, updating only the changed columns. `rollback` puts objects back to
+        their saved state. Before a query, pending changes are flushed so the query sees them
+        (autoflush; `:set autoflush off` to turn it off). `begin` … `commit` groups several saves.
+        """,
+        example: """
+        entity Author { name: String; born: Int? }
+        insert Author(name: "Le Guin", born: 1929)
+        save
+        Author#1.name = "Ursula K. Le Guin"
+        :pending
+        save
+        Author#1.born = 1930
+        rollback
+        Author#1
+        """),
+    HelpTopic(
+        name: "workbench", summary: "the : commands",
+        body: """
+        :help [topic]     this help          :schema, :mapping [Entity]  the mapping and DDL
+        :log, :stats      statements run     :forget      empty the identity map
+        :pending          the unit of work   :sql STATEMENT  raw SQL, rows as a table
+        :explain QUERY    the query plan     :compare QUERY  lazy vs IN vs JOIN
+        :seed Entity N    fake data          :set lazy select|batch|raise, :set autoflush on|off
+        :export swift plain|grdb [FILE]      :save FILE, :load FILE   the session as a script
+        :lessons, :lesson ID, :hint, :check, :next, :solution, :reset   lessons
+        :more             all objects of the last result            :quit (or Ctrl-D)
+        """,
+        example: """
+        entity Author { name: String }
+        insert Author(name: "Le Guin")
+        save
+        :sql SELECT count(*) AS authors FROM author
+        :log
+        :stats
+        :schema
+        """),
+]
+
+/// `:help` without a topic.
+public func helpOverview() -> String {
+    var lines = ["ORMLab: define entities, run queries, and watch the mapping, the SQL and the objects side by side.", ""]
+    lines.append("Topics (:help TOPIC):")
+    let width = helpTopics.map(\.name.count).max() ?? 10
+    for topic in helpTopics {
+        lines.append("  \(topic.name.padding(to: width))  \(topic.summary)")
+    }
+    lines.append("")
+    lines.append("Start with:  entity Author { name: String }   then   insert Author(name: \"Le Guin\")   then   Author.all")
+    return lines.joined(separator: "\n")
+}
+
+extension String {
+    func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

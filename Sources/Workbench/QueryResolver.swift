@@ -1,0 +1,419 @@
+import DSL
+import Mapping
+import Report
+import Runtime
+import SQLiteKit
+
+// Turns query-method chains (`Author.where(...).order(...)`) into resolved `Query` values,
+// checking every name against the mapping and every value against its column's type.
+
+extension Workbench {
+    // MARK: - Query methods
+
+    func queryMethod(_ query: inout Query, info: EntityInfo, _ name: Identifier, _ arguments: [Argument]?,
+                     range: SourceRange, text: String) throws -> Value {
+        let previous = query.dsl
+        query.dsl = text
+        let args = arguments ?? []
+        func noArguments() throws {
+            if let arguments, !arguments.isEmpty {
+                throw EvalError("\(name.name) takes no arguments", at: arguments[0].range)
+            }
+        }
+        func oneInteger() throws -> Int64 {
+            guard args.count == 1, args[0].label == nil, case .scalar(.integer(let n), _) = try evaluate(args[0].value) else {
+                throw EvalError("\(name.name)(...) takes one whole number", at: arguments?.first?.range ?? name.range, hint: "for example \(name.name)(10)")
+            }
+            guard n >= 0 else { throw EvalError("\(name.name) cannot be negative", at: args[0].range) }
+            return n
+        }
+        switch name.name {
+        case "all":
+            try noArguments()
+            query.dsl = previous == info.name ? "\(info.name).all" : previous
+            return .query(query, info)
+        case "where":
+            guard !args.isEmpty else { throw EvalError("where(...) needs a condition", at: name.range, hint: "for example \(info.name).where(id > 1)") }
+            for arg in args {
+                if let label = arg.label {
+                    throw EvalError("where takes a condition, not a labelled value", at: label.range,
+                                    hint: "write \(label.name) == \(currentSource.slice(arg.value.range))")
+                }
+                let p = try predicate(arg.value, entity: info.mapping)
+                query.filter = query.filter.map { .and([$0, p]) } ?? p
+            }
+            return .query(query, info)
+        case "order":
+            guard !args.isEmpty else { throw EvalError("order(...) needs a property", at: name.range, hint: "for example order(name desc)") }
+            for arg in args {
+                let path = try columnPath(arg.value, entity: info.mapping, allowToMany: false)
+                query.order.append((path, arg.direction == .desc))
+            }
+            return .query(query, info)
+        case "limit":
+            query.limit = try oneInteger()
+            return .query(query, info)
+        case "offset":
+            query.offset = try oneInteger()
+            return .query(query, info)
+        case "select":
+            guard !args.isEmpty else { throw EvalError("select(...) needs at least one property", at: name.range) }
+            var columns: [String] = []
+            for arg in args {
+                guard case .name(let id) = arg.value else {
+                    throw EvalError("select(...) takes property names", at: arg.range)
+                }
+                guard let index = info.mapping.columnIndex(forProperty: id.name), index > 0 else {
+                    if id.name == "id" { continue }
+                    throw EvalError("unknown property '\(id.name)' on \(info.name)", at: id.range,
+                                    hint: suggestion(id.name, info.mapping.columns.map(\.property)))
+                }
+                columns.append(info.mapping.columns[index].name)
+            }
+            query.selection = columns
+            return .query(query, info)
+        case "include":
+            guard let first = args.first, first.label == nil else {
+                throw EvalError("include(...) needs an association", at: name.range,
+                                hint: info.mapping.associations.first.map { "for example include(\($0.name))" })
+            }
+            var strategy = EagerStrategy.inList
+            for arg in args.dropFirst() {
+                guard arg.label?.name == "using", case .name(let s) = arg.value, s.name == "join" || s.name == "in" else {
+                    throw EvalError("include takes `using: join` (one LEFT JOIN) or `using: in` (a second query, the default)", at: arg.range)
+                }
+                strategy = s.name == "join" ? .join : .inList
+            }
+            let path = try associationPath(first.value, entity: info.mapping)
+            query.includes.append(IncludePath(path: path, strategy: strategy))
+            return .query(query, info)
+        case "first":
+            try noArguments()
+            var q = query
+            q.limit = 1
+            if q.order.isEmpty { q.order = [(ColumnPath(entity: info.name, column: "id", scalarType: .int), false)] }
+            let result = try session.fetch(q)
+            guard let object = result.objects.first else { return .scalar(.null, nil) }
+            return .object(object, fromIdentityMap: result.identityHits.contains(ObjectIdentifier(object)))
+        case "count":
+            try noArguments()
+            return try runAggregate(query, Aggregate(.count, nil))
+        case "sum", "avg", "min", "max":
+            guard args.count == 1, args[0].label == nil else {
+                throw EvalError("\(name.name)(...) takes one property", at: name.range, hint: "for example \(name.name)(\(info.mapping.scalarColumns.first?.property ?? "id"))")
+            }
+            let path = try columnPath(args[0].value, entity: info.mapping, allowToMany: false)
+            if (name.name == "sum" || name.name == "avg"), let t = path.scalarType, t != .int && t != .double {
+                throw EvalError("\(name.name) needs a number, but \(path.dslPath) is \(t.rawValue)", at: args[0].range)
+            }
+            let fn = Aggregate.Function(rawValue: name.name.uppercased()) ?? .count
+            return try runAggregate(query, Aggregate(fn, path))
+        case "group":
+            guard !args.isEmpty else { throw EvalError("group(...) needs a property", at: name.range) }
+            for arg in args {
+                var path = try groupPath(arg.value, entity: info.mapping)
+                path.scalarType = path.scalarType ?? .int
+                query.grouping.append(path)
+            }
+            return .query(query, info)
+        case "having":
+            guard !query.grouping.isEmpty else {
+                throw EvalError("having(...) filters groups: use it after group(...)", at: name.range,
+                                hint: "for example \(info.name).group(...).having(count > 1).count")
+            }
+            guard args.count == 1 else { throw EvalError("having(...) takes one condition", at: name.range) }
+            query.having = try havingPredicate(args[0].value, entity: info.mapping)
+            return .query(query, info)
+        case "after":
+            guard args.count == 1, case .object(let object, _) = try evaluate(args[0].value), object.entity.name == info.name, let id = object.id else {
+                throw EvalError("after(...) takes an object of \(info.name): after(\(info.name)#100)", at: name.range,
+                                hint: "keyset pagination: rows with a larger id than that object, in id order")
+            }
+            query.afterID = id
+            return .query(query, info)
+        case "batches":
+            guard args.count == 1, args[0].label?.name == "of", case .scalar(.integer(let n), _) = try evaluate(args[0].value), n > 0 else {
+                throw EvalError("batches takes a size: batches(of: 1000)", at: name.range)
+            }
+            return .batches(query, info, size: n)
+        default:
+            if info.mapping.association(named: name.name) != nil || info.mapping.columnIndex(forProperty: name.name) != nil {
+                throw EvalError("'\(name.name)' is a property of \(info.name) objects, not of the \(info.name) query", at: name.range,
+                                hint: "pick an object first: \(info.name)#1.\(name.name), or \(info.name).first")
+            }
+            throw EvalError("unknown query method '\(name.name)'", at: name.range,
+                            hint: suggestion(name.name, queryMethodNames) ?? "queries have: \(queryMethodNames.joined(separator: ", "))")
+        }
+    }
+
+    func runAggregate(_ query: Query, _ aggregate: Aggregate) throws -> Value {
+        let result = try session.aggregate(query, aggregate)
+        if query.grouping.isEmpty {
+            let v = result.rows.first?.last ?? .null
+            let type: ScalarType? = aggregate.function == .count ? .int : (aggregate.function == .avg ? .double : aggregate.column?.scalarType)
+            return .scalar(v, type)
+        }
+        return .table(header: result.header, rows: result.rows)
+    }
+
+    // MARK: - Paths
+
+    /// `books.tags` inside include(...): association names from the entity.
+    func associationPath(_ expr: Expr, entity: EntityMapping) throws -> [String] {
+        var names: [Identifier] = []
+        var e = expr
+        while case .member(let base, let name, _) = e {
+            names.insert(name, at: 0)
+            e = base
+        }
+        guard case .name(let first) = e else {
+            throw EvalError("include(...) takes association names, like include(books) or include(books.tags)", at: expr.range)
+        }
+        names.insert(first, at: 0)
+        var current = entity
+        var path: [String] = []
+        for name in names {
+            guard let association = current.association(named: name.name) else {
+                throw EvalError("\(current.name) has no association '\(name.name)'", at: name.range,
+                                hint: suggestion(name.name, current.associations.map(\.name))
+                                    ?? (current.associations.isEmpty ? "\(current.name) has no associations" : "its associations: \(current.associations.map(\.name).joined(separator: ", "))"))
+            }
+            guard let next = session.schema.entity(association.target) else { break }
+            path.append(name.name)
+            current = next
+        }
+        return path
+    }
+
+    /// A column reached through to-one associations: `name`, `author.name`, `author` (the FK).
+    func columnPath(_ expr: Expr, entity: EntityMapping, allowToMany: Bool) throws -> ColumnPath {
+        var names: [Identifier] = []
+        var e = expr
+        while case .member(let base, let name, _) = e {
+            names.insert(name, at: 0)
+            e = base
+        }
+        guard case .name(let first) = e else {
+            throw EvalError("expected a property name here", at: expr.range, hint: "properties of \(entity.name): \(entity.memberNames.joined(separator: ", "))")
+        }
+        names.insert(first, at: 0)
+        var hops: [ColumnPath.Hop] = []
+        var current = entity
+        for (i, name) in names.enumerated() {
+            let isLast = i == names.count - 1
+            if name.name == "id" && isLast {
+                return ColumnPath(hops: hops, entity: current.name, column: "id", scalarType: .int)
+            }
+            if let association = current.association(named: name.name) {
+                if association.isToMany {
+                    throw EvalError("\(name.name) is a to-many association (\(association.kind.rawValue)): many \(association.target)s per \(current.name)", at: name.range,
+                                    hint: "to filter on it, ask whether any matches: \(name.name).any(\(session.schema.entity(association.target)?.scalarColumns.first?.property ?? "id") == ...)")
+                }
+                if isLast {
+                    // The association itself: compare its foreign key (belongs-to only).
+                    guard association.kind == .belongsTo, let fk = association.foreignKey else {
+                        throw EvalError("\(name.name) is a has-one association; compare one of its properties, e.g. \(name.name).id", at: name.range)
+                    }
+                    return ColumnPath(hops: hops, entity: current.name, column: fk, scalarType: .int)
+                }
+                guard let target = session.schema.entity(association.target) else { break }
+                hops.append(ColumnPath.Hop(from: current.name, association: association))
+                current = target
+                continue
+            }
+            if let index = current.columnIndex(forProperty: name.name), let type = current.columns[index].scalarType {
+                guard isLast else {
+                    throw EvalError("\(name.name) is a \(type.rawValue) property, so it has no '\(names[i + 1].name)'", at: names[i + 1].range)
+                }
+                return ColumnPath(hops: hops, entity: current.name, column: current.columns[index].name, scalarType: type)
+            }
+            throw EvalError("unknown property '\(name.name)' on \(current.name)", at: name.range,
+                            hint: suggestion(name.name, current.memberNames) ?? "\(current.name) has: \(current.memberNames.joined(separator: ", "))")
+        }
+        throw EvalError("expected a property", at: expr.range)
+    }
+
+    /// `group(year)` or `group(author)` (grouping by a to-one association groups by its key).
+    func groupPath(_ expr: Expr, entity: EntityMapping) throws -> ColumnPath {
+        try columnPath(expr, entity: entity, allowToMany: false)
+    }
+
+    // MARK: - Conditions
+
+    func predicate(_ expr: Expr, entity: EntityMapping) throws -> Predicate {
+        switch expr {
+        case .binary(.and, let l, let r, _):
+            return .and(try flatten(.and, l, r).map { try predicate($0, entity: entity) }.flatMap { p -> [Predicate] in
+                if case .and(let inner) = p { return inner } else { return [p] }
+            })
+        case .binary(.or, let l, let r, _):
+            return .or(try flatten(.or, l, r).map { try predicate($0, entity: entity) })
+        case .unary(.not, let inner, _):
+            return .not(try predicate(inner, entity: entity))
+        case .binary(let op, let lhs, let rhs, let range):
+            switch op {
+            case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+                return try comparison(op, lhs, rhs, entity: entity, range: range)
+            case .like:
+                let left = try operand(lhs, entity: entity)
+                guard case .column(let path) = left.operand, path.scalarType == .string else {
+                    throw EvalError("like compares a String property with a pattern", at: lhs.range, hint: "for example name like \"U%\" (% matches any text, _ one character)")
+                }
+                let right = try operand(rhs, entity: entity, expected: .string)
+                return .like(left.operand, right.operand)
+            case .in:
+                let left = try operand(lhs, entity: entity)
+                guard case .list(let items, _) = rhs else {
+                    throw EvalError("in needs a list", at: rhs.range, hint: "for example year in [1974, 1969]")
+                }
+                var values: [SQLiteValue] = []
+                for item in items {
+                    let v = try operand(item, entity: entity, expected: left.type)
+                    guard case .value(let value) = v.operand else { throw EvalError("the list after in holds values", at: item.range) }
+                    values.append(value)
+                }
+                return .inList(left.operand, values)
+            default:
+                throw EvalError("'\(op.rawValue)' gives a number, not a condition", at: range, hint: "compare it: (…) > 10")
+            }
+        case .call(let base, let name, let arguments, let range) where name.name == "any":
+            return try anyPredicate(base, arguments, entity: entity, range: range)
+        case .member(let base, let name, let range) where name.name == "any":
+            return try anyPredicate(base, [], entity: entity, range: range)
+        case .name, .member:
+            // A Bool property on its own: where(active).
+            let path = try columnPath(expr, entity: entity, allowToMany: false)
+            guard path.scalarType == .bool else {
+                throw EvalError("'\(currentSource.slice(expr.range))' is not a condition", at: expr.range,
+                                hint: "compare it, e.g. \(currentSource.slice(expr.range)) == …")
+            }
+            return .compare(.column(path), "==", .value(.integer(1)))
+        case .binary, .unary:
+            throw EvalError("'\(currentSource.slice(expr.range))' is not a condition", at: expr.range)
+        default:
+            throw EvalError("'\(currentSource.slice(expr.range))' is not a condition", at: expr.range,
+                            hint: "a condition compares properties with values, e.g. born < 1950 and name like \"U%\"")
+        }
+    }
+
+    func flatten(_ op: BinaryOperator, _ l: Expr, _ r: Expr) -> [Expr] {
+        var out: [Expr] = []
+        var stack: [Expr] = [r, l]
+        while let e = stack.popLast() {
+            if case .binary(let o, let a, let b, _) = e, o == op { stack.append(b); stack.append(a) } else { out.append(e) }
+        }
+        return out
+    }
+
+    /// `books.any(year > 2000)` → EXISTS over the association.
+    func anyPredicate(_ base: Expr, _ arguments: [Argument], entity: EntityMapping, range: SourceRange) throws -> Predicate {
+        guard case .name(let name) = base else {
+            throw EvalError("any(...) follows a to-many association of \(entity.name), like books.any(year > 2000)", at: base.range)
+        }
+        guard let association = entity.association(named: name.name) else {
+            throw EvalError("\(entity.name) has no association '\(name.name)'", at: name.range, hint: suggestion(name.name, entity.associations.map(\.name)))
+        }
+        guard association.isToMany, let target = session.schema.entity(association.target) else {
+            throw EvalError("any(...) is for to-many associations; \(name.name) is to-one, so compare it directly: \(name.name).property == …", at: name.range)
+        }
+        guard arguments.count <= 1 else { throw EvalError("any(...) takes one condition", at: range) }
+        let condition = try arguments.first.map { try predicate($0.value, entity: target) }
+        return .any(owner: entity.name, association: association, condition: condition)
+    }
+
+    struct TypedOperand {
+        var operand: Operand
+        var type: ScalarType?
+    }
+
+    func comparison(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, entity: EntityMapping, range: SourceRange) throws -> Predicate {
+        let left = try operand(lhs, entity: entity)
+        let right = try operand(rhs, entity: entity, expected: left.type)
+        // A literal on the left and a column on the right: check the literal against the column.
+        if case .value = left.operand, case .column = right.operand {
+            _ = try operand(lhs, entity: entity, expected: right.type)
+        }
+        let isNil = { (o: Operand) -> Bool in if case .value(.null) = o { return true }; return false }
+        if isNil(right.operand) || isNil(left.operand) {
+            guard op == .equal || op == .notEqual else {
+                throw EvalError("nil can only be compared with == or !=", at: range)
+            }
+            let subject = isNil(right.operand) ? left.operand : right.operand
+            return .isNull(subject, negated: op == .notEqual)
+        }
+        if let lt = left.type, let rt = right.type, !compatible(lt, rt) {
+            throw EvalError("type mismatch: \(currentSource.slice(lhs.range)) is \(lt.rawValue), \(currentSource.slice(rhs.range)) is \(rt.rawValue)", at: range)
+        }
+        return .compare(left.operand, op.rawValue, right.operand)
+    }
+
+    func compatible(_ a: ScalarType, _ b: ScalarType) -> Bool {
+        if a == b { return true }
+        let numeric: Set<ScalarType> = [.int, .double]
+        return numeric.contains(a) && numeric.contains(b)
+    }
+
+    /// A property path, a literal, an object (its id), a variable, or arithmetic of those.
+    func operand(_ expr: Expr, entity: EntityMapping, expected: ScalarType? = nil) throws -> TypedOperand {
+        switch expr {
+        case .literal(let literal, let range):
+            let type = literalType(literal)
+            var value = sqliteValue(literal, type: expected)
+            if let expected, literal != .null {
+                value = try convert(value, given: type, to: expected, property: "the value", range: range)
+            }
+            return TypedOperand(operand: .value(value), type: expected ?? type)
+        case .objectRef:
+            guard case .object(let object, _) = try evaluate(expr), let id = object.id else {
+                throw EvalError("\(currentSource.slice(expr.range)) has no id yet", at: expr.range)
+            }
+            return TypedOperand(operand: .value(.integer(id)), type: .int)
+        case .name(let id) where entity.columnIndex(forProperty: id.name) == nil && entity.association(named: id.name) == nil && id.name != "id":
+            if let v = variables[id.name] {
+                switch v {
+                case .scalar(let value, let type): return TypedOperand(operand: .value(value), type: type)
+                case .object(let o, _): return TypedOperand(operand: .value(o.id.map { .integer($0) } ?? .null), type: .int)
+                default: break
+                }
+            }
+            return TypedOperand(operand: .column(try columnPath(expr, entity: entity, allowToMany: false)), type: nil)
+        case .binary(let op, let l, let r, _) where [.plus, .minus, .times, .divide].contains(op):
+            let a = try operand(l, entity: entity, expected: nil)
+            let b = try operand(r, entity: entity, expected: nil)
+            for side in [a, b] where side.type != nil && side.type != .int && side.type != .double {
+                throw EvalError("arithmetic needs numbers", at: expr.range)
+            }
+            let type: ScalarType = (a.type == .double || b.type == .double) ? .double : .int
+            return TypedOperand(operand: .arithmetic(a.operand, op.rawValue, b.operand), type: type)
+        case .unary(.negate, let inner, _):
+            let a = try operand(inner, entity: entity, expected: expected)
+            return TypedOperand(operand: .arithmetic(.value(.integer(0)), "-", a.operand), type: a.type)
+        case .member, .name:
+            let path = try columnPath(expr, entity: entity, allowToMany: false)
+            return TypedOperand(operand: .column(path), type: path.scalarType)
+        default:
+            throw EvalError("expected a property or a value here", at: expr.range)
+        }
+    }
+
+    /// `count > 2` inside having(...): a condition on each group's row count.
+    func havingPredicate(_ expr: Expr, entity: EntityMapping) throws -> Predicate {
+        switch expr {
+        case .binary(.and, let l, let r, _):
+            return .and([try havingPredicate(l, entity: entity), try havingPredicate(r, entity: entity)])
+        case .binary(.or, let l, let r, _):
+            return .or([try havingPredicate(l, entity: entity), try havingPredicate(r, entity: entity)])
+        case .unary(.not, let inner, _):
+            return .not(try havingPredicate(inner, entity: entity))
+        case .binary(let op, .name(let id), .literal(let literal, _), _)
+            where id.name == "count" && [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op):
+            guard case .integer = literal else {
+                throw EvalError("count is compared with a whole number", at: expr.range, hint: "for example having(count > 2)")
+            }
+            return .aggregate(Aggregate(.count, nil), op.rawValue, sqliteValue(literal, type: .int))
+        default:
+            throw EvalError("having(...) compares the number of rows in each group: having(count > 2)", at: expr.range)
+        }
+    }
+}
+

@@ -1,0 +1,43 @@
+import Mapping
+import Report
+import Runtime
+import SQLiteKit
+
+extension Workbench {
+    /// An object as the objects pane shows it: identity, state, values in declaration order
+    /// (foreign keys by column name), each association loaded or not, old values of changes.
+    func snapshot(_ object: ManagedObject, fromIdentityMap: Bool = false) -> ObjectSnapshot {
+        let mapping = object.entity.mapping
+        var values: [NamedValue] = []
+        var changes: [NamedValue] = []
+        let original = object.originalValuesForDisplay
+        for (i, column) in mapping.columns.enumerated() where i > 0 {
+            guard object.isLoaded(column: i) else { continue }
+            let name: String
+            switch column.role {
+            case .foreignKey: name = column.name
+            default: name = column.property
+            }
+            if let pending = object.pendingReference(column: i) {
+                values.append(NamedValue(name, .text("⟨id of \(pending.ref)⟩")))
+            } else {
+                values.append(NamedValue(name, displayValue(object.value(ofColumn: i), type: column.scalarType)))
+            }
+            if let original, original[i] != object.value(ofColumn: i) {
+                changes.append(NamedValue(name, displayValue(original[i], type: column.scalarType)))
+            }
+        }
+        let associations = mapping.associations.map { association -> AssociationSnapshot in
+            let loaded = object.isAssociationLoaded(association.name) ? object.loadedObjects(of: association.name).map(\.ref) : nil
+            return AssociationSnapshot(name: association.name, loaded: loaded, isToMany: association.isToMany)
+        }
+        return ObjectSnapshot(ref: object.ref, entity: mapping.name, state: object.state, values: values,
+                              associations: associations, fromIdentityMap: fromIdentityMap, changes: changes)
+    }
+}
+
+/// A stored value as the learner sees it, using the property's type (Bool is stored as 0/1).
+func displayValue(_ v: SQLiteValue, type: ScalarType?) -> ReportValue {
+    if type == .bool, case .integer(let i) = v { return .bool(i != 0) }
+    return reportValue(v)
+}

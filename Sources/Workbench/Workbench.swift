@@ -1,0 +1,173 @@
+import DSL
+import Mapping
+import Report
+import Runtime
+import SQLiteKit
+
+/// A mistake found while evaluating a command, pointing at the text responsible.
+struct EvalError: Error {
+    var diagnostic: Diagnostic
+    init(_ message: String, at range: SourceRange, hint: String? = nil) {
+        diagnostic = Diagnostic(.error, message, at: range, hint: hint)
+    }
+    init(_ diagnostic: Diagnostic) { self.diagnostic = diagnostic }
+}
+
+/// The interpreter: one command in, one report out. Owns the session; knows nothing of terminals.
+public final class Workbench {
+    public let session: Session
+    /// `let` bindings and loop variables.
+    var variables: [String: Value] = [:]
+    /// The successful commands of this session, as typed (for `:save`).
+    public internal(set) var history: [String] = []
+    /// Commands handled by upper layers (lessons, export), by name without the colon.
+    public var commandHandlers: [String: (_ argument: String, _ workbench: Workbench) -> Report] = [:]
+    /// Set by `:quit`.
+    public internal(set) var quitRequested = false
+    /// The objects of the last result, for `:more`.
+    var lastObjects: [ManagedObject] = []
+    /// Objects shown per report before the rest are summarised.
+    public var objectLimit = 20
+    /// The current command's source, for rendering diagnostics.
+    var currentSource = SourceFile(text: "")
+
+    /// Opens a workbench on a database (":memory:" or a file path); a file's stored entity
+    /// definitions are read back so its mapping is restored.
+    public init(databasePath: String = ":memory:") throws {
+        let connection = try Connection(path: databasePath)
+        session = Session(connection: connection)
+        if databasePath != ":memory:" { try restoreStoredSchema() }
+    }
+
+    /// Replays stored entity declarations without running their DDL (the tables exist).
+    func restoreStoredSchema() throws {
+        let tables = try session.db.tableNames()
+        let stored = try session.storedDeclarations()
+        if stored.isEmpty {
+            let foreign = tables.filter { $0 != Session.metadataTable }
+            if !foreign.isEmpty {
+                throw ORMError("this database was not created by ORMLab: it has tables (\(foreign.prefix(5).joined(separator: ", "))) but no ORMLab entity definitions",
+                               hint: "open a new file with --db, or use :sql to look at it from a fresh session")
+            }
+            return
+        }
+        for (name, source) in stored {
+            let parsed = Parser.parse(SourceFile(name: "stored \(name)", text: source))
+            for case .entity(let decl) in parsed.commands {
+                let problems = session.restore(decl)
+                if let first = problems.first {
+                    throw ORMError("the stored definition of \(name) no longer maps: \(first.message)")
+                }
+            }
+            history.append(source)
+        }
+    }
+
+    // MARK: - Running text
+
+    /// Parses `text` and runs each command; one report per command, in order. A command that
+    /// fails does not stop the ones after it.
+    public func run(_ text: String, sourceName: String = "<repl>", firstLine: Int = 1) -> [Report] {
+        var reports: [Report] = []
+        run(text, sourceName: sourceName, firstLine: firstLine) { reports.append($0) }
+        return reports
+    }
+
+    /// Like `run`, handing each report over as soon as its command has run (scripts stream).
+    public func run(_ text: String, sourceName: String = "<repl>", firstLine: Int = 1, onReport: (Report) -> Void) {
+        let file = SourceFile(name: sourceName, text: text, firstLine: firstLine)
+        let parsed = Parser.parse(file)
+        for item in parsed.items {
+            switch item {
+            case .command(let command):
+                onReport(execute(command, in: file))
+            case .failure(let diagnostic, let range):
+                let input = file.slice(range).trimmingWhitespace()
+                var report = Report(input: input, ok: false)
+                report.diagnostics = [record(diagnostic, in: file)]
+                onReport(report)
+            }
+            if quitRequested { break }
+        }
+    }
+
+    /// Runs one parsed command and reports what it did.
+    public func execute(_ command: Command, in file: SourceFile) -> Report {
+        currentSource = file
+        let input = file.slice(command.range).trimmingWhitespace()
+        session.beginCommand(input)
+        var report = Report(input: input)
+        do {
+            switch command {
+            case .entity(let decl):
+                try define(decl, source: input, into: &report)
+            case .statement(let statement):
+                try runStatement(statement, into: &report)
+            case .workbench(let name, let argument, let range, let argumentRange):
+                try runWorkbenchCommand(name, argument: argument, range: range, argumentRange: argumentRange, into: &report)
+            }
+        } catch let error as EvalError {
+            report.diagnostics.append(record(error.diagnostic, in: file))
+        } catch let error as ORMError {
+            report.diagnostics.append(record(Diagnostic(.error, error.message, at: command.range, hint: error.hint), in: file))
+        } catch let error as SQLiteError {
+            report.diagnostics.append(record(Diagnostic(.error, "SQLite: \(error.message)", at: command.range,
+                                                        hint: error.isInterrupted ? "the statement was interrupted; the session goes on" : nil), in: file))
+        } catch {
+            report.diagnostics.append(record(Diagnostic(.error, "\(error)", at: command.range), in: file))
+        }
+        if report.sql.isEmpty { report.sql = session.log.current }
+        report.notes = session.pendingNotes + report.notes
+        addNPlusOneNotes(&report)
+        report.ok = !report.diagnostics.contains { $0.severity == "error" }
+        if report.ok, shouldRecordInHistory(command) { history.append(input) }
+        session.log.endCommand(objects: report.objects.count + report.omittedObjects)
+        return report
+    }
+
+    private func shouldRecordInHistory(_ command: Command) -> Bool {
+        if case .workbench(let name, _, _, _) = command {
+            return ["set", "seed", "sql"].contains(name)
+        }
+        return true
+    }
+
+    func record(_ d: Diagnostic, in file: SourceFile) -> DiagnosticRecord {
+        DiagnosticRecord(severity: d.severity.rawValue, message: d.message, line: d.line, column: d.column,
+                         hint: d.hint, rendered: d.rendered(in: file))
+    }
+
+    // MARK: - Definitions
+
+    func define(_ decl: EntityDecl, source: String, into report: inout Report) throws {
+        let change = session.define(decl, source: source)
+        for d in change.diagnostics { report.diagnostics.append(record(d, in: currentSource)) }
+        guard !change.diagnostics.contains(where: { $0.severity == .error }) else { return }
+        var names = change.affectedEntities
+        if !names.contains(decl.name.name) { names.insert(decl.name.name, at: 0) }
+        report.mapping = names.map { session.schema.facts(for: $0) }
+        for line in change.explanation { report.notes.append(Note(.info, line)) }
+    }
+
+    // MARK: - Notes
+
+    func addNPlusOneNotes(_ report: inout Report) {
+        for finding in NPlusOneDetector.findings(in: report.sql) where finding.count >= 2 {
+            guard let cause = finding.causes.first, !cause.hasPrefix("include(") else { continue }
+            // Lazy loads name the access ("a.books"): suggest including that association.
+            let association = cause.split(separator: " ").first.map { String($0.split(separator: ".").last ?? "") } ?? ""
+            var fix = ":set lazy batch"
+            if !association.isEmpty { fix = "include(\(association)) in the query, or :set lazy batch" }
+            report.notes.append(Note(.nPlusOne, "N+1 queries: the same SELECT ran \(finding.count) times in this command, once per object (cause: \(cause)): \(finding.sql). Fix: \(fix) loads them all in one more query."))
+        }
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Render
+import Workbench
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `ormlab`: the REPL, `ormlab run`, and the other subcommands of SPEC §1.
+struct ORMLabCommand: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "ormlab",
+        abstract: "An educational ORM workbench: see the mapping, the SQL and the objects of every command.",
+        version: version,
+        subcommands: [REPLCommand.self, RunCommand.self],
+        defaultSubcommand: REPLCommand.self)
+}
+
+/// Options shared by the commands that run DSL.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "A SQLite database file (created if missing). Default: a fresh in-memory database.")
+    var db: String?
+
+    @Option(name: .long, help: "Output format: text or json (JSON Lines, one object per command).")
+    var format: OutputFormat = .text
+
+    @Flag(name: .customLong("no-color"), help: "Never colour the output (NO_COLOR=1 does the same).")
+    var noColor = false
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `ormlab [--db FILE]`: the REPL (or, when stdin is not a terminal, the commands read from it).
+struct REPLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "repl", abstract: "Start the REPL (the default).", shouldDisplay: false)
+
+    @OptionGroup var options: OutputOptions
+
+    func run() throws {
+        let workbench = try openWorkbench(options.db)
+        let output = Output(format: options.format, noColorFlag: options.noColor)
+        if isatty(STDIN_FILENO) == 1 {
+            let repl = REPL(workbench: workbench, output: output)
+            repl.run()
+        } else {
+            let ok = runScript(readAllStandardInput(), name: "<stdin>", workbench: workbench, output: output)
+            if !ok { throw ExitCode(1) }
+        }
+    }
+}
+
+/// `ormlab run FILE.orm`: runs a script; exit 1 when a command failed.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a script of DSL commands and print one report per command.")
+
+    @Argument(help: "The .orm script to run.")
+    var file: String
+
+    @OptionGroup var options: OutputOptions
+
+    func run() throws {
+        guard let text = readTextFile(file) else {
+            FileHandleStream.standardError.write("ormlab: cannot read \(file)\n")
+            throw ExitCode(2)
+        }
+        let workbench = try openWorkbench(options.db)
+        let output = Output(format: options.format, noColorFlag: options.noColor)
+        if !runScript(text, name: file, workbench: workbench, output: output) { throw ExitCode(1) }
+    }
+}
+
+/// Opens the database; a file that cannot be used is a clear message, not a crash.
+func openWorkbench(_ path: String?) throws -> Workbench {
+    do {
+        return try Workbench(databasePath: path ?? ":memory:")
+    } catch {
+        FileHandleStream.standardError.write("ormlab: cannot open \(path ?? ":memory:"): \(describe(error))\n")
+        throw ExitCode(1)
+    }
+}
+
+/// Runs every command of a script, printing each report as it completes. True when none failed.
+func runScript(_ text: String, name: String, workbench: Workbench, output: Output) -> Bool {
+    var ok = true
+    workbench.run(text, sourceName: name) { report in
+        if !report.ok { ok = false }
+        output.print(report)
+    }
+    return ok
+}

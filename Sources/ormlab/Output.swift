@@ -1,0 +1,74 @@
+import Foundation
+import Render
+import Report
+import Runtime
+import SQLiteKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Chooses the renderer: JSON Lines, panes for a terminal, plain text for pipes.
+struct Output {
+    var format: OutputFormat
+    var isTerminal: Bool
+    var color: Bool
+
+    init(format: OutputFormat, noColorFlag: Bool) {
+        self.format = format
+        isTerminal = isatty(STDOUT_FILENO) == 1
+        color = format == .text && ColorPolicy.shouldColor(isTerminal: isTerminal, environment: ProcessInfo.processInfo.environment,
+                                                           noColorFlag: noColorFlag)
+    }
+
+    func render(_ report: Report) -> String {
+        switch format {
+        case .json: return JSONRenderer.render(report)
+        case .text:
+            if isTerminal { return TerminalRenderer.render(report, options: RenderOptions(width: terminalColumns(), color: color)) }
+            return PlainRenderer.render(report)
+        }
+    }
+
+    func print(_ report: Report) {
+        var text = render(report)
+        if format == .text && !isTerminal { text = "» " + report.input.replacingOccurrences(of: "\n", with: "\n  ") + "\n" + text }
+        Swift.print(text)
+        if format == .text && !isTerminal { Swift.print("") }
+        fflush(stdout)
+    }
+}
+
+/// Columns of the terminal on stdout, read on every render so resizing is picked up.
+func terminalColumns() -> Int {
+    var size = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"], let n = Int(columns), n > 0 { return n }
+    return 80
+}
+
+func readTextFile(_ path: String) -> String? {
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// All of standard input; invalid UTF-8 becomes U+FFFD instead of failing.
+func readAllStandardInput() -> String {
+    let data = FileHandle.standardInput.readDataToEndOfFile()
+    return String(decoding: data, as: UTF8.self)
+}
+
+func describe(_ error: Error) -> String {
+    if let e = error as? ORMError { return e.message + (e.hint.map { " (\($0))" } ?? "") }
+    if let e = error as? SQLiteError { return e.message }
+    return "\(error)"
+}
+
+/// Writes to a C stream without buffering surprises.
+struct FileHandleStream {
+    let handle: UnsafeMutablePointer<FILE>
+    static let standardError = FileHandleStream(handle: stderr)
+    func write(_ text: String) {
+        fputs(text, handle)
+        fflush(handle)
+    }
+}
