@@ -1,0 +1,883 @@
+// A recursive-descent parser for the ORMLab DSL, in the style of Crafting Interpreters' jlox:
+// one method per grammar rule, `check / match / consume / peek` helpers, and `synchronize()`
+// after an error so that one mistake gives one message and the rest of a script still parses.
+//
+//   program    := sep* (command (sep+ command)*)? sep*               sep := NEWLINE | ';'
+//   command    := ':' NAME REST-OF-LINE | entityDecl | statement
+//   entityDecl := 'entity' Ident '{' sep* (member (sep+ member)*)? sep* '}'
+//   member     := 'unique'? 'index' '(' Ident (',' Ident)* ')' | Ident ':' type modifier*
+//   type       := '[' Ident ']' | Ident '?'?
+//   modifier   := 'unique' | 'index' | '=' literal | 'on' 'delete' rule | 'via' Ident
+//   statement  := 'insert' Ident '(' args? ')' | 'delete' expr | 'let' Ident '=' expr
+//               | 'for' Ident 'in' expr '{' sep* (statement (sep+ statement)*)? sep* '}'
+//               | 'save' | 'rollback' | 'begin' | 'commit' | expr ('=' expr)?
+//   expr       := or      or := and ('or' and)*      and := not ('and' not)*
+//   not        := 'not' not | comparison
+//   comparison := additive (('=='|'!='|'<'|'<='|'>'|'>='|'like'|'in') additive)?
+//   additive   := term (('+'|'-') term)*             term := unary (('*'|'/') unary)*
+//   unary      := '-' unary | postfix                postfix := primary ('.' Ident ('(' args? ')')?)*
+//   primary    := Ident '#' INTEGER | Ident | literal | '(' expr ')' | '[' (expr (',' expr)*)? ']'
+//   args       := arg (',' arg)*                     arg := (Ident ':')? expr ('asc' | 'desc')?
+//
+// Two conveniences beyond the grammar: commands may share a line when the next one starts with a
+// name or keyword (`save   rollback`, as in the spec's listings), and a line that starts with `.`
+// continues the previous one (the lexer handles that).
+
+/// Reads DSL source into commands (see AST.swift), with one diagnostic per broken command.
+public struct Parser {
+    /// How deeply parentheses, brackets, `not`, `-` and `for` bodies may nest in one command.
+    public static let maximumNesting = 256
+
+    /// Parses `file`, or only the text covered by `range` (for `:explain QUERY`); locations are
+    /// always in the file's coordinates.
+    public static func parse(_ file: SourceFile, range: SourceRange? = nil) -> ParseResult {
+        var parser = Parser(lexer: Lexer(file: file, range: range))
+        return ParseResult(items: parser.program())
+    }
+
+    /// True when `text` leaves a `{`, `(` or `[` open outside strings and comments, so the REPL
+    /// should read another line. False when balanced, when a closer has no opener, or when the
+    /// text has a lexical error (the parser then reports it at once).
+    public static func needsContinuation(_ text: String) -> Bool {
+        var lexer = Lexer(file: SourceFile(text: text))
+        var open: [TokenKind] = []
+        var atCommandStart = true
+        while true {
+            let token = lexer.next()
+            switch token.kind {
+            case .endOfInput:
+                return !open.isEmpty
+            case .error:
+                return false
+            case .colon where atCommandStart && open.isEmpty:
+                _ = lexer.workbenchCommand() // its argument is raw text: brackets there don't count
+            case .leftParen, .leftBracket, .leftBrace:
+                open.append(token.kind)
+            case .rightParen, .rightBracket, .rightBrace:
+                guard let last = open.last, last == Parser.opener(of: token.kind) else { return false }
+                open.removeLast()
+            default:
+                break
+            }
+            atCommandStart = (token.kind == .newline || token.kind == .semicolon) && open.isEmpty
+        }
+    }
+
+    // MARK: - State
+
+    private var lexer: Lexer
+    /// The token being looked at.
+    private var current: Token
+    /// Tokens already read past `current`, for two-token decisions (`name:` labels, `Author#1`).
+    private var lookahead: [Token] = []
+    /// Where the last consumed token ended: ranges end here, and "expected ..." points here when
+    /// the problem is a missing token at the end of a line.
+    private var previousEnd: SourceLocation
+    /// Current nesting of parentheses, brackets, `not`, `-` and `for` bodies.
+    private var nesting = 0
+    /// The nesting at which a bare `=` ends the expression: the target of an assignment
+    /// statement. Nil while parsing any other expression, where `=` is a mistake for `==`.
+    private var assignmentNesting: Int?
+
+    private init(lexer: Lexer) {
+        self.lexer = lexer
+        current = self.lexer.next()
+        previousEnd = current.range.start
+    }
+
+    /// Why a command could not be parsed.
+    private struct ParseError: Error {
+        var diagnostic: Diagnostic
+    }
+
+    // MARK: - Token helpers
+
+    private func check(_ kind: TokenKind) -> Bool { current.kind == kind }
+
+    private func check(_ keyword: Keyword) -> Bool { current.keyword == keyword }
+
+    /// The token `distance` places after `current` (1 is the next one).
+    private mutating func peek(_ distance: Int) -> Token {
+        while lookahead.count < distance { lookahead.append(lexer.next()) }
+        return lookahead[distance - 1]
+    }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let token = current
+        if token.kind != .endOfInput { previousEnd = token.range.end }
+        current = lookahead.isEmpty ? lexer.next() : lookahead.removeFirst()
+        return token
+    }
+
+    private mutating func match(_ kind: TokenKind) -> Token? {
+        check(kind) ? advance() : nil
+    }
+
+    private mutating func consume(_ kind: TokenKind, _ message: @autoclosure () -> String,
+                                  hint: String? = nil) throws(ParseError) -> Token {
+        if check(kind) { return advance() }
+        throw error(message(), hint: hint)
+    }
+
+    private var isAtSeparator: Bool {
+        check(.newline) || check(.semicolon) || check(.endOfInput)
+    }
+
+    private mutating func skipSeparators() {
+        while check(.newline) || check(.semicolon) { advance() }
+    }
+
+    private func identifier(_ token: Token) -> Identifier {
+        Identifier(token.name, token.range)
+    }
+
+    // MARK: - Errors
+
+    /// An error at `token` (default: the current one). A lexical error token reports its own
+    /// diagnostic instead, since that is the real problem.
+    private func error(_ message: String, at token: Token? = nil, hint: String? = nil) -> ParseError {
+        let token = token ?? current
+        if token.kind == .error, let diagnostic = token.diagnostic { return ParseError(diagnostic: diagnostic) }
+        return ParseError(diagnostic: .error(message, at: place(token), hint: hint))
+    }
+
+    /// Where to point for a problem found at `token`: the token itself, or, when what was
+    /// expected is missing at the end of a line, the place right after the previous token.
+    private func place(_ token: Token) -> SourceRange {
+        let missingAtLineEnd = token.kind == .newline || token.kind == .endOfInput
+            || token.range.start.line > previousEnd.line
+        if missingAtLineEnd, previousEnd <= token.range.start {
+            return SourceRange(previousEnd, previousEnd)
+        }
+        return token.range
+    }
+
+    /// True when the current token is on the same line as the previous one.
+    private var currentIsOnSameLine: Bool {
+        current.range.start.line == previousEnd.line && !isAtSeparator
+    }
+
+    /// "expected ')' to close '(' opened at 1:13"
+    private func unclosed(_ open: Token, hint: String? = nil) -> ParseError {
+        let closer = Parser.closer(of: open.kind)
+        var hint = hint
+        if hint == nil, currentIsOnSameLine, startsExpression(current), open.kind != .leftBrace {
+            hint = "separate items with ','"
+        }
+        return error("expected '\(closer)' to close '\(open.text)' opened at \(open.range.start)", hint: hint)
+    }
+
+    private static func closer(of kind: TokenKind) -> String {
+        switch kind {
+        case .leftParen: return ")"
+        case .leftBracket: return "]"
+        default: return "}"
+        }
+    }
+
+    private static func opener(of kind: TokenKind) -> TokenKind {
+        switch kind {
+        case .rightParen: return .leftParen
+        case .rightBracket: return .leftBracket
+        default: return .leftBrace
+        }
+    }
+
+    private mutating func enterNesting(_ token: Token) throws(ParseError) {
+        nesting += 1
+        if nesting > Parser.maximumNesting {
+            throw ParseError(diagnostic: .error(
+                "expression is nested too deeply", at: token.range,
+                hint: "at most \(Parser.maximumNesting) levels of parentheses, brackets, 'not' and '-' fit in one command; name parts with 'let'"))
+        }
+    }
+
+    private static let commandHint =
+        "a command starts with a query (Author.all, Author#1), insert, delete, let, for, save, rollback, begin, commit, entity, or a ':' command such as :help"
+
+    /// The words that start commands, for "did you mean" on a mistyped one.
+    private static let commandWords = ["entity", "insert", "delete", "let", "for",
+                                       "save", "rollback", "begin", "commit"]
+
+    // MARK: - Program and recovery
+
+    private mutating func program() -> [ParseResult.Item] {
+        var items: [ParseResult.Item] = []
+        while true {
+            skipSeparators()
+            if check(.endOfInput) { return items }
+            let first = current
+            nesting = 0
+            assignmentNesting = nil
+            do throws(ParseError) {
+                let command = try self.command()
+                try endOfStatement(inBody: false)
+                items.append(.command(command))
+            } catch {
+                synchronize(commandStart: first)
+                let end = max(previousEnd, first.range.end)
+                items.append(.failure(error.diagnostic, range: SourceRange(first.range.start, end)))
+            }
+        }
+    }
+
+    /// After an error, skips the rest of the broken command: up to the next separator outside
+    /// brackets, or past the `}` that closes its body. Inside an unclosed `(` or `[`, a line
+    /// that starts at or left of the command's own column is taken as the next command, so a
+    /// missing `)` in a script costs one command, not the rest of the file.
+    private mutating func synchronize(commandStart: Token) {
+        let column = commandStart.range.start.column
+        while true {
+            switch current.kind {
+            case .endOfInput:
+                return
+            case .newline where current.depth == 0, .semicolon where current.depth == 0:
+                return
+            case .identifier, .colon:
+                if current.followsSkippedNewline, current.range.start.column <= column,
+                   current.range.start > commandStart.range.start {
+                    lexer.restart(after: current)
+                    lookahead.removeAll()
+                    return
+                }
+            default:
+                break
+            }
+            let skipped = advance()
+            if skipped.kind == .rightBrace && skipped.depth == 0 { return }
+        }
+    }
+
+    /// What may follow a statement: a separator, the `}` of a body, or another command on the
+    /// same line when it starts with a name or keyword (`save   rollback`).
+    private mutating func endOfStatement(inBody: Bool) throws(ParseError) {
+        switch current.kind {
+        case .newline, .semicolon, .endOfInput:
+            return
+        case .rightBrace where inBody:
+            return
+        case .rightBrace, .rightParen, .rightBracket:
+            let opener = Parser.opener(of: current.kind).rawValue
+            throw error("unmatched '\(current.text)'", hint: "remove it, or add the '\(opener)' it closes")
+        case .identifier:
+            switch current.keyword {
+            case .and?, .or?, .like?, .in?, .asc?, .desc?: break
+            default: return
+            }
+        default:
+            break
+        }
+        throw error("expected a new line or ';' after the command, found \(current.displayName)",
+                    hint: "put each command on its own line, or separate them with ';'")
+    }
+
+    // MARK: - Commands
+
+    private mutating func command() throws(ParseError) -> Command {
+        if check(.colon) { return try workbenchCommand() }
+        if check(.entity) { return .entity(try entityDeclaration()) }
+        return .statement(try statement(inBody: false))
+    }
+
+    /// `:help lazy` — the name, then the raw rest of the line.
+    private mutating func workbenchCommand() throws(ParseError) -> Command {
+        let colon = current
+        lookahead.removeAll()
+        lexer.restart(after: colon)
+        let parts = lexer.workbenchCommand()
+        let end = parts.argument.isEmpty ? parts.nameRange.end : parts.argumentRange.end
+        previousEnd = end
+        current = lexer.next()
+        if parts.name.isEmpty {
+            throw ParseError(diagnostic: .error(
+                "expected a command name after ':'", at: colon.range,
+                hint: "workbench commands look like :help or :schema; :help lists them all"))
+        }
+        return .workbench(name: parts.name, argument: parts.argument,
+                          range: SourceRange(colon.range.start, end), argumentRange: parts.argumentRange)
+    }
+
+    // MARK: - Entity declarations
+
+    /// `entity Author { name: String; books: [Book] }`
+    private mutating func entityDeclaration() throws(ParseError) -> EntityDecl {
+        let keyword = advance()
+        guard check(.identifier) else {
+            throw error("expected an entity name after 'entity'",
+                        hint: "write it like: entity Author { name: String }")
+        }
+        let name = identifier(advance())
+        let open = try consume(.leftBrace, "expected '{' after 'entity \(name)'",
+                               hint: "the properties go in braces: entity \(name) { name: String }")
+        var members: [MemberDecl] = []
+        skipSeparators()
+        while !check(.rightBrace) {
+            if check(.endOfInput) { throw unclosed(open) }
+            let member = try self.member()
+            members.append(member)
+            if check(.rightBrace) { break }
+            guard check(.newline) || check(.semicolon) else { throw endOfMemberError(after: member) }
+            skipSeparators()
+        }
+        let close = advance()
+        return EntityDecl(name: name, members: members, range: SourceRange(keyword.range.start, close.range.end))
+    }
+
+    private func endOfMemberError(after member: MemberDecl) -> ParseError {
+        guard case .property(let property) = member else {
+            return error("expected a new line or ';' after the index, found \(current.displayName)")
+        }
+        let modifiers = ["unique", "index", "on", "via"]
+        if current.kind == .identifier, let word = nearest(current.text, in: modifiers) {
+            return error("unknown modifier '\(current.text)' on property '\(property.name)'",
+                         hint: "did you mean '\(word)'?")
+        }
+        return error("expected a new line or ';' after property '\(property.name)', found \(current.displayName)",
+                     hint: "modifiers are unique, index, = default, on delete cascade|set null|restrict, via inverse")
+    }
+
+    private mutating func member() throws(ParseError) -> MemberDecl {
+        if (current.isWord("unique") && peek(1).isWord("index"))
+            || (current.isWord("index") && peek(1).kind == .leftParen) {
+            return .index(try indexDeclaration())
+        }
+        return .property(try propertyDeclaration())
+    }
+
+    /// `index(name, born)` or `unique index(email)`
+    private mutating func indexDeclaration() throws(ParseError) -> IndexDecl {
+        let start = current.range.start
+        var isUnique = false
+        if current.isWord("unique") {
+            advance()
+            isUnique = true
+        }
+        advance() // index
+        let open = try consume(.leftParen, "expected '(' after 'index'",
+                               hint: "list the indexed properties: index(name, born)")
+        if check(.rightParen) {
+            throw error("an index needs at least one property", hint: "list them: index(name, born)")
+        }
+        var columns: [Identifier] = []
+        repeat {
+            guard check(.identifier) else {
+                throw error("expected a property name in index(...), found \(current.displayName)")
+            }
+            columns.append(identifier(advance()))
+        } while match(.comma) != nil
+        guard check(.rightParen) else { throw unclosed(open) }
+        advance()
+        return IndexDecl(columns: columns, isUnique: isUnique, range: SourceRange(start, previousEnd))
+    }
+
+    /// `email: String unique`, `manager: Employee? on delete set null`, `books: [Book] via author`
+    private mutating func propertyDeclaration() throws(ParseError) -> PropertyDecl {
+        guard check(.identifier) else {
+            throw error("expected a property such as 'name: String', found \(current.displayName)",
+                        hint: "each line of an entity is a property (name: Type) or an index (index(name))")
+        }
+        let nameToken = advance()
+        let name = identifier(nameToken)
+        guard match(.colon) != nil else {
+            let hint = check(.identifier) ? "write '\(name): \(current.text)'" : "write it like 'name: String'"
+            throw error("expected ':' after property name '\(name)'", hint: hint)
+        }
+        let type = try typeReference()
+        var property = PropertyDecl(name: name, type: type, range: SourceRange(nameToken.range.start, previousEnd))
+        while true {
+            if current.isWord("unique") {
+                advance()
+                property.isUnique = true
+            } else if current.isWord("index") {
+                advance()
+                property.isIndexed = true
+            } else if check(.assign) {
+                advance()
+                property.defaultValue = try defaultValue()
+            } else if current.isWord("on") {
+                advance()
+                property.onDelete = try deleteRule()
+            } else if current.isWord("via") {
+                advance()
+                guard check(.identifier) else {
+                    throw error("expected the inverse property's name after 'via'", hint: "write it like: via manager")
+                }
+                property.via = identifier(advance())
+            } else {
+                break
+            }
+        }
+        property.range = SourceRange(nameToken.range.start, previousEnd)
+        return property
+    }
+
+    /// `String`, `Int?`, `Author`, `[Book]`
+    private mutating func typeReference() throws(ParseError) -> TypeRef {
+        if let open = match(.leftBracket) {
+            guard check(.identifier) else {
+                throw error("expected an element type inside '[ ]', found \(current.displayName)",
+                            hint: "a to-many property names the other entity: [Book]")
+            }
+            let name = identifier(advance())
+            guard check(.rightBracket) else { throw unclosed(open) }
+            let close = advance()
+            if check(.question) {
+                throw error("a to-many property cannot be optional",
+                            hint: "write '[\(name)]'; an empty list means none")
+            }
+            return TypeRef(name: name, isArray: true, range: SourceRange(open.range.start, close.range.end))
+        }
+        guard check(.identifier) else {
+            throw error("expected a type after ':', found \(current.displayName)",
+                        hint: "scalar types are Int, Double, String, Bool, Date and Data; or name an entity")
+        }
+        let nameToken = advance()
+        let isOptional = match(.question) != nil
+        return TypeRef(name: identifier(nameToken), isOptional: isOptional,
+                       range: SourceRange(nameToken.range.start, previousEnd))
+    }
+
+    /// The literal after `=` in a property: a number (maybe negative), a string, true, false, nil.
+    private mutating func defaultValue() throws(ParseError) -> Literal {
+        let minus = match(.minus)
+        let token = current
+        switch token.kind {
+        case .integer, .decimal:
+            advance()
+            return try numberLiteral(token, negated: minus != nil)
+        case .string where minus == nil:
+            advance()
+            if case .string(let s)? = token.literal { return .string(s) }
+        case .identifier where minus == nil:
+            switch token.keyword {
+            case .true?: advance(); return .bool(true)
+            case .false?: advance(); return .bool(false)
+            case .nil?: advance(); return .null
+            default: break
+            }
+        default:
+            break
+        }
+        throw error("expected a default value after '=', found \(current.displayName)",
+                    hint: "a default is a literal such as 0, -1.5, \"text\", true or nil")
+    }
+
+    /// The value of a number token, with a minus sign folded in (so Int64.min can be written).
+    private func numberLiteral(_ token: Token, negated: Bool) throws(ParseError) -> Literal {
+        switch token.literal {
+        case .integer(let value)?: return .integer(negated ? -value : value)
+        case .double(let value)?: return .double(negated ? -value : value)
+        default:
+            // Only 9223372036854775808 comes without a value: it fits only as -9223372036854775808.
+            if negated, token.kind == .integer { return .integer(Int64.min) }
+            throw ParseError(diagnostic: Lexer.integerOverflow(token.text, token.range))
+        }
+    }
+
+    /// `delete cascade`, `delete set null`, `delete restrict` (after `on`).
+    private mutating func deleteRule() throws(ParseError) -> DeleteRule {
+        guard current.isWord("delete") else {
+            throw error("expected 'delete' after 'on'", hint: "write it like: on delete cascade")
+        }
+        advance()
+        if current.isWord("cascade") { advance(); return .cascade }
+        if current.isWord("restrict") { advance(); return .restrict }
+        if current.isWord("set") {
+            advance()
+            guard current.isWord("null") else {
+                throw error("expected 'null' after 'on delete set'", hint: "write 'on delete set null'")
+            }
+            advance()
+            return .setNull
+        }
+        var hint = "write 'on delete cascade', 'on delete set null' or 'on delete restrict'"
+        if check(.identifier), let word = nearest(current.text, in: ["cascade", "restrict", "set"]) {
+            hint = "did you mean '\(word == "set" ? "set null" : word)'?"
+        }
+        throw error("expected cascade, set null or restrict after 'on delete', found \(current.displayName)", hint: hint)
+    }
+
+    // MARK: - Statements
+
+    private mutating func statement(inBody: Bool) throws(ParseError) -> Statement {
+        switch current.keyword {
+        case .insert?: return try insertStatement()
+        case .delete?: return try deleteStatement()
+        case .let?: return try letStatement()
+        case .for?: return try forStatement()
+        case .save?: return .transaction(.save, range: advance().range)
+        case .rollback?: return .transaction(.rollback, range: advance().range)
+        case .begin?: return .transaction(.begin, range: advance().range)
+        case .commit?: return .transaction(.commit, range: advance().range)
+        case .entity? where inBody:
+            throw error("an entity can only be declared at the top level, not inside 'for'")
+        default: return try expressionStatement()
+        }
+    }
+
+    /// `insert Author(name: "x", born: 1929)`
+    private mutating func insertStatement() throws(ParseError) -> Statement {
+        let keyword = advance()
+        guard check(.identifier) else {
+            throw error("expected an entity name after 'insert'", hint: "write it like: insert Author(name: \"Ursula\")")
+        }
+        let entity = identifier(advance())
+        let open = try consume(.leftParen, "expected '(' after 'insert \(entity)'",
+                               hint: "list the values in parentheses: insert \(entity)(name: \"x\")")
+        let arguments = try argumentList(open, isInsert: true)
+        return .insert(entity: entity, arguments: arguments, range: SourceRange(keyword.range.start, previousEnd))
+    }
+
+    /// `delete Book#3`
+    private mutating func deleteStatement() throws(ParseError) -> Statement {
+        let keyword = advance()
+        if isAtSeparator || check(.rightBrace) {
+            throw error("expected what to delete after 'delete'", hint: "write it like: delete Book#3")
+        }
+        let target = try expression()
+        return .delete(target, range: SourceRange(keyword.range.start, previousEnd))
+    }
+
+    /// `let ursula = Author#1`
+    private mutating func letStatement() throws(ParseError) -> Statement {
+        let keyword = advance()
+        guard check(.identifier), !Parser.isExpressionKeyword(current) else {
+            throw error("expected a name after 'let'", hint: "write it like: let ursula = Author#1")
+        }
+        let name = identifier(advance())
+        if check(.equal) {
+            throw error("use '=' to give '\(name)' a value; '==' compares")
+        }
+        _ = try consume(.assign, "expected '=' after 'let \(name)'", hint: "write it like: let \(name) = Author#1")
+        let value = try expression()
+        return .letBinding(name: name, value: value, range: SourceRange(keyword.range.start, previousEnd))
+    }
+
+    /// `for a in Author.all { a.books.count }`
+    private mutating func forStatement() throws(ParseError) -> Statement {
+        let keyword = advance()
+        guard check(.identifier), !Parser.isExpressionKeyword(current) else {
+            throw error("expected a loop variable after 'for'", hint: "write it like: for a in Author.all { a.name }")
+        }
+        let variable = identifier(advance())
+        guard check(.in) else {
+            throw error("expected 'in' after 'for \(variable)'", hint: "write it like: for \(variable) in Author.all { \(variable).name }")
+        }
+        advance()
+        let sequence = try expression()
+        let open = try consume(.leftBrace, "expected '{' after 'for \(variable) in ...'",
+                               hint: "the loop body goes in braces: for \(variable) in Author.all { \(variable).name }")
+        try enterNesting(open)
+        defer { nesting -= 1 }
+        var body: [Statement] = []
+        skipSeparators()
+        while !check(.rightBrace) {
+            if check(.endOfInput) { throw unclosed(open) }
+            assignmentNesting = nil
+            body.append(try statement(inBody: true))
+            try endOfStatement(inBody: true)
+            skipSeparators()
+        }
+        advance()
+        return .forLoop(variable: variable, sequence: sequence, body: body,
+                        range: SourceRange(keyword.range.start, previousEnd))
+    }
+
+    /// An expression on its own (a query, `Author#1.books`), or an assignment to a property.
+    private mutating func expressionStatement() throws(ParseError) -> Statement {
+        let first = current
+        guard startsExpression(first) || first.kind == .error else {
+            if [.rightParen, .rightBracket, .rightBrace].contains(first.kind) {
+                let opener = Parser.opener(of: first.kind).rawValue
+                throw error("unmatched '\(first.text)'", hint: "remove it, or add the '\(opener)' it closes")
+            }
+            throw error("expected a statement, found \(first.displayName)", hint: Parser.commandHint)
+        }
+        assignmentNesting = nesting
+        let target = try expression()
+        assignmentNesting = nil
+        if check(.assign) {
+            let equals = advance()
+            guard case .member = target else {
+                if case .name(let name) = target {
+                    throw error("cannot assign to '\(name)'", at: equals,
+                                hint: "use 'let \(name) = ...' to name a value; assign to properties, as in Author#1.name = \"x\"")
+                }
+                throw error("only a property can be assigned", at: equals,
+                            hint: "assign to a property, as in Author#1.name = \"x\"")
+            }
+            let value = try expression()
+            return .assign(target: target, value: value, range: SourceRange(first.range.start, previousEnd))
+        }
+        // A lone name followed by more on its line is most likely a mistyped command word.
+        if case .name(let name) = target, !isAtSeparator, !check(.rightBrace) {
+            if let word = nearest(name.name, in: Parser.commandWords) {
+                throw error("unknown command '\(name)'", at: first, hint: "did you mean '\(word)'?")
+            }
+            throw error("expected a new line or ';' after '\(name)', found \(current.displayName)",
+                        hint: "put each command on its own line, or separate them with ';'")
+        }
+        return .expression(target)
+    }
+
+    // MARK: - Expressions
+
+    /// Words that are operators or values inside expressions and so cannot be plain names there.
+    private static func isExpressionKeyword(_ token: Token) -> Bool {
+        switch token.keyword {
+        case .and?, .or?, .not?, .like?, .in?, .true?, .false?, .nil?: return true
+        default: return false
+        }
+    }
+
+    /// True when `token` can begin an expression.
+    private func startsExpression(_ token: Token) -> Bool {
+        switch token.kind {
+        case .identifier:
+            switch token.keyword {
+            case .and?, .or?, .like?, .in?: return false
+            default: return true
+            }
+        case .integer, .decimal, .string, .leftParen, .leftBracket, .minus: return true
+        default: return false
+        }
+    }
+
+    private mutating func expression() throws(ParseError) -> Expr {
+        try or()
+    }
+
+    private mutating func or() throws(ParseError) -> Expr {
+        let start = current.range.start
+        var expr = try and()
+        while check(.or) {
+            advance()
+            let rhs = try and()
+            expr = .binary(op: .or, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
+        }
+        return expr
+    }
+
+    private mutating func and() throws(ParseError) -> Expr {
+        let start = current.range.start
+        var expr = try not()
+        while check(.and) {
+            advance()
+            let rhs = try not()
+            expr = .binary(op: .and, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
+        }
+        return expr
+    }
+
+    private mutating func not() throws(ParseError) -> Expr {
+        guard check(.not) else { return try comparison() }
+        let op = advance()
+        try enterNesting(op)
+        defer { nesting -= 1 }
+        let operand = try not()
+        return .unary(op: .not, operand: operand, range: SourceRange(op.range.start, previousEnd))
+    }
+
+    private func comparisonOperator(_ token: Token) -> BinaryOperator? {
+        switch token.kind {
+        case .equal: return .equal
+        case .notEqual: return .notEqual
+        case .less: return .less
+        case .lessEqual: return .lessEqual
+        case .greater: return .greater
+        case .greaterEqual: return .greaterEqual
+        case .identifier:
+            switch token.keyword {
+            case .like?: return .like
+            case .in?: return .in
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    private mutating func comparison() throws(ParseError) -> Expr {
+        let start = current.range.start
+        let lhs = try additive()
+        if check(.assign) {
+            if assignmentNesting == nesting { return lhs } // the target of `x.name = value`
+            throw error("use '==' to compare; '=' assigns", hint: "write '==' here to compare two values")
+        }
+        guard let op = comparisonOperator(current) else { return lhs }
+        advance()
+        let rhs = try additive()
+        let expr = Expr.binary(op: op, lhs: lhs, rhs: rhs, range: SourceRange(start, previousEnd))
+        if comparisonOperator(current) != nil {
+            throw error("comparisons cannot be chained", hint: "combine them with 'and', as in a < b and b < c")
+        }
+        if check(.assign) {
+            throw error("use '==' to compare; '=' assigns", hint: "write '==' here to compare two values")
+        }
+        return expr
+    }
+
+    private mutating func additive() throws(ParseError) -> Expr {
+        let start = current.range.start
+        var expr = try term()
+        while check(.plus) || check(.minus) {
+            let op: BinaryOperator = advance().kind == .plus ? .plus : .minus
+            let rhs = try term()
+            expr = .binary(op: op, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
+        }
+        return expr
+    }
+
+    private mutating func term() throws(ParseError) -> Expr {
+        let start = current.range.start
+        var expr = try unary()
+        while check(.star) || check(.slash) {
+            let op: BinaryOperator = advance().kind == .star ? .times : .divide
+            let rhs = try unary()
+            expr = .binary(op: op, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
+        }
+        return expr
+    }
+
+    /// `-x`; a minus before a number is part of the literal (`-5`, `-9223372036854775808`).
+    private mutating func unary() throws(ParseError) -> Expr {
+        guard check(.minus) else { return try postfix(start: current.range.start, try primary()) }
+        let minus = advance()
+        if check(.integer) || check(.decimal) {
+            let number = advance()
+            let literal = try numberLiteral(number, negated: true)
+            let range = SourceRange(minus.range.start, number.range.end)
+            return try postfix(start: minus.range.start, .literal(literal, range))
+        }
+        try enterNesting(minus)
+        defer { nesting -= 1 }
+        let operand = try unary()
+        return .unary(op: .negate, operand: operand, range: SourceRange(minus.range.start, previousEnd))
+    }
+
+    /// `base.name` and `base.name(arguments)`, repeated.
+    private mutating func postfix(start: SourceLocation, _ base: Expr) throws(ParseError) -> Expr {
+        var expr = base
+        while match(.dot) != nil {
+            guard check(.identifier) else {
+                throw error("expected a property or query name after '.', found \(current.displayName)",
+                            hint: "for example Author.all or Author#1.name")
+            }
+            let name = identifier(advance())
+            if let open = match(.leftParen) {
+                let arguments = try argumentList(open, isInsert: false)
+                expr = .call(base: expr, name: name, arguments: arguments, range: SourceRange(start, previousEnd))
+            } else {
+                expr = .member(base: expr, name: name, range: SourceRange(start, previousEnd))
+            }
+        }
+        return expr
+    }
+
+    private mutating func primary() throws(ParseError) -> Expr {
+        let token = current
+        switch token.kind {
+        case .integer, .decimal:
+            advance()
+            return .literal(try numberLiteral(token, negated: false), token.range)
+        case .string:
+            advance()
+            if case .string(let value)? = token.literal { return .literal(.string(value), token.range) }
+            return .literal(.string(""), token.range)
+        case .leftParen:
+            let open = advance()
+            try enterNesting(open)
+            defer { nesting -= 1 }
+            let inner = try expression()
+            guard check(.rightParen) else { throw unclosed(open) }
+            advance()
+            return inner
+        case .leftBracket:
+            return try list()
+        case .identifier:
+            switch token.keyword {
+            case .true?: advance(); return .literal(.bool(true), token.range)
+            case .false?: advance(); return .literal(.bool(false), token.range)
+            case .nil?: advance(); return .literal(.null, token.range)
+            case .and?, .or?, .like?, .in?, .not?:
+                throw error("expected an expression, found keyword '\(token.text)'",
+                            hint: "to use '\(token.text)' as a name, write it in backticks: `\(token.text)`")
+            default:
+                break
+            }
+            advance()
+            if check(.hash) { return try objectReference(token) }
+            return .name(identifier(token))
+        default:
+            throw error("expected an expression, found \(token.displayName)")
+        }
+    }
+
+    /// `Author#1` (the entity name is already consumed; the current token is `#`).
+    private mutating func objectReference(_ entity: Token) throws(ParseError) -> Expr {
+        advance() // #
+        guard check(.integer) else {
+            throw error("expected an id number after '#', as in \(entity.name)#1")
+        }
+        let number = advance()
+        guard case .integer(let id)? = number.literal else {
+            throw ParseError(diagnostic: Lexer.integerOverflow(number.text, number.range))
+        }
+        return .objectRef(entity: identifier(entity), id: id, range: SourceRange(entity.range.start, number.range.end))
+    }
+
+    /// `[1, 2, 3]`
+    private mutating func list() throws(ParseError) -> Expr {
+        let open = advance()
+        try enterNesting(open)
+        defer { nesting -= 1 }
+        var elements: [Expr] = []
+        while !check(.rightBracket) {
+            elements.append(try expression())
+            if match(.comma) == nil { break }
+        }
+        guard check(.rightBracket) else { throw unclosed(open) }
+        let close = advance()
+        return .list(elements, range: SourceRange(open.range.start, close.range.end))
+    }
+
+    /// The arguments after `(` up to and including `)`. A trailing comma is allowed.
+    private mutating func argumentList(_ open: Token, isInsert: Bool) throws(ParseError) -> [Argument] {
+        try enterNesting(open)
+        defer { nesting -= 1 }
+        var arguments: [Argument] = []
+        while !check(.rightParen) {
+            arguments.append(try argument(isInsert: isInsert))
+            if match(.comma) == nil { break }
+        }
+        guard check(.rightParen) else { throw unclosed(open) }
+        advance()
+        return arguments
+    }
+
+    /// `name: "x"`, `born < 1950`, `name desc`
+    private mutating func argument(isInsert: Bool) throws(ParseError) -> Argument {
+        let start = current.range.start
+        var label: Identifier?
+        if check(.identifier) {
+            let next = peek(1)
+            if next.kind == .colon {
+                label = identifier(advance())
+                advance()
+            } else if isInsert, next.kind == .assign {
+                throw error("use ':' to give a property its value", at: next,
+                            hint: "write it like: \(current.name): value")
+            }
+        }
+        let value = try expression()
+        var direction: SortDirection?
+        if check(.asc) {
+            advance()
+            direction = .asc
+        } else if check(.desc) {
+            advance()
+            direction = .desc
+        }
+        return Argument(label: label, value: value, direction: direction, range: SourceRange(start, previousEnd))
+    }
+}

@@ -1,0 +1,126 @@
+// The tokens of the ORMLab DSL: what the lexer cuts the source text into, each with the exact
+// text it was made from and where that text is.
+
+// MARK: - Token kinds
+
+/// What kind of token a `Token` is. Punctuation kinds use their spelling as raw value.
+public enum TokenKind: String, Sendable, Equatable, CaseIterable {
+    /// A name: `Author`, `born`, a keyword such as `insert`, or a backtick-quoted name (`` `in` ``).
+    case identifier
+    /// `42`, `1_000`
+    case integer
+    /// `1.5`, `2e3`
+    case decimal
+    /// `"text"` with escapes.
+    case string
+    /// A line break where it separates commands (at the top level and inside `{ }`).
+    case newline
+    case semicolon = ";"
+    case leftBrace = "{"
+    case rightBrace = "}"
+    case leftParen = "("
+    case rightParen = ")"
+    case leftBracket = "["
+    case rightBracket = "]"
+    case comma = ","
+    case colon = ":"
+    case dot = "."
+    case hash = "#"
+    case question = "?"
+    case assign = "="
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
+    case plus = "+"
+    case minus = "-"
+    case star = "*"
+    case slash = "/"
+    /// Text the lexer could not read; the token's `diagnostic` says why.
+    case error
+    /// The end of the source (or of the parsed slice).
+    case endOfInput
+}
+
+// MARK: - Keywords
+
+/// Words with a meaning in the DSL. They are contextual: an identifier token whose text is a
+/// keyword acts as that keyword only where the grammar expects it, and a backtick-quoted
+/// identifier (`` `in` ``) is never a keyword.
+public enum Keyword: String, Sendable, CaseIterable {
+    case entity, insert, delete
+    case `let`, `for`, `in`
+    case save, rollback, begin, commit
+    case and, or, not, like
+    case `true`, `false`, `nil`
+    case unique, index, on, via
+    case asc, desc
+}
+
+// MARK: - Token
+
+/// One token: its kind, the exact source text, and where that text is in the source file.
+public struct Token: Sendable, Equatable {
+    public var kind: TokenKind
+    /// The text as written, including quotes and backticks.
+    public var text: String
+    public var range: SourceRange
+    /// True for a backtick-quoted identifier such as `` `in` ``.
+    public var isQuoted: Bool
+    /// The value of an `integer`, `decimal` or `string` token. Nil for the one integer that only
+    /// fits after a minus sign (9223372036854775808, as in `-9223372036854775808`).
+    public var literal: Literal?
+    /// Why an `error` token could not be read.
+    public var diagnostic: Diagnostic?
+
+    // Bookkeeping the parser uses to recover from errors.
+    /// How many brackets (`( [ {`) enclose this token; a closer counts as outside its pair.
+    var depth: Int = 0
+    /// True when a line break was skipped right before this token (inside `( )`, `[ ]`, or
+    /// before a line that starts with `.`).
+    var followsSkippedNewline: Bool = false
+    /// Index of the character after this token in the lexer's character buffer.
+    var endIndex: Int = 0
+
+    public init(kind: TokenKind, text: String, range: SourceRange, isQuoted: Bool = false,
+                literal: Literal? = nil, diagnostic: Diagnostic? = nil) {
+        self.kind = kind
+        self.text = text
+        self.range = range
+        self.isQuoted = isQuoted
+        self.literal = literal
+        self.diagnostic = diagnostic
+    }
+
+    /// The name an identifier stands for: the text without backticks.
+    public var name: String {
+        if isQuoted, text.count >= 2 { return String(text.dropFirst().dropLast()) }
+        return text
+    }
+
+    /// The keyword this token spells, if it is an unquoted identifier with a keyword's text.
+    public var keyword: Keyword? {
+        guard kind == .identifier, !isQuoted else { return nil }
+        return Keyword(rawValue: text)
+    }
+
+    /// True when this token is the unquoted identifier `word` (used for contextual words such as
+    /// `cascade`, `set`, `null` that are not reserved anywhere).
+    public func isWord(_ word: String) -> Bool {
+        kind == .identifier && !isQuoted && text == word
+    }
+
+    /// How the token is named in a diagnostic: `'('`, `keyword 'in'`, `the end of the line`.
+    public var displayName: String {
+        switch kind {
+        case .newline: return "the end of the line"
+        case .endOfInput: return "the end of the input"
+        case .identifier where keyword != nil: return "keyword '\(text)'"
+        default:
+            let shown = text.count > 24 ? String(text.prefix(24)) + "…" : text
+            return "'\(shown)'"
+        }
+    }
+}

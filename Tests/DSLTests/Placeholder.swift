@@ -1,3 +1,0 @@
-import Testing
-@testable import DSL
-@Test func placeholderDSL() { #expect(Bool(true)) }
