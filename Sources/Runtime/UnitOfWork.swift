@@ -508,6 +508,8 @@ extension Session {
                         if let id = child.id { info.identityMap[id] = nil }
                         child.state = .detached
                     }
+                    // SQLite cascades further down; so do we.
+                    for child in children { applyDeleteRules(for: child) }
                     addNote(Note(.info, "on delete cascade: SQLite also deleted \(children.map(\.ref).joined(separator: ", ")) (\(info.table).\(association.foreignKey ?? "") pointed at \(parent.ref))"))
                 case .setNull?:
                     for child in children {
