@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ormlab", targets: ["ormlab"]),
+        .executable(name: "ormlab-bench", targets: ["ormlab-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +37,9 @@ let package = Package(
             "Workbench", "Render", "LessonKit", "SwiftExport", "REPLKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // ORMLab against a hand-written loop over the SQLite C API: `swift run -c release ormlab-bench`.
+        .executableTarget(name: "ormlab-bench", dependencies: ["Workbench", "Runtime", "SQLiteKit", "CSQLite"]),
 
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
         .testTarget(name: "DSLTests", dependencies: ["DSL"]),

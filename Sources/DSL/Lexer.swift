@@ -6,10 +6,17 @@
 // which case applies. A line that starts with `.` continues the previous one (method chains).
 
 /// Turns DSL source text into tokens with line and column.
+///
+/// It reads UTF-8 bytes (a 10,000-line script lexes in milliseconds) but moves one Character at
+/// a time, so columns count what the learner sees: an ASCII byte followed by another ASCII byte
+/// is always a whole Character (except "\r\n"); anywhere else the String's own grapheme
+/// breaking decides.
 public struct Lexer {
-    /// The text being lexed, as Characters so that columns count what the learner sees.
-    private let characters: [Character]
-    /// Index of the next character to read.
+    /// The text being lexed.
+    private let text: String
+    /// Its UTF-8 bytes, for the fast path.
+    private let bytes: [UInt8]
+    /// Byte index of the next character to read (always on a Character boundary).
     private var index = 0
     /// Location of the next character to read, in the source file's coordinates.
     private var location: SourceLocation
@@ -30,12 +37,14 @@ public struct Lexer {
             let hi = max(lo, min(range.end.offset, utf8.count))
             let start = utf8.index(utf8.startIndex, offsetBy: lo)
             let end = utf8.index(utf8.startIndex, offsetBy: hi)
-            characters = Array(String(decoding: Array(utf8[start..<end]), as: UTF8.self))
+            text = String(decoding: utf8[start..<end], as: UTF8.self)
             location = SourceLocation(line: range.start.line, column: range.start.column, offset: lo)
         } else {
-            characters = Array(file.text)
+            // A copy made native and UTF-8, so its UTF-8 view moves by offset in constant time.
+            text = String(decoding: file.text.utf8, as: UTF8.self)
             location = SourceLocation(line: file.firstLine, column: 1, offset: 0)
         }
+        bytes = Array(text.utf8)
     }
 
     /// All tokens of `file` (or of `range` in it), ending with one `endOfInput` token.
@@ -51,24 +60,64 @@ public struct Lexer {
 
     // MARK: - Reading characters
 
-    private var isAtEnd: Bool { index >= characters.count }
+    private var isAtEnd: Bool { index >= bytes.count }
 
-    private func peek(_ ahead: Int = 0) -> Character? {
-        let i = index + ahead
-        return i < characters.count ? characters[i] : nil
+    /// True when the Character at byte `i` is the single ASCII byte there: an ASCII byte other
+    /// than "\r" followed by an ASCII byte (or the end) cannot be part of a longer grapheme.
+    @inline(__always)
+    private func isSingleByteCharacter(at i: Int) -> Bool {
+        bytes[i] < 0x80 && bytes[i] != 13 && (i + 1 == bytes.count || bytes[i + 1] < 0x80)
+    }
+
+    /// The string index of byte `i` (constant time: `text` is native UTF-8).
+    private func stringIndex(_ i: Int) -> String.Index {
+        text.utf8.index(text.utf8.startIndex, offsetBy: i)
+    }
+
+    /// Length in bytes of the Character that starts at byte `i`.
+    @inline(__always)
+    private func characterLength(at i: Int) -> Int {
+        if isSingleByteCharacter(at: i) { return 1 }
+        let start = stringIndex(i)
+        return text.utf8.distance(from: start, to: text.index(after: start))
+    }
+
+    /// The Character that starts at byte `i`.
+    private func character(at i: Int) -> Character {
+        text[stringIndex(i)]
+    }
+
+    /// Byte index of the Character `ahead` Characters after the cursor; nil past the end.
+    @inline(__always)
+    private func position(_ ahead: Int) -> Int? {
+        var i = index
+        for _ in 0..<ahead {
+            guard i < bytes.count else { return nil }
+            i += characterLength(at: i)
+        }
+        return i < bytes.count ? i : nil
     }
 
     /// The ASCII code of the character `ahead` of the cursor; nil at the end or for non-ASCII.
     /// Note: "\r\n" is one Character whose ASCII value is 10, like "\n".
+    @inline(__always)
     private func code(_ ahead: Int = 0) -> UInt8? {
-        peek(ahead)?.asciiValue
+        if ahead == 0 {
+            guard index < bytes.count else { return nil }
+            if isSingleByteCharacter(at: index) { return bytes[index] }
+            return character(at: index).asciiValue
+        }
+        guard let i = position(ahead) else { return nil }
+        if isSingleByteCharacter(at: i) { return bytes[i] }
+        return character(at: i).asciiValue
     }
 
     private mutating func advance() {
-        let c = characters[index]
-        index += 1
-        location.offset += c.utf8.count
-        if c.asciiValue == 10 {
+        let length = characterLength(at: index)
+        let isNewline = length == 1 ? bytes[index] == 10 : character(at: index).asciiValue == 10
+        index += length
+        location.offset += length
+        if isNewline {
             location.line += 1
             location.column = 1
         } else {
@@ -76,8 +125,21 @@ public struct Lexer {
         }
     }
 
+    /// Skips the run of single-byte ASCII characters whose bytes satisfy `accepts` (never a
+    /// line break): the fast path for names, digits and plain string contents.
+    @inline(__always)
+    private mutating func skipASCII(while accepts: (UInt8) -> Bool) {
+        var i = index
+        while i < bytes.count, bytes[i] < 0x80, accepts(bytes[i]) { i += 1 }
+        // An ASCII byte right before a non-ASCII one may start a longer Character ("e" + U+0301).
+        if i > index, i < bytes.count, bytes[i] >= 0x80 { i -= 1 }
+        location.offset += i - index
+        location.column += i - index
+        index = i
+    }
+
     private func text(from start: Int) -> String {
-        String(characters[start..<index])
+        String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
     // MARK: - Tokens
@@ -86,11 +148,11 @@ public struct Lexer {
     public mutating func next() -> Token {
         while true {
             skipTrivia()
-            guard let c = peek() else {
+            guard !isAtEnd else {
                 return finish(Token(kind: .endOfInput, text: "", range: SourceRange(location, location)))
             }
             let token: Token
-            switch c.asciiValue {
+            switch code() {
             case 10?:
                 guard let separator = newline() else { continue } // the next line starts with "."
                 token = separator
@@ -167,7 +229,7 @@ public struct Lexer {
     }
 
     private mutating func skipComment() {
-        while let c = peek(), c.asciiValue != 10 { advance() }
+        while !isAtEnd, code() != 10 { advance() }
     }
 
     /// One `newline` token for a run of line breaks, blank lines and comment lines; nil when the
@@ -206,9 +268,14 @@ public struct Lexer {
 
     private func isDigit(_ a: UInt8) -> Bool { a >= 48 && a <= 57 }
 
+    private func isHexDigit(_ a: UInt8) -> Bool {
+        isDigit(a) || (a >= 65 && a <= 70) || (a >= 97 && a <= 102)
+    }
+
     private mutating func identifier() -> Token {
         let startIndex = index
         let start = location
+        skipASCII { a in (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 || (a >= 48 && a <= 57) }
         while let a = code(), isIdentifierPart(a) { advance() }
         return makeToken(.identifier, from: startIndex, start)
     }
@@ -221,7 +288,7 @@ public struct Lexer {
         let nameStart = index
         while let a = code(), isIdentifierPart(a) { advance() }
         let nameIsEmpty = index == nameStart
-        let startsWithDigit = !nameIsEmpty && isDigit(characters[nameStart].asciiValue ?? 0)
+        let startsWithDigit = !nameIsEmpty && isDigit(bytes[nameStart])
         if code() == 96, !nameIsEmpty, !startsWithDigit {
             advance()
             var token = makeToken(.identifier, from: startIndex, start)
@@ -267,7 +334,7 @@ public struct Lexer {
                 hint: "names cannot start with a digit; numbers are written like 42, 1.5 or 2e3"))
         }
         let written = text(from: startIndex)
-        let digits = written.filter { $0 != "_" }
+        let digits = written.utf8.contains(95) ? written.filter { $0 != "_" } : written
         if isDecimal {
             guard let value = Double(digits), value.isFinite else {
                 return errorToken(from: startIndex, start, Diagnostic.error(
@@ -297,6 +364,7 @@ public struct Lexer {
     }
 
     private mutating func skipDigits() {
+        skipASCII { a in (a >= 48 && a <= 57) || a == 95 }
         while let a = code(), isDigit(a) || a == 95 { advance() }
     }
 
@@ -309,26 +377,37 @@ public struct Lexer {
         let quote = SourceRange(start, SourceLocation(line: start.line, column: start.column + 1,
                                                       offset: start.offset + 1))
         advance() // opening quote
-        var value = ""
+        // Plain text up to the closing quote: the value is a slice of the source.
+        let contentStart = index
+        skipASCII { a in a != 34 && a != 92 && a != 10 && a != 13 }
+        if index < bytes.count, bytes[index] == 34, isSingleByteCharacter(at: index) {
+            let value = String(decoding: bytes[contentStart..<index], as: UTF8.self)
+            advance()
+            var token = makeToken(.string, from: startIndex, start)
+            token.literal = .string(value)
+            return token
+        }
+        // The value's UTF-8 bytes: runs of source text copied as they are, escapes encoded.
+        var value: [UInt8] = Array(bytes[contentStart..<index])
         var firstError: Diagnostic?
         while true {
-            guard let c = peek(), c.asciiValue != 10 else {
+            guard !isAtEnd, let c = Optional(code()), c != 10 else {
                 return errorToken(from: startIndex, start, Diagnostic.error(
                     "unterminated string literal", at: quote, hint: "close it with \""))
             }
-            switch c.asciiValue {
+            switch c {
             case 34?: // closing quote
                 advance()
                 if let firstError { return errorToken(from: startIndex, start, firstError) }
                 var token = makeToken(.string, from: startIndex, start)
-                token.literal = .string(value)
+                token.literal = .string(String(decoding: value, as: UTF8.self))
                 return token
             case 92?: // backslash
                 let escapeStart = location
                 advance()
                 switch escape() {
                 case .success(let scalar):
-                    value.unicodeScalars.append(scalar)
+                    value.append(contentsOf: UTF8.encode(scalar)!)
                 case .failure(let message):
                     if firstError == nil {
                         firstError = Diagnostic.error(message.message, at: SourceRange(escapeStart, location),
@@ -336,8 +415,9 @@ public struct Lexer {
                     }
                 }
             default:
-                value.append(c)
+                let characterStart = index
                 advance()
+                value.append(contentsOf: bytes[characterStart..<index])
             }
         }
     }
@@ -346,9 +426,10 @@ public struct Lexer {
 
     /// Reads the escape after a backslash; the cursor ends after it.
     private mutating func escape() -> Result<Unicode.Scalar, EscapeError> {
-        guard let c = peek(), c.asciiValue != 10 else {
+        guard !isAtEnd, code() != 10 else {
             return .failure(EscapeError(message: "expected an escape after '\\'"))
         }
+        let c = character(at: index)
         advance()
         switch c {
         case "\"": return .success("\"")
@@ -363,7 +444,7 @@ public struct Lexer {
             }
             advance()
             var hex = ""
-            while let h = peek(), h.isHexDigit, h.isASCII, hex.count < 9 { hex.append(h); advance() }
+            while let h = code(), isHexDigit(h), hex.count < 9 { hex.append(Character(Unicode.Scalar(h))); advance() }
             guard code() == 125 else { // }
                 return .failure(EscapeError(message: "expected 1 to 8 hex digits and '}' in \\u{...}"))
             }
@@ -423,7 +504,7 @@ public struct Lexer {
     private mutating func strayCharacter() -> Token {
         let startIndex = index
         let start = location
-        let c = characters[index]
+        let c = character(at: index)
         advance()
         let range = SourceRange(start, location)
         return errorToken(from: startIndex, start, Diagnostic.error(
@@ -475,8 +556,8 @@ public struct Lexer {
         var argumentStartIndex = index
         var argumentEndIndex = index
         var seenText = false
-        while let c = peek(), c.asciiValue != 10 {
-            let isSpace = c == " " || c == "\t" || c == "\r"
+        while !isAtEnd, let c = Optional(code()), c != 10 {
+            let isSpace = c == 32 || c == 9 || c == 13
             if !isSpace && !seenText {
                 seenText = true
                 argumentStart = location
@@ -491,13 +572,13 @@ public struct Lexer {
         if !seenText {
             return (name, nameRange, "", SourceRange(nameRange.end, nameRange.end))
         }
-        let argument = String(characters[argumentStartIndex..<argumentEndIndex])
+        let argument = String(decoding: bytes[argumentStartIndex..<argumentEndIndex], as: UTF8.self)
         return (name, nameRange, argument, SourceRange(argumentStart, argumentEnd))
     }
 
     /// Continues lexing right after `token`, with no brackets open (error recovery).
     mutating func restart(after token: Token) {
-        index = min(token.endIndex, characters.count)
+        index = min(token.endIndex, bytes.count)
         location = token.range.end
         openBrackets.removeAll()
         skippedNewline = false

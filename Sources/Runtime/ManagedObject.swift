@@ -1,5 +1,6 @@
 import Mapping
 import Report
+import SQLBuilder
 import SQLiteKit
 
 // MARK: - Entity runtime information
@@ -16,6 +17,11 @@ public final class EntityInfo {
     var newSerial = 0
     /// Column index of each belongs-to association's foreign key, by association name.
     public internal(set) var foreignKeyIndex: [String: Int] = [:]
+    /// The values a new object starts with: NULL, or the column's declared default.
+    var newObjectValues: [SQLiteValue] = []
+    /// `INSERT INTO "t" ("a", "b") VALUES (?, ?)` for every column but the id, rendered once
+    /// per mapping (a flush of 10,000 new objects renders it once, not 10,000 times).
+    var insertSQL: String = ""
 
     init(mapping: EntityMapping) {
         self.mapping = mapping
@@ -29,9 +35,20 @@ public final class EntityInfo {
 
     private func rebuildIndexes() {
         foreignKeyIndex = [:]
+        newObjectValues = []
         for (i, column) in mapping.columns.enumerated() {
-            if case .foreignKey(let association, _) = column.role { foreignKeyIndex[association] = i }
+            var type: ScalarType? = nil
+            switch column.role {
+            case .foreignKey(let association, _): foreignKeyIndex[association] = i
+            case .scalar(let scalar): type = scalar
+            case .primaryKey: break
+            }
+            let literal = i > 0 ? column.defaultValue : nil
+            newObjectValues.append(literal.map { sqliteValue($0, type: type) } ?? .null)
         }
+        let columns = mapping.columns.dropFirst()
+        let insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .raw("?") })
+        insertSQL = SQLRenderer.render(insert).sql
     }
 
     public var name: String { mapping.name }

@@ -166,10 +166,7 @@ extension Session {
     /// `insert Entity(...)`: a new object, written at the next flush.
     public func insert(entity: String, values: [Int: SQLiteValue], references: [Int: ManagedObject]) throws -> ManagedObject {
         guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
-        var row = [SQLiteValue](repeating: .null, count: info.mapping.columns.count)
-        for (i, column) in info.mapping.columns.enumerated() where i > 0 {
-            if let literal = column.defaultValue { row[i] = sqliteValue(literal, type: column.scalarType) }
-        }
+        var row = info.newObjectValues
         for (i, v) in values { row[i] = v }
         info.newSerial += 1
         let object = ManagedObject(entity: info, values: row, state: .new, serial: info.newSerial)
@@ -297,14 +294,11 @@ extension Session {
         var writes: [PlannedWrite] = []
         for object in try orderedInserts() {
             let info = object.entity
-            let columns = Array(info.mapping.columns.dropFirst())
-            let insert = Insert(table: info.table, columns: columns.map(\.name),
-                                values: columns.map { _ in .raw("?") })
             let params: [PlannedValue] = (1..<info.mapping.columns.count).map { i in
                 if let ref = object.pendingReferences[i] { return .idOf(ref) }
                 return .value(object.values[i])
             }
-            writes.append(PlannedWrite(kind: .insert, object: object, sql: SQLRenderer.render(insert).sql, params: params,
+            writes.append(PlannedWrite(kind: .insert, object: object, sql: info.insertSQL, params: params,
                                        reason: "\(object.ref) new"))
         }
         for object in unitOfWork.dirtyObjects {
