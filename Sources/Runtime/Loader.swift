@@ -203,7 +203,7 @@ extension Session {
             var next: [ManagedObject] = []
             var seen = Set<ObjectIdentifier>()
             for owner in owners {
-                owner.eagerLoaded.insert(name)
+                markEagerlyLoaded(owner, name)
                 for child in owner.loadedObjects(of: name) where seen.insert(ObjectIdentifier(child)).inserted {
                     next.append(child)
                 }
@@ -283,6 +283,12 @@ extension Session {
                 owner.associations[association.name] = .many(owner.id.flatMap { children[$0] } ?? [])
             }
         }
+    }
+
+    /// Records that this command filled `association` of `object` eagerly.
+    func markEagerlyLoaded(_ object: ManagedObject, _ association: String) {
+        if object.eagerLoaded.isEmpty { eagerlyLoadedObjects.append(object) }
+        object.eagerLoaded.insert(association)
     }
 
     /// An object from the columns of a row starting at `offset` (joins, many-to-many loads).
@@ -365,7 +371,7 @@ extension Session {
                 let list = collections[n][ObjectIdentifier(parent)] ?? []
                 for c in list { distinct.insert(ObjectIdentifier(c)) }
                 parent.associations[node.association.name] = node.association.isToMany ? .many(list) : .one(list.first)
-                parent.eagerLoaded.insert(node.association.name)
+                markEagerlyLoaded(parent, node.association.name)
             }
             counts.append((node.entity, distinct.count))
         }

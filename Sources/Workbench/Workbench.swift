@@ -28,6 +28,12 @@ public final class Workbench {
     var lastObjects: [ManagedObject] = []
     /// Objects shown per report before the rest are summarised.
     public var objectLimit = 20
+    /// False runs commands exactly the same but leaves the objects and mapping panes of
+    /// statements out of their reports (objects are only counted, in `omittedObjects`), and the
+    /// note every insert adds: for output nobody reads, such as a seeding script run with output
+    /// off, or the benchmark. Statements, values, diagnostics and the other notes are reported
+    /// either way.
+    public var buildsReports = true
     /// The current command's source, for rendering diagnostics.
     var currentSource = SourceFile(text: "")
 
@@ -152,6 +158,7 @@ public final class Workbench {
     // MARK: - Notes
 
     func addNPlusOneNotes(_ report: inout Report) {
+        guard report.sql.count >= 2 else { return }
         for finding in NPlusOneDetector.findings(in: report.sql) where finding.count >= 2 {
             guard let cause = finding.causes.first, !cause.hasPrefix("include(") else { continue }
             // Lazy loads name the access ("a.books"): suggest including that association.
