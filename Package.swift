@@ -39,7 +39,7 @@ let package = Package(
         ]),
 
         // ORMLab against a hand-written loop over the SQLite C API: `swift run -c release ormlab-bench`.
-        .executableTarget(name: "ormlab-bench", dependencies: ["Workbench", "Runtime", "SQLiteKit", "CSQLite"]),
+        .executableTarget(name: "ormlab-bench", dependencies: ["Workbench", "Runtime", "DSL", "SQLiteKit", "CSQLite"]),
 
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
         .testTarget(name: "DSLTests", dependencies: ["DSL"]),

@@ -171,7 +171,7 @@ public struct Lexer {
         }
     }
 
-    private mutating func finish(_ token: Token) -> Token {
+    private mutating func finish(_ token: consuming Token) -> Token {
         var token = token
         token.endIndex = index
         token.followsSkippedNewline = skippedNewline
@@ -198,6 +198,10 @@ public struct Lexer {
 
     private func makeToken(_ kind: TokenKind, from startIndex: Int, _ start: SourceLocation) -> Token {
         Token(kind: kind, text: text(from: startIndex), range: SourceRange(start, location))
+    }
+
+    private func makeToken(_ kind: TokenKind, from startIndex: Int, _ start: SourceLocation, literal: Literal) -> Token {
+        Token(kind: kind, text: text(from: startIndex), range: SourceRange(start, location), literal: literal)
     }
 
     private func errorToken(from startIndex: Int, _ start: SourceLocation, _ diagnostic: Diagnostic) -> Token {
@@ -340,9 +344,7 @@ public struct Lexer {
                 return errorToken(from: startIndex, start, Diagnostic.error(
                     "decimal literal \(written) does not fit in Double", at: SourceRange(start, location)))
             }
-            var token = makeToken(.decimal, from: startIndex, start)
-            token.literal = .double(value)
-            return token
+            return makeToken(.decimal, from: startIndex, start, literal: .double(value))
         }
         // Integers: accumulate as UInt64 so that 9223372036854775808 can still become Int64.min
         // after a minus sign.
@@ -358,9 +360,8 @@ public struct Lexer {
         if overflow || magnitude > limit {
             return errorToken(from: startIndex, start, Lexer.integerOverflow(written, SourceRange(start, location)))
         }
-        var token = makeToken(.integer, from: startIndex, start)
-        token.literal = magnitude == limit ? nil : .integer(Int64(magnitude))
-        return token
+        if magnitude == limit { return makeToken(.integer, from: startIndex, start) }
+        return makeToken(.integer, from: startIndex, start, literal: .integer(Int64(magnitude)))
     }
 
     private mutating func skipDigits() {
@@ -383,9 +384,7 @@ public struct Lexer {
         if index < bytes.count, bytes[index] == 34, isSingleByteCharacter(at: index) {
             let value = String(decoding: bytes[contentStart..<index], as: UTF8.self)
             advance()
-            var token = makeToken(.string, from: startIndex, start)
-            token.literal = .string(value)
-            return token
+            return makeToken(.string, from: startIndex, start, literal: .string(value))
         }
         // The value's UTF-8 bytes: runs of source text copied as they are, escapes encoded.
         var value: [UInt8] = Array(bytes[contentStart..<index])
@@ -399,9 +398,7 @@ public struct Lexer {
             case 34?: // closing quote
                 advance()
                 if let firstError { return errorToken(from: startIndex, start, firstError) }
-                var token = makeToken(.string, from: startIndex, start)
-                token.literal = .string(String(decoding: value, as: UTF8.self))
-                return token
+                return makeToken(.string, from: startIndex, start, literal: .string(String(decoding: value, as: UTF8.self)))
             case 92?: // backslash
                 let escapeStart = location
                 advance()
@@ -462,42 +459,40 @@ public struct Lexer {
     // MARK: - Punctuation and stray characters
 
     private mutating func punctuation() -> Token {
-        let startIndex = index
-        let start = location
         let a = code()
         let b = code(1)
-        func one(_ kind: TokenKind) -> Token {
-            advance()
-            return makeToken(kind, from: startIndex, start)
-        }
-        func two(_ kind: TokenKind) -> Token {
-            advance(); advance()
-            return makeToken(kind, from: startIndex, start)
-        }
+        let kind: TokenKind
+        var length = 1
         switch a {
-        case 123: return one(.leftBrace)
-        case 125: return one(.rightBrace)
-        case 40: return one(.leftParen)
-        case 41: return one(.rightParen)
-        case 91: return one(.leftBracket)
-        case 93: return one(.rightBracket)
-        case 44: return one(.comma)
-        case 58: return one(.colon)
-        case 59: return one(.semicolon)
-        case 46: return one(.dot)
-        case 35: return one(.hash)
-        case 63: return one(.question)
-        case 43: return one(.plus)
-        case 45: return one(.minus)
-        case 42: return one(.star)
-        case 47: return one(.slash)
-        case 61: return b == 61 ? two(.equal) : one(.assign)
-        case 33 where b == 61: return two(.notEqual)
-        case 60: return b == 61 ? two(.lessEqual) : one(.less)
-        case 62: return b == 61 ? two(.greaterEqual) : one(.greater)
+        case 123: kind = .leftBrace
+        case 125: kind = .rightBrace
+        case 40: kind = .leftParen
+        case 41: kind = .rightParen
+        case 91: kind = .leftBracket
+        case 93: kind = .rightBracket
+        case 44: kind = .comma
+        case 58: kind = .colon
+        case 59: kind = .semicolon
+        case 46: kind = .dot
+        case 35: kind = .hash
+        case 63: kind = .question
+        case 43: kind = .plus
+        case 45: kind = .minus
+        case 42: kind = .star
+        case 47: kind = .slash
+        case 61: if b == 61 { kind = .equal; length = 2 } else { kind = .assign }
+        case 33 where b == 61: kind = .notEqual; length = 2
+        case 60: if b == 61 { kind = .lessEqual; length = 2 } else { kind = .less }
+        case 62: if b == 61 { kind = .greaterEqual; length = 2 } else { kind = .greater }
         default:
             return strayCharacter()
         }
+        // Punctuation is ASCII and `code` saw each character whole: one byte, one column each.
+        let start = location
+        index += length
+        location.offset += length
+        location.column += length
+        return Token(kind: kind, text: kind.rawValue, range: SourceRange(start, location))
     }
 
     /// Any character the DSL does not use: one `error` token for it.

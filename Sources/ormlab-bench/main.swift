@@ -22,6 +22,10 @@ if arguments.first == "--memory-child", arguments.count == 3 {
     }
     exit(0)
 }
+if arguments.first == "--probe-parse" {
+    probeParse()
+    exit(0)
+}
 var json = false
 var runs = 5
 /// `--only KEY[,KEY]`: run only these workloads (hydration, eager_in, eager_join, script, startup, memory).
