@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),
         .testTarget(name: "REPLKitTests", dependencies: ["REPLKit"]),
         .testTarget(name: "SwiftExportTests", dependencies: ["SwiftExport", "Mapping", "Workbench", "DSL"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit", "SwiftExport"]),
     ],
     swiftLanguageModes: [.v5]
 )

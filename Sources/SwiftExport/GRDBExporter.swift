@@ -49,7 +49,7 @@ struct GRDBExporter {
             code.line()
             model.codingKeys(entity.properties.map { ($0.name, $0.column.name) }, into: &code)
             code.line()
-            columns(entity.properties.map(\.name), into: &code)
+            columns(entity.properties.map(\.name), of: entity.typeName, into: &code)
             code.line()
             code.line("/// Called by GRDB after an INSERT: the new row's id.")
             code.block("mutating func didInsert(_ inserted: InsertionSuccess)") { code in
@@ -69,8 +69,9 @@ struct GRDBExporter {
     }
 
     /// `enum Columns { static let name = Column(CodingKeys.name) }`
-    private func columns(_ names: [String], into code: inout CodeWriter) {
-        code.line("/// The columns, for the query interface: `.filter(Columns.name == \"x\")`.")
+    private func columns(_ names: [String], of type: String, into code: inout CodeWriter) {
+        let example = names.first { $0 != "id" } ?? names.first ?? "id"
+        code.line("/// The columns, for the query interface: `\(type).filter(\(type).Columns.\(identifier(example)) == value)`.")
         code.block("enum Columns") { code in
             for name in names {
                 code.line("static let \(identifier(name)) = Column(CodingKeys.\(identifier(name)))")
@@ -162,7 +163,7 @@ struct GRDBExporter {
             code.line()
             model.codingKeys(record.sides.map { ($0.property, $0.column) }, into: &code)
             code.line()
-            columns(record.sides.map(\.property), into: &code)
+            columns(record.sides.map(\.property), of: record.typeName, into: &code)
             code.line()
             let selfJoin = record.sides.count == 2 && record.sides[0].entity == record.sides[1].entity
             for side in record.sides {
