@@ -17,7 +17,7 @@ FIXTURE=Tests/Fixtures/GRDBExportCheck
 SCRATCH=.build-grdb-check
 SOURCES=$FIXTURE/Sources/GRDBExportCheck
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+trap 'rm -rf "$WORK" "$SOURCES/Model.swift" "$SOURCES/Checks.swift"' EXIT
 
 if [ ! -x "$ORMLAB" ]; then
     echo "check-grdb-export: $ORMLAB not found; run swift build first" >&2
@@ -69,8 +69,6 @@ for script in "${scripts[@]}"; do
     echo "ok   $script: $(wc -l <"$WORK/$name.grdb" | tr -d ' ') schema objects identical, $(cat "$WORK/$name.run" | tr -d '\n')"
     passed=$((passed + 1))
 done
-rm -f "$SOURCES/Model.swift" "$SOURCES/Checks.swift"
 
-echo "grdb export check: $(( $(date +%s) - start ))s"
-echo "$passed passed, $failed failed"
+echo "grdb export check: $passed script(s) ok, $failed failing, in $(( $(date +%s) - start ))s"
 [ "$failed" -eq 0 ]

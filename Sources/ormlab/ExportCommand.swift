@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Render
 import SQLiteKit
 import SwiftExport
@@ -60,7 +61,7 @@ struct ExportCommand: ParsableCommand {
             do {
                 try writeFileAtomically(code, to: output)
             } catch {
-                FileHandleStream.standardError.write("ormlab: cannot write \(output): \(describe(error))\n")
+                FileHandleStream.standardError.write("ormlab: cannot write \(output): \(error.localizedDescription)\n")
                 throw ExitCode(1)
             }
         } else {

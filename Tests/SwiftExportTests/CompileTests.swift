@@ -44,7 +44,7 @@ func typecheckErrors(_ code: String, name: String) throws -> String? {
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: swiftc)
-    process.arguments = ["-typecheck", file.path]
+    process.arguments = ["-typecheck", "-swift-version", "6", file.path]
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output

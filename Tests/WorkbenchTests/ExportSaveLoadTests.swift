@@ -46,7 +46,7 @@ private func ddl(_ workbench: Workbench) -> [String] {
     return schema.order.flatMap { schema.createStatements(for: $0) }
 }
 
-private let library = """
+private let exportModel = """
     entity Author { name: String; born: Int?; books: [Book] }
     entity Book { title: String; year: Int index; author: Author; tags: [Tag] }
     entity Tag { name: String unique; books: [Book] }
@@ -55,7 +55,7 @@ private let library = """
 @Suite struct ExportCommandTests {
     @Test func showsPlainCodeByDefault() throws {
         let workbench = try Workbench()
-        runAll(workbench, library)
+        runAll(workbench, exportModel)
         let report = try #require(runAll(workbench, ":export swift").first)
         let expected = SwiftExporter.export(workbench.session.schema, style: .plain)
         #expect(report.blocks == [.code(title: "Swift (plain)", lines: expected.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init))])
@@ -65,7 +65,7 @@ private let library = """
     @Test func writesGRDBRecordsToAFile() throws {
         try withTemporaryDirectory { directory in
             let workbench = try Workbench()
-            runAll(workbench, library)
+            runAll(workbench, exportModel)
             let path = directory.appendingPathComponent("Model.swift").path
             let report = try #require(runAll(workbench, ":export swift grdb \(path)").first)
             #expect(report.blocks.isEmpty)
@@ -78,7 +78,7 @@ private let library = """
     @Test func aFileNameAloneMeansPlain() throws {
         try withTemporaryDirectory { directory in
             let workbench = try Workbench()
-            runAll(workbench, library)
+            runAll(workbench, exportModel)
             let path = directory.appendingPathComponent("Plain.swift").path
             runAll(workbench, ":export swift \(path)")
             #expect(try String(contentsOfFile: path, encoding: .utf8) == SwiftExporter.export(workbench.session.schema, style: .plain))
@@ -111,7 +111,7 @@ private let library = """
 
     @Test func anUnwritableFileIsADiagnostic() throws {
         let workbench = try Workbench()
-        runAll(workbench, library)
+        runAll(workbench, exportModel)
         let report = try #require(workbench.run(":export swift plain /nonexistent-dir/Model.swift").first)
         #expect(!report.ok)
         #expect(report.diagnostics.first?.message.hasPrefix("cannot write /nonexistent-dir/Model.swift") == true)
@@ -122,7 +122,7 @@ private let library = """
     @Test func aSavedSessionLoadsIntoTheSameSchemaAndRows() throws {
         try withTemporaryDirectory { directory in
             let original = try Workbench()
-            runAll(original, library)
+            runAll(original, exportModel)
             runAll(original, """
                 insert Author(name: "Ursula K. Le Guin", born: 1929)
                 insert Author(name: "Octavia E. Butler")
