@@ -132,7 +132,7 @@ struct GRDBExporter {
     /// the entity reaches the same join table twice (followers / following).
     private func pivotName(for a: ExportedAssociation, record: ExportedJoinRecord, in entity: ExportedEntity) -> String {
         let sameTable = entity.associations.filter { $0.association.joinTable?.name == record.table.name }
-        var base = memberName(pluralize(snakeCase(record.typeName)))
+        var base = memberName(pluralize(singularize(snakeCase(record.typeName))))
         if sameTable.count > 1 { base = a.name + "Links" }
         let taken = Set(entity.properties.map(\.name) + entity.associations.map(\.name))
         var used = taken

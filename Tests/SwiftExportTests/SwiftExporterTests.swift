@@ -347,6 +347,25 @@ let authorAndBook = """
         #expect(lines.contains { $0.hasPrefix("static let following = hasMany(Person.self, through: followingLinks, using: PersonPerson.") })
     }
 
+    @Test func twoManyToManysBetweenTheSameEntitiesHaveTheirOwnJoinRecords() throws {
+        let code = SwiftExporter.export(try schema("""
+            entity Course { title: String; students: [Student] via courses; assistants: [Student] via assisting }
+            entity Student { name: String; courses: [Course] via students; assisting: [Course] via assistants }
+            """), style: .grdb)
+        let lines = trimmedLines(code)
+        for expected in [
+            "struct CourseStudent: Codable, Hashable, FetchableRecord, PersistableRecord {",
+            "struct CourseStudentAssistants: Codable, Hashable, FetchableRecord, PersistableRecord {",
+            #"static let courseStudents = hasMany(CourseStudent.self, key: "courseStudents")"#,
+            "static let students = hasMany(Student.self, through: courseStudents, using: CourseStudent.student)",
+            #"static let courseStudentAssistants = hasMany(CourseStudentAssistants.self, key: "courseStudentAssistants")"#,
+            #"static let assistants = hasMany(Student.self, through: courseStudentAssistants, using: CourseStudentAssistants.student, key: "assistants")"#,
+            #"static let assisting = hasMany(Course.self, through: courseStudentAssistants, using: CourseStudentAssistants.course, key: "assisting")"#,
+        ] {
+            #expect(lines.contains(expected), "missing: \(expected)")
+        }
+    }
+
     @Test func keywordMembersAreEscapedEverywhere() throws {
         let code = SwiftExporter.export(try schema("entity Order { group: String; `default`: Bool = false; `self`: Int? }"), style: .grdb)
         let lines = trimmedLines(code)
