@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL", "SQLBuilder"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),
         .testTarget(name: "REPLKitTests", dependencies: ["REPLKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ormlab"]),
         .testTarget(name: "SwiftExportTests", dependencies: ["SwiftExport", "Mapping", "Workbench", "DSL"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit", "SwiftExport"]),
     ],
