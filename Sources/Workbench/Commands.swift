@@ -255,6 +255,10 @@ extension Workbench {
             guard let naming = NamingConvention(rawValue: parts[1]) else {
                 throw EvalError("naming is standard or rails", at: range)
             }
+            guard session.schema.order.isEmpty && session.schema.waiting.isEmpty else {
+                throw EvalError("the naming convention is chosen before the first entity is defined", at: range,
+                                hint: "start a fresh session (or :load a script) that begins with :set naming \(parts[1])")
+            }
             session.setNaming(naming)
             report.notes.append(Note(.info, naming == .rails ? "entities defined from now on get plural table names, as in Rails (Author → authors)"
                                                              : "entities defined from now on get singular snake_case table names (Author → author)"))

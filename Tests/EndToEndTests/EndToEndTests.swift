@@ -136,10 +136,28 @@ struct TmuxSession {
     }
 
     func send(_ keys: String...) throws { try runProcess(tmux, ["send-keys", "-t", name] + keys) }
-    func type(_ text: String) throws { try runProcess(tmux, ["send-keys", "-t", name, "-l", text]) }
+    /// Types text and waits until the line editor has echoed it, so a key sent next (Ctrl-C,
+    /// Enter) reaches the same line even when the machine is busy.
+    func type(_ text: String) throws {
+        try runProcess(tmux, ["send-keys", "-t", name, "-l", text])
+        _ = try waitFor(String(text.suffix(12)))
+    }
     func screen() throws -> String { try runProcess(tmux, ["capture-pane", "-p", "-t", name]).stdout }
     var isRunning: Bool { (try? runProcess(tmux, ["has-session", "-t", name]).status) == 0 }
     func kill() { _ = try? runProcess(tmux, ["kill-session", "-t", name]) }
+
+    /// Waits until the REPL shows an empty prompt as its last line: ready for the next command.
+    func waitForPrompt(timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            let lines = last.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if lines.last == "ormlab>" { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("timed out waiting for the prompt; screen:\n\(last)")
+    }
 
     /// Waits until the screen contains `text` (or fails after a few seconds).
     func waitFor(_ text: String, timeout: Double = 10) throws -> String {
@@ -164,7 +182,7 @@ struct TmuxSession {
         let home = try temporaryDirectory()
         let session = try TmuxSession(command: "env -u XDG_STATE_HOME HOME=\(home) TERM=xterm-256color \(ormlabBinary)")
         defer { session.kill() }
-        _ = try session.waitFor("ormlab>")
+        try session.waitForPrompt()
 
         // Multi-line entity entry: the continuation prompt appears while the brace is open.
         try session.type("entity Student {")
@@ -175,6 +193,7 @@ struct TmuxSession {
         try session.type("}")
         try session.send("Enter")
         _ = try session.waitFor("Student → student")
+        try session.waitForPrompt()
 
         // Completion: St + Tab completes the entity name.
         try session.type("insert St")
@@ -183,19 +202,24 @@ struct TmuxSession {
         try session.type("(name: \"Ada\")")
         try session.send("Enter")
         _ = try session.waitFor("Student (new #1)")
+        try session.waitForPrompt()
 
         // Ctrl-C clears the line being typed; the session (and its pending object) goes on.
         try session.type("Student.where(this line is abandoned")
         try session.send("C-c")
+        // The cleared line gives a fresh, empty prompt before we type on.
+        try session.waitForPrompt()
         try session.type("Student.count")
         try session.send("Enter")
         let counted = try session.waitFor("= 1")
         #expect(counted.contains("= 1"))
+        try session.waitForPrompt()
 
         // Ctrl-D with a pending change warns first; a second Ctrl-D leaves.
         try session.type("Student#1.name = \"Ada L.\"")
         try session.send("Enter")
         _ = try session.waitFor("dirty")
+        try session.waitForPrompt()
         try session.send("C-d")
         _ = try session.waitFor("Unsaved changes")
         try session.send("C-d")
