@@ -26,7 +26,7 @@
 /// Reads DSL source into commands (see AST.swift), with one diagnostic per broken command.
 public struct Parser {
     /// How deeply parentheses, brackets, `not`, `-` and `for` bodies may nest in one command.
-    public static let maximumNesting = 256
+    public static let maximumNesting = 100
 
     /// Parses `file`, or only the text covered by `range` (for `:explain QUERY`); locations are
     /// always in the file's coordinates.
@@ -644,11 +644,8 @@ public struct Parser {
         }
     }
 
+    /// `expr := or := and ('or' and)*` (one method, to keep the stack shallow).
     private mutating func expression() throws(ParseError) -> Expr {
-        try or()
-    }
-
-    private mutating func or() throws(ParseError) -> Expr {
         let start = current.range.start
         var expr = try and()
         while check(.or) {

@@ -1,19 +1,20 @@
 import Testing
+import Foundation
 @testable import DSL
 
 @Test func smoke() {
-    let inputs = [
-        "Author.where(born < 1950 and name like \"U%\").order(name desc).limit(10).offset(20)",
-        "insert Author(name: \"x\", born: 1929)\nAuthor#1.name = \"y\"\nfor a in Author.all { a.books.count }",
-        "entity Tag { name: String unique; books: [Book] }",
-        "save   rollback   begin   commit",
-        ":explain Book.where(year > 2000\nAuthor.all",
-        "Author.where(born = 1950)",
-        "insert Author(name: \"x\"\nAuthor.all",
-        "-9223372036854775808\n9223372036854775808\n99999999999999999999",
-        "\"abc",
-    ]
-    for i in inputs { print(shape(i)) }
-    print(renderedError("Author.where(born < 1950"))
-    print(renderedError("insert Author(name: \"x\"\nAuthor.all"))
+    func time(_ label: String, _ text: String) {
+        let t = Date()
+        let r = parse(text)
+        print("T", label, Date().timeIntervalSince(t), r.items.count, r.diagnostics.map { "\($0.range.start) \($0.message)" }.prefix(3))
+        fflush(stdout)
+    }
+    for n in [50_000, 100_000] {
+    time("braces", String(repeating: "for a in b {", count: n/10))
+    time("closers", String(repeating: "{", count: n) + String(repeating: ")", count: n))
+    time("lines", String(repeating: "Author.all\n", count: n/10))
+    time("colons", String(repeating: ":\n", count: n))
+    time("manyidents", String(repeating: "abc ", count: n))
+    time("strings", String(repeating: "\"abc\" ", count: n))
+    }
 }
