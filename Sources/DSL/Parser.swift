@@ -158,12 +158,17 @@ public struct Parser {
         current.range.start.line == previousEnd.line && !isAtSeparator
     }
 
-    /// "expected ')' to close '(' opened at 1:13"
-    private func unclosed(_ open: Token, hint: String? = nil) -> ParseError {
+    /// "expected ')' to close '(' opened at 1:13". When the next thing on the line could start
+    /// another argument or item, the hint says a ',' is missing.
+    private func unclosed(_ open: Token, missingCommaHint: Bool = true) -> ParseError {
         let closer = Parser.closer(of: open.kind)
-        var hint = hint
-        if hint == nil, currentIsOnSameLine, startsExpression(current), open.kind != .leftBrace {
-            hint = "separate items with ','"
+        var hint: String?
+        if missingCommaHint, currentIsOnSameLine, startsExpression(current) {
+            switch open.kind {
+            case .leftParen: hint = "separate arguments with ','"
+            case .leftBracket: hint = "separate items with ','"
+            default: break
+            }
         }
         return error("expected '\(closer)' to close '\(open.text)' opened at \(open.range.start)", hint: hint)
     }
@@ -317,6 +322,7 @@ public struct Parser {
             let member = try self.member()
             members.append(member)
             if check(.rightBrace) { break }
+            if check(.endOfInput) { throw unclosed(open) }
             guard check(.newline) || check(.semicolon) else { throw endOfMemberError(after: member) }
             skipSeparators()
         }
@@ -600,7 +606,7 @@ public struct Parser {
         if check(.assign) {
             let equals = advance()
             guard case .member = target else {
-                if case .name(let name) = target {
+                if case .name(let name) = target, name.name.first?.isLowercase ?? false {
                     throw error("cannot assign to '\(name)'", at: equals,
                                 hint: "use 'let \(name) = ...' to name a value; assign to properties, as in Author#1.name = \"x\"")
                 }
@@ -786,7 +792,7 @@ public struct Parser {
             try enterNesting(open)
             defer { nesting -= 1 }
             let inner = try expression()
-            guard check(.rightParen) else { throw unclosed(open) }
+            guard check(.rightParen) else { throw unclosed(open, missingCommaHint: false) }
             advance()
             return inner
         case .leftBracket:
@@ -862,7 +868,7 @@ public struct Parser {
                 label = identifier(advance())
                 advance()
             } else if isInsert, next.kind == .assign {
-                throw error("use ':' to give a property its value", at: next,
+                throw error("use ':' to give '\(current.name)' a value; '=' assigns", at: next,
                             hint: "write it like: \(current.name): value")
             }
         }
