@@ -19,13 +19,10 @@ public struct Lexer {
     private var openCounts: [Character: Int] = [:]
     /// Set when a line break was skipped since the last token.
     private var skippedNewline = false
-    /// Used for diagnostics' fallback and nothing else.
-    private let sourceName: String
 
     /// A lexer for the whole file, or only for the text covered by `range` (locations stay in
     /// the file's coordinates).
     public init(file: SourceFile, range: SourceRange? = nil) {
-        sourceName = file.name
         if let range {
             let utf8 = file.text.utf8
             let lo = max(0, min(range.start.offset, utf8.count))

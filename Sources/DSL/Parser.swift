@@ -105,7 +105,8 @@ public struct Parser {
     @discardableResult
     private mutating func advance() -> Token {
         let token = current
-        if token.kind != .endOfInput { previousEnd = token.range.end }
+        // Line breaks don't count: "expected ..." at the end of input points after the last text.
+        if token.kind != .endOfInput && token.kind != .newline { previousEnd = token.range.end }
         current = lookahead.isEmpty ? lexer.next() : lookahead.removeFirst()
         return token
     }
@@ -146,7 +147,7 @@ public struct Parser {
     /// expected is missing at the end of a line, the place right after the previous token.
     private func place(_ token: Token) -> SourceRange {
         let missingAtLineEnd = token.kind == .newline || token.kind == .endOfInput
-            || token.range.start.line > previousEnd.line
+            || (token.followsSkippedNewline && token.range.start.line > previousEnd.line)
         if missingAtLineEnd, previousEnd <= token.range.start {
             return SourceRange(previousEnd, previousEnd)
         }

@@ -123,6 +123,8 @@ import Testing
      "a default is a literal such as 0, -1.5, \"text\", true or nil"),
     ("entity A { index() }", "1:18", "an index needs at least one property", "list them: index(name, born)"),
     ("entity A { x: Int", "1:18", "expected '}' to close '{' opened at 1:10", nil),
+    ("entity A {\n  x: Int\n\n", "2:9", "expected '}' to close '{' opened at 1:10", nil),
+    ("for a in A.all {\n  a.x\n", "2:6", "expected '}' to close '{' opened at 1:16", nil),
     ("entity A { x: Int via }", "1:23", "expected the inverse property's name after 'via'", "write it like: via manager"),
     ("insert Author(name = \"x\")", "1:20", "use ':' to give 'name' a value; '=' assigns", "write it like: name: value"),
     ("insert Author(name: \"x\" born: 1)", "1:25", "expected ')' to close '(' opened at 1:14", "separate arguments with ','"),
