@@ -26,7 +26,7 @@
 /// Reads DSL source into commands (see AST.swift), with one diagnostic per broken command.
 public struct Parser {
     /// How deeply parentheses, brackets, `not`, `-` and `for` bodies may nest in one command.
-    public static let maximumNesting = 256
+    public static let maximumNesting = 100
 
     /// Parses `file`, or only the text covered by `range` (for `:explain QUERY`); locations are
     /// always in the file's coordinates.
@@ -105,7 +105,8 @@ public struct Parser {
     @discardableResult
     private mutating func advance() -> Token {
         let token = current
-        if token.kind != .endOfInput { previousEnd = token.range.end }
+        // Line breaks don't count: "expected ..." at the end of input points after the last text.
+        if token.kind != .endOfInput && token.kind != .newline { previousEnd = token.range.end }
         current = lookahead.isEmpty ? lexer.next() : lookahead.removeFirst()
         return token
     }
@@ -146,7 +147,7 @@ public struct Parser {
     /// expected is missing at the end of a line, the place right after the previous token.
     private func place(_ token: Token) -> SourceRange {
         let missingAtLineEnd = token.kind == .newline || token.kind == .endOfInput
-            || token.range.start.line > previousEnd.line
+            || (token.followsSkippedNewline && token.range.start.line > previousEnd.line)
         if missingAtLineEnd, previousEnd <= token.range.start {
             return SourceRange(previousEnd, previousEnd)
         }
@@ -158,12 +159,17 @@ public struct Parser {
         current.range.start.line == previousEnd.line && !isAtSeparator
     }
 
-    /// "expected ')' to close '(' opened at 1:13"
-    private func unclosed(_ open: Token, hint: String? = nil) -> ParseError {
+    /// "expected ')' to close '(' opened at 1:13". When the next thing on the line could start
+    /// another argument or item, the hint says a ',' is missing.
+    private func unclosed(_ open: Token, missingCommaHint: Bool = true) -> ParseError {
         let closer = Parser.closer(of: open.kind)
-        var hint = hint
-        if hint == nil, currentIsOnSameLine, startsExpression(current), open.kind != .leftBrace {
-            hint = "separate items with ','"
+        var hint: String?
+        if missingCommaHint, currentIsOnSameLine, startsExpression(current) {
+            switch open.kind {
+            case .leftParen: hint = "separate arguments with ','"
+            case .leftBracket: hint = "separate items with ','"
+            default: break
+            }
         }
         return error("expected '\(closer)' to close '\(open.text)' opened at \(open.range.start)", hint: hint)
     }
@@ -317,6 +323,7 @@ public struct Parser {
             let member = try self.member()
             members.append(member)
             if check(.rightBrace) { break }
+            if check(.endOfInput) { throw unclosed(open) }
             guard check(.newline) || check(.semicolon) else { throw endOfMemberError(after: member) }
             skipSeparators()
         }
@@ -600,7 +607,7 @@ public struct Parser {
         if check(.assign) {
             let equals = advance()
             guard case .member = target else {
-                if case .name(let name) = target {
+                if case .name(let name) = target, name.name.first?.isLowercase ?? false {
                     throw error("cannot assign to '\(name)'", at: equals,
                                 hint: "use 'let \(name) = ...' to name a value; assign to properties, as in Author#1.name = \"x\"")
                 }
@@ -644,11 +651,8 @@ public struct Parser {
         }
     }
 
+    /// `expr := or := and ('or' and)*` (one method, to keep the stack shallow).
     private mutating func expression() throws(ParseError) -> Expr {
-        try or()
-    }
-
-    private mutating func or() throws(ParseError) -> Expr {
         let start = current.range.start
         var expr = try and()
         while check(.or) {
@@ -789,7 +793,7 @@ public struct Parser {
             try enterNesting(open)
             defer { nesting -= 1 }
             let inner = try expression()
-            guard check(.rightParen) else { throw unclosed(open) }
+            guard check(.rightParen) else { throw unclosed(open, missingCommaHint: false) }
             advance()
             return inner
         case .leftBracket:
@@ -865,7 +869,7 @@ public struct Parser {
                 label = identifier(advance())
                 advance()
             } else if isInsert, next.kind == .assign {
-                throw error("use ':' to give a property its value", at: next,
+                throw error("use ':' to give '\(current.name)' a value; '=' assigns", at: next,
                             hint: "write it like: \(current.name): value")
             }
         }
