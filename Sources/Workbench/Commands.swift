@@ -60,6 +60,12 @@ extension Workbench {
             try pendingReport(into: &report)
         case "sql":
             try rawSQL(argument, range: argumentRange, into: &report)
+        case "seed":
+            try seed(argument, range: argumentRange, into: &report)
+        case "explain":
+            try explain(argument, range: argumentRange, into: &report)
+        case "compare":
+            try compare(argument, range: argumentRange, into: &report)
         case "set":
             try setOption(argument, range: argumentRange, into: &report)
         case "more":
