@@ -152,6 +152,8 @@ public final class Workbench {
     // MARK: - Notes
 
     func addNPlusOneNotes(_ report: inout Report) {
+        // A command that explains its own N+1 (`:compare`) gets no second, generic note.
+        guard !report.notes.contains(where: { $0.kind == .nPlusOne }) else { return }
         for finding in NPlusOneDetector.findings(in: report.sql) where finding.count >= 2 {
             guard let cause = finding.causes.first, !cause.hasPrefix("include(") else { continue }
             // Lazy loads name the access ("a.books"): suggest including that association.
