@@ -10,6 +10,7 @@ import Runtime
 
 /// What one loading strategy cost.
 struct StrategyRun {
+    /// "lazy (touch each)", "include (IN)", "include, using: join".
     var name: String
     var statements: Int
     var rowsRead: Int
@@ -50,17 +51,24 @@ extension Workbench {
         let path = include.path
         let variable = String(info.name.prefix(1)).lowercased()
 
-        // 1. Lazy: the query, then touching the association of each object (select policy).
+        // 1. Lazy: the query, then touching the association of each object (select policy),
+        // within a time budget: without an index on the foreign key, each touch scans a table.
         session.lazyPolicy = .select
-        let lazy = try measureStrategy("lazy (touch each)", label: "lazy") { () -> FetchResult in
+        var stopped: (touched: Int, total: Int)?
+        let deadline = Date().addingTimeInterval(compareLazyBudgetSeconds)
+        var lazy = try measureStrategy("lazy (touch each)", label: "lazy") { () -> FetchResult in
             let result = try session.fetch(plain)
             var owners = result.objects
             var entity = info.mapping
-            for name in path {
+            levels: for name in path {
                 guard let association = entity.association(named: name), let next = session.schema.entity(association.target) else { break }
                 var children: [ManagedObject] = []
                 var seen = Set<ObjectIdentifier>()
-                for owner in owners {
+                for (i, owner) in owners.enumerated() {
+                    if Date() > deadline {
+                        stopped = (i, owners.count)
+                        break levels
+                    }
                     for child in try session.load(association, of: owner, access: "\(owner.ref).\(name)").objects
                     where seen.insert(ObjectIdentifier(child)).inserted {
                         children.append(child)
@@ -72,6 +80,7 @@ extension Workbench {
             return result
         }
         session.lazyPolicy = savedPolicy
+        if let stopped { lazy.name = "lazy (stopped at \(formatCount(stopped.touched)) of \(formatCount(stopped.total)))" }
 
         // 2. include with IN, 3. include using: join.
         var inQuery = plain
@@ -98,6 +107,14 @@ extension Workbench {
             }))
         report.notes += compareNotes(lazy: lazy, inList: inList, join: join, entity: info.name, variable: variable, path: pathText,
                                      policy: savedPolicy)
+        if let stopped {
+            let perObject = lazy.totalMilliseconds / Double(max(1, stopped.touched))
+            report.notes.insert(Note(.info, "the lazy run was stopped after \(Int(compareLazyBudgetSeconds)) s, at \(formatCount(stopped.touched)) of \(formatCount(stopped.total)) objects; all of them would take about \(String(format: "%.0f", perObject * Double(stopped.total) / 1000)) s"), at: 0)
+        }
+        // The lookup column of each lazy statement, when it has no index: every touch scans.
+        for w in unindexed(wantedColumns(.rows(query, info))) where w.reason.hasPrefix(include.dsl) {
+            report.notes.append(Note(.info, "\(w.table).\(w.column) has no index, so each of the lazy statements reads the whole \(w.table) table (and IN/JOIN scan it once): add `index(\(w.property))` to entity \(w.entity) and compare again; :explain \(query.dsl) shows the plans"))
+        }
     }
 
     /// Runs one strategy on an empty identity map and measures it from the statement log.

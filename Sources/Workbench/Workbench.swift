@@ -28,6 +28,8 @@ public final class Workbench {
     var lastObjects: [ManagedObject] = []
     /// Objects shown per report before the rest are summarised.
     public var objectLimit = 20
+    /// How long `:compare` lets its lazy run go before stopping it (seconds).
+    public var compareLazyBudgetSeconds: Double = 10
     /// The current command's source, for rendering diagnostics.
     var currentSource = SourceFile(text: "")
 
