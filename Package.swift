@@ -39,9 +39,10 @@ let package = Package(
 
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
         .testTarget(name: "DSLTests", dependencies: ["DSL"]),
-        .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL"]),
+        .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL", "SQLBuilder"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),
         .testTarget(name: "REPLKitTests", dependencies: ["REPLKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ormlab"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit"]),
     ],
     swiftLanguageModes: [.v5]

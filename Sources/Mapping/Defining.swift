@@ -125,6 +125,7 @@ extension Schema {
             }
         }
         var changed: [String] = []
+        var inverseUpdates: [String] = []
         for e in new.order where !created.contains(e) {
             guard let old = entities[e], let mapping = new.entities[e] else { continue }
             let migration = migration(from: old, to: mapping, in: new)
@@ -133,7 +134,7 @@ extension Schema {
             if e == name || old != mapping { changed.append(e) }
             if e != name && old.associations != mapping.associations {
                 for a in mapping.associations where !old.associations.contains(a) {
-                    change.explanation.append("\(e).\(a.name) is now \(a.kind.rawValue): \(new.storage(of: a, in: mapping))")
+                    inverseUpdates.append("\(e).\(a.name) is now \(a.kind.rawValue): \(new.storage(of: a, in: mapping))")
                 }
             }
         }
@@ -141,13 +142,16 @@ extension Schema {
             if let statement = new.createJoinTableStatement(join) { change.statements.append(statement) }
             change.explanation.append("join table \(join.name) holds the pairs of the many-to-many \(new.joinTableDescription(join))")
         }
+        change.explanation += inverseUpdates
         if let missing = new.waiting[name] {
             change.explanation.append(waitingSentence(decl, missing: missing, waitingToo: Set(new.waiting.keys)))
         }
         if change.statements.isEmpty && change.explanation.isEmpty { change.explanation.append("no change") }
 
-        var affected = created + changed.filter { !created.contains($0) }
-        if !affected.contains(name) { affected.insert(name, at: 0) }
+        // Created entities in dependency order, then this one, then the other sides it changed.
+        var affected = created
+        if !affected.contains(name) { affected.append(name) }
+        affected += changed.filter { !affected.contains($0) }
         change.affectedEntities = affected
         return change
     }

@@ -80,15 +80,18 @@ struct MappingBuilder {
         }
 
         // Both sides of a many-to-many must name each other.
-        for (key, resolution) in resolutions {
-            guard case .manyToMany(let inverse?) = resolution, let decl = decls[key.entity],
-                  let p = decl.property(named: key.property) else { continue }
-            let target = p.type.name.name
-            let other = resolutions[Key(entity: target, property: inverse)]
-            if case .manyToMany(let back) = other, back == key.property { continue }
-            if other == nil { continue } // the other side failed and reports it
-            fail(key.entity, target, Diagnostic(.error, "'\(key.property)' and \(target).\(inverse) do not pair up as a many-to-many",
-                                                at: p.name.range, hint: "write \(p.written) via \(inverse) and \(inverse): [\(key.entity)] via \(key.property)"))
+        for entity in order {
+            guard let decl = decls[entity] else { continue }
+            for p in decl.properties {
+                let key = Key(entity: entity, property: p.name.name)
+                guard case .manyToMany(let inverse?) = resolutions[key] else { continue }
+                let target = p.type.name.name
+                let other = resolutions[Key(entity: target, property: inverse)]
+                if case .manyToMany(let back) = other, back == key.property { continue }
+                if other == nil { continue } // the other side failed and reports it
+                fail(key.entity, target, Diagnostic(.error, "'\(key.property)' and \(target).\(inverse) do not pair up as a many-to-many",
+                                                    at: p.name.range, hint: "write \(p.written) via \(inverse) and \(inverse): [\(key.entity)] via \(key.property)"))
+            }
         }
 
         // Assemble the mappings.

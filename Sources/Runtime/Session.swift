@@ -40,7 +40,6 @@ public final class Session {
     public internal(set) var explicitTransaction = false
     /// Notes produced while running the current command (autoflush, cascades...).
     public internal(set) var pendingNotes: [Note] = []
-    var newSerial = 0
     /// The objects of recent queries, by load group number (see `ManagedObject.loadGroup`).
     var loadGroups: [Int: [ManagedObject]] = [:]
     var loadGroupCounter = 0
@@ -86,7 +85,19 @@ public final class Session {
         }
         do {
             try log.withCause("entity \(decl.name.name)") {
-                for statement in change.statements { try db.execute(statement) }
+                for statement in change.statements {
+                    if statement.hasPrefix("PRAGMA foreign_key_check") {
+                        // Violations come back as rows, not as an error.
+                        var violations = 0
+                        try db.query(statement) { _ in violations += 1 }
+                        if violations > 0 {
+                            throw ORMError("the rebuilt table breaks \(violations) foreign key reference\(violations == 1 ? "" : "s")",
+                                           hint: "some rows point at rows that do not exist; fix them (:sql) and define \(decl.name.name) again")
+                        }
+                    } else {
+                        try db.execute(statement)
+                    }
+                }
             }
         } catch let error as SQLiteError {
             if db.isInTransaction { try? db.execute("ROLLBACK") }
@@ -99,8 +110,15 @@ public final class Session {
             }
             change.schema = schema
             return change
+        } catch let error as ORMError {
+            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            try? db.execute("PRAGMA foreign_keys = ON")
+            change.diagnostics.append(Diagnostic(.error, error.message, at: decl.name.range, hint: error.hint))
+            change.schema = schema
+            return change
         } catch {
             change.diagnostics.append(Diagnostic(.error, "\(error)", at: decl.name.range))
+            change.schema = schema
             return change
         }
         db.clearStatementCache()
@@ -280,9 +298,4 @@ public final class Session {
 
     /// Number of objects in the identity map.
     public var identityMapCount: Int { infos.values.reduce(0) { $0 + $1.identityMap.count } }
-
-    func nextSerial() -> Int {
-        newSerial += 1
-        return newSerial
-    }
 }

@@ -175,3 +175,20 @@ extension String {
         return String(s)
     }
 }
+
+extension Workbench {
+    /// Variables that hold objects or queries, with their entity (for completion after `x.`).
+    public var variableEntities: [String: String] {
+        var out: [String: String] = [:]
+        for (name, value) in variables {
+            switch value {
+            case .object(let o, _): out[name] = o.entity.name
+            case .query(_, let info), .batches(_, let info, _): out[name] = info.name
+            case .entity(let info): out[name] = info.name
+            case .objects(let list): if let first = list.first { out[name] = first.entity.name }
+            default: break
+            }
+        }
+        return out
+    }
+}

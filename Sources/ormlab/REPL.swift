@@ -1,18 +1,29 @@
 import DSL
 import Foundation
+import Mapping
 import Render
 import Report
+import REPLKit
 import Workbench
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The interactive loop: read an entry (several lines while brackets are open), run it, render
-/// its reports. A mistake never ends the loop.
+/// The interactive loop on libedit: read an entry (several lines while brackets are open), run
+/// it, render its reports at the current terminal width. A mistake never ends the loop; Ctrl-C
+/// clears the line or interrupts a running statement; Ctrl-D leaves (warning once if a save is
+/// pending). History persists in the XDG state directory.
 final class REPL {
-    let workbench: Workbench
+    /// The workbench commands run against; lessons swap in their sandbox.
+    var workbench: Workbench
     let output: Output
-    var entryNumber = 0
+    /// Extra lesson ids and hooks from the lesson runner.
+    var lessonIDs: () -> [String] = { [] }
+    /// Called with every report before it is printed (the lesson runner checks it there).
+    var afterReport: ((inout Report) -> Void)?
+    /// Lets the lesson runner replace the workbench (a fresh sandbox).
+    var currentWorkbench: (() -> Workbench)?
+    private var warnedAboutPending = false
 
     init(workbench: Workbench, output: Output) {
         self.workbench = workbench
@@ -20,27 +31,73 @@ final class REPL {
     }
 
     func run() {
-        Swift.print("ORMLab \(ORMLabCommand.version): :help for help, Ctrl-D to leave.")
-        while !workbench.quitRequested {
-            guard let entry = readEntry() else { break }
-            let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { continue }
-            entryNumber += 1
-            workbench.run(entry, sourceName: "<repl>") { output.print($0) }
+        let editor = LineEditor(
+            programName: "ormlab", color: output.color,
+            completer: { [unowned self] request in
+                CompletionEngine.complete(request, vocabulary: self.vocabulary())
+            },
+            needsContinuation: { Parser.needsContinuation($0) })
+        let store = HistoryStore(environment: ProcessInfo.processInfo.environment)
+        if let store { editor.loadHistory(from: store) }
+        LineEditor.onInterrupt = { [unowned self] in self.activeWorkbench.session.db.interrupt() }
+        defer { LineEditor.onInterrupt = nil }
+
+        Swift.print("ORMLab \(ORMLabCommand.version) · :help for help · Tab completes · Ctrl-D leaves")
+        while !activeWorkbench.quitRequested {
+            switch editor.read() {
+            case .interrupted:
+                warnedAboutPending = false
+                continue
+            case .endOfFile:
+                if activeWorkbench.session.hasPendingChanges && !warnedAboutPending {
+                    let refs = activeWorkbench.session.pendingObjects.prefix(5).map(\.ref).joined(separator: ", ")
+                    Swift.print("\nUnsaved changes (\(refs)): `save` to keep them, or Ctrl-D again to leave without saving.")
+                    warnedAboutPending = true
+                    continue
+                }
+                Swift.print("")
+                saveHistory(editor, store)
+                return
+            case .line(let entry):
+                warnedAboutPending = false
+                if entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
+                editor.addHistory(entry)
+                let wb = activeWorkbench
+                wb.run(entry, sourceName: "<repl>") { report in
+                    var report = report
+                    afterReport?(&report)
+                    output.print(report)
+                }
+                saveHistory(editor, store)
+            }
+        }
+        saveHistory(editor, store)
+    }
+
+    var activeWorkbench: Workbench { currentWorkbench?() ?? workbench }
+
+    private func saveHistory(_ editor: LineEditor, _ store: HistoryStore?) {
+        guard let store else { return }
+        do { try editor.saveHistory(to: store) } catch {
+            FileHandleStream.standardError.write("ormlab: could not save history: \(error)\n")
         }
     }
 
-    /// One entry: a line, plus continuation lines while a `{`, `(` or `[` is open.
-    func readEntry() -> String? {
-        Swift.print("ormlab> ", terminator: "")
-        fflush(stdout)
-        guard var text = readLine() else { return nil }
-        while Parser.needsContinuation(text) {
-            Swift.print("   ...> ", terminator: "")
-            fflush(stdout)
-            guard let more = readLine() else { break }
-            text += "\n" + more
+    /// What completion knows: the schema, the variables, the commands, topics and lessons.
+    func vocabulary() -> CompletionVocabulary {
+        let wb = activeWorkbench
+        let schema = wb.session.schema
+        let entities = schema.orderedEntities.map { mapping in
+            EntityVocabulary(name: mapping.name,
+                             properties: mapping.scalarColumns.map(\.property),
+                             associations: mapping.associations.map {
+                                 AssociationVocabulary(name: $0.name, target: $0.target, isToMany: $0.isToMany)
+                             })
         }
-        return text
+        return CompletionVocabulary(commands: workbenchCommands.map { ":" + $0 },
+                                    helpTopics: helpTopics.map(\.name),
+                                    lessonIDs: lessonIDs(),
+                                    entities: entities,
+                                    variables: wb.variableEntities)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import SQLBuilder
 import DSL
 @testable import Mapping
 

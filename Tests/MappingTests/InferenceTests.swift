@@ -216,3 +216,26 @@ private func summary(_ schema: Schema, _ entity: String) -> [String] {
     #expect(book.diagnostics.map(describe) == ["1:23 warning: 'Authr' is not defined yet, so Book waits for it; did you mean 'Author'?"])
     #expect(book.schema.waiting == ["Book": ["Authr"]])
 }
+
+@Test func selfOneToOneGivesHasOneOnTheOtherProperty() {
+    let (schema, changes) = define("entity Node { label: String; next: Node? unique; previous: Node? }")
+    #expect(changes[0].statements == [
+        #"CREATE TABLE "node" ("id" INTEGER PRIMARY KEY, "label" TEXT NOT NULL, "next_id" INTEGER UNIQUE REFERENCES "node"("id"))"#,
+    ])
+    #expect(summary(schema, "Node") == [
+        "next: belongs-to Node fk=next_id inverse=previous",
+        "previous: has-one Node fk=next_id inverse=next",
+    ])
+}
+
+@Test func selfManyToManyWhoseSingularIsTheEntityGetsADistinctColumn() {
+    let (schema, _) = define("entity Person { people: [Person] }")
+    #expect(schema.joinTables == [JoinTable(name: "person_person", ownerColumn: "person_id", targetColumn: "other_person_id")])
+}
+
+@Test func ambiguousHasOne() {
+    let setup = "entity Card { owner: Member unique; backup: Member? unique }"
+    let change = change("entity Member { card: Card? }", in: define(setup).schema)
+    #expect(change.diagnostics.map(describe) == ["1:17 error: ambiguous inverse for 'card': Card has 2 associations to Member (owner, backup)"])
+    #expect(change.diagnostics.first?.hint == "write `card: Card? via owner` (or via backup)")
+}
