@@ -88,7 +88,7 @@ extension Workbench {
             var first = q
             first.afterID = q.afterID ?? 0
             first.limit = size
-            first.dsl = "\(q.dsl).batches(of: \(size)) batch 1"
+            first.dsl = (q.dsl.hasSuffix(".batches(of: \(size))") ? q.dsl : "\(q.dsl).batches(of: \(size))") + " batch 1"
             return .rows(first, info)
         default:
             throw EvalError(":\(command) takes a query, not '\(text)'", at: expr.range, hint: "for example \(example)")
