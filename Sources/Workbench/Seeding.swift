@@ -79,7 +79,7 @@ struct SeedPlan {
         let db = workbench.session.db
         let log = workbench.session.log
         let table = quoteIdentifier(mapping.table)
-        try log.withCause(cause + ": rows so far") {
+        _ = try log.withCause(cause + ": rows so far") {
             try db.query("SELECT COUNT(*), COALESCE(MAX(\"id\"), 0) FROM \(table)") { row in
                 existingRows = Int(row.int64(0))
                 maxID = row.int64(1)
@@ -100,7 +100,7 @@ struct SeedPlan {
                                         at: range, hint: "make it optional (\(association): \(target)?) to seed a hierarchy")
                     }
                     if existingIDs.isEmpty && existingRows > 0 {
-                        try log.withCause(cause + ": ids of \(target) for \(association)") {
+                        _ = try log.withCause(cause + ": ids of \(target) for \(association)") {
                             try db.query("SELECT \"id\" FROM \(table) ORDER BY \"id\"") { row in existingIDs.append(row.int64(0)) }
                         }
                     }
@@ -113,7 +113,7 @@ struct SeedPlan {
                 let sql = column.isUnique
                     ? "SELECT \"id\" FROM \(parentTable) WHERE \"id\" NOT IN (SELECT \(quoteIdentifier(column.name)) FROM \(table) WHERE \(quoteIdentifier(column.name)) IS NOT NULL) ORDER BY \"id\""
                     : "SELECT \"id\" FROM \(parentTable) ORDER BY \"id\""
-                try log.withCause(cause + ": ids of \(target) for \(association)") {
+                _ = try log.withCause(cause + ": ids of \(target) for \(association)") {
                     try db.query(sql) { row in ids.append(row.int64(0)) }
                 }
                 if !column.isNullable {
@@ -137,7 +137,7 @@ struct SeedPlan {
         for association in mapping.associations where association.kind == .manyToMany {
             guard let jt = association.joinTable, let target = schema.entity(association.target) else { continue }
             var ids: [Int64] = []
-            try log.withCause(cause + ": ids of \(association.target) for \(association.name)") {
+            _ = try log.withCause(cause + ": ids of \(association.target) for \(association.name)") {
                 try db.query("SELECT \"id\" FROM \(quoteIdentifier(target.table)) ORDER BY \"id\"") { row in ids.append(row.int64(0)) }
             }
             if ids.isEmpty {
