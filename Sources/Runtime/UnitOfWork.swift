@@ -168,7 +168,7 @@ extension Session {
         guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
         var row = [SQLiteValue](repeating: .null, count: info.mapping.columns.count)
         for (i, column) in info.mapping.columns.enumerated() where i > 0 {
-            if let literal = column.defaultValue { row[i] = sqliteValue(literal, type: column.scalarType) }
+            if let value = defaultValue(of: column) { row[i] = value }
         }
         for (i, v) in values { row[i] = v }
         info.newSerial += 1
@@ -178,6 +178,14 @@ extension Session {
         }
         unitOfWork.registerNew(object)
         return object
+    }
+
+    /// A column's default as a stored value. Not inlined: inlined into `insert`, Swift 6.3's
+    /// release optimizer crashes (CopyPropagation: "Found ownership error").
+    @inline(never)
+    private func defaultValue(of column: Column) -> SQLiteValue? {
+        guard let literal = column.defaultValue else { return nil }
+        return sqliteValue(literal, type: column.scalarType)
     }
 
     /// Assigns a scalar property (or a foreign key value); marks the object dirty and keeps the old value.

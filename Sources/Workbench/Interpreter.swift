@@ -17,8 +17,8 @@ indirect enum Value {
     /// An association of an object, not touched yet: `a.books`.
     case association(ManagedObject, Association, access: String)
     case scalar(SQLiteValue, ScalarType?)
-    /// Rows of an aggregate with `group(...)`.
-    case table(header: [String], rows: [[SQLiteValue]])
+    /// Rows of an aggregate with `group(...)`, as displayed ("Author#1" for a to-one group).
+    case table(header: [String], rows: [[String]])
     case nothing
 }
 
@@ -155,7 +155,7 @@ extension Workbench {
             report.value = displayValue(v, type: type)
             if let binding { report.value = .text("\(binding) = \(displayValue(v, type: type).display)") }
         case .table(let header, let rows):
-            report.blocks.append(.table(title: nil, header: header, rows: rows.map { $0.map { displayValue($0, type: nil).display } }))
+            report.blocks.append(.table(title: nil, header: header, rows: rows))
         case .nothing:
             break
         }
@@ -564,7 +564,8 @@ extension Workbench {
             q.afterID = last ?? query.afterID ?? 0
             q.limit = size
             number += 1
-            q.dsl = "\(query.dsl).batches(of: \(size)) batch \(number)"
+            // The query's text already ends with `.batches(of: n)` when written that way.
+            q.dsl = (query.dsl.hasSuffix(".batches(of: \(size))") ? query.dsl : "\(query.dsl).batches(of: \(size))") + " batch \(number)"
             let objects = try session.fetch(q).objects
             if objects.isEmpty { break }
             try body(objects)
