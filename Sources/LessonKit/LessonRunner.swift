@@ -109,14 +109,14 @@ public final class LessonRunner {
             try? store.update(current.lesson.id) { $0.passed.append(step.number); $0.step = step.number }
             current.misses = 0
             notes.append(Note(.lesson, "✓ Step \(step.number) of \(total) \(already ? "passes again" : "passed"): all \(results.count) check\(results.count == 1 ? "" : "s") hold"))
-            notes += results.map { Note(.lesson, "  " + $0.line) }
+            notes += results.map { Note(.lesson, $0.line) }
             notes.append(Note(.lesson, step.number < total
                 ? ":next goes on to step \(step.number + 1): \(current.lesson.steps[step.number].title)"
                 : "that was the last step: :next finishes the lesson"))
         } else {
             current.misses += 1
             notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(passing) of \(results.count) checks pass"))
-            notes += results.map { Note(.lesson, "  " + $0.line) }
+            notes += results.map { Note(.lesson, $0.line) }
             if current.misses >= 2 && current.hintsGiven < step.hints.count {
                 notes.append(Note(.lesson, "stuck? :hint gives a hint (\(step.hints.count - current.hintsGiven) left); :reset starts the step again"))
             }
@@ -204,8 +204,10 @@ public final class LessonRunner {
         if saved == nil { try? store.update(id) { $0.step = 1 } }
         if let saved, saved.completed { report.notes.append(Note(.lesson, "you finished this lesson before; here it is again from step 1")) }
         if index > 0 { report.notes.append(Note(.lesson, "resuming at step \(index + 1): your sandbox holds the state after the earlier steps' reference solutions")) }
+        if index == 0 {
+            report.blocks.append(.text(title: nil, body: "You are in a sandbox: a fresh in-memory database with the lesson's setup. Your own session is untouched; :lesson off returns to it."))
+        }
         show(active!, into: &report, withIntro: index == 0)
-        report.notes.append(Note(.lesson, "you are in a sandbox (a fresh in-memory database); :lesson off returns to your own session"))
         return report
     }
 
@@ -228,7 +230,8 @@ public final class LessonRunner {
             report.blocks.append(.code(title: "Already run for this step", lines: shownSetup.flatMap { $0.code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }))
         }
         report.blocks.append(.text(title: "Step \(step.number) of \(lesson.steps.count): \(step.title)", body: displayText(step.task)))
-        report.notes.append(Note(.lesson, "type your answer; every command is checked · :hint (\(step.hints.count) available) · :solution · :reset"))
+        let hints = step.hints.isEmpty ? "" : ":hint (\(step.hints.count) available) · "
+        report.blocks.append(.text(title: nil, body: "→ Type your answer: every command is checked. \(hints):solution · :reset · :lesson off"))
     }
 
     /// `:lesson off`: back to the learner's own session.
@@ -285,7 +288,7 @@ public final class LessonRunner {
         let passed = store.progress(active.lesson.id)?.passed.contains(step.number) ?? false
         let nextIndex = active.stepIndex + 1
         if !passed {
-            report.notes.append(Note(.lesson, "step \(step.number) is not passed yet; skipping it. Your sandbox is rebuilt with its reference solution so the next step starts from the expected state (:solution showed it)"))
+            report.notes.append(Note(.lesson, "step \(step.number) is not passed yet; skipping it. Your sandbox is rebuilt with its reference solution so the next step starts from the expected state"))
             do {
                 active.sandbox = try Sandbox.build(active.lesson, upTo: nextIndex)
                 install(on: active.sandbox)
@@ -365,7 +368,8 @@ public final class LessonRunner {
     }
 }
 
-/// Markdown as the REPL shows it: fenced examples become indented code, everything else stays.
+/// Markdown as the REPL shows it: fenced examples become indented code, `**bold**` and
+/// `*emphasis*` lose their asterisks; everything else (backticks included) stays.
 func displayText(_ markdown: String) -> String {
     var out: [String] = []
     var inFence = false
@@ -375,7 +379,34 @@ func displayText(_ markdown: String) -> String {
             inFence.toggle()
             continue
         }
-        out.append(inFence ? "    " + line : String(line))
+        out.append(inFence ? "    " + line : withoutEmphasis(String(line)))
     }
     return out.joined(separator: "\n")
+}
+
+/// Removes Markdown emphasis markers outside `code spans`.
+func withoutEmphasis(_ line: String) -> String {
+    var out = ""
+    var inCode = false
+    let chars = Array(line)
+    var i = 0
+    while i < chars.count {
+        let c = chars[i]
+        if c == "`" { inCode.toggle() }
+        if c == "*" && !inCode {
+            let run = chars[i...].prefix { $0 == "*" }.count
+            let before = i > 0 ? chars[i - 1] : " "
+            let after = i + run < chars.count ? chars[i + run] : " "
+            // An opening marker precedes a word; a closing one follows it.
+            let opens = (after.isLetter || after.isNumber || after == "`") && (before.isWhitespace || before.isPunctuation)
+            let closes = (before.isLetter || before.isNumber || before == "`") && (after.isWhitespace || after.isPunctuation)
+            if run <= 2 && (opens || closes) {
+                i += run
+                continue
+            }
+        }
+        out.append(c)
+        i += 1
+    }
+    return out
 }
