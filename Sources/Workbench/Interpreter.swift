@@ -563,7 +563,8 @@ extension Workbench {
             q.afterID = last ?? query.afterID ?? 0
             q.limit = size
             number += 1
-            q.dsl = "\(query.dsl).batches(of: \(size)) batch \(number)"
+            // The query's text already ends with the batches(of:) call the learner typed.
+            q.dsl = (query.dsl.contains(".batches(") ? query.dsl : "\(query.dsl).batches(of: \(size))") + " batch \(number)"
             let objects = try session.fetch(q).objects
             if objects.isEmpty { break }
             try body(objects)
