@@ -31,6 +31,8 @@ public struct Check: Sendable, Equatable {
         case rows(Comparison)
         /// Objects the command returned (including those left out of a long list).
         case objects(Comparison)
+        /// The command showed these objects (among others, maybe): `shows: Author#2, Author#3`.
+        case shows([String])
         /// Objects that came from the identity map.
         case identityMapHits(Comparison)
         /// Some statement's SQL contains the text (exact, case-sensitive).
@@ -116,7 +118,7 @@ extension Check {
     /// Every check line form, for error messages and the authors' README.
     public static let forms = [
         "ok", "fails", "statements: N", "queries: N", "rows: N", "objects: N", "identity map hits: N",
-        "sql contains: TEXT", "sql not contains: TEXT", "object Entity#1 is new|clean|dirty|deleted|partial|detached",
+        "shows: Entity#1, Entity#2", "sql contains: TEXT", "sql not contains: TEXT", "object Entity#1 is new|clean|dirty|deleted|partial|detached",
         "Entity#1.association loaded", "Entity#1.association not loaded", "Entity#1.property == VALUE",
         "value: VALUE", "note: TEXT", "no note: TEXT", "diagnostic: TEXT", "output contains: TEXT",
         "counter full scans|sorts|auto indexes: N", "table Entity: table", "column Entity.property: TEXT",
@@ -160,6 +162,10 @@ extension Check {
             case "diagnostic": return nonEmpty { .diagnostic($0) }
             case "output contains": return nonEmpty { .output($0) }
             case "index": return nonEmpty { .index($0) }
+            case "shows":
+                let refs = rest.split(separator: ",").map { $0.trimmed }
+                guard !refs.isEmpty, refs.allSatisfy(isObjectRef) else { return fail("write shows: Author#1, Author#2") }
+                return made(.shows(refs))
             default: break
             }
             if key.hasPrefix("counter ") {
@@ -270,6 +276,10 @@ extension Check {
         case .objects(let c):
             let n = report.objects.count + report.omittedObjects
             return result(c.holds(for: n), "the command showed \(plural(n, "object"))")
+        case .shows(let refs):
+            let shown = report.objects.map(\.ref)
+            let missing = refs.filter { !shown.contains($0) }
+            return result(missing.isEmpty, shown.isEmpty ? "the command showed no objects" : "it showed \(shown.prefix(6).joined(separator: ", "))\(shown.count > 6 ? ", …" : ""), not \(missing.joined(separator: ", "))")
         case .identityMapHits(let c):
             let n = report.objects.filter(\.fromIdentityMap).count
             return result(c.holds(for: n), "\(plural(n, "object")) came from the identity map")

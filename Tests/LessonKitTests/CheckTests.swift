@@ -13,6 +13,7 @@ import Workbench
         ("rows: 0", .rows(Comparison(.equal, 0))),
         ("objects: != 0", .objects(Comparison(.notEqual, 0))),
         ("identity map hits: 1", .identityMapHits(Comparison(.equal, 1))),
+        ("shows: Author#1, Book#2", .shows(["Author#1", "Book#2"])),
         ("sql contains: JOIN", .sqlContains("JOIN")),
         ("sql contains: `IN (`", .sqlContains("IN (")),
         ("sql not contains: EXISTS", .sqlNotContains("EXISTS")),
@@ -91,6 +92,8 @@ import Workbench
     }
 
     @Test func readsAssociationsLoadedOrNot() throws {
+        let shown = try outcome("Author#1.books", ["shows: Book#1, Book#2", "shows: Book#3"])
+        #expect(shown.map(\.line) == ["✓ shows: Book#1, Book#2", "✗ shows: Book#3 — it showed Book#1, Book#2, not Book#3"])
         let results = try outcome("Author.include(books)", ["Author#1.books loaded", "Author#2.books not loaded", "Author#1.books == [Book#1, Book#2]"])
         #expect(results.map(\.passed) == [true, false, true])
         #expect(results[1].detail == "Author#2.books is loaded")
