@@ -37,6 +37,8 @@ public struct Check: Sendable, Equatable {
         case identityMapHits(Comparison)
         /// Some statement's SQL contains the text (exact, case-sensitive).
         case sqlContains(String)
+        /// Some statement was bound these values, as the SQL pane shows them: `params: 1, "Kindred"`.
+        case params(String)
         /// No statement's SQL contains the text.
         case sqlNotContains(String)
         /// `object Author#1 is dirty`.
@@ -118,7 +120,7 @@ extension Check {
     /// Every check line form, for error messages and the authors' README.
     public static let forms = [
         "ok", "fails", "statements: N", "queries: N", "rows: N", "objects: N", "identity map hits: N",
-        "shows: Entity#1, Entity#2", "sql contains: TEXT", "sql not contains: TEXT", "object Entity#1 is new|clean|dirty|deleted|partial|detached",
+        "shows: Entity#1, Entity#2", "sql contains: TEXT", "sql not contains: TEXT", "params: VALUE, VALUE", "object Entity#1 is new|clean|dirty|deleted|partial|detached",
         "Entity#1.association loaded", "Entity#1.association not loaded", "Entity#1.property == VALUE",
         "value: VALUE", "note: TEXT", "no note: TEXT", "diagnostic: TEXT", "output contains: TEXT",
         "counter full scans|sorts|auto indexes: N", "table Entity: table", "column Entity.property: TEXT",
@@ -156,6 +158,7 @@ extension Check {
             case "identity map hits": return number { .identityMapHits($0) }
             case "sql contains": return nonEmpty { .sqlContains($0) }
             case "sql not contains": return nonEmpty { .sqlNotContains($0) }
+            case "params": return nonEmpty { .params($0) }
             case "value": return nonEmpty { .value($0) }
             case "note": return nonEmpty { .note($0) }
             case "no note": return nonEmpty { .noNote($0) }
@@ -286,6 +289,9 @@ extension Check {
         case .sqlContains(let text):
             if report.sql.contains(where: { $0.sql.contains(text) }) { return result(true, "") }
             return result(false, report.sql.isEmpty ? "no SQL ran" : "no statement contains `\(text)`")
+        case .params(let expected):
+            let bound = report.sql.filter { !$0.params.isEmpty }.map { $0.params.map(\.display).joined(separator: ", ") }
+            return result(bound.contains(expected), bound.isEmpty ? "no statement had bound values" : "the bound values were: \(bound.map { "(\($0))" }.joined(separator: " "))")
         case .sqlNotContains(let text):
             if let s = report.sql.first(where: { $0.sql.contains(text) }) { return result(false, "this statement contains it: \(s.sql)") }
             return result(true, "")

@@ -17,6 +17,7 @@ import Workbench
         ("sql contains: JOIN", .sqlContains("JOIN")),
         ("sql contains: `IN (`", .sqlContains("IN (")),
         ("sql not contains: EXISTS", .sqlNotContains("EXISTS")),
+        ("params: 1, \"x\"", .params("1, \"x\"")),
         ("object Author#1 is dirty", .objectState(ref: "Author#1", state: .dirty)),
         ("Author#1.books loaded", .associationLoaded(ref: "Author#1", association: "books", loaded: true)),
         ("Author#1.books not loaded", .associationLoaded(ref: "Author#1", association: "books", loaded: false)),
@@ -80,6 +81,8 @@ import Workbench
     @Test func readsSQLShapeAndCounters() throws {
         let results = try outcome("Book.where(year == 1974)", ["sql contains: WHERE \"book\".\"year\" = ?", "counter full scans: 0", "sql not contains: JOIN"])
         #expect(results.filter({ !$0[keyPath: \.passed] }).isEmpty)
+        let bound = try outcome("Book.where(year == 1974)", ["params: 1974", "params: 1975"])
+        #expect(bound.map(\.line) == ["✓ params: 1974", "✗ params: 1975 — the bound values were: (1974)"])
         let scan = try outcome("Book.where(title == \"Kindred\")", ["counter full scans: 0"])
         #expect(scan[0].line == "✗ counter full scans: 0 — SQLite counted 2 full scans")
     }
