@@ -18,7 +18,12 @@ public enum Sandbox {
         try run(lesson.setup, lesson: lesson, on: workbench, what: "setup")
         for step in lesson.steps.prefix(index) {
             try run(step.setup, lesson: lesson, on: workbench, what: "step \(step.number) setup")
-            try run([step.solution], lesson: lesson, on: workbench, what: "step \(step.number) solution")
+            // A step about a mistake has a solution that fails on purpose: replay it, don't judge it.
+            if step.expectsFailure {
+                _ = runBlock(step.solution, lesson: lesson, on: workbench)
+            } else {
+                try run([step.solution], lesson: lesson, on: workbench, what: "step \(step.number) solution")
+            }
         }
         if index < lesson.steps.count {
             try run(lesson.steps[index].setup, lesson: lesson, on: workbench, what: "step \(index + 1) setup")
@@ -44,5 +49,17 @@ public enum Sandbox {
 
     static func firstLine(_ s: String) -> String {
         s.split(separator: "\n").first.map(String.init) ?? s
+    }
+}
+
+extension LessonStep {
+    /// The step asks for a failing command (`fails` or `diagnostic:` checks).
+    var expectsFailure: Bool {
+        checks.contains { check in
+            switch check.kind {
+            case .fails, .diagnostic: return true
+            default: return false
+            }
+        }
     }
 }
