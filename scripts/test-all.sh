@@ -1,6 +1,45 @@
 #!/usr/bin/env bash
-# Everything CI checks, in one place: unit and integration tests, then every example that ships.
+# Everything CI checks, in one place: unit and integration tests, then every example that ships
+# (Playground scripts; lessons and exports once they exist), each through the real binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+echo "== build"
 swift build --build-tests
+
+echo "== tests"
 swift test --skip-build
+
+ORMLAB=.build/debug/ormlab
+failed=0
+
+echo "== Playground scripts"
+for script in Playground/*.orm; do
+  if "$ORMLAB" run "$script" > /dev/null; then
+    echo "ok   $script"
+  else
+    echo "FAIL $script (a command failed; run: $ORMLAB run $script)"
+    failed=$((failed + 1))
+  fi
+done
+
+if [ -d Lessons ] && ls Lessons/*.md >/dev/null 2>&1 && "$ORMLAB" lesson --help >/dev/null 2>&1; then
+  echo "== lessons"
+  "$ORMLAB" lesson verify || failed=$((failed + 1))
+fi
+
+if [ -x scripts/check-grdb-export.sh ]; then
+  echo "== GRDB export compiles and matches the schema"
+  scripts/check-grdb-export.sh || failed=$((failed + 1))
+fi
+
+if [ -x scripts/fuzz.sh ]; then
+  echo "== short fuzzing pass"
+  scripts/fuzz.sh --ci || failed=$((failed + 1))
+fi
+
+if [ "$failed" -ne 0 ]; then
+  echo "$failed example check(s) failed" >&2
+  exit 1
+fi
+echo "all example checks passed"

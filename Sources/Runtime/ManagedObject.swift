@@ -12,6 +12,8 @@ public final class EntityInfo {
     public internal(set) var mapping: EntityMapping
     /// The identity map for this entity: one object per primary key per session.
     var identityMap: [Int64: ManagedObject] = [:]
+    /// Numbers this entity's new objects before they get an id ("Author (new #2)").
+    var newSerial = 0
     /// Column index of each belongs-to association's foreign key, by association name.
     public internal(set) var foreignKeyIndex: [String: Int] = [:]
 

@@ -40,7 +40,6 @@ public final class Session {
     public internal(set) var explicitTransaction = false
     /// Notes produced while running the current command (autoflush, cascades...).
     public internal(set) var pendingNotes: [Note] = []
-    var newSerial = 0
     /// The objects of recent queries, by load group number (see `ManagedObject.loadGroup`).
     var loadGroups: [Int: [ManagedObject]] = [:]
     var loadGroupCounter = 0
@@ -250,9 +249,4 @@ public final class Session {
 
     /// Number of objects in the identity map.
     public var identityMapCount: Int { infos.values.reduce(0) { $0 + $1.identityMap.count } }
-
-    func nextSerial() -> Int {
-        newSerial += 1
-        return newSerial
-    }
 }

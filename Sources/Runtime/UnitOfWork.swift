@@ -171,7 +171,8 @@ extension Session {
             if let literal = column.defaultValue { row[i] = sqliteValue(literal, type: column.scalarType) }
         }
         for (i, v) in values { row[i] = v }
-        let object = ManagedObject(entity: info, values: row, state: .new, serial: nextSerial())
+        info.newSerial += 1
+        let object = ManagedObject(entity: info, values: row, state: .new, serial: info.newSerial)
         for (i, target) in references {
             if let id = target.id { object.values[i] = .integer(id) } else { object.pendingReferences[i] = target }
         }
@@ -494,29 +495,34 @@ extension Session {
         return result
     }
 
-    /// After a parent's DELETE, SQLite applied the ON DELETE rules: mirror them on loaded children.
+    /// After a parent's DELETE, SQLite applied the ON DELETE rules: say so, and mirror them on
+    /// the children loaded in the session (recursively, as SQLite cascades).
     private func applyDeleteRules(for parent: ManagedObject) {
         guard let parentID = parent.id else { return }
-        for info in infos.values {
+        for info in infos.values.sorted(by: { $0.name < $1.name }) {
             for association in info.mapping.associations where association.kind == .belongsTo && association.target == parent.entity.name {
-                guard let index = info.foreignKeyIndex[association.name] else { continue }
-                let children = info.identityMap.values.filter { $0.values[index] == .integer(parentID) }
-                guard !children.isEmpty else { continue }
-                switch association.onDelete {
-                case .cascade?:
+                guard let rule = association.onDelete, rule != .restrict, let index = info.foreignKeyIndex[association.name] else { continue }
+                let children = info.identityMap.values.filter { $0.values[index] == .integer(parentID) }.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
+                let column = "\(info.table).\(association.foreignKey ?? "")"
+                switch rule {
+                case .cascade:
                     for child in children {
                         if let id = child.id { info.identityMap[id] = nil }
                         child.state = .detached
                     }
-                    addNote(Note(.info, "on delete cascade: SQLite also deleted \(children.map(\.ref).joined(separator: ", ")) (\(info.table).\(association.foreignKey ?? "") pointed at \(parent.ref))"))
-                case .setNull?:
+                    let who = children.isEmpty ? "the \(info.name) rows" : children.map(\.ref).joined(separator: ", ")
+                    addNote(Note(.info, "on delete cascade: SQLite also deleted \(who) whose \(column) pointed at \(parent.ref)"))
+                    // SQLite cascades further down; so do we.
+                    for child in children { applyDeleteRules(for: child) }
+                case .setNull:
                     for child in children {
                         child.values[index] = .null
                         if child.originalValues != nil { child.originalValues?[index] = .null }
                         child.associations[association.name] = nil
                     }
-                    addNote(Note(.info, "on delete set null: SQLite cleared \(association.name) of \(children.map(\.ref).joined(separator: ", "))"))
-                default:
+                    let who = children.isEmpty ? "the \(info.name) rows that pointed at \(parent.ref)" : children.map(\.ref).joined(separator: ", ")
+                    addNote(Note(.info, "on delete set null: SQLite set \(column) to NULL in \(who)"))
+                case .restrict:
                     break
                 }
             }
@@ -525,32 +531,39 @@ extension Session {
 
     /// A constraint failure explained in ORM terms: which object, which association or property.
     func explain(_ error: SQLiteError, during write: PlannedWrite?) -> ORMError {
-        let subject = write.map { $0.reason } ?? "the flush"
+        let subject = write.map { "cannot save \($0.object.ref)" } ?? "cannot save"
         let name = error.codeName
+        // SQLite names the column as "table.column".
+        let failedColumn = error.message.components(after: "failed: ").split(separator: ",").first.map(String.init) ?? ""
+        let columnName = failedColumn.split(separator: ".").last.map(String.init) ?? failedColumn
+        let property = write.flatMap { w in w.object.entity.mapping.columns.first { $0.name == columnName } }
+        let propertyName = property?.property ?? columnName
         if name.hasSuffix("FOREIGNKEY") {
             if let write, write.kind == .delete {
                 let object = write.object
-                let children = infos.values.flatMap { info in
-                    info.mapping.associations.filter { $0.kind == .belongsTo && $0.target == object.entity.name }
+                let children = infos.values.sorted { $0.name < $1.name }.flatMap { info in
+                    info.mapping.associations.filter { $0.kind == .belongsTo && $0.target == object.entity.name && $0.onDelete == nil }
                         .map { "\(info.name).\($0.name)" }
                 }
                 return ORMError("cannot delete \(object.ref): other rows still refer to it (\(children.joined(separator: ", ")); foreign key without an ON DELETE rule)",
                                 hint: "delete or reassign them first, or declare the association with `on delete cascade` or `on delete set null`; nothing was saved")
             }
-            return ORMError("\(subject): a foreign key points at a row that does not exist",
-                            hint: "check the referenced objects still exist; nothing was saved")
+            return ORMError("\(subject): one of its associations points at a row that does not exist",
+                            hint: "check the objects it refers to still exist; nothing was saved")
         }
         if name.hasSuffix("UNIQUE") || name.hasSuffix("PRIMARYKEY") {
-            let column = error.message.components(after: "failed: ")
-            return ORMError("\(subject): \(column) must be unique and the value is already taken",
+            var shown = ""
+            if let write, let index = write.object.entity.mapping.columnIndex(named: columnName) {
+                shown = " \(reportValue(write.object.values[index]).display)"
+            }
+            return ORMError("\(subject): \(propertyName)\(shown) is already taken (\(failedColumn) is unique)",
                             hint: "use another value, or change the existing object; nothing was saved")
         }
         if name.hasSuffix("NOTNULL") {
-            let column = error.message.components(after: "failed: ")
-            return ORMError("\(subject): \(column) is required (NOT NULL) but has no value",
+            return ORMError("\(subject): \(propertyName) is required (\(failedColumn) is NOT NULL) but has no value",
                             hint: "give it a value before saving; nothing was saved")
         }
-        return ORMError("\(subject) failed: \(error.message)", hint: "nothing was saved; the unit of work is unchanged")
+        return ORMError("\(subject): \(error.message)", hint: "nothing was saved; the unit of work is unchanged")
     }
 }
 

@@ -544,6 +544,7 @@ extension Workbench {
             throw EvalError("for … in needs a query or a list of objects", at: sequenceExpr.range, hint: "for example for a in Author.all { a.name }")
         }
         setObjects(all, hits: [], into: &report)
+        if let first = all.first { report.mapping = [session.schema.facts(for: first.entity.name)] }
         if rows.count > 0 {
             report.blocks.append(.table(title: "for \(variable.name) in \(currentSource.slice(sequenceExpr.range))", header: header,
                                         rows: Array(rows.prefix(objectLimit)) + (rows.count > objectLimit ? [["… \(rows.count - objectLimit) more"] + Array(repeating: "", count: header.count - 1)] : [])))

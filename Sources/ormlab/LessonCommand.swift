@@ -28,8 +28,7 @@ struct LessonCommand: ParsableCommand {
     @Option(name: .long, help: "The lessons directory.")
     var dir: String?
 
-    @Flag(name: .customLong("no-color"), help: "Never colour the output (NO_COLOR=1 does the same).")
-    var noColor = false
+    @OptionGroup var options: OutputOptions
 
     func validate() throws {
         if words.first == "verify" {
@@ -41,15 +40,15 @@ struct LessonCommand: ParsableCommand {
 
     func run() throws {
         let library = try loadLessonLibrary(dir)
-        let output = Output(format: .text, noColorFlag: noColor)
+        let output = Output(options)
         switch words.first {
         case "verify":
             try verify(library, id: words.count > 1 ? words[1] : nil)
         case "list":
-            let runner = try makeLessonRunner(library: library, home: openWorkbench(nil))
+            let runner = try makeLessonRunner(library: library, home: openWorkbench(options.db))
             output.print(runner.command("lessons", ""))
         case let id:
-            let runner = try makeLessonRunner(library: library, home: openWorkbench(nil))
+            let runner = try makeLessonRunner(library: library, home: openWorkbench(options.db))
             if let id {
                 guard library.lesson(id) != nil else {
                     FileHandleStream.standardError.write("ormlab: no lesson '\(id)'; lessons: \(library.lessons.map(\.id).joined(separator: ", "))\n")

@@ -28,6 +28,9 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(name: .customLong("no-color"), help: "Never colour the output (NO_COLOR=1 does the same).")
     var noColor = false
+
+    @Option(name: .long, help: "Draw the side-by-side panes at this width even when output is not a terminal.")
+    var width: Int?
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -42,7 +45,7 @@ struct REPLCommand: ParsableCommand {
 
     func run() throws {
         let workbench = try openWorkbench(options.db)
-        let output = Output(format: options.format, noColorFlag: options.noColor)
+        let output = Output(options)
         // The lesson commands work in every REPL session (see LessonCommand.swift).
         let runner = makeLessonRunner(library: (try? loadLessonLibrary(nil)) ?? LessonLibrary(lessons: []), home: workbench)
         try runInteractively(runner: runner, output: output)
@@ -64,7 +67,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let workbench = try openWorkbench(options.db)
-        let output = Output(format: options.format, noColorFlag: options.noColor)
+        let output = Output(options)
         if !runScript(text, name: file, workbench: workbench, output: output) { throw ExitCode(1) }
     }
 }

@@ -12,19 +12,25 @@ struct Output {
     var format: OutputFormat
     var isTerminal: Bool
     var color: Bool
+    /// Forced pane width (--width); nil follows the terminal.
+    var width: Int?
 
-    init(format: OutputFormat, noColorFlag: Bool) {
-        self.format = format
+    init(_ options: OutputOptions) {
+        format = options.format
+        width = options.width
         isTerminal = isatty(STDOUT_FILENO) == 1
         color = format == .text && ColorPolicy.shouldColor(isTerminal: isTerminal, environment: ProcessInfo.processInfo.environment,
-                                                           noColorFlag: noColorFlag)
+                                                           noColorFlag: options.noColor)
     }
+
+    /// Panes when writing to a terminal or when a width is forced; plain text otherwise.
+    var usesPanes: Bool { isTerminal || width != nil }
 
     func render(_ report: Report) -> String {
         switch format {
         case .json: return JSONRenderer.render(report)
         case .text:
-            if isTerminal { return TerminalRenderer.render(report, options: RenderOptions(width: terminalColumns(), color: color)) }
+            if usesPanes { return TerminalRenderer.render(report, options: RenderOptions(width: width ?? terminalColumns(), color: color)) }
             return PlainRenderer.render(report)
         }
     }
