@@ -60,6 +60,12 @@ extension Workbench {
             try pendingReport(into: &report)
         case "sql":
             try rawSQL(argument, range: argumentRange, into: &report)
+        case "seed":
+            try seed(argument, range: argumentRange, into: &report)
+        case "explain":
+            try explain(argument, range: argumentRange, into: &report)
+        case "compare":
+            try compare(argument, range: argumentRange, into: &report)
         case "set":
             try setOption(argument, range: argumentRange, into: &report)
         case "more":
@@ -130,12 +136,27 @@ extension Workbench {
 
     func statsReport(into report: inout Report) {
         let stats = session.log.commandStats
-        let rows = stats.suffix(50).map { [$0.command.firstLine(limit: 50), String($0.statements), String($0.rows), String($0.objects), String(format: "%.2f", $0.ms)] }
         let entries = session.log.entries
+        // SQLite's counters per command (full-scan steps, sorts, automatic indexes), from the log.
+        var perCommand: [Int: (scan: Int, sort: Int, auto: Int)] = [:]
+        for e in entries {
+            guard let c = e.record.counters else { continue }
+            var t = perCommand[e.command] ?? (0, 0, 0)
+            t.scan += c.fullScanSteps
+            t.sort += c.sorts
+            t.auto += c.autoIndexes
+            perCommand[e.command] = t
+        }
+        let firstNumber = session.log.commandNumber - stats.count
+        let rows = stats.enumerated().suffix(50).map { (i, s) -> [String] in
+            let t = perCommand[firstNumber + i] ?? (0, 0, 0)
+            return [s.command.firstLine(limit: 50), String(s.statements), String(s.rows), String(s.objects), String(format: "%.2f", s.ms),
+                    String(t.scan), String(t.sort), String(t.auto)]
+        }
         let totalStatements = stats.reduce(0) { $0 + $1.statements }
         let totalRows = stats.reduce(0) { $0 + $1.rows }
         let totalMs = stats.reduce(0) { $0 + $1.ms }
-        report.blocks.append(.table(title: "Per command", header: ["command", "statements", "rows", "objects", "ms"], rows: rows))
+        report.blocks.append(.table(title: "Per command", header: ["command", "statements", "rows", "objects", "ms", "full-scan steps", "sorts", "auto-indexes"], rows: rows))
         let counters = entries.reduce(into: (vm: 0, scan: 0, sort: 0, auto: 0)) { acc, e in
             acc.vm += e.record.counters?.vmSteps ?? 0
             acc.scan += e.record.counters?.fullScanSteps ?? 0

@@ -17,8 +17,8 @@ indirect enum Value {
     /// An association of an object, not touched yet: `a.books`.
     case association(ManagedObject, Association, access: String)
     case scalar(SQLiteValue, ScalarType?)
-    /// Rows of an aggregate with `group(...)`.
-    case table(header: [String], rows: [[SQLiteValue]])
+    /// Rows of an aggregate with `group(...)`, as displayed ("Author#1" for a to-one group).
+    case table(header: [String], rows: [[String]])
     case nothing
 }
 
@@ -159,7 +159,7 @@ extension Workbench {
             report.value = displayValue(v, type: type)
             if let binding { report.value = .text("\(binding) = \(displayValue(v, type: type).display)") }
         case .table(let header, let rows):
-            report.blocks.append(.table(title: nil, header: header, rows: rows.map { $0.map { displayValue($0, type: nil).display } }))
+            report.blocks.append(.table(title: nil, header: header, rows: rows))
         case .nothing:
             break
         }

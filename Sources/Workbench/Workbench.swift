@@ -28,6 +28,8 @@ public final class Workbench {
     var lastObjects: [ManagedObject] = []
     /// Objects shown per report before the rest are summarised.
     public var objectLimit = 20
+    /// How long `:compare` lets its lazy run go before stopping it (seconds).
+    public var compareLazyBudgetSeconds: Double = 10
     /// The current command's source, for rendering diagnostics.
     var currentSource = SourceFile(text: "")
 
@@ -152,6 +154,8 @@ public final class Workbench {
     // MARK: - Notes
 
     func addNPlusOneNotes(_ report: inout Report) {
+        // A command that explains its own N+1 (`:compare`) gets no second, generic note.
+        guard !report.notes.contains(where: { $0.kind == .nPlusOne }) else { return }
         for finding in NPlusOneDetector.findings(in: report.sql) where finding.count >= 2 {
             guard let cause = finding.causes.first, !cause.hasPrefix("include(") else { continue }
             // Keyset batches repeat one SELECT on purpose, one per batch, not one per object.
