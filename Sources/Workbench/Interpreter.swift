@@ -126,8 +126,9 @@ extension Workbench {
                 let parts = result.joinObjects.map { "\($0.count) \($0.entity)" }.joined(separator: " + ")
                 // Only to-many joins repeat the parent row; a to-one join repeats the related object instead.
                 let roots = result.joinObjects.first?.count ?? result.objects.count
+                let related = result.joinObjects.dropFirst().reduce(0) { $0 + $1.count }
                 let why = rows > roots ? "each \(info.name) row repeats once per related row"
-                                       : "one row per \(info.name), carrying its related object's columns (a related object shared by several \(info.name) objects is read again in each row)"
+                                       : related == 0 ? "no related rows were found" : "one row per \(info.name), carrying its related object's columns (a related object shared by several \(info.name) objects is read again in each row)"
                 report.notes.append(Note(.info, "JOIN returned \(rows) row\(rows == 1 ? "" : "s"), collapsed into \(parts) object\(rows == 1 ? "" : "s"): \(why)"))
             }
         case .batches(let query, let info, let size):
