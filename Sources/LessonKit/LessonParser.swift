@@ -220,6 +220,8 @@ public enum LessonParser {
             let block = CodeBlock(code: code, line: fence.line + 1, shown: fence.shown)
             switch fence.role {
             case "setup":
+                // A shown setup stays in the prose where the author put it (listed, and run).
+                if fence.shown { appendToProse([fence.raw] + fence.code + [closingLine]) }
                 if section == .step {
                     var step = steps.removeLast()
                     step.setup.append(block)
@@ -233,15 +235,18 @@ public enum LessonParser {
                 steps.append(step)
             default:
                 // An example: stays in the prose.
-                let lines = [fence.raw] + fence.code + [closingLine]
-                switch section {
-                case .intro: intro += lines
-                case .outro: outro += lines
-                case .step:
-                    var step = steps.removeLast()
-                    step.task += lines
-                    steps.append(step)
-                }
+                appendToProse([fence.raw] + fence.code + [closingLine])
+            }
+        }
+
+        mutating func appendToProse(_ lines: [String]) {
+            switch section {
+            case .intro: intro += lines
+            case .outro: outro += lines
+            case .step:
+                var step = steps.removeLast()
+                step.task += lines
+                steps.append(step)
             }
         }
 
@@ -264,9 +269,11 @@ public enum LessonParser {
                           intro: tidy(intro), setup: setup, steps: out, outro: tidy(outro))
         }
 
-        /// Drops leading and trailing blank lines.
+        /// Drops leading and trailing blank lines, and runs of blank lines (where hidden blocks were).
         func tidy(_ lines: [String]) -> String {
-            var lines = lines
+            var lines: [String] = lines.enumerated().compactMap { i, line in
+                i > 0 && line.trimmed.isEmpty && lines[i - 1].trimmed.isEmpty ? nil : line
+            }
             while let f = lines.first, f.trimmed.isEmpty { lines.removeFirst() }
             while let l = lines.last, l.trimmed.isEmpty { lines.removeLast() }
             return lines.joined(separator: "\n")

@@ -108,7 +108,7 @@ public final class LessonRunner {
             let already = store.progress(current.lesson.id)?.passed.contains(step.number) ?? false
             try? store.update(current.lesson.id) { $0.passed.append(step.number); $0.step = step.number }
             current.misses = 0
-            notes.append(Note(.lesson, "✓ Step \(step.number) of \(total) \(already ? "passes again" : "passed"): all \(results.count) check\(results.count == 1 ? "" : "s") hold"))
+            notes.append(Note(.lesson, "✓ Step \(step.number) of \(total) \(already ? "passes again" : "passed"): \(results.count == 1 ? "its check holds" : results.count == 2 ? "both checks hold" : "all \(results.count) checks hold")"))
             notes += results.map { Note(.lesson, $0.line) }
             notes.append(Note(.lesson, step.number < total
                 ? ":next goes on to step \(step.number + 1): \(current.lesson.steps[step.number].title)"
@@ -161,7 +161,7 @@ public final class LessonRunner {
             report.notes.append(Note(.lesson, "no lessons found: set ORMLAB_LESSONS to the Lessons/ directory of an ORMLab checkout"))
         } else {
             report.blocks.append(.table(title: "Lessons", header: ["#", "id", "title", "progress"], rows: rows))
-            report.notes.append(Note(.lesson, "start or resume one with :lesson ID (for example :lesson \(nextSuggestion() ?? library.lessons[0].id))"))
+            report.blocks.append(.text(title: nil, body: "→ Start or resume one with :lesson ID (for example :lesson \(nextSuggestion() ?? library.lessons[0].id))."))
         }
         for error in library.errors {
             report.notes.append(Note(.lesson, "broken lesson file: \(error)"))
@@ -204,10 +204,10 @@ public final class LessonRunner {
         if saved == nil { try? store.update(id) { $0.step = 1 } }
         if let saved, saved.completed { report.notes.append(Note(.lesson, "you finished this lesson before; here it is again from step 1")) }
         if index > 0 { report.notes.append(Note(.lesson, "resuming at step \(index + 1): your sandbox holds the state after the earlier steps' reference solutions")) }
-        if index == 0 {
-            report.blocks.append(.text(title: nil, body: "You are in a sandbox: a fresh in-memory database with the lesson's setup. Your own session is untouched; :lesson off returns to it."))
-        }
         show(active!, into: &report, withIntro: index == 0)
+        if index == 0 {
+            report.blocks.append(.text(title: nil, body: "(You are in a sandbox: a fresh in-memory database with the lesson's setup. Your own session is untouched; :lesson off returns to it.)"))
+        }
         return report
     }
 
@@ -216,18 +216,10 @@ public final class LessonRunner {
         let number = (library.lessons.firstIndex { $0.id == lesson.id } ?? 0) + 1
         if withIntro {
             report.blocks.append(.text(title: "Lesson \(number) · \(lesson.title)", body: displayText(lesson.intro)))
-            let shown = lesson.setup.filter(\.shown)
-            if !shown.isEmpty {
-                report.blocks.append(.code(title: "Already run in your sandbox", lines: shown.flatMap { $0.code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }))
-            }
         }
         guard let step = active.step else {
             report.notes.append(Note(.lesson, "this lesson is finished; :lessons lists the others"))
             return
-        }
-        let shownSetup = step.setup.filter(\.shown)
-        if !shownSetup.isEmpty {
-            report.blocks.append(.code(title: "Already run for this step", lines: shownSetup.flatMap { $0.code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }))
         }
         report.blocks.append(.text(title: "Step \(step.number) of \(lesson.steps.count): \(step.title)", body: displayText(step.task)))
         let hints = step.hints.isEmpty ? "" : ":hint (\(step.hints.count) available) · "

@@ -49,16 +49,13 @@ struct LessonCommand: ParsableCommand {
             output.print(runner.command("lessons", ""))
         case let id:
             let runner = try makeLessonRunner(library: library, home: openWorkbench(options.db))
-            if let id {
-                guard library.lesson(id) != nil else {
-                    FileHandleStream.standardError.write("ormlab: no lesson '\(id)'; lessons: \(library.lessons.map(\.id).joined(separator: ", "))\n")
-                    throw ExitCode(2)
-                }
-                output.print(runner.start(id))
-            } else {
-                output.print(runner.command("lessons", ""))
+            if let id, library.lesson(id) == nil {
+                FileHandleStream.standardError.write("ormlab: no lesson '\(id)'; lessons: \(library.lessons.map(\.id).joined(separator: ", "))\n")
+                throw ExitCode(2)
             }
-            try runInteractively(runner: runner, output: output)
+            try runInteractively(runner: runner, output: output) {
+                output.print(id.map { runner.start($0) } ?? runner.command("lessons", ""))
+            }
         }
     }
 
@@ -119,14 +116,17 @@ func makeLessonRunner(library: LessonLibrary, home: Workbench) -> LessonRunner {
 
 /// The REPL (or, when stdin is not a terminal, the commands read from it) with the lesson
 /// runner's hooks: commands go to the lesson's sandbox and every report is checked.
-func runInteractively(runner: LessonRunner, output: Output) throws {
+/// `start` runs first (after the REPL's banner): `ormlab lesson ID` starts its lesson there.
+func runInteractively(runner: LessonRunner, output: Output, start: (() -> Void)? = nil) throws {
     if isatty(STDIN_FILENO) == 1 {
         let repl = REPL(workbench: runner.home, output: output)
         repl.lessonIDs = { runner.library.lessons.map(\.id) }
         repl.afterReport = { runner.observe(&$0) }
         repl.currentWorkbench = { runner.workbench }
+        repl.onStart = start
         repl.run()
     } else {
+        start?()
         var ok = true
         runner.run(readAllStandardInput(), sourceName: "<stdin>") { report in
             if !report.ok { ok = false }

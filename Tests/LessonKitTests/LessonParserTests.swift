@@ -6,7 +6,8 @@ import Testing
         let lesson = try parsed(sampleLesson)
         #expect(lesson.id == "finding")
         #expect(lesson.title == "Finding objects")
-        #expect(lesson.intro == "Prose before the steps.")
+        // A shown setup stays in the prose where it was written; a hidden one leaves no trace.
+        #expect(lesson.intro == "Prose before the steps.\n\n```orm setup shown\nentity Author { name: String; born: Int?; books: [Book] }\nentity Book { title: String; author: Author }\n```")
         #expect(lesson.setup.count == 2)
         #expect(lesson.setup[0].shown && !lesson.setup[1].shown)
         #expect(lesson.setup[0].line == 7)
