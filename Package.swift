@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Mapping", dependencies: ["DSL", "Report", "SQLBuilder"]),
         .target(name: "SQLBuilder", dependencies: ["SQLiteKit"]),
         .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "SQLiteKit", "Report"]),
-        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit"]),
+        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit", "SwiftExport"]),
         .target(name: "Render", dependencies: ["Report"]),
         .target(name: "SwiftExport", dependencies: ["Mapping"]),
         .target(name: "LessonKit", dependencies: ["Workbench", "Report", "Render", "DSL"]),
@@ -44,7 +44,8 @@ let package = Package(
         .testTarget(name: "REPLKitTests", dependencies: ["REPLKit"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "Workbench", "Report", "Render"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ormlab"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit"]),
+        .testTarget(name: "SwiftExportTests", dependencies: ["SwiftExport", "Mapping", "Workbench", "DSL"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit", "SwiftExport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -71,6 +71,8 @@ extension Workbench {
         case "more":
             report.objects = lastObjects.map { snapshot($0) }
             if lastObjects.isEmpty { report.notes.append(Note(.info, "the last result had no objects")) }
+        case "export":
+            try export(argument, range: argumentRange, into: &report)
         case "save":
             try saveHistory(to: argument, range: argumentRange, into: &report)
         case "load":

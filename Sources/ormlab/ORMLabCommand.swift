@@ -14,7 +14,7 @@ struct ORMLabCommand: ParsableCommand {
         commandName: "ormlab",
         abstract: "An educational ORM workbench: see the mapping, the SQL and the objects of every command.",
         version: version,
-        subcommands: [REPLCommand.self, RunCommand.self, LessonCommand.self],
+        subcommands: [REPLCommand.self, RunCommand.self, LessonCommand.self, ExportCommand.self],
         defaultSubcommand: REPLCommand.self)
 }
 
