@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit", "SwiftExport"]),
         .target(name: "Render", dependencies: ["Report"]),
         .target(name: "SwiftExport", dependencies: ["Mapping"]),
-        .target(name: "LessonKit", dependencies: ["Workbench", "Report", "Render"]),
+        .target(name: "LessonKit", dependencies: ["Workbench", "Report", "Render", "DSL"]),
         .target(name: "REPLKit", dependencies: ["CEditLine"]),
 
         // The thin executable: argument parsing, terminal, files.
@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL", "SQLBuilder"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),
         .testTarget(name: "REPLKitTests", dependencies: ["REPLKit"]),
+        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "Workbench", "Report", "Render"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ormlab"]),
         .testTarget(name: "SwiftExportTests", dependencies: ["SwiftExport", "Mapping", "Workbench", "DSL"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit", "SwiftExport"]),

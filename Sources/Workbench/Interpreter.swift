@@ -124,7 +124,12 @@ extension Workbench {
             setObjects(result.objects, hits: result.identityHits, into: &report)
             if let rows = result.joinRows {
                 let parts = result.joinObjects.map { "\($0.count) \($0.entity)" }.joined(separator: " + ")
-                report.notes.append(Note(.info, "JOIN returned \(rows) row\(rows == 1 ? "" : "s"), collapsed into \(parts) object\(rows == 1 ? "" : "s"): each \(info.name) row repeats once per related row"))
+                // Only to-many joins repeat the parent row; a to-one join repeats the related object instead.
+                let roots = result.joinObjects.first?.count ?? result.objects.count
+                let related = result.joinObjects.dropFirst().reduce(0) { $0 + $1.count }
+                let why = rows > roots ? "each \(info.name) row repeats once per related row"
+                                       : related == 0 ? "no related rows were found" : "one row per \(info.name), carrying its related object's columns (a related object shared by several \(info.name) objects is read again in each row)"
+                report.notes.append(Note(.info, "JOIN returned \(rows) row\(rows == 1 ? "" : "s"), collapsed into \(parts) object\(rows == 1 ? "" : "s"): \(why)"))
             }
         case .batches(let query, let info, let size):
             var all: [ManagedObject] = []
@@ -554,8 +559,9 @@ extension Workbench {
         }
     }
 
-    /// Runs a query in keyset batches: `WHERE id > last ORDER BY id LIMIT size`, forgetting each
-    /// batch's objects afterwards so memory stays flat (Rails' find_each).
+    /// Runs a query in keyset batches: `WHERE id > last ORDER BY id LIMIT size` (Rails' find_each,
+    /// Django's iterator with chunk_size). Each batch is one statement; the objects stay in the
+    /// identity map like those of any query.
     func forEachBatch(_ query: Query, info: EntityInfo, size: Int64, _ body: ([ManagedObject]) throws -> Void) throws {
         var last: Int64? = nil
         var number = 0
@@ -564,8 +570,8 @@ extension Workbench {
             q.afterID = last ?? query.afterID ?? 0
             q.limit = size
             number += 1
-            // The query's text already ends with `.batches(of: n)` when written that way.
-            q.dsl = (query.dsl.hasSuffix(".batches(of: \(size))") ? query.dsl : "\(query.dsl).batches(of: \(size))") + " batch \(number)"
+            // The query's text already ends with the batches(of:) call the learner typed.
+            q.dsl = (query.dsl.contains(".batches(") ? query.dsl : "\(query.dsl).batches(of: \(size))") + " batch \(number)"
             let objects = try session.fetch(q).objects
             if objects.isEmpty { break }
             try body(objects)

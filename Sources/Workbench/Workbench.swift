@@ -158,6 +158,8 @@ public final class Workbench {
         guard !report.notes.contains(where: { $0.kind == .nPlusOne }) else { return }
         for finding in NPlusOneDetector.findings(in: report.sql) where finding.count >= 2 {
             guard let cause = finding.causes.first, !cause.hasPrefix("include(") else { continue }
+            // Keyset batches repeat one SELECT on purpose, one per batch, not one per object.
+            if finding.causes.allSatisfy({ $0.contains(".batches(") }) { continue }
             // Lazy loads name the access ("a.books"): suggest including that association.
             let association = cause.split(separator: " ").first.map { String($0.split(separator: ".").last ?? "") } ?? ""
             var fix = ":set lazy batch"
