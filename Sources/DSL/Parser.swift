@@ -8,7 +8,7 @@
 //   member     := 'unique'? 'index' '(' Ident (',' Ident)* ')' | Ident ':' type modifier*
 //   type       := '[' Ident ']' | Ident '?'?
 //   modifier   := 'unique' | 'index' | '=' literal | 'on' 'delete' rule | 'via' Ident
-//   statement  := 'insert' Ident '(' args? ')' | 'delete' expr | 'let' Ident '=' expr
+//   statement  := 'insert' Ident '(' args? ')' | 'delete' expr | 'let' Ident '=' (expr | insert)
 //               | 'for' Ident 'in' expr '{' sep* (statement (sep+ statement)*)? sep* '}'
 //               | 'save' | 'rollback' | 'begin' | 'commit' | expr ('=' expr)?
 //   expr       := or      or := and ('or' and)*      and := not ('and' not)*
@@ -557,6 +557,9 @@ public struct Parser {
             throw error("use '=' to give '\(name)' a value; '==' compares")
         }
         _ = try consume(.assign, "expected '=' after 'let \(name)'", hint: "write it like: let \(name) = Author#1")
+        if current.keyword == .insert, case .insert(let entity, let arguments, _) = try insertStatement() {
+            return .letInsert(name: name, entity: entity, arguments: arguments, range: SourceRange(keyword.range.start, previousEnd))
+        }
         let value = try expression()
         return .letBinding(name: name, value: value, range: SourceRange(keyword.range.start, previousEnd))
     }

@@ -192,6 +192,7 @@ extension Session {
     public func assign(_ object: ManagedObject, column index: Int, value: SQLiteValue) {
         if object.state == .new {
             object.values[index] = value
+            object.pendingReferences[index] = nil
             return
         }
         if object.originalValues == nil { object.originalValues = object.values }

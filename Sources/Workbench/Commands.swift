@@ -216,7 +216,14 @@ extension Workbench {
         } catch let error as SQLiteError {
             throw EvalError("SQLite: \(error.message)", at: range, hint: error.codeName)
         }
-        if !header.isEmpty { report.blocks.append(.table(title: nil, header: header, rows: rows)) }
+        if !header.isEmpty {
+            report.blocks.append(.table(title: nil, header: header, rows: rows))
+        } else if ["INSERT", "UPDATE", "DELETE"].contains(where: { sql.uppercased().hasPrefix($0) }) {
+            // A write returns no rows; say how many it changed (and that the ORM did not see it).
+            let changed = session.db.changes
+            session.log.setRowsOfLast(changed)
+            report.notes.append(Note(.info, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL; objects already loaded in the session do not see it (:forget reloads them)"))
+        }
         let upper = sql.uppercased()
         if ["CREATE", "ALTER", "DROP"].contains(where: { upper.hasPrefix($0) }) {
             session.db.clearStatementCache()

@@ -51,6 +51,12 @@ extension Workbench {
             } else {
                 report.notes.append(Note(.info, "\(objects.count == 1 ? objects[0].ref : "\(objects.count) objects") marked for deletion; the DELETE runs at `save` (:pending shows it)"))
             }
+        case .letInsert(let name, let entity, let arguments, let range):
+            let object = try insert(entity, arguments, range: range)
+            variables[name.name] = .object(object, fromIdentityMap: true)
+            report.objects = [snapshot(object)]
+            report.mapping = [session.schema.facts(for: object.entity.name)]
+            report.notes.append(Note(.info, "\(name.name) is \(object.ref): new, its INSERT pending until `save`; other inserts can refer to it, and the unit of work writes it first"))
         case .letBinding(let name, let expr, _):
             let value = try evaluate(expr)
             let bound = try bindable(value, expr: expr)
