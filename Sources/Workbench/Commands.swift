@@ -13,8 +13,13 @@ public let workbenchCommands = [
 ]
 
 extension Workbench {
-    func runWorkbenchCommand(_ name: String, argument: String, range: SourceRange, argumentRange: SourceRange,
+    func runWorkbenchCommand(_ name: String, argument rawArgument: String, range: SourceRange, argumentRange: SourceRange,
                              into report: inout Report) throws {
+        // A `// comment` after a command is a comment, as everywhere in the DSL; `:sql` takes raw SQL.
+        var argument = rawArgument
+        if name != "sql", let comment = argument.range(of: "//") {
+            argument = String(argument[..<comment.lowerBound]).trimmingWhitespace()
+        }
         if let handler = commandHandlers[name] {
             let handled = handler(argument, self)
             report.mapping += handled.mapping
