@@ -117,10 +117,17 @@ public let helpTopics: [HelpTopic] = [
         in one transaction, updating only the changed columns. `rollback` puts objects back to
         their saved state. Before a query, pending changes are flushed so the query sees them
         (autoflush; `:set autoflush off` to turn it off). `begin` … `commit` groups several saves.
+        `let a = insert Author(...)` names a new object so other inserts can refer to it before it
+        has an id; the save then inserts parents before children.
         """,
         example: """
-        entity Author { name: String; born: Int? }
+        entity Author { name: String; born: Int?; books: [Book] }
+        entity Book { title: String; author: Author }
         insert Author(name: "Le Guin", born: 1929)
+        save
+        let butler = insert Author(name: "Octavia E. Butler")
+        insert Book(title: "Kindred", author: butler)
+        :pending
         save
         Author#1.name = "Ursula K. Le Guin"
         :pending
