@@ -26,10 +26,10 @@ let package = Package(
         .target(name: "Mapping", dependencies: ["DSL", "Report", "SQLBuilder"]),
         .target(name: "SQLBuilder", dependencies: ["SQLiteKit"]),
         .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "SQLiteKit", "Report"]),
-        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit"]),
+        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit", "SwiftExport"]),
         .target(name: "Render", dependencies: ["Report"]),
         .target(name: "SwiftExport", dependencies: ["Mapping"]),
-        .target(name: "LessonKit", dependencies: ["Workbench", "Report", "Render"]),
+        .target(name: "LessonKit", dependencies: ["Workbench", "Report", "Render", "DSL"]),
         .target(name: "REPLKit", dependencies: ["CEditLine"]),
 
         // The thin executable: argument parsing, terminal, files.
@@ -46,7 +46,10 @@ let package = Package(
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL", "SQLBuilder"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),
         .testTarget(name: "REPLKitTests", dependencies: ["REPLKit"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit"]),
+        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "Workbench", "Report", "Render"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ormlab"]),
+        .testTarget(name: "SwiftExportTests", dependencies: ["SwiftExport", "Mapping", "Workbench", "DSL"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit", "SwiftExport"]),
     ],
     swiftLanguageModes: [.v5]
 )

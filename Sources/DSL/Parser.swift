@@ -8,7 +8,7 @@
 //   member     := 'unique'? 'index' '(' Ident (',' Ident)* ')' | Ident ':' type modifier*
 //   type       := '[' Ident ']' | Ident '?'?
 //   modifier   := 'unique' | 'index' | '=' literal | 'on' 'delete' rule | 'via' Ident
-//   statement  := 'insert' Ident '(' args? ')' | 'delete' expr | 'let' Ident '=' expr
+//   statement  := 'insert' Ident '(' args? ')' | 'delete' expr | 'let' Ident '=' (expr | insert)
 //               | 'for' Ident 'in' expr '{' sep* (statement (sep+ statement)*)? sep* '}'
 //               | 'save' | 'rollback' | 'begin' | 'commit' | expr ('=' expr)?
 //   expr       := or      or := and ('or' and)*      and := not ('and' not)*
@@ -26,7 +26,7 @@
 /// Reads DSL source into commands (see AST.swift), with one diagnostic per broken command.
 public struct Parser {
     /// How deeply parentheses, brackets, `not`, `-` and `for` bodies may nest in one command.
-    public static let maximumNesting = 256
+    public static let maximumNesting = 100
 
     /// Parses `file`, or only the text covered by `range` (for `:explain QUERY`); locations are
     /// always in the file's coordinates.
@@ -118,7 +118,8 @@ public struct Parser {
     /// copied: a token is large, and this runs once per token of a script.
     @discardableResult
     private mutating func advance() -> Token {
-        if current.kind != .endOfInput { previousEnd = current.range.end }
+        // Line breaks don't count: "expected ..." at the end of input points after the last text.
+        if current.kind != .endOfInput && current.kind != .newline { previousEnd = current.range.end }
         var token: Token
         if let next = lookahead.take() {
             token = next
@@ -171,7 +172,7 @@ public struct Parser {
     /// expected is missing at the end of a line, the place right after the previous token.
     private func place(_ token: Token) -> SourceRange {
         let missingAtLineEnd = token.kind == .newline || token.kind == .endOfInput
-            || token.range.start.line > previousEnd.line
+            || (token.followsSkippedNewline && token.range.start.line > previousEnd.line)
         if missingAtLineEnd, previousEnd <= token.range.start {
             return SourceRange(previousEnd, previousEnd)
         }
@@ -183,12 +184,17 @@ public struct Parser {
         current.range.start.line == previousEnd.line && !isAtSeparator
     }
 
-    /// "expected ')' to close '(' opened at 1:13"
-    private func unclosed(_ open: Token, hint: String? = nil) -> ParseError {
+    /// "expected ')' to close '(' opened at 1:13". When the next thing on the line could start
+    /// another argument or item, the hint says a ',' is missing.
+    private func unclosed(_ open: Token, missingCommaHint: Bool = true) -> ParseError {
         let closer = Parser.closer(of: open.kind)
-        var hint = hint
-        if hint == nil, currentIsOnSameLine, startsExpression(current), open.kind != .leftBrace {
-            hint = "separate items with ','"
+        var hint: String?
+        if missingCommaHint, currentIsOnSameLine, startsExpression(current) {
+            switch open.kind {
+            case .leftParen: hint = "separate arguments with ','"
+            case .leftBracket: hint = "separate items with ','"
+            default: break
+            }
         }
         return error("expected '\(closer)' to close '\(open.text)' opened at \(open.range.start)", hint: hint)
     }
@@ -342,6 +348,7 @@ public struct Parser {
             let member = try self.member()
             members.append(member)
             if check(.rightBrace) { break }
+            if check(.endOfInput) { throw unclosed(open) }
             guard check(.newline) || check(.semicolon) else { throw endOfMemberError(after: member) }
             skipSeparators()
         }
@@ -575,6 +582,9 @@ public struct Parser {
             throw error("use '=' to give '\(name)' a value; '==' compares")
         }
         _ = try consume(.assign, "expected '=' after 'let \(name)'", hint: "write it like: let \(name) = Author#1")
+        if current.keyword == .insert, case .insert(let entity, let arguments, _) = try insertStatement() {
+            return .letInsert(name: name, entity: entity, arguments: arguments, range: SourceRange(keyword.range.start, previousEnd))
+        }
         let value = try expression()
         return .letBinding(name: name, value: value, range: SourceRange(keyword.range.start, previousEnd))
     }
@@ -625,7 +635,7 @@ public struct Parser {
         if check(.assign) {
             let equals = advance()
             guard case .member = target else {
-                if case .name(let name) = target {
+                if case .name(let name) = target, name.name.first?.isLowercase ?? false {
                     throw error("cannot assign to '\(name)'", at: equals,
                                 hint: "use 'let \(name) = ...' to name a value; assign to properties, as in Author#1.name = \"x\"")
                 }
@@ -669,11 +679,8 @@ public struct Parser {
         }
     }
 
+    /// `expr := or := and ('or' and)*` (one method, to keep the stack shallow).
     private mutating func expression() throws(ParseError) -> Expr {
-        try or()
-    }
-
-    private mutating func or() throws(ParseError) -> Expr {
         let start = current.range.start
         var expr = try and()
         while check(.or) {
@@ -814,7 +821,7 @@ public struct Parser {
             try enterNesting(open)
             defer { nesting -= 1 }
             let inner = try expression()
-            guard check(.rightParen) else { throw unclosed(open) }
+            guard check(.rightParen) else { throw unclosed(open, missingCommaHint: false) }
             advance()
             return inner
         case .leftBracket:
@@ -908,7 +915,7 @@ public struct Parser {
                 label = Self.identifier(advance())
                 advance()
             } else if isInsert, next == .assign {
-                throw error("use ':' to give a property its value", at: peek(),
+                throw error("use ':' to give '\(current.name)' a value; '=' assigns", at: peek(),
                             hint: "write it like: \(current.name): value")
             }
         }

@@ -54,7 +54,8 @@ public struct SourceFile: Sendable {
         let index = number - firstLine
         guard index >= 0 else { return nil }
         var current = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so split on both kinds of line end.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             if current == index { return String(line) }
             current += 1
         }

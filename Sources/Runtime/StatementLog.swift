@@ -60,6 +60,7 @@ public final class StatementLog {
     }
 
     /// Runs `body` with `cause` as the reason for every statement it runs.
+    @discardableResult
     public func withCause<T>(_ cause: String, _ body: () throws -> T) rethrows -> T {
         let saved = self.cause
         self.cause = cause
@@ -71,6 +72,13 @@ public final class StatementLog {
         suspended += 1
         defer { suspended -= 1 }
         return try body()
+    }
+
+    /// Corrects the row count of the last statement (a raw write reports the rows it changed).
+    public func setRowsOfLast(_ rows: Int) {
+        guard !current.isEmpty else { return }
+        current[current.count - 1].rows = rows
+        if !entries.isEmpty { entries[entries.count - 1].record.rows = rows }
     }
 
     /// Drops the last `n` statements of the current command (used to un-show internal probes).

@@ -34,6 +34,8 @@ public final class Workbench {
     /// off, or the benchmark. Statements, values, diagnostics and the other notes are reported
     /// either way.
     public var buildsReports = true
+    /// How long `:compare` lets its lazy run go before stopping it (seconds).
+    public var compareLazyBudgetSeconds: Double = 10
     /// The current command's source, for rendering diagnostics.
     var currentSource = SourceFile(text: "")
 
@@ -159,8 +161,12 @@ public final class Workbench {
 
     func addNPlusOneNotes(_ report: inout Report) {
         guard report.sql.count >= 2 else { return }
+        // A command that explains its own N+1 (`:compare`) gets no second, generic note.
+        guard !report.notes.contains(where: { $0.kind == .nPlusOne }) else { return }
         for finding in NPlusOneDetector.findings(in: report.sql) where finding.count >= 2 {
             guard let cause = finding.causes.first, !cause.hasPrefix("include(") else { continue }
+            // Keyset batches repeat one SELECT on purpose, one per batch, not one per object.
+            if finding.causes.allSatisfy({ $0.contains(".batches(") }) { continue }
             // Lazy loads name the access ("a.books"): suggest including that association.
             let association = cause.split(separator: " ").first.map { String($0.split(separator: ".").last ?? "") } ?? ""
             var fix = ":set lazy batch"
