@@ -2,6 +2,11 @@
 // ORMLab: an educational ORM workbench. One library target per layer; see README "Architecture".
 import PackageDescription
 
+/// Release builds of the layers on the hot paths (lexing a script, hydrating rows, flushing)
+/// skip Swift's run-time exclusivity checks: the debug builds the tests run keep them, and the
+/// code is the same. See docs/PERFORMANCE.md.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "ORMLab",
     platforms: [.macOS(.v13)],
@@ -20,13 +25,13 @@ let package = Package(
                        providers: [.apt(["libedit-dev"])]),
 
         // Layers, bottom to top.
-        .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
-        .target(name: "DSL"),
+        .target(name: "SQLiteKit", dependencies: ["CSQLite"], swiftSettings: hotPath),
+        .target(name: "DSL", swiftSettings: hotPath),
         .target(name: "Report"),
         .target(name: "Mapping", dependencies: ["DSL", "Report", "SQLBuilder"]),
-        .target(name: "SQLBuilder", dependencies: ["SQLiteKit"]),
-        .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "SQLiteKit", "Report"]),
-        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit", "SwiftExport"]),
+        .target(name: "SQLBuilder", dependencies: ["SQLiteKit"], swiftSettings: hotPath),
+        .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "SQLiteKit", "Report"], swiftSettings: hotPath),
+        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit", "SwiftExport"], swiftSettings: hotPath),
         .target(name: "Render", dependencies: ["Report"]),
         .target(name: "SwiftExport", dependencies: ["Mapping"]),
         .target(name: "LessonKit", dependencies: ["Workbench", "Report", "Render", "DSL"]),

@@ -149,9 +149,9 @@ extension Session {
             if partial { object.loadedColumns = loaded }
             return object
         }
-        var values = [SQLiteValue]()
-        values.reserveCapacity(columnCount)
-        for i in 0..<columnCount { values.append(row.value(i)) }
+        // Allocated once at its final size (`map` over a range is specialized and inlined; the
+        // unsafe-uninitialized initializer is not, and looks up the array's metadata per call).
+        let values = (0..<columnCount).map { row.value($0) }
         return ManagedObject(entity: info, values: values, state: .clean)
     }
 
@@ -293,9 +293,7 @@ extension Session {
 
     /// An object from the columns of a row starting at `offset` (joins, many-to-many loads).
     func hydrateShifted(_ row: Row, offset: Int, info: EntityInfo, columnCount: Int) -> ManagedObject {
-        var values = [SQLiteValue]()
-        values.reserveCapacity(columnCount)
-        for i in 0..<columnCount { values.append(row.value(offset + i)) }
+        let values = (0..<columnCount).map { row.value(offset + $0) }
         return ManagedObject(entity: info, values: values, state: .clean)
     }
 

@@ -12,7 +12,7 @@ import SQLiteKit
 public final class EntityInfo {
     public internal(set) var mapping: EntityMapping
     /// The identity map for this entity: one object per primary key per session.
-    var identityMap: [Int64: ManagedObject] = [:]
+    var identityMap = IdentityMap()
     /// Numbers this entity's new objects before they get an id ("Author (new #2)").
     var newSerial = 0
     /// Column index of each belongs-to association's foreign key, by association name.
@@ -80,16 +80,18 @@ public final class ManagedObject {
     /// Values as last loaded from or written to the database, kept once the object is changed.
     var originalValues: [SQLiteValue]?
     /// Association states by association name; absent means not loaded.
-    var associations: [String: AssociationState] = [:]
+    // Empty collections are made with init(), which is inlined, rather than the literals `[:]`
+    // and `[]`, which call a function: this runs once per hydrated row.
+    var associations = [String: AssociationState]()
     /// Associations the learner touched (for the unused-eager-load note).
-    public internal(set) var touched: Set<String> = []
+    public internal(set) var touched = Set<String>()
     /// Associations filled by eager loading during the current command.
-    var eagerLoaded: Set<String> = []
+    var eagerLoaded = Set<String>()
     /// Which query hydrated it (a key into the session's load groups), for batch lazy loading:
     /// the objects of one query load an association together (Hibernate's batch fetching).
     var loadGroup: Int = 0
     /// Foreign keys that point at objects not yet inserted, by column index; filled in on flush.
-    var pendingReferences: [Int: ManagedObject] = [:]
+    var pendingReferences = [Int: ManagedObject]()
     /// Numbers new objects before they get an id: "Author (new #2)".
     let serial: Int
 

@@ -72,9 +72,12 @@ func compare(_ key: String, _ title: String, target: Double, runs: Int,
              ormlab: () throws -> Double, baseline: () throws -> Double) throws -> Comparison {
     progress("  \(title)…")
     var comparison = Comparison(key: key, title: title, target: target)
-    if ormlabOnly {
-        for _ in 0..<runs { comparison.ormlab.append(try ormlab()) }
-        comparison.baseline = [1]
+    if ormlabOnly || baselineOnly {
+        for _ in 0..<runs {
+            if ormlabOnly { comparison.ormlab.append(try ormlab()) } else { comparison.baseline.append(try baseline()) }
+        }
+        if comparison.ormlab.isEmpty { comparison.ormlab = [0] }
+        if comparison.baseline.isEmpty { comparison.baseline = [1] }
         return comparison
     }
     _ = try ormlab()

@@ -34,6 +34,8 @@ var only: Set<String>? = nil
 var keptDirectory: String? = nil
 /// `--ormlab-only`: time only the ORMLab side (for a profiler).
 var ormlabOnly = false
+/// `--baseline-only`: time only the C baseline (for a profiler).
+var baselineOnly = false
 while let argument = arguments.first {
     arguments.removeFirst()
     switch argument {
@@ -53,12 +55,15 @@ while let argument = arguments.first {
         arguments.removeFirst()
     case "--ormlab-only":
         ormlabOnly = true
+    case "--baseline-only":
+        baselineOnly = true
     case "-h", "--help":
         print("""
             usage: ormlab-bench [--json] [--runs N]   (build with -c release: swift run -c release ormlab-bench)
               --only KEYS      run only these workloads: hydration,eager_in,eager_join,script,startup,memory
               --dir PATH       build the database files in PATH and keep them (reused next time)
               --ormlab-only    run only ORMLab's side (for a profiler)
+              --baseline-only  run only the C baseline (for a profiler)
             """)
         exit(0)
     default:
