@@ -18,15 +18,18 @@ struct IdentityMap {
     private var slots: [Slot] = []
     /// `slots.count - 1`; slots.count is a power of two (or 0).
     private var mask = -1
+    /// 64 - log2(slots.count): the hash keeps the top bits of the product.
+    private var shift: UInt64 = 63
     /// Number of objects in the map.
     private(set) var count = 0
 
     var isEmpty: Bool { count == 0 }
 
-    /// The slot an id starts probing from.
+    /// The slot an id starts probing from: the top bits of id × 2^64/φ, which puts consecutive
+    /// ids in distinct, spread-out slots.
     @inline(__always)
     private func home(of id: Int64) -> Int {
-        Int(truncatingIfNeeded: (UInt64(bitPattern: id) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        Int(truncatingIfNeeded: (UInt64(bitPattern: id) &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     /// The slot holding `id`, or the empty slot where it would go.
@@ -92,6 +95,7 @@ struct IdentityMap {
         let old = slots
         slots = Array(repeating: Slot(id: 0, object: nil), count: size)
         mask = size - 1
+        shift = UInt64(64 - size.trailingZeroBitCount)
         for slot in old {
             guard let object = slot.object else { continue }
             slots[position(of: slot.id)] = Slot(id: slot.id, object: object)
@@ -102,6 +106,7 @@ struct IdentityMap {
     mutating func removeAll() {
         slots = []
         mask = -1
+        shift = 63
         count = 0
     }
 

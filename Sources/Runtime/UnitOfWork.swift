@@ -74,7 +74,8 @@ final class UnitOfWork {
 
     private func remember(_ object: ManagedObject, created: Bool) {
         let key = ObjectIdentifier(object)
-        guard snapshots[key] == nil else { return }
+        // A created object was made just now and cannot have a snapshot yet: no lookup needed.
+        guard created || snapshots[key] == nil else { return }
         snapshots[key] = Snapshot(object: object, values: created ? nil : (object.originalValues ?? object.values),
                                   state: object.state == .dirty ? .clean : object.state)
         snapshotOrder.append(key)
@@ -458,6 +459,8 @@ extension Session {
         let writes = try plan()
         let openedTransaction = !db.isInTransaction
         var assigned: [ObjectIdentifier: Int64] = [:]
+        assigned.reserveCapacity(writes.count)
+        let causePrefix = reason + ": "
         func resolve(_ v: PlannedValue) -> SQLiteValue {
             switch v {
             case .value(let value): return value
@@ -473,7 +476,7 @@ extension Session {
             }
             for write in writes {
                 current = write
-                try log.withCause("\(reason): \(write.reason)") {
+                try log.withCause(causePrefix + write.reason) {
                     try db.run(write.sql, write.params.map(resolve))
                     if write.kind == .insert { assigned[ObjectIdentifier(write.object)] = db.lastInsertRowID }
                 }

@@ -358,6 +358,7 @@ extension Workbench {
         guard let info = session.info(entity.name) else { throw unknownEntity(entity) }
         let mapping = info.mapping
         var values: [Int: SQLiteValue] = [:]
+        values.reserveCapacity(arguments.count)
         var references: [Int: ManagedObject] = [:]
         var given: [String] = []   // a handful of labels: a linear search beats hashing
         given.reserveCapacity(arguments.count)
