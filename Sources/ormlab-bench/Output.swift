@@ -7,9 +7,9 @@ import Foundation
 struct BenchResults {
     var runs: Int
     var comparisons: [Comparison] = []
-    var startupMs = 0.0
+    var startupMs: Double?
     var spawnMs = 0.0
-    var memoryOrmlabMB = 0.0
+    var memoryOrmlabMB: Double?
     var memoryBaselineMB = 0.0
 
     var allTargetsMet: Bool { comparisons.allSatisfy(\.meetsTarget) }
@@ -26,9 +26,13 @@ struct BenchResults {
             [c.title, ms(c.ormlabMedian), ms(c.baselineMedian), String(format: "%.2f", c.ratio),
              String(format: "≤ %.1f", c.target), c.meetsTarget ? "ok" : "MISSED"]
         }
-        rows.append(["startup: empty script, spawn to exit", ms(startupMs), ms(spawnMs) + " (/bin/true)", "", "", ""])
-        rows.append(["peak memory: \(memoryRows.formatted) rows hydrated", mb(memoryOrmlabMB), mb(memoryBaselineMB),
-                     String(format: "%.2f", memoryBaselineMB > 0 ? memoryOrmlabMB / memoryBaselineMB : 0), "", ""])
+        if let startupMs {
+            rows.append(["startup: empty script, spawn to exit", ms(startupMs), ms(spawnMs) + " (/bin/true)", "", "", ""])
+        }
+        if let memoryOrmlabMB {
+            rows.append(["peak memory: \(memoryRows.formatted) rows hydrated", mb(memoryOrmlabMB), mb(memoryBaselineMB),
+                         String(format: "%.2f", memoryBaselineMB > 0 ? memoryOrmlabMB / memoryBaselineMB : 0), "", ""])
+        }
         let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
         func format(_ row: [String]) -> String {
             row.indices.map { i in
@@ -56,8 +60,12 @@ struct BenchResults {
                              "target": c.target, "meets_target": c.meetsTarget,
                              "ormlab_runs_ms": c.ormlab.map(round2), "baseline_runs_ms": c.baseline.map(round2)]
         }
-        object["startup"] = ["ormlab_ms": round2(startupMs), "process_spawn_ms": round2(spawnMs)]
-        object["memory"] = ["rows": memoryRows, "ormlab_mb": round2(memoryOrmlabMB), "baseline_mb": round2(memoryBaselineMB)]
+        if let startupMs {
+            object["startup"] = ["ormlab_ms": round2(startupMs), "process_spawn_ms": round2(spawnMs)]
+        }
+        if let memoryOrmlabMB {
+            object["memory"] = ["rows": memoryRows, "ormlab_mb": round2(memoryOrmlabMB), "baseline_mb": round2(memoryBaselineMB)]
+        }
         object["runs"] = runs
         object["sqlite_version"] = String(cString: sqlite3_libversion())
         object["all_targets_met"] = allTargetsMet

@@ -169,18 +169,18 @@ func runBenchmark() throws -> BenchResults {
 
     // Startup.
     if wanted("startup") {
-    progress("  startup…")
-    let ormlab = try ormlabExecutable()
-    _ = try spawnTime(ormlab)
-    _ = try spawnTime("/bin/true")
-    var startup: [Double] = []
-    var spawn: [Double] = []
-    for _ in 0..<runs {
-        startup.append(try spawnTime(ormlab))
-        spawn.append(try spawnTime("/bin/true"))
-    }
-    results.startupMs = median(startup)
-    results.spawnMs = median(spawn)
+        progress("  startup…")
+        let ormlab = try ormlabExecutable()
+        _ = try spawnTime(ormlab)
+        _ = try spawnTime("/bin/true")
+        var startup: [Double] = []
+        var spawn: [Double] = []
+        for _ in 0..<runs {
+            startup.append(try spawnTime(ormlab))
+            spawn.append(try spawnTime("/bin/true"))
+        }
+        results.startupMs = median(startup)
+        results.spawnMs = median(spawn)
     }
 
     // Peak memory.
