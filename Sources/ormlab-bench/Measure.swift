@@ -27,11 +27,16 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-/// Peak resident set size of this process so far, in kilobytes (Linux reports ru_maxrss in KB).
+/// Peak resident set size of this process so far, in kilobytes: `VmHWM` of /proc/self/status.
+///
+/// Not `getrusage`'s ru_maxrss: Linux carries that over from the parent across fork and exec,
+/// so a child process would start with the benchmark's own peak.
 func peakResidentKilobytes() -> Int {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Int(usage.ru_maxrss)
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+    }
+    return 0
 }
 
 /// A failed check: the benchmark measured something other than what it claims.
