@@ -166,10 +166,7 @@ extension Session {
     /// `insert Entity(...)`: a new object, written at the next flush.
     public func insert(entity: String, values: [Int: SQLiteValue], references: [Int: ManagedObject]) throws -> ManagedObject {
         guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
-        var row = [SQLiteValue](repeating: .null, count: info.mapping.columns.count)
-        for (i, column) in info.mapping.columns.enumerated() where i > 0 {
-            if let literal = column.defaultValue { row[i] = sqliteValue(literal, type: column.scalarType) }
-        }
+        var row = Session.defaultRow(info.mapping.columns)
         for (i, v) in values { row[i] = v }
         info.newSerial += 1
         let object = ManagedObject(entity: info, values: row, state: .new, serial: info.newSerial)
@@ -178,6 +175,23 @@ extension Session {
         }
         unitOfWork.registerNew(object)
         return object
+    }
+
+    /// A new row: each column's default value, NULL elsewhere (the id included).
+    ///
+    /// A function of its own, not inlined: written inline in `insert` (a loop over the columns
+    /// reading `defaultValue` and `scalarType`), it crashes the Swift 6.3.1 optimizer's ownership
+    /// verifier in release builds.
+    @inline(never)
+    static func defaultRow(_ columns: [Column]) -> [SQLiteValue] {
+        var row: [SQLiteValue] = []
+        row.reserveCapacity(columns.count)
+        for column in columns {
+            let type = column.scalarType
+            row.append(column.defaultValue.map { sqliteValue($0, type: type) } ?? .null)
+        }
+        if !row.isEmpty { row[0] = .null }
+        return row
     }
 
     /// Assigns a scalar property (or a foreign key value); marks the object dirty and keeps the old value.
