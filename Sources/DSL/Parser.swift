@@ -26,7 +26,7 @@
 /// Reads DSL source into commands (see AST.swift), with one diagnostic per broken command.
 public struct Parser {
     /// How deeply parentheses, brackets, `not`, `-` and `for` bodies may nest in one command.
-    public static let maximumNesting = 256
+    public static let maximumNesting = 100
 
     /// Parses `file`, or only the text covered by `range` (for `:explain QUERY`); locations are
     /// always in the file's coordinates.
@@ -75,6 +75,8 @@ public struct Parser {
     private var previousEnd: SourceLocation
     /// Current nesting of parentheses, brackets, `not`, `-` and `for` bodies.
     private var nesting = 0
+    /// Operators and `.member` steps read in the current command (see `maximumOperators`).
+    private var operators = 0
     /// The nesting at which a bare `=` ends the expression: the target of an assignment
     /// statement. Nil while parsing any other expression, where `=` is a mistake for `==`.
     private var assignmentNesting: Int?
@@ -106,6 +108,7 @@ public struct Parser {
     private mutating func advance() -> Token {
         let token = current
         if token.kind != .endOfInput { previousEnd = token.range.end }
+        if Parser.isOperator(token) { operators += 1 }
         current = lookahead.isEmpty ? lexer.next() : lookahead.removeFirst()
         return token
     }
@@ -193,6 +196,37 @@ public struct Parser {
         }
     }
 
+    /// How many operators (`and`, `or`, `not`, comparisons, `+ - * /`) and `.member` steps one
+    /// command may hold. Each adds a level to the expression tree, which the interpreter, the
+    /// query compiler and SQLite (at most 1000 levels) walk recursively; a long `a and b and …`
+    /// chain would otherwise overflow the stack or reach the learner as a raw SQLite error.
+    /// Lists of values (`year in [1, 2, …]`) hold no operators and may be long.
+    public static let maximumOperators = 500
+
+    /// True for a token that becomes an operator or member-access node of the expression tree.
+    private static func isOperator(_ token: Token) -> Bool {
+        switch token.kind {
+        case .dot, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .plus, .minus, .star, .slash:
+            return true
+        case .identifier:
+            switch token.keyword {
+            case .and?, .or?, .not?, .like?, .in?: return true
+            default: return false
+            }
+        default:
+            return false
+        }
+    }
+
+    /// Stops a command whose expression tree would grow too deep (see `maximumOperators`).
+    private mutating func checkOperatorBudget() throws(ParseError) {
+        guard operators > Parser.maximumOperators else { return }
+        throw ParseError(diagnostic: .error(
+            "expression is too long: more than \(Parser.maximumOperators) operators and '.' steps in one command",
+            at: place(current),
+            hint: "split it into several commands (name parts with 'let'); to compare one property with many values, use in [...]"))
+    }
+
     private static let commandHint =
         "a command starts with a query (Author.all, Author#1), insert, delete, let, for, save, rollback, begin, commit, entity, or a ':' command such as :help"
 
@@ -209,6 +243,7 @@ public struct Parser {
             if check(.endOfInput) { return items }
             let first = current
             nesting = 0
+            operators = 0
             assignmentNesting = nil
             do throws(ParseError) {
                 let command = try self.command()
@@ -741,6 +776,7 @@ public struct Parser {
 
     /// `-x`; a minus before a number is part of the literal (`-5`, `-9223372036854775808`).
     private mutating func unary() throws(ParseError) -> Expr {
+        try checkOperatorBudget()
         guard check(.minus) else { return try postfix(start: current.range.start, try primary()) }
         let minus = advance()
         if check(.integer) || check(.decimal) {
@@ -759,6 +795,7 @@ public struct Parser {
     private mutating func postfix(start: SourceLocation, _ base: Expr) throws(ParseError) -> Expr {
         var expr = base
         while match(.dot) != nil {
+            try checkOperatorBudget()
             guard check(.identifier) else {
                 throw error("expected a property or query name after '.', found \(current.displayName)",
                             hint: "for example Author.all or Author#1.name")
