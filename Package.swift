@@ -44,6 +44,8 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),
         .testTarget(name: "REPLKitTests", dependencies: ["REPLKit"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit"]),
+        .testTarget(name: "ReliabilityTests",
+                    dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLBuilder", "SQLiteKit"]),
     ],
     swiftLanguageModes: [.v5]
 )
