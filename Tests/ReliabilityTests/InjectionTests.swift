@@ -113,9 +113,9 @@ struct InjectionTests {
         #expect(reports.last?.value == .integer(1))
         // Identifiers are lowercase here and SQL keywords uppercase: once the quoted identifiers
         // are cut out, no statement of the session has a lowercase letter left.
-        for statement in reports.flatMap(\.sql).map(\.sql) {
+        for statement in reports.flatMap(\.sql).map(\.sql) where !statement.hasSuffix(" flush") { // SAVEPOINT flush
             let unquoted = statement.replacingOccurrences(of: #""[^"]*""#, with: "", options: .regularExpression)
-            #expect(!unquoted.contains(where: \.isLowercase), "\(statement)")
+            #expect(!unquoted.contains { $0.isLowercase }, "\(statement)")
         }
     }
 
