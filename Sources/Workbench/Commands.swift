@@ -183,6 +183,7 @@ extension Workbench {
         guard !sql.isEmpty else { throw EvalError(":sql needs a statement", at: range, hint: "for example :sql SELECT * FROM author") }
         var header: [String] = []
         var rows: [[String]] = []
+        let versionBefore = schemaVersion()
         do {
             try session.log.withCause(":sql") {
                 try session.db.query(sql) { row in
@@ -191,37 +192,18 @@ extension Workbench {
                 }
             }
         } catch let error as SQLiteError {
+            if error.message.hasPrefix("only one statement can be prepared") {
+                throw EvalError(":sql runs one statement at a time", at: range,
+                                hint: "give each statement its own :sql line (BEGIN, COMMIT and ROLLBACK too)")
+            }
             throw EvalError("SQLite: \(error.message)", at: range, hint: error.codeName)
         }
         if !header.isEmpty { report.blocks.append(.table(title: nil, header: header, rows: rows)) }
-        let upper = sql.uppercased()
-        if ["CREATE", "ALTER", "DROP"].contains(where: { upper.hasPrefix($0) }) {
+        // Any schema change (CREATE, ALTER, DROP, in any spelling) moves PRAGMA schema_version.
+        if schemaVersion() != versionBefore {
             session.db.clearStatementCache()
             for problem in schemaDrift() { report.notes.append(Note(.info, problem)) }
         }
-    }
-
-    /// Differences between the tables in the database and what the mapping expects.
-    func schemaDrift() -> [String] {
-        var problems: [String] = []
-        guard let tables = try? session.db.tableNames() else { return [] }
-        for entity in session.schema.orderedEntities {
-            guard tables.contains(entity.table) else {
-                problems.append("warning: the table \(entity.table) of \(entity.name) is gone; queries on \(entity.name) will fail. Define \(entity.name) again to recreate it.")
-                continue
-            }
-            let columns = (try? session.db.columns(of: entity.table).map(\.name)) ?? []
-            let expected = entity.columns.map(\.name)
-            let missing = expected.filter { !columns.contains($0) }
-            let extra = columns.filter { !expected.contains($0) }
-            if !missing.isEmpty || !extra.isEmpty {
-                var parts: [String] = []
-                if !missing.isEmpty { parts.append("missing \(missing.joined(separator: ", "))") }
-                if !extra.isEmpty { parts.append("unmapped \(extra.joined(separator: ", "))") }
-                problems.append("warning: the table \(entity.table) no longer matches the mapping of \(entity.name) (\(parts.joined(separator: "; "))): the SQL changed the schema behind the ORM's back. Define \(entity.name) again to match, or undo the change.")
-            }
-        }
-        return problems
     }
 
     // MARK: - :set

@@ -32,6 +32,8 @@ public final class Workbench {
     var currentSource = SourceFile(text: "")
     /// Where the lines of the last rendered source start, so each diagnostic finds its line fast.
     var lineIndex = LineIndex()
+    /// The schema version last compared with the mapping, and the tables that did not match.
+    var driftCache: (version: Int64?, drift: [SchemaDrift])?
 
     /// Opens a workbench on a database (":memory:" or a file path); a file's stored entity
     /// definitions are read back so its mapping is restored.
@@ -104,6 +106,7 @@ public final class Workbench {
             case .entity(let decl):
                 try define(decl, source: input, into: &report)
             case .statement(let statement):
+                try checkSchemaDrift(before: statement, range: command.range, input: input)
                 try runStatement(statement, into: &report)
             case .workbench(let name, let argument, let range, let argumentRange):
                 try runWorkbenchCommand(name, argument: argument, range: range, argumentRange: argumentRange, into: &report)
