@@ -6,6 +6,7 @@
 #   scripts/fuzz.sh --time 120       each target for 120 s
 #   scripts/fuzz.sh --target parser  only one target (parser | interpreter); repeatable
 #   scripts/fuzz.sh --no-asan        without AddressSanitizer (faster, finds less)
+#   scripts/fuzz.sh --debug          a debug build (quicker to build, slower to run; --ci uses it)
 #   scripts/fuzz.sh --build-only     build, do not run
 #
 # Targets: ParserFuzzer (bytes → lexer + parser + continuation check + rendered diagnostics) and
@@ -21,12 +22,14 @@ cd "$(dirname "$0")/.."
 
 seconds=600
 ci=0
+configuration=release
 asan=1
 build_only=0
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --ci) ci=1; seconds=45 ;;
+    --ci) ci=1; seconds=45; configuration=debug ;;
+    --debug) configuration=debug ;;
     --time) seconds="$2"; shift ;;
     --target) targets+=("$2"); shift ;;
     --no-asan) asan=0 ;;
@@ -50,13 +53,13 @@ product_of() {
   esac
 }
 
-echo "== building fuzzers (-sanitize=$sanitizers, scratch path $scratch)"
+echo "== building fuzzers ($configuration, -sanitize=$sanitizers, scratch path $scratch)"
 for target in "${targets[@]}"; do
   product=$(product_of "$target")
-  ORMLAB_FUZZ=1 swift build --scratch-path "$scratch" --manifest-cache local --product "$product" \
+  ORMLAB_FUZZ=1 swift build -c "$configuration" --scratch-path "$scratch" --manifest-cache local --product "$product" \
     -Xswiftc -sanitize="$sanitizers" -Xswiftc -use-ld=lld >&2
 done
-bin="$(ORMLAB_FUZZ=1 swift build --scratch-path "$scratch" --manifest-cache local --show-bin-path)"
+bin="$(ORMLAB_FUZZ=1 swift build -c "$configuration" --scratch-path "$scratch" --manifest-cache local --show-bin-path)"
 [ "$build_only" -eq 1 ] && exit 0
 
 # Seeds: each Playground script whole and command by command, and each ```orm block of a lesson.
