@@ -57,6 +57,6 @@ if ProcessInfo.processInfo.environment["ORMLAB_FUZZ"] != nil {
         .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
         .executableTarget(name: "ParserFuzzer", dependencies: ["DSL", "CLibFuzzer"], path: "Fuzz/ParserFuzzer"),
         .executableTarget(name: "InterpreterFuzzer", dependencies: ["Workbench", "Render", "Report", "CLibFuzzer"],
-                          path: "Fuzz/InterpreterFuzzer"),
+                          path: "Fuzz/InterpreterFuzzer", exclude: ["setup.orm"]),
     ]
 }

@@ -93,8 +93,9 @@ for target in "${targets[@]}"; do
   common=(-dict=Fuzz/orm.dict -rss_limit_mb=3072 -artifact_prefix="$artifacts/" -print_final_stats=1 "${limits[@]}")
 
   if [ -n "$(ls -A "$regressions")" ]; then
+    # Named one by one, each input runs whole (a corpus directory would be cut at -max_len).
     echo "== $product: regression corpus ($(ls "$regressions" | wc -l) inputs)"
-    if ! "$bin/$product" "${common[@]}" -runs=0 "$regressions" > "$artifacts/regressions.log" 2>&1; then
+    if ! "$bin/$product" -rss_limit_mb=3072 -timeout=60 "$regressions"/* > "$artifacts/regressions.log" 2>&1; then
       echo "FAIL: a regression input crashes again; see $artifacts/regressions.log" >&2
       tail -30 "$artifacts/regressions.log" >&2
       failed=$((failed + 1))

@@ -11,20 +11,13 @@ import Workbench
 
 /// What every input starts from, and what it may not do.
 enum FuzzSetup {
-    /// The schema and rows every input starts from (a fresh in-memory database each time).
-    static let script = """
-entity Author { name: String; email: String? unique; born: Int?; rating: Double = 0; books: [Book]; index(name) }
-entity Book { title: String; year: Int index; published: Date?; cover: Data?; inPrint: Bool = true; author: Author; tags: [Tag] }
-entity Tag { name: String unique; books: [Book] }
-insert Author(name: "Ursula K. Le Guin", email: "ursula@example.org", born: 1929)
-insert Author(name: "Ted Chiang", born: 1967, rating: 4.5)
-insert Book(title: "The Dispossessed", year: 1974, author: Author#1)
-insert Book(title: "Exhalation", year: 2019, author: Author#2, published: "2019-05-07")
-insert Tag(name: "sf")
-save
-Book#1.tags.add(Tag#1)
-save
-"""
+    /// The schema and rows every input starts from: Fuzz/InterpreterFuzzer/setup.orm, read once
+    /// (ReliabilityTests' FuzzRegressionTests replays the regression corpus on the same file).
+    static let script: String = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("setup.orm")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { fatalError("cannot read \(url.path)") }
+        return text
+    }()
 
     /// Commands that touch files or run raw SQL (which may attach files or loop forever by design)
     /// answer with a note instead while fuzzing.
