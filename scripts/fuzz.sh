@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets and runs each for a bounded time.
 #
 #   scripts/fuzz.sh                  each target for 10 minutes (the "done" bar of issue 10)
-#   scripts/fuzz.sh --ci             the regression corpus once, then ~45 s per target (CI)
+#   scripts/fuzz.sh --ci             a debug build, the regression corpus, then 30 s per target (CI)
 #   scripts/fuzz.sh --time 120       each target for 120 s
 #   scripts/fuzz.sh --target parser  only one target (parser | interpreter); repeatable
 #   scripts/fuzz.sh --no-asan        without AddressSanitizer (faster, finds less)
@@ -28,7 +28,7 @@ build_only=0
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --ci) ci=1; seconds=45; configuration=debug ;;
+    --ci) ci=1; seconds=30; configuration=debug ;;
     --debug) configuration=debug ;;
     --time) seconds="$2"; shift ;;
     --target) targets+=("$2"); shift ;;
