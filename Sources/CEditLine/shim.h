@@ -57,6 +57,12 @@ static inline int ormlab_el_add_function(EditLine *el, const char *name, const c
     return el_set(el, EL_ADDFN, name, help, command);
 }
 
+/// Changes the terminal modes libedit uses while editing, like `setty` in editrc:
+/// ormlab_el_setty(el, "-d", "-isig") keeps Ctrl-C a key while a line is edited.
+static inline int ormlab_el_setty(EditLine *el, const char *mode, const char *flag) {
+    return el_set(el, EL_SETTY, mode, flag, (const char *)NULL);
+}
+
 /// Binds a key sequence ("^R", "\t") to a named editor command.
 static inline int ormlab_el_bind(EditLine *el, const char *key, const char *command) {
     return el_set(el, EL_BIND, key, command, (const char *)NULL);

@@ -126,6 +126,9 @@ public indirect enum Statement: Sendable, Equatable {
     case assign(target: Expr, value: Expr, range: SourceRange)
     /// `let name = expr`
     case letBinding(name: Identifier, value: Expr, range: SourceRange)
+    /// `let a = insert Author(name: "x")`: names a new object so later commands can refer to it
+    /// before it has an id (the unit of work then orders the inserts).
+    case letInsert(name: Identifier, entity: Identifier, arguments: [Argument], range: SourceRange)
     /// `for a in Author.all { a.books.count }` — body statements separated by newlines or `;`.
     case forLoop(variable: Identifier, sequence: Expr, body: [Statement], range: SourceRange)
     /// `save`, `rollback`, `begin`, `commit`.
@@ -135,7 +138,7 @@ public indirect enum Statement: Sendable, Equatable {
 
     public var range: SourceRange {
         switch self {
-        case .insert(_, _, let r), .delete(_, let r), .assign(_, _, let r), .letBinding(_, _, let r),
+        case .insert(_, _, let r), .delete(_, let r), .assign(_, _, let r), .letBinding(_, _, let r), .letInsert(_, _, _, let r),
              .forLoop(_, _, _, let r), .transaction(_, let r):
             return r
         case .expression(let e):

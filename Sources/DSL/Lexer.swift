@@ -17,15 +17,14 @@ public struct Lexer {
     private var location: SourceLocation
     /// The open brackets, innermost last: "(", "[" or "{".
     private var openBrackets: [Character] = []
+    /// How many of each bracket are open, so an unmatched closer is ignored in constant time.
+    private var openCounts: [Character: Int] = [:]
     /// Set when a line break was skipped since the last token.
     private var skippedNewline = false
-    /// Used for diagnostics' fallback and nothing else.
-    private let sourceName: String
 
     /// A lexer for the whole file, or only for the text covered by `range` (locations stay in
     /// the file's coordinates).
     public init(file: SourceFile, range: SourceRange? = nil) {
-        sourceName = file.name
         if let range {
             let utf8 = file.text.utf8
             let lo = max(0, min(range.start.offset, utf8.count))
@@ -119,7 +118,9 @@ public struct Lexer {
         token.depth = openBrackets.count
         switch token.kind {
         case .leftParen, .leftBracket, .leftBrace:
-            openBrackets.append(token.kind == .leftParen ? "(" : token.kind == .leftBracket ? "[" : "{")
+            let opener: Character = token.kind == .leftParen ? "(" : token.kind == .leftBracket ? "[" : "{"
+            openBrackets.append(opener)
+            openCounts[opener, default: 0] += 1
         case .rightParen: token.depth = close("(")
         case .rightBracket: token.depth = close("[")
         case .rightBrace: token.depth = close("{")
@@ -129,9 +130,12 @@ public struct Lexer {
     }
 
     /// Pops the innermost `opener` (and anything left open inside it); returns the new depth.
+    /// A closer with no opener changes nothing.
     private mutating func close(_ opener: Character) -> Int {
-        if let i = openBrackets.lastIndex(of: opener) {
-            openBrackets.removeSubrange(i...)
+        guard openCounts[opener, default: 0] > 0 else { return openBrackets.count }
+        while let last = openBrackets.popLast() {
+            openCounts[last, default: 1] -= 1
+            if last == opener { break }
         }
         return openBrackets.count
     }
@@ -503,6 +507,7 @@ public struct Lexer {
     mutating func workbenchCommand() -> (name: String, nameRange: SourceRange,
                                           argument: String, argumentRange: SourceRange) {
         openBrackets.removeAll()
+        openCounts.removeAll()
         skippedNewline = false
         let nameStartIndex = index
         let nameStart = location
@@ -539,6 +544,7 @@ public struct Lexer {
         index = min(token.endIndex, characters.count)
         location = token.range.end
         openBrackets.removeAll()
+        openCounts.removeAll()
         skippedNewline = false
     }
 }

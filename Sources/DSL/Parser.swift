@@ -8,7 +8,7 @@
 //   member     := 'unique'? 'index' '(' Ident (',' Ident)* ')' | Ident ':' type modifier*
 //   type       := '[' Ident ']' | Ident '?'?
 //   modifier   := 'unique' | 'index' | '=' literal | 'on' 'delete' rule | 'via' Ident
-//   statement  := 'insert' Ident '(' args? ')' | 'delete' expr | 'let' Ident '=' expr
+//   statement  := 'insert' Ident '(' args? ')' | 'delete' expr | 'let' Ident '=' (expr | insert)
 //               | 'for' Ident 'in' expr '{' sep* (statement (sep+ statement)*)? sep* '}'
 //               | 'save' | 'rollback' | 'begin' | 'commit' | expr ('=' expr)?
 //   expr       := or      or := and ('or' and)*      and := not ('and' not)*
@@ -75,8 +75,9 @@ public struct Parser {
     private var previousEnd: SourceLocation
     /// Current nesting of parentheses, brackets, `not`, `-` and `for` bodies.
     private var nesting = 0
-    /// Operators and `.member` steps read in the current command (see `maximumOperators`).
-    private var operators = 0
+    /// How many links of `a and b and …`, `x + 1 + …` and `.a.b…` chains enclose the current
+    /// position (see `maximumChain`).
+    private var chainDepth = 0
     /// The nesting at which a bare `=` ends the expression: the target of an assignment
     /// statement. Nil while parsing any other expression, where `=` is a mistake for `==`.
     private var assignmentNesting: Int?
@@ -107,8 +108,8 @@ public struct Parser {
     @discardableResult
     private mutating func advance() -> Token {
         let token = current
-        if token.kind != .endOfInput { previousEnd = token.range.end }
-        if Parser.isOperator(token) { operators += 1 }
+        // Line breaks don't count: "expected ..." at the end of input points after the last text.
+        if token.kind != .endOfInput && token.kind != .newline { previousEnd = token.range.end }
         current = lookahead.isEmpty ? lexer.next() : lookahead.removeFirst()
         return token
     }
@@ -149,7 +150,7 @@ public struct Parser {
     /// expected is missing at the end of a line, the place right after the previous token.
     private func place(_ token: Token) -> SourceRange {
         let missingAtLineEnd = token.kind == .newline || token.kind == .endOfInput
-            || token.range.start.line > previousEnd.line
+            || (token.followsSkippedNewline && token.range.start.line > previousEnd.line)
         if missingAtLineEnd, previousEnd <= token.range.start {
             return SourceRange(previousEnd, previousEnd)
         }
@@ -161,12 +162,17 @@ public struct Parser {
         current.range.start.line == previousEnd.line && !isAtSeparator
     }
 
-    /// "expected ')' to close '(' opened at 1:13"
-    private func unclosed(_ open: Token, hint: String? = nil) -> ParseError {
+    /// "expected ')' to close '(' opened at 1:13". When the next thing on the line could start
+    /// another argument or item, the hint says a ',' is missing.
+    private func unclosed(_ open: Token, missingCommaHint: Bool = true) -> ParseError {
         let closer = Parser.closer(of: open.kind)
-        var hint = hint
-        if hint == nil, currentIsOnSameLine, startsExpression(current), open.kind != .leftBrace {
-            hint = "separate items with ','"
+        var hint: String?
+        if missingCommaHint, currentIsOnSameLine, startsExpression(current) {
+            switch open.kind {
+            case .leftParen: hint = "separate arguments with ','"
+            case .leftBracket: hint = "separate items with ','"
+            default: break
+            }
         }
         return error("expected '\(closer)' to close '\(open.text)' opened at \(open.range.start)", hint: hint)
     }
@@ -196,33 +202,19 @@ public struct Parser {
         }
     }
 
-    /// How many operators (`and`, `or`, `not`, comparisons, `+ - * /`) and `.member` steps one
-    /// command may hold. Each adds a level to the expression tree, which the interpreter, the
-    /// query compiler and SQLite (at most 1000 levels) walk recursively; a long `a and b and …`
-    /// chain would otherwise overflow the stack or reach the learner as a raw SQLite error.
-    /// Lists of values (`year in [1, 2, …]`) hold no operators and may be long.
-    public static let maximumOperators = 500
+    /// How long a chain of operators may grow in one command: `a and b and …`, `x + 1 + …` and
+    /// `.a.b…` build trees one level deeper per link, and code that walks them recursively (even
+    /// freeing them) needs stack for each level. The workbench allows far fewer levels (SQLite
+    /// refuses expressions deeper than 1000); this bound keeps the parser's own output safe.
+    /// Lists of values (`year in [1, 2, …]`) are not chains and may be longer.
+    public static let maximumChain = 10_000
 
-    /// True for a token that becomes an operator or member-access node of the expression tree.
-    private static func isOperator(_ token: Token) -> Bool {
-        switch token.kind {
-        case .dot, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .plus, .minus, .star, .slash:
-            return true
-        case .identifier:
-            switch token.keyword {
-            case .and?, .or?, .not?, .like?, .in?: return true
-            default: return false
-            }
-        default:
-            return false
-        }
-    }
-
-    /// Stops a command whose expression tree would grow too deep (see `maximumOperators`).
-    private mutating func checkOperatorBudget() throws(ParseError) {
-        guard operators > Parser.maximumOperators else { return }
+    /// One more link in a chain; throws when chains would make the tree too deep.
+    private mutating func extendChain() throws(ParseError) {
+        chainDepth += 1
+        guard chainDepth > Parser.maximumChain else { return }
         throw ParseError(diagnostic: .error(
-            "expression is too long: more than \(Parser.maximumOperators) operators and '.' steps in one command",
+            "expression is too long: more than \(Parser.maximumChain) operators in a row",
             at: place(current),
             hint: "split it into several commands (name parts with 'let'); to compare one property with many values, use in [...]"))
     }
@@ -243,7 +235,7 @@ public struct Parser {
             if check(.endOfInput) { return items }
             let first = current
             nesting = 0
-            operators = 0
+            chainDepth = 0
             assignmentNesting = nil
             do throws(ParseError) {
                 let command = try self.command()
@@ -352,6 +344,7 @@ public struct Parser {
             let member = try self.member()
             members.append(member)
             if check(.rightBrace) { break }
+            if check(.endOfInput) { throw unclosed(open) }
             guard check(.newline) || check(.semicolon) else { throw endOfMemberError(after: member) }
             skipSeparators()
         }
@@ -585,6 +578,9 @@ public struct Parser {
             throw error("use '=' to give '\(name)' a value; '==' compares")
         }
         _ = try consume(.assign, "expected '=' after 'let \(name)'", hint: "write it like: let \(name) = Author#1")
+        if current.keyword == .insert, case .insert(let entity, let arguments, _) = try insertStatement() {
+            return .letInsert(name: name, entity: entity, arguments: arguments, range: SourceRange(keyword.range.start, previousEnd))
+        }
         let value = try expression()
         return .letBinding(name: name, value: value, range: SourceRange(keyword.range.start, previousEnd))
     }
@@ -635,7 +631,7 @@ public struct Parser {
         if check(.assign) {
             let equals = advance()
             guard case .member = target else {
-                if case .name(let name) = target {
+                if case .name(let name) = target, name.name.first?.isLowercase ?? false {
                     throw error("cannot assign to '\(name)'", at: equals,
                                 hint: "use 'let \(name) = ...' to name a value; assign to properties, as in Author#1.name = \"x\"")
                 }
@@ -679,14 +675,14 @@ public struct Parser {
         }
     }
 
+    /// `expr := or := and ('or' and)*` (one method, to keep the stack shallow).
     private mutating func expression() throws(ParseError) -> Expr {
-        try or()
-    }
-
-    private mutating func or() throws(ParseError) -> Expr {
         let start = current.range.start
+        let chainStart = chainDepth
+        defer { chainDepth = chainStart }
         var expr = try and()
         while check(.or) {
+            try extendChain()
             advance()
             let rhs = try and()
             expr = .binary(op: .or, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
@@ -696,8 +692,11 @@ public struct Parser {
 
     private mutating func and() throws(ParseError) -> Expr {
         let start = current.range.start
+        let chainStart = chainDepth
+        defer { chainDepth = chainStart }
         var expr = try not()
         while check(.and) {
+            try extendChain()
             advance()
             let rhs = try not()
             expr = .binary(op: .and, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
@@ -754,8 +753,11 @@ public struct Parser {
 
     private mutating func additive() throws(ParseError) -> Expr {
         let start = current.range.start
+        let chainStart = chainDepth
+        defer { chainDepth = chainStart }
         var expr = try term()
         while check(.plus) || check(.minus) {
+            try extendChain()
             let op: BinaryOperator = advance().kind == .plus ? .plus : .minus
             let rhs = try term()
             expr = .binary(op: op, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
@@ -765,8 +767,11 @@ public struct Parser {
 
     private mutating func term() throws(ParseError) -> Expr {
         let start = current.range.start
+        let chainStart = chainDepth
+        defer { chainDepth = chainStart }
         var expr = try unary()
         while check(.star) || check(.slash) {
+            try extendChain()
             let op: BinaryOperator = advance().kind == .star ? .times : .divide
             let rhs = try unary()
             expr = .binary(op: op, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
@@ -776,7 +781,6 @@ public struct Parser {
 
     /// `-x`; a minus before a number is part of the literal (`-5`, `-9223372036854775808`).
     private mutating func unary() throws(ParseError) -> Expr {
-        try checkOperatorBudget()
         guard check(.minus) else { return try postfix(start: current.range.start, try primary()) }
         let minus = advance()
         if check(.integer) || check(.decimal) {
@@ -794,8 +798,10 @@ public struct Parser {
     /// `base.name` and `base.name(arguments)`, repeated.
     private mutating func postfix(start: SourceLocation, _ base: Expr) throws(ParseError) -> Expr {
         var expr = base
+        let chainStart = chainDepth
+        defer { chainDepth = chainStart }
         while match(.dot) != nil {
-            try checkOperatorBudget()
+            try extendChain()
             guard check(.identifier) else {
                 throw error("expected a property or query name after '.', found \(current.displayName)",
                             hint: "for example Author.all or Author#1.name")
@@ -826,7 +832,7 @@ public struct Parser {
             try enterNesting(open)
             defer { nesting -= 1 }
             let inner = try expression()
-            guard check(.rightParen) else { throw unclosed(open) }
+            guard check(.rightParen) else { throw unclosed(open, missingCommaHint: false) }
             advance()
             return inner
         case .leftBracket:
@@ -902,7 +908,7 @@ public struct Parser {
                 label = identifier(advance())
                 advance()
             } else if isInsert, next.kind == .assign {
-                throw error("use ':' to give a property its value", at: next,
+                throw error("use ':' to give '\(current.name)' a value; '=' assigns", at: next,
                             hint: "write it like: \(current.name): value")
             }
         }

@@ -73,7 +73,12 @@ public struct Token: Sendable, Equatable {
     /// fits after a minus sign (9223372036854775808, as in `-9223372036854775808`).
     public var literal: Literal?
     /// Why an `error` token could not be read.
-    public var diagnostic: Diagnostic?
+    public var diagnostic: Diagnostic? {
+        get { diagnosticBox?.value }
+        set { diagnosticBox = newValue.map(DiagnosticBox.init) }
+    }
+    /// Kept out of line so that tokens stay small (the parser holds a few per nesting level).
+    private var diagnosticBox: DiagnosticBox?
 
     // Bookkeeping the parser uses to recover from errors.
     /// How many brackets (`( [ {`) enclose this token; a closer counts as outside its pair.
@@ -91,7 +96,7 @@ public struct Token: Sendable, Equatable {
         self.range = range
         self.isQuoted = isQuoted
         self.literal = literal
-        self.diagnostic = diagnostic
+        self.diagnosticBox = diagnostic.map(DiagnosticBox.init)
     }
 
     /// The name an identifier stands for: the text without backticks.
@@ -123,4 +128,11 @@ public struct Token: Sendable, Equatable {
             return "'\(shown)'"
         }
     }
+}
+
+/// An immutable box for a token's diagnostic.
+private final class DiagnosticBox: Sendable, Equatable {
+    let value: Diagnostic
+    init(_ value: Diagnostic) { self.value = value }
+    static func == (a: DiagnosticBox, b: DiagnosticBox) -> Bool { a.value == b.value }
 }

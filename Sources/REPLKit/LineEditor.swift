@@ -46,6 +46,13 @@ private func promptCallback(_ editLine: OpaquePointer?) -> UnsafeMutablePointer<
     editor(of: editLine)?.currentPrompt
 }
 
+/// Ctrl-C while a line is edited: a key (the terminal's isig is off while editing), so libedit
+/// does not restart its read. The line ends here and `read()` reports `.interrupted`.
+private func interruptKeyCallback(_ editLine: OpaquePointer?, _ key: Int32) -> UInt8 {
+    interruptReceived = 1
+    return UInt8(CC_NEWLINE)
+}
+
 private func completeCallback(_ editLine: OpaquePointer?, _ key: Int32) -> UInt8 {
     guard let editor = editor(of: editLine) else { return UInt8(CC_ERROR) }
     return editor.completeAtCursor()
@@ -128,6 +135,12 @@ public final class LineEditor {
         _ = ormlab_el_bind(editLine, "^I", "ormlab-complete")
         _ = ormlab_el_bind(editLine, "^R", "em-inc-search-prev")
         _ = ormlab_el_bind(editLine, "^W", "ed-delete-prev-word")
+        // Ctrl-C while editing is a key that abandons the line (as in bash); while a command
+        // runs the terminal is in its normal mode and Ctrl-C is SIGINT (which interrupts SQLite).
+        _ = ormlab_el_setty(editLine, "-d", "-isig")
+        _ = ormlab_el_add_function(editLine, "ormlab-interrupt", "Abandon the line being typed",
+                                   { interruptKeyCallback($0, $1) })
+        _ = ormlab_el_bind(editLine, "^C", "ormlab-interrupt")
         // The learner's own ~/.editrc may refine the bindings.
         _ = el_source(editLine, nil)
     }
@@ -159,6 +172,8 @@ public final class LineEditor {
 
             if interruptReceived != 0 || (raw == nil && readError == EINTR) {
                 interruptReceived = 0
+                // The abandoned text stays visible on its line (as in bash); the next prompt
+                // starts below it.
                 writeOutput("\n")
                 return .interrupted
             }

@@ -224,6 +224,9 @@ public struct QueryCompiler {
         if query.limit != nil || query.offset != nil {
             var inner = select(query)
             inner.columns = [.column(table: root, name: "id")]
+            // Without an order, SQLite may read the ids through any index (a UNIQUE column's,
+            // say), so LIMIT would pick other rows than the same query without the JOIN.
+            if inner.orderBy.isEmpty { inner.orderBy = [OrderTerm(.column(table: root, name: "id"))] }
             limitedIDs = inner
             outer.filter = nil
             outer.limit = nil

@@ -123,8 +123,12 @@ public final class Session {
         } catch let error as SQLiteError {
             rollBack()
             try? db.execute("PRAGMA foreign_keys = ON")
-            change.diagnostics.append(Diagnostic(.error, "SQLite refused the schema change: \(error.message)", at: decl.name.range,
-                                                 hint: explainSchemaError(error)))
+            if let missing = requiredColumnWithoutValue(error, in: change.schema, entity: decl.name.name) {
+                change.diagnostics.append(missing(decl))
+            } else {
+                change.diagnostics.append(Diagnostic(.error, "SQLite refused the schema change: \(error.message)", at: decl.name.range,
+                                                     hint: explainSchemaError(error)))
+            }
             change.schema = schema
             return change
         } catch let error as ORMError {
@@ -142,6 +146,51 @@ public final class Session {
         db.clearStatementCache()
         adopt(change.schema)
         return change
+    }
+
+    /// "NOT NULL constraint failed: new_book.isbn" while copying rows into the rebuilt table: a
+    /// new required property without a default, on a table that has rows. Said in ORM terms.
+    private func requiredColumnWithoutValue(_ error: SQLiteError, in newSchema: Schema, entity: String) -> ((EntityDecl) -> Diagnostic)? {
+        let prefix = "NOT NULL constraint failed: "
+        guard error.message.hasPrefix(prefix), let mapping = newSchema.entity(entity) else { return nil }
+        let target = error.message.dropFirst(prefix.count)
+        guard let dot = target.firstIndex(of: "."), target[..<dot] == "new_" + mapping.table else { return nil }
+        let columnName = String(target[target.index(after: dot)...])
+        guard let column = mapping.columns.first(where: { $0.name == columnName }) else { return nil }
+        let rows = (try? log.withoutRecording { () -> Int64 in
+            var n: Int64 = 0
+            try db.query("SELECT COUNT(*) FROM \(quoteIdentifier(mapping.table))") { n = $0.int64(0) }
+            return n
+        }) ?? 0
+        let written: String
+        let example: String
+        switch column.role {
+        case .scalar(let type):
+            written = "\(column.property): \(type.rawValue)"
+            let sample: String
+            switch type {
+            case .int: sample = "0"
+            case .double: sample = "0.0"
+            case .string: sample = "\"\""
+            case .bool: sample = "false"
+            case .date: sample = "\"2024-01-01\""
+            case .data: sample = "\"\""
+            }
+            example = "give it a default (\(written) = \(sample)) or make it optional (\(written)?)"
+        case .foreignKey(let association, let target):
+            written = "\(association): \(target)"
+            example = "make it optional (\(written)?), then set it on each \(entity) and make it required again"
+        case .primaryKey:
+            return nil
+        }
+        return { decl in
+            Diagnostic(.error, "\(entity) has \(rows) row\(rows == 1 ? "" : "s"), and the new required property '\(column.property)' has no value for them; the table rebuild was rolled back, nothing changed",
+                       at: decl.members.compactMap { m -> SourceRange? in
+                           if case .property(let p) = m, p.name.name == column.property { return p.range }
+                           return nil
+                       }.first ?? decl.name.range,
+                       hint: example)
+        }
     }
 
     private func explainSchemaError(_ error: SQLiteError) -> String? {

@@ -73,6 +73,13 @@ public final class StatementLog {
         return try body()
     }
 
+    /// Corrects the row count of the last statement (a raw write reports the rows it changed).
+    public func setRowsOfLast(_ rows: Int) {
+        guard !current.isEmpty else { return }
+        current[current.count - 1].rows = rows
+        if !entries.isEmpty { entries[entries.count - 1].record.rows = rows }
+    }
+
     /// Drops the last `n` statements of the current command (used to un-show internal probes).
     func forgetLast(_ n: Int) {
         current.removeLast(min(n, current.count))

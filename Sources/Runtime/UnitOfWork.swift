@@ -166,7 +166,10 @@ extension Session {
     /// `insert Entity(...)`: a new object, written at the next flush.
     public func insert(entity: String, values: [Int: SQLiteValue], references: [Int: ManagedObject]) throws -> ManagedObject {
         guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
-        var row = Session.defaultRow(info.mapping.columns)
+        var row = [SQLiteValue](repeating: .null, count: info.mapping.columns.count)
+        for (i, column) in info.mapping.columns.enumerated() where i > 0 {
+            if let value = defaultValue(of: column) { row[i] = value }
+        }
         for (i, v) in values { row[i] = v }
         info.newSerial += 1
         let object = ManagedObject(entity: info, values: row, state: .new, serial: info.newSerial)
@@ -177,27 +180,19 @@ extension Session {
         return object
     }
 
-    /// A new row: each column's default value, NULL elsewhere (the id included).
-    ///
-    /// A function of its own, not inlined: written inline in `insert` (a loop over the columns
-    /// reading `defaultValue` and `scalarType`), it crashes the Swift 6.3.1 optimizer's ownership
-    /// verifier in release builds.
+    /// A column's default as a stored value. Not inlined: inlined into `insert`, Swift 6.3's
+    /// release optimizer crashes (CopyPropagation: "Found ownership error").
     @inline(never)
-    static func defaultRow(_ columns: [Column]) -> [SQLiteValue] {
-        var row: [SQLiteValue] = []
-        row.reserveCapacity(columns.count)
-        for column in columns {
-            let type = column.scalarType
-            row.append(column.defaultValue.map { sqliteValue($0, type: type) } ?? .null)
-        }
-        if !row.isEmpty { row[0] = .null }
-        return row
+    private func defaultValue(of column: Column) -> SQLiteValue? {
+        guard let literal = column.defaultValue else { return nil }
+        return sqliteValue(literal, type: column.scalarType)
     }
 
     /// Assigns a scalar property (or a foreign key value); marks the object dirty and keeps the old value.
     public func assign(_ object: ManagedObject, column index: Int, value: SQLiteValue) {
         if object.state == .new {
             object.values[index] = value
+            object.pendingReferences[index] = nil
             return
         }
         if object.originalValues == nil { object.originalValues = object.values }
@@ -509,31 +504,34 @@ extension Session {
         return result
     }
 
-    /// After a parent's DELETE, SQLite applied the ON DELETE rules: mirror them on loaded children.
+    /// After a parent's DELETE, SQLite applied the ON DELETE rules: say so, and mirror them on
+    /// the children loaded in the session (recursively, as SQLite cascades).
     private func applyDeleteRules(for parent: ManagedObject) {
         guard let parentID = parent.id else { return }
-        for info in infos.values {
+        for info in infos.values.sorted(by: { $0.name < $1.name }) {
             for association in info.mapping.associations where association.kind == .belongsTo && association.target == parent.entity.name {
-                guard let index = info.foreignKeyIndex[association.name] else { continue }
-                let children = info.identityMap.values.filter { $0.values[index] == .integer(parentID) }
-                guard !children.isEmpty else { continue }
-                switch association.onDelete {
-                case .cascade?:
+                guard let rule = association.onDelete, rule != .restrict, let index = info.foreignKeyIndex[association.name] else { continue }
+                let children = info.identityMap.values.filter { $0.values[index] == .integer(parentID) }.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
+                let column = "\(info.table).\(association.foreignKey ?? "")"
+                switch rule {
+                case .cascade:
                     for child in children {
                         if let id = child.id { info.identityMap[id] = nil }
                         child.state = .detached
                     }
+                    let who = children.isEmpty ? "the \(info.name) rows" : children.map(\.ref).joined(separator: ", ")
+                    addNote(Note(.info, "on delete cascade: SQLite also deleted \(who) whose \(column) pointed at \(parent.ref)"))
                     // SQLite cascades further down; so do we.
                     for child in children { applyDeleteRules(for: child) }
-                    addNote(Note(.info, "on delete cascade: SQLite also deleted \(children.map(\.ref).joined(separator: ", ")) (\(info.table).\(association.foreignKey ?? "") pointed at \(parent.ref))"))
-                case .setNull?:
+                case .setNull:
                     for child in children {
                         child.values[index] = .null
                         if child.originalValues != nil { child.originalValues?[index] = .null }
                         child.associations[association.name] = nil
                     }
-                    addNote(Note(.info, "on delete set null: SQLite cleared \(association.name) of \(children.map(\.ref).joined(separator: ", "))"))
-                default:
+                    let who = children.isEmpty ? "the \(info.name) rows that pointed at \(parent.ref)" : children.map(\.ref).joined(separator: ", ")
+                    addNote(Note(.info, "on delete set null: SQLite set \(column) to NULL in \(who)"))
+                case .restrict:
                     break
                 }
             }

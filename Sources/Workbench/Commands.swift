@@ -13,8 +13,13 @@ public let workbenchCommands = [
 ]
 
 extension Workbench {
-    func runWorkbenchCommand(_ name: String, argument: String, range: SourceRange, argumentRange: SourceRange,
+    func runWorkbenchCommand(_ name: String, argument rawArgument: String, range: SourceRange, argumentRange: SourceRange,
                              into report: inout Report) throws {
+        // A `// comment` after a command is a comment, as everywhere in the DSL; `:sql` takes raw SQL.
+        var argument = rawArgument
+        if name != "sql", let comment = argument.range(of: "//") {
+            argument = String(argument[..<comment.lowerBound]).trimmingWhitespace()
+        }
         if let handler = commandHandlers[name] {
             let handled = handler(argument, self)
             report.mapping += handled.mapping
@@ -60,11 +65,19 @@ extension Workbench {
             try pendingReport(into: &report)
         case "sql":
             try rawSQL(argument, range: argumentRange, into: &report)
+        case "seed":
+            try seed(argument, range: argumentRange, into: &report)
+        case "explain":
+            try explain(argument, range: argumentRange, into: &report)
+        case "compare":
+            try compare(argument, range: argumentRange, into: &report)
         case "set":
             try setOption(argument, range: argumentRange, into: &report)
         case "more":
             report.objects = lastObjects.map { snapshot($0) }
             if lastObjects.isEmpty { report.notes.append(Note(.info, "the last result had no objects")) }
+        case "export":
+            try export(argument, range: argumentRange, into: &report)
         case "save":
             try saveHistory(to: argument, range: argumentRange, into: &report)
         case "load":
@@ -130,12 +143,27 @@ extension Workbench {
 
     func statsReport(into report: inout Report) {
         let stats = session.log.commandStats
-        let rows = stats.suffix(50).map { [$0.command.firstLine(limit: 50), String($0.statements), String($0.rows), String($0.objects), String(format: "%.2f", $0.ms)] }
         let entries = session.log.entries
+        // SQLite's counters per command (full-scan steps, sorts, automatic indexes), from the log.
+        var perCommand: [Int: (scan: Int, sort: Int, auto: Int)] = [:]
+        for e in entries {
+            guard let c = e.record.counters else { continue }
+            var t = perCommand[e.command] ?? (0, 0, 0)
+            t.scan += c.fullScanSteps
+            t.sort += c.sorts
+            t.auto += c.autoIndexes
+            perCommand[e.command] = t
+        }
+        let firstNumber = session.log.commandNumber - stats.count
+        let rows = stats.enumerated().suffix(50).map { (i, s) -> [String] in
+            let t = perCommand[firstNumber + i] ?? (0, 0, 0)
+            return [s.command.firstLine(limit: 50), String(s.statements), String(s.rows), String(s.objects), String(format: "%.2f", s.ms),
+                    String(t.scan), String(t.sort), String(t.auto)]
+        }
         let totalStatements = stats.reduce(0) { $0 + $1.statements }
         let totalRows = stats.reduce(0) { $0 + $1.rows }
         let totalMs = stats.reduce(0) { $0 + $1.ms }
-        report.blocks.append(.table(title: "Per command", header: ["command", "statements", "rows", "objects", "ms"], rows: rows))
+        report.blocks.append(.table(title: "Per command", header: ["command", "statements", "rows", "objects", "ms", "full-scan steps", "sorts", "auto-indexes"], rows: rows))
         let counters = entries.reduce(into: (vm: 0, scan: 0, sort: 0, auto: 0)) { acc, e in
             acc.vm += e.record.counters?.vmSteps ?? 0
             acc.scan += e.record.counters?.fullScanSteps ?? 0
@@ -198,7 +226,14 @@ extension Workbench {
             }
             throw EvalError("SQLite: \(error.message)", at: range, hint: error.codeName)
         }
-        if !header.isEmpty { report.blocks.append(.table(title: nil, header: header, rows: rows)) }
+        if !header.isEmpty {
+            report.blocks.append(.table(title: nil, header: header, rows: rows))
+        } else if ["INSERT", "UPDATE", "DELETE"].contains(where: { sql.uppercased().hasPrefix($0) }) {
+            // A write returns no rows; say how many it changed (and that the ORM did not see it).
+            let changed = session.db.changes
+            session.log.setRowsOfLast(changed)
+            report.notes.append(Note(.info, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL; objects already loaded in the session do not see it (:forget reloads them)"))
+        }
         // Any schema change (CREATE, ALTER, DROP, in any spelling) moves PRAGMA schema_version.
         if schemaVersion() != versionBefore {
             session.db.clearStatementCache()
@@ -234,6 +269,10 @@ extension Workbench {
         case "naming":
             guard let naming = NamingConvention(rawValue: parts[1]) else {
                 throw EvalError("naming is standard or rails", at: range)
+            }
+            guard session.schema.order.isEmpty && session.schema.waiting.isEmpty else {
+                throw EvalError("the naming convention is chosen before the first entity is defined", at: range,
+                                hint: "start a fresh session (or :load a script) that begins with :set naming \(parts[1])")
             }
             session.setNaming(naming)
             report.notes.append(Note(.info, naming == .rails ? "entities defined from now on get plural table names, as in Rails (Author → authors)"

@@ -117,10 +117,17 @@ public let helpTopics: [HelpTopic] = [
         in one transaction, updating only the changed columns. `rollback` puts objects back to
         their saved state. Before a query, pending changes are flushed so the query sees them
         (autoflush; `:set autoflush off` to turn it off). `begin` … `commit` groups several saves.
+        `let a = insert Author(...)` names a new object so other inserts can refer to it before it
+        has an id; the save then inserts parents before children.
         """,
         example: """
-        entity Author { name: String; born: Int? }
+        entity Author { name: String; born: Int?; books: [Book] }
+        entity Book { title: String; author: Author }
         insert Author(name: "Le Guin", born: 1929)
+        save
+        let butler = insert Author(name: "Octavia E. Butler")
+        insert Book(title: "Kindred", author: butler)
+        :pending
         save
         Author#1.name = "Ursula K. Le Guin"
         :pending
@@ -128,6 +135,52 @@ public let helpTopics: [HelpTopic] = [
         Author#1.born = 1930
         rollback
         Author#1
+        """),
+    HelpTopic(
+        name: "performance", summary: ":seed data, :explain plans and indexes, :compare loading strategies",
+        body: """
+        :seed Entity N writes N rows of deterministic fake data (names, emails, titles, years,
+        prices...) in one transaction with one prepared INSERT; required belongs-to get existing
+        parents (seed the parent first), many-to-many get 0–3 links per row. Seeded rows are not
+        loaded as objects. :explain QUERY shows SQLite's plan as a tree, explains each step (SCAN
+        reads every row, SEARCH jumps via an index) and, where a filtered, joined or ordered column
+        has no index, prints the entity with the `index(...)` line to paste. :compare QUERY takes a
+        query with one include(...) and loads it lazily (1 + N statements), with IN (2) and with a
+        JOIN (1), each on an empty identity map, and shows statements, rows, collapsed rows, objects
+        and time. :stats lists full scans, sorts and automatic indexes per command.
+        """,
+        example: """
+        entity Author { name: String; email: String unique; books: [Book] }
+        entity Book { title: String; year: Int; author: Author }
+        :seed Author 20
+        :seed Book 200
+        :explain Book.where(year > 2000)
+        entity Book { title: String; year: Int; author: Author; index(year); index(author) }
+        :explain Book.where(year > 2000)
+        :compare Author.all.include(books)
+        :stats
+        """),
+    HelpTopic(
+        name: "aggregates", summary: "count, sum/avg/min/max, group, having, select, pagination, batches",
+        body: """
+        count, sum(p), avg(p), min(p), max(p) run one SELECT and return a value. group(p).count
+        returns a table; group(author) groups by a to-one association (its rows show Author#1).
+        having(count > 2) keeps groups by their size. select(a, b) loads partial objects: touching
+        another property is an error. limit(n).offset(m) pages by position; after(Book#100) pages
+        by key (WHERE id > 100 ORDER BY id), which stays fast on deep pages. for b in
+        Book.all.batches(of: 100) { ... } runs one keyset query per batch.
+        """,
+        example: """
+        entity Author { name: String; email: String unique; books: [Book] }
+        entity Book { title: String; year: Int; price: Double; author: Author }
+        :seed Author 3
+        :seed Book 30
+        Book.count
+        Book.avg(price)
+        Book.group(author).having(count > 5).count
+        Book.select(title).limit(3)
+        Book.after(Book#25).limit(3)
+        for b in Book.all.batches(of: 10) { b.title }
         """),
     HelpTopic(
         name: "workbench", summary: "the : commands",
@@ -138,7 +191,7 @@ public let helpTopics: [HelpTopic] = [
         :explain QUERY    the query plan     :compare QUERY  lazy vs IN vs JOIN
         :seed Entity N    fake data          :set lazy select|batch|raise, :set autoflush on|off
         :export swift plain|grdb [FILE]      :save FILE, :load FILE   the session as a script
-        :lessons, :lesson ID, :hint, :check, :next, :solution, :reset   lessons
+        :lessons, :lesson ID, :hint, :check, :next, :solution, :reset, :lesson off   lessons
         :more             all objects of the last result            :quit (or Ctrl-D)
         """,
         example: """

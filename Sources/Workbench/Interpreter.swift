@@ -17,8 +17,8 @@ indirect enum Value {
     /// An association of an object, not touched yet: `a.books`.
     case association(ManagedObject, Association, access: String)
     case scalar(SQLiteValue, ScalarType?)
-    /// Rows of an aggregate with `group(...)`.
-    case table(header: [String], rows: [[SQLiteValue]])
+    /// Rows of an aggregate with `group(...)`, as displayed ("Author#1" for a to-one group).
+    case table(header: [String], rows: [[String]])
     case nothing
 }
 
@@ -51,6 +51,12 @@ extension Workbench {
             } else {
                 report.notes.append(Note(.info, "\(objects.count == 1 ? objects[0].ref : "\(objects.count) objects") marked for deletion; the DELETE runs at `save` (:pending shows it)"))
             }
+        case .letInsert(let name, let entity, let arguments, let range):
+            let object = try insert(entity, arguments, range: range)
+            variables[name.name] = .object(object, fromIdentityMap: true)
+            report.objects = [snapshot(object)]
+            report.mapping = [session.schema.facts(for: object.entity.name)]
+            report.notes.append(Note(.info, "\(name.name) is \(object.ref): new, its INSERT pending until `save`; other inserts can refer to it, and the unit of work writes it first"))
         case .letBinding(let name, let expr, _):
             let value = try evaluate(expr)
             let bound = try bindable(value, expr: expr)
@@ -124,7 +130,12 @@ extension Workbench {
             setObjects(result.objects, hits: result.identityHits, into: &report)
             if let rows = result.joinRows {
                 let parts = result.joinObjects.map { "\($0.count) \($0.entity)" }.joined(separator: " + ")
-                report.notes.append(Note(.info, "JOIN returned \(rows) row\(rows == 1 ? "" : "s"), collapsed into \(parts) object\(rows == 1 ? "" : "s"): each \(info.name) row repeats once per related row"))
+                // Only to-many joins repeat the parent row; a to-one join repeats the related object instead.
+                let roots = result.joinObjects.first?.count ?? result.objects.count
+                let related = result.joinObjects.dropFirst().reduce(0) { $0 + $1.count }
+                let why = rows > roots ? "each \(info.name) row repeats once per related row"
+                                       : related == 0 ? "no related rows were found" : "one row per \(info.name), carrying its related object's columns (a related object shared by several \(info.name) objects is read again in each row)"
+                report.notes.append(Note(.info, "JOIN returned \(rows) row\(rows == 1 ? "" : "s"), collapsed into \(parts) object\(rows == 1 ? "" : "s"): \(why)"))
             }
         case .batches(let query, let info, let size):
             var all: [ManagedObject] = []
@@ -155,7 +166,7 @@ extension Workbench {
             report.value = displayValue(v, type: type)
             if let binding { report.value = .text("\(binding) = \(displayValue(v, type: type).display)") }
         case .table(let header, let rows):
-            report.blocks.append(.table(title: nil, header: header, rows: rows.map { $0.map { displayValue($0, type: nil).display } }))
+            report.blocks.append(.table(title: nil, header: header, rows: rows))
         case .nothing:
             break
         }
@@ -554,8 +565,9 @@ extension Workbench {
         }
     }
 
-    /// Runs a query in keyset batches: `WHERE id > last ORDER BY id LIMIT size`, forgetting each
-    /// batch's objects afterwards so memory stays flat (Rails' find_each).
+    /// Runs a query in keyset batches: `WHERE id > last ORDER BY id LIMIT size` (Rails' find_each,
+    /// Django's iterator with chunk_size). Each batch is one statement; the objects stay in the
+    /// identity map like those of any query.
     func forEachBatch(_ query: Query, info: EntityInfo, size: Int64, _ body: ([ManagedObject]) throws -> Void) throws {
         var last: Int64? = nil
         var number = 0
@@ -564,7 +576,8 @@ extension Workbench {
             q.afterID = last ?? query.afterID ?? 0
             q.limit = size
             number += 1
-            q.dsl = "\(query.dsl).batches(of: \(size)) batch \(number)"
+            // The query's text already ends with the batches(of:) call the learner typed.
+            q.dsl = (query.dsl.contains(".batches(") ? query.dsl : "\(query.dsl).batches(of: \(size))") + " batch \(number)"
             let objects = try session.fetch(q).objects
             if objects.isEmpty { break }
             try body(objects)

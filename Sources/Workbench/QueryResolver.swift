@@ -153,7 +153,31 @@ extension Workbench {
             let type: ScalarType? = aggregate.function == .count ? .int : (aggregate.function == .avg ? .double : aggregate.column?.scalarType)
             return .scalar(v, type)
         }
-        return .table(header: result.header, rows: result.rows)
+        // Group columns by their property; a to-one group shows its object ref ("Author#1").
+        let aggregateType: ScalarType? = aggregate.function == .count ? .int : (aggregate.function == .avg ? .double : aggregate.column?.scalarType)
+        let header = query.grouping.map(writtenPath) + [aggregate.dsl]
+        let rows = result.rows.map { row in
+            row.enumerated().map { i, value -> String in
+                guard i < query.grouping.count else { return displayValue(value, type: aggregateType).display }
+                let path = query.grouping[i]
+                if let target = foreignKeyTarget(path), case .integer(let id) = value { return "\(target)#\(id)" }
+                return displayValue(value, type: foreignKeyTarget(path) == nil ? path.scalarType : nil).display
+            }
+        }
+        return .table(header: header, rows: rows)
+    }
+
+    /// A column path as the learner writes it: a foreign key by its association ("author").
+    func writtenPath(_ path: ColumnPath) -> String {
+        let property = session.schema.entity(path.entity)?.columns.first { $0.name == path.column }?.property ?? path.column
+        return (path.hops.map(\.association.name) + [property]).joined(separator: ".")
+    }
+
+    /// The target entity when the path ends at a belongs-to's foreign key.
+    func foreignKeyTarget(_ path: ColumnPath) -> String? {
+        guard let column = session.schema.entity(path.entity)?.columns.first(where: { $0.name == path.column }),
+              case .foreignKey(_, let target) = column.role else { return nil }
+        return target
     }
 
     // MARK: - Paths

@@ -28,6 +28,8 @@ public final class Workbench {
     var lastObjects: [ManagedObject] = []
     /// Objects shown per report before the rest are summarised.
     public var objectLimit = 20
+    /// How long `:compare` lets its lazy run go before stopping it (seconds).
+    public var compareLazyBudgetSeconds: Double = 10
     /// The current command's source, for rendering diagnostics.
     var currentSource = SourceFile(text: "")
     /// Where the lines of the last rendered source start, so each diagnostic finds its line fast.
@@ -106,6 +108,7 @@ public final class Workbench {
             case .entity(let decl):
                 try define(decl, source: input, into: &report)
             case .statement(let statement):
+                try checkExpressionDepth(statement)
                 try checkSchemaDrift(before: statement, range: command.range, input: input)
                 try runStatement(statement, into: &report)
             case .workbench(let name, let argument, let range, let argumentRange):
@@ -161,8 +164,12 @@ public final class Workbench {
     // MARK: - Notes
 
     func addNPlusOneNotes(_ report: inout Report) {
+        // A command that explains its own N+1 (`:compare`) gets no second, generic note.
+        guard !report.notes.contains(where: { $0.kind == .nPlusOne }) else { return }
         for finding in NPlusOneDetector.findings(in: report.sql) where finding.count >= 2 {
             guard let cause = finding.causes.first, !cause.hasPrefix("include(") else { continue }
+            // Keyset batches repeat one SELECT on purpose, one per batch, not one per object.
+            if finding.causes.allSatisfy({ $0.contains(".batches(") }) { continue }
             // Lazy loads name the access ("a.books"): suggest including that association.
             let association = cause.split(separator: " ").first.map { String($0.split(separator: ".").last ?? "") } ?? ""
             var fix = ":set lazy batch"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LessonKit
 import Render
 import Workbench
 #if canImport(Glibc)
@@ -13,7 +14,7 @@ struct ORMLabCommand: ParsableCommand {
         commandName: "ormlab",
         abstract: "An educational ORM workbench: see the mapping, the SQL and the objects of every command.",
         version: version,
-        subcommands: [REPLCommand.self, RunCommand.self],
+        subcommands: [REPLCommand.self, RunCommand.self, LessonCommand.self, ExportCommand.self],
         defaultSubcommand: REPLCommand.self)
 }
 
@@ -45,13 +46,9 @@ struct REPLCommand: ParsableCommand {
     func run() throws {
         let workbench = try openWorkbench(options.db)
         let output = Output(options)
-        if isatty(STDIN_FILENO) == 1 {
-            let repl = REPL(workbench: workbench, output: output)
-            repl.run()
-        } else {
-            let ok = runScript(readAllStandardInput(), name: "<stdin>", workbench: workbench, output: output)
-            if !ok { throw ExitCode(1) }
-        }
+        // The lesson commands work in every REPL session (see LessonCommand.swift).
+        let runner = makeLessonRunner(library: (try? loadLessonLibrary(nil)) ?? LessonLibrary(lessons: []), home: workbench)
+        try runInteractively(runner: runner, output: output)
     }
 }
 

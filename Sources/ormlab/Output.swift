@@ -37,7 +37,7 @@ struct Output {
 
     func print(_ report: Report) {
         var text = render(report)
-        if format == .text && !isTerminal { text = "ormlab> " + printable(report.input).replacingOccurrences(of: "\n", with: "\n  ") + "\n" + text }
+        if format == .text && !isTerminal { text = "» " + printable(report.input).replacingOccurrences(of: "\n", with: "\n  ") + "\n" + text }
         Swift.print(text)
         if format == .text && !isTerminal { Swift.print("") }
         fflush(stdout)

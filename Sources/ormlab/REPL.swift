@@ -23,6 +23,8 @@ final class REPL {
     var afterReport: ((inout Report) -> Void)?
     /// Lets the lesson runner replace the workbench (a fresh sandbox).
     var currentWorkbench: (() -> Workbench)?
+    /// Run once after the banner (`ormlab lesson ID` starts its lesson there).
+    var onStart: (() -> Void)?
     private var warnedAboutPending = false
 
     init(workbench: Workbench, output: Output) {
@@ -43,6 +45,7 @@ final class REPL {
         defer { LineEditor.onInterrupt = nil }
 
         Swift.print("ORMLab \(ORMLabCommand.version) · :help for help · Tab completes · Ctrl-D leaves")
+        onStart?()
         while !activeWorkbench.quitRequested {
             switch editor.read() {
             case .interrupted:

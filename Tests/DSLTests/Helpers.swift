@@ -57,6 +57,7 @@ func sexpr(_ s: Statement) -> String {
     case .delete(let e, _): return "(delete \(sexpr(e)))"
     case .assign(let t, let v, _): return "(set \(sexpr(t)) \(sexpr(v)))"
     case .letBinding(let n, let v, _): return "(let \(n) \(sexpr(v)))"
+    case .letInsert(let n, let entity, let args, _): return "(let \(n) (insert \(entity)" + args.map { " " + sexpr($0) }.joined() + "))"
     case .forLoop(let v, let seq, let body, _):
         return "(for \(v) \(sexpr(seq))" + body.map { " " + sexpr($0) }.joined() + ")"
     case .transaction(let verb, _): return "(\(verb.rawValue))"

@@ -111,8 +111,8 @@ func runORMLab(_ arguments: [String], stdin: Data = Data(), directory: URL? = ni
     let outputURL = scratch.appendingPathComponent("stdout")
     let errorURL = scratch.appendingPathComponent("stderr")
     try stdin.write(to: inputURL)
-    FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
 
     let process = Process()
     process.executableURL = try ormlabExecutable()

@@ -155,7 +155,7 @@ func library() throws -> Workbench {
 
     @Test func joinWithLimitCountsObjectsNotRows() throws {
         let r = try #require(try library().run("Author.include(books, using: join).limit(1)").first)
-        #expect(sqlTexts(r) == [#"SELECT "author".*, "book".* FROM "author" LEFT JOIN "book" ON "book"."author_id" = "author"."id" WHERE "author"."id" IN (SELECT "author"."id" FROM "author" LIMIT ?)"#])
+        #expect(sqlTexts(r) == [#"SELECT "author".*, "book".* FROM "author" LEFT JOIN "book" ON "book"."author_id" = "author"."id" WHERE "author"."id" IN (SELECT "author"."id" FROM "author" ORDER BY "author"."id" LIMIT ?)"#])
         #expect(r.objects.map(\.ref) == ["Author#1"])
         #expect(r.objects[0].associations.first { $0.name == "books" }?.loaded == ["Book#1", "Book#2"])
     }

@@ -1,0 +1,397 @@
+import Report
+import Workbench
+
+// MARK: - The checks a lesson step can make
+
+/// One check against a command's report (and, for object questions, the session behind it).
+///
+/// Written in a lesson as a list item under `Checks:`; `text` keeps the line as written so the
+/// learner sees the check in the author's words.
+public struct Check: Sendable, Equatable {
+    public var kind: Kind
+    /// The check as written in the lesson ("statements: <= 2").
+    public var text: String
+
+    public init(_ kind: Kind, text: String) {
+        self.kind = kind
+        self.text = text
+    }
+
+    /// What is checked.
+    public enum Kind: Sendable, Equatable {
+        /// The command succeeded (no error diagnostic).
+        case ok
+        /// The command failed (an error diagnostic).
+        case fails
+        /// Every statement the report shows (BEGIN, INSERT, SELECT... as in the summary line).
+        case statements(Comparison)
+        /// Only the SELECT statements.
+        case queries(Comparison)
+        /// Rows returned or changed, summed over the statements.
+        case rows(Comparison)
+        /// Objects the command returned (including those left out of a long list).
+        case objects(Comparison)
+        /// The command showed these objects (among others, maybe): `shows: Author#2, Author#3`.
+        case shows([String])
+        /// Objects that came from the identity map.
+        case identityMapHits(Comparison)
+        /// Some statement's SQL contains the text (exact, case-sensitive).
+        case sqlContains(String)
+        /// Some statement was bound these values, as the SQL pane shows them: `params: 1, "Kindred"`.
+        case params(String)
+        /// No statement's SQL contains the text.
+        case sqlNotContains(String)
+        /// `object Author#1 is dirty`.
+        case objectState(ref: String, state: ObjectState)
+        /// `Author#1.books loaded` / `Author#1.books not loaded`.
+        case associationLoaded(ref: String, association: String, loaded: Bool)
+        /// `Author#1.name == "X"` (the value as the objects pane shows it).
+        case propertyValue(ref: String, property: String, expected: String)
+        /// `value: 3`: the scalar result (`= 3` under the panes).
+        case value(String)
+        /// Some note contains the text.
+        case note(String)
+        /// No note contains the text.
+        case noNote(String)
+        /// Some diagnostic's message contains the text.
+        case diagnostic(String)
+        /// Some output block (tables, code, text of `:pending`, `:sql`, loops...) contains the text.
+        case output(String)
+        /// SQLite's counters summed over the statements: full-scan steps, sorts, automatic indexes.
+        case counter(Counter, Comparison)
+        /// `table Author: author` — the entity maps to that table.
+        case table(entity: String, table: String)
+        /// `column Author.email: UNIQUE` — "column TYPE CONSTRAINTS" of the property contains the text.
+        case column(entity: String, property: String, contains: String)
+        /// `association Book.author: belongs-to` — "kind storage details" contains the text.
+        case association(entity: String, name: String, contains: String)
+        /// `index: book_year` — some index of the mapping contains the text.
+        case index(String)
+    }
+
+    /// SQLite statement counters a check can read.
+    public enum Counter: String, Sendable, CaseIterable {
+        case fullScans = "full scans"
+        case sorts
+        case autoIndexes = "auto indexes"
+    }
+}
+
+/// `2`, `<= 2`, `>= 1`, `< 3`, `> 0`, `== 2`, `!= 0`.
+public struct Comparison: Sendable, Equatable, CustomStringConvertible {
+    public enum Operator: String, Sendable, CaseIterable {
+        case equal = "==", notEqual = "!=", atMost = "<=", atLeast = ">=", less = "<", greater = ">"
+    }
+    public var op: Operator
+    public var number: Int
+
+    public init(_ op: Operator, _ number: Int) {
+        self.op = op
+        self.number = number
+    }
+
+    public func holds(for actual: Int) -> Bool {
+        switch op {
+        case .equal: return actual == number
+        case .notEqual: return actual != number
+        case .atMost: return actual <= number
+        case .atLeast: return actual >= number
+        case .less: return actual < number
+        case .greater: return actual > number
+        }
+    }
+
+    public var description: String { op == .equal ? String(number) : "\(op.rawValue) \(number)" }
+
+    /// Parses "2", "<= 2", "==2"; nil when it is not a comparison.
+    static func parse(_ text: String) -> Comparison? {
+        let t = text.trimmed
+        for op in [Operator.atMost, .atLeast, .equal, .notEqual, .less, .greater] where t.hasPrefix(op.rawValue) {
+            guard let n = Int(t.dropFirst(op.rawValue.count).trimmingCharacters(in: " ")) else { return nil }
+            return Comparison(op, n)
+        }
+        return Int(t).map { Comparison(.equal, $0) }
+    }
+}
+
+// MARK: - Parsing a check line
+
+extension Check {
+    /// Every check line form, for error messages and the authors' README.
+    public static let forms = [
+        "ok", "fails", "statements: N", "queries: N", "rows: N", "objects: N", "identity map hits: N",
+        "shows: Entity#1, Entity#2", "sql contains: TEXT", "sql not contains: TEXT", "params: VALUE, VALUE", "object Entity#1 is new|clean|dirty|deleted|partial|detached",
+        "Entity#1.association loaded", "Entity#1.association not loaded", "Entity#1.property == VALUE",
+        "value: VALUE", "note: TEXT", "no note: TEXT", "diagnostic: TEXT", "output contains: TEXT",
+        "counter full scans|sorts|auto indexes: N", "table Entity: table", "column Entity.property: TEXT",
+        "association Entity.name: TEXT", "index: TEXT",
+    ]
+
+    /// Parses one check as written after `- ` under `Checks:`. Numbers take `N`, `<= N`, `>= N`,
+    /// `< N`, `> N`, `== N` or `!= N`.
+    public static func parse(_ line: String) -> Result<Check, CheckSyntaxError> {
+        let text = line.trimmed
+        func fail(_ message: String) -> Result<Check, CheckSyntaxError> { .failure(CheckSyntaxError(message: message)) }
+        func made(_ kind: Kind) -> Result<Check, CheckSyntaxError> { .success(Check(kind, text: text)) }
+        let lower = text.lowercased()
+        if lower == "ok" { return made(.ok) }
+        if lower == "fails" || lower == "fail" { return made(.fails) }
+
+        // "key: rest" forms.
+        if let colon = text.firstIndex(of: ":") {
+            let key = text[..<colon].trimmed.lowercased()
+            let rest = text[text.index(after: colon)...].trimmed
+            func number(_ make: (Comparison) -> Kind) -> Result<Check, CheckSyntaxError> {
+                guard let c = Comparison.parse(rest) else { return fail("'\(key)' needs a number, like \(key): 2 or \(key): <= 2") }
+                return made(make(c))
+            }
+            func nonEmpty(_ make: (String) -> Kind) -> Result<Check, CheckSyntaxError> {
+                let value = unquoteBackticks(rest)
+                guard !value.isEmpty else { return fail("'\(key)' needs a text after the colon") }
+                return made(make(value))
+            }
+            switch key {
+            case "statements": return number { .statements($0) }
+            case "queries": return number { .queries($0) }
+            case "rows": return number { .rows($0) }
+            case "objects": return number { .objects($0) }
+            case "identity map hits": return number { .identityMapHits($0) }
+            case "sql contains": return nonEmpty { .sqlContains($0) }
+            case "sql not contains": return nonEmpty { .sqlNotContains($0) }
+            case "params": return nonEmpty { .params($0) }
+            case "value": return nonEmpty { .value($0) }
+            case "note": return nonEmpty { .note($0) }
+            case "no note": return nonEmpty { .noNote($0) }
+            case "diagnostic": return nonEmpty { .diagnostic($0) }
+            case "output contains": return nonEmpty { .output($0) }
+            case "index": return nonEmpty { .index($0) }
+            case "shows":
+                let refs = rest.split(separator: ",").map { $0.trimmed }
+                guard !refs.isEmpty, refs.allSatisfy(isObjectRef) else { return fail("write shows: Author#1, Author#2") }
+                return made(.shows(refs))
+            default: break
+            }
+            if key.hasPrefix("counter ") {
+                let name = String(key.dropFirst("counter ".count)).trimmed
+                guard let counter = Counter(rawValue: name) else {
+                    return fail("unknown counter '\(name)': counters are \(Counter.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return number { .counter(counter, $0) }
+            }
+            let words = text[..<colon].trimmed.split(separator: " ").map(String.init)
+            if words.count == 2, ["table", "column", "association"].contains(words[0].lowercased()) {
+                let value = unquoteBackticks(rest)
+                guard !value.isEmpty else { return fail("'\(words[0])' needs a text after the colon") }
+                if words[0].lowercased() == "table" { return made(.table(entity: words[1], table: value)) }
+                let path = words[1].split(separator: ".").map(String.init)
+                guard path.count == 2 else { return fail("write \(words[0]) Entity.name: TEXT") }
+                if words[0].lowercased() == "column" { return made(.column(entity: path[0], property: path[1], contains: value)) }
+                return made(.association(entity: path[0], name: path[1], contains: value))
+            }
+        }
+
+        // object Author#1 is dirty
+        let words = text.split(separator: " ").map(String.init)
+        if words.count == 4, words[0].lowercased() == "object", words[2].lowercased() == "is" {
+            guard isObjectRef(words[1]) else { return fail("'\(words[1])' is not an object reference like Author#1") }
+            guard let state = ObjectState(rawValue: words[3].lowercased()) else {
+                return fail("unknown state '\(words[3])': new, clean, dirty, deleted, partial or detached")
+            }
+            return made(.objectState(ref: words[1], state: state))
+        }
+        // Author#1.books loaded / not loaded
+        if words.count >= 2, words.count <= 3, let (ref, member) = splitMember(words[0]) {
+            let tail = words.dropFirst().joined(separator: " ").lowercased()
+            if tail == "loaded" { return made(.associationLoaded(ref: ref, association: member, loaded: true)) }
+            if tail == "not loaded" { return made(.associationLoaded(ref: ref, association: member, loaded: false)) }
+        }
+        // Author#1.name == "X"
+        if let range = text.range(of: "=="), let (ref, member) = splitMember(text[..<range.lowerBound].trimmed) {
+            let expected = text[range.upperBound...].trimmed
+            guard !expected.isEmpty else { return fail("write the expected value after ==, as the objects pane shows it") }
+            return made(.propertyValue(ref: ref, property: member, expected: expected))
+        }
+        return fail("unknown check '\(text)'; checks are: \(forms.joined(separator: " · "))")
+    }
+
+    static func isObjectRef(_ s: String) -> Bool {
+        let parts = s.split(separator: "#", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[0].first!.isLetter && Int64(parts[1]) != nil
+    }
+
+    /// "Author#1.books" → ("Author#1", "books").
+    static func splitMember(_ s: String) -> (String, String)? {
+        guard let dot = s.lastIndex(of: ".") else { return nil }
+        let ref = String(s[..<dot])
+        let member = String(s[s.index(after: dot)...])
+        guard isObjectRef(ref), !member.isEmpty, member.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        return (ref, member)
+    }
+
+    /// `IN (` written as `` `IN (` `` keeps its spaces visible in Markdown; the backticks go.
+    static func unquoteBackticks(_ s: String) -> String {
+        if s.count >= 2, s.hasPrefix("`"), s.hasSuffix("`") { return String(s.dropFirst().dropLast()) }
+        return s
+    }
+}
+
+/// A check line that does not parse.
+public struct CheckSyntaxError: Error, Sendable, Equatable {
+    public var message: String
+}
+
+// MARK: - Evaluating
+
+/// The outcome of one check: passed or not, and what was actually there.
+public struct CheckResult: Sendable, Equatable {
+    public var check: Check
+    public var passed: Bool
+    /// What the report showed ("3 statements ran", "no statement contains `JOIN`").
+    public var detail: String
+
+    /// "✓ statements: 2" / "✗ statements: 2 — 3 statements ran".
+    public var line: String { passed ? "✓ \(check.text)" : "✗ \(check.text) — \(detail)" }
+}
+
+extension Check {
+    /// Evaluates the check on a report; object questions fall back to the session's identity map
+    /// when the report does not show the object.
+    public func evaluate(_ report: Report, in workbench: Workbench?) -> CheckResult {
+        func result(_ passed: Bool, _ detail: String) -> CheckResult { CheckResult(check: self, passed: passed, detail: detail) }
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        func object(_ ref: String) -> ObjectSnapshot? {
+            report.objects.last(where: { $0.ref == ref }) ?? workbench?.loadedSnapshot(ref)
+        }
+        let errors = report.diagnostics.filter { $0.severity == "error" }
+        switch kind {
+        case .ok:
+            return result(report.ok, errors.first.map { "the command failed: \($0.message)" } ?? "the command failed")
+        case .fails:
+            return result(!report.ok, "the command succeeded")
+        case .statements(let c):
+            return result(c.holds(for: report.sql.count), "\(plural(report.sql.count, "statement")) ran")
+        case .queries(let c):
+            let n = report.sql.filter { $0.sql.uppercased().hasPrefix("SELECT") || $0.sql.uppercased().hasPrefix("WITH") }.count
+            return result(c.holds(for: n), "\(plural(n, "query")) ran".replacingOccurrences(of: "querys", with: "queries"))
+        case .rows(let c):
+            let n = report.sql.reduce(0) { $0 + $1.rows }
+            return result(c.holds(for: n), "the statements returned or changed \(plural(n, "row"))")
+        case .objects(let c):
+            let n = report.objects.count + report.omittedObjects
+            return result(c.holds(for: n), "the command showed \(plural(n, "object"))")
+        case .shows(let refs):
+            let shown = report.objects.map(\.ref)
+            let missing = refs.filter { !shown.contains($0) }
+            return result(missing.isEmpty, shown.isEmpty ? "the command showed no objects" : "it showed \(shown.prefix(6).joined(separator: ", "))\(shown.count > 6 ? ", …" : ""), not \(missing.joined(separator: ", "))")
+        case .identityMapHits(let c):
+            let n = report.objects.filter(\.fromIdentityMap).count
+            return result(c.holds(for: n), "\(plural(n, "object")) came from the identity map")
+        case .sqlContains(let text):
+            if report.sql.contains(where: { $0.sql.contains(text) }) { return result(true, "") }
+            return result(false, report.sql.isEmpty ? "no SQL ran" : "no statement contains `\(text)`")
+        case .params(let expected):
+            let bound = report.sql.filter { !$0.params.isEmpty }.map { $0.params.map(\.display).joined(separator: ", ") }
+            return result(bound.contains(expected), bound.isEmpty ? "no statement had bound values" : "the bound values were: \(bound.map { "(\($0))" }.joined(separator: " "))")
+        case .sqlNotContains(let text):
+            if let s = report.sql.first(where: { $0.sql.contains(text) }) { return result(false, "this statement contains it: \(s.sql)") }
+            return result(true, "")
+        case .objectState(let ref, let state):
+            guard let o = object(ref) else { return result(false, "\(ref) is not loaded in the session") }
+            return result(o.state == state, "\(ref) is \(o.state.rawValue)")
+        case .associationLoaded(let ref, let name, let loaded):
+            guard let o = object(ref) else { return result(false, "\(ref) is not loaded in the session") }
+            guard let a = o.associations.first(where: { $0.name == name }) else {
+                return result(false, "\(o.entity) has no association '\(name)'")
+            }
+            let isLoaded = a.loaded != nil
+            return result(isLoaded == loaded, "\(ref).\(name) is \(isLoaded ? "loaded" : "not loaded")")
+        case .propertyValue(let ref, let property, let expected):
+            guard let o = object(ref) else { return result(false, "\(ref) is not loaded in the session") }
+            if let v = o.values.first(where: { $0.name == property }) {
+                return result(v.value.display == expected, "\(ref).\(property) is \(v.value.display)")
+            }
+            if let a = o.associations.first(where: { $0.name == property }) {
+                return result(a.display == expected, "\(ref).\(property) is \(a.display)")
+            }
+            return result(false, "\(ref) shows no property '\(property)'")
+        case .value(let expected):
+            guard let v = report.value else { return result(false, "the command showed no value") }
+            return result(v.display == expected || stripQuotes(v.display) == expected, "the value is \(v.display)")
+        case .note(let text):
+            return result(report.notes.contains { $0.kind != .lesson && $0.message.contains(text) },
+                          report.notes.isEmpty ? "no note was shown" : "no note mentions `\(text)`")
+        case .noNote(let text):
+            if let n = report.notes.first(where: { $0.kind != .lesson && $0.message.contains(text) }) {
+                return result(false, "a note says: \(n.message)")
+            }
+            return result(true, "")
+        case .diagnostic(let text):
+            return result(report.diagnostics.contains { $0.message.contains(text) },
+                          report.diagnostics.isEmpty ? "no error or warning was reported" : "no diagnostic mentions `\(text)`")
+        case .output(let text):
+            return result(report.blocks.contains { blockText($0).contains(text) }, "no output mentions `\(text)`")
+        case .counter(let counter, let c):
+            let n = report.sql.reduce(0) { sum, s in
+                guard let k = s.counters else { return sum }
+                switch counter {
+                case .fullScans: return sum + k.fullScanSteps
+                case .sorts: return sum + k.sorts
+                case .autoIndexes: return sum + k.autoIndexes
+                }
+            }
+            return result(c.holds(for: n), "SQLite counted \(n) \(counter.rawValue)")
+        case .table(let entity, let table):
+            guard let facts = facts(entity, report, workbench) else { return result(false, "\(entity) is not defined") }
+            return result(facts.table == table, "\(entity) maps to table \(facts.table)")
+        case .column(let entity, let property, let text):
+            guard let facts = facts(entity, report, workbench) else { return result(false, "\(entity) is not defined") }
+            guard let column = facts.columns.first(where: { $0.property == property }) else {
+                return result(false, "\(entity) has no column for '\(property)'")
+            }
+            let shown = ([column.column, column.sqlType] + column.constraints).joined(separator: " ")
+            return result(shown.contains(text), "\(entity).\(property) → \(shown)")
+        case .association(let entity, let name, let text):
+            guard let facts = facts(entity, report, workbench) else { return result(false, "\(entity) is not defined") }
+            guard let a = facts.associations.first(where: { $0.name == name }) else {
+                return result(false, "\(entity) has no association '\(name)'")
+            }
+            let shown = ([a.kind, a.target, a.storage] + a.details).joined(separator: " · ")
+            return result(shown.contains(text), "\(entity).\(name) is \(shown)")
+        case .index(let text):
+            let indexes = report.mapping.flatMap(\.indexes)
+                + (workbench.map { wb in wb.session.schema.order.flatMap { wb.session.schema.facts(for: $0).indexes } } ?? [])
+            return result(indexes.contains { $0.contains(text) },
+                          indexes.isEmpty ? "there are no indexes" : "indexes: \(Array(Set(indexes)).sorted().joined(separator: ", "))")
+        }
+    }
+
+    private func facts(_ entity: String, _ report: Report, _ workbench: Workbench?) -> EntityFacts? {
+        if let f = report.mapping.last(where: { $0.entity == entity }) { return f }
+        guard let wb = workbench, wb.session.schema.order.contains(entity) else { return nil }
+        return wb.session.schema.facts(for: entity)
+    }
+
+    private func stripQuotes(_ s: String) -> String {
+        s.count >= 2 && s.hasPrefix("\"") && s.hasSuffix("\"") ? String(s.dropFirst().dropLast()) : s
+    }
+}
+
+/// All the text of an output block, for `output contains:`.
+func blockText(_ block: Block) -> String {
+    switch block {
+    case .text(let title, let body): return (title ?? "") + "\n" + body
+    case .table(let title, let header, let rows): return ([title ?? "", header.joined(separator: " | ")] + rows.map { $0.joined(separator: " | ") }).joined(separator: "\n")
+    case .code(let title, let lines): return ([title ?? ""] + lines).joined(separator: "\n")
+    }
+}
+
+extension StringProtocol {
+    var trimmed: String { trimmingCharacters(in: " \t\r") }
+
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}

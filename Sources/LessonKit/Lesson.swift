@@ -1,0 +1,89 @@
+// The lesson model: what a teacher's Markdown file says, parsed (see Lessons/README.md).
+
+/// One guided lesson: a title and id, an introduction, setup code, and checked steps.
+public struct Lesson: Sendable, Equatable {
+    /// Short stable name used by `:lesson ID` and the progress file ("lazy-loading").
+    public var id: String
+    public var title: String
+    /// The file it was read from (for messages).
+    public var file: String
+    /// Prose before the first step, as Markdown.
+    public var intro: String
+    /// Code run on a fresh sandbox before the first step.
+    public var setup: [CodeBlock]
+    public var steps: [LessonStep]
+    /// Prose after the last step (any `## ` section that is not a step), shown on completion.
+    public var outro: String
+
+    public init(id: String, title: String, file: String, intro: String = "", setup: [CodeBlock] = [],
+                steps: [LessonStep] = [], outro: String = "") {
+        self.id = id
+        self.title = title
+        self.file = file
+        self.intro = intro
+        self.setup = setup
+        self.steps = steps
+        self.outro = outro
+    }
+}
+
+/// One step: a task, a reference solution, wrong answers, tiered hints and the checks.
+public struct LessonStep: Sendable, Equatable {
+    /// 1-based position in the lesson.
+    public var number: Int
+    public var title: String
+    /// What to do, as Markdown.
+    public var task: String
+    /// Code run when the step starts (after the previous steps' solutions), e.g. `:forget`.
+    public var setup: [CodeBlock]
+    /// The reference solution: runs on the expected state and passes every check.
+    public var solution: CodeBlock
+    /// Plausible mistakes: each must fail at least one check (`ormlab lesson verify`).
+    public var wrongAnswers: [CodeBlock]
+    /// Hints from gentle to explicit, given one at a time by `:hint`.
+    public var hints: [String]
+    /// Checks against the report of the learner's command (the last command of a solution).
+    public var checks: [Check]
+
+    public init(number: Int, title: String, task: String = "", setup: [CodeBlock] = [], solution: CodeBlock,
+                wrongAnswers: [CodeBlock] = [], hints: [String] = [], checks: [Check] = []) {
+        self.number = number
+        self.title = title
+        self.task = task
+        self.setup = setup
+        self.solution = solution
+        self.wrongAnswers = wrongAnswers
+        self.hints = hints
+        self.checks = checks
+    }
+}
+
+/// A fenced `orm` block with the line its code starts on in the lesson file.
+public struct CodeBlock: Sendable, Equatable {
+    public var code: String
+    /// Line of the first code line in the Markdown file (diagnostics point there).
+    public var line: Int
+    /// For setup blocks: list the code when the lesson or step starts (`orm setup shown`).
+    public var shown: Bool
+
+    public init(code: String, line: Int = 1, shown: Bool = false) {
+        self.code = code
+        self.line = line
+        self.shown = shown
+    }
+}
+
+/// A mistake in a lesson file, with its line.
+public struct LessonFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var message: String
+
+    public init(file: String, line: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(line): \(message)" }
+}

@@ -1,0 +1,65 @@
+import Report
+import Workbench
+
+/// Builds the state a step starts from: a fresh in-memory workbench, the lesson's setup, each
+/// earlier step's setup and reference solution, then this step's setup.
+public enum Sandbox {
+    /// A setup or earlier solution that did not run cleanly: the lesson itself is broken.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public var file: String
+        public var line: Int
+        public var message: String
+        public var description: String { "\(file):\(line): \(message)" }
+    }
+
+    /// The sandbox for step `index` (0-based); `index == steps.count` gives the final state.
+    public static func build(_ lesson: Lesson, upTo index: Int) throws -> Workbench {
+        let workbench = try Workbench()
+        try run(lesson.setup, lesson: lesson, on: workbench, what: "setup")
+        for step in lesson.steps.prefix(index) {
+            try run(step.setup, lesson: lesson, on: workbench, what: "step \(step.number) setup")
+            // A step about a mistake has a solution that fails on purpose: replay it, don't judge it.
+            if step.expectsFailure {
+                _ = runBlock(step.solution, lesson: lesson, on: workbench)
+            } else {
+                try run([step.solution], lesson: lesson, on: workbench, what: "step \(step.number) solution")
+            }
+        }
+        if index < lesson.steps.count {
+            try run(lesson.steps[index].setup, lesson: lesson, on: workbench, what: "step \(index + 1) setup")
+        }
+        return workbench
+    }
+
+    /// Runs blocks; the first failing command is a `Failure` naming its line in the lesson file.
+    public static func run(_ blocks: [CodeBlock], lesson: Lesson, on workbench: Workbench, what: String) throws {
+        for block in blocks {
+            for report in runBlock(block, lesson: lesson, on: workbench) where !report.ok {
+                let d = report.diagnostics.first { $0.severity == "error" }
+                throw Failure(file: lesson.file, line: d?.line ?? block.line,
+                              message: "the \(what) failed at `\(firstLine(report.input))`: \(d?.message ?? "error")")
+            }
+        }
+    }
+
+    /// Runs one block's commands, diagnostics pointing at the lesson file's lines.
+    public static func runBlock(_ block: CodeBlock, lesson: Lesson, on workbench: Workbench) -> [Report] {
+        workbench.run(block.code, sourceName: lesson.file, firstLine: block.line)
+    }
+
+    static func firstLine(_ s: String) -> String {
+        s.split(separator: "\n").first.map(String.init) ?? s
+    }
+}
+
+extension LessonStep {
+    /// The step asks for a failing command (`fails` or `diagnostic:` checks).
+    var expectsFailure: Bool {
+        checks.contains { check in
+            switch check.kind {
+            case .fails, .diagnostic: return true
+            default: return false
+            }
+        }
+    }
+}

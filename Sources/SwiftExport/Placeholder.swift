@@ -1,1 +1,0 @@
-// Placeholder until the SwiftExport layer lands.

@@ -1,0 +1,51 @@
+import Mapping
+
+/// Writes plain `Codable` structs: the rows of each table, no dependency. What a struct cannot
+/// hold (the rows on the other side of a has-many, has-one or many-to-many) becomes a comment
+/// saying where those rows are and how to load them.
+struct PlainExporter {
+    let model: ExportModel
+
+    func write(into code: inout CodeWriter) {
+        for line in model.headerComments(style: .plain) { code.line(line) }
+        code.line("// Plain structs hold one row each: a belongs-to is the id of the other row, and the")
+        code.line("// other associations are comments saying which query loads them.")
+        code.line()
+        code.line("import Foundation")
+        for entity in model.entities {
+            code.line()
+            write(entity, into: &code)
+        }
+    }
+
+    private func write(_ entity: ExportedEntity, into code: inout CodeWriter) {
+        code.line("/// Maps table `\(entity.mapping.table)`.")
+        code.block("struct \(entity.typeName): Codable, Hashable, Identifiable") { code in
+            for p in entity.properties { model.storedProperty(p, into: &code) }
+
+            let unexpressed = entity.associations.filter { $0.association.kind != .belongsTo }
+            if !unexpressed.isEmpty {
+                code.line()
+                for a in unexpressed { code.line("// \(a.name): \(model.describe(a)) — \(howToLoad(a))") }
+            }
+
+            if entity.properties.contains(where: \.needsRawCodingKey) {
+                code.line()
+                model.codingKeys(entity.properties.map { ($0.name, $0.column.name) }, into: &code)
+            }
+        }
+    }
+
+    /// The query that loads an association's rows, in words.
+    private func howToLoad(_ a: ExportedAssociation) -> String {
+        switch a.association.kind {
+        case .belongsTo:
+            return "load with a query on \(a.targetType)"
+        case .hasMany, .hasOne:
+            return "load with a query on \(a.targetType)"
+        case .manyToMany:
+            guard let join = a.association.joinTable else { return "load with a query on \(a.targetType)" }
+            return "load \(a.targetType) joined with \(join.name) on \(join.targetColumn)"
+        }
+    }
+}

@@ -1,0 +1,350 @@
+import DSL
+import Foundation
+import Mapping
+import Report
+import Runtime
+import SQLBuilder
+import SQLiteKit
+
+// The optimization workbench: `:explain QUERY` (SQLite's plan as a tree, in ORM terms, with
+// index suggestions) and `:compare QUERY` (lazy vs IN vs JOIN loading, measured).
+
+/// A query as `:explain` and `:compare` need it: resolved, but not run.
+enum ResolvedQuery {
+    case rows(Query, EntityInfo)
+    case aggregate(Query, Aggregate, EntityInfo)
+}
+
+/// A column whose index would help a query, and why the query uses it.
+struct WantedColumn: Equatable {
+    var entity: String
+    var table: String
+    var column: String
+    /// What to write inside `index(...)`: the property, or the association for a foreign key.
+    var property: String
+    /// "filters on year", "orders by title", "include(books) looks up book.author_id".
+    var reason: String
+    /// What the index would save: "turns the scan into a search", "saves the sort".
+    var benefit: String
+}
+
+extension Workbench {
+    // MARK: - Parsing a query argument
+
+    /// Parses the argument of `:explain` / `:compare` as an expression, with diagnostics pointing
+    /// into the typed line, and resolves it into a query without running it.
+    func resolveQueryArgument(_ argument: String, range: SourceRange, command: String) throws -> ResolvedQuery {
+        let example = command == "compare" ? ":compare Author.all.include(books)" : ":explain Book.where(year > 2000)"
+        guard !argument.isEmpty else {
+            throw EvalError(":\(command) needs a query", at: range, hint: "for example \(example)")
+        }
+        let parsed = Parser.parse(currentSource, range: range)
+        if let failure = parsed.diagnostics.first { throw EvalError(failure) }
+        guard parsed.items.count == 1, case .command(.statement(.expression(let expr))) = parsed.items[0] else {
+            throw EvalError(":\(command) takes one query", at: range, hint: "for example \(example)")
+        }
+        try checkExpressionDepth(.expression(expr))
+        return try resolveWithoutRunning(expr, command: command, example: example)
+    }
+
+    /// `Book.where(...)`, `Book`, `Book.count`, `Book.max(year)`, `Book.group(year).count`,
+    /// `Book.where(...).first`, `Book.all.batches(of: 100)` (its first batch).
+    func resolveWithoutRunning(_ expr: Expr, command: String, example: String) throws -> ResolvedQuery {
+        func baseQuery(_ base: Expr) throws -> (Query, EntityInfo)? {
+            switch try evaluate(base) {
+            case .query(let q, let info): return (q, info)
+            case .entity(let info): return (Query(entity: info.name, dsl: "\(info.name).all"), info)
+            default: return nil
+            }
+        }
+        let text = currentSource.slice(expr.range)
+        switch expr {
+        case .member(let base, let name, _) where name.name == "count" || name.name == "first":
+            if let (query, info) = try baseQuery(base) {
+                var q = query
+                q.dsl = text
+                if name.name == "count" { return .aggregate(q, Aggregate(.count, nil), info) }
+                q.limit = 1
+                if q.order.isEmpty { q.order = [(ColumnPath(entity: info.name, column: "id", scalarType: .int), false)] }
+                return .rows(q, info)
+            }
+        case .call(let base, let name, let arguments, _) where ["sum", "avg", "min", "max"].contains(name.name):
+            if let (query, info) = try baseQuery(base) {
+                guard arguments.count == 1, arguments[0].label == nil else {
+                    throw EvalError("\(name.name)(...) takes one property", at: name.range)
+                }
+                let path = try columnPath(arguments[0].value, entity: info.mapping, allowToMany: false)
+                var q = query
+                q.dsl = text
+                let function = Aggregate.Function(rawValue: name.name.uppercased()) ?? .count
+                return .aggregate(q, Aggregate(function, path), info)
+            }
+        default:
+            break
+        }
+        switch try evaluate(expr) {
+        case .query(let q, let info): return .rows(q, info)
+        case .entity(let info): return .rows(Query(entity: info.name, dsl: "\(info.name).all"), info)
+        case .batches(let q, let info, let size):
+            var first = q
+            first.afterID = q.afterID ?? 0
+            first.limit = size
+            first.dsl = (q.dsl.hasSuffix(".batches(of: \(size))") ? q.dsl : "\(q.dsl).batches(of: \(size))") + " batch 1"
+            return .rows(first, info)
+        default:
+            throw EvalError(":\(command) takes a query, not '\(text)'", at: expr.range, hint: "for example \(example)")
+        }
+    }
+
+    // MARK: - :explain
+
+    func explain(_ argument: String, range: SourceRange, into report: inout Report) throws {
+        let resolved = try resolveQueryArgument(argument, range: range, command: "explain")
+        let compiler = QueryCompiler(schema: session.schema)
+        var statements: [(label: String, select: Select)] = []
+        let entity: String
+        switch resolved {
+        case .aggregate(let query, let aggregate, let info):
+            entity = info.name
+            statements.append((query.dsl, compiler.aggregate(query, aggregate)))
+        case .rows(let query, let info):
+            entity = info.name
+            let joinPaths = query.includes.filter { $0.strategy == .join }.map(\.path)
+            if joinPaths.isEmpty {
+                statements.append((query.dsl, compiler.select(query)))
+            } else {
+                statements.append((query.dsl, try compiler.joinedSelect(query, includePaths: joinPaths).select))
+            }
+            // Each IN include runs one more query per level; its plan does not depend on the ids.
+            for include in query.includes where include.strategy == .inList {
+                var current = info.mapping
+                for name in include.path {
+                    guard let association = current.association(named: name), let next = session.schema.entity(association.target) else { break }
+                    statements.append(("\(include.dsl): the second query, WHERE … IN (the ids of the \(current.name)s)",
+                                       compiler.associationLoad(association, ownerIDs: [1, 2])))
+                    current = next
+                }
+            }
+        }
+        report.mapping = [session.schema.facts(for: entity)]
+        let wanted = wantedColumns(resolved)
+        var costly = false
+        for (n, statement) in statements.enumerated() {
+            let rendered = SQLRenderer.render(statement.select)
+            var rows: [(id: Int, parent: Int, detail: String)] = []
+            _ = try session.log.withCause(":explain \(statement.label)") {
+                try session.db.query("EXPLAIN QUERY PLAN " + rendered.sql, rendered.arguments) { row in
+                    rows.append((Int(row.int64(0)), Int(row.int64(1)), row.string(3)))
+                }
+            }
+            let plan = QueryPlan(rows: rows)
+            var explainer = PlanExplainer(schema: session.schema)
+            explainer.aliases = aliases(in: statement.select)
+            let title = statements.count == 1 ? "Query plan of \(statement.label)" : "Query plan \(n + 1) of \(statements.count): \(statement.label)"
+            report.blocks.append(.code(title: title, lines: [rendered.sql, ""] + plan.render(explaining: explainer.explain)))
+            if plan.allNodes.contains(where: { isCostly($0.detail) }) { costly = true }
+        }
+        if case .aggregate(_, let aggregate, _) = resolved, aggregate.function == .min || aggregate.function == .max,
+           let column = aggregate.column, column.column != "id", !unindexed(wanted.filter { $0.column == column.column }).isEmpty {
+            costly = true
+        }
+        let suggestions = costly ? unindexed(wanted) : []
+        if suggestions.isEmpty {
+            let message: String
+            if !costly {
+                message = "no full scan, automatic index or temporary sort: every table is reached through an index or the primary key"
+            } else if hasLike(resolved) {
+                message = "LIKE cannot use an ordinary index in SQLite (it is case-insensitive), so a filter with like reads every row"
+            } else if wanted.isEmpty && !hasFilter(resolved) {
+                message = "the query reads every row because it asks for every row: an index helps only a where(...), order(...), group(...) or include"
+            } else if wanted.isEmpty {
+                message = "this filter cannot use an index (!= and not(...) match almost every row), so SQLite reads every row"
+            } else {
+                message = "the columns this query filters, joins or orders on are indexed already; the remaining scan reads rows the query asks for"
+            }
+            report.notes.append(Note(.info, message))
+            return
+        }
+        var byEntity: [String: [WantedColumn]] = [:]
+        var entityOrder: [String] = []
+        for w in suggestions {
+            if byEntity[w.entity] == nil { entityOrder.append(w.entity) }
+            byEntity[w.entity, default: []].append(w)
+        }
+        for name in entityOrder {
+            let columns = byEntity[name] ?? []
+            for w in columns {
+                report.notes.append(Note(.info, "\(w.reason), and \(w.table).\(w.column) has no index: add `index(\(w.property))` to entity \(name)"
+                                         + " (\(w.benefit))"))
+            }
+            if let redefinition = redefinition(of: name, adding: columns.map { "index(\($0.property))" }) {
+                report.blocks.append(.code(title: "To add \(columns.count == 1 ? "the index" : "the indexes"), define \(name) again (the migration only runs CREATE INDEX; no row is touched)",
+                                           lines: redefinition.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
+            }
+        }
+        if hasLike(resolved) {
+            report.notes.append(Note(.info, "LIKE cannot use an ordinary index in SQLite (it is case-insensitive), so a filter with like still scans"))
+        }
+    }
+
+    /// A plan step that reads more than it needs: a full scan, an automatic index, a temporary sort.
+    func isCostly(_ detail: String) -> Bool {
+        if detail.hasPrefix("USE TEMP B-TREE") { return true }
+        guard let step = PlanStep(detail) else { return false }
+        switch step.access {
+        case .scan, .automaticIndex: return true
+        default: return false
+        }
+    }
+
+    /// Table aliases of a SELECT ("author_2" → "author").
+    func aliases(in select: Select) -> [String: String] {
+        var out: [String: String] = [:]
+        if let alias = select.fromAlias { out[alias] = select.from }
+        for join in select.joins { if let alias = join.alias { out[alias] = join.table } }
+        return out
+    }
+
+    // MARK: - Index suggestions
+
+    /// The columns a query filters, joins, orders or groups on, with the reason.
+    func wantedColumns(_ resolved: ResolvedQuery) -> [WantedColumn] {
+        var out: [WantedColumn] = []
+        let schema = session.schema
+        func add(_ entity: String, _ column: String, _ reason: String, benefit: String = "turns the scan into a search") {
+            guard column != "id", let mapping = schema.entity(entity), let c = mapping.columns.first(where: { $0.name == column }) else { return }
+            guard !out.contains(where: { $0.table == mapping.table && $0.column == column }) else { return }
+            out.append(WantedColumn(entity: entity, table: mapping.table, column: column, property: c.property, reason: reason, benefit: benefit))
+        }
+        func addHops(_ path: ColumnPath, _ what: String) {
+            for hop in path.hops {
+                switch hop.association.kind {
+                case .belongsTo:
+                    // Reaching Book rows from a matching Author goes through book.author_id.
+                    add(hop.from, hop.association.foreignKey ?? "", "\(what) goes through \(hop.from).\(hop.association.name)")
+                case .hasOne:
+                    add(hop.association.target, hop.association.foreignKey ?? "", "\(what) joins \(hop.from).\(hop.association.name)")
+                default:
+                    break
+                }
+            }
+        }
+        func walk(_ p: Runtime.Predicate, root: String) {
+            switch p {
+            case .compare(let a, let op, let b):
+                guard op != "!=" else { return }
+                for case .column(let path) in [a, b] {
+                    add(path.entity, path.column, "the query filters on \(writtenPath(path))")
+                    addHops(path, "the filter on \(writtenPath(path))")
+                }
+            case .isNull(let a, _), .inList(let a, _):
+                if case .column(let path) = a {
+                    add(path.entity, path.column, "the query filters on \(writtenPath(path))")
+                    addHops(path, "the filter on \(writtenPath(path))")
+                }
+            case .like(let a, _):
+                if case .column(let path) = a { addHops(path, "the filter on \(writtenPath(path))") }
+            case .and(let terms), .or(let terms):
+                terms.forEach { walk($0, root: root) }
+            case .not:
+                break
+            case .any(let owner, let association, let condition):
+                if association.kind == .hasMany || association.kind == .hasOne, let fk = association.foreignKey {
+                    add(association.target, fk, "\(association.name).any(…) looks up \(schema.entity(association.target)?.table ?? association.target).\(fk) for each \(owner)")
+                }
+                if let condition { walk(condition, root: association.target) }
+            case .aggregate:
+                break
+            }
+        }
+        let query: Query
+        switch resolved {
+        case .rows(let q, _): query = q
+        case .aggregate(let q, let aggregate, _):
+            query = q
+            if let column = aggregate.column, aggregate.function == .min || aggregate.function == .max, q.grouping.isEmpty {
+                add(column.entity, column.column, "\(aggregate.dsl) looks for the \(aggregate.function == .min ? "smallest" : "largest") \(writtenPath(column))", benefit: "one index entry instead of every row")
+            }
+        }
+        if let filter = query.filter { walk(filter, root: query.entity) }
+        for term in query.order {
+            add(term.path.entity, term.path.column, "the query orders by \(writtenPath(term.path))", benefit: "saves the sort")
+        }
+        for g in query.grouping {
+            add(g.entity, g.column, "the query groups by \(writtenPath(g))", benefit: "saves the sort")
+        }
+        for include in query.includes {
+            var current = query.entity
+            for name in include.path {
+                guard let association = schema.entity(current)?.association(named: name) else { break }
+                if association.kind == .hasMany || association.kind == .hasOne, let fk = association.foreignKey,
+                   let target = schema.entity(association.target) {
+                    add(association.target, fk, "\(include.dsl) looks up \(target.table).\(fk) for the \(current)s")
+                }
+                current = association.target
+            }
+        }
+        return out
+    }
+
+    /// The wanted columns that no index starts with (the primary key and UNIQUE columns have one).
+    func unindexed(_ wanted: [WantedColumn]) -> [WantedColumn] {
+        wanted.filter { w in
+            guard let mapping = session.schema.entity(w.entity) else { return false }
+            if mapping.columns.first(where: { $0.name == w.column })?.isUnique == true { return false }
+            return !mapping.indexes.contains { $0.columns.first == w.column }
+        }
+    }
+
+    func hasFilter(_ resolved: ResolvedQuery) -> Bool {
+        switch resolved {
+        case .rows(let q, _), .aggregate(let q, _, _): return q.filter != nil || q.having != nil
+        }
+    }
+
+    func hasLike(_ resolved: ResolvedQuery) -> Bool {
+        let query: Query
+        switch resolved {
+        case .rows(let q, _), .aggregate(let q, _, _): query = q
+        }
+        func walk(_ p: Runtime.Predicate) -> Bool {
+            switch p {
+            case .like: return true
+            case .and(let t), .or(let t): return t.contains(where: walk)
+            case .not(let inner): return walk(inner)
+            case .any(_, _, let c): return c.map(walk) ?? false
+            default: return false
+            }
+        }
+        return query.filter.map(walk) ?? false
+    }
+
+    /// The entity's current definition with `lines` added before its closing brace, ready to paste.
+    func redefinition(of entity: String, adding lines: [String]) -> String? {
+        guard let source = history.last(where: { definedEntity($0) == entity }) ?? storedSource(entity) else { return nil }
+        guard let close = source.lastIndex(of: "}") else { return nil }
+        let body = source[..<close]
+        if source.contains("\n") {
+            let indent = "  "
+            var head = String(body)
+            while let last = head.last, last == " " || last == "\t" { head.removeLast() }
+            if !head.hasSuffix("\n") { head += "\n" }
+            return head + lines.map { indent + $0 + "\n" }.joined() + String(source[close...])
+        }
+        var head = String(body)
+        while let last = head.last, last == " " { head.removeLast() }
+        let separator = head.hasSuffix("{") ? " " : "; "
+        return head + separator + lines.joined(separator: "; ") + " " + String(source[close...])
+    }
+
+    /// "Book" for a history entry "entity Book { ... }".
+    private func definedEntity(_ text: String) -> String? {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "{" || $0 == "\n" })
+        guard words.count >= 2, words[0] == "entity" else { return nil }
+        return String(words[1])
+    }
+
+    private func storedSource(_ entity: String) -> String? {
+        (try? session.storedDeclarations())?.last(where: { $0.name == entity })?.source
+    }
+}

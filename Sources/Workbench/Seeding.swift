@@ -1,0 +1,305 @@
+import DSL
+import Foundation
+import Mapping
+import Report
+import Runtime
+import SQLBuilder
+import SQLiteKit
+
+// `:seed Entity N`: N rows of deterministic fake data, written straight to the table in one
+// transaction with one prepared INSERT reused for every row. The rows bypass the session on
+// purpose (no objects, no identity map): seeding is test data, not the unit of work.
+
+/// The most rows one `:seed` writes.
+let maxSeedRows = 1_000_000
+
+extension Workbench {
+    // MARK: - :seed
+
+    func seed(_ argument: String, range: SourceRange, into report: inout Report) throws {
+        let parts = argument.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard parts.count == 2 else {
+            throw EvalError(":seed takes an entity and a number of rows", at: range, hint: "for example :seed Author 100")
+        }
+        let entityName = parts[0]
+        guard let info = session.info(entityName) else {
+            throw unknownEntity(Identifier(entityName, range))
+        }
+        let digits = parts[1].filter { $0 != "_" && $0 != "," }
+        guard let count = Int(digits), count > 0 else {
+            throw EvalError("'\(parts[1])' is not a number of rows", at: range, hint: "for example :seed \(entityName) 1000")
+        }
+        guard count <= maxSeedRows else {
+            throw EvalError("at most \(maxSeedRows) rows per :seed", at: range, hint: "seed in several steps if you need more")
+        }
+        let plan = try SeedPlan(info: info, count: count, workbench: self, range: range)
+        try plan.run(into: &report, workbench: self)
+    }
+}
+
+// MARK: - The plan
+
+/// Everything one `:seed` needs before the first INSERT: how each column is filled, the parent
+/// ids for foreign keys, the targets of many-to-many links.
+struct SeedPlan {
+    /// How one column of the table gets its values.
+    enum Filler {
+        case scalar(FakeData.Kind, unique: Bool, optional: Bool)
+        /// A belongs-to: ids of existing parent rows (for a unique foreign key, each used once).
+        case parent(ids: [Int64], optional: Bool, unique: Bool)
+        /// A belongs-to pointing at the seeded entity itself: earlier rows of this table.
+        case selfReference(optional: Bool)
+    }
+
+    struct Link {
+        var association: Association
+        var table: String
+        var sql: String
+        var targetIDs: [Int64]
+    }
+
+    let mapping: EntityMapping
+    let count: Int
+    let columns: [Column]
+    var fillers: [Filler] = []
+    var links: [Link] = []
+    /// Rows before seeding and the largest id, so serial numbers (unique values) continue;
+    /// the existing ids are read only for a self-reference (a manager among earlier rows).
+    var existingRows = 0
+    var maxID: Int64 = 0
+    var existingIDs: [Int64] = []
+    var notes: [String] = []
+    let cause: String
+
+    init(info: EntityInfo, count: Int, workbench: Workbench, range: SourceRange) throws {
+        mapping = info.mapping
+        self.count = count
+        columns = Array(mapping.columns.dropFirst())
+        cause = ":seed \(mapping.name) \(count)"
+        let db = workbench.session.db
+        let log = workbench.session.log
+        let table = quoteIdentifier(mapping.table)
+        _ = try log.withCause(cause + ": rows so far") {
+            try db.query("SELECT COUNT(*), COALESCE(MAX(\"id\"), 0) FROM \(table)") { row in
+                existingRows = Int(row.int64(0))
+                maxID = row.int64(1)
+            }
+        }
+        let schema = workbench.session.schema
+        for column in columns {
+            switch column.role {
+            case .primaryKey:
+                continue
+            case .scalar(let type):
+                let kind = FakeData.kind(for: column, type: type, entity: mapping.name)
+                fillers.append(.scalar(kind, unique: column.isUnique, optional: column.isNullable))
+            case .foreignKey(let association, let target):
+                if target == mapping.name {
+                    if !column.isNullable {
+                        throw EvalError("\(mapping.name).\(association) is required and points at \(mapping.name) itself, so no first row can be seeded",
+                                        at: range, hint: "make it optional (\(association): \(target)?) to seed a hierarchy")
+                    }
+                    if existingIDs.isEmpty && existingRows > 0 {
+                        _ = try log.withCause(cause + ": ids of \(target) for \(association)") {
+                            try db.query("SELECT \"id\" FROM \(table) ORDER BY \"id\"") { row in existingIDs.append(row.int64(0)) }
+                        }
+                    }
+                    fillers.append(.selfReference(optional: true))
+                    continue
+                }
+                guard let parent = schema.entity(target) else { continue }
+                var ids: [Int64] = []
+                let parentTable = quoteIdentifier(parent.table)
+                let sql = column.isUnique
+                    ? "SELECT \"id\" FROM \(parentTable) WHERE \"id\" NOT IN (SELECT \(quoteIdentifier(column.name)) FROM \(table) WHERE \(quoteIdentifier(column.name)) IS NOT NULL) ORDER BY \"id\""
+                    : "SELECT \"id\" FROM \(parentTable) ORDER BY \"id\""
+                _ = try log.withCause(cause + ": ids of \(target) for \(association)") {
+                    try db.query(sql) { row in ids.append(row.int64(0)) }
+                }
+                if !column.isNullable {
+                    if ids.isEmpty && !column.isUnique {
+                        throw EvalError("seed \(target) first: every \(mapping.name) needs \(article(association)) \(association) (\(mapping.name).\(association) is required), and \(parent.table) has no rows",
+                                        at: range, hint: ":seed \(target) 100, then :seed \(mapping.name) \(count)")
+                    }
+                    if column.isUnique && ids.count < count {
+                        throw EvalError("only \(ids.count) \(target) row\(ids.count == 1 ? "" : "s") have no \(mapping.name) yet, and \(mapping.name).\(association) is unique (one-to-one)",
+                                        at: range, hint: ids.isEmpty ? ":seed \(target) \(count) first" : "seed at most \(ids.count), or :seed \(target) \(count - ids.count) more first")
+                    }
+                } else if ids.isEmpty {
+                    notes.append("\(target) has no rows, so \(association) stays nil (it is optional)")
+                } else if column.isUnique && ids.count < count {
+                    notes.append("\(mapping.name).\(association) is unique: only \(ids.count) row\(ids.count == 1 ? " gets" : "s get") a \(target), the rest stay nil")
+                }
+                fillers.append(.parent(ids: ids, optional: column.isNullable, unique: column.isUnique))
+            }
+        }
+        // Many-to-many: link each new row to 0–3 rows of the other side, when it has rows.
+        for association in mapping.associations where association.kind == .manyToMany {
+            guard let jt = association.joinTable, let target = schema.entity(association.target) else { continue }
+            var ids: [Int64] = []
+            _ = try log.withCause(cause + ": ids of \(association.target) for \(association.name)") {
+                try db.query("SELECT \"id\" FROM \(quoteIdentifier(target.table)) ORDER BY \"id\"") { row in ids.append(row.int64(0)) }
+            }
+            if ids.isEmpty {
+                notes.append("\(association.target) has no rows yet, so no \(jt.name) links: :seed \(association.target) 20, then seed \(mapping.name) again to link them")
+                continue
+            }
+            let sql = "INSERT INTO \(quoteIdentifier(jt.name)) (\(quoteIdentifier(jt.ownerColumn)), \(quoteIdentifier(jt.targetColumn))) VALUES (?, ?)"
+            links.append(Link(association: association, table: jt.name, sql: sql, targetIDs: ids))
+        }
+    }
+
+    /// `INSERT INTO "book" ("title", "year", "author_id") VALUES (?, ?, ?)`
+    var insertSQL: String {
+        let names = columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
+        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        return "INSERT INTO \(quoteIdentifier(mapping.table)) (\(names)) VALUES (\(marks))"
+    }
+
+    // MARK: - Running
+
+    func run(into report: inout Report, workbench: Workbench) throws {
+        let session = workbench.session
+        let db = session.db
+        let log = session.log
+        let sql = insertSQL
+        var rng = SplitMix64(seed: stableHash(mapping.name) ^ (UInt64(bitPattern: maxID) &* 0x9E37_79B9_7F4A_7C15))
+        // Unique foreign keys hand out each parent once, in a shuffled order.
+        var uniqueParents: [Int: [Int64]] = [:]
+        for (i, filler) in fillers.enumerated() {
+            if case .parent(var ids, _, true) = filler {
+                ids.shuffle(using: &rng)
+                uniqueParents[i] = ids
+            }
+        }
+        var insertedIDs: [Int64] = []
+        insertedIDs.reserveCapacity(count)
+        var sample: [(id: Int64, values: [SQLiteValue])] = []
+        var firstValues: [SQLiteValue] = []
+        var linkCounts = Array(repeating: 0, count: links.count)
+        var firstLink: [[SQLiteValue]] = Array(repeating: [], count: links.count)
+        let insideTransaction = db.isInTransaction
+        try log.withCause(cause + ": one transaction for all rows (a savepoint, so it also nests inside begin … commit)") {
+            try db.execute("SAVEPOINT \"seed\"")
+        }
+        let start = Date()
+        do {
+            try log.suspendingRecording {
+                var values = [SQLiteValue](repeating: .null, count: columns.count)
+                var chosen = Set<Int64>()
+                for n in 0..<count {
+                    let serial = Int(maxID) + n + 1
+                    let persona = FakeData.persona(&rng)
+                    for (i, filler) in fillers.enumerated() {
+                        switch filler {
+                        case .scalar(let kind, let unique, let optional):
+                            if optional && !unique && rng.chance(0.1) {
+                                values[i] = .null
+                            } else {
+                                values[i] = FakeData.value(kind, unique: unique, serial: serial, persona: persona, rng: &rng)
+                            }
+                        case .parent(let ids, let optional, let unique):
+                            if unique {
+                                values[i] = n < (uniqueParents[i]?.count ?? 0) ? .integer(uniqueParents[i]![n]) : .null
+                            } else if ids.isEmpty || (optional && rng.chance(0.1)) {
+                                values[i] = .null
+                            } else {
+                                values[i] = .integer(rng.pick(ids))
+                            }
+                        case .selfReference:
+                            let pool = existingIDs.count + insertedIDs.count
+                            if pool == 0 || rng.chance(0.2) {
+                                values[i] = .null
+                            } else {
+                                let k = rng.int(0...(pool - 1))
+                                values[i] = .integer(k < existingIDs.count ? existingIDs[k] : insertedIDs[k - existingIDs.count])
+                            }
+                        }
+                    }
+                    try db.run(sql, values)
+                    let id = db.lastInsertRowID
+                    insertedIDs.append(id)
+                    if n == 0 { firstValues = values }
+                    if sample.count < 5 { sample.append((id, values)) }
+                    for (l, link) in links.enumerated() {
+                        chosen.removeAll(keepingCapacity: true)
+                        for _ in 0..<rng.int(0...3) {
+                            let target = rng.pick(link.targetIDs)
+                            guard chosen.insert(target).inserted else { continue }
+                            try db.run(link.sql, [.integer(id), .integer(target)])
+                            if linkCounts[l] == 0 { firstLink[l] = [.integer(id), .integer(target)] }
+                            linkCounts[l] += 1
+                        }
+                    }
+                }
+            }
+        } catch {
+            try? log.withCause(cause + ": undo") {
+                try db.execute("ROLLBACK TO \"seed\"")
+                try db.execute("RELEASE \"seed\"")
+            }
+            let message = (error as? SQLiteError)?.message ?? "\(error)"
+            throw ORMError("seeding stopped at row \(insertedIDs.count + 1) of \(count): SQLite: \(message); nothing was inserted (the seeding ran in one transaction, rolled back)",
+                           hint: "a unique or check constraint in the existing data may clash with the generated values; :sql can show them")
+        }
+        let insertSeconds = Date().timeIntervalSince(start)
+        // RELEASE commits (or, inside begin … commit, folds into the open transaction); it is
+        // recorded after the summaries below so the SQL pane reads in order.
+        try log.suspendingRecording { try db.execute("RELEASE \"seed\"") }
+        let seconds = Date().timeIntervalSince(start)
+
+        // One record stands for the N executions of the prepared INSERT.
+        log.recordSummary(StatementRecord(sql: sql, params: firstValues.map(reportValue), rows: count, ms: insertSeconds * 1000,
+                                          cause: "\(cause): prepared once, run \(formatCount(count)) times (values of the first row shown)"))
+        for (l, link) in links.enumerated() where linkCounts[l] > 0 {
+            log.recordSummary(StatementRecord(sql: link.sql, params: firstLink[l].map(reportValue), rows: linkCounts[l], ms: 0,
+                                              cause: "\(cause): \(link.association.name) links, prepared once, run \(formatCount(linkCounts[l])) times (time included above)"))
+        }
+        log.recordSummary(StatementRecord(sql: "RELEASE \"seed\"", ms: (seconds - insertSeconds) * 1000,
+                                          cause: "\(cause): end of the transaction"))
+        let expired = session.expireLoadedAssociations()
+
+        // The report: counts, timing, a few sample rows; no objects.
+        report.mapping = [session.schema.facts(for: mapping.name)]
+        let rate = seconds > 0 ? Int(Double(count) / seconds) : count
+        var summary = "seeded \(formatCount(count)) \(mapping.name) row\(count == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s (\(formatCount(rate)) rows/s), "
+            + "in one transaction with one prepared INSERT; \(mapping.table) now has \(formatCount(existingRows + count)) rows"
+        for (l, link) in links.enumerated() {
+            summary += "; \(formatCount(linkCounts[l])) \(link.table) links (\(link.association.name), 0–3 per row)"
+        }
+        report.notes.append(Note(.info, summary))
+        for note in notes { report.notes.append(Note(.info, note)) }
+        report.notes.append(Note(.info, "seeded rows are not loaded as objects (the identity map is untouched); query them like any other rows, e.g. \(mapping.name).count or \(mapping.name).limit(5)"))
+        if expired > 0 {
+            report.notes.append(Note(.info, "loaded associations of \(expired) object\(expired == 1 ? "" : "s") were expired: new rows may belong to them, so they reload when touched"))
+        }
+        if insideTransaction {
+            report.notes.append(Note(.transaction, "seeded inside the open transaction: rollback undoes the seeding too"))
+        }
+        report.blocks.append(.table(title: "First \(sample.count) of \(formatCount(count)) seeded rows",
+                                    header: ["id"] + columns.map(\.property),
+                                    rows: sample.map { row in
+                                        [String(row.id)] + zip(columns, row.values).map { column, value in
+                                            if case .foreignKey(_, let target) = column.role, case .integer(let id) = value { return "\(target)#\(id)" }
+                                            return displayValue(value, type: column.scalarType).display
+                                        }
+                                    }))
+    }
+}
+
+/// "a" or "an" before a word (by its first letter, which is good enough for property names).
+func article(_ word: String) -> String {
+    guard let first = word.lowercased().first else { return "a" }
+    return "aeiou".contains(first) ? "an" : "a"
+}
+
+/// 100000 → "100,000".
+func formatCount(_ n: Int) -> String {
+    let digits = String(abs(n))
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return (n < 0 ? "-" : "") + out
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+// `ormlab export FILE.orm --style plain|grdb [-o OUT.swift]` through the real binary.
+
+@Suite(.serialized) struct ExportCommandEndToEndTests {
+    private let model = "entity Author { name: String; books: [Book] }\nentity Book { title: String; author: Author }\n"
+
+    @Test func printsPlainCodeOnStandardOutput() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try model.write(toFile: dir + "/model.orm", atomically: true, encoding: .utf8)
+        let result = try runProcess(ormlabBinary, ["export", dir + "/model.orm"])
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        #expect(result.stdout.hasPrefix("// Swift model code exported by ORMLab (style: plain).\n"))
+        #expect(result.stdout.contains("struct Book: Codable, Hashable, Identifiable {\n"))
+        #expect(result.stdout.contains("    var authorID: Int64\n"))
+    }
+
+    @Test func writesGRDBRecordsToTheOutputFile() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try model.write(toFile: dir + "/model.orm", atomically: true, encoding: .utf8)
+        let result = try runProcess(ormlabBinary, ["export", dir + "/model.orm", "--style", "grdb", "-o", dir + "/Model.swift"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "")
+        let code = try String(contentsOfFile: dir + "/Model.swift", encoding: .utf8)
+        #expect(code.contains("struct Author: Codable, Hashable, Identifiable, FetchableRecord, MutablePersistableRecord {\n"))
+        #expect(code.contains("    static let books = hasMany(Book.self)\n"))
+        #expect(code.contains(##"try db.execute(sql: #"CREATE TABLE "book" ("id" INTEGER PRIMARY KEY, "title" TEXT NOT NULL, "author_id" INTEGER NOT NULL REFERENCES "author"("id"))"#)"##))
+    }
+
+    @Test func aFailingScriptExportsNothing() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "entity Author { name: Strng }\n".write(toFile: dir + "/bad.orm", atomically: true, encoding: .utf8)
+        let result = try runProcess(ormlabBinary, ["export", dir + "/bad.orm", "-o", dir + "/Model.swift"])
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr.contains("error: unknown type 'Strng' for property 'name'"))
+        #expect(result.stderr.hasSuffix("ormlab: 1 command of \(dir)/bad.orm failed; nothing is exported\n"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/Model.swift"))
+    }
+
+    @Test func usageMistakesExitWith2() throws {
+        #expect(try runProcess(ormlabBinary, ["export", "/nonexistent/model.orm"]).status == 2)
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try model.write(toFile: dir + "/model.orm", atomically: true, encoding: .utf8)
+        #expect(try runProcess(ormlabBinary, ["export", dir + "/model.orm", "--style", "kotlin"]).status == 2)
+    }
+
+    @Test func printSchemaListsWhatORMLabCreated() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try model.write(toFile: dir + "/model.orm", atomically: true, encoding: .utf8)
+        let result = try runProcess(ormlabBinary, ["export", dir + "/model.orm", "--print-schema"])
+        #expect(result.stdout == """
+            table\tauthor\tauthor\tCREATE TABLE "author" ("id" INTEGER PRIMARY KEY, "name" TEXT NOT NULL)
+            table\tbook\tbook\tCREATE TABLE "book" ("id" INTEGER PRIMARY KEY, "title" TEXT NOT NULL, "author_id" INTEGER NOT NULL REFERENCES "author"("id"))
+
+            """)
+    }
+}

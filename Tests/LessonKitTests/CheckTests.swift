@@ -1,0 +1,125 @@
+import Report
+import Testing
+import Workbench
+@testable import LessonKit
+
+@Suite struct CheckParsingTests {
+    @Test(arguments: [
+        ("ok", Check.Kind.ok),
+        ("fails", .fails),
+        ("statements: 2", .statements(Comparison(.equal, 2))),
+        ("statements: <= 2", .statements(Comparison(.atMost, 2))),
+        ("queries: >= 1", .queries(Comparison(.atLeast, 1))),
+        ("rows: 0", .rows(Comparison(.equal, 0))),
+        ("objects: != 0", .objects(Comparison(.notEqual, 0))),
+        ("identity map hits: 1", .identityMapHits(Comparison(.equal, 1))),
+        ("shows: Author#1, Book#2", .shows(["Author#1", "Book#2"])),
+        ("sql contains: JOIN", .sqlContains("JOIN")),
+        ("sql contains: `IN (`", .sqlContains("IN (")),
+        ("sql not contains: EXISTS", .sqlNotContains("EXISTS")),
+        ("params: 1, \"x\"", .params("1, \"x\"")),
+        ("object Author#1 is dirty", .objectState(ref: "Author#1", state: .dirty)),
+        ("Author#1.books loaded", .associationLoaded(ref: "Author#1", association: "books", loaded: true)),
+        ("Author#1.books not loaded", .associationLoaded(ref: "Author#1", association: "books", loaded: false)),
+        ("Author#1.name == \"X\"", .propertyValue(ref: "Author#1", property: "name", expected: "\"X\"")),
+        ("value: 3", .value("3")),
+        ("note: N+1", .note("N+1")),
+        ("no note: N+1", .noNote("N+1")),
+        ("diagnostic: unknown property", .diagnostic("unknown property")),
+        ("output contains: UPDATE", .output("UPDATE")),
+        ("counter full scans: 0", .counter(.fullScans, Comparison(.equal, 0))),
+        ("table Author: author", .table(entity: "Author", table: "author")),
+        ("column Author.email: UNIQUE", .column(entity: "Author", property: "email", contains: "UNIQUE")),
+        ("association Book.author: belongs-to", .association(entity: "Book", name: "author", contains: "belongs-to")),
+        ("index: book_year", .index("book_year")),
+    ] as [(String, Check.Kind)])
+    func parses(line: String, kind: Check.Kind) throws {
+        let check = try Check.parse(line).get()
+        #expect(check.kind == kind)
+        #expect(check.text == line)
+    }
+
+    @Test(arguments: [
+        ("statements: two", "'statements' needs a number, like statements: 2 or statements: <= 2"),
+        ("object Author#1 is happy", "unknown state 'happy': new, clean, dirty, deleted, partial or detached"),
+        ("counter scans: 0", "unknown counter 'scans': counters are full scans, sorts, auto indexes"),
+        ("note:", "'note' needs a text after the colon"),
+    ])
+    func rejects(line: String, message: String) {
+        #expect(Check.parse(line) == .failure(CheckSyntaxError(message: message)))
+    }
+}
+
+@Suite struct CheckEvaluationTests {
+    /// A saved library of two authors and three books; the last report of `script` is checked.
+    func outcome(_ script: String, _ checks: [String]) throws -> [CheckResult] {
+        let wb = try Workbench()
+        let setup = wb.run("""
+            entity Author { name: String; email: String unique; books: [Book] }
+            entity Book { title: String; year: Int index; author: Author }
+            insert Author(name: "Le Guin", email: "u@example.org")
+            insert Author(name: "Butler", email: "o@example.org")
+            insert Book(title: "Earthsea", year: 1968, author: Author#1)
+            insert Book(title: "The Dispossessed", year: 1974, author: Author#1)
+            insert Book(title: "Kindred", year: 1979, author: Author#2)
+            save
+            :forget
+            """)
+        #expect(setup.filter({ !$0[keyPath: \.ok] }).isEmpty)
+        let report = try #require(wb.run(script).last)
+        return try checks.map { try Check.parse($0).get().evaluate(report, in: wb) }
+    }
+
+    @Test func countsStatementsAndQueriesAndSeesTheNPlusOneNote() throws {
+        let results = try outcome("for a in Author.all { a.books.count }",
+                                  ["statements: 3", "queries: <= 2", "note: N+1", "sql contains: \"book\".\"author_id\" = ?", "rows: 5", "objects: 2"])
+        #expect(results.map(\.passed) == [true, false, true, true, true, true])
+        #expect(results[1].line == "✗ queries: <= 2 — 3 queries ran")
+        #expect(results[0].line == "✓ statements: 3")
+    }
+
+    @Test func readsSQLShapeAndCounters() throws {
+        let results = try outcome("Book.where(year == 1974)", ["sql contains: WHERE \"book\".\"year\" = ?", "counter full scans: 0", "sql not contains: JOIN"])
+        #expect(results.filter({ !$0[keyPath: \.passed] }).isEmpty)
+        let bound = try outcome("Book.where(year == 1974)", ["params: 1974", "params: 1975"])
+        #expect(bound.map(\.line) == ["✓ params: 1974", "✗ params: 1975 — the bound values were: (1974)"])
+        let scan = try outcome("Book.where(title == \"Kindred\")", ["counter full scans: 0"])
+        #expect(scan[0].line == "✗ counter full scans: 0 — SQLite counted 2 full scans")
+    }
+
+    @Test func readsObjectStatesFromTheSessionWhenTheReportDoesNotShowThem() throws {
+        let results = try outcome("Book#1\nAuthor#1.name = \"U\"\n:schema", ["object Author#1 is dirty", "Author#1.name == \"U\"", "object Book#1 is clean",
+                                                                   "object Author#2 is clean", "Book#1.author_id == 1"])
+        #expect(results.map(\.passed) == [true, true, true, false, true])
+        #expect(results[3].detail == "Author#2 is not loaded in the session")
+    }
+
+    @Test func readsAssociationsLoadedOrNot() throws {
+        let shown = try outcome("Author#1.books", ["shows: Book#1, Book#2", "shows: Book#3"])
+        #expect(shown.map(\.line) == ["✓ shows: Book#1, Book#2", "✗ shows: Book#3 — it showed Book#1, Book#2, not Book#3"])
+        let results = try outcome("Author.include(books)", ["Author#1.books loaded", "Author#2.books not loaded", "Author#1.books == [Book#1, Book#2]"])
+        #expect(results.map(\.passed) == [true, false, true])
+        #expect(results[1].detail == "Author#2.books is loaded")
+    }
+
+    @Test func readsDiagnosticsValuesAndFailure() throws {
+        let bad = try outcome("Author#1.nmae", ["fails", "ok", "diagnostic: unknown property 'nmae'"])
+        #expect(bad.map(\.passed) == [true, false, true])
+        #expect(bad[1].detail == "the command failed: unknown property 'nmae' on Author")
+        let count = try outcome("Book.count", ["value: 3", "value: 4"])
+        #expect(count.map(\.passed) == [true, false])
+        #expect(count[1].detail == "the value is 3")
+    }
+
+    @Test func readsTheMapping() throws {
+        let results = try outcome(":mapping Book", ["table Book: book", "column Book.author: author_id INTEGER NOT NULL", "association Book.author: belongs-to",
+                                                    "index: book_year ON book(year)", "column Author.email: UNIQUE", "association Author.books: many-to-many"])
+        #expect(results.map(\.passed) == [true, true, true, true, true, false])
+        #expect(results[5].detail.hasPrefix("Author.books is has-many · Book · "))
+    }
+
+    @Test func readsOutputBlocks() throws {
+        let results = try outcome("Author#1.name = \"U\"\n:pending", ["output contains: UPDATE \"author\" SET \"name\" = ?", "output contains: DELETE"])
+        #expect(results.map(\.passed) == [true, false])
+    }
+}
