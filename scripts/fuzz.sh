@@ -89,7 +89,7 @@ for target in "${targets[@]}"; do
   artifacts="fuzz-out/$target"
   mkdir -p "$corpus" "$regressions" "$artifacts"
   # The parser is fast and takes any length; the interpreter runs each input on a fresh database.
-  if [ "$target" = parser ]; then limits=(-max_len=8192 -timeout=5); else limits=(-max_len=2048 -timeout=10); fi
+  if [ "$target" = parser ]; then limits=(-max_len=8192 -timeout=5); else limits=(-max_len=2048 -timeout=30); fi
   common=(-dict=Fuzz/orm.dict -rss_limit_mb=3072 -artifact_prefix="$artifacts/" -print_final_stats=1 "${limits[@]}")
 
   if [ -n "$(ls -A "$regressions")" ]; then

@@ -301,10 +301,24 @@ extension Workbench {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EvalError("cannot read \(path)", at: range, hint: "check the path; it is relative to \(FileManager.default.currentDirectoryPath)")
         }
+        // A file that loads itself (directly or through others) would recurse until the stack
+        // runs out: refuse a file that is already being loaded, and chains deeper than 16.
+        let canonical = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        if filesBeingLoaded.contains(canonical) {
+            throw EvalError("\(path) is already being loaded: :load would run it again and again", at: range,
+                            hint: "remove the :load \(path) line from the file it is in")
+        }
+        guard filesBeingLoaded.count < 16 else {
+            throw EvalError(":load is nested too deeply (16 files loading each other)", at: range)
+        }
+        filesBeingLoaded.append(canonical)
+        defer { filesBeingLoaded.removeLast() }
         let text = String(decoding: data, as: UTF8.self)
         let saved = currentSource
+        let savedPasses = loopPasses
         let reports = run(text, sourceName: path)
         currentSource = saved
+        loopPasses = savedPasses
         var lines: [String] = []
         var sql: [StatementRecord] = []
         for r in reports {

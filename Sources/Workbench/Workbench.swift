@@ -34,6 +34,12 @@ public final class Workbench {
     var currentSource = SourceFile(text: "")
     /// Where the lines of the last rendered source start, so each diagnostic finds its line fast.
     var lineIndex = LineIndex()
+    /// The files `:load` is running, outermost first (a file may not load itself).
+    var filesBeingLoaded: [String] = []
+    /// Passes through `for` bodies in the current command (see `maximumLoopPasses`).
+    var loopPasses = 0
+    /// How many passes through `for` bodies one command may make, nested loops included.
+    public static let maximumLoopPasses = 100_000
     /// The schema version last compared with the mapping, and the tables that did not match.
     var driftCache: (version: Int64?, drift: [SchemaDrift])?
 
@@ -100,6 +106,7 @@ public final class Workbench {
     /// Runs one parsed command and reports what it did.
     public func execute(_ command: Command, in file: SourceFile) -> Report {
         currentSource = file
+        loopPasses = 0
         let input = file.slice(command.range).trimmingWhitespace()
         session.beginCommand(input)
         var report = Report(input: input)

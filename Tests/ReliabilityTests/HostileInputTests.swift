@@ -375,6 +375,34 @@ struct MalformedInputTests {
         }
     }
 
+    @Test("nested loops stop after 100,000 passes instead of running for ever")
+    func nestedLoops() throws {
+        let wb = try libraryWorkbench()
+        expectAllOK(wb.run("insert Book(title: \"B\", year: 2000, author: Author#1)\nsave"))
+        // 2 books, 20 loops deep: 2^20 passes.
+        let loops = String(repeating: "for a in Book.all { ", count: 20) + "a.title" + String(repeating: " }", count: 20)
+        let reports = wb.run(loops + "\nBook.count")
+        #expect(messages(reports[0]) == ["the loop stopped after 100000 passes (at most that many per command, nested loops included)"])
+        #expect(reports[1].value == .integer(2))
+        // A loop within the limit runs whole.
+        let small = wb.run(String(repeating: "for a in Book.all { ", count: 3) + "a.title" + String(repeating: " }", count: 3))
+        expectAllOK(small)
+    }
+
+    @Test(":load of a file that loads itself, directly or through another file, is refused")
+    func loadCycle() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let first = directory.appendingPathComponent("first.orm").path
+        let second = directory.appendingPathComponent("second.orm").path
+        try Data("Author.count\n:load \(second)\n".utf8).write(to: URL(fileURLWithPath: first))
+        try Data(":load \(first)\n".utf8).write(to: URL(fileURLWithPath: second))
+        let wb = try libraryWorkbench()
+        let reports = wb.run(":load \(first)\nAuthor.count")
+        #expect(reports[0].diagnostics.map(\.message) == ["\(first) is already being loaded: :load would run it again and again"])
+        #expect(reports[1].value == .integer(1))
+    }
+
     @Test("a default value with quotes and SQL in it is quoted in the DDL and used as data")
     func hostileDefault() throws {
         let reports = try run("""
