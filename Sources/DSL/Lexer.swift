@@ -9,6 +9,8 @@
 public struct Lexer {
     /// The text being lexed, as Characters so that columns count what the learner sees.
     private let characters: [Character]
+    /// Indices of combining marks split off an ASCII character (see `lexable`): no column of their own.
+    private let splitMarks: Set<Int>
     /// Index of the next character to read.
     private var index = 0
     /// Location of the next character to read, in the source file's coordinates.
@@ -29,10 +31,10 @@ public struct Lexer {
             let hi = max(lo, min(range.end.offset, utf8.count))
             let start = utf8.index(utf8.startIndex, offsetBy: lo)
             let end = utf8.index(utf8.startIndex, offsetBy: hi)
-            characters = Array(String(decoding: Array(utf8[start..<end]), as: UTF8.self))
+            (characters, splitMarks) = Lexer.lexable(String(decoding: Array(utf8[start..<end]), as: UTF8.self))
             location = SourceLocation(line: range.start.line, column: range.start.column, offset: lo)
         } else {
-            characters = Array(file.text)
+            (characters, splitMarks) = Lexer.lexable(file.text)
             location = SourceLocation(line: file.firstLine, column: 1, offset: 0)
         }
     }
@@ -71,7 +73,7 @@ public struct Lexer {
             location.line += 1
             location.column = 1
         } else {
-            location.column += 1
+            if !splitMarks.contains(index - 1) { location.column += 1 }
         }
     }
 
@@ -446,6 +448,39 @@ public struct Lexer {
         return "'\(c)'"
     }
 
+    /// The text as Characters, except that a Character holding an ASCII character and more is
+    /// split so that each ASCII character stands alone: to Swift, `"` + U+0301 (a combining mark)
+    /// or U+06DD (a prepending mark) + `"` is one Character, and the lexer would miss the quote.
+    /// Only the first piece keeps a column, so columns still count what the learner sees.
+    static func lexable(_ text: String) -> (characters: [Character], splitMarks: Set<Int>) {
+        var characters: [Character] = []
+        var marks = Set<Int>()
+        for c in text {
+            let scalars = c.unicodeScalars
+            guard c != "\r\n", scalars.count > 1, scalars.contains(where: \.isASCII) else {
+                characters.append(c)
+                continue
+            }
+            let first = characters.count
+            var run = String.UnicodeScalarView()
+            func flush() {
+                for piece in String(run) { characters.append(piece) }
+                run = String.UnicodeScalarView()
+            }
+            for scalar in scalars {
+                if scalar.isASCII {
+                    flush()
+                    characters.append(Character(scalar))
+                } else {
+                    run.append(scalar)
+                }
+            }
+            flush()
+            for i in (first + 1)..<characters.count { marks.insert(i) }
+        }
+        return (characters, marks)
+    }
+
     private static func hint(for c: Character) -> String? {
         switch c {
         case "!": return "write 'not' to negate a condition, '!=' to compare"
@@ -457,6 +492,10 @@ public struct Lexer {
         case "%": return "'%' is a wildcard inside like patterns: name like \"U%\""
         default:
             if c.isLetter { return "names use only the letters A-Z and a-z, digits and '_'; put other text in a string" }
+            if let first = c.unicodeScalars.first,
+               [.nonspacingMark, .spacingMark, .enclosingMark].contains(first.properties.generalCategory) || first.value == 0x200D {
+                return "a combining mark joins the character before it; names use only the letters A-Z and a-z, digits and '_'; put other text in a string"
+            }
             return nil
         }
     }
