@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // ORMLab: an educational ORM workbench. One library target per layer; see README "Architecture".
 import PackageDescription
+import Foundation
 
 /// Release builds of the layers on the hot paths (lexing a script, hydrating rows, flushing)
 /// skip Swift's run-time exclusivity checks: the debug builds the tests run keep them, and the
@@ -55,6 +56,19 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["ormlab"]),
         .testTarget(name: "SwiftExportTests", dependencies: ["SwiftExport", "Mapping", "Workbench", "DSL"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit", "SwiftExport"]),
+        .testTarget(name: "ReliabilityTests",
+                    dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLBuilder", "SQLiteKit"]),
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzzing targets (libFuzzer), only when scripts/fuzz.sh builds them: they have no `main` of
+// their own (libFuzzer supplies it with -sanitize=fuzzer), so a normal build leaves them out.
+if ProcessInfo.processInfo.environment["ORMLAB_FUZZ"] != nil {
+    package.targets += [
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .executableTarget(name: "ParserFuzzer", dependencies: ["DSL", "CLibFuzzer"], path: "Fuzz/ParserFuzzer"),
+        .executableTarget(name: "InterpreterFuzzer", dependencies: ["Workbench", "Render", "Report", "CLibFuzzer"],
+                          path: "Fuzz/InterpreterFuzzer", exclude: ["setup.orm"]),
+    ]
+}

@@ -7,16 +7,17 @@
 
 /// Turns DSL source text into tokens with line and column.
 ///
-/// It reads UTF-8 bytes (a 10,000-line script lexes in milliseconds) but moves one Character at
-/// a time, so columns count what the learner sees: an ASCII byte followed by another ASCII byte
-/// is always a whole Character (except "\r\n"); anywhere else the String's own grapheme
-/// breaking decides.
+/// It reads UTF-8 bytes (a 10,000-line script lexes in milliseconds) one lexing character at
+/// a time, the characters `lexable` describes: every ASCII character stands alone ("\r\n" is one),
+/// other text goes by Characters, and only the first piece of a Character the learner sees
+/// takes a column. Between two ASCII bytes there is always such a boundary (except inside
+/// "\r\n"), so plain text never asks the String for grapheme breaks.
 public struct Lexer {
     /// The text being lexed.
     private let text: String
-    /// Its UTF-8 bytes, for the fast path.
+    /// Its UTF-8 bytes.
     private let bytes: [UInt8]
-    /// Byte index of the next character to read (always on a Character boundary).
+    /// Byte index of the next character to read.
     private var index = 0
     /// Location of the next character to read, in the source file's coordinates.
     private var location: SourceLocation
@@ -61,32 +62,39 @@ public struct Lexer {
 
     private var isAtEnd: Bool { index >= bytes.count }
 
-    /// True when the Character at byte `i` is the single ASCII byte there: an ASCII byte other
-    /// than "\r" followed by an ASCII byte (or the end) cannot be part of a longer grapheme.
-    @inline(__always)
-    private func isSingleByteCharacter(at i: Int) -> Bool {
-        bytes[i] < 0x80 && bytes[i] != 13 && (i + 1 == bytes.count || bytes[i + 1] < 0x80)
-    }
-
     /// The string index of byte `i` (constant time: `text` is native UTF-8).
     private func stringIndex(_ i: Int) -> String.Index {
         text.utf8.index(text.utf8.startIndex, offsetBy: i)
     }
 
-    /// Length in bytes of the Character that starts at byte `i`.
+    /// Length in bytes of the lexing character at byte `i` (see `lexable`).
     @inline(__always)
     private func characterLength(at i: Int) -> Int {
-        if isSingleByteCharacter(at: i) { return 1 }
-        let start = stringIndex(i)
-        return text.utf8.distance(from: start, to: text.index(after: start))
+        let b = bytes[i]
+        if b < 0x80 { return b == 13 && i + 1 < bytes.count && bytes[i + 1] == 10 ? 2 : 1 }
+        // Non-ASCII: the first Character of the run of non-ASCII scalars, within the Character
+        // the learner sees (String.index(after:) rounds down to its start first).
+        let end = text.utf8.distance(from: text.utf8.startIndex, to: text.index(after: stringIndex(i)))
+        var runEnd = i
+        while runEnd < end && bytes[runEnd] >= 0x80 { runEnd += 1 }
+        return String(decoding: bytes[i..<max(runEnd, i + 1)], as: UTF8.self).first?.utf8.count ?? 1
     }
 
-    /// The Character that starts at byte `i`.
+    /// True when the lexing character at byte `i` starts a Character the learner sees (and so
+    /// takes a column).
+    @inline(__always)
+    private func startsVisibleCharacter(at i: Int) -> Bool {
+        guard i > 0 else { return true }
+        if bytes[i] < 0x80 && bytes[i - 1] < 0x80 { return !(bytes[i - 1] == 13 && bytes[i] == 10) }
+        return stringIndex(i).samePosition(in: text) != nil
+    }
+
+    /// The lexing character at byte `i`.
     private func character(at i: Int) -> Character {
-        text[stringIndex(i)]
+        Character(String(decoding: bytes[i..<(i + characterLength(at: i))], as: UTF8.self))
     }
 
-    /// Byte index of the Character `ahead` Characters after the cursor; nil past the end.
+    /// Byte index of the character `ahead` characters after the cursor; nil past the end.
     @inline(__always)
     private func position(_ ahead: Int) -> Int? {
         var i = index
@@ -98,40 +106,57 @@ public struct Lexer {
     }
 
     /// The ASCII code of the character `ahead` of the cursor; nil at the end or for non-ASCII.
-    /// Note: "\r\n" is one Character whose ASCII value is 10, like "\n".
+    /// Note: "\r\n" is one character whose ASCII value is 10, like "\n".
     @inline(__always)
     private func code(_ ahead: Int = 0) -> UInt8? {
+        let i: Int
         if ahead == 0 {
             guard index < bytes.count else { return nil }
-            if isSingleByteCharacter(at: index) { return bytes[index] }
-            return character(at: index).asciiValue
+            i = index
+        } else {
+            guard let p = position(ahead) else { return nil }
+            i = p
         }
-        guard let i = position(ahead) else { return nil }
-        if isSingleByteCharacter(at: i) { return bytes[i] }
-        return character(at: i).asciiValue
+        let b = bytes[i]
+        guard b < 0x80 else { return nil }
+        return b == 13 && i + 1 < bytes.count && bytes[i + 1] == 10 ? 10 : b
     }
 
     private mutating func advance() {
+        let b = bytes[index]
+        // The common case: an ASCII character after an ASCII character (or at the start).
+        if b < 0x80 && b != 13 && (index == 0 || bytes[index - 1] < 0x80) {
+            index += 1
+            location.offset += 1
+            if b == 10 {
+                location.line += 1
+                location.column = 1
+            } else {
+                location.column += 1
+            }
+            return
+        }
         let length = characterLength(at: index)
-        let isNewline = length == 1 ? bytes[index] == 10 : character(at: index).asciiValue == 10
+        let isLineBreak = b == 10 || (b == 13 && length == 2)
+        let takesColumn = startsVisibleCharacter(at: index)
         index += length
         location.offset += length
-        if isNewline {
+        if isLineBreak {
             location.line += 1
             location.column = 1
-        } else {
+        } else if takesColumn {
             location.column += 1
         }
     }
 
-    /// Skips the run of single-byte ASCII characters whose bytes satisfy `accepts` (never a
-    /// line break): the fast path for names, digits and plain string contents.
+    /// Skips the run of ASCII characters whose bytes satisfy `accepts` (never a line break or a
+    /// carriage return): the fast path for names, digits and plain string contents.
     @inline(__always)
     private mutating func skipASCII(while accepts: (UInt8) -> Bool) {
+        // A first character right after non-ASCII text may belong to the Character before it.
+        guard index < bytes.count, index == 0 || bytes[index - 1] < 0x80 else { return }
         var i = index
         while i < bytes.count, bytes[i] < 0x80, accepts(bytes[i]) { i += 1 }
-        // An ASCII byte right before a non-ASCII one may start a longer Character ("e" + U+0301).
-        if i > index, i < bytes.count, bytes[i] >= 0x80 { i -= 1 }
         location.offset += i - index
         location.column += i - index
         index = i
@@ -385,12 +410,12 @@ public struct Lexer {
         // Plain text up to the closing quote: the value is a slice of the source.
         let contentStart = index
         skipASCII { a in a != 34 && a != 92 && a != 10 && a != 13 }
-        if index < bytes.count, bytes[index] == 34, isSingleByteCharacter(at: index) {
+        if index < bytes.count, bytes[index] == 34 {
             let value = String(decoding: bytes[contentStart..<index], as: UTF8.self)
             advance()
             return makeToken(.string, from: startIndex, start, literal: .string(value))
         }
-        // The value's UTF-8 bytes: runs of source text copied as they are, escapes encoded.
+        // The value's UTF-8 bytes: characters copied as they are, escapes encoded.
         var value: [UInt8] = Array(bytes[contentStart..<index])
         var firstError: Diagnostic?
         while true {
@@ -463,6 +488,7 @@ public struct Lexer {
     // MARK: - Punctuation and stray characters
 
     private mutating func punctuation() -> Token {
+        let start = location
         let a = code()
         let b = code(1)
         let kind: TokenKind
@@ -491,11 +517,9 @@ public struct Lexer {
         default:
             return strayCharacter()
         }
-        // Punctuation is ASCII and `code` saw each character whole: one byte, one column each.
-        let start = location
-        index += length
-        location.offset += length
-        location.column += length
+        advance()
+        if length == 2 { advance() }
+        // The text is the kind's own spelling: no string made from the source for it.
         return Token(kind: kind, text: kind.rawValue, range: SourceRange(start, location))
     }
 
@@ -522,6 +546,52 @@ public struct Lexer {
         return "'\(c)'"
     }
 
+    /// The lexing characters of `text` as the lexer steps through them, each with whether it
+    /// takes a column: for tests, which check it against `lexable`.
+    static func steps(through text: String) -> [(character: Character, takesColumn: Bool)] {
+        let lexer = Lexer(file: SourceFile(text: text))
+        var steps: [(Character, Bool)] = []
+        var i = 0
+        while i < lexer.bytes.count {
+            steps.append((lexer.character(at: i), lexer.startsVisibleCharacter(at: i)))
+            i += lexer.characterLength(at: i)
+        }
+        return steps
+    }
+
+    /// The text as Characters, except that a Character holding an ASCII character and more is
+    /// split so that each ASCII character stands alone: to Swift, `"` + U+0301 (a combining mark)
+    /// or U+06DD (a prepending mark) + `"` is one Character, and the lexer would miss the quote.
+    /// Only the first piece keeps a column, so columns still count what the learner sees.
+    static func lexable(_ text: String) -> (characters: [Character], splitMarks: Set<Int>) {
+        var characters: [Character] = []
+        var marks = Set<Int>()
+        for c in text {
+            let scalars = c.unicodeScalars
+            guard c != "\r\n", scalars.count > 1, scalars.contains(where: \.isASCII) else {
+                characters.append(c)
+                continue
+            }
+            let first = characters.count
+            var run = String.UnicodeScalarView()
+            func flush() {
+                for piece in String(run) { characters.append(piece) }
+                run = String.UnicodeScalarView()
+            }
+            for scalar in scalars {
+                if scalar.isASCII {
+                    flush()
+                    characters.append(Character(scalar))
+                } else {
+                    run.append(scalar)
+                }
+            }
+            flush()
+            for i in (first + 1)..<characters.count { marks.insert(i) }
+        }
+        return (characters, marks)
+    }
+
     private static func hint(for c: Character) -> String? {
         switch c {
         case "!": return "write 'not' to negate a condition, '!=' to compare"
@@ -533,6 +603,10 @@ public struct Lexer {
         case "%": return "'%' is a wildcard inside like patterns: name like \"U%\""
         default:
             if c.isLetter { return "names use only the letters A-Z and a-z, digits and '_'; put other text in a string" }
+            if let first = c.unicodeScalars.first,
+               [.nonspacingMark, .spacingMark, .enclosingMark].contains(first.properties.generalCategory) || first.value == 0x200D {
+                return "a combining mark joins the character before it; names use only the letters A-Z and a-z, digits and '_'; put other text in a string"
+            }
             return nil
         }
     }

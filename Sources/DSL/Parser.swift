@@ -77,6 +77,9 @@ public struct Parser {
     private var previousEnd: SourceLocation
     /// Current nesting of parentheses, brackets, `not`, `-` and `for` bodies.
     private var nesting = 0
+    /// How many links of `a and b and …`, `x + 1 + …` and `.a.b…` chains enclose the current
+    /// position (see `maximumChain`).
+    private var chainDepth = 0
     /// The nesting at which a bare `=` ends the expression: the target of an assignment
     /// statement. Nil while parsing any other expression, where `=` is a mistake for `==`.
     private var assignmentNesting: Int?
@@ -224,6 +227,23 @@ public struct Parser {
         }
     }
 
+    /// How long a chain of operators may grow in one command: `a and b and …`, `x + 1 + …` and
+    /// `.a.b…` build trees one level deeper per link, and code that walks them recursively (even
+    /// freeing them) needs stack for each level. The workbench allows far fewer levels (SQLite
+    /// refuses expressions deeper than 1000); this bound keeps the parser's own output safe.
+    /// Lists of values (`year in [1, 2, …]`) are not chains and may be longer.
+    public static let maximumChain = 10_000
+
+    /// One more link in a chain; throws when chains would make the tree too deep.
+    private mutating func extendChain() throws(ParseError) {
+        chainDepth += 1
+        guard chainDepth > Parser.maximumChain else { return }
+        throw ParseError(diagnostic: .error(
+            "expression is too long: more than \(Parser.maximumChain) operators in a row",
+            at: place(current),
+            hint: "split it into several commands (name parts with 'let'); to compare one property with many values, use in [...]"))
+    }
+
     private static let commandHint =
         "a command starts with a query (Author.all, Author#1), insert, delete, let, for, save, rollback, begin, commit, entity, or a ':' command such as :help"
 
@@ -240,6 +260,7 @@ public struct Parser {
             if check(.endOfInput) { return items }
             let first = current
             nesting = 0
+            chainDepth = 0
             assignmentNesting = nil
             do throws(ParseError) {
                 let command = try self.command()
@@ -682,8 +703,11 @@ public struct Parser {
     /// `expr := or := and ('or' and)*` (one method, to keep the stack shallow).
     private mutating func expression() throws(ParseError) -> Expr {
         let start = current.range.start
+        let chainStart = chainDepth
+        defer { chainDepth = chainStart }
         var expr = try and()
         while check(.or) {
+            try extendChain()
             advance()
             let rhs = try and()
             expr = .binary(op: .or, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
@@ -693,8 +717,11 @@ public struct Parser {
 
     private mutating func and() throws(ParseError) -> Expr {
         let start = current.range.start
+        let chainStart = chainDepth
+        defer { chainDepth = chainStart }
         var expr = try not()
         while check(.and) {
+            try extendChain()
             advance()
             let rhs = try not()
             expr = .binary(op: .and, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
@@ -751,8 +778,11 @@ public struct Parser {
 
     private mutating func additive() throws(ParseError) -> Expr {
         let start = current.range.start
+        let chainStart = chainDepth
+        defer { chainDepth = chainStart }
         var expr = try term()
         while check(.plus) || check(.minus) {
+            try extendChain()
             let op: BinaryOperator = advance().kind == .plus ? .plus : .minus
             let rhs = try term()
             expr = .binary(op: op, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
@@ -762,8 +792,11 @@ public struct Parser {
 
     private mutating func term() throws(ParseError) -> Expr {
         let start = current.range.start
+        let chainStart = chainDepth
+        defer { chainDepth = chainStart }
         var expr = try unary()
         while check(.star) || check(.slash) {
+            try extendChain()
             let op: BinaryOperator = advance().kind == .star ? .times : .divide
             let rhs = try unary()
             expr = .binary(op: op, lhs: expr, rhs: rhs, range: SourceRange(start, previousEnd))
@@ -790,7 +823,10 @@ public struct Parser {
     /// `base.name` and `base.name(arguments)`, repeated.
     private mutating func postfix(start: SourceLocation, _ base: Expr) throws(ParseError) -> Expr {
         var expr = base
+        let chainStart = chainDepth
+        defer { chainDepth = chainStart }
         while match(.dot) != nil {
+            try extendChain()
             guard check(.identifier) else {
                 throw error("expected a property or query name after '.', found \(current.displayName)",
                             hint: "for example Author.all or Author#1.name")

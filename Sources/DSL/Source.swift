@@ -53,25 +53,32 @@ public struct SourceFile: Sendable {
     public func line(_ number: Int) -> String? {
         let index = number - firstLine
         guard index >= 0 else { return nil }
+        // One pass over the bytes, no array of lines: scripts can be long.
+        let utf8 = text.utf8
         var current = 0
-        // "\r\n" is one Character in Swift, so split on both kinds of line end.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-            if current == index { return String(line) }
-            current += 1
+        var start = utf8.startIndex
+        var position = utf8.startIndex
+        func lineText(upTo end: String.UTF8View.Index) -> String {
+            var end = end // without the "\r" of a "\r\n" line break
+            if end > start, utf8[utf8.index(before: end)] == 13 { end = utf8.index(before: end) }
+            return String(decoding: utf8[start..<end], as: UTF8.self)
         }
-        return nil
+        while position != utf8.endIndex {
+            if utf8[position] == 10 {
+                if current == index { return lineText(upTo: position) }
+                current += 1
+                start = utf8.index(after: position)
+            }
+            position = utf8.index(after: position)
+        }
+        return current == index ? lineText(upTo: utf8.endIndex) : nil
     }
 
     /// The source text covered by `range`.
-    ///
-    /// O(length of the slice): a native string's UTF-8 view moves by offset in constant time, so
-    /// slicing each command out of a 10,000-line script does not copy the script each time.
     public func slice(_ range: SourceRange) -> String {
-        let utf8 = text.utf8
+        let utf8 = text.utf8 // offsetting a native string's UTF-8 view is O(1): no copy of the text
         let lo = max(0, min(range.start.offset, utf8.count))
         let hi = max(lo, min(range.end.offset, utf8.count))
-        let start = utf8.index(utf8.startIndex, offsetBy: lo)
-        let end = utf8.index(start, offsetBy: hi - lo)
-        return String(decoding: utf8[start..<end], as: UTF8.self)
+        return String(decoding: utf8[utf8.index(utf8.startIndex, offsetBy: lo)..<utf8.index(utf8.startIndex, offsetBy: hi)], as: UTF8.self)
     }
 }

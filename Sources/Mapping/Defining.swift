@@ -227,10 +227,19 @@ extension Schema {
         return "\(name) waits for \(parts.joined(separator: "; "))"
     }
 
-    /// Two entities (or an entity and a join table) may not share a table.
+    /// Two entities (or an entity and a join table) may not share a table, and SQLite's and
+    /// ORMLab's own table names (`sqlite_…`, `_ormlab…`) are not available.
     private func tableClash(for decl: EntityDecl) -> Diagnostic? {
         let name = decl.name.name
         let table = tableName(forEntity: name)
+        if table.lowercased().hasPrefix("sqlite_") {
+            return Diagnostic(.error, "table name '\(table)' is reserved by SQLite (names starting with sqlite_ are)",
+                              at: decl.name.range, hint: "choose another name for \(name)")
+        }
+        if table.lowercased().hasPrefix("_ormlab") {
+            return Diagnostic(.error, "table name '\(table)' is reserved: ORMLab keeps its own data in tables starting with _ormlab",
+                              at: decl.name.range, hint: "choose another name for \(name)")
+        }
         let others = (orderedEntities.map(\.name) + waitingDeclarations.map(\.name.name)).filter { $0 != name }
         if let other = others.first(where: { tableName(forEntity: $0) == table }) {
             return Diagnostic(.error, "\(name) would map to table \(table), which is already the table of \(other)",

@@ -220,6 +220,10 @@ private func defaultProblem(_ value: Literal, for p: PropertyDecl, scalar: Scala
         if p.type.isOptional { return nil }
         return ("default value nil needs an optional type: write \(p.name.name): \(scalar.rawValue)?",
                 "a required column cannot hold NULL")
+    case (.string, .string(let text)) where text.unicodeScalars.contains("\0"):
+        // DDL cannot bind a default: it is written into the SQL text, which SQLite reads up to a NUL.
+        return ("a default value cannot contain the NUL character (\\0): SQLite reads SQL text only up to it",
+                "remove the \\0, or set the value when you insert")
     case (.int, .integer), (.double, .integer), (.double, .double), (.string, .string), (.bool, .bool):
         fits = true
     case (.date, .string(let text)):

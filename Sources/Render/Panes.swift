@@ -189,7 +189,9 @@ func isWarning(_ kind: Note.Kind) -> Bool {
 
 /// The diagnostic's pre-rendered text with its headline coloured by severity.
 func diagnosticLines(_ diagnostic: DiagnosticRecord, color: Bool) -> [String] {
-    var lines = diagnostic.rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // The quoted source line is the learner's raw text: an ESC or other control character in a
+    // script must not reach the terminal (tabs stay, so the caret lines up).
+    var lines = diagnostic.rendered.split(separator: "\n", omittingEmptySubsequences: false).map { withoutControlCharacters(String($0)) }
     while lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
     if color, let headline = lines.first {
         let style: Style
@@ -201,6 +203,15 @@ func diagnosticLines(_ diagnostic: DiagnosticRecord, color: Bool) -> [String] {
         lines[0] = paint(headline, style, color: true)
     }
     return lines
+}
+
+/// `text` with control characters other than tab (C0, ESC, DEL, C1) replaced by "�".
+func withoutControlCharacters(_ text: String) -> String {
+    func isControl(_ v: UInt32) -> Bool { (v < 0x20 && v != 0x09) || (0x7F...0x9F).contains(v) }
+    guard text.unicodeScalars.contains(where: { isControl($0.value) }) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars { out.append(isControl(scalar.value) ? "\u{FFFD}" : scalar) }
+    return String(out)
 }
 
 // MARK: - Number formatting

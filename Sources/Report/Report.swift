@@ -187,7 +187,8 @@ public enum ReportValue: Sendable, Equatable {
                 case "\t": out += "\\t"
                 case "\r": out += "\\r"
                 default:
-                    if ch.value < 0x20 || ch.value == 0x7F { out += "\\u{\(String(ch.value, radix: 16))}" }
+                    // C0, DEL and C1 controls (U+0080–U+009F: a terminal reads U+009B as an escape).
+                    if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) { out += "\\u{\(String(ch.value, radix: 16))}" }
                     else { out.unicodeScalars.append(ch) }
                 }
             }

@@ -85,9 +85,26 @@ public final class Session {
             change.schema = schema
             return change
         }
+        // The DDL and the stored declaration are written in one transaction, so a crash between
+        // them cannot leave a table the next session does not know how to map. A table rebuild
+        // brings its own BEGIN … COMMIT (after PRAGMA foreign_keys = OFF, which a transaction
+        // would ignore); the declaration is stored just before that COMMIT.
+        let ownTransaction = change.statements.contains("BEGIN")
+        let wrapInTransaction = !change.statements.isEmpty && !ownTransaction
+        var declarationSaved = false
+        /// Undoes a failed change: the rebuild's ROLLBACK is shown like its BEGIN; ours is not.
+        func rollBack() {
+            guard db.isInTransaction else { return }
+            if wrapInTransaction { log.withoutRecording { try? db.execute("ROLLBACK") } } else { try? db.execute("ROLLBACK") }
+        }
         do {
+            if wrapInTransaction { try log.withoutRecording { try db.execute("BEGIN") } }
             try log.withCause("entity \(decl.name.name)") {
                 for statement in change.statements {
+                    if statement == "COMMIT" && !declarationSaved {
+                        try log.withoutRecording { try saveDeclaration(decl.name.name, source: source) }
+                        declarationSaved = true
+                    }
                     if statement.hasPrefix("PRAGMA foreign_key_check") {
                         // Violations come back as rows, not as an error.
                         var violations = 0
@@ -101,8 +118,12 @@ public final class Session {
                     }
                 }
             }
+            try log.withoutRecording {
+                if !declarationSaved { try saveDeclaration(decl.name.name, source: source) }
+                if wrapInTransaction { try db.execute("COMMIT") }
+            }
         } catch let error as SQLiteError {
-            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            rollBack()
             try? db.execute("PRAGMA foreign_keys = ON")
             if let missing = requiredColumnWithoutValue(error, in: change.schema, entity: decl.name.name) {
                 change.diagnostics.append(missing(decl))
@@ -113,21 +134,19 @@ public final class Session {
             change.schema = schema
             return change
         } catch let error as ORMError {
-            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            rollBack()
             try? db.execute("PRAGMA foreign_keys = ON")
             change.diagnostics.append(Diagnostic(.error, error.message, at: decl.name.range, hint: error.hint))
             change.schema = schema
             return change
         } catch {
+            rollBack()
             change.diagnostics.append(Diagnostic(.error, "\(error)", at: decl.name.range))
             change.schema = schema
             return change
         }
         db.clearStatementCache()
         adopt(change.schema)
-        log.withoutRecording {
-            try? saveDeclaration(decl.name.name, source: source)
-        }
         return change
     }
 

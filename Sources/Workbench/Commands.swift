@@ -211,6 +211,7 @@ extension Workbench {
         guard !sql.isEmpty else { throw EvalError(":sql needs a statement", at: range, hint: "for example :sql SELECT * FROM author") }
         var header: [String] = []
         var rows: [[String]] = []
+        let versionBefore = schemaVersion()
         do {
             try session.log.withCause(":sql") {
                 try session.db.query(sql) { row in
@@ -219,6 +220,10 @@ extension Workbench {
                 }
             }
         } catch let error as SQLiteError {
+            if error.message.hasPrefix("only one statement can be prepared") {
+                throw EvalError(":sql runs one statement at a time", at: range,
+                                hint: "give each statement its own :sql line (BEGIN, COMMIT and ROLLBACK too)")
+            }
             throw EvalError("SQLite: \(error.message)", at: range, hint: error.codeName)
         }
         if !header.isEmpty {
@@ -229,34 +234,11 @@ extension Workbench {
             session.log.setRowsOfLast(changed)
             report.notes.append(Note(.info, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL; objects already loaded in the session do not see it (:forget reloads them)"))
         }
-        let upper = sql.uppercased()
-        if ["CREATE", "ALTER", "DROP"].contains(where: { upper.hasPrefix($0) }) {
+        // Any schema change (CREATE, ALTER, DROP, in any spelling) moves PRAGMA schema_version.
+        if schemaVersion() != versionBefore {
             session.db.clearStatementCache()
             for problem in schemaDrift() { report.notes.append(Note(.info, problem)) }
         }
-    }
-
-    /// Differences between the tables in the database and what the mapping expects.
-    func schemaDrift() -> [String] {
-        var problems: [String] = []
-        guard let tables = try? session.db.tableNames() else { return [] }
-        for entity in session.schema.orderedEntities {
-            guard tables.contains(entity.table) else {
-                problems.append("warning: the table \(entity.table) of \(entity.name) is gone; queries on \(entity.name) will fail. Define \(entity.name) again to recreate it.")
-                continue
-            }
-            let columns = (try? session.db.columns(of: entity.table).map(\.name)) ?? []
-            let expected = entity.columns.map(\.name)
-            let missing = expected.filter { !columns.contains($0) }
-            let extra = columns.filter { !expected.contains($0) }
-            if !missing.isEmpty || !extra.isEmpty {
-                var parts: [String] = []
-                if !missing.isEmpty { parts.append("missing \(missing.joined(separator: ", "))") }
-                if !extra.isEmpty { parts.append("unmapped \(extra.joined(separator: ", "))") }
-                problems.append("warning: the table \(entity.table) no longer matches the mapping of \(entity.name) (\(parts.joined(separator: "; "))): the SQL changed the schema behind the ORM's back. Define \(entity.name) again to match, or undo the change.")
-            }
-        }
-        return problems
     }
 
     // MARK: - :set
@@ -319,10 +301,24 @@ extension Workbench {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EvalError("cannot read \(path)", at: range, hint: "check the path; it is relative to \(FileManager.default.currentDirectoryPath)")
         }
+        // A file that loads itself (directly or through others) would recurse until the stack
+        // runs out: refuse a file that is already being loaded, and chains deeper than 16.
+        let canonical = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        if filesBeingLoaded.contains(canonical) {
+            throw EvalError("\(path) is already being loaded: :load would run it again and again", at: range,
+                            hint: "remove the :load \(path) line from the file it is in")
+        }
+        guard filesBeingLoaded.count < 16 else {
+            throw EvalError(":load is nested too deeply (16 files loading each other)", at: range)
+        }
+        filesBeingLoaded.append(canonical)
+        defer { filesBeingLoaded.removeLast() }
         let text = String(decoding: data, as: UTF8.self)
         let saved = currentSource
+        let savedPasses = loopPasses
         let reports = run(text, sourceName: path)
         currentSource = saved
+        loopPasses = savedPasses
         var lines: [String] = []
         var sql: [StatementRecord] = []
         for r in reports {

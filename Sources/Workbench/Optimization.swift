@@ -43,6 +43,7 @@ extension Workbench {
         guard parsed.items.count == 1, case .command(.statement(.expression(let expr))) = parsed.items[0] else {
             throw EvalError(":\(command) takes one query", at: range, hint: "for example \(example)")
         }
+        try checkExpressionDepth(.expression(expr))
         return try resolveWithoutRunning(expr, command: command, example: example)
     }
 

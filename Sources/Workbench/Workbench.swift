@@ -38,6 +38,16 @@ public final class Workbench {
     public var compareLazyBudgetSeconds: Double = 10
     /// The current command's source, for rendering diagnostics.
     var currentSource = SourceFile(text: "")
+    /// Where the lines of the last rendered source start, so each diagnostic finds its line fast.
+    var lineIndex = LineIndex()
+    /// The files `:load` is running, outermost first (a file may not load itself).
+    var filesBeingLoaded: [String] = []
+    /// Passes through `for` bodies in the current command (see `maximumLoopPasses`).
+    var loopPasses = 0
+    /// How many passes through `for` bodies one command may make, nested loops included.
+    public static let maximumLoopPasses = 100_000
+    /// The schema version last compared with the mapping, and the tables that did not match.
+    var driftCache: (version: Int64?, drift: [SchemaDrift])?
 
     /// Opens a workbench on a database (":memory:" or a file path); a file's stored entity
     /// definitions are read back so its mapping is restored.
@@ -102,6 +112,7 @@ public final class Workbench {
     /// Runs one parsed command and reports what it did.
     public func execute(_ command: Command, in file: SourceFile) -> Report {
         currentSource = file
+        loopPasses = 0
         let input = file.slice(command.range).trimmingWhitespace()
         session.beginCommand(input)
         var report = Report(input: input)
@@ -110,6 +121,8 @@ public final class Workbench {
             case .entity(let decl):
                 try define(decl, source: input, into: &report)
             case .statement(let statement):
+                try checkExpressionDepth(statement)
+                try checkSchemaDrift(before: statement, range: command.range, input: input)
                 try runStatement(statement, into: &report)
             case .workbench(let name, let argument, let range, let argumentRange):
                 try runWorkbenchCommand(name, argument: argument, range: range, argumentRange: argumentRange, into: &report)
@@ -141,8 +154,12 @@ public final class Workbench {
     }
 
     func record(_ d: Diagnostic, in file: SourceFile) -> DiagnosticRecord {
-        DiagnosticRecord(severity: d.severity.rawValue, message: d.message, line: d.line, column: d.column,
-                         hint: d.hint, rendered: d.rendered(in: file))
+        // Render against just the diagnostic's line: `SourceFile.line(_:)` splits the whole text,
+        // which made a long script with many mistakes take quadratic time.
+        let line = lineIndex.line(d.line, of: file)
+        let source = SourceFile(name: file.name, text: line ?? "", firstLine: line == nil ? d.line + 1 : d.line)
+        return DiagnosticRecord(severity: d.severity.rawValue, message: d.message, line: d.line, column: d.column,
+                                hint: d.hint, rendered: d.rendered(in: source))
     }
 
     // MARK: - Definitions
@@ -173,6 +190,33 @@ public final class Workbench {
             if !association.isEmpty { fix = "include(\(association)) in the query, or :set lazy batch" }
             report.notes.append(Note(.nPlusOne, "N+1 queries: the same SELECT ran \(finding.count) times in this command, once per object (cause: \(cause)): \(finding.sql). Fix: \(fix) loads them all in one more query."))
         }
+    }
+}
+
+/// The start of every line of one source text, computed once per text (a script may hold
+/// thousands of commands, each of which may render a diagnostic).
+struct LineIndex {
+    private var text = ""
+    private var starts: [Int] = [0]
+
+    /// The text of line `number` (in `file`'s numbering), without its line break.
+    mutating func line(_ number: Int, of file: SourceFile) -> String? {
+        if file.text != text { // fast for the same string: equal storage compares in O(1)
+            text = file.text
+            starts = [0]
+            var offset = 0
+            for byte in text.utf8 {
+                offset += 1
+                if byte == 10 { starts.append(offset) }
+            }
+        }
+        let index = number - file.firstLine
+        guard index >= 0, index < starts.count else { return nil }
+        let utf8 = text.utf8
+        let lo = utf8.index(utf8.startIndex, offsetBy: starts[index])
+        var hi = index + 1 < starts.count ? utf8.index(utf8.startIndex, offsetBy: starts[index + 1] - 1) : utf8.endIndex
+        if hi > lo, utf8[utf8.index(before: hi)] == 13 { hi = utf8.index(before: hi) } // "\r\n"
+        return String(decoding: utf8[lo..<hi], as: UTF8.self)
     }
 }
 

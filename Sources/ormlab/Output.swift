@@ -37,11 +37,21 @@ struct Output {
 
     func print(_ report: Report) {
         var text = render(report)
-        if format == .text && !isTerminal { text = "» " + report.input.replacingOccurrences(of: "\n", with: "\n  ") + "\n" + text }
+        if format == .text && !isTerminal { text = "» " + printable(report.input).replacingOccurrences(of: "\n", with: "\n  ") + "\n" + text }
         Swift.print(text)
         if format == .text && !isTerminal { Swift.print("") }
         fflush(stdout)
     }
+}
+
+/// The echoed input with control characters other than tab, CR and LF (an ESC in a script,
+/// say) replaced by "�", so a script cannot drive the terminal.
+func printable(_ input: String) -> String {
+    func isControl(_ v: UInt32) -> Bool { (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (0x7F...0x9F).contains(v) }
+    guard input.unicodeScalars.contains(where: { isControl($0.value) }) else { return input }
+    var out = String.UnicodeScalarView()
+    for scalar in input.unicodeScalars { out.append(isControl(scalar.value) ? "\u{FFFD}" : scalar) }
+    return String(out)
 }
 
 /// Columns of the terminal on stdout, read on every render so resizing is picked up.

@@ -1,0 +1,101 @@
+import DSL
+import Mapping
+import Runtime
+import SQLiteKit
+
+// Schema drift: raw SQL (`:sql`, or another tool on a file database) may change a table behind
+// the mapping's back. Reading rows by the mapping's column order from a changed table would
+// hydrate wrong values, and writing would fail with SQLite's words; so statements stop with a
+// diagnostic in ORM terms until the entity is defined again (or the change undone).
+
+/// One table that no longer matches its entity's mapping.
+struct SchemaDrift: Equatable {
+    var entity: String
+    var table: String
+    /// Nil when the table is gone.
+    var missingColumns: [String]?
+    var unmappedColumns: [String]
+
+    /// "the table author no longer matches the mapping of Author (missing born; unmapped extra)"
+    var description: String {
+        guard let missing = missingColumns else { return "the table \(table) of \(entity) is gone" }
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("missing \(missing.joined(separator: ", "))") }
+        if !unmappedColumns.isEmpty { parts.append("unmapped \(unmappedColumns.joined(separator: ", "))") }
+        return "the table \(table) no longer matches the mapping of \(entity) (\(parts.joined(separator: "; ")))"
+    }
+}
+
+extension Workbench {
+    /// SQLite's `PRAGMA schema_version`: it changes with every CREATE, ALTER and DROP. Read
+    /// through a statement of its own, so it is not in the statement log.
+    func schemaVersion() -> Int64? {
+        guard let statement = try? session.db.prepare("PRAGMA schema_version"), (try? statement.step()) == true else { return nil }
+        return statement.row.int64(0)
+    }
+
+    /// The tables that no longer match the mapping, compared afresh.
+    func driftedTables() -> [SchemaDrift] {
+        guard let tables = try? session.db.tableNames() else { return [] }
+        var drift: [SchemaDrift] = []
+        for entity in session.schema.orderedEntities {
+            guard tables.contains(entity.table) else {
+                drift.append(SchemaDrift(entity: entity.name, table: entity.table, missingColumns: nil, unmappedColumns: []))
+                continue
+            }
+            let columns = (try? session.db.columns(of: entity.table).map(\.name)) ?? []
+            let expected = entity.columns.map(\.name)
+            let missing = expected.filter { !columns.contains($0) }
+            let extra = columns.filter { !expected.contains($0) }
+            if !missing.isEmpty || !extra.isEmpty || columns != expected {
+                drift.append(SchemaDrift(entity: entity.name, table: entity.table, missingColumns: missing, unmappedColumns: extra))
+            }
+        }
+        return drift
+    }
+
+    /// The drift, recomputed only when the schema version moved since the last look.
+    func currentDrift() -> [SchemaDrift] {
+        let version = schemaVersion()
+        if let cache = driftCache, cache.version == version, version != nil { return cache.drift }
+        let drift = driftedTables()
+        driftCache = (version, drift)
+        return drift
+    }
+
+    /// How to make the table and the mapping agree again. (Defining the entity again does not:
+    /// its migration starts from the mapping, which has not changed.)
+    func repairHint(_ drift: SchemaDrift) -> String {
+        guard let missing = drift.missingColumns else {
+            let create = session.schema.createStatements(for: drift.entity).first.map { ": :sql \($0)" } ?? ""
+            return "recreate it as the mapping expects (the CREATE TABLE that :schema shows)\(create)"
+        }
+        var steps: [String] = []
+        if !missing.isEmpty { steps.append("add or rename back \(missing.joined(separator: ", "))") }
+        if !drift.unmappedColumns.isEmpty { steps.append("drop or rename \(drift.unmappedColumns.joined(separator: ", "))") }
+        if steps.isEmpty { steps.append("put the columns back in the mapping's order") }
+        return "make the table match the mapping again with :sql ALTER TABLE \(drift.table) …: \(steps.joined(separator: "; ")) (:schema shows the CREATE TABLE the mapping expects)"
+    }
+
+    /// Notes after a `:sql` that changed the schema: what no longer matches, and how to fix it.
+    func schemaDrift() -> [String] {
+        currentDrift().map { drift in
+            "warning: \(drift.description): the SQL changed the schema behind the ORM's back, so statements on \(drift.entity) stop until they agree again. To fix: \(repairHint(drift))."
+        }
+    }
+
+    /// Stops a statement while some table no longer matches its mapping, naming first the
+    /// entities the command mentions.
+    func checkSchemaDrift(before statement: DSL.Statement, range: SourceRange, input: String) throws {
+        if case .transaction(let verb, _) = statement, verb == .begin || verb == .rollback { return }
+        let drift = currentDrift()
+        guard !drift.isEmpty else { return }
+        let words = Set(input.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
+        let ordered = drift.filter { words.contains($0.entity) } + drift.filter { !words.contains($0.entity) }
+        let first = ordered[0]
+        let others = ordered.dropFirst().map(\.entity)
+        throw EvalError("\(first.description): it was changed behind the ORM's back (with :sql or another tool)", at: range,
+                        hint: "reading rows by this mapping would show wrong values, so statements stop until the table and the mapping agree; "
+                            + repairHint(first) + (others.isEmpty ? "" : " (\(others.joined(separator: ", ")) changed too)"))
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Report
+import SQLiteKit
+import Testing
+@testable import Workbench
+
+// Raw SQL that changes the schema behind the mapping's back is detected (by SQLite's schema
+// version, whatever the spelling) and explained; statements then stop with a diagnostic in ORM
+// terms instead of hydrating wrong values or failing with SQLite's words.
+
+@Suite("Schema drift", .timeLimit(.minutes(1)))
+struct SchemaDriftTests {
+    @Test("each kind of change behind the mapping's back is named, with the repair", arguments: [
+        (":sql ALTER TABLE author DROP COLUMN born",
+         "the table author no longer matches the mapping of Author (missing born)"),
+        (":sql alter table author add column extra text",
+         "the table author no longer matches the mapping of Author (unmapped extra)"),
+        (":sql ALTER TABLE author RENAME COLUMN name TO full_name",
+         "the table author no longer matches the mapping of Author (missing name; unmapped full_name)"),
+        (":sql ALTER TABLE author RENAME TO writer",
+         "the table author of Author is gone"),
+        (":sql DROP TABLE book",
+         "the table book of Book is gone"),
+    ])
+    func driftIsNamed(_ change: String, _ description: String) throws {
+        let wb = try libraryWorkbench()
+        let reports = wb.run(change)
+        expectOK(reports[0])
+        let note = try #require(reports[0].notes.first?.message)
+        #expect(note.hasPrefix("warning: \(description): the SQL changed the schema behind the ORM's back"), "\(note)")
+        #expect(note.contains("To fix:"))
+    }
+
+    @Test("after a dropped column, queries, inserts and saves stop with a diagnostic, and no wrong values appear")
+    func statementsStop() throws {
+        let wb = try libraryWorkbench()
+        let reports = wb.run("""
+            :sql ALTER TABLE author DROP COLUMN born
+            :forget
+            Author.all
+            Author.where(born > 1).count
+            insert Author(name: "B", born: 1)
+            Book.where(author.name == "Ursula").count
+            :schema
+            :mapping Author
+            """)
+        for report in reports[2...5] {
+            #expect(report.ok == false)
+            #expect(report.sql.isEmpty, "\(report.input): \(report.sql.map(\.sql))")
+            #expect(report.objects.isEmpty)
+        }
+        #expect(messages(reports[2]) == ["the table author no longer matches the mapping of Author (missing born): it was changed behind the ORM's back (with :sql or another tool)"])
+        #expect(reports[2].diagnostics.first?.hint == "reading rows by this mapping would show wrong values, so statements stop until the table and the mapping agree; make the table match the mapping again with :sql ALTER TABLE author …: add or rename back born (:schema shows the CREATE TABLE the mapping expects)")
+        // Workbench commands that only look still work.
+        expectOK(reports[6])
+        expectOK(reports[7])
+    }
+
+    @Test("undoing the change with :sql lets statements run again")
+    func repair() throws {
+        let wb = try libraryWorkbench()
+        let reports = wb.run("""
+            :sql ALTER TABLE author RENAME COLUMN born TO birth_year
+            Author.count
+            :sql ALTER TABLE author RENAME COLUMN birth_year TO born
+            Author.where(born == 1929).count
+            :sql DROP TABLE tag
+            Tag.count
+            :sql CREATE TABLE "tag" ("id" INTEGER PRIMARY KEY, "name" TEXT NOT NULL UNIQUE)
+            Tag.count
+            """)
+        #expect(reports[1].ok == false)
+        #expect(reports[2].notes.isEmpty)
+        #expect(reports[3].value == .integer(1))
+        #expect(reports[5].ok == false)
+        #expect(reports[5].diagnostics.first?.hint?.hasSuffix(#":sql CREATE TABLE "tag" ("id" INTEGER PRIMARY KEY, "name" TEXT NOT NULL UNIQUE)"#) == true)
+        #expect(reports[7].value == .integer(0))
+    }
+
+    @Test("the entity the command names is reported first")
+    func namedEntityFirst() throws {
+        let wb = try libraryWorkbench()
+        _ = wb.run(":sql ALTER TABLE author ADD COLUMN extra TEXT\n:sql DROP TABLE tag")
+        let report = wb.run("Tag.count")[0]
+        #expect(messages(report) == ["the table tag of Tag is gone: it was changed behind the ORM's back (with :sql or another tool)"])
+        #expect(report.diagnostics.first?.hint?.hasSuffix(" (Author changed too)") == true)
+    }
+
+    @Test("rollback after a :sql change inside begin … rollback restores the schema and the session goes on")
+    func rollbackUndoesDrift() throws {
+        let wb = try libraryWorkbench()
+        let reports = wb.run("""
+            begin
+            :sql ALTER TABLE author DROP COLUMN born
+            Author.count
+            rollback
+            Author.where(born == 1929).count
+            """)
+        #expect(reports[2].ok == false)
+        expectOK(reports[3])
+        #expect(reports[4].value == .integer(1))
+    }
+
+    @Test("a file changed by another tool between sessions is detected when it is reopened")
+    func driftBetweenSessions() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let db = directory.appendingPathComponent("d.db").path
+        do {
+            let wb = try Workbench(databasePath: db)
+            expectAllOK(wb.run(librarySchema))
+        }
+        do {
+            let other = try Connection(path: db)
+            try other.execute("ALTER TABLE book ADD COLUMN isbn TEXT")
+        }
+        let wb = try Workbench(databasePath: db)
+        let report = wb.run("Book.all")[0]
+        #expect(messages(report) == ["the table book no longer matches the mapping of Book (unmapped isbn): it was changed behind the ORM's back (with :sql or another tool)"])
+    }
+
+    @Test(":sql explains that it runs one statement at a time; a schema change in any spelling is seen")
+    func rawSQLForms() throws {
+        let wb = try libraryWorkbench()
+        let reports = wb.run("""
+            :sql BEGIN; DROP TABLE book; COMMIT
+            :sql CREATE INDEX "author_born" ON "author"("born")
+            Author.where(born > 1).count
+            :sql   drop   table "book"
+            Author.where(born > 1).count
+            """)
+        #expect(messages(reports[0]) == [":sql runs one statement at a time"])
+        // An index changes the schema version but not the mapping: nothing to warn about.
+        expectOK(reports[1])
+        #expect(reports[1].notes.isEmpty)
+        #expect(reports[2].value == .integer(1))
+        #expect(reports[3].notes.map(\.message).first?.hasPrefix("warning: the table book of Book is gone") == true)
+        // Every statement stops while any table drifted: navigation could reach it from anywhere.
+        #expect(messages(reports[4]) == ["the table book of Book is gone: it was changed behind the ORM's back (with :sql or another tool)"])
+    }
+}
