@@ -27,7 +27,7 @@ if arguments.first == "--probe-parse" {
     exit(0)
 }
 var json = false
-var runs = 5
+var runs = 7
 /// `--only KEY[,KEY]`: run only these workloads (hydration, eager_in, eager_join, script, startup, memory).
 var only: Set<String>? = nil
 /// `--dir PATH`: build the database files there and keep them (reused when present), for profiling.
