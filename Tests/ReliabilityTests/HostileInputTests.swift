@@ -230,6 +230,9 @@ struct CharacterTests {
     func renderersEscapeControlCharacters() throws {
         let wb = try libraryWorkbench()
         let reports = wb.run("""
+            :sql SELECT '\u{1b}[2J' AS "\u{7}x", 1 AS "\u{9b}y"
+            :sql SELECT 1 -- \u{1b}[2J
+            :log
             insert Author(name: "\\u{1b}[31mred\\u{7}\\u{0}\\u{9b}2J\\u{8}")
             save
             Author.where(name like "\\u{1b}%").first
@@ -364,6 +367,8 @@ struct MalformedInputTests {
         ("entity FooBar { a: Int }\nentity Foo_Bar { b: Int }", "Foo_Bar would map to table foo_bar, which is already the table of FooBar"),
         ("entity D { x: Int = \"s\" }", "default value \"s\" is not an Int"),
         ("entity D { s: String = \"a\\0b\" }", "a default value cannot contain the NUL character (\\0): SQLite reads SQL text only up to it"),
+        ("entity D { s: String = \"a\\u{1b}[2J\" }", "a default value cannot contain control characters such as U+001B: the default is written into the table's SQL as it is"),
+        ("entity D { s: String = \"tab\\there\" }", nil),
     ] as [(String, String?)])
     func definitions(_ script: String, _ expected: String?) throws {
         let wb = try libraryWorkbench()
