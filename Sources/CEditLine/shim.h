@@ -6,6 +6,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <histedit.h>
+#include <pthread.h>
+#include <signal.h>
 
 // el_set, el_get, history and ioctl are variadic: Swift cannot call them directly, so each use
 // gets a typed wrapper here, named after what it does.
@@ -118,6 +120,15 @@ static inline int ormlab_install_signal_handler(int signo, ormlab_signal_handler
 extern int wcwidth(wchar_t c);
 static inline int ormlab_character_width(wchar_t c) {
     return wcwidth(c);
+}
+
+/// Unblocks a signal for this thread: a REPL started from a process that blocked SIGINT (some
+/// terminal multiplexers and sandboxes do) would otherwise never see Ctrl-C during a statement.
+static inline int ormlab_unblock_signal(int signo) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signo);
+    return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static inline int ormlab_restore_signal_handler(int signo, const struct sigaction *previous) {

@@ -119,6 +119,7 @@ public final class LineEditor {
         interruptReceived = 0
         isReadingLine = 0
         _ = ormlab_install_signal_handler(SIGINT, { handleInterruptSignal($0) }, &previousInterruptAction)
+        _ = ormlab_unblock_signal(SIGINT)
 
         editLine = el_init(programName, stdin, stdout, stderr)
         history = history_init()

@@ -60,6 +60,7 @@ public final class StatementLog {
     }
 
     /// Runs `body` with `cause` as the reason for every statement it runs.
+    @discardableResult
     public func withCause<T>(_ cause: String, _ body: () throws -> T) rethrows -> T {
         let saved = self.cause
         self.cause = cause

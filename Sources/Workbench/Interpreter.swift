@@ -301,7 +301,7 @@ extension Workbench {
     func associationMember(_ owner: ManagedObject, _ association: Association, access: String, _ name: Identifier,
                            arguments: [Argument]?, range: SourceRange) throws -> Value {
         switch name.name {
-        case "add", "remove" where association.isToMany:
+        case "add" where association.isToMany, "remove" where association.isToMany:
             guard let arguments, arguments.count == 1, arguments[0].label == nil else {
                 throw EvalError("\(name.name) takes one object: \(access).\(name.name)(\(association.target)#1)", at: name.range)
             }

@@ -312,8 +312,6 @@ extension Workbench {
                                 hint: "compare it, e.g. \(currentSource.slice(expr.range)) == …")
             }
             return .compare(.column(path), "==", .value(.integer(1)))
-        case .binary, .unary:
-            throw EvalError("'\(currentSource.slice(expr.range))' is not a condition", at: expr.range)
         default:
             throw EvalError("'\(currentSource.slice(expr.range))' is not a condition", at: expr.range,
                             hint: "a condition compares properties with values, e.g. born < 1950 and name like \"U%\"")

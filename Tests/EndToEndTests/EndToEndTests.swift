@@ -215,6 +215,27 @@ struct TmuxSession {
         #expect(counted.contains("= 1"))
         try session.waitForPrompt()
 
+        // Ctrl-C during a long statement interrupts SQLite; the session and its data stay.
+        try session.type(":sql WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+        try session.send("Enter")
+        Thread.sleep(forTimeInterval: 0.5)
+        try session.send("C-c")
+        _ = try session.waitFor("interrupted")
+        try session.waitForPrompt()
+        try session.type("Student.count")
+        try session.send("Enter")
+        let deadline1 = Date().addingTimeInterval(10)
+        var answered = false
+        while Date() < deadline1 && !answered {
+            let screen = try session.screen()
+            if let last = screen.range(of: "ormlab> Student.count", options: .backwards) {
+                answered = screen[last.upperBound...].contains("= 1")
+            }
+            if !answered { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(answered, "Student.count still answers 1 after the interrupt")
+        try session.waitForPrompt()
+
         // Ctrl-D with a pending change warns first; a second Ctrl-D leaves.
         try session.type("Student#1.name = \"Ada L.\"")
         try session.send("Enter")
