@@ -3,11 +3,17 @@
 import PackageDescription
 import Foundation
 
+/// Release builds of the layers on the hot paths (lexing a script, hydrating rows, flushing)
+/// skip Swift's run-time exclusivity checks: the debug builds the tests run keep them, and the
+/// code is the same. See docs/PERFORMANCE.md.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "ORMLab",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ormlab", targets: ["ormlab"]),
+        .executable(name: "ormlab-bench", targets: ["ormlab-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,13 +26,13 @@ let package = Package(
                        providers: [.apt(["libedit-dev"])]),
 
         // Layers, bottom to top.
-        .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
-        .target(name: "DSL"),
+        .target(name: "SQLiteKit", dependencies: ["CSQLite"], swiftSettings: hotPath),
+        .target(name: "DSL", swiftSettings: hotPath),
         .target(name: "Report"),
         .target(name: "Mapping", dependencies: ["DSL", "Report", "SQLBuilder"]),
-        .target(name: "SQLBuilder", dependencies: ["SQLiteKit"]),
-        .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "SQLiteKit", "Report"]),
-        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit", "SwiftExport"]),
+        .target(name: "SQLBuilder", dependencies: ["SQLiteKit"], swiftSettings: hotPath),
+        .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "SQLiteKit", "Report"], swiftSettings: hotPath),
+        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit", "SwiftExport"], swiftSettings: hotPath),
         .target(name: "Render", dependencies: ["Report"]),
         .target(name: "SwiftExport", dependencies: ["Mapping"]),
         .target(name: "LessonKit", dependencies: ["Workbench", "Report", "Render", "DSL"]),
@@ -37,6 +43,9 @@ let package = Package(
             "Workbench", "Render", "LessonKit", "SwiftExport", "REPLKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // ORMLab against a hand-written loop over the SQLite C API: `swift run -c release ormlab-bench`.
+        .executableTarget(name: "ormlab-bench", dependencies: ["Workbench", "Runtime", "DSL", "SQLiteKit", "CSQLite"]),
 
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
         .testTarget(name: "DSLTests", dependencies: ["DSL"]),

@@ -6,12 +6,18 @@
 // which case applies. A line that starts with `.` continues the previous one (method chains).
 
 /// Turns DSL source text into tokens with line and column.
+///
+/// It reads UTF-8 bytes (a 10,000-line script lexes in milliseconds) one lexing character at
+/// a time, the characters `lexable` describes: every ASCII character stands alone ("\r\n" is one),
+/// other text goes by Characters, and only the first piece of a Character the learner sees
+/// takes a column. Between two ASCII bytes there is always such a boundary (except inside
+/// "\r\n"), so plain text never asks the String for grapheme breaks.
 public struct Lexer {
-    /// The text being lexed, as Characters so that columns count what the learner sees.
-    private let characters: [Character]
-    /// Indices of combining marks split off an ASCII character (see `lexable`): no column of their own.
-    private let splitMarks: Set<Int>
-    /// Index of the next character to read.
+    /// The text being lexed.
+    private let text: String
+    /// Its UTF-8 bytes.
+    private let bytes: [UInt8]
+    /// Byte index of the next character to read.
     private var index = 0
     /// Location of the next character to read, in the source file's coordinates.
     private var location: SourceLocation
@@ -31,12 +37,14 @@ public struct Lexer {
             let hi = max(lo, min(range.end.offset, utf8.count))
             let start = utf8.index(utf8.startIndex, offsetBy: lo)
             let end = utf8.index(utf8.startIndex, offsetBy: hi)
-            (characters, splitMarks) = Lexer.lexable(String(decoding: Array(utf8[start..<end]), as: UTF8.self))
+            text = String(decoding: utf8[start..<end], as: UTF8.self)
             location = SourceLocation(line: range.start.line, column: range.start.column, offset: lo)
         } else {
-            (characters, splitMarks) = Lexer.lexable(file.text)
+            // A copy made native and UTF-8, so its UTF-8 view moves by offset in constant time.
+            text = String(decoding: file.text.utf8, as: UTF8.self)
             location = SourceLocation(line: file.firstLine, column: 1, offset: 0)
         }
+        bytes = Array(text.utf8)
     }
 
     /// All tokens of `file` (or of `range` in it), ending with one `endOfInput` token.
@@ -52,33 +60,110 @@ public struct Lexer {
 
     // MARK: - Reading characters
 
-    private var isAtEnd: Bool { index >= characters.count }
+    private var isAtEnd: Bool { index >= bytes.count }
 
-    private func peek(_ ahead: Int = 0) -> Character? {
-        let i = index + ahead
-        return i < characters.count ? characters[i] : nil
+    /// The string index of byte `i` (constant time: `text` is native UTF-8).
+    private func stringIndex(_ i: Int) -> String.Index {
+        text.utf8.index(text.utf8.startIndex, offsetBy: i)
+    }
+
+    /// Length in bytes of the lexing character at byte `i` (see `lexable`).
+    @inline(__always)
+    private func characterLength(at i: Int) -> Int {
+        let b = bytes[i]
+        if b < 0x80 { return b == 13 && i + 1 < bytes.count && bytes[i + 1] == 10 ? 2 : 1 }
+        // Non-ASCII: the first Character of the run of non-ASCII scalars, within the Character
+        // the learner sees (String.index(after:) rounds down to its start first).
+        let end = text.utf8.distance(from: text.utf8.startIndex, to: text.index(after: stringIndex(i)))
+        var runEnd = i
+        while runEnd < end && bytes[runEnd] >= 0x80 { runEnd += 1 }
+        return String(decoding: bytes[i..<max(runEnd, i + 1)], as: UTF8.self).first?.utf8.count ?? 1
+    }
+
+    /// True when the lexing character at byte `i` starts a Character the learner sees (and so
+    /// takes a column).
+    @inline(__always)
+    private func startsVisibleCharacter(at i: Int) -> Bool {
+        guard i > 0 else { return true }
+        if bytes[i] < 0x80 && bytes[i - 1] < 0x80 { return !(bytes[i - 1] == 13 && bytes[i] == 10) }
+        return stringIndex(i).samePosition(in: text) != nil
+    }
+
+    /// The lexing character at byte `i`.
+    private func character(at i: Int) -> Character {
+        Character(String(decoding: bytes[i..<(i + characterLength(at: i))], as: UTF8.self))
+    }
+
+    /// Byte index of the character `ahead` characters after the cursor; nil past the end.
+    @inline(__always)
+    private func position(_ ahead: Int) -> Int? {
+        var i = index
+        for _ in 0..<ahead {
+            guard i < bytes.count else { return nil }
+            i += characterLength(at: i)
+        }
+        return i < bytes.count ? i : nil
     }
 
     /// The ASCII code of the character `ahead` of the cursor; nil at the end or for non-ASCII.
-    /// Note: "\r\n" is one Character whose ASCII value is 10, like "\n".
+    /// Note: "\r\n" is one character whose ASCII value is 10, like "\n".
+    @inline(__always)
     private func code(_ ahead: Int = 0) -> UInt8? {
-        peek(ahead)?.asciiValue
+        let i: Int
+        if ahead == 0 {
+            guard index < bytes.count else { return nil }
+            i = index
+        } else {
+            guard let p = position(ahead) else { return nil }
+            i = p
+        }
+        let b = bytes[i]
+        guard b < 0x80 else { return nil }
+        return b == 13 && i + 1 < bytes.count && bytes[i + 1] == 10 ? 10 : b
     }
 
     private mutating func advance() {
-        let c = characters[index]
-        index += 1
-        location.offset += c.utf8.count
-        if c.asciiValue == 10 {
+        let b = bytes[index]
+        // The common case: an ASCII character after an ASCII character (or at the start).
+        if b < 0x80 && b != 13 && (index == 0 || bytes[index - 1] < 0x80) {
+            index += 1
+            location.offset += 1
+            if b == 10 {
+                location.line += 1
+                location.column = 1
+            } else {
+                location.column += 1
+            }
+            return
+        }
+        let length = characterLength(at: index)
+        let isLineBreak = b == 10 || (b == 13 && length == 2)
+        let takesColumn = startsVisibleCharacter(at: index)
+        index += length
+        location.offset += length
+        if isLineBreak {
             location.line += 1
             location.column = 1
-        } else {
-            if !splitMarks.contains(index - 1) { location.column += 1 }
+        } else if takesColumn {
+            location.column += 1
         }
     }
 
+    /// Skips the run of ASCII characters whose bytes satisfy `accepts` (never a line break or a
+    /// carriage return): the fast path for names, digits and plain string contents.
+    @inline(__always)
+    private mutating func skipASCII(while accepts: (UInt8) -> Bool) {
+        // A first character right after non-ASCII text may belong to the Character before it.
+        guard index < bytes.count, index == 0 || bytes[index - 1] < 0x80 else { return }
+        var i = index
+        while i < bytes.count, bytes[i] < 0x80, accepts(bytes[i]) { i += 1 }
+        location.offset += i - index
+        location.column += i - index
+        index = i
+    }
+
     private func text(from start: Int) -> String {
-        String(characters[start..<index])
+        String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
     // MARK: - Tokens
@@ -87,11 +172,11 @@ public struct Lexer {
     public mutating func next() -> Token {
         while true {
             skipTrivia()
-            guard let c = peek() else {
+            guard !isAtEnd else {
                 return finish(Token(kind: .endOfInput, text: "", range: SourceRange(location, location)))
             }
             let token: Token
-            switch c.asciiValue {
+            switch code() {
             case 10?:
                 guard let separator = newline() else { continue } // the next line starts with "."
                 token = separator
@@ -110,7 +195,7 @@ public struct Lexer {
         }
     }
 
-    private mutating func finish(_ token: Token) -> Token {
+    private mutating func finish(_ token: consuming Token) -> Token {
         var token = token
         token.endIndex = index
         token.followsSkippedNewline = skippedNewline
@@ -144,6 +229,10 @@ public struct Lexer {
         Token(kind: kind, text: text(from: startIndex), range: SourceRange(start, location))
     }
 
+    private func makeToken(_ kind: TokenKind, from startIndex: Int, _ start: SourceLocation, literal: Literal) -> Token {
+        Token(kind: kind, text: text(from: startIndex), range: SourceRange(start, location), literal: literal)
+    }
+
     private func errorToken(from startIndex: Int, _ start: SourceLocation, _ diagnostic: Diagnostic) -> Token {
         Token(kind: .error, text: text(from: startIndex), range: SourceRange(start, location),
               diagnostic: diagnostic)
@@ -173,7 +262,7 @@ public struct Lexer {
     }
 
     private mutating func skipComment() {
-        while let c = peek(), c.asciiValue != 10 { advance() }
+        while !isAtEnd, code() != 10 { advance() }
     }
 
     /// One `newline` token for a run of line breaks, blank lines and comment lines; nil when the
@@ -212,9 +301,14 @@ public struct Lexer {
 
     private func isDigit(_ a: UInt8) -> Bool { a >= 48 && a <= 57 }
 
+    private func isHexDigit(_ a: UInt8) -> Bool {
+        isDigit(a) || (a >= 65 && a <= 70) || (a >= 97 && a <= 102)
+    }
+
     private mutating func identifier() -> Token {
         let startIndex = index
         let start = location
+        skipASCII { a in (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 || (a >= 48 && a <= 57) }
         while let a = code(), isIdentifierPart(a) { advance() }
         return makeToken(.identifier, from: startIndex, start)
     }
@@ -227,7 +321,7 @@ public struct Lexer {
         let nameStart = index
         while let a = code(), isIdentifierPart(a) { advance() }
         let nameIsEmpty = index == nameStart
-        let startsWithDigit = !nameIsEmpty && isDigit(characters[nameStart].asciiValue ?? 0)
+        let startsWithDigit = !nameIsEmpty && isDigit(bytes[nameStart])
         if code() == 96, !nameIsEmpty, !startsWithDigit {
             advance()
             var token = makeToken(.identifier, from: startIndex, start)
@@ -273,15 +367,13 @@ public struct Lexer {
                 hint: "names cannot start with a digit; numbers are written like 42, 1.5 or 2e3"))
         }
         let written = text(from: startIndex)
-        let digits = written.filter { $0 != "_" }
+        let digits = written.utf8.contains(95) ? written.filter { $0 != "_" } : written
         if isDecimal {
             guard let value = Double(digits), value.isFinite else {
                 return errorToken(from: startIndex, start, Diagnostic.error(
                     "decimal literal \(written) does not fit in Double", at: SourceRange(start, location)))
             }
-            var token = makeToken(.decimal, from: startIndex, start)
-            token.literal = .double(value)
-            return token
+            return makeToken(.decimal, from: startIndex, start, literal: .double(value))
         }
         // Integers: accumulate as UInt64 so that 9223372036854775808 can still become Int64.min
         // after a minus sign.
@@ -297,12 +389,12 @@ public struct Lexer {
         if overflow || magnitude > limit {
             return errorToken(from: startIndex, start, Lexer.integerOverflow(written, SourceRange(start, location)))
         }
-        var token = makeToken(.integer, from: startIndex, start)
-        token.literal = magnitude == limit ? nil : .integer(Int64(magnitude))
-        return token
+        if magnitude == limit { return makeToken(.integer, from: startIndex, start) }
+        return makeToken(.integer, from: startIndex, start, literal: .integer(Int64(magnitude)))
     }
 
     private mutating func skipDigits() {
+        skipASCII { a in (a >= 48 && a <= 57) || a == 95 }
         while let a = code(), isDigit(a) || a == 95 { advance() }
     }
 
@@ -315,26 +407,33 @@ public struct Lexer {
         let quote = SourceRange(start, SourceLocation(line: start.line, column: start.column + 1,
                                                       offset: start.offset + 1))
         advance() // opening quote
-        var value = ""
+        // Plain text up to the closing quote: the value is a slice of the source.
+        let contentStart = index
+        skipASCII { a in a != 34 && a != 92 && a != 10 && a != 13 }
+        if index < bytes.count, bytes[index] == 34 {
+            let value = String(decoding: bytes[contentStart..<index], as: UTF8.self)
+            advance()
+            return makeToken(.string, from: startIndex, start, literal: .string(value))
+        }
+        // The value's UTF-8 bytes: characters copied as they are, escapes encoded.
+        var value: [UInt8] = Array(bytes[contentStart..<index])
         var firstError: Diagnostic?
         while true {
-            guard let c = peek(), c.asciiValue != 10 else {
+            guard !isAtEnd, let c = Optional(code()), c != 10 else {
                 return errorToken(from: startIndex, start, Diagnostic.error(
                     "unterminated string literal", at: quote, hint: "close it with \""))
             }
-            switch c.asciiValue {
+            switch c {
             case 34?: // closing quote
                 advance()
                 if let firstError { return errorToken(from: startIndex, start, firstError) }
-                var token = makeToken(.string, from: startIndex, start)
-                token.literal = .string(value)
-                return token
+                return makeToken(.string, from: startIndex, start, literal: .string(String(decoding: value, as: UTF8.self)))
             case 92?: // backslash
                 let escapeStart = location
                 advance()
                 switch escape() {
                 case .success(let scalar):
-                    value.unicodeScalars.append(scalar)
+                    value.append(contentsOf: UTF8.encode(scalar)!)
                 case .failure(let message):
                     if firstError == nil {
                         firstError = Diagnostic.error(message.message, at: SourceRange(escapeStart, location),
@@ -342,8 +441,9 @@ public struct Lexer {
                     }
                 }
             default:
-                value.append(c)
+                let characterStart = index
                 advance()
+                value.append(contentsOf: bytes[characterStart..<index])
             }
         }
     }
@@ -352,9 +452,10 @@ public struct Lexer {
 
     /// Reads the escape after a backslash; the cursor ends after it.
     private mutating func escape() -> Result<Unicode.Scalar, EscapeError> {
-        guard let c = peek(), c.asciiValue != 10 else {
+        guard !isAtEnd, code() != 10 else {
             return .failure(EscapeError(message: "expected an escape after '\\'"))
         }
+        let c = character(at: index)
         advance()
         switch c {
         case "\"": return .success("\"")
@@ -369,7 +470,7 @@ public struct Lexer {
             }
             advance()
             var hex = ""
-            while let h = peek(), h.isHexDigit, h.isASCII, hex.count < 9 { hex.append(h); advance() }
+            while let h = code(), isHexDigit(h), hex.count < 9 { hex.append(Character(Unicode.Scalar(h))); advance() }
             guard code() == 125 else { // }
                 return .failure(EscapeError(message: "expected 1 to 8 hex digits and '}' in \\u{...}"))
             }
@@ -387,49 +488,46 @@ public struct Lexer {
     // MARK: - Punctuation and stray characters
 
     private mutating func punctuation() -> Token {
-        let startIndex = index
         let start = location
         let a = code()
         let b = code(1)
-        func one(_ kind: TokenKind) -> Token {
-            advance()
-            return makeToken(kind, from: startIndex, start)
-        }
-        func two(_ kind: TokenKind) -> Token {
-            advance(); advance()
-            return makeToken(kind, from: startIndex, start)
-        }
+        let kind: TokenKind
+        var length = 1
         switch a {
-        case 123: return one(.leftBrace)
-        case 125: return one(.rightBrace)
-        case 40: return one(.leftParen)
-        case 41: return one(.rightParen)
-        case 91: return one(.leftBracket)
-        case 93: return one(.rightBracket)
-        case 44: return one(.comma)
-        case 58: return one(.colon)
-        case 59: return one(.semicolon)
-        case 46: return one(.dot)
-        case 35: return one(.hash)
-        case 63: return one(.question)
-        case 43: return one(.plus)
-        case 45: return one(.minus)
-        case 42: return one(.star)
-        case 47: return one(.slash)
-        case 61: return b == 61 ? two(.equal) : one(.assign)
-        case 33 where b == 61: return two(.notEqual)
-        case 60: return b == 61 ? two(.lessEqual) : one(.less)
-        case 62: return b == 61 ? two(.greaterEqual) : one(.greater)
+        case 123: kind = .leftBrace
+        case 125: kind = .rightBrace
+        case 40: kind = .leftParen
+        case 41: kind = .rightParen
+        case 91: kind = .leftBracket
+        case 93: kind = .rightBracket
+        case 44: kind = .comma
+        case 58: kind = .colon
+        case 59: kind = .semicolon
+        case 46: kind = .dot
+        case 35: kind = .hash
+        case 63: kind = .question
+        case 43: kind = .plus
+        case 45: kind = .minus
+        case 42: kind = .star
+        case 47: kind = .slash
+        case 61: if b == 61 { kind = .equal; length = 2 } else { kind = .assign }
+        case 33 where b == 61: kind = .notEqual; length = 2
+        case 60: if b == 61 { kind = .lessEqual; length = 2 } else { kind = .less }
+        case 62: if b == 61 { kind = .greaterEqual; length = 2 } else { kind = .greater }
         default:
             return strayCharacter()
         }
+        advance()
+        if length == 2 { advance() }
+        // The text is the kind's own spelling: no string made from the source for it.
+        return Token(kind: kind, text: kind.rawValue, range: SourceRange(start, location))
     }
 
     /// Any character the DSL does not use: one `error` token for it.
     private mutating func strayCharacter() -> Token {
         let startIndex = index
         let start = location
-        let c = characters[index]
+        let c = character(at: index)
         advance()
         let range = SourceRange(start, location)
         return errorToken(from: startIndex, start, Diagnostic.error(
@@ -446,6 +544,19 @@ public struct Lexer {
             return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
         }
         return "'\(c)'"
+    }
+
+    /// The lexing characters of `text` as the lexer steps through them, each with whether it
+    /// takes a column: for tests, which check it against `lexable`.
+    static func steps(through text: String) -> [(character: Character, takesColumn: Bool)] {
+        let lexer = Lexer(file: SourceFile(text: text))
+        var steps: [(Character, Bool)] = []
+        var i = 0
+        while i < lexer.bytes.count {
+            steps.append((lexer.character(at: i), lexer.startsVisibleCharacter(at: i)))
+            i += lexer.characterLength(at: i)
+        }
+        return steps
     }
 
     /// The text as Characters, except that a Character holding an ASCII character and more is
@@ -519,8 +630,8 @@ public struct Lexer {
         var argumentStartIndex = index
         var argumentEndIndex = index
         var seenText = false
-        while let c = peek(), c.asciiValue != 10 {
-            let isSpace = c == " " || c == "\t" || c == "\r"
+        while !isAtEnd, let c = Optional(code()), c != 10 {
+            let isSpace = c == 32 || c == 9 || c == 13
             if !isSpace && !seenText {
                 seenText = true
                 argumentStart = location
@@ -535,13 +646,13 @@ public struct Lexer {
         if !seenText {
             return (name, nameRange, "", SourceRange(nameRange.end, nameRange.end))
         }
-        let argument = String(characters[argumentStartIndex..<argumentEndIndex])
+        let argument = String(decoding: bytes[argumentStartIndex..<argumentEndIndex], as: UTF8.self)
         return (name, nameRange, argument, SourceRange(argumentStart, argumentEnd))
     }
 
     /// Continues lexing right after `token`, with no brackets open (error recovery).
     mutating func restart(after token: Token) {
-        index = min(token.endIndex, characters.count)
+        index = min(token.endIndex, bytes.count)
         location = token.range.end
         openBrackets.removeAll()
         openCounts.removeAll()

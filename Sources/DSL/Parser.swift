@@ -69,7 +69,9 @@ public struct Parser {
     /// The token being looked at.
     private var current: Token
     /// Tokens already read past `current`, for two-token decisions (`name:` labels, `Author#1`).
-    private var lookahead: [Token] = []
+    private var lookahead: Token?
+    /// The kind of `lookahead`, readable without touching the token.
+    private var lookaheadKind: TokenKind = .endOfInput
     /// Where the last consumed token ended: ranges end here, and "expected ..." points here when
     /// the problem is a missing token at the end of a line.
     private var previousEnd: SourceLocation
@@ -99,19 +101,40 @@ public struct Parser {
 
     private func check(_ keyword: Keyword) -> Bool { current.keyword == keyword }
 
-    /// The token `distance` places after `current` (1 is the next one).
-    private mutating func peek(_ distance: Int) -> Token {
-        while lookahead.count < distance { lookahead.append(lexer.next()) }
-        return lookahead[distance - 1]
+    /// The token after `current` (the grammar never needs to look further).
+    private mutating func peek() -> Token {
+        _ = peekKind()
+        return lookahead ?? current
     }
 
+    /// The kind of the token after `current`, without copying the token.
+    private mutating func peekKind() -> TokenKind {
+        if lookahead == nil {
+            let token = lexer.next()
+            lookaheadKind = token.kind
+            lookahead = consume token
+        }
+        return lookaheadKind
+    }
+
+    /// Moves to the next token and returns the one moved past. Tokens are swapped, never
+    /// copied: a token is large, and this runs once per token of a script.
     @discardableResult
     private mutating func advance() -> Token {
-        let token = current
         // Line breaks don't count: "expected ..." at the end of input points after the last text.
-        if token.kind != .endOfInput && token.kind != .newline { previousEnd = token.range.end }
-        current = lookahead.isEmpty ? lexer.next() : lookahead.removeFirst()
-        return token
+        if current.kind != .endOfInput && current.kind != .newline { previousEnd = current.range.end }
+        var token: Token
+        if let next = lookahead.take() {
+            token = next
+        } else {
+            token = lexer.next()
+        }
+        swap(&token, &current)
+        return consume token
+    }
+
+    private mutating func clearLookahead() {
+        lookahead = nil
     }
 
     private mutating func match(_ kind: TokenKind) -> Token? {
@@ -132,7 +155,9 @@ public struct Parser {
         while check(.newline) || check(.semicolon) { advance() }
     }
 
-    private func identifier(_ token: Token) -> Identifier {
+    /// Static, so `Self.identifier(advance())` does not copy the whole parser: calling a method of
+    /// `self` with an argument that mutates `self` makes Swift evaluate a copy of `self` first.
+    private static func identifier(_ token: Token) -> Identifier {
         Identifier(token.name, token.range)
     }
 
@@ -265,7 +290,7 @@ public struct Parser {
                 if current.followsSkippedNewline, current.range.start.column <= column,
                    current.range.start > commandStart.range.start {
                     lexer.restart(after: current)
-                    lookahead.removeAll()
+                    clearLookahead()
                     return
                 }
             default:
@@ -310,7 +335,7 @@ public struct Parser {
     /// `:help lazy` — the name, then the raw rest of the line.
     private mutating func workbenchCommand() throws(ParseError) -> Command {
         let colon = current
-        lookahead.removeAll()
+        clearLookahead()
         lexer.restart(after: colon)
         let parts = lexer.workbenchCommand()
         let end = parts.argument.isEmpty ? parts.nameRange.end : parts.argumentRange.end
@@ -334,7 +359,7 @@ public struct Parser {
             throw error("expected an entity name after 'entity'",
                         hint: "write it like: entity Author { name: String }")
         }
-        let name = identifier(advance())
+        let name = Self.identifier(advance())
         let open = try consume(.leftBrace, "expected '{' after 'entity \(name)'",
                                hint: "the properties go in braces: entity \(name) { name: String }")
         var members: [MemberDecl] = []
@@ -366,8 +391,8 @@ public struct Parser {
     }
 
     private mutating func member() throws(ParseError) -> MemberDecl {
-        if (current.isWord("unique") && peek(1).isWord("index"))
-            || (current.isWord("index") && peek(1).kind == .leftParen) {
+        if (current.isWord("unique") && peek().isWord("index"))
+            || (current.isWord("index") && peekKind() == .leftParen) {
             return .index(try indexDeclaration())
         }
         return .property(try propertyDeclaration())
@@ -392,7 +417,7 @@ public struct Parser {
             guard check(.identifier) else {
                 throw error("expected a property name in index(...), found \(current.displayName)")
             }
-            columns.append(identifier(advance()))
+            columns.append(Self.identifier(advance()))
         } while match(.comma) != nil
         guard check(.rightParen) else { throw unclosed(open) }
         advance()
@@ -406,7 +431,7 @@ public struct Parser {
                         hint: "each line of an entity is a property (name: Type) or an index (index(name))")
         }
         let nameToken = advance()
-        let name = identifier(nameToken)
+        let name = Self.identifier(nameToken)
         guard match(.colon) != nil else {
             let hint = check(.identifier) ? "write '\(name): \(current.text)'" : "write it like 'name: String'"
             throw error("expected ':' after property name '\(name)'", hint: hint)
@@ -431,7 +456,7 @@ public struct Parser {
                 guard check(.identifier) else {
                     throw error("expected the inverse property's name after 'via'", hint: "write it like: via manager")
                 }
-                property.via = identifier(advance())
+                property.via = Self.identifier(advance())
             } else {
                 break
             }
@@ -447,7 +472,7 @@ public struct Parser {
                 throw error("expected an element type inside '[ ]', found \(current.displayName)",
                             hint: "a to-many property names the other entity: [Book]")
             }
-            let name = identifier(advance())
+            let name = Self.identifier(advance())
             guard check(.rightBracket) else { throw unclosed(open) }
             let close = advance()
             if check(.question) {
@@ -462,7 +487,7 @@ public struct Parser {
         }
         let nameToken = advance()
         let isOptional = match(.question) != nil
-        return TypeRef(name: identifier(nameToken), isOptional: isOptional,
+        return TypeRef(name: Self.identifier(nameToken), isOptional: isOptional,
                        range: SourceRange(nameToken.range.start, previousEnd))
     }
 
@@ -550,7 +575,7 @@ public struct Parser {
         guard check(.identifier) else {
             throw error("expected an entity name after 'insert'", hint: "write it like: insert Author(name: \"Ursula\")")
         }
-        let entity = identifier(advance())
+        let entity = Self.identifier(advance())
         let open = try consume(.leftParen, "expected '(' after 'insert \(entity)'",
                                hint: "list the values in parentheses: insert \(entity)(name: \"x\")")
         let arguments = try argumentList(open, isInsert: true)
@@ -573,7 +598,7 @@ public struct Parser {
         guard check(.identifier), !Parser.isExpressionKeyword(current) else {
             throw error("expected a name after 'let'", hint: "write it like: let ursula = Author#1")
         }
-        let name = identifier(advance())
+        let name = Self.identifier(advance())
         if check(.equal) {
             throw error("use '=' to give '\(name)' a value; '==' compares")
         }
@@ -591,7 +616,7 @@ public struct Parser {
         guard check(.identifier), !Parser.isExpressionKeyword(current) else {
             throw error("expected a loop variable after 'for'", hint: "write it like: for a in Author.all { a.name }")
         }
-        let variable = identifier(advance())
+        let variable = Self.identifier(advance())
         guard check(.in) else {
             throw error("expected 'in' after 'for \(variable)'", hint: "write it like: for \(variable) in Author.all { \(variable).name }")
         }
@@ -806,7 +831,7 @@ public struct Parser {
                 throw error("expected a property or query name after '.', found \(current.displayName)",
                             hint: "for example Author.all or Author#1.name")
             }
-            let name = identifier(advance())
+            let name = Self.identifier(advance())
             if let open = match(.leftParen) {
                 let arguments = try argumentList(open, isInsert: false)
                 expr = .call(base: expr, name: name, arguments: arguments, range: SourceRange(start, previousEnd))
@@ -818,13 +843,13 @@ public struct Parser {
     }
 
     private mutating func primary() throws(ParseError) -> Expr {
-        let token = current
-        switch token.kind {
+        // Tokens are taken with `advance()` (a move), not copied out of `current`.
+        switch current.kind {
         case .integer, .decimal:
-            advance()
+            let token = advance()
             return .literal(try numberLiteral(token, negated: false), token.range)
         case .string:
-            advance()
+            let token = advance()
             if case .string(let value)? = token.literal { return .literal(.string(value), token.range) }
             return .literal(.string(""), token.range)
         case .leftParen:
@@ -838,21 +863,22 @@ public struct Parser {
         case .leftBracket:
             return try list()
         case .identifier:
-            switch token.keyword {
-            case .true?: advance(); return .literal(.bool(true), token.range)
-            case .false?: advance(); return .literal(.bool(false), token.range)
-            case .nil?: advance(); return .literal(.null, token.range)
+            switch current.keyword {
+            case .true?: return .literal(.bool(true), advance().range)
+            case .false?: return .literal(.bool(false), advance().range)
+            case .nil?: return .literal(.null, advance().range)
             case .and?, .or?, .like?, .in?, .not?:
-                throw error("expected an expression, found keyword '\(token.text)'",
-                            hint: "to use '\(token.text)' as a name, write it in backticks: `\(token.text)`")
+                let text = current.text
+                throw error("expected an expression, found keyword '\(text)'",
+                            hint: "to use '\(text)' as a name, write it in backticks: `\(text)`")
             default:
                 break
             }
-            advance()
+            let token = advance()
             if check(.hash) { return try objectReference(token) }
-            return .name(identifier(token))
+            return .name(Self.identifier(token))
         default:
-            throw error("expected an expression, found \(token.displayName)")
+            throw error("expected an expression, found \(current.displayName)")
         }
     }
 
@@ -866,7 +892,7 @@ public struct Parser {
         guard case .integer(let id)? = number.literal else {
             throw ParseError(diagnostic: Lexer.integerOverflow(number.text, number.range))
         }
-        return .objectRef(entity: identifier(entity), id: id, range: SourceRange(entity.range.start, number.range.end))
+        return .objectRef(entity: Self.identifier(entity), id: id, range: SourceRange(entity.range.start, number.range.end))
     }
 
     /// `[1, 2, 3]`
@@ -898,21 +924,39 @@ public struct Parser {
         return arguments
     }
 
+    /// A literal followed by ',' or ')', the whole value of most arguments (every value of an
+    /// insert): read directly instead of through the nine precedence levels of `expression()`,
+    /// which would arrive at the same `.literal`.
+    private mutating func literalArgument() throws(ParseError) -> Expr? {
+        switch current.kind {
+        case .integer, .decimal, .string:
+            break
+        case .identifier:
+            guard let keyword = current.keyword, keyword == .true || keyword == .false || keyword == .nil else { return nil }
+        default:
+            return nil
+        }
+        let next = peekKind()
+        guard next == .comma || next == .rightParen else { return nil }
+        return try primary()
+    }
+
     /// `name: "x"`, `born < 1950`, `name desc`
     private mutating func argument(isInsert: Bool) throws(ParseError) -> Argument {
         let start = current.range.start
         var label: Identifier?
         if check(.identifier) {
-            let next = peek(1)
-            if next.kind == .colon {
-                label = identifier(advance())
+            let next = peekKind()
+            if next == .colon {
+                label = Self.identifier(advance())
                 advance()
-            } else if isInsert, next.kind == .assign {
-                throw error("use ':' to give '\(current.name)' a value; '=' assigns", at: next,
+            } else if isInsert, next == .assign {
+                throw error("use ':' to give '\(current.name)' a value; '=' assigns", at: peek(),
                             hint: "write it like: \(current.name): value")
             }
         }
-        let value = try expression()
+        let value: Expr
+        if let literal = try literalArgument() { value = literal } else { value = try expression() }
         var direction: SortDirection?
         if check(.asc) {
             advance()

@@ -71,14 +71,20 @@ public struct Token: Sendable, Equatable {
     public var isQuoted: Bool
     /// The value of an `integer`, `decimal` or `string` token. Nil for the one integer that only
     /// fits after a minus sign (9223372036854775808, as in `-9223372036854775808`).
-    public var literal: Literal?
+    public var literal: Literal? {
+        get { extras.literal }
+        set { extras = TokenExtras.make(literal: newValue, diagnostic: extras.diagnostic) }
+    }
     /// Why an `error` token could not be read.
     public var diagnostic: Diagnostic? {
-        get { diagnosticBox?.value }
-        set { diagnosticBox = newValue.map(DiagnosticBox.init) }
+        get { extras.diagnostic }
+        set { extras = TokenExtras.make(literal: extras.literal, diagnostic: newValue) }
     }
-    /// Kept out of line so that tokens stay small (the parser holds a few per nesting level).
-    private var diagnosticBox: DiagnosticBox?
+    /// The literal and the diagnostic, held by reference (`TokenExtras.none` when the token has
+    /// neither, as most have). Inline, the two make a token of over 200 bytes; and an optional
+    /// reference, or an optional literal, makes Swift 6.3 copy each new token once more through
+    /// its value witnesses. A lexer makes a quarter of a million tokens for a 10,000-line script.
+    private var extras: TokenExtras
 
     // Bookkeeping the parser uses to recover from errors.
     /// How many brackets (`( [ {`) enclose this token; a closer counts as outside its pair.
@@ -95,8 +101,26 @@ public struct Token: Sendable, Equatable {
         self.text = text
         self.range = range
         self.isQuoted = isQuoted
-        self.literal = literal
-        self.diagnosticBox = diagnostic.map(DiagnosticBox.init)
+        self.extras = TokenExtras.make(literal: literal, diagnostic: diagnostic)
+    }
+
+    /// The lexer's initializer: every stored property set at once, without branches, so the
+    /// token is built in place (no copy of it).
+    init(kind: TokenKind, text: String, range: SourceRange) {
+        self.kind = kind
+        self.text = text
+        self.range = range
+        self.isQuoted = false
+        self.extras = TokenExtras.none
+    }
+
+    /// The lexer's initializer for a literal.
+    init(kind: TokenKind, text: String, range: SourceRange, literal: Literal) {
+        self.kind = kind
+        self.text = text
+        self.range = range
+        self.isQuoted = false
+        self.extras = TokenExtras(literal: literal, diagnostic: nil)
     }
 
     /// The name an identifier stands for: the text without backticks.
@@ -130,9 +154,25 @@ public struct Token: Sendable, Equatable {
     }
 }
 
-/// An immutable box for a token's diagnostic.
-private final class DiagnosticBox: Sendable, Equatable {
-    let value: Diagnostic
-    init(_ value: Diagnostic) { self.value = value }
-    static func == (a: DiagnosticBox, b: DiagnosticBox) -> Bool { a.value == b.value }
+/// A token's literal and diagnostic (see `Token.literal`), immutable and shared by copies.
+private final class TokenExtras: Sendable, Equatable {
+    let literal: Literal?
+    let diagnostic: Diagnostic?
+
+    init(literal: Literal?, diagnostic: Diagnostic?) {
+        self.literal = literal
+        self.diagnostic = diagnostic
+    }
+
+    /// The extras of a token with neither a literal nor a diagnostic.
+    static let none = TokenExtras(literal: nil, diagnostic: nil)
+
+    /// `none` when there is nothing to hold.
+    static func make(literal: Literal?, diagnostic: Diagnostic?) -> TokenExtras {
+        literal == nil && diagnostic == nil ? none : TokenExtras(literal: literal, diagnostic: diagnostic)
+    }
+
+    static func == (a: TokenExtras, b: TokenExtras) -> Bool {
+        a.literal == b.literal && a.diagnostic == b.diagnostic
+    }
 }

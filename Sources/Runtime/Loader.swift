@@ -149,9 +149,9 @@ extension Session {
             if partial { object.loadedColumns = loaded }
             return object
         }
-        var values = [SQLiteValue]()
-        values.reserveCapacity(columnCount)
-        for i in 0..<columnCount { values.append(row.value(i)) }
+        // Allocated once at its final size (`map` over a range is specialized and inlined; the
+        // unsafe-uninitialized initializer is not, and looks up the array's metadata per call).
+        let values = (0..<columnCount).map { row.value($0) }
         return ManagedObject(entity: info, values: values, state: .clean)
     }
 
@@ -203,7 +203,7 @@ extension Session {
             var next: [ManagedObject] = []
             var seen = Set<ObjectIdentifier>()
             for owner in owners {
-                owner.eagerLoaded.insert(name)
+                markEagerlyLoaded(owner, name)
                 for child in owner.loadedObjects(of: name) where seen.insert(ObjectIdentifier(child)).inserted {
                     next.append(child)
                 }
@@ -285,11 +285,15 @@ extension Session {
         }
     }
 
+    /// Records that this command filled `association` of `object` eagerly.
+    func markEagerlyLoaded(_ object: ManagedObject, _ association: String) {
+        if object.eagerLoaded.isEmpty { eagerlyLoadedObjects.append(object) }
+        object.eagerLoaded.insert(association)
+    }
+
     /// An object from the columns of a row starting at `offset` (joins, many-to-many loads).
     func hydrateShifted(_ row: Row, offset: Int, info: EntityInfo, columnCount: Int) -> ManagedObject {
-        var values = [SQLiteValue]()
-        values.reserveCapacity(columnCount)
-        for i in 0..<columnCount { values.append(row.value(offset + i)) }
+        let values = (0..<columnCount).map { row.value(offset + $0) }
         return ManagedObject(entity: info, values: values, state: .clean)
     }
 
@@ -305,67 +309,70 @@ extension Session {
         var roots: [ManagedObject] = []
         var rootSeen = Set<ObjectIdentifier>()
         var hits = Set<ObjectIdentifier>()
-        // Per node: the objects seen at that level and, per parent, its children in order.
-        var collections: [[ObjectIdentifier: [ManagedObject]]] = Array(repeating: [:], count: plan.nodes.count)
-        var parentsAtNode: [[ManagedObject]] = Array(repeating: [], count: plan.nodes.count)
-        var seenAtNode: [Set<ObjectIdentifier>] = Array(repeating: [], count: plan.nodes.count)
+        // Per node: the parents met at that level, in order, and each one's children in order.
+        var levels = [JoinLevel](repeating: JoinLevel(), count: plan.nodes.count)
         var rowCount = 0
         loadGroupCounter += 1
         let group = loadGroupCounter
         let nodeInfos = plan.nodes.map { infos[$0.entity] }
+        let rootColumnCount = info.mapping.columns.count
+        let nodeColumnCounts = nodeInfos.map { $0?.mapping.columns.count ?? 0 }
+        // The objects of the current row: 0 is the root, n + 1 is node n's. Reused for every row.
+        var rowObjects = [ManagedObject?](repeating: nil, count: plan.nodes.count + 1)
+        // Rows of one root usually come together: remember the last one instead of looking it up.
+        var lastRootID: Int64? = nil
         try log.withCause(query.dsl) {
             try db.query(rendered.sql, rendered.arguments) { row in
                 rowCount += 1
-                var rowObjects = [ManagedObject?](repeating: nil, count: plan.nodes.count + 1)
                 // The root.
                 let rootID = row.int64(0)
-                let root: ManagedObject
-                if let existing = info.identityMap[rootID] {
-                    root = existing
-                    if rootSeen.insert(ObjectIdentifier(root)).inserted {
-                        hits.insert(ObjectIdentifier(root))
+                if rootID != lastRootID {
+                    let root: ManagedObject
+                    if let existing = info.identityMap[rootID] {
+                        root = existing
+                        if rootSeen.insert(ObjectIdentifier(root)).inserted {
+                            hits.insert(ObjectIdentifier(root))
+                            roots.append(root)
+                        }
+                    } else {
+                        root = hydrateShifted(row, offset: 0, info: info, columnCount: rootColumnCount)
+                        root.loadGroup = group
+                        info.identityMap[rootID] = root
+                        rootSeen.insert(ObjectIdentifier(root))
                         roots.append(root)
                     }
-                } else {
-                    root = hydrateShifted(row, offset: 0, info: info, columnCount: info.mapping.columns.count)
-                    root.loadGroup = group
-                    info.identityMap[rootID] = root
-                    rootSeen.insert(ObjectIdentifier(root))
-                    roots.append(root)
+                    rowObjects[0] = root
+                    lastRootID = rootID
                 }
-                rowObjects[0] = root
-                for (n, node) in plan.nodes.enumerated() {
+                for n in plan.nodes.indices {
+                    rowObjects[n + 1] = nil
+                    let node = plan.nodes[n]
                     guard let parent = rowObjects[node.parent], let nodeInfo = nodeInfos[n] else { continue }
-                    let parentKey = ObjectIdentifier(parent)
-                    if seenAtNode[n].insert(parentKey).inserted {
-                        parentsAtNode[n].append(parent)
-                        collections[n][parentKey] = []
-                    }
+                    let slot = levels[n].slot(for: parent)
                     if row.isNull(node.offset) { continue }
                     let id = row.int64(node.offset)
                     let child: ManagedObject
                     if let existing = nodeInfo.identityMap[id] {
                         child = existing
                     } else {
-                        child = hydrateShifted(row, offset: node.offset, info: nodeInfo, columnCount: nodeInfo.mapping.columns.count)
+                        child = hydrateShifted(row, offset: node.offset, info: nodeInfo, columnCount: nodeColumnCounts[n])
                         child.loadGroup = group
                         nodeInfo.identityMap[id] = child
                     }
                     rowObjects[n + 1] = child
-                    if collections[n][parentKey]?.last !== child, !(collections[n][parentKey]?.contains { $0 === child } ?? false) {
-                        collections[n][parentKey, default: []].append(child)
-                    }
+                    levels[n].children[slot].add(child)
                 }
             }
         }
         var counts: [(String, Int)] = [(query.entity, roots.count)]
         for (n, node) in plan.nodes.enumerated() {
             var distinct = Set<ObjectIdentifier>()
-            for parent in parentsAtNode[n] {
-                let list = collections[n][ObjectIdentifier(parent)] ?? []
+            distinct.reserveCapacity(levels[n].children.reduce(0) { $0 + $1.objects.count })
+            for (parent, children) in zip(levels[n].parents, levels[n].children) {
+                let list = children.objects
                 for c in list { distinct.insert(ObjectIdentifier(c)) }
                 parent.associations[node.association.name] = node.association.isToMany ? .many(list) : .one(list.first)
-                parent.eagerLoaded.insert(node.association.name)
+                markEagerlyLoaded(parent, node.association.name)
             }
             counts.append((node.entity, distinct.count))
         }
@@ -419,6 +426,55 @@ extension Session {
         let cause = owners.count > 1 ? "\(access) (batch: \(owners.count) \(info.name) objects at once)" : access
         try log.withCause(cause) { try loadBatch(association, owners: owners) }
         return AssociationLoad(objects: object.loadedObjects(of: association.name), ranQuery: true, fromIdentityMap: false)
+    }
+}
+
+// MARK: - Collapsing joined rows
+
+/// One level of a JOIN being collapsed: the parents met, in order, and each one's children.
+struct JoinLevel {
+    var parents: [ManagedObject] = []
+    var children: [ChildList] = []
+    private var slots: [ObjectIdentifier: Int] = [:]
+    /// The parent of the previous row and its slot: rows of one parent usually come together.
+    private var lastParent: ObjectIdentifier?
+    private var lastSlot = 0
+
+    /// The index of `parent` in `parents`, adding it on first sight.
+    mutating func slot(for parent: ManagedObject) -> Int {
+        let key = ObjectIdentifier(parent)
+        if key == lastParent { return lastSlot }
+        let slot: Int
+        if let known = slots[key] {
+            slot = known
+        } else {
+            slot = parents.count
+            slots[key] = slot
+            parents.append(parent)
+            children.append(ChildList())
+        }
+        lastParent = key
+        lastSlot = slot
+        return slot
+    }
+}
+
+/// The distinct children of one parent, in the order first met. A child repeats when several
+/// associations are joined at once (each book once per tag); the previous one is checked first,
+/// then the list, and past a few dozen children a set.
+struct ChildList {
+    private(set) var objects: [ManagedObject] = []
+    private var members: Set<ObjectIdentifier>?
+
+    mutating func add(_ child: ManagedObject) {
+        if objects.last === child { return }
+        if members == nil {
+            if objects.contains(where: { $0 === child }) { return }
+            objects.append(child)
+            if objects.count > 32 { members = Set(objects.map(ObjectIdentifier.init)) }
+        } else if members?.insert(ObjectIdentifier(child)).inserted == true {
+            objects.append(child)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Mapping
 import Report
+import SQLBuilder
 import SQLiteKit
 
 // MARK: - Entity runtime information
@@ -11,11 +12,16 @@ import SQLiteKit
 public final class EntityInfo {
     public internal(set) var mapping: EntityMapping
     /// The identity map for this entity: one object per primary key per session.
-    var identityMap: [Int64: ManagedObject] = [:]
+    var identityMap = IdentityMap()
     /// Numbers this entity's new objects before they get an id ("Author (new #2)").
     var newSerial = 0
     /// Column index of each belongs-to association's foreign key, by association name.
     public internal(set) var foreignKeyIndex: [String: Int] = [:]
+    /// The values a new object starts with: NULL, or the column's declared default.
+    var newObjectValues: [SQLiteValue] = []
+    /// `INSERT INTO "t" ("a", "b") VALUES (?, ?)` for every column but the id, rendered once
+    /// per mapping (a flush of 10,000 new objects renders it once, not 10,000 times).
+    var insertSQL: String = ""
 
     init(mapping: EntityMapping) {
         self.mapping = mapping
@@ -29,9 +35,20 @@ public final class EntityInfo {
 
     private func rebuildIndexes() {
         foreignKeyIndex = [:]
+        newObjectValues = []
         for (i, column) in mapping.columns.enumerated() {
-            if case .foreignKey(let association, _) = column.role { foreignKeyIndex[association] = i }
+            var type: ScalarType? = nil
+            switch column.role {
+            case .foreignKey(let association, _): foreignKeyIndex[association] = i
+            case .scalar(let scalar): type = scalar
+            case .primaryKey: break
+            }
+            let literal = i > 0 ? column.defaultValue : nil
+            newObjectValues.append(literal.map { sqliteValue($0, type: type) } ?? .null)
         }
+        let columns = mapping.columns.dropFirst()
+        let insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .raw("?") })
+        insertSQL = SQLRenderer.render(insert).sql
     }
 
     public var name: String { mapping.name }
@@ -63,16 +80,18 @@ public final class ManagedObject {
     /// Values as last loaded from or written to the database, kept once the object is changed.
     var originalValues: [SQLiteValue]?
     /// Association states by association name; absent means not loaded.
-    var associations: [String: AssociationState] = [:]
+    // Empty collections are made with init(), which is inlined, rather than the literals `[:]`
+    // and `[]`, which call a function: this runs once per hydrated row.
+    var associations = [String: AssociationState]()
     /// Associations the learner touched (for the unused-eager-load note).
-    public internal(set) var touched: Set<String> = []
+    public internal(set) var touched = Set<String>()
     /// Associations filled by eager loading during the current command.
-    var eagerLoaded: Set<String> = []
+    var eagerLoaded = Set<String>()
     /// Which query hydrated it (a key into the session's load groups), for batch lazy loading:
     /// the objects of one query load an association together (Hibernate's batch fetching).
     var loadGroup: Int = 0
     /// Foreign keys that point at objects not yet inserted, by column index; filled in on flush.
-    var pendingReferences: [Int: ManagedObject] = [:]
+    var pendingReferences = [Int: ManagedObject]()
     /// Numbers new objects before they get an id: "Author (new #2)".
     let serial: Int
 

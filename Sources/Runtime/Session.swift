@@ -43,6 +43,9 @@ public final class Session {
     /// The objects of recent queries, by load group number (see `ManagedObject.loadGroup`).
     var loadGroups: [Int: [ManagedObject]] = [:]
     var loadGroupCounter = 0
+    /// Objects whose `eagerLoaded` is not empty, so a new command resets only those (not every
+    /// object of the identity map, which may hold a million).
+    var eagerlyLoadedObjects: [ManagedObject] = []
 
     /// The table where entity declarations are kept so a file database restores its mapping.
     public static let metadataTable = "_ormlab_entities"
@@ -63,9 +66,8 @@ public final class Session {
     public func beginCommand(_ text: String) {
         log.beginCommand(text)
         pendingNotes = []
-        for info in infos.values {
-            for object in info.identityMap.values where !object.eagerLoaded.isEmpty { object.eagerLoaded = [] }
-        }
+        for object in eagerlyLoadedObjects { object.eagerLoaded = [] }
+        eagerlyLoadedObjects = []
     }
 
     public func addNote(_ note: Note) { pendingNotes.append(note) }

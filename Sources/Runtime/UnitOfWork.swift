@@ -74,7 +74,8 @@ final class UnitOfWork {
 
     private func remember(_ object: ManagedObject, created: Bool) {
         let key = ObjectIdentifier(object)
-        guard snapshots[key] == nil else { return }
+        // A created object was made just now and cannot have a snapshot yet: no lookup needed.
+        guard created || snapshots[key] == nil else { return }
         snapshots[key] = Snapshot(object: object, values: created ? nil : (object.originalValues ?? object.values),
                                   state: object.state == .dirty ? .clean : object.state)
         snapshotOrder.append(key)
@@ -166,10 +167,7 @@ extension Session {
     /// `insert Entity(...)`: a new object, written at the next flush.
     public func insert(entity: String, values: [Int: SQLiteValue], references: [Int: ManagedObject]) throws -> ManagedObject {
         guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
-        var row = [SQLiteValue](repeating: .null, count: info.mapping.columns.count)
-        for (i, column) in info.mapping.columns.enumerated() where i > 0 {
-            if let value = defaultValue(of: column) { row[i] = value }
-        }
+        var row = info.newObjectValues
         for (i, v) in values { row[i] = v }
         info.newSerial += 1
         let object = ManagedObject(entity: info, values: row, state: .new, serial: info.newSerial)
@@ -178,14 +176,6 @@ extension Session {
         }
         unitOfWork.registerNew(object)
         return object
-    }
-
-    /// A column's default as a stored value. Not inlined: inlined into `insert`, Swift 6.3's
-    /// release optimizer crashes (CopyPropagation: "Found ownership error").
-    @inline(never)
-    private func defaultValue(of column: Column) -> SQLiteValue? {
-        guard let literal = column.defaultValue else { return nil }
-        return sqliteValue(literal, type: column.scalarType)
     }
 
     /// Assigns a scalar property (or a foreign key value); marks the object dirty and keeps the old value.
@@ -306,14 +296,11 @@ extension Session {
         var writes: [PlannedWrite] = []
         for object in try orderedInserts() {
             let info = object.entity
-            let columns = Array(info.mapping.columns.dropFirst())
-            let insert = Insert(table: info.table, columns: columns.map(\.name),
-                                values: columns.map { _ in .raw("?") })
             let params: [PlannedValue] = (1..<info.mapping.columns.count).map { i in
                 if let ref = object.pendingReferences[i] { return .idOf(ref) }
                 return .value(object.values[i])
             }
-            writes.append(PlannedWrite(kind: .insert, object: object, sql: SQLRenderer.render(insert).sql, params: params,
+            writes.append(PlannedWrite(kind: .insert, object: object, sql: info.insertSQL, params: params,
                                        reason: "\(object.ref) new"))
         }
         for object in unitOfWork.dirtyObjects {
@@ -361,25 +348,61 @@ extension Session {
 
     /// New objects with parents first (a topological order of their references to other new
     /// objects); a cycle cannot be ordered and is explained.
+    ///
+    /// The order is that of repeated passes over the new objects, each taking (in the order they
+    /// were created) every object whose new parents are already taken. It is computed in one
+    /// walk, O(objects + references): an object goes in the pass of its latest parent, or the
+    /// pass after it when that parent was created after it.
     func orderedInserts() throws -> [ManagedObject] {
         let objects = unitOfWork.newObjects
-        var remaining = objects
-        var done = Set<ObjectIdentifier>()
-        var ordered: [ManagedObject] = []
-        let pendingIDs = Set(objects.map(ObjectIdentifier.init))
-        while !remaining.isEmpty {
-            var progressed = false
-            remaining.removeAll { object in
-                let blocked = object.pendingReferences.values.contains { ref in
-                    pendingIDs.contains(ObjectIdentifier(ref)) && !done.contains(ObjectIdentifier(ref)) && ref !== object
-                }
-                if blocked { return false }
-                ordered.append(object)
-                done.insert(ObjectIdentifier(object))
-                progressed = true
-                return true
+        var position: [ObjectIdentifier: Int] = [:]
+        position.reserveCapacity(objects.count)
+        for (i, object) in objects.enumerated() { position[ObjectIdentifier(object)] = i }
+        // The new objects each one refers to (itself excluded: checked below).
+        var parents: [[Int]] = []
+        parents.reserveCapacity(objects.count)
+        var hasReferences = false
+        for object in objects {
+            var list: [Int] = []
+            for ref in object.pendingReferences.values where ref !== object {
+                if let i = position[ObjectIdentifier(ref)] { list.append(i) }
             }
-            if !progressed {
+            if !list.isEmpty { hasReferences = true }
+            parents.append(list)
+        }
+        var ordered = objects
+        if hasReferences {
+            let unorderable = Int.max
+            var pass = [Int](repeating: 0, count: objects.count)   // 0: not computed yet
+            var onPath = [Bool](repeating: false, count: objects.count)
+            for root in objects.indices where pass[root] == 0 {
+                // Depth-first, without recursion: a chain of 100,000 new objects must not overflow the stack.
+                var path: [(object: Int, nextParent: Int)] = [(root, 0)]
+                onPath[root] = true
+                while let (object, next) = path.last {
+                    if next < parents[object].count {
+                        path[path.count - 1].nextParent += 1
+                        let parent = parents[object][next]
+                        if pass[parent] == 0 && !onPath[parent] {
+                            onPath[parent] = true
+                            path.append((parent, 0))
+                        }
+                        continue
+                    }
+                    var objectPass = 1
+                    for parent in parents[object] {
+                        // A parent still on the path refers back to this object: a cycle.
+                        guard pass[parent] != 0, pass[parent] != unorderable else { objectPass = unorderable; break }
+                        objectPass = max(objectPass, parent > object ? pass[parent] + 1 : pass[parent])
+                    }
+                    pass[object] = objectPass
+                    onPath[object] = false
+                    path.removeLast()
+                }
+            }
+            let remaining = objects.indices.filter { pass[$0] == unorderable }.map { objects[$0] }
+            if !remaining.isEmpty {
+                let pendingIDs = Set(objects.map(ObjectIdentifier.init))
                 let cycle = remaining.map { object -> String in
                     let refs = object.pendingReferences.compactMap { (i, ref) -> String? in
                         guard pendingIDs.contains(ObjectIdentifier(ref)) else { return nil }
@@ -390,6 +413,7 @@ extension Session {
                 throw ORMError("cannot order the inserts: these new objects refer to each other in a cycle: \(cycle)",
                                hint: "save one of them first with the association set to nil, then assign it and save again")
             }
+            ordered = objects.indices.sorted { pass[$0] != pass[$1] ? pass[$0] < pass[$1] : $0 < $1 }.map { objects[$0] }
         }
         // An object referring to itself also needs two steps.
         if let selfRef = ordered.first(where: { o in o.pendingReferences.values.contains { $0 === o } }) {
@@ -435,6 +459,8 @@ extension Session {
         let writes = try plan()
         let openedTransaction = !db.isInTransaction
         var assigned: [ObjectIdentifier: Int64] = [:]
+        assigned.reserveCapacity(writes.count)
+        let causePrefix = reason + ": "
         func resolve(_ v: PlannedValue) -> SQLiteValue {
             switch v {
             case .value(let value): return value
@@ -450,7 +476,7 @@ extension Session {
             }
             for write in writes {
                 current = write
-                try log.withCause("\(reason): \(write.reason)") {
+                try log.withCause(causePrefix + write.reason) {
                     try db.run(write.sql, write.params.map(resolve))
                     if write.kind == .insert { assigned[ObjectIdentifier(write.object)] = db.lastInsertRowID }
                 }
@@ -499,7 +525,12 @@ extension Session {
                 result.links += 1
             }
         }
-        for object in result.inserted + result.updated + result.deleted { expireInverse(of: object) }
+        // Expiring depends only on the entity: once per entity, not once per object (a flush of
+        // 10,000 new books would otherwise walk every loaded author 10,000 times).
+        var expiredEntities = Set<String>()
+        for object in result.inserted + result.updated + result.deleted where expiredEntities.insert(object.entity.name).inserted {
+            expireInverse(of: object)
+        }
         unitOfWork.clearPending()
         return result
     }

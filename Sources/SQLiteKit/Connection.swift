@@ -17,6 +17,9 @@ public final class Connection {
     let handle: OpaquePointer
     /// Prepared statements by SQL text (see `cachedStatement(_:)`).
     private var statementCache: [String: Statement] = [:]
+    /// The cached statement used last: a flush runs the same INSERT thousands of times in a
+    /// row, and comparing with it is cheaper than hashing the SQL text each time.
+    private var lastCachedStatement: Statement?
 
     /// Called after every statement run through `execute`, `run` or `query`: the trace hook.
     public var observer: ((ExecutedStatement) -> Void)?
@@ -51,6 +54,7 @@ public final class Connection {
     deinit {
         // Finalize cached statements first; close_v2 defers the close until statements still held
         // elsewhere are finalized too, so their handles never dangle.
+        lastCachedStatement = nil
         statementCache.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -116,16 +120,24 @@ public final class Connection {
 
     /// Finalizes every cached statement (call after schema changes you want to see re-planned).
     public func clearStatementCache() {
+        lastCachedStatement = nil
         statementCache.removeAll()
     }
 
     /// The cached statement for `sql`, or a fresh one if the cached one is still being stepped
     /// by an enclosing `query` (a nested query with the same SQL, e.g. walking a tree).
     private func idleStatement(_ sql: String) throws -> Statement {
+        if let last = lastCachedStatement, last.sql == sql, !last.isBusy {
+            last.reset()
+            last.clearBindings()
+            return last
+        }
         if let statement = statementCache[sql], statement.isBusy {
             return try prepare(sql)
         }
-        return try cachedStatement(sql)
+        let statement = try cachedStatement(sql)
+        lastCachedStatement = statement
+        return statement
     }
 
     // MARK: - Running SQL

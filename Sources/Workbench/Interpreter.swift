@@ -36,16 +36,18 @@ extension Workbench {
             try show(value, for: expr, into: &report)
         case .insert(let entity, let arguments, let range):
             let object = try insert(entity, arguments, range: range)
-            report.objects = [snapshot(object)]
-            report.mapping = [session.schema.facts(for: object.entity.name)]
-            report.notes.append(Note(.info, "\(object.ref) is new: the INSERT is pending in the unit of work and runs at the next `save` (or before a query that needs it: autoflush). :pending shows it."))
+            showTouched([object], into: &report)
+            showMapping(object.entity.name, into: &report)
+            if buildsReports {
+                report.notes.append(Note(.info, "\(object.ref) is new: the INSERT is pending in the unit of work and runs at the next `save` (or before a query that needs it: autoflush). :pending shows it."))
+            }
         case .assign(let target, let value, let range):
             let object = try assign(target, value, range: range)
-            report.objects = [snapshot(object)]
+            showTouched([object], into: &report)
         case .delete(let expr, _):
             let objects = try objectsToDelete(expr)
             for object in objects { try session.delete(object) }
-            report.objects = objects.map { snapshot($0) }
+            showTouched(objects, into: &report)
             if objects.isEmpty {
                 report.notes.append(Note(.info, "nothing matched; nothing to delete"))
             } else {
@@ -86,7 +88,7 @@ extension Workbench {
         case .save:
             let hadTransaction = session.db.isInTransaction
             let result = try session.save()
-            report.objects = result.objects.map { snapshot($0) }
+            showTouched(result.objects, into: &report)
             if result.isEmpty && !hadTransaction {
                 report.notes.append(Note(.transaction, "nothing to save: the unit of work is empty"))
             } else if !session.explicitTransaction {
@@ -100,10 +102,10 @@ extension Workbench {
             }
         case .commit:
             let result = try session.commit()
-            report.objects = result.objects.map { snapshot($0) }
+            showTouched(result.objects, into: &report)
         case .rollback:
             let restored = try session.rollback()
-            report.objects = restored.map { snapshot($0) }
+            showTouched(restored, into: &report)
             report.notes.append(Note(.transaction, restored.isEmpty
                 ? "rolled back: nothing was pending"
                 : "rolled back: objects are back to their last saved state; new objects were discarded, and loaded associations were expired (they reload when touched)"))
@@ -116,7 +118,7 @@ extension Workbench {
         switch value {
         case .entity(let info):
             if binding == nil {
-                report.mapping = [session.schema.facts(for: info.name)]
+                showMapping(info.name, into: &report)
                 report.notes.append(Note(.info, "\(info.name) is an entity; \(info.name).all lists its objects, \(info.name)#1 finds one"))
             }
         case .query(let query, let info):
@@ -126,7 +128,7 @@ extension Workbench {
                 return
             }
             let result = try session.fetch(query)
-            report.mapping = [session.schema.facts(for: info.name)]
+            showMapping(info.name, into: &report)
             setObjects(result.objects, hits: result.identityHits, into: &report)
             if let rows = result.joinRows {
                 let parts = result.joinObjects.map { "\($0.count) \($0.entity)" }.joined(separator: " + ")
@@ -140,20 +142,20 @@ extension Workbench {
         case .batches(let query, let info, let size):
             var all: [ManagedObject] = []
             try forEachBatch(query, info: info, size: size) { all += $0 }
-            report.mapping = [session.schema.facts(for: info.name)]
+            showMapping(info.name, into: &report)
             setObjects(all, hits: [], into: &report)
         case .object(let object, let hit):
-            report.mapping = [session.schema.facts(for: object.entity.name)]
+            showMapping(object.entity.name, into: &report)
             setObjects([object], hits: hit ? [ObjectIdentifier(object)] : [], into: &report)
             if hit && session.log.current.isEmpty {
                 report.notes.append(Note(.identityMap, "\(object.ref) came from the identity map: it is already loaded in this session, so no SQL ran (one object per row per session)"))
             }
         case .objects(let objects):
             setObjects(objects, hits: [], into: &report)
-            if let first = objects.first { report.mapping = [session.schema.facts(for: first.entity.name)] }
+            if let first = objects.first { showMapping(first.entity.name, into: &report) }
         case .association(let owner, let association, let access):
             let load = try session.load(association, of: owner, access: access)
-            report.mapping = [session.schema.facts(for: owner.entity.name)]
+            showMapping(owner.entity.name, into: &report)
             setObjects(load.objects, hits: load.fromIdentityMap ? Set(load.objects.map(ObjectIdentifier.init)) : [], into: &report)
             if !load.ranQuery {
                 if load.fromIdentityMap {
@@ -174,6 +176,10 @@ extension Workbench {
 
     func setObjects(_ objects: [ManagedObject], hits: Set<ObjectIdentifier>, into report: inout Report) {
         lastObjects = objects
+        guard buildsReports else {
+            report.omittedObjects = objects.count
+            return
+        }
         report.objects = objects.prefix(objectLimit).map { snapshot($0, fromIdentityMap: hits.contains(ObjectIdentifier($0))) }
         report.omittedObjects = max(0, objects.count - objectLimit)
         let hitCount = objects.filter { hits.contains(ObjectIdentifier($0)) }.count
@@ -352,16 +358,19 @@ extension Workbench {
         guard let info = session.info(entity.name) else { throw unknownEntity(entity) }
         let mapping = info.mapping
         var values: [Int: SQLiteValue] = [:]
+        values.reserveCapacity(arguments.count)
         var references: [Int: ManagedObject] = [:]
-        var given = Set<String>()
+        var given: [String] = []   // a handful of labels: a linear search beats hashing
+        given.reserveCapacity(arguments.count)
         for argument in arguments {
             guard let label = argument.label else {
                 throw EvalError("insert needs labelled values", at: argument.range,
                                 hint: "write property: value, e.g. \(mapping.scalarColumns.first.map { "\($0.property): ..." } ?? "name: ...")")
             }
-            guard given.insert(label.name).inserted else {
+            guard !given.contains(label.name) else {
                 throw EvalError("'\(label.name)' is given twice", at: label.range)
             }
+            given.append(label.name)
             if let association = mapping.association(named: label.name) {
                 guard association.kind == .belongsTo, let fk = info.foreignKeyIndex[association.name] else {
                     throw EvalError("\(label.name) is a \(association.kind.rawValue) association: its foreign key lives in \(association.target)", at: label.range,
@@ -558,7 +567,7 @@ extension Workbench {
             throw EvalError("for … in needs a query or a list of objects", at: sequenceExpr.range, hint: "for example for a in Author.all { a.name }")
         }
         setObjects(all, hits: [], into: &report)
-        if let first = all.first { report.mapping = [session.schema.facts(for: first.entity.name)] }
+        if let first = all.first { showMapping(first.entity.name, into: &report) }
         if rows.count > 0 {
             report.blocks.append(.table(title: "for \(variable.name) in \(currentSource.slice(sequenceExpr.range))", header: header,
                                         rows: Array(rows.prefix(objectLimit)) + (rows.count > objectLimit ? [["… \(rows.count - objectLimit) more"] + Array(repeating: "", count: header.count - 1)] : [])))

@@ -28,9 +28,12 @@ struct SchemaDrift: Equatable {
 
 extension Workbench {
     /// SQLite's `PRAGMA schema_version`: it changes with every CREATE, ALTER and DROP. Read
-    /// through a statement of its own, so it is not in the statement log.
+    /// through a statement of its own, so it is not in the statement log; prepared once (it is
+    /// read before every command) and reset at once, so no read stays open.
     func schemaVersion() -> Int64? {
-        guard let statement = try? session.db.prepare("PRAGMA schema_version"), (try? statement.step()) == true else { return nil }
+        guard let statement = try? session.db.cachedStatement("PRAGMA schema_version") else { return nil }
+        defer { statement.reset() }
+        guard (try? statement.step()) == true else { return nil }
         return statement.row.int64(0)
     }
 

@@ -4,6 +4,21 @@ import Runtime
 import SQLiteKit
 
 extension Workbench {
+    /// The mapping pane of a statement's report: how `entity` maps (nothing when `buildsReports` is off).
+    func showMapping(_ entity: String, into report: inout Report) {
+        if buildsReports { report.mapping = [session.schema.facts(for: entity)] }
+    }
+
+    /// The objects pane for objects a command created, changed or deleted: a snapshot of each,
+    /// or only their number when `buildsReports` is off.
+    func showTouched(_ objects: [ManagedObject], into report: inout Report) {
+        if buildsReports {
+            report.objects = objects.map { snapshot($0) }
+        } else {
+            report.omittedObjects = objects.count
+        }
+    }
+
     /// An object as the objects pane shows it: identity, state, values in declaration order
     /// (foreign keys by column name), each association loaded or not, old values of changes.
     func snapshot(_ object: ManagedObject, fromIdentityMap: Bool = false) -> ObjectSnapshot {

@@ -28,6 +28,12 @@ public final class Workbench {
     var lastObjects: [ManagedObject] = []
     /// Objects shown per report before the rest are summarised.
     public var objectLimit = 20
+    /// False runs commands exactly the same but leaves the objects and mapping panes of
+    /// statements out of their reports (objects are only counted, in `omittedObjects`), and the
+    /// note every insert adds: for output nobody reads, such as a seeding script run with output
+    /// off, or the benchmark. Statements, values, diagnostics and the other notes are reported
+    /// either way.
+    public var buildsReports = true
     /// How long `:compare` lets its lazy run go before stopping it (seconds).
     public var compareLazyBudgetSeconds: Double = 10
     /// The current command's source, for rendering diagnostics.
@@ -171,6 +177,7 @@ public final class Workbench {
     // MARK: - Notes
 
     func addNPlusOneNotes(_ report: inout Report) {
+        guard report.sql.count >= 2 else { return }
         // A command that explains its own N+1 (`:compare`) gets no second, generic note.
         guard !report.notes.contains(where: { $0.kind == .nPlusOne }) else { return }
         for finding in NPlusOneDetector.findings(in: report.sql) where finding.count >= 2 {
