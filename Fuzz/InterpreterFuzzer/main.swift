@@ -22,11 +22,15 @@ enum FuzzSetup {
     /// Commands that touch files or run raw SQL (which may attach files or loop forever by design)
     /// answer with a note instead while fuzzing.
     static let stubbedCommands = ["save", "load", "export", "sql", "lesson", "lessons"]
+
+    /// Fewer loop passes than the default 100,000, so nested loops end quickly while fuzzing.
+    static let maximumLoopPasses = 5_000
 }
 
 func interpreterFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: data == nil ? 0 : size), as: UTF8.self)
     guard let workbench = try? Workbench() else { return 0 }
+    workbench.maximumLoopPasses = FuzzSetup.maximumLoopPasses
     for name in FuzzSetup.stubbedCommands {
         workbench.commandHandlers[name] = { _, _ in Report(input: ":" + name, notes: [Note(.info, "stubbed while fuzzing")]) }
     }

@@ -224,6 +224,13 @@ private func defaultProblem(_ value: Literal, for p: PropertyDecl, scalar: Scala
         // DDL cannot bind a default: it is written into the SQL text, which SQLite reads up to a NUL.
         return ("a default value cannot contain the NUL character (\\0): SQLite reads SQL text only up to it",
                 "remove the \\0, or set the value when you insert")
+    case (.string, .string(let text)) where text.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || (0x7F...0x9F).contains($0.value) }):
+        // Written raw into the table's SQL, a control character would reach the terminal in every
+        // listing of the schema.
+        let control = text.unicodeScalars.first { ($0.value < 0x20 && $0 != "\t") || (0x7F...0x9F).contains($0.value) }?.value ?? 0
+        let hex = String(control, radix: 16, uppercase: true)
+        return ("a default value cannot contain control characters such as U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex): the default is written into the table's SQL as it is",
+                "remove it, or set the value when you insert")
     case (.int, .integer), (.double, .integer), (.double, .double), (.string, .string), (.bool, .bool):
         fits = true
     case (.date, .string(let text)):

@@ -32,10 +32,12 @@ struct TableLayout {
     var columnCount: Int { widths.count }
 }
 
-/// A table cell shows on one line: newlines and tabs become spaces.
+/// A table cell shows on one line: newlines and tabs become spaces, and other control characters
+/// (ESC, BEL, C1: a column name or a logged `:sql` line may hold them) become "�".
 private func printable(_ cell: String) -> String {
-    guard cell.contains(where: { $0 == "\n" || $0 == "\t" || $0 == "\r\n" || $0 == "\r" }) else { return cell }
-    return String(cell.map { ($0 == "\n" || $0 == "\t" || $0 == "\r\n" || $0 == "\r") ? " " : $0 })
+    guard cell.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return cell }
+    let spaced = String(cell.map { ($0 == "\n" || $0 == "\t" || $0 == "\r\n" || $0 == "\r") ? " " : $0 })
+    return withoutControlCharacters(spaced)
 }
 
 /// "42", "-3", "0.5", "1e3"; not "nan" or "inf".

@@ -305,12 +305,13 @@ private func wrapLine(_ chars: [StyledCharacter], width: Int, indent: Int) -> [S
 // MARK: - Control characters
 
 /// `text` made safe to lay out on a terminal: tabs become four spaces, "\r\n" and "\r" become
-/// "\n", and other control characters (which have no width and may move the cursor) become "�".
-/// Escape characters are kept: callers sanitize raw text before they colour it.
+/// "\n", and other control characters (which have no width and may move the cursor) become "�",
+/// ESC included: callers pass raw text here before they colour it, so an ESC is the learner's (a
+/// default value, a `:sql` line) and must not drive the terminal.
 func terminalSafe(_ text: String) -> String {
     let needsWork = text.unicodeScalars.contains { scalar in
         let v = scalar.value
-        return (v < 0x20 && v != 0x0A && v != 0x1B) || (v >= 0x7F && v < 0xA0)
+        return (v < 0x20 && v != 0x0A) || (v >= 0x7F && v < 0xA0)
     }
     guard needsWork else { return text }
     var out = ""
@@ -320,7 +321,7 @@ func terminalSafe(_ text: String) -> String {
         case "\r\n", "\r", "\n": out += "\n"
         default:
             if let v = character.unicodeScalars.first?.value,
-               (v < 0x20 && v != 0x1B) || (v >= 0x7F && v < 0xA0) {
+               v < 0x20 || (v >= 0x7F && v < 0xA0) {
                 out += "�"
             } else {
                 out.append(character)

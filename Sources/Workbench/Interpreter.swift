@@ -531,8 +531,8 @@ extension Workbench {
                 // Nested loops multiply: `for a in X { for b in X { … } }` over a few rows, nested
                 // ten deep, would run for ever. Count every pass of every loop in the command.
                 loopPasses += 1
-                if loopPasses > Workbench.maximumLoopPasses {
-                    throw EvalError("the loop stopped after \(Workbench.maximumLoopPasses) passes (at most that many per command, nested loops included)", at: range,
+                if loopPasses > maximumLoopPasses {
+                    throw EvalError("the loop stopped after \(maximumLoopPasses) passes (at most that many per command, nested loops included)", at: range,
                                     hint: "loop over fewer objects: add where(...) or limit(...) to the query, or split the work into several commands")
                 }
                 variables[variable.name] = .object(object, fromIdentityMap: true)

@@ -45,7 +45,7 @@ public final class Workbench {
     /// Passes through `for` bodies in the current command (see `maximumLoopPasses`).
     var loopPasses = 0
     /// How many passes through `for` bodies one command may make, nested loops included.
-    public static let maximumLoopPasses = 100_000
+    public var maximumLoopPasses = 100_000
     /// The schema version last compared with the mapping, and the tables that did not match.
     var driftCache: (version: Int64?, drift: [SchemaDrift])?
 

@@ -44,6 +44,7 @@ struct FuzzRegressionTests {
     func interpreter(_ name: String) throws {
         let setup = try String(contentsOf: repositoryRoot.appendingPathComponent("Fuzz/InterpreterFuzzer/setup.orm"), encoding: .utf8)
         let wb = try Workbench()
+        wb.maximumLoopPasses = 5_000 // as FuzzSetup.maximumLoopPasses
         for command in ["save", "load", "export", "sql", "lesson", "lessons"] {
             wb.commandHandlers[command] = { _, _ in Report(input: ":" + command, notes: [Note(.info, "stubbed while fuzzing")]) }
         }

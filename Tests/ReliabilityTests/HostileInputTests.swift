@@ -230,6 +230,9 @@ struct CharacterTests {
     func renderersEscapeControlCharacters() throws {
         let wb = try libraryWorkbench()
         let reports = wb.run("""
+            :sql SELECT '\u{1b}[2J' AS "\u{7}x", 1 AS "\u{9b}y"
+            :sql SELECT 1 -- \u{1b}[2J
+            :log
             insert Author(name: "\\u{1b}[31mred\\u{7}\\u{0}\\u{9b}2J\\u{8}")
             save
             Author.where(name like "\\u{1b}%").first
@@ -364,6 +367,8 @@ struct MalformedInputTests {
         ("entity FooBar { a: Int }\nentity Foo_Bar { b: Int }", "Foo_Bar would map to table foo_bar, which is already the table of FooBar"),
         ("entity D { x: Int = \"s\" }", "default value \"s\" is not an Int"),
         ("entity D { s: String = \"a\\0b\" }", "a default value cannot contain the NUL character (\\0): SQLite reads SQL text only up to it"),
+        ("entity D { s: String = \"a\\u{1b}[2J\" }", "a default value cannot contain control characters such as U+001B: the default is written into the table's SQL as it is"),
+        ("entity D { s: String = \"tab\\there\" }", nil),
     ] as [(String, String?)])
     func definitions(_ script: String, _ expected: String?) throws {
         let wb = try libraryWorkbench()
@@ -375,14 +380,16 @@ struct MalformedInputTests {
         }
     }
 
-    @Test("nested loops stop after 100,000 passes instead of running for ever")
+    @Test("nested loops stop after a number of passes (100,000 by default) instead of running for ever")
     func nestedLoops() throws {
         let wb = try libraryWorkbench()
+        #expect(wb.maximumLoopPasses == 100_000)
+        wb.maximumLoopPasses = 2_000 // the same check, quicker
         expectAllOK(wb.run("insert Book(title: \"B\", year: 2000, author: Author#1)\nsave"))
-        // 2 books, 20 loops deep: 2^20 passes.
-        let loops = String(repeating: "for a in Book.all { ", count: 20) + "a.title" + String(repeating: " }", count: 20)
+        // 2 books, 40 loops deep: 2^40 passes.
+        let loops = String(repeating: "for a in Book.all { ", count: 40) + "a.title" + String(repeating: " }", count: 40)
         let reports = wb.run(loops + "\nBook.count")
-        #expect(messages(reports[0]) == ["the loop stopped after 100000 passes (at most that many per command, nested loops included)"])
+        #expect(messages(reports[0]) == ["the loop stopped after 2000 passes (at most that many per command, nested loops included)"])
         #expect(reports[1].value == .integer(2))
         // A loop within the limit runs whole.
         let small = wb.run(String(repeating: "for a in Book.all { ", count: 3) + "a.title" + String(repeating: " }", count: 3))

@@ -55,46 +55,72 @@ struct SandboxTests {
         #expect(!result.killedBySignal)
         #expect(result.stderr.isEmpty, "\(result.stderr)")
         let written = listing(of: sandbox.work)
-        // :export writes Model.swift once the export layer handles it; nothing else may appear.
-        #expect(written == ["library.db", "session.orm"] || written == ["Model.swift", "library.db", "session.orm"], "\(written)")
+        // The database, the :save file and the :export file; no journal left, nothing else.
+        #expect(written == ["Model.swift", "library.db", "session.orm"], "\(written)")
         #expect(listing(of: sandbox.home).isEmpty)
         #expect(listing(of: sandbox.state).isEmpty)   // history is written by the interactive REPL only
     }
 
-    @Test("strace: every write, create, rename and unlink stays in the working directory", .enabled(if: strace != nil))
+    @Test("a lesson writes its progress only to $XDG_STATE_HOME/ormlab/lessons.json")
+    func lessonProgressInStateDirectory() throws {
+        let sandbox = try Sandbox()
+        defer { removeTree(sandbox.root) }
+        let result = try runORMLab(["lesson", "entities-and-mapping"], stdin: Data(":hint\n:solution\n:check\n:next\n".utf8),
+                                   directory: sandbox.work, environment: sandbox.environment)
+        #expect(!result.killedBySignal)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(listing(of: sandbox.state) == ["ormlab", "ormlab/lessons.json"])
+        #expect(listing(of: sandbox.home).isEmpty)
+        #expect(listing(of: sandbox.work).isEmpty)
+    }
+
+    @Test("strace: every write, create, rename and unlink stays in the working and state directories",
+          .enabled(if: strace != nil))
     func straceOpensNothingElse() throws {
         let sandbox = try Sandbox()
         defer { removeTree(sandbox.root) }
-        let log = sandbox.root.appendingPathComponent("strace.log")
         let script = sandbox.work.appendingPathComponent("session.orm.in")
         try Data(Self.session.utf8).write(to: script)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: strace ?? "/usr/bin/strace")
-        process.arguments = ["-f", "-qq", "-o", log.path,
-                             "-e", "trace=open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,link,linkat,symlink,symlinkat,truncate,rmdir",
-                             try ormlabExecutable().path, "run", script.lastPathComponent, "--db", "library.db"]
-        process.currentDirectoryURL = sandbox.work
-        process.environment = sandbox.environment
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        process.waitUntilExit()
-        let trace = try String(contentsOf: log, encoding: .utf8)
-        let allowed = [sandbox.work.path + "/", "/dev/null", "/dev/tty"]
-        var offending: [String] = []
-        for line in trace.split(separator: "\n") {
-            let call = String(line)
-            let writes = call.contains("O_WRONLY") || call.contains("O_RDWR") || call.contains("O_CREAT") || call.contains("O_TRUNC")
-                || ["rename", "unlink", "mkdir", "link(", "linkat", "symlink", "truncate", "rmdir", "creat("].contains { call.contains($0) }
-            guard writes, !call.contains("= -1 E") else { continue }
-            let paths = call.split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
-            for path in paths {
-                let absolute = path.hasPrefix("/") ? path : sandbox.work.path + "/" + path
-                if !allowed.contains(where: { absolute.hasPrefix($0) || absolute == $0 }) { offending.append(call) }
+        let runs: [(arguments: [String], stdin: String)] = [
+            (["run", script.lastPathComponent, "--db", "library.db"], ""),
+            (["--db", "library.db"], "Author.count\n:save again.orm\n"),
+            (["lesson", "entities-and-mapping"], ":hint\n:solution\n:check\n:next\n"),
+        ]
+        for (index, run) in runs.enumerated() {
+            let log = sandbox.root.appendingPathComponent("strace-\(index).log")
+            let input = sandbox.root.appendingPathComponent("stdin-\(index)")
+            try Data(run.stdin.utf8).write(to: input)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: strace ?? "/usr/bin/strace")
+            process.arguments = ["-f", "-qq", "-o", log.path,
+                                 "-e", "trace=open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,link,linkat,symlink,symlinkat,truncate,rmdir",
+                                 try ormlabExecutable().path] + run.arguments
+            process.currentDirectoryURL = sandbox.work
+            process.environment = sandbox.environment
+            let stdinHandle = try FileHandle(forReadingFrom: input)
+            defer { try? stdinHandle.close() }
+            process.standardInput = stdinHandle
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            try process.run()
+            process.waitUntilExit()
+            let trace = try String(contentsOf: log, encoding: .utf8)
+            let allowed = [sandbox.work.path + "/", sandbox.state.path + "/", "/dev/null", "/dev/tty"]
+            var offending: [String] = []
+            for line in trace.split(separator: "\n") {
+                let call = String(line)
+                let writes = call.contains("O_WRONLY") || call.contains("O_RDWR") || call.contains("O_CREAT") || call.contains("O_TRUNC")
+                    || ["rename", "unlink", "mkdir", "link(", "linkat", "symlink", "truncate", "rmdir", "creat("].contains { call.contains($0) }
+                guard writes, !call.contains("= -1 E") else { continue }
+                let paths = call.split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+                for path in paths {
+                    let absolute = path.hasPrefix("/") ? path : sandbox.work.path + "/" + path
+                    if !allowed.contains(where: { absolute.hasPrefix($0) || absolute == $0 }) { offending.append(call) }
+                }
             }
+            #expect(offending.isEmpty, "ormlab \(run.arguments.joined(separator: " ")):\n\(offending.joined(separator: "\n"))")
+            #expect(trace.contains(index == 2 ? sandbox.state.path + "/ormlab/" : sandbox.work.path + "/library.db"))
         }
-        #expect(offending.isEmpty, "\(offending.joined(separator: "\n"))")
-        #expect(trace.contains(sandbox.work.path + "/library.db"))
     }
 }
 
