@@ -13,6 +13,20 @@ struct ORMLabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ormlab",
         abstract: "An educational ORM workbench: see the mapping, the SQL and the objects of every command.",
+        usage: """
+        ormlab [--db FILE] [--format text|json] [--no-color] [--width N]
+          ormlab <subcommand>
+        """,
+        discussion: """
+        Without a subcommand, ormlab starts the REPL on a fresh in-memory database, or on --db FILE (created if missing; its mapping is restored on reopen). When standard input is not a terminal, the commands are read from it as `ormlab run` does.
+
+        --db FILE: a SQLite database file
+        --format text|json: panes or plain text, or JSON Lines
+        --no-color: never colour (NO_COLOR=1 does the same)
+        --width N: draw the panes at this width, even in a pipe
+
+        In the REPL, :help lists the topics and :lessons the lessons.
+        """,
         version: version,
         subcommands: [REPLCommand.self, RunCommand.self, LessonCommand.self, ExportCommand.self],
         defaultSubcommand: REPLCommand.self)
