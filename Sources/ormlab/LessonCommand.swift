@@ -46,7 +46,10 @@ struct LessonCommand: ParsableCommand {
             try verify(library, id: words.count > 1 ? words[1] : nil)
         case "list":
             let runner = try makeLessonRunner(library: library, home: openWorkbench(options.db))
-            output.print(runner.command("lessons", ""))
+            var report = runner.command("lessons", "")
+            report.input = "ormlab lesson list"
+            output.print(report, echo: false)
+            Swift.print("From the shell: ormlab lesson ID starts or resumes one.")
         case let id:
             let runner = try makeLessonRunner(library: library, home: openWorkbench(options.db))
             if let id, library.lesson(id) == nil {

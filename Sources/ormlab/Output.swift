@@ -35,9 +35,11 @@ struct Output {
         }
     }
 
-    func print(_ report: Report) {
+    /// Prints a report; in a pipe each report is introduced by its command (`» Author.all`)
+    /// unless `echo` is false (output of a subcommand rather than of typed commands).
+    func print(_ report: Report, echo: Bool = true) {
         var text = render(report)
-        if format == .text && !isTerminal { text = "» " + printable(report.input).replacingOccurrences(of: "\n", with: "\n  ") + "\n" + text }
+        if echo && format == .text && !isTerminal { text = "» " + printable(report.input).replacingOccurrences(of: "\n", with: "\n  ") + "\n" + text }
         Swift.print(text)
         if format == .text && !isTerminal { Swift.print("") }
         fflush(stdout)
