@@ -321,6 +321,10 @@ extension Session {
         var rowObjects = [ManagedObject?](repeating: nil, count: plan.nodes.count + 1)
         // Rows of one root usually come together: remember the last one instead of looking it up.
         var lastRootID: Int64? = nil
+        // What the row loop needs of each node, read out once: copying a node (its association
+        // and names) per row cost as much as collapsing the row.
+        let nodeParents = plan.nodes.map(\.parent)
+        let nodeOffsets = plan.nodes.map(\.offset)
         try log.withCause(query.dsl) {
             try db.query(rendered.sql, rendered.arguments) { row in
                 rowCount += 1
@@ -344,18 +348,18 @@ extension Session {
                     rowObjects[0] = root
                     lastRootID = rootID
                 }
-                for n in plan.nodes.indices {
+                for n in nodeOffsets.indices {
                     rowObjects[n + 1] = nil
-                    let node = plan.nodes[n]
-                    guard let parent = rowObjects[node.parent], let nodeInfo = nodeInfos[n] else { continue }
+                    let offset = nodeOffsets[n]
+                    guard let parent = rowObjects[nodeParents[n]], let nodeInfo = nodeInfos[n] else { continue }
                     let slot = levels[n].slot(for: parent)
-                    if row.isNull(node.offset) { continue }
-                    let id = row.int64(node.offset)
+                    if row.isNull(offset) { continue }
+                    let id = row.int64(offset)
                     let child: ManagedObject
                     if let existing = nodeInfo.identityMap[id] {
                         child = existing
                     } else {
-                        child = hydrateShifted(row, offset: node.offset, info: nodeInfo, columnCount: nodeColumnCounts[n])
+                        child = hydrateShifted(row, offset: offset, info: nodeInfo, columnCount: nodeColumnCounts[n])
                         child.loadGroup = group
                         nodeInfo.identityMap[id] = child
                     }
@@ -469,7 +473,8 @@ struct ChildList {
     mutating func add(_ child: ManagedObject) {
         if objects.last === child { return }
         if members == nil {
-            if objects.contains(where: { $0 === child }) { return }
+            // An index loop compares the references without retaining each one.
+            for i in objects.indices where objects[i] === child { return }
             objects.append(child)
             if objects.count > 32 { members = Set(objects.map(ObjectIdentifier.init)) }
         } else if members?.insert(ObjectIdentifier(child)).inserted == true {

@@ -16,7 +16,8 @@ extension Workbench {
         var statements = [statement]
         while let next = statements.popLast() {
             switch next {
-            case .insert(_, let arguments, _), .letInsert(_, _, let arguments, _): expressions += arguments.map(\.value)
+            case .insert(_, let arguments, _), .letInsert(_, _, let arguments, _):
+                for argument in arguments { expressions.append(argument.value) }
             case .delete(let e, _), .letBinding(_, let e, _), .expression(let e): expressions.append(e)
             case .assign(let target, let value, _): expressions += [target, value]
             case .forLoop(_, let sequence, let body, _):
@@ -36,6 +37,11 @@ extension Workbench {
 
 /// The number of levels of an expression tree (a name or a literal is 1), without recursion.
 func expressionDepth(_ root: Expr) -> Int {
+    // A leaf, such as each value of an insert, needs no stack.
+    switch root {
+    case .name, .literal, .objectRef: return 1
+    default: break
+    }
     var deepest = 0
     var stack: [(Expr, Int)] = [(root, 1)]
     while let (expr, depth) = stack.popLast() {
