@@ -178,36 +178,22 @@ struct PlanExplainer {
             if step.leftJoin { text += " (LEFT JOIN: rows without a match are kept)" }
             return text
         }
-        if detail.hasPrefix("USE TEMP B-TREE FOR ORDER BY") {
-            return "sorts the rows in a temporary B-tree: no index gives this order"
-        }
-        if detail.hasPrefix("USE TEMP B-TREE FOR GROUP BY") {
-            return "groups the rows by sorting them in a temporary B-tree: no index gives the groups' order"
-        }
-        if detail.hasPrefix("USE TEMP B-TREE FOR DISTINCT") {
-            return "removes duplicate rows with a temporary B-tree"
-        }
-        if detail.hasPrefix("USE TEMP B-TREE FOR") {
-            return "sorts part of the result in a temporary B-tree (an index gives the rest of the order)"
-        }
-        if detail.hasPrefix("CORRELATED SCALAR SUBQUERY") || detail.hasPrefix("CORRELATED LIST SUBQUERY") {
-            return "a subquery that depends on the outer row (an EXISTS from .any(...)): it runs once per outer row"
-        }
-        if detail.hasPrefix("SCALAR SUBQUERY") {
-            return "a subquery that runs once"
-        }
-        if detail.hasPrefix("LIST SUBQUERY") {
-            return "the subquery of IN (…) runs once and its ids are looked up (e.g. a LIMIT applied to parents before a JOIN)"
-        }
-        if detail.hasPrefix("MULTI-INDEX OR") {
-            return "an `or`: each side is looked up with its own index, then the rows are combined"
-        }
-        if detail.hasPrefix("BLOOM FILTER ON") {
-            return "a quick in-memory pre-check that skips rows without a match before the lookup"
-        }
-        if detail.hasPrefix("MATERIALIZE") || detail.hasPrefix("CO-ROUTINE") {
-            return "a subquery computed into a temporary result first"
-        }
-        return nil
+        return planExplanations.first { entry in entry.prefixes.contains { detail.hasPrefix($0) } }?.text
     }
 }
+
+/// What plan steps other than scans and searches mean, by the prefix SQLite gives them; the
+/// first match wins, so the more specific prefixes come first.
+private let planExplanations: [(prefixes: [String], text: String)] = [
+    (["USE TEMP B-TREE FOR ORDER BY"], "sorts the rows in a temporary B-tree: no index gives this order"),
+    (["USE TEMP B-TREE FOR GROUP BY"], "groups the rows by sorting them in a temporary B-tree: no index gives the groups' order"),
+    (["USE TEMP B-TREE FOR DISTINCT"], "removes duplicate rows with a temporary B-tree"),
+    (["USE TEMP B-TREE FOR"], "sorts part of the result in a temporary B-tree (an index gives the rest of the order)"),
+    (["CORRELATED SCALAR SUBQUERY", "CORRELATED LIST SUBQUERY"],
+     "a subquery that depends on the outer row (an EXISTS from .any(...)): it runs once per outer row"),
+    (["SCALAR SUBQUERY"], "a subquery that runs once"),
+    (["LIST SUBQUERY"], "the subquery of IN (…) runs once and its ids are looked up (e.g. a LIMIT applied to parents before a JOIN)"),
+    (["MULTI-INDEX OR"], "an `or`: each side is looked up with its own index, then the rows are combined"),
+    (["BLOOM FILTER ON"], "a quick in-memory pre-check that skips rows without a match before the lookup"),
+    (["MATERIALIZE", "CO-ROUTINE"], "a subquery computed into a temporary result first"),
+]

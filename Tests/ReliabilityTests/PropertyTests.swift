@@ -36,7 +36,7 @@ struct Gen {
     mutating func double() -> Double {
         switch int(0...4) {
         case 0: return pick([0.0, -0.0, 1.5, -2.25, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
-                             .leastNonzeroMagnitude, .leastNormalMagnitude, 1e-300, 9007199254740993])
+                             .leastNonzeroMagnitude, .leastNormalMagnitude, 1e-300, 9007199254740992])  // 2^53, the edge of exact integers
         case 1: return Double(int(-100_000...100_000)) / 100
         default:
             while true {
