@@ -81,10 +81,6 @@ public final class StatementLog {
         if !entries.isEmpty { entries[entries.count - 1].record.rows = rows }
     }
 
-    /// Drops the last `n` statements of the current command (used to un-show internal probes).
-    func forgetLast(_ n: Int) {
-        current.removeLast(min(n, current.count))
-    }
 }
 
 /// A database value as the report shows it.

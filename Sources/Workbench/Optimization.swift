@@ -73,7 +73,7 @@ extension Workbench {
                 guard arguments.count == 1, arguments[0].label == nil else {
                     throw EvalError("\(name.name)(...) takes one property", at: name.range)
                 }
-                let path = try columnPath(arguments[0].value, entity: info.mapping, allowToMany: false)
+                let path = try columnPath(arguments[0].value, entity: info.mapping)
                 var q = query
                 q.dsl = text
                 let function = Aggregate.Function(rawValue: name.name.uppercased()) ?? .count

@@ -46,7 +46,7 @@ extension Workbench {
         case "order":
             guard !args.isEmpty else { throw EvalError("order(...) needs a property", at: name.range, hint: "for example order(name desc)") }
             for arg in args {
-                let path = try columnPath(arg.value, entity: info.mapping, allowToMany: false)
+                let path = try columnPath(arg.value, entity: info.mapping)
                 query.order.append((path, arg.direction == .desc))
             }
             return .query(query, info)
@@ -102,7 +102,7 @@ extension Workbench {
             guard args.count == 1, args[0].label == nil else {
                 throw EvalError("\(name.name)(...) takes one property", at: name.range, hint: "for example \(name.name)(\(info.mapping.scalarColumns.first?.property ?? "id"))")
             }
-            let path = try columnPath(args[0].value, entity: info.mapping, allowToMany: false)
+            let path = try columnPath(args[0].value, entity: info.mapping)
             if (name.name == "sum" || name.name == "avg"), let t = path.scalarType, t != .int && t != .double {
                 throw EvalError("\(name.name) needs a number, but \(path.dslPath) is \(t.rawValue)", at: args[0].range)
             }
@@ -111,7 +111,8 @@ extension Workbench {
         case "group":
             guard !args.isEmpty else { throw EvalError("group(...) needs a property", at: name.range) }
             for arg in args {
-                var path = try groupPath(arg.value, entity: info.mapping)
+                // Grouping by a to-one association groups by its foreign key.
+                var path = try columnPath(arg.value, entity: info.mapping)
                 path.scalarType = path.scalarType ?? .int
                 query.grouping.append(path)
             }
@@ -210,7 +211,7 @@ extension Workbench {
     }
 
     /// A column reached through to-one associations: `name`, `author.name`, `author` (the FK).
-    func columnPath(_ expr: Expr, entity: EntityMapping, allowToMany: Bool) throws -> ColumnPath {
+    func columnPath(_ expr: Expr, entity: EntityMapping) throws -> ColumnPath {
         var names: [Identifier] = []
         var e = expr
         while case .member(let base, let name, _) = e {
@@ -257,10 +258,6 @@ extension Workbench {
         throw EvalError("expected a property", at: expr.range)
     }
 
-    /// `group(year)` or `group(author)` (grouping by a to-one association groups by its key).
-    func groupPath(_ expr: Expr, entity: EntityMapping) throws -> ColumnPath {
-        try columnPath(expr, entity: entity, allowToMany: false)
-    }
 
     // MARK: - Conditions
 
@@ -306,7 +303,7 @@ extension Workbench {
             return try anyPredicate(base, [], entity: entity, range: range)
         case .name, .member:
             // A Bool property on its own: where(active).
-            let path = try columnPath(expr, entity: entity, allowToMany: false)
+            let path = try columnPath(expr, entity: entity)
             guard path.scalarType == .bool else {
                 throw EvalError("'\(currentSource.slice(expr.range))' is not a condition", at: expr.range,
                                 hint: "compare it, e.g. \(currentSource.slice(expr.range)) == …")
@@ -398,7 +395,7 @@ extension Workbench {
                 default: break
                 }
             }
-            return TypedOperand(operand: .column(try columnPath(expr, entity: entity, allowToMany: false)), type: nil)
+            return TypedOperand(operand: .column(try columnPath(expr, entity: entity)), type: nil)
         case .binary(let op, let l, let r, _) where [.plus, .minus, .times, .divide].contains(op):
             let a = try operand(l, entity: entity, expected: nil)
             let b = try operand(r, entity: entity, expected: nil)
@@ -411,7 +408,7 @@ extension Workbench {
             let a = try operand(inner, entity: entity, expected: expected)
             return TypedOperand(operand: .arithmetic(.value(.integer(0)), "-", a.operand), type: a.type)
         case .member, .name:
-            let path = try columnPath(expr, entity: entity, allowToMany: false)
+            let path = try columnPath(expr, entity: entity)
             return TypedOperand(operand: .column(path), type: path.scalarType)
         default:
             throw EvalError("expected a property or a value here", at: expr.range)
