@@ -47,17 +47,19 @@ let package = Package(
         // ORMLab against a hand-written loop over the SQLite C API: `swift run -c release ormlab-bench`.
         .executableTarget(name: "ormlab-bench", dependencies: ["Workbench", "Runtime", "DSL", "SQLiteKit", "CSQLite"]),
 
+        // Helpers shared by the test targets (starting child processes that cannot hang a run).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
         .testTarget(name: "DSLTests", dependencies: ["DSL"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL", "SQLBuilder"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),
         .testTarget(name: "REPLKitTests", dependencies: ["REPLKit"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "Workbench", "Report", "Render"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ormlab"]),
-        .testTarget(name: "SwiftExportTests", dependencies: ["SwiftExport", "Mapping", "Workbench", "DSL"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ormlab", "TestSupport"]),
+        .testTarget(name: "SwiftExportTests", dependencies: ["SwiftExport", "Mapping", "Workbench", "DSL", "TestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit", "SwiftExport"]),
         .testTarget(name: "ReliabilityTests",
-                    dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLBuilder", "SQLiteKit"]),
+                    dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLBuilder", "SQLiteKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -10,8 +10,11 @@ command -v tmux >/dev/null 2>&1 || need+=(tmux)        # the terminal tests driv
 command -v strace >/dev/null 2>&1 || need+=(strace)    # the sandbox test checks which files are opened
 if [ ${#need[@]} -gt 0 ]; then
   echo "ormlab: installing system packages: ${need[*]}" >&2
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  $SUDO apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >&2
+  SUDO=()
+  # Not root: sudo, which may ask for a password at a terminal but never waits for one in CI.
+  if [ "$(id -u)" -ne 0 ]; then
+    if [ -t 0 ]; then SUDO=(sudo); else SUDO=(sudo -n); fi
+  fi
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq >&2
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${need[@]}" >&2
 fi

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 // The real `ormlab` binary, used as a person would: in a terminal (through tmux), as a script
@@ -16,27 +17,15 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs a command with optional stdin bytes and environment; waits for it to exit.
+/// Runs a command with optional stdin bytes and environment; waits for it to exit (at most a
+/// minute: a test may fail, never hang).
 @discardableResult
 func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil,
                 environment: [String: String]? = nil, currentDirectory: String? = nil) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(stdin) }
-    try input.fileHandleForWriting.close()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    let result = try runChild(executable, arguments, stdin: stdin ?? Data(), environment: environment,
+                              directory: currentDirectory)
+    if result.timedOut { Issue.record("\(executable) \(arguments.joined(separator: " ")) did not finish within a minute") }
+    return ProcessResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
 }
 
 func temporaryDirectory() throws -> String {

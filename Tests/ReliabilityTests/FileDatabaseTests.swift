@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Report
 import SQLiteKit
 import Testing
@@ -205,7 +206,8 @@ struct FileDatabaseTests {
                     return false
                 }
             }
-            let hotJournal = ((try? FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) ?? 0) ?? 0 > 0
+            let journalSize = (try? FileManager.default.attributesOfItem(atPath: journal))?[.size] as? Int
+            let hotJournal = (journalSize ?? 0) > 0
             if outcome == .killed && hotJournal { midTransaction += 1 }
             let integrity = try Connection(path: db).integrityCheck()
             #expect(integrity == "ok", "trial \(trial): \(integrity)")
@@ -232,36 +234,20 @@ struct FileDatabaseTests {
 
 enum KillOutcome { case killed, exited }
 
-/// Starts `ormlab` with `stdin` from a file and sends SIGKILL after `delay` seconds, or as soon as
+/// Starts `ormlab` with `stdin` and sends SIGKILL after `delay` seconds, or as soon as
 /// `trigger` (polled with the seconds since the start) says so, unless it has exited by then.
 func runAndKill(_ arguments: [String], stdin: Data, after delay: TimeInterval,
                 trigger: (TimeInterval) -> Bool = { _ in false }) throws -> KillOutcome {
-    let scratch = try makeTemporaryDirectory("ormlab-kill")
-    defer { removeTree(scratch) }
-    let inputURL = scratch.appendingPathComponent("stdin")
-    try stdin.write(to: inputURL)
-    let process = Process()
-    process.executableURL = try ormlabExecutable()
-    process.arguments = arguments
-    let input = try FileHandle(forReadingFrom: inputURL)
-    defer { try? input.close() }
-    process.standardInput = input
-    process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
     let start = Date()
-    try process.run()
-    while process.isRunning {
+    let child = try ChildProcess(try ormlabExecutable().path, arguments, stdin: stdin)
+    while child.isRunning {
         let elapsed = Date().timeIntervalSince(start)
         if elapsed >= delay || trigger(elapsed) { break }
         usleep(200)
     }
-    if process.isRunning {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal ? .killed : .exited
-    }
-    process.waitUntilExit()
-    return .exited
+    guard child.isRunning else { return .exited }
+    child.send(SIGKILL)
+    return child.wait().signaled ? .killed : .exited
 }
 
 /// A small seeded pseudo-random generator (SplitMix64), so every run tries the same moments.

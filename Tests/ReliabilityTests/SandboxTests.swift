@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 // Nothing is written outside the working directory, the chosen database and the XDG state
@@ -88,22 +89,13 @@ struct SandboxTests {
         ]
         for (index, run) in runs.enumerated() {
             let log = sandbox.root.appendingPathComponent("strace-\(index).log")
-            let input = sandbox.root.appendingPathComponent("stdin-\(index)")
-            try Data(run.stdin.utf8).write(to: input)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: strace ?? "/usr/bin/strace")
-            process.arguments = ["-f", "-qq", "-o", log.path,
-                                 "-e", "trace=open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,link,linkat,symlink,symlinkat,truncate,rmdir",
-                                 try ormlabExecutable().path] + run.arguments
-            process.currentDirectoryURL = sandbox.work
-            process.environment = sandbox.environment
-            let stdinHandle = try FileHandle(forReadingFrom: input)
-            defer { try? stdinHandle.close() }
-            process.standardInput = stdinHandle
-            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
-            process.waitUntilExit()
+            let traced = try runChild(strace ?? "/usr/bin/strace",
+                                      ["-f", "-qq", "-o", log.path,
+                                       "-e", "trace=open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,link,linkat,symlink,symlinkat,truncate,rmdir",
+                                       try ormlabExecutable().path] + run.arguments,
+                                      stdin: Data(run.stdin.utf8), environment: sandbox.environment,
+                                      directory: sandbox.work.path)
+            #expect(!traced.timedOut, "ormlab \(run.arguments.joined(separator: " ")) did not finish under strace")
             let trace = try String(contentsOf: log, encoding: .utf8)
             let allowed = [sandbox.work.path + "/", sandbox.state.path + "/", "/dev/null", "/dev/tty"]
             var offending: [String] = []

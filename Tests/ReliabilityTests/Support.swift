@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Report
 import Testing
 @testable import Workbench
@@ -101,42 +102,13 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs `ormlab` with `arguments`, feeding `stdin` from a file (so large inputs cannot deadlock
-/// on a pipe), in `directory`, with `environment` (default: inherited). Fails after `timeout`.
+/// Runs `ormlab` with `arguments`, `stdin` as its standard input, in `directory`, with
+/// `environment` (default: inherited). Fails the test (and kills it) after `timeout`.
 func runORMLab(_ arguments: [String], stdin: Data = Data(), directory: URL? = nil,
                environment: [String: String]? = nil, timeout: TimeInterval = 60) throws -> ProcessResult {
-    let scratch = try makeTemporaryDirectory("ormlab-process")
-    defer { removeTree(scratch) }
-    let inputURL = scratch.appendingPathComponent("stdin")
-    let outputURL = scratch.appendingPathComponent("stdout")
-    let errorURL = scratch.appendingPathComponent("stderr")
-    try stdin.write(to: inputURL)
-    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-
-    let process = Process()
-    process.executableURL = try ormlabExecutable()
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    if let environment { process.environment = environment }
-    let input = try FileHandle(forReadingFrom: inputURL)
-    let output = try FileHandle(forWritingTo: outputURL)
-    let error = try FileHandle(forWritingTo: errorURL)
-    defer { try? input.close(); try? output.close(); try? error.close() }
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { usleep(10_000) }
-    if process.isRunning {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        Issue.record("ormlab \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
-    }
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus,
-                         killedBySignal: process.terminationReason == .uncaughtSignal,
-                         stdout: String(decoding: (try? Data(contentsOf: outputURL)) ?? Data(), as: UTF8.self),
-                         stderr: String(decoding: (try? Data(contentsOf: errorURL)) ?? Data(), as: UTF8.self))
+    let result = try runChild(try ormlabExecutable().path, arguments, stdin: stdin, environment: environment,
+                              directory: directory?.path, timeout: timeout)
+    if result.timedOut { Issue.record("ormlab \(arguments.joined(separator: " ")) did not finish within \(timeout) s") }
+    return ProcessResult(status: result.status, killedBySignal: result.signaled && !result.timedOut,
+                         stdout: result.stdout, stderr: result.stderr)
 }

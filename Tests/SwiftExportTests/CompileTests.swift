@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Mapping
 import Testing
 import Workbench
@@ -24,14 +25,7 @@ func exportScripts() -> [String] {
 }
 
 /// swiftc on PATH, or nil (the compile tests are then skipped, saying why).
-let swiftcPath: String? = {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    for directory in path.split(separator: ":") {
-        let candidate = "\(directory)/swiftc"
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    return nil
-}()
+let swiftcPath: String? = programPath("swiftc")
 
 /// Runs `swiftc -typecheck` on `code`; the compiler's diagnostics, or nil when it type-checks.
 func typecheckErrors(_ code: String, name: String) throws -> String? {
@@ -42,16 +36,9 @@ func typecheckErrors(_ code: String, name: String) throws -> String? {
     let file = directory.appendingPathComponent("\(name).swift")
     try Data(code.utf8).write(to: file)
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: swiftc)
-    process.arguments = ["-typecheck", "-swift-version", "6", file.path]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return process.terminationStatus == 0 ? nil : text
+    let result = try runChild(swiftc, ["-typecheck", "-swift-version", "6", file.path], timeout: 300)
+    if result.timedOut { return "swiftc did not finish within 5 minutes" }
+    return result.status == 0 && !result.signaled ? nil : result.stdout + result.stderr
 }
 
 /// The schema a script file leaves behind; every command must succeed.
