@@ -50,8 +50,8 @@ let package = Package(
         // Helpers shared by the test targets (starting child processes that cannot hang a run).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
-        .testTarget(name: "DSLTests", dependencies: ["DSL"]),
-        .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL", "SQLBuilder"]),
+        .testTarget(name: "DSLTests", dependencies: ["DSL", "TestSupport"]),
+        .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL", "SQLBuilder", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),
         .testTarget(name: "REPLKitTests", dependencies: ["REPLKit"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "Workbench", "Report", "Render"]),
