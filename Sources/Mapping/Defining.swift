@@ -17,6 +17,9 @@ public struct SchemaChange: Sendable {
     public var diagnostics: [Diagnostic]
     /// Entities whose mapping this change created or changed (incl. the other side of an association).
     public var affectedEntities: [String]
+    /// Pending redefinitions of other entities that this change applied (their declarations are
+    /// now part of the schema; a file database stores them too).
+    public var appliedRedefinitions: [String] = []
 
     public init(schema: Schema, statements: [String] = [], explanation: [String] = [],
                 diagnostics: [Diagnostic] = [], affectedEntities: [String] = []) {
@@ -35,6 +38,33 @@ extension Schema {
     /// Defines or redefines one entity. Pure: the caller runs `statements` and keeps `schema`.
     public func defining(_ decl: EntityDecl) -> SchemaChange {
         let name = decl.name.name
+        // A new declaration replaces the entity's own pending one.
+        var base = self
+        base.pendingRedefinitions.removeAll { $0.entity == name }
+        // Redefinitions waiting for this entity are applied with it when it now points back.
+        let partners = base.pendingRedefinitions.filter { $0.waitsFor.contains(name) }
+        if !partners.isEmpty {
+            var together = base.defining(decl, with: partners.map(\.declaration))
+            if !together.hasErrors {
+                let applied = Set(partners.map(\.entity))
+                together.schema.pendingRedefinitions.removeAll { applied.contains($0.entity) }
+                together.appliedRedefinitions = partners.map(\.entity)
+                together.explanation.insert(contentsOf: partners.map {
+                    "\($0.entity)'s new definition, which waited for \(name), is applied with it"
+                }, at: 0)
+                for entity in partners.map(\.entity) where !together.affectedEntities.contains(entity) {
+                    together.affectedEntities.append(entity)
+                }
+                return together
+            }
+        }
+        return base.defining(decl, with: [])
+    }
+
+    /// Defines `decl` with `substitutes` (pending redefinitions of other entities) in place of
+    /// those entities' current declarations.
+    private func defining(_ decl: EntityDecl, with substitutes: [EntityDecl]) -> SchemaChange {
+        let name = decl.name.name
         let wasDefined = entities[name] != nil
         var diagnostics: [Diagnostic] = []
         func failure(_ extra: [Diagnostic]) -> SchemaChange {
@@ -50,7 +80,8 @@ extension Schema {
         if let clash = tableClash(for: decl) { return failure([clash]) }
 
         // 2. Every declaration, this one replacing its previous version.
-        var decls = orderedEntities.map(\.declaration) + waitingDeclarations
+        let substitute = Dictionary(substitutes.map { ($0.name.name, $0) }, uniquingKeysWith: { _, b in b })
+        var decls = orderedEntities.map { substitute[$0.name] ?? $0.declaration } + waitingDeclarations
         if let i = decls.firstIndex(where: { $0.name.name == name }) { decls[i] = decl } else { decls.append(decl) }
         let byName = Dictionary(decls.map { ($0.name.name, $0) }, uniquingKeysWith: { _, b in b })
 
@@ -89,7 +120,10 @@ extension Schema {
                 diagnostics.append(Diagnostic(.error, "redefining \(name) breaks \(e): \(d.message)", at: decl.name.range, hint: d.hint))
             }
         }
-        if diagnostics.contains(where: { $0.severity == .error }) { return failure([]) }
+        if diagnostics.contains(where: { $0.severity == .error }) {
+            if substitutes.isEmpty, let waiting = waitingForOtherSide(decl, diagnostics: diagnostics, output: output) { return waiting }
+            return failure([])
+        }
         diagnostics += stillWaitingWarnings
 
         // 4. The new schema.
@@ -153,6 +187,44 @@ extension Schema {
         if !affected.contains(name) { affected.append(name) }
         affected += changed.filter { !affected.contains($0) }
         change.affectedEntities = affected
+        return change
+    }
+
+    // MARK: - Waiting for the other side of a many-to-many
+
+    /// When the only errors are to-many properties whose (defined) target has nothing pointing
+    /// back yet, the declaration waits instead of failing: a many-to-many between entities that
+    /// exist is declared one side at a time, and neither side alone can be mapped. A new entity
+    /// waits like one whose target is not defined; a defined one keeps its current mapping, with
+    /// the new declaration pending until the target is redefined.
+    private func waitingForOtherSide(_ decl: EntityDecl, diagnostics: [Diagnostic],
+                                     output: MappingBuilder.Output) -> SchemaChange? {
+        let name = decl.name.name
+        let missing = output.missingInverses[name] ?? []
+        let errors = diagnostics.filter { $0.severity == .error }
+        guard !missing.isEmpty, errors.allSatisfy({ error in missing.contains { $0.diagnostic == error } }),
+              missing.allSatisfy({ entities[$0.target] != nil && $0.target != name }) else { return nil }
+        var targets: [String] = []
+        for m in missing where !targets.contains(m.target) { targets.append(m.target) }
+        let warnings = missing.map { m in
+            Diagnostic(.warning, "\(name) waits for \(m.target): '\(m.property)' needs \(m.target) to point back at \(name)",
+                       at: m.diagnostic.range,
+                       hint: "redefine \(m.target) with `\(lowerFirst(name)): \(name)` for a has-many "
+                           + "(or `\(lowerFirst(pluralize(name))): [\(name)]` for a many-to-many)")
+        }
+        var new = self
+        var change = SchemaChange(schema: new, diagnostics: diagnostics.filter { $0.severity != .error } + warnings,
+                                  affectedEntities: [name])
+        if entities[name] != nil {
+            new.pendingRedefinitions.append(PendingRedefinition(declaration: decl, waitsFor: targets))
+            change.explanation.append("\(name)'s new definition waits for \(targets.joined(separator: ", ")) to declare the other side; "
+                                      + "until then \(name) keeps its current mapping")
+        } else {
+            new.waitingDeclarations.append(decl)
+            new.waiting[name] = targets
+            change.explanation.append("\(name) waits for \(targets.joined(separator: ", ")) to declare the other side; no table yet")
+        }
+        change.schema = new
         return change
     }
 

@@ -14,6 +14,13 @@ private enum Resolution {
     case manyToMany(inverse: String?)
 }
 
+/// A to-many property whose target has nothing pointing back (`tags: [Tag]`, Tag without `books`).
+struct MissingInverse {
+    var property: String
+    var target: String
+    var diagnostic: Diagnostic
+}
+
 /// Builds the mappings of a set of ready entities (all of whose targets are in the set).
 struct MappingBuilder {
     /// Every ready declaration by name.
@@ -29,6 +36,9 @@ struct MappingBuilder {
         var diagnostics: [String: [Diagnostic]] = [:]
         /// The entity that made an entity fail (for "waits" messages): entity → target.
         var failedTarget: [String: String] = [:]
+        /// To-many properties whose target has no association back yet, by entity: the other
+        /// side of a new many-to-many, which the learner may be about to declare.
+        var missingInverses: [String: [MissingInverse]] = [:]
     }
 
     private struct Key: Hashable {
@@ -74,7 +84,12 @@ struct MappingBuilder {
                 case .success(let (r, warning)):
                     resolutions[Key(entity: entity, property: p.name.name)] = r
                     if let warning { output.diagnostics[entity, default: []].append(warning) }
-                case .failure(let d): fail(entity, target, d)
+                case .failure(let failure):
+                    fail(entity, target, failure.diagnostic)
+                    if failure.lacksInverse {
+                        output.missingInverses[entity, default: []].append(MissingInverse(property: p.name.name, target: target,
+                                                                                          diagnostic: failure.diagnostic))
+                    }
                 }
             }
         }
@@ -232,19 +247,26 @@ struct MappingBuilder {
 
     // MARK: - To-many
 
+    /// Why a to-many property did not resolve; `lacksInverse` when the target has nothing
+    /// pointing back (rather than a wrong or ambiguous inverse).
+    private struct ToManyFailure: Error {
+        var diagnostic: Diagnostic
+        var lacksInverse = false
+    }
+
     private func resolveToMany(_ p: PropertyDecl, in decl: EntityDecl, targetDecl: EntityDecl,
-                               isBelongsTo: (String) -> Bool) -> Result<(Resolution, Diagnostic?), Diagnostic> {
+                               isBelongsTo: (String) -> Bool) -> Result<(Resolution, Diagnostic?), ToManyFailure> {
         let entity = decl.name.name
         let target = targetDecl.name.name
         let q: PropertyDecl
         if let via = p.via {
             switch inverseNamed(via, for: p, in: decl, targetDecl: targetDecl) {
-            case .failure(let d): return .failure(d)
+            case .failure(let d): return .failure(ToManyFailure(diagnostic: d))
             case .success(let named): q = named
             }
             if !q.type.isArray && !isBelongsTo(q.name.name) {
-                return .failure(Diagnostic(.error, "\(target).\(q.name.name) is a has-one and stores no foreign key for '\(p.name.name)'",
-                                           at: via.range, hint: "name a property of \(target) that stores a foreign key to \(entity)"))
+                return .failure(ToManyFailure(diagnostic: Diagnostic(.error, "\(target).\(q.name.name) is a has-one and stores no foreign key for '\(p.name.name)'",
+                                                                     at: via.range, hint: "name a property of \(target) that stores a foreign key to \(entity)")))
             }
         } else {
             let candidates = backReferences(to: p, in: decl, targetDecl: targetDecl)
@@ -254,13 +276,14 @@ struct MappingBuilder {
                 if target == entity {
                     return .success((.manyToMany(inverse: nil), nil))
                 }
-                return .failure(Diagnostic(.error, "\(target) has no association back to \(entity) for '\(p.name.name)'",
-                                           at: p.name.range,
-                                           hint: "add `\(lowerFirst(entity)): \(entity)` to \(target), or make both sides arrays for a many-to-many"))
+                return .failure(ToManyFailure(diagnostic: Diagnostic(.error, "\(target) has no association back to \(entity) for '\(p.name.name)'",
+                                                                     at: p.name.range,
+                                                                     hint: "add `\(lowerFirst(entity)): \(entity)` to \(target), or make both sides arrays for a many-to-many"),
+                                              lacksInverse: true))
             case 1:
                 q = candidates[0]
             default:
-                return .failure(ambiguity(p, target: target, entity: entity, candidates: candidates))
+                return .failure(ToManyFailure(diagnostic: ambiguity(p, target: target, entity: entity, candidates: candidates)))
             }
         }
         if q.type.isArray { return .success((.manyToMany(inverse: q.name.name), nil)) }

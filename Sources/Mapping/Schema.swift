@@ -215,6 +215,10 @@ public struct Schema: Sendable, Equatable {
     public var waitingDeclarations: [EntityDecl]
     /// Many-to-many join tables that exist.
     public var joinTables: [JoinTable]
+    /// New declarations of defined entities that wait for another defined entity to be
+    /// redefined: the first side of a many-to-many added between two existing entities. The
+    /// entity keeps its current mapping until then.
+    public var pendingRedefinitions: [PendingRedefinition]
     public var naming: NamingConvention
 
     public init(naming: NamingConvention = .standard) {
@@ -223,6 +227,7 @@ public struct Schema: Sendable, Equatable {
         self.waiting = [:]
         self.waitingDeclarations = []
         self.joinTables = []
+        self.pendingRedefinitions = []
         self.naming = naming
     }
 
@@ -230,6 +235,15 @@ public struct Schema: Sendable, Equatable {
 
     /// Defined entities in definition order.
     public var orderedEntities: [EntityMapping] { order.compactMap { entities[$0] } }
+}
+
+/// A redefinition of a defined entity that waits for the entities in `waitsFor` to declare the
+/// other side of its new to-many associations.
+public struct PendingRedefinition: Sendable, Equatable {
+    public var declaration: EntityDecl
+    public var waitsFor: [String]
+
+    public var entity: String { declaration.name.name }
 }
 
 /// Table and column naming rules. `standard` is ORMLab's (singular snake_case, like Django/GRDB);

@@ -32,6 +32,9 @@ public final class Session {
     public let db: Connection
     public internal(set) var schema: Schema
     var infos: [String: EntityInfo] = [:]
+    /// The source text of each pending redefinition (`Schema.pendingRedefinitions`), stored in a
+    /// file database once the redefinition is applied.
+    var pendingRedefinitionSources: [String: String] = [:]
     public let log = StatementLog()
     public var lazyPolicy: LazyPolicy = .select
     public var autoflush = true
@@ -89,6 +92,25 @@ public final class Session {
         // them cannot leave a table the next session does not know how to map. A table rebuild
         // brings its own BEGIN … COMMIT (after PRAGMA foreign_keys = OFF, which a transaction
         // would ignore); the declaration is stored just before that COMMIT.
+        let name = decl.name.name
+        if change.schema.pendingRedefinitions.contains(where: { $0.entity == name }) {
+            // Waiting for the other side: nothing runs, and the stored declaration stays the one
+            // the tables were made from.
+            pendingRedefinitionSources[name] = source
+            adopt(change.schema)
+            return change
+        }
+        pendingRedefinitionSources[name] = nil
+        /// This declaration, and the waiting ones it applied (stored first, so a reopened file
+        /// replays them before the entity they waited for).
+        func saveDeclarations() throws {
+            for applied in change.appliedRedefinitions {
+                if let appliedSource = pendingRedefinitionSources.removeValue(forKey: applied) {
+                    try saveDeclaration(applied, source: appliedSource)
+                }
+            }
+            try saveDeclaration(name, source: source)
+        }
         let ownTransaction = change.statements.contains("BEGIN")
         let wrapInTransaction = !change.statements.isEmpty && !ownTransaction
         var declarationSaved = false
@@ -102,7 +124,7 @@ public final class Session {
             try log.withCause("entity \(decl.name.name)") {
                 for statement in change.statements {
                     if statement == "COMMIT" && !declarationSaved {
-                        try log.withoutRecording { try saveDeclaration(decl.name.name, source: source) }
+                        try log.withoutRecording { try saveDeclarations() }
                         declarationSaved = true
                     }
                     if statement.hasPrefix("PRAGMA foreign_key_check") {
@@ -119,7 +141,7 @@ public final class Session {
                 }
             }
             try log.withoutRecording {
-                if !declarationSaved { try saveDeclaration(decl.name.name, source: source) }
+                if !declarationSaved { try saveDeclarations() }
                 if wrapInTransaction { try db.execute("COMMIT") }
             }
         } catch let error as SQLiteError {

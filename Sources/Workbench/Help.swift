@@ -53,7 +53,9 @@ public let helpTopics: [HelpTopic] = [
         other side is its inverse: has-many. Arrays on both sides make a many-to-many through a
         join table. `author: Author unique` is one-to-one (has-one on the other side). Use `via`
         to name the inverse when there is more than one candidate; `on delete cascade | set null |
-        restrict` on a to-one decides what deleting the parent does.
+        restrict` on a to-one decides what deleting the parent does. To add a many-to-many between
+        entities that already exist, redefine one with its array: it waits, keeping its current
+        mapping, until you redefine the other with the array pointing back; then both apply.
         """,
         example: """
         entity Author { name: String; books: [Book] }

@@ -95,12 +95,14 @@ private func hints(_ source: String, after setup: String = "") -> [String] {
     #expect(hints(source, after: setup) == ["write `books: [Book] via author` (or via editor)"])
 }
 
-@Test func noAssociationBack() {
+@Test func noAssociationBackYetWaitsForTheOtherSide() {
+    // Book exists and has nothing pointing at Author: Author waits (see
+    // ManyToManyBetweenExistingEntitiesTests) and the warning says what Book needs.
     let source = "entity Author { name: String; books: [Book] }"
     #expect(problems(source, after: "entity Book { title: String }")
-            == ["1:31 error: Book has no association back to Author for 'books'"])
+            == ["1:31 warning: Author waits for Book: 'books' needs Book to point back at Author"])
     #expect(hints(source, after: "entity Book { title: String }")
-            == ["add `author: Author` to Book, or make both sides arrays for a many-to-many"])
+            == ["redefine Book with `author: Author` for a has-many (or `authors: [Author]` for a many-to-many)"])
 }
 
 @Test func viaNamingNothingOrTheWrongThing() {
