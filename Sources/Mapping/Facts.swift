@@ -6,13 +6,18 @@ import Report
 
 extension Schema {
     /// How an entity maps to its table, for the mapping pane. A waiting entity shows what is
-    /// known so far with `status` "waiting for Book"; an unknown one has status "not defined".
+    /// known so far with `status` "waiting for Book"; an unknown one has status "not defined"; a
+    /// mapped one whose redefinition waits says so ("new definition waits for Tag").
     public func facts(for entity: String) -> EntityFacts {
         if let mapping = entities[entity] {
-            return EntityFacts(entity: entity, table: mapping.table,
-                               columns: mapping.columns.map(columnFacts),
-                               associations: mapping.associations.map { associationFacts($0, in: mapping) },
-                               indexes: mapping.indexes.map { indexFact($0, table: mapping.table) })
+            var facts = EntityFacts(entity: entity, table: mapping.table,
+                                    columns: mapping.columns.map(columnFacts),
+                                    associations: mapping.associations.map { associationFacts($0, in: mapping) },
+                                    indexes: mapping.indexes.map { indexFact($0, table: mapping.table) })
+            if let pending = pendingRedefinitions.first(where: { $0.entity == entity }) {
+                facts.status = "new definition waits for \(pending.waitsFor.joined(separator: ", "))"
+            }
+            return facts
         }
         let table = tableName(forEntity: entity)
         guard let decl = waitingDeclarations.first(where: { $0.name.name == entity }) else {

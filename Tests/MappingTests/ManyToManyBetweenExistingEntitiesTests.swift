@@ -23,6 +23,8 @@ entity Book { title: String }
     #expect(first.schema.pendingRedefinitions.map(\.entity) == ["Book"])
     #expect(first.schema.pendingRedefinitions.first?.waitsFor == ["Tag"])
     #expect(first.schema.waiting.isEmpty, "Book is still mapped, not waiting")
+    #expect(first.schema.facts(for: "Book").status == "new definition waits for Tag")
+    #expect(first.schema.facts(for: "Book").columns.map(\.property) == ["id", "title"])
 }
 
 @Test func theSecondSideAppliesBothAndCreatesTheJoinTable() {
@@ -40,6 +42,7 @@ entity Book { title: String }
     #expect(second.appliedRedefinitions == ["Book"])
     #expect(second.affectedEntities == ["Tag", "Book"])
     #expect(second.schema.pendingRedefinitions.isEmpty)
+    #expect(second.schema.facts(for: "Book").status == nil)
     #expect(second.schema.entity("Book")?.association(named: "tags")?.kind == .manyToMany)
     #expect(second.schema.entity("Tag")?.association(named: "books")?.kind == .manyToMany)
 }
