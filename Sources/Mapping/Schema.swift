@@ -235,6 +235,17 @@ public struct Schema: Sendable, Equatable {
 
     /// Defined entities in definition order.
     public var orderedEntities: [EntityMapping] { order.compactMap { entities[$0] } }
+
+    /// Why an entity has no table yet: "Book waits for Author, which is not defined", or, when
+    /// what it waits for exists, "Book waits for Tag to point back at it". Nil when not waiting.
+    public func waitingSentence(for entity: String) -> String? {
+        guard let missing = waiting[entity] else { return nil }
+        let list = missing.joined(separator: ", ")
+        if missing.allSatisfy({ entities[$0] != nil }) {
+            return "\(entity) waits for \(list) to point back at it"
+        }
+        return "\(entity) waits for \(list), which \(missing.count == 1 ? "is" : "are") not defined"
+    }
 }
 
 /// A redefinition of a defined entity that waits for the entities in `waitsFor` to declare the

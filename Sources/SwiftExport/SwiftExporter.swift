@@ -74,8 +74,11 @@ extension ExportModel {
         if entities.isEmpty { lines.append("// The session has no entities yet: define one with entity Author { name: String }.") }
         let tables = entities.map(\.mapping.table) + schema.joinTables.map(\.name)
         if !tables.isEmpty { lines.append("// Tables: \(tables.joined(separator: ", ")).") }
-        for (name, missing) in schema.waiting.sorted(by: { $0.key < $1.key }) {
-            lines.append("// Not exported: \(name) waits for \(missing.joined(separator: ", ")), which is not defined.")
+        for name in schema.waiting.keys.sorted() {
+            if let sentence = schema.waitingSentence(for: name) { lines.append("// Not exported: \(sentence).") }
+        }
+        for pending in schema.pendingRedefinitions {
+            lines.append("// \(pending.entity) is exported as currently mapped: its new definition waits for \(pending.waitsFor.joined(separator: ", ")).")
         }
         return lines
     }

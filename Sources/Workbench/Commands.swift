@@ -41,6 +41,9 @@ extension Workbench {
             for (name, missing) in session.schema.waiting.sorted(by: { $0.key < $1.key }) {
                 lines.append("-- \(name): waiting for \(missing.joined(separator: ", ")) (no table yet)")
             }
+            for pending in session.schema.pendingRedefinitions {
+                lines.append("-- \(pending.entity): new definition waiting for \(pending.waitsFor.joined(separator: ", ")) (the table above is current)")
+            }
             report.blocks.append(.code(title: "Schema", lines: lines.isEmpty ? ["-- no entities yet: entity Author { name: String }"] : lines))
         case "mapping":
             if argument.isEmpty {

@@ -34,8 +34,11 @@ extension Workbench {
         if schema.order.isEmpty {
             report.notes.append(Note(.info, "no entities yet: the export is empty. Define one with entity Author { name: String }"))
         }
-        for (name, missing) in schema.waiting.sorted(by: { $0.key < $1.key }) {
-            report.notes.append(Note(.info, "\(name) is not exported: it waits for \(missing.joined(separator: ", ")), which is not defined"))
+        for name in schema.waiting.keys.sorted() {
+            if let sentence = schema.waitingSentence(for: name) { report.notes.append(Note(.info, "not exported: \(sentence)")) }
+        }
+        for pending in schema.pendingRedefinitions {
+            report.notes.append(Note(.info, "\(pending.entity) is exported as currently mapped: its new definition waits for \(pending.waitsFor.joined(separator: ", "))"))
         }
         let what = "\(schema.order.count) entit\(schema.order.count == 1 ? "y" : "ies")"
         if path.isEmpty {

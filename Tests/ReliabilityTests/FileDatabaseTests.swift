@@ -287,6 +287,9 @@ struct SplitMix64: RandomNumberGenerator {
             #expect(first.diagnostics.map(\.message) == ["Book waits for Tag: 'tags' needs Tag to point back at Book"])
             let early = try #require(wb.run("Book#1.tags").first)
             #expect(!early.ok, "Book keeps its old mapping until Tag points back")
+            let schema = try #require(wb.run(":schema").first)
+            guard case .code(_, let lines)? = schema.blocks.first else { Issue.record("no schema block"); return }
+            #expect(lines.last == "-- Book: new definition waiting for Tag (the table above is current)")
 
             let second = try #require(wb.run("entity Tag { name: String; books: [Book] }").first)
             expectOK(second)

@@ -105,7 +105,7 @@ private let exportModel = """
         #expect(report.ok)
         #expect(report.notes.map(\.message).prefix(2) == [
             "no entities yet: the export is empty. Define one with entity Author { name: String }",
-            "Book is not exported: it waits for Author, which is not defined",
+            "not exported: Book waits for Author, which is not defined",
         ])
     }
 
