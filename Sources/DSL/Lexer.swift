@@ -40,8 +40,9 @@ public struct Lexer {
             text = String(decoding: utf8[start..<end], as: UTF8.self)
             location = SourceLocation(line: range.start.line, column: range.start.column, offset: lo)
         } else {
-            // A copy made native and UTF-8, so its UTF-8 view moves by offset in constant time.
-            text = String(decoding: file.text.utf8, as: UTF8.self)
+            // Native and UTF-8, so its UTF-8 view moves by offset in constant time (a copy only
+            // when it is not: checking a megabyte of text again costs milliseconds).
+            text = file.text.isContiguousUTF8 ? file.text : String(decoding: file.text.utf8, as: UTF8.self)
             location = SourceLocation(line: file.firstLine, column: 1, offset: 0)
         }
         bytes = Array(text.utf8)
@@ -696,6 +697,27 @@ extension Lexer {
     /// making a token per word. Anything else returns nil and moves nothing; the parser reads
     /// the command token by token, which also gives any diagnostic. Call it only with no token
     /// read ahead. (A test compares it with the parser on many variations.)
+    /// Exact powers of ten a Double holds.
+    private static let exactPowersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { a, _ in a * 10 } }
+
+    /// The value of `digits` (`12.5`, only digits and one `.`), as `Double(String)` reads it.
+    /// Up to 15 significant digits and 22 decimals, one division of two exact Doubles is
+    /// correctly rounded (Clinger's fast path), so it equals what `Double(String)` gives.
+    static func plainDecimal(_ digits: ArraySlice<UInt8>) -> Double? {
+        var mantissa: Int64 = 0
+        var significant = 0
+        var decimals = 0
+        var afterPoint = false
+        for d in digits {
+            if d == 46 { afterPoint = true; continue }
+            if significant > 0 || d != 48 { significant += 1 }
+            mantissa = mantissa &* 10 &+ Int64(d - 48)
+            if afterPoint { decimals += 1 }
+        }
+        guard significant <= 15, decimals <= 22 else { return Double(String(decoding: digits, as: UTF8.self)) }
+        return Double(mantissa) / exactPowersOfTen[decimals]
+    }
+
     mutating func plainInsert() -> PlainInsert? {
         let count = bytes.count
         var i = index
@@ -761,7 +783,7 @@ extension Lexer {
                 if i < count, isNameStart(bytes[i]) || bytes[i] == 46 || bytes[i] >= 0x80 { return nil }
                 let digits = bytes[first..<i]
                 if isDecimal {
-                    guard let double = Double(String(decoding: digits, as: UTF8.self)), double.isFinite else { return nil }
+                    guard let double = Lexer.plainDecimal(digits), double.isFinite else { return nil }
                     value = .double(double)
                 } else {
                     guard digits.count <= 18 else { return nil } // always fits in Int64
@@ -799,6 +821,7 @@ extension Lexer {
         i += 1
         column += 1
         var arguments: [Argument] = []
+        arguments.reserveCapacity(8) // one allocation for most inserts, not one per doubling
         while true {
             skipSpaces()
             guard i < count else { return nil }

@@ -94,3 +94,18 @@ private struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Test func plainDecimalsReadAsDoubleDoes() {
+    var generator = SplitMix(seed: 7)
+    var samples = ["0.0", "1.7", "0.1", "123456789012345.6", "1.2345678901234567", "0.0000000000000000000001",
+                   "99999999999999.99", "000123.4500", "9007199254740993.0", "1.00000000000000000000000001"]
+    for _ in 0..<20_000 {
+        let whole = generator.next() % 1_000_000_000
+        let fraction = generator.next() % 1_000_000_000
+        let zeros = String(repeating: "0", count: Int(generator.next() % 8))
+        samples.append("\(whole).\(zeros)\(fraction)")
+    }
+    for text in samples {
+        #expect(Lexer.plainDecimal(ArraySlice(Array(text.utf8))) == Double(text), "\(text)")
+    }
+}
