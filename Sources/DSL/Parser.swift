@@ -31,7 +31,13 @@ public struct Parser {
     /// Parses `file`, or only the text covered by `range` (for `:explain QUERY`); locations are
     /// always in the file's coordinates.
     public static func parse(_ file: SourceFile, range: SourceRange? = nil) -> ParseResult {
+        parse(file, range: range, readsPlainInserts: true)
+    }
+
+    /// `readsPlainInserts: false` reads every insert token by token (tests compare the two).
+    static func parse(_ file: SourceFile, range: SourceRange? = nil, readsPlainInserts: Bool) -> ParseResult {
         var parser = Parser(lexer: Lexer(file: file, range: range))
+        parser.readsPlainInserts = readsPlainInserts
         return ParseResult(items: parser.program())
     }
 
@@ -83,6 +89,8 @@ public struct Parser {
     /// The nesting at which a bare `=` ends the expression: the target of an assignment
     /// statement. Nil while parsing any other expression, where `=` is a mistake for `==`.
     private var assignmentNesting: Int?
+    /// Whether `insertStatement` tries `Lexer.plainInsert` first.
+    private var readsPlainInserts = true
 
     private init(lexer: Lexer) {
         self.lexer = lexer
@@ -571,6 +579,13 @@ public struct Parser {
 
     /// `insert Author(name: "x", born: 1929)`
     private mutating func insertStatement() throws(ParseError) -> Statement {
+        // The plain form, read without tokens: a script of inserts spends most of its parsing here.
+        if readsPlainInserts, lookahead == nil, nesting < Parser.maximumNesting, let plain = lexer.plainInsert() {
+            let start = current.range.start
+            previousEnd = plain.end
+            current = lexer.next()
+            return .insert(entity: plain.entity, arguments: plain.arguments, range: SourceRange(start, plain.end))
+        }
         let keyword = advance()
         guard check(.identifier) else {
             throw error("expected an entity name after 'insert'", hint: "write it like: insert Author(name: \"Ursula\")")

@@ -227,10 +227,15 @@ public final class Session {
         return nil
     }
 
+    /// Moves each time a schema is adopted (an entity defined, changed or restored): what was
+    /// derived from an entity's mapping is stale once it moved.
+    public private(set) var schemaGeneration = 0
+
     /// Makes `newSchema` current: refreshes runtime infos, keeps live objects.
     func adopt(_ newSchema: Schema) {
         let old = schema
         schema = newSchema
+        schemaGeneration += 1
         for name in newSchema.order {
             guard let mapping = newSchema.entities[name] else { continue }
             if let info = infos[name] {

@@ -169,6 +169,16 @@ extension Session {
         guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
         var row = info.newObjectValues
         for (i, v) in values { row[i] = v }
+        return insert(info, row: row, references: references.map { ($0.key, $0.value) })
+    }
+
+    /// The values a new object of `info` starts with (NULL or each column's default), one per
+    /// column: fill in the given ones and hand the row to `insert(_:row:references:)`.
+    public func newObjectRow(for info: EntityInfo) -> [SQLiteValue] { info.newObjectValues }
+
+    /// `insert Entity(...)` with its row already made (see `newObjectRow`) and the objects its
+    /// foreign keys (by column index) point at: a new object, written at the next flush.
+    public func insert(_ info: EntityInfo, row: [SQLiteValue], references: [(column: Int, target: ManagedObject)]) -> ManagedObject {
         info.newSerial += 1
         let object = ManagedObject(entity: info, values: row, state: .new, serial: info.newSerial)
         for (i, target) in references {
@@ -292,17 +302,38 @@ extension Session {
         }
     }
 
-    func plan() throws -> [PlannedWrite] {
+    /// The writes of a flush, in order; each reason starts with `causePrefix` (a flush's
+    /// "save: "), so the flush can log it as the cause as it is.
+    func plan(causePrefix: String = "") throws -> [PlannedWrite] {
         var writes: [PlannedWrite] = []
-        for object in try orderedInserts() {
+        let inserts = try orderedInserts()
+        writes.reserveCapacity(inserts.count)
+        // The entity name of the objects before, read once per run of one entity (reading it
+        // through the object copies the entity's whole mapping).
+        var lastEntity: EntityInfo?
+        var entityName = ""
+        for object in inserts {
             let info = object.entity
-            let params: [PlannedValue] = (1..<info.mapping.columns.count).map { i in
-                if let ref = object.pendingReferences[i] { return .idOf(ref) }
-                return .value(object.values[i])
+            if info !== lastEntity {
+                lastEntity = info
+                entityName = info.mapping.name
             }
-            writes.append(PlannedWrite(kind: .insert, object: object, sql: info.insertSQL, params: params,
-                                       reason: "\(object.ref) new"))
+            let columnCount = info.newObjectValues.count
+            let params: [PlannedValue]
+            if object.pendingReferences.isEmpty { // no lookup per column
+                params = (1..<columnCount).map { .value(object.values[$0]) }
+            } else {
+                params = (1..<columnCount).map { i in
+                    if let ref = object.pendingReferences[i] { return .idOf(ref) }
+                    return .value(object.values[i])
+                }
+            }
+            // "\(causePrefix)\(object.ref) new", with the name read above.
+            let reason = object.id.map { "\(causePrefix)\(entityName)#\($0) new" }
+                ?? joinedUTF8([causePrefix, entityName, " (new #", String(object.serial), ") new"])
+            writes.append(PlannedWrite(kind: .insert, object: object, sql: info.insertSQL, params: params, reason: reason))
         }
+        let firstOtherWrite = writes.count
         for object in unitOfWork.dirtyObjects {
             let original = object.originalValues ?? object.values
             let changed = object.values.indices.filter { $0 > 0 && (object.values[$0] != original[$0] || object.pendingReferences[$0] != nil) }
@@ -342,6 +373,9 @@ extension Session {
             let delete = Delete(table: object.entity.table, filter: .eq(.column(table: nil, name: "id"), .raw("?")))
             writes.append(PlannedWrite(kind: .delete, object: object, sql: SQLRenderer.render(delete).sql,
                                        params: [.value(.integer(id))], reason: "\(object.ref) deleted"))
+        }
+        if !causePrefix.isEmpty {
+            for i in firstOtherWrite..<writes.count { writes[i].reason = causePrefix + writes[i].reason }
         }
         return writes
     }
@@ -456,11 +490,16 @@ extension Session {
     @discardableResult
     public func flush(reason: String) throws -> FlushResult {
         guard unitOfWork.hasChanges else { return FlushResult() }
-        let writes = try plan()
+        let writes = try plan(causePrefix: reason + ": ")
         let openedTransaction = !db.isInTransaction
+        // The id each insert got, by write; and by object, for writes that refer to objects
+        // inserted before them (only looked up when some write does).
+        var insertedIDs = [Int64?](repeating: nil, count: writes.count)
+        let refersToNewObjects = writes.contains { write in
+            write.params.contains { if case .idOf = $0 { return true } else { return false } }
+        }
         var assigned: [ObjectIdentifier: Int64] = [:]
-        assigned.reserveCapacity(writes.count)
-        let causePrefix = reason + ": "
+        if refersToNewObjects { assigned.reserveCapacity(writes.count) }
         func resolve(_ v: PlannedValue) -> SQLiteValue {
             switch v {
             case .value(let value): return value
@@ -469,16 +508,20 @@ extension Session {
                 return assigned[ObjectIdentifier(object)].map { .integer($0) } ?? .null
             }
         }
-        var current: PlannedWrite?
+        var current: Int?
         do {
             try log.withCause(reason) {
                 try db.execute(openedTransaction ? "BEGIN" : "SAVEPOINT flush")
             }
-            for write in writes {
-                current = write
-                try log.withCause(causePrefix + write.reason) {
-                    try db.run(write.sql, write.params.map(resolve))
-                    if write.kind == .insert { assigned[ObjectIdentifier(write.object)] = db.lastInsertRowID }
+            for i in writes.indices {
+                current = i
+                try log.withCause(writes[i].reason) {
+                    try db.run(writes[i].sql, writes[i].params.map(resolve))
+                    if writes[i].kind == .insert {
+                        let id = db.lastInsertRowID
+                        insertedIDs[i] = id
+                        if refersToNewObjects { assigned[ObjectIdentifier(writes[i].object)] = id }
+                    }
                 }
             }
             if !openedTransaction { try log.withCause(reason) { try db.execute("RELEASE flush") } }
@@ -489,17 +532,17 @@ extension Session {
                     try db.execute("RELEASE flush")
                 }
             }
-            if let sqlError = error as? SQLiteError { throw explain(sqlError, during: current) }
+            if let sqlError = error as? SQLiteError { throw explain(sqlError, during: current.map { writes[$0] }) }
             throw error
         }
 
         // Success: only now do the objects change.
         var result = FlushResult()
-        for write in writes {
+        for (i, write) in writes.enumerated() {
             let object = write.object
             switch write.kind {
             case .insert:
-                guard let id = assigned[ObjectIdentifier(object)] else { continue }
+                guard let id = insertedIDs[i] else { continue }
                 object.values[0] = .integer(id)
                 for (i, ref) in object.pendingReferences {
                     if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.values[i] = .integer(refID) }
@@ -527,9 +570,12 @@ extension Session {
         }
         // Expiring depends only on the entity: once per entity, not once per object (a flush of
         // 10,000 new books would otherwise walk every loaded author 10,000 times).
-        var expiredEntities = Set<String>()
-        for object in result.inserted + result.updated + result.deleted where expiredEntities.insert(object.entity.name).inserted {
-            expireInverse(of: object)
+        // (One EntityInfo per entity: its identity stands for the name, without reading it.)
+        var expiredEntities = Set<ObjectIdentifier>()
+        for objects in [result.inserted, result.updated, result.deleted] {
+            for object in objects where expiredEntities.insert(ObjectIdentifier(object.entity)).inserted {
+                expireInverse(of: object)
+            }
         }
         unitOfWork.clearPending()
         return result
@@ -635,5 +681,24 @@ public func sqliteValue(_ literal: Literal, type: ScalarType?) -> SQLiteValue {
     case .string(let s): return .text(s)
     case .bool(let b): return .integer(b ? 1 : 0)
     case .null: return .null
+    }
+}
+
+/// The pieces one after the other, in one allocation: interpolation appends piece by piece,
+/// which for the reason of each write of a flush cost more than binding its values.
+func joinedUTF8(_ pieces: [String]) -> String {
+    var count = 0
+    for piece in pieces { count += piece.utf8.count }
+    return String(unsafeUninitializedCapacity: count) { buffer in
+        var end = 0
+        for var piece in pieces {
+            piece.withUTF8 { bytes in
+                for byte in bytes {
+                    buffer[end] = byte
+                    end += 1
+                }
+            }
+        }
+        return end
     }
 }

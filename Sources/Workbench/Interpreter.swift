@@ -356,76 +356,108 @@ extension Workbench {
 
     func insert(_ entity: Identifier, _ arguments: [Argument], range: SourceRange) throws -> ManagedObject {
         guard let info = session.info(entity.name) else { throw unknownEntity(entity) }
-        let mapping = info.mapping
-        var values: [Int: SQLiteValue] = [:]
-        values.reserveCapacity(arguments.count)
-        var references: [Int: ManagedObject] = [:]
-        var given: [String] = []   // a handful of labels: a linear search beats hashing
+        let plan = insertPlan(for: info)
+        // The values go straight into the new object's row; no dictionary.
+        var row = session.newObjectRow(for: info)
+        var references: [(column: Int, target: ManagedObject)] = []
+        // The columns given so far, for "given twice" and "missing": a handful, a linear search.
+        var given: [Int] = []
         given.reserveCapacity(arguments.count)
-        for argument in arguments {
-            guard let label = argument.label else {
-                throw EvalError("insert needs labelled values", at: argument.range,
-                                hint: "write property: value, e.g. \(mapping.scalarColumns.first.map { "\($0.property): ..." } ?? "name: ...")")
+        for n in arguments.indices {
+            guard let label = arguments[n].label else {
+                throw EvalError("insert needs labelled values", at: arguments[n].range,
+                                hint: "write property: value, e.g. \(plan.mapping.scalarColumns.first.map { "\($0.property): ..." } ?? "name: ...")")
             }
-            guard !given.contains(label.name) else {
-                throw EvalError("'\(label.name)' is given twice", at: label.range)
+            guard let target = plan.target(label.name) else {
+                throw EvalError("unknown property '\(label.name)' on \(plan.mapping.name)", at: label.range,
+                                hint: suggestion(label.name, plan.mapping.scalarColumns.map(\.property) + plan.mapping.associations.map(\.name))
+                                    ?? "\(plan.mapping.name) has: \(plan.mapping.memberNames.dropFirst().joined(separator: ", "))")
             }
-            given.append(label.name)
-            if let association = mapping.association(named: label.name) {
-                guard association.kind == .belongsTo, let fk = info.foreignKeyIndex[association.name] else {
+            // Each label names one column (a scalar's, or a belongs-to's foreign key), so a label
+            // given twice finds its column among the given ones, before its value is evaluated.
+            switch target.kind {
+            case .scalar(let type):
+                guard !given.contains(target.column) else { throw EvalError("'\(label.name)' is given twice", at: label.range) }
+                given.append(target.column)
+                row[target.column] = try valueFor(arguments[n].value, property: label.name, isNullable: target.isNullable,
+                                                  type: type, entity: plan.entityName)
+            case .association(let index):
+                let association = plan.mapping.associations[index]
+                guard association.kind == .belongsTo, target.column >= 0 else {
                     throw EvalError("\(label.name) is a \(association.kind.rawValue) association: its foreign key lives in \(association.target)", at: label.range,
-                                    hint: association.kind == .manyToMany ? "insert first, then \(mapping.name)#id.\(label.name).add(\(association.target)#1)"
-                                          : "insert the \(association.target) with \(association.inverse ?? mapping.name.lowercased()): \(mapping.name)#id instead")
+                                    hint: association.kind == .manyToMany ? "insert first, then \(plan.mapping.name)#id.\(label.name).add(\(association.target)#1)"
+                                          : "insert the \(association.target) with \(association.inverse ?? plan.mapping.name.lowercased()): \(plan.mapping.name)#id instead")
                 }
-                switch try evaluate(argument.value) {
-                case .object(let target, _) where target.entity.name == association.target:
-                    if target.state == .deleted || target.state == .detached {
-                        throw EvalError("\(target.ref) is deleted", at: argument.value.range)
+                guard !given.contains(target.column) else { throw EvalError("'\(label.name)' is given twice", at: label.range) }
+                given.append(target.column)
+                switch try evaluate(arguments[n].value) {
+                case .object(let object, _) where object.entity.name == association.target:
+                    if object.state == .deleted || object.state == .detached {
+                        throw EvalError("\(object.ref) is deleted", at: arguments[n].value.range)
                     }
-                    references[fk] = target
+                    references.append((target.column, object))
                 case .scalar(.null, _):
                     guard association.isOptional else {
-                        throw EvalError("\(mapping.name).\(label.name) is required", at: argument.value.range,
+                        throw EvalError("\(plan.mapping.name).\(label.name) is required", at: arguments[n].value.range,
                                         hint: "give a \(association.target), e.g. \(label.name): \(association.target)#1")
                     }
                 default:
-                    throw EvalError("\(label.name) needs a \(association.target) object", at: argument.value.range,
+                    throw EvalError("\(label.name) needs a \(association.target) object", at: arguments[n].value.range,
                                     hint: "for example \(label.name): \(association.target)#1")
                 }
-                continue
             }
-            guard let index = mapping.columnIndex(forProperty: label.name), let type = mapping.columns[index].scalarType else {
-                throw EvalError("unknown property '\(label.name)' on \(mapping.name)", at: label.range,
-                                hint: suggestion(label.name, mapping.scalarColumns.map(\.property) + mapping.associations.map(\.name))
-                                    ?? "\(mapping.name) has: \(mapping.memberNames.dropFirst().joined(separator: ", "))")
-            }
-            values[index] = try valueFor(argument.value, column: mapping.columns[index], type: type, entity: mapping.name)
         }
-        var missing: [String] = []
-        for (i, column) in mapping.columns.enumerated() where i > 0 && !column.isNullable && column.defaultValue == nil {
-            if values[i] == nil && references[i] == nil { missing.append(column.property) }
-        }
-        if !missing.isEmpty {
+        if plan.requiredColumns.contains(where: { !given.contains($0) }) {
+            let missing = plan.requiredColumns.filter { !given.contains($0) }.map { plan.mapping.columns[$0].property }
             throw EvalError("missing \(missing.count == 1 ? "value" : "values") for \(missing.map { "'\($0)'" }.joined(separator: ", ")): required (NOT NULL, no default)", at: range,
                             hint: "add \(missing.map { "\($0): ..." }.joined(separator: ", ")) to the insert")
         }
-        return try session.insert(entity: mapping.name, values: values, references: references)
+        return session.insert(info, row: row, references: references)
+    }
+
+    /// The insert plan of `info`'s current mapping, made once per mapping.
+    func insertPlan(for info: EntityInfo) -> InsertPlan {
+        let generation = session.schemaGeneration
+        // A script inserts into one entity many times in a row: try the last plan first.
+        if let plan = lastInsertPlan, plan.info === info, plan.generation == generation { return plan }
+        let plan: InsertPlan
+        if let known = insertPlans[ObjectIdentifier(info)], known.generation == generation {
+            plan = known
+        } else {
+            plan = InsertPlan(info: info, generation: generation)
+            insertPlans[ObjectIdentifier(info)] = plan
+        }
+        lastInsertPlan = plan
+        return plan
     }
 
     /// Checks and converts a value for a scalar column.
     func valueFor(_ expr: Expr, column: Column, type: ScalarType, entity: String) throws -> SQLiteValue {
-        let value = try evaluate(expr)
-        guard case .scalar(let v, let given) = value else {
-            throw EvalError("\(column.property) is a \(type.rawValue), not an object", at: expr.range)
+        try valueFor(expr, property: column.property, isNullable: column.isNullable, type: type, entity: entity)
+    }
+
+    func valueFor(_ expr: Expr, property: String, isNullable: Bool, type: ScalarType, entity: String) throws -> SQLiteValue {
+        let v: SQLiteValue
+        let given: ScalarType?
+        if case .literal(let literal, _) = expr {
+            // What `evaluate` gives for a literal, without boxing it in a `Value`.
+            v = sqliteValue(literal, type: nil)
+            given = literalType(literal)
+        } else {
+            guard case .scalar(let value, let valueType) = try evaluate(expr) else {
+                throw EvalError("\(property) is a \(type.rawValue), not an object", at: expr.range)
+            }
+            v = value
+            given = valueType
         }
         if v == .null {
-            guard column.isNullable else {
-                throw EvalError("\(entity).\(column.property) is required (NOT NULL)", at: expr.range,
-                                hint: "give a \(type.rawValue), or declare it optional: \(column.property): \(type.rawValue)?")
+            guard isNullable else {
+                throw EvalError("\(entity).\(property) is required (NOT NULL)", at: expr.range,
+                                hint: "give a \(type.rawValue), or declare it optional: \(property): \(type.rawValue)?")
             }
             return .null
         }
-        return try convert(v, given: given, to: type, property: column.property, range: expr.range)
+        return try convert(v, given: given, to: type, property: property, range: expr.range)
     }
 
     func convert(_ v: SQLiteValue, given: ScalarType?, to type: ScalarType, property: String, range: SourceRange) throws -> SQLiteValue {
@@ -618,4 +650,66 @@ func isValidDate(_ s: String) -> Bool {
     guard chars.count >= 16, chars[10] == 84 || chars[10] == 32, let h = digits(11..<13), chars[13] == 58, let mi = digits(14..<16),
           h < 24, mi < 60 else { return false }
     return true
+}
+
+// MARK: - Insert plans
+
+/// What an insert needs from an entity's mapping, read out once per mapping: for each label,
+/// its column, and the required columns. Looking labels up in the mapping itself copied the
+/// whole mapping (a struct held by a class) for each value of each insert.
+final class InsertPlan {
+    enum Kind {
+        case scalar(ScalarType)
+        /// Index in the mapping's associations.
+        case association(Int)
+    }
+
+    struct Target {
+        var label: String
+        var kind: Kind
+        /// The scalar's column, or the belongs-to's foreign key column (-1 for other associations).
+        var column: Int
+        var isNullable: Bool
+    }
+
+    let info: EntityInfo
+    let mapping: EntityMapping
+    let entityName: String
+    /// The schema generation the plan was made for (see `Session.schemaGeneration`).
+    let generation: Int
+    /// Associations first, as a label names an association before a property.
+    let targets: [Target]
+    /// The label of each target.
+    let labels: [String]
+    /// Columns that need a value: NOT NULL without a default (the id excepted).
+    let requiredColumns: [Int]
+
+    init(info: EntityInfo, generation: Int) {
+        self.info = info
+        self.generation = generation
+        let mapping = info.mapping
+        self.mapping = mapping
+        entityName = mapping.name
+        var targets: [Target] = []
+        for (index, association) in mapping.associations.enumerated() {
+            targets.append(Target(label: association.name, kind: .association(index),
+                                  column: info.foreignKeyIndex[association.name] ?? -1, isNullable: association.isOptional))
+        }
+        for (i, column) in mapping.columns.enumerated() {
+            if let type = column.scalarType {
+                targets.append(Target(label: column.property, kind: .scalar(type), column: i, isNullable: column.isNullable))
+            }
+        }
+        self.targets = targets
+        labels = targets.map(\.label)
+        requiredColumns = mapping.columns.indices.filter { i in
+            i > 0 && !mapping.columns[i].isNullable && mapping.columns[i].defaultValue == nil
+        }
+    }
+
+    func target(_ label: String) -> Target? {
+        // Compares names only: copying each target (an association inside) cost more than the search.
+        guard let i = labels.firstIndex(of: label) else { return nil }
+        return targets[i]
+    }
 }

@@ -31,7 +31,9 @@ extension Workbench {
     /// through a statement of its own, so it is not in the statement log; prepared once (it is
     /// read before every command) and reset at once, so no read stays open.
     func schemaVersion() -> Int64? {
-        guard let statement = try? session.db.cachedStatement("PRAGMA schema_version") else { return nil }
+        // Held here rather than looked up in the statement cache by its text before every command.
+        if schemaVersionStatement == nil { schemaVersionStatement = try? session.db.prepare("PRAGMA schema_version") }
+        guard let statement = schemaVersionStatement else { return nil }
         defer { statement.reset() }
         guard (try? statement.step()) == true else { return nil }
         return statement.row.int64(0)

@@ -48,6 +48,11 @@ public final class Workbench {
     public var maximumLoopPasses = 100_000
     /// The schema version last compared with the mapping, and the tables that did not match.
     var driftCache: (version: Int64?, drift: [SchemaDrift])?
+    /// What inserts need from each entity's mapping (see `InsertPlan`), and the one used last.
+    var insertPlans: [ObjectIdentifier: InsertPlan] = [:]
+    /// `PRAGMA schema_version`, read before every statement (see `schemaVersion()`).
+    var schemaVersionStatement: SQLiteKit.Statement?
+    var lastInsertPlan: InsertPlan?
 
     /// Opens a workbench on a database (":memory:" or a file path); a file's stored entity
     /// definitions are read back so its mapping is restored.
@@ -222,6 +227,13 @@ struct LineIndex {
 
 extension String {
     func trimmingWhitespace() -> String {
+        // Most commands start and end with visible ASCII: nothing to trim, no Characters to make.
+        // (A Character ending in such a byte is that byte, or it after marks that are not
+        // whitespace either.)
+        let utf8 = self.utf8
+        if let first = utf8.first, let last = utf8.last, first > 32, first < 127, last > 32, last < 127 {
+            return self
+        }
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }

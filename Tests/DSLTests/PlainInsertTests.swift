@@ -1,0 +1,111 @@
+import Testing
+@testable import DSL
+
+// `Lexer.plainInsert` reads the plainest inserts without tokens. It must give exactly what the
+// parser gives token by token: the same nodes, the same ranges (line, column, offset) and the
+// same diagnostics, or decline.
+
+/// Parses `text` both ways and expects the same items.
+private func expectSameParse(_ text: String, firstLine: Int = 1, sourceLocation: SourceLocation_ = #_sourceLocation) {
+    let file = SourceFile(name: "<test>", text: text, firstLine: firstLine)
+    let fast = Parser.parse(file, readsPlainInserts: true).items
+    let slow = Parser.parse(file, readsPlainInserts: false).items
+    #expect(fast == slow, "\(text.debugDescription)", sourceLocation: sourceLocation)
+}
+
+private typealias SourceLocation_ = Testing.SourceLocation
+
+/// True when the plain reader takes the insert at the start of `text`.
+private func isReadPlainly(_ text: String) -> Bool {
+    var lexer = Lexer(file: SourceFile(text: text))
+    _ = lexer.next() // insert
+    return lexer.plainInsert() != nil
+}
+
+@Test func theBenchmarkLineIsReadPlainly() {
+    let line = #"insert Person(name: "Person 17", email: "person17@example.com", age: 35, score: 1.7, city: "Osaka")"#
+    #expect(isReadPlainly(line))
+    #expect(isReadPlainly(#"insert Person(name: "Kraków", city: "Montréal", ok: true, gone: nil)"#))
+    expectSameParse(line + "\n" + line + "\nsave\n")
+}
+
+@Test func unusualInsertsAreLeftToTheParser() {
+    for text in [#"insert P(name: "a\"b")"#, "insert `P`(a: 1)", "insert P(a: 1_000)", "insert P(a: 2e3)",
+                 "insert P(a: -1)", "insert P(1)", "insert P(a: b)", "insert P(a: 1 + 2)", "insert P(a: 1 // c\n)",
+                 "insert P(a:\n 1)", #"insert P(a: "\#u{301}x")"#, "insert P(a: 99999999999999999999)"] {
+        #expect(!isReadPlainly(text), "\(text)")
+        expectSameParse(text)
+    }
+}
+
+@Test func plainAndTokenReadingsAgreeOnVariations() {
+    let inserts = [
+        #"insert Person(name: "Person 17", email: "person17@example.com", age: 35, score: 1.7, city: "Osaka")"#,
+        "insert P()", "insert P( )", "insert P(a: 1,)", "insert P(a: 1, )", "insert P(a:1,b:2)",
+        "insert\tP\t(\ta\t:\t1\t)", "insert P (a: 1)", "insert P(in: 1, save: true, nil: false)",
+        "insert save(a: nil)", "insert P(a: 007, b: 0.50, c: 123456789012345678)",
+        "insert P(a: 9223372036854775807)", "insert P(a: 9223372036854775808)", "insert P(a: 1.)",
+        "insert P(a: 1.x)", "insert P(a: 1.5.x)", "insert P(a: 12abc)", "insert P(a: 1e)",
+        #"insert P(a: "")"#, #"insert P(a: "e\#u{301}x")"#, #"insert P(a: "x\#u{301}")"#,
+        #"insert P(a: "日本語 text")"#, #"insert P(a: "👩‍👩‍👧 x")"#, #"insert P(a: "x")\#u{301}"#,
+        #"insert P(a: "unterminated)"#, "insert P(a: 1", "insert P(a: 1 b: 2)", "insert P(a = 1)",
+        "insert P(a: 1, a: 2)", "insert P(a: true asc)", "insert P(a: 1))", "insert P(a: 1) save",
+        "insert P(a: 1) and", "insert P(a: 1); save", "insert P(a: 1)\r\nsave", "insert P(a: 1) // done",
+        "insert P(a: 1)\n  .count", "insert", "insert P", "insert P a", "insert 3(a: 1)",
+        "let x = insert P(a: 1, b: \"y\")", "for a in P.all { insert Q(p: 1); insert Q(p: 2) }",
+        "for a in P.all {\n  insert Q(p: 1)\n}", "insert P(a: @)", "insert P(ä: 1)", "insert Pé(a: 1)",
+        "insert P(a:\u{301} 1)", "insert P(a: 1,\u{301})",
+    ]
+    for text in inserts {
+        expectSameParse(text)
+        expectSameParse("save\n\n  " + text + "\nsave", firstLine: 7)
+        expectSameParse("Ä = 1; " + text)
+    }
+}
+
+@Test func plainAndTokenReadingsAgreeOnRandomEdits() {
+    // Deterministic edits of a plain insert: every result parses the same both ways.
+    var generator = SplitMix(seed: 42)
+    let base = Array(#"insert Person(name: "Kraków 1", email: "p@x.com", age: 35, score: 1.7, ok: true)"#)
+    let alphabet = Array(#"abzAZ_019 .,:;()"\#t\#n\#r\#\=-+#é́👩`/e"#)
+    for _ in 0..<3_000 {
+        var text = base
+        for _ in 0..<(1 + Int(generator.next() % 3)) {
+            let position = Int(generator.next() % UInt64(text.count + 1))
+            let character = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            switch generator.next() % 3 {
+            case 0: text.insert(character, at: position)
+            case 1: if position < text.count { text.remove(at: position) }
+            default: if position < text.count { text[position] = character }
+            }
+        }
+        expectSameParse(String(text) + "\n" + String(text))
+    }
+}
+
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Test func plainDecimalsReadAsDoubleDoes() {
+    var generator = SplitMix(seed: 7)
+    var samples = ["0.0", "1.7", "0.1", "123456789012345.6", "1.2345678901234567", "0.0000000000000000000001",
+                   "99999999999999.99", "000123.4500", "9007199254740993.0", "1.00000000000000000000000001"]
+    for _ in 0..<20_000 {
+        let whole = generator.next() % 1_000_000_000
+        let fraction = generator.next() % 1_000_000_000
+        let zeros = String(repeating: "0", count: Int(generator.next() % 8))
+        samples.append("\(whole).\(zeros)\(fraction)")
+    }
+    for text in samples {
+        #expect(Lexer.plainDecimal(ArraySlice(Array(text.utf8))) == Double(text), "\(text)")
+    }
+}
