@@ -13,10 +13,7 @@ extension Workbench {
     /// Refuses a statement whose expressions are too deep, pointing at the deepest one.
     func checkExpressionDepth(_ statement: DSL.Statement) throws {
         // An insert of literals (a script's usual line) has nothing deeper than 1.
-        if case .insert(_, let arguments, _) = statement,
-           arguments.allSatisfy({ if case .literal = $0.value { return true } else { return false } }) {
-            return
-        }
+        if statement.isInsertOfLiterals { return }
         var expressions: [Expr] = []
         var statements = [statement]
         while let next = statements.popLast() {
@@ -69,4 +66,17 @@ func expressionDepth(_ root: Expr) -> Int {
         }
     }
     return deepest
+}
+
+extension DSL.Statement {
+    /// `insert Author(name: "Ursula", born: 1929)` (or `let a = insert …`) with literal values
+    /// only: it registers an object in the unit of work, runs no SQL and looks nothing up.
+    var isInsertOfLiterals: Bool {
+        switch self {
+        case .insert(_, let arguments, _), .letInsert(_, _, let arguments, _):
+            return arguments.allSatisfy { if case .literal = $0.value { return true } else { return false } }
+        default:
+            return false
+        }
+    }
 }

@@ -6,7 +6,9 @@ import SQLiteKit
 // Schema drift: raw SQL (`:sql`, or another tool on a file database) may change a table behind
 // the mapping's back. Reading rows by the mapping's column order from a changed table would
 // hydrate wrong values, and writing would fail with SQLite's words; so statements stop with a
-// diagnostic in ORM terms until the entity is defined again (or the change undone).
+// diagnostic in ORM terms until the entity is defined again (or the change undone). A change
+// made in this session is known at once; one made by another program is seen by the next
+// command that runs SQL, before it runs (an insert of literals runs none: see checkSchemaDrift).
 
 /// One table that no longer matches its entity's mapping.
 struct SchemaDrift: Equatable {
@@ -93,7 +95,11 @@ extension Workbench {
     /// entities the command mentions.
     func checkSchemaDrift(before statement: DSL.Statement, range: SourceRange, input: String) throws {
         if case .transaction(let verb, _) = statement, verb == .begin || verb == .rollback { return }
-        let drift = currentDrift()
+        // An insert of literals runs no SQL (its INSERT waits for the next save or query, which
+        // look afresh), so it stops on the drift already known (from :sql, or the last command
+        // that looked) without reading the schema version: on a file database that read is a read
+        // transaction, eight system calls, more than the rest of a script line costs.
+        let drift = statement.isInsertOfLiterals && driftCache != nil ? driftCache?.drift ?? [] : currentDrift()
         guard !drift.isEmpty else { return }
         let words = Set(input.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
         let ordered = drift.filter { words.contains($0.entity) } + drift.filter { !words.contains($0.entity) }

@@ -171,6 +171,7 @@ public final class Workbench {
 
     func define(_ decl: EntityDecl, source: String, into report: inout Report) throws {
         let change = session.define(decl, source: source)
+        driftCache = nil   // the mapping may have changed: compare it with the tables afresh
         for d in change.diagnostics { report.diagnostics.append(record(d, in: currentSource)) }
         guard !change.diagnostics.contains(where: { $0.severity == .error }) else { return }
         var names = change.affectedEntities

@@ -119,6 +119,30 @@ struct SchemaDriftTests {
         #expect(messages(report) == ["the table book no longer matches the mapping of Book (unmapped isbn): it was changed behind the ORM's back (with :sql or another tool)"])
     }
 
+    @Test("a change by another program during a session stops the next command that runs SQL, and what follows")
+    func driftDuringASession() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let db = directory.appendingPathComponent("d.db").path
+        let wb = try Workbench(databasePath: db)
+        expectAllOK(wb.run(librarySchema))
+        let other = try Connection(path: db)
+        try other.execute("ALTER TABLE book ADD COLUMN isbn TEXT")
+        let reports = wb.run("""
+            insert Book(title: "Left Hand", year: 1969, author: Author#1)
+            insert Tag(name: "classic")
+            Tag.count
+            save
+            """)
+        // The first insert looks up Author#1 (it runs SQL), so it sees the change and stops.
+        #expect(messages(reports[0]) == ["the table book no longer matches the mapping of Book (unmapped isbn): it was changed behind the ORM's back (with :sql or another tool)"])
+        // An insert of literals runs no SQL and checks what is known, which now includes the change.
+        #expect(!reports[1].ok)
+        #expect(!reports[2].ok)
+        #expect(!reports[3].ok, "save runs SQL: it stops too, and nothing is written")
+        #expect(try scalar("SELECT COUNT(*) FROM tag", in: db) == 1)
+    }
+
     @Test(":sql explains that it runs one statement at a time; a schema change in any spelling is seen")
     func rawSQLForms() throws {
         let wb = try libraryWorkbench()
