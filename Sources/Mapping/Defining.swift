@@ -36,7 +36,9 @@ public struct SchemaChange: Sendable {
 
 extension Schema {
     /// Defines or redefines one entity. Pure: the caller runs `statements` and keeps `schema`.
-    public func defining(_ decl: EntityDecl) -> SchemaChange {
+    /// `onDisk` is what the entity's table holds when it was changed behind the mapping's back:
+    /// the migration then starts from that table, not from the old mapping.
+    public func defining(_ decl: EntityDecl, onDisk: TableOnDisk? = nil) -> SchemaChange {
         let name = decl.name.name
         // A new declaration replaces the entity's own pending one.
         var base = self
@@ -44,7 +46,7 @@ extension Schema {
         // Redefinitions waiting for this entity are applied with it when it now points back.
         let partners = base.pendingRedefinitions.filter { $0.waitsFor.contains(name) }
         if !partners.isEmpty {
-            var together = base.defining(decl, with: partners.map(\.declaration))
+            var together = base.defining(decl, with: partners.map(\.declaration), onDisk: onDisk)
             if !together.hasErrors {
                 let applied = Set(partners.map(\.entity))
                 together.schema.pendingRedefinitions.removeAll { applied.contains($0.entity) }
@@ -58,12 +60,12 @@ extension Schema {
                 return together
             }
         }
-        return base.defining(decl, with: [])
+        return base.defining(decl, with: [], onDisk: onDisk)
     }
 
     /// Defines `decl` with `substitutes` (pending redefinitions of other entities) in place of
     /// those entities' current declarations.
-    private func defining(_ decl: EntityDecl, with substitutes: [EntityDecl]) -> SchemaChange {
+    private func defining(_ decl: EntityDecl, with substitutes: [EntityDecl], onDisk: TableOnDisk?) -> SchemaChange {
         let name = decl.name.name
         let wasDefined = entities[name] != nil
         var diagnostics: [Diagnostic] = []
@@ -162,7 +164,12 @@ extension Schema {
         var inverseUpdates: [String] = []
         for e in new.order where !created.contains(e) {
             guard let old = entities[e], let mapping = new.entities[e] else { continue }
-            let migration = migration(from: old, to: mapping, in: new)
+            let migration: TableMigration
+            if e == name, let onDisk {
+                migration = repair(onDisk, to: mapping, in: new)
+            } else {
+                migration = self.migration(from: old, to: mapping, in: new)
+            }
             change.statements += migration.statements
             change.explanation += migration.explanation
             if e == name || old != mapping { changed.append(e) }

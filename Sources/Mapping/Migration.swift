@@ -6,6 +6,13 @@ import SQLBuilder
 // has a default, and is not UNIQUE); anything else takes the "12-step" table rebuild: create the
 // new table under a temporary name, copy the rows, drop the old table, rename the new one.
 
+/// What a table that no longer matches its mapping holds on disk.
+public enum TableOnDisk: Sendable, Equatable {
+    case gone
+    /// Its column names, in order.
+    case columns([String])
+}
+
 /// The SQL and the explanation that move one table from an old mapping to a new one.
 struct TableMigration {
     var statements: [String] = []
@@ -91,11 +98,40 @@ extension Schema {
         return result
     }
 
+    /// Makes a table that was changed behind the mapping's back (raw SQL, another program) match
+    /// `new`: nothing to do when it already has exactly the new columns, the rebuild recipe
+    /// copying the columns both have otherwise, CREATE TABLE when it is gone.
+    func repair(_ onDisk: TableOnDisk, to new: EntityMapping, in newSchema: Schema) -> TableMigration {
+        var result = TableMigration()
+        let table = new.table
+        switch onDisk {
+        case .gone:
+            result.statements.append(newSchema.createTableStatement(new))
+            result.statements += new.indexes.map { newSchema.createIndexStatement($0, table: table) }
+            result.explanation.append("the table \(table) was gone: it is created again as the mapping says (its rows were lost with it)")
+        case .columns(let columns):
+            if columns == new.columns.map(\.name) {
+                result.explanation.append("the table \(table) already has the columns of the new definition: the mapping follows it, no SQL needed")
+                return result
+            }
+            let kept = new.columns.map(\.name).filter(columns.contains)
+            result.statements = rebuild(oldColumnNames: Set(columns), new: new, in: newSchema)
+            result.explanation.append("the table \(table) no longer matched its mapping, so it is rebuilt from the columns it has: "
+                                      + "\(kept.joined(separator: ", ")) are copied"
+                                      + (columns.filter { !kept.contains($0) }.isEmpty ? "" : ", \(columns.filter { !kept.contains($0) }.joined(separator: ", ")) dropped"))
+        }
+        return result
+    }
+
     /// The table-rebuild recipe from the SQLite documentation ("Making Other Kinds Of Table Schema Changes").
     private func rebuild(old: EntityMapping, new: EntityMapping, in newSchema: Schema) -> [String] {
+        rebuild(oldColumnNames: Set(old.columns.map(\.name)), new: new, in: newSchema)
+    }
+
+    /// The rebuild recipe from a table with `oldNames` columns: the columns both have are copied.
+    private func rebuild(oldColumnNames oldNames: Set<String>, new: EntityMapping, in newSchema: Schema) -> [String] {
         let table = new.table
         let temporary = "new_" + table
-        let oldNames = Set(old.columns.map(\.name))
         let shared = new.columns.map(\.name).filter { oldNames.contains($0) }.map(quoteIdentifier).joined(separator: ", ")
         var statements = [
             "PRAGMA foreign_keys = OFF",

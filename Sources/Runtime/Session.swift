@@ -79,8 +79,10 @@ public final class Session {
 
     /// Maps a declaration, runs its DDL (or migration) and records the declaration for reopening.
     /// On failure the schema is unchanged.
-    public func define(_ decl: EntityDecl, source: String) -> SchemaChange {
-        var change = schema.defining(decl)
+    /// `onDisk`: what the entity's table holds when it no longer matches the mapping (changed with
+    /// raw SQL); the migration then starts from it, which repairs the drift.
+    public func define(_ decl: EntityDecl, source: String, onDisk: TableOnDisk? = nil) -> SchemaChange {
+        var change = schema.defining(decl, onDisk: onDisk)
         if change.diagnostics.contains(where: { $0.severity == .error }) { return change }
         if !change.statements.isEmpty && (db.isInTransaction || unitOfWork.hasChanges) {
             change.diagnostics.append(Diagnostic(.error, "cannot change the schema while changes are pending or a transaction is open",
@@ -169,6 +171,10 @@ public final class Session {
         }
         db.clearStatementCache()
         adopt(change.schema)
+        if onDisk != nil {
+            // The rows were changed behind the mapping's back: loaded objects may not match them.
+            infos[name]?.identityMap.removeAll()
+        }
         return change
     }
 

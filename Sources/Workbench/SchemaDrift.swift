@@ -6,7 +6,8 @@ import SQLiteKit
 // Schema drift: raw SQL (`:sql`, or another tool on a file database) may change a table behind
 // the mapping's back. Reading rows by the mapping's column order from a changed table would
 // hydrate wrong values, and writing would fail with SQLite's words; so statements stop with a
-// diagnostic in ORM terms until the entity is defined again (or the change undone). A change
+// diagnostic in ORM terms until the entity is defined again (its migration then starts from the
+// table as it is) or the change is undone. A change
 // made in this session is known at once; one made by another program is seen by the next
 // command that runs SQL, before it runs (an insert of literals runs none: see checkSchemaDrift).
 
@@ -17,6 +18,8 @@ struct SchemaDrift: Equatable {
     /// Nil when the table is gone.
     var missingColumns: [String]?
     var unmappedColumns: [String]
+    /// What the table holds now (for repairing it by defining the entity again).
+    var onDisk: TableOnDisk
 
     /// "the table author no longer matches the mapping of Author (missing born; unmapped extra)"
     var description: String {
@@ -47,7 +50,7 @@ extension Workbench {
         var drift: [SchemaDrift] = []
         for entity in session.schema.orderedEntities {
             guard tables.contains(entity.table) else {
-                drift.append(SchemaDrift(entity: entity.name, table: entity.table, missingColumns: nil, unmappedColumns: []))
+                drift.append(SchemaDrift(entity: entity.name, table: entity.table, missingColumns: nil, unmappedColumns: [], onDisk: .gone))
                 continue
             }
             let columns = (try? session.db.columns(of: entity.table).map(\.name)) ?? []
@@ -55,7 +58,8 @@ extension Workbench {
             let missing = expected.filter { !columns.contains($0) }
             let extra = columns.filter { !expected.contains($0) }
             if !missing.isEmpty || !extra.isEmpty || columns != expected {
-                drift.append(SchemaDrift(entity: entity.name, table: entity.table, missingColumns: missing, unmappedColumns: extra))
+                drift.append(SchemaDrift(entity: entity.name, table: entity.table, missingColumns: missing, unmappedColumns: extra,
+                                         onDisk: .columns(columns)))
             }
         }
         return drift
@@ -70,18 +74,19 @@ extension Workbench {
         return drift
     }
 
-    /// How to make the table and the mapping agree again. (Defining the entity again does not:
-    /// its migration starts from the mapping, which has not changed.)
+    /// How to make the table and the mapping agree again: define the entity again (its migration
+    /// then starts from the table as it is), or undo the change with :sql.
     func repairHint(_ drift: SchemaDrift) -> String {
+        let redefine = "define \(drift.entity) again (as it is, or as the table now is) and the table is rebuilt to match, keeping the rows; or "
         guard let missing = drift.missingColumns else {
             let create = session.schema.createStatements(for: drift.entity).first.map { ": :sql \($0)" } ?? ""
-            return "recreate it as the mapping expects (the CREATE TABLE that :schema shows)\(create)"
+            return "define \(drift.entity) again to create the table, or recreate it as the mapping expects (the CREATE TABLE that :schema shows)\(create)"
         }
         var steps: [String] = []
         if !missing.isEmpty { steps.append("add or rename back \(missing.joined(separator: ", "))") }
         if !drift.unmappedColumns.isEmpty { steps.append("drop or rename \(drift.unmappedColumns.joined(separator: ", "))") }
         if steps.isEmpty { steps.append("put the columns back in the mapping's order") }
-        return "make the table match the mapping again with :sql ALTER TABLE \(drift.table) …: \(steps.joined(separator: "; ")) (:schema shows the CREATE TABLE the mapping expects)"
+        return redefine + "make the table match the mapping again with :sql ALTER TABLE \(drift.table) …: \(steps.joined(separator: "; ")) (:schema shows the CREATE TABLE the mapping expects)"
     }
 
     /// Notes after a `:sql` that changed the schema: what no longer matches, and how to fix it.

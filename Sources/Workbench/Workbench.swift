@@ -170,7 +170,9 @@ public final class Workbench {
     // MARK: - Definitions
 
     func define(_ decl: EntityDecl, source: String, into report: inout Report) throws {
-        let change = session.define(decl, source: source)
+        // A table changed behind the mapping's back is migrated from what it holds now.
+        let drifted = session.schema.entity(decl.name.name) == nil ? nil : currentDrift().first { $0.entity == decl.name.name }
+        let change = session.define(decl, source: source, onDisk: drifted?.onDisk)
         driftCache = nil   // the mapping may have changed: compare it with the tables afresh
         for d in change.diagnostics { report.diagnostics.append(record(d, in: currentSource)) }
         guard !change.diagnostics.contains(where: { $0.severity == .error }) else { return }
