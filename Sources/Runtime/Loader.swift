@@ -89,19 +89,18 @@ extension Session {
                 layout = try columnLayout(row, info: info, selection: selection)
                 checked = true
             }
-            let id = row.int64(0)
-            if let existing = info.identityMap[id] {
-                if existing.loadedColumns != nil || refresh, existing.state != .dirty {
-                    fill(existing, from: row, layout: layout, columnCount: columnCount)
-                } else {
-                    hits.insert(ObjectIdentifier(existing))
-                }
-                objects.append(existing)
-                return
+            let (object, added) = info.identityMap.object(for: row.int64(0)) {
+                let object = hydrate(row, info: info, layout: layout, columnCount: columnCount)
+                object.loadGroup = group
+                return object
             }
-            let object = hydrate(row, info: info, layout: layout, columnCount: columnCount)
-            object.loadGroup = group
-            info.identityMap[id] = object
+            if !added {
+                if object.loadedColumns != nil || refresh, object.state != .dirty {
+                    fill(object, from: row, layout: layout, columnCount: columnCount)
+                } else {
+                    hits.insert(ObjectIdentifier(object))
+                }
+            }
             objects.append(object)
         }
         result.objects = objects
@@ -138,28 +137,29 @@ extension Session {
     @inline(__always)
     func hydrate(_ row: Row, info: EntityInfo, layout: [Int]?, columnCount: Int) -> ManagedObject {
         if let layout {
-            var values = [SQLiteValue](repeating: .null, count: columnCount)
             var loaded = [Bool](repeating: false, count: columnCount)
-            for (i, slot) in layout.enumerated() {
-                values[slot] = row.value(i)
-                loaded[slot] = true
-            }
+            for slot in layout { loaded[slot] = true }
+            // Column of each slot, or -1: slots not selected stay NULL.
+            var columnOfSlot = [Int](repeating: -1, count: columnCount)
+            for (i, slot) in layout.enumerated() { columnOfSlot[slot] = i }
             let partial = loaded.contains(false)
-            let object = ManagedObject(entity: info, values: values, state: partial ? .partial : .clean)
+            let object = ManagedObject.make(entity: info, count: columnCount, state: partial ? .partial : .clean) { value, slot in
+                let column = columnOfSlot[slot]
+                value.initialize(to: column >= 0 ? row.value(column) : .null)
+            }
             if partial { object.loadedColumns = loaded }
             return object
         }
-        // Allocated once at its final size (`map` over a range is specialized and inlined; the
-        // unsafe-uninitialized initializer is not, and looks up the array's metadata per call).
-        let values = (0..<columnCount).map { row.value($0) }
-        return ManagedObject(entity: info, values: values, state: .clean)
+        return ManagedObject.make(entity: info, count: columnCount, state: .clean) { value, i in
+            value.initialize(to: row.value(i))
+        }
     }
 
     /// Completes a partial (or refreshes a clean) object from a row.
     func fill(_ object: ManagedObject, from row: Row, layout: [Int]?, columnCount: Int) {
         if let layout {
             for (i, slot) in layout.enumerated() {
-                object.values[slot] = row.value(i)
+                object.setValue(row.value(i), ofColumn: slot)
                 object.loadedColumns?[slot] = true
             }
             if let loaded = object.loadedColumns, !loaded.contains(false) {
@@ -167,7 +167,7 @@ extension Session {
                 if object.state == .partial { object.state = .clean }
             }
         } else {
-            for i in 0..<columnCount { object.values[i] = row.value(i) }
+            for i in 0..<columnCount { object.setValue(row.value(i), ofColumn: i) }
             object.loadedColumns = nil
             if object.state == .partial { object.state = .clean }
         }
@@ -195,15 +195,17 @@ extension Session {
     func eagerLoad(_ include: IncludePath, roots: [ManagedObject]) throws {
         var owners = roots
         var entity = roots.first?.entity.name
-        for name in include.path {
+        for (level, name) in include.path.enumerated() {
             guard let entityName = entity, let association = infos[entityName]?.mapping.association(named: name) else { return }
             try log.withCause(include.dsl) {
                 try loadBatch(association, owners: owners.filter { !$0.isAssociationLoaded(name) })
             }
+            for owner in owners { markEagerlyLoaded(owner, name) }
+            // The next level's owners: the distinct children, in order (not needed after the last).
+            guard level + 1 < include.path.count else { return }
             var next: [ManagedObject] = []
             var seen = Set<ObjectIdentifier>()
             for owner in owners {
-                markEagerlyLoaded(owner, name)
                 for child in owner.loadedObjects(of: name) where seen.insert(ObjectIdentifier(child)).inserted {
                     next.append(child)
                 }
@@ -224,7 +226,7 @@ extension Session {
             var missing: [Int64] = []
             var seen = Set<Int64>()
             for owner in owners {
-                if case .integer(let id) = owner.values[fk], targetInfo.identityMap[id] == nil, seen.insert(id).inserted {
+                if let id = owner.integer(ofColumn: fk), targetInfo.identityMap[id] == nil, seen.insert(id).inserted {
                     missing.append(id)
                 }
             }
@@ -234,7 +236,7 @@ extension Session {
             for owner in owners {
                 if let pending = owner.pendingReferences[fk] {
                     owner.associations[association.name] = .one(pending)
-                } else if case .integer(let id) = owner.values[fk] {
+                } else if let id = owner.integer(ofColumn: fk) {
                     owner.associations[association.name] = .one(targetInfo.identityMap[id])
                 } else {
                     owner.associations[association.name] = .one(nil)
@@ -243,15 +245,19 @@ extension Session {
         case .hasMany, .hasOne:
             guard let fkName = association.foreignKey, let fk = targetInfo.mapping.columnIndex(named: fkName) else { return }
             let ids = owners.compactMap(\.id)
-            var children: [Int64: [ManagedObject]] = [:]
+            // Children are grouped by their parent's id into one list per distinct owner id.
+            var listOfOwner = IDIndex()
+            listOfOwner.reserveCapacity(ids.count)
+            for id in ids { listOfOwner.insert(id) }
+            var children = [[ManagedObject]](repeating: [], count: listOfOwner.count)
             for chunk in ids.chunked(maxInList) {
                 let result = try run(compiler.associationLoad(association, ownerIDs: Array(chunk)), info: targetInfo)
                 for child in result.objects {
-                    if case .integer(let parent) = child.values[fk] { children[parent, default: []].append(child) }
+                    if let parent = child.integer(ofColumn: fk), let list = listOfOwner[parent] { children[list].append(child) }
                 }
             }
             for owner in owners {
-                let list = owner.id.flatMap { children[$0] } ?? []
+                let list = owner.id.flatMap { listOfOwner[$0] }.map { children[$0] } ?? []
                 owner.associations[association.name] = association.kind == .hasOne ? .one(list.first) : .many(list)
             }
         case .manyToMany:
@@ -266,14 +272,11 @@ extension Session {
                 try db.query(rendered.sql, rendered.arguments) { row in
                     let ownerID = row.int64(0)
                     let id = row.int64(1)
-                    let child: ManagedObject
-                    if let existing = targetInfo.identityMap[id] {
-                        child = existing
-                    } else {
-                        child = hydrateShifted(row, offset: 1, info: targetInfo, columnCount: columnCount)
+                    let child = targetInfo.identityMap.object(for: id) {
+                        let child = hydrateShifted(row, offset: 1, info: targetInfo, columnCount: columnCount)
                         child.loadGroup = group
-                        targetInfo.identityMap[id] = child
-                    }
+                        return child
+                    }.object
                     all.append(child)
                     children[ownerID, default: []].append(child)
                 }
@@ -292,9 +295,11 @@ extension Session {
     }
 
     /// An object from the columns of a row starting at `offset` (joins, many-to-many loads).
+    @inline(__always)
     func hydrateShifted(_ row: Row, offset: Int, info: EntityInfo, columnCount: Int) -> ManagedObject {
-        let values = (0..<columnCount).map { row.value(offset + $0) }
-        return ManagedObject(entity: info, values: values, state: .clean)
+        ManagedObject.make(entity: info, count: columnCount, state: .clean) { value, i in
+            value.initialize(to: row.value(offset + i))
+        }
     }
 
     // MARK: - Eager loading with JOIN
@@ -331,18 +336,13 @@ extension Session {
                 // The root.
                 let rootID = row.int64(0)
                 if rootID != lastRootID {
-                    let root: ManagedObject
-                    if let existing = info.identityMap[rootID] {
-                        root = existing
-                        if rootSeen.insert(ObjectIdentifier(root)).inserted {
-                            hits.insert(ObjectIdentifier(root))
-                            roots.append(root)
-                        }
-                    } else {
-                        root = hydrateShifted(row, offset: 0, info: info, columnCount: rootColumnCount)
+                    let (root, added) = info.identityMap.object(for: rootID) {
+                        let root = hydrateShifted(row, offset: 0, info: info, columnCount: rootColumnCount)
                         root.loadGroup = group
-                        info.identityMap[rootID] = root
-                        rootSeen.insert(ObjectIdentifier(root))
+                        return root
+                    }
+                    if rootSeen.insert(ObjectIdentifier(root)).inserted {
+                        if !added { hits.insert(ObjectIdentifier(root)) }
                         roots.append(root)
                     }
                     rowObjects[0] = root
@@ -353,16 +353,13 @@ extension Session {
                     let offset = nodeOffsets[n]
                     guard let parent = rowObjects[nodeParents[n]], let nodeInfo = nodeInfos[n] else { continue }
                     let slot = levels[n].slot(for: parent)
-                    if row.isNull(offset) { continue }
-                    let id = row.int64(offset)
-                    let child: ManagedObject
-                    if let existing = nodeInfo.identityMap[id] {
-                        child = existing
-                    } else {
-                        child = hydrateShifted(row, offset: offset, info: nodeInfo, columnCount: nodeColumnCounts[n])
+                    // A LEFT JOIN without a match: the child's id is NULL.
+                    guard let id = row.nonNullInt64(offset) else { continue }
+                    let child = nodeInfo.identityMap.object(for: id) {
+                        let child = hydrateShifted(row, offset: offset, info: nodeInfo, columnCount: nodeColumnCounts[n])
                         child.loadGroup = group
-                        nodeInfo.identityMap[id] = child
-                    }
+                        return child
+                    }.object
                     rowObjects[n + 1] = child
                     levels[n].children[slot].add(child)
                 }
@@ -404,7 +401,7 @@ extension Session {
                 object.associations[association.name] = .one(pending)
                 return AssociationLoad(objects: [pending], ranQuery: false, fromIdentityMap: true)
             }
-            guard case .integer(let id) = object.values[fk] else {
+            guard let id = object.integer(ofColumn: fk) else {
                 object.associations[association.name] = .one(nil)
                 return AssociationLoad(objects: [], ranQuery: false, fromIdentityMap: false)
             }

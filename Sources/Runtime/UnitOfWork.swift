@@ -170,7 +170,7 @@ extension Session {
         var row = info.newObjectValues
         for (i, v) in values { row[i] = v }
         info.newSerial += 1
-        let object = ManagedObject(entity: info, values: row, state: .new, serial: info.newSerial)
+        let object = ManagedObject.make(entity: info, values: row, state: .new, serial: info.newSerial)
         for (i, target) in references {
             if let id = target.id { object.values[i] = .integer(id) } else { object.pendingReferences[i] = target }
         }
