@@ -330,6 +330,11 @@ extension Session {
         // and names) per row cost as much as collapsing the row.
         let nodeParents = plan.nodes.map(\.parent)
         let nodeOffsets = plan.nodes.map(\.offset)
+        // One joined association through a foreign key, and no other join: each row is a
+        // distinct (parent, child) pair, so a child cannot repeat under its parent and the
+        // lists need no duplicate check. (Several joins multiply rows; a join table may hold
+        // a link twice.)
+        let distinctPairs = plan.nodes.count == 1 && plan.select.joins.count == 1 && plan.nodes[0].association.kind != .manyToMany
         try log.withCause(query.dsl) {
             try db.query(rendered.sql, rendered.arguments) { row in
                 rowCount += 1
@@ -361,21 +366,34 @@ extension Session {
                         return child
                     }.object
                     rowObjects[n + 1] = child
-                    levels[n].children[slot].add(child)
+                    if distinctPairs {
+                        levels[n].children[slot].append(child)
+                    } else {
+                        levels[n].children[slot].add(child)
+                    }
                 }
             }
         }
         var counts: [(String, Int)] = [(query.entity, roots.count)]
         for (n, node) in plan.nodes.enumerated() {
+            // A child holding the foreign key (has-many, has-one) matches one parent id, so it
+            // is in one list only: the lists add up to the distinct children. Targets of
+            // belongs-to and many-to-many may be shared, and are counted through a set.
+            let shared = node.association.kind == .belongsTo || node.association.kind == .manyToMany
             var distinct = Set<ObjectIdentifier>()
-            distinct.reserveCapacity(levels[n].children.reduce(0) { $0 + $1.objects.count })
+            var total = 0
+            if shared { distinct.reserveCapacity(levels[n].children.reduce(0) { $0 + $1.objects.count }) }
             for (parent, children) in zip(levels[n].parents, levels[n].children) {
                 let list = children.objects
-                for c in list { distinct.insert(ObjectIdentifier(c)) }
+                if shared {
+                    for c in list { distinct.insert(ObjectIdentifier(c)) }
+                } else {
+                    total += list.count
+                }
                 parent.associations[node.association.name] = node.association.isToMany ? .many(list) : .one(list.first)
                 markEagerlyLoaded(parent, node.association.name)
             }
-            counts.append((node.entity, distinct.count))
+            counts.append((node.entity, shared ? distinct.count : total))
         }
         remember(group: group, roots)
         var result = FetchResult()
@@ -466,6 +484,11 @@ struct JoinLevel {
 struct ChildList {
     private(set) var objects: [ManagedObject] = []
     private var members: Set<ObjectIdentifier>?
+
+    /// Adds a child known not to be in the list yet.
+    mutating func append(_ child: ManagedObject) {
+        objects.append(child)
+    }
 
     mutating func add(_ child: ManagedObject) {
         if objects.last === child { return }

@@ -128,20 +128,22 @@ struct AssociationNames: ExpressibleByArrayLiteral {
 /// first use, so a hydrated object stays small.
 public struct ObjectHeader {
     unowned let entity: EntityInfo
-    /// Number of values (the entity's columns when the object was made).
-    let count: Int
+    /// Number of values (the entity's columns when the object was made); 32 bits, so that it
+    /// and the state share one word.
+    let count: Int32
     var state: ObjectState
     /// Which query hydrated it (a key into the session's load groups), for batch lazy loading.
     var loadGroup: Int = 0
     /// Numbers new objects before they get an id: "Author (new #2)".
     let serial: Int
     var associations = AssociationStates()
-    var eagerLoaded = AssociationNames()
     var extras: ObjectExtras?
 }
 
-/// What only some objects need: partial loads, unsaved changes, touched associations.
+/// What only some objects need: partial loads, unsaved changes, touched associations, and
+/// the associations eager loading filled this command.
 final class ObjectExtras {
+    var eagerLoaded = AssociationNames()
     var loadedColumns: [Bool]?
     var originalValues: [SQLiteValue]?
     var touched = Set<String>()
@@ -163,7 +165,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     static func make(entity: EntityInfo, count: Int, state: ObjectState, serial: Int = 0,
                      initialize: (UnsafeMutablePointer<SQLiteValue>, Int) -> Void) -> ManagedObject {
         let buffer = ManagedObject.create(minimumCapacity: count) { _ in
-            ObjectHeader(entity: entity, count: count, state: state, serial: serial)
+            ObjectHeader(entity: entity, count: Int32(count), state: state, serial: serial)
         }
         let object = unsafeDowncast(buffer, to: ManagedObject.self)
         object.withUnsafeMutablePointerToElements { values in
@@ -182,7 +184,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     }
 
     deinit {
-        _ = withUnsafeMutablePointers { header, values in values.deinitialize(count: header.pointee.count) }
+        _ = withUnsafeMutablePointers { header, values in values.deinitialize(count: Int(header.pointee.count)) }
     }
 
     public var entity: EntityInfo { header.entity }
@@ -203,7 +205,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     var serial: Int { header.serial }
 
     /// Number of values (columns).
-    var valueCount: Int { header.count }
+    var valueCount: Int { Int(header.count) }
 
     /// One value per column of the entity's table, as an array (a copy; hot paths read and
     /// write by index). Assigning writes them back in place; an array of another length
@@ -211,12 +213,12 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     public internal(set) var values: [SQLiteValue] {
         get {
             withUnsafeMutablePointers { header, values in
-                Array(UnsafeBufferPointer(start: values, count: header.pointee.count))
+                Array(UnsafeBufferPointer(start: values, count: Int(header.pointee.count)))
             }
         }
         set {
             withUnsafeMutablePointers { header, values in
-                let count = header.pointee.count
+                let count = Int(header.pointee.count)
                 for i in 0..<count { values[i] = i < newValue.count ? newValue[i] : .null }
             }
         }
@@ -226,7 +228,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     @inline(__always)
     public func value(ofColumn index: Int) -> SQLiteValue {
         withUnsafeMutablePointers { header, values in
-            precondition(index >= 0 && index < header.pointee.count, "column index out of range")
+            precondition(index >= 0 && index < Int(header.pointee.count), "column index out of range")
             return values[index]
         }
     }
@@ -235,7 +237,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     @inline(__always)
     func setValue(_ value: SQLiteValue, ofColumn index: Int) {
         withUnsafeMutablePointers { header, values in
-            precondition(index >= 0 && index < header.pointee.count, "column index out of range")
+            precondition(index >= 0 && index < Int(header.pointee.count), "column index out of range")
             values[index] = value
         }
     }
@@ -245,7 +247,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     @inline(__always)
     func integer(ofColumn index: Int) -> Int64? {
         withUnsafeMutablePointers { header, values in
-            precondition(index >= 0 && index < header.pointee.count, "column index out of range")
+            precondition(index >= 0 && index < Int(header.pointee.count), "column index out of range")
             if case .integer(let i) = values[index] { return i }
             return nil
         }
@@ -259,12 +261,6 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
         _modify { yield &header.associations }
     }
 
-    /// Associations filled by eager loading during the current command.
-    var eagerLoaded: AssociationNames {
-        get { header.eagerLoaded }
-        _modify { yield &header.eagerLoaded }
-    }
-
     // MARK: Rarely used fields
 
     /// The side object, made on first write.
@@ -273,6 +269,20 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
         let extras = ObjectExtras()
         header.extras = extras
         return extras
+    }
+
+    /// Associations filled by eager loading during the current command.
+    var eagerLoaded: AssociationNames {
+        get { header.extras?.eagerLoaded ?? [] }
+        _modify {
+            if header.extras == nil {
+                var value = AssociationNames()
+                yield &value
+                if !value.isEmpty { extras.eagerLoaded = value }
+            } else {
+                yield &extras.eagerLoaded
+            }
+        }
     }
 
     /// For partial objects (`select(...)`): which columns were loaded.
