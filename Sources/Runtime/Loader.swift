@@ -89,11 +89,12 @@ extension Session {
                 layout = try columnLayout(row, info: info, selection: selection)
                 checked = true
             }
-            let (object, added) = info.identityMap.object(for: row.int64(0)) {
+            let (found, added) = info.identityMap.object(for: row.int64(0)) {
                 let object = hydrate(row, info: info, layout: layout, columnCount: columnCount)
                 object.loadGroup = group
                 return object
             }
+            let object = found.takeUnretainedValue()
             if !added {
                 if object.loadedColumns != nil || refresh, object.state != .dirty {
                     fill(object, from: row, layout: layout, columnCount: columnCount)
@@ -276,7 +277,7 @@ extension Session {
                         let child = hydrateShifted(row, offset: 1, info: targetInfo, columnCount: columnCount)
                         child.loadGroup = group
                         return child
-                    }.object
+                    }.object.takeUnretainedValue()
                     all.append(child)
                     children[ownerID, default: []].append(child)
                 }
@@ -335,40 +336,69 @@ extension Session {
         // lists need no duplicate check. (Several joins multiply rows; a join table may hold
         // a link twice.)
         let distinctPairs = plan.nodes.count == 1 && plan.select.joins.count == 1 && plan.nodes[0].association.kind != .manyToMany
-        try log.withCause(query.dsl) {
-            try db.query(rendered.sql, rendered.arguments) { row in
-                rowCount += 1
-                // The root.
-                let rootID = row.int64(0)
-                if rootID != lastRootID {
-                    let (root, added) = info.identityMap.object(for: rootID) {
-                        let root = hydrateShifted(row, offset: 0, info: info, columnCount: rootColumnCount)
-                        root.loadGroup = group
-                        return root
+        /// The root of the current row, from the identity map or hydrated.
+        @inline(__always)
+        func root(of row: Row, id rootID: Int64) -> ManagedObject {
+            let (found, added) = info.identityMap.object(for: rootID) {
+                let root = hydrateShifted(row, offset: 0, info: info, columnCount: rootColumnCount)
+                root.loadGroup = group
+                return root
+            }
+            let root = found.takeUnretainedValue()
+            if rootSeen.insert(ObjectIdentifier(root)).inserted {
+                if !added { hits.insert(ObjectIdentifier(root)) }
+                roots.append(root)
+            }
+            return root
+        }
+        if distinctPairs, let childInfo = nodeInfos[0] {
+            // The common case, one has-many (or to-one) join: each row is a root and at most one
+            // child of it. The root's list is found once per root, not once per row, and no
+            // per-row array of the row's objects is kept.
+            let offset = nodeOffsets[0]
+            let childColumnCount = nodeColumnCounts[0]
+            var slot = 0
+            try log.withCause(query.dsl) {
+                try db.query(rendered.sql, rendered.arguments) { row in
+                    rowCount += 1
+                    let rootID = row.int64(0)
+                    if rootID != lastRootID {
+                        slot = levels[0].slot(for: root(of: row, id: rootID))
+                        lastRootID = rootID
                     }
-                    if rootSeen.insert(ObjectIdentifier(root)).inserted {
-                        if !added { hits.insert(ObjectIdentifier(root)) }
-                        roots.append(root)
-                    }
-                    rowObjects[0] = root
-                    lastRootID = rootID
-                }
-                for n in nodeOffsets.indices {
-                    rowObjects[n + 1] = nil
-                    let offset = nodeOffsets[n]
-                    guard let parent = rowObjects[nodeParents[n]], let nodeInfo = nodeInfos[n] else { continue }
-                    let slot = levels[n].slot(for: parent)
                     // A LEFT JOIN without a match: the child's id is NULL.
-                    guard let id = row.nonNullInt64(offset) else { continue }
-                    let child = nodeInfo.identityMap.object(for: id) {
-                        let child = hydrateShifted(row, offset: offset, info: nodeInfo, columnCount: nodeColumnCounts[n])
+                    guard let id = row.nonNullInt64(offset) else { return }
+                    let child = childInfo.identityMap.object(for: id) {
+                        let child = hydrateShifted(row, offset: offset, info: childInfo, columnCount: childColumnCount)
                         child.loadGroup = group
                         return child
-                    }.object
-                    rowObjects[n + 1] = child
-                    if distinctPairs {
-                        levels[n].children[slot].append(child)
-                    } else {
+                    }.object.takeUnretainedValue()
+                    levels[0].children[slot].append(child)
+                }
+            }
+        } else {
+            try log.withCause(query.dsl) {
+                try db.query(rendered.sql, rendered.arguments) { row in
+                    rowCount += 1
+                    // The root.
+                    let rootID = row.int64(0)
+                    if rootID != lastRootID {
+                        rowObjects[0] = root(of: row, id: rootID)
+                        lastRootID = rootID
+                    }
+                    for n in nodeOffsets.indices {
+                        rowObjects[n + 1] = nil
+                        let offset = nodeOffsets[n]
+                        guard let parent = rowObjects[nodeParents[n]], let nodeInfo = nodeInfos[n] else { continue }
+                        let slot = levels[n].slot(for: parent)
+                        // A LEFT JOIN without a match: the child's id is NULL.
+                        guard let id = row.nonNullInt64(offset) else { continue }
+                        let child = nodeInfo.identityMap.object(for: id) {
+                            let child = hydrateShifted(row, offset: offset, info: nodeInfo, columnCount: nodeColumnCounts[n])
+                            child.loadGroup = group
+                            return child
+                        }.object.takeUnretainedValue()
+                        rowObjects[n + 1] = child
                         levels[n].children[slot].add(child)
                     }
                 }
@@ -383,8 +413,9 @@ extension Session {
             var distinct = Set<ObjectIdentifier>()
             var total = 0
             if shared { distinct.reserveCapacity(levels[n].children.reduce(0) { $0 + $1.objects.count }) }
-            for (parent, children) in zip(levels[n].parents, levels[n].children) {
-                let list = children.objects
+            for i in levels[n].parents.indices {
+                let parent = levels[n].parents[i]
+                let list = levels[n].children[i].objects
                 if shared {
                     for c in list { distinct.insert(ObjectIdentifier(c)) }
                 } else {
