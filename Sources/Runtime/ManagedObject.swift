@@ -170,14 +170,17 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     @inline(__always)
     static func make(entity: EntityInfo, count: Int, state: ObjectState, serial: Int = 0,
                      initialize: (UnsafeMutablePointer<SQLiteValue>, Int) -> Void) -> ManagedObject {
-        let buffer = ManagedObject.create(minimumCapacity: count) { _ in
-            ObjectHeader(entity: entity, count: Int32(count), state: state)
+        // The values are written inside the factory, through the buffer it lends: writing them
+        // afterwards through the returned object made Swift retain and release it around the
+        // loop, and an atomic operation on a just-allocated object waits for its cache line.
+        let buffer = ManagedObject.create(minimumCapacity: count) { buffer in
+            buffer.withUnsafeMutablePointerToElements { values in
+                for i in 0..<count { initialize(values + i, i) }
+            }
+            return ObjectHeader(entity: entity, count: Int32(count), state: state)
         }
         let object = unsafeDowncast(buffer, to: ManagedObject.self)
         if serial != 0 { object.extras.serial = serial }
-        object.withUnsafeMutablePointerToElements { values in
-            for i in 0..<count { initialize(values + i, i) }
-        }
         return object
     }
 
