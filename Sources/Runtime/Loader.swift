@@ -89,19 +89,19 @@ extension Session {
                 layout = try columnLayout(row, info: info, selection: selection)
                 checked = true
             }
-            let id = row.int64(0)
-            if let existing = info.identityMap[id] {
-                if existing.loadedColumns != nil || refresh, existing.state != .dirty {
-                    fill(existing, from: row, layout: layout, columnCount: columnCount)
-                } else {
-                    hits.insert(ObjectIdentifier(existing))
-                }
-                objects.append(existing)
-                return
+            let (found, added) = info.identityMap.object(for: row.int64(0)) {
+                let object = hydrate(row, info: info, layout: layout, columnCount: columnCount)
+                object.loadGroup = group
+                return object
             }
-            let object = hydrate(row, info: info, layout: layout, columnCount: columnCount)
-            object.loadGroup = group
-            info.identityMap[id] = object
+            let object = found.takeUnretainedValue()
+            if !added {
+                if object.loadedColumns != nil || refresh, object.state != .dirty {
+                    fill(object, from: row, layout: layout, columnCount: columnCount)
+                } else {
+                    hits.insert(ObjectIdentifier(object))
+                }
+            }
             objects.append(object)
         }
         result.objects = objects
@@ -138,28 +138,29 @@ extension Session {
     @inline(__always)
     func hydrate(_ row: Row, info: EntityInfo, layout: [Int]?, columnCount: Int) -> ManagedObject {
         if let layout {
-            var values = [SQLiteValue](repeating: .null, count: columnCount)
             var loaded = [Bool](repeating: false, count: columnCount)
-            for (i, slot) in layout.enumerated() {
-                values[slot] = row.value(i)
-                loaded[slot] = true
-            }
+            for slot in layout { loaded[slot] = true }
+            // Column of each slot, or -1: slots not selected stay NULL.
+            var columnOfSlot = [Int](repeating: -1, count: columnCount)
+            for (i, slot) in layout.enumerated() { columnOfSlot[slot] = i }
             let partial = loaded.contains(false)
-            let object = ManagedObject(entity: info, values: values, state: partial ? .partial : .clean)
+            let object = ManagedObject.make(entity: info, count: columnCount, state: partial ? .partial : .clean) { value, slot in
+                let column = columnOfSlot[slot]
+                value.initialize(to: column >= 0 ? row.value(column) : .null)
+            }
             if partial { object.loadedColumns = loaded }
             return object
         }
-        // Allocated once at its final size (`map` over a range is specialized and inlined; the
-        // unsafe-uninitialized initializer is not, and looks up the array's metadata per call).
-        let values = (0..<columnCount).map { row.value($0) }
-        return ManagedObject(entity: info, values: values, state: .clean)
+        return ManagedObject.make(entity: info, count: columnCount, state: .clean) { value, i in
+            value.initialize(to: row.value(i))
+        }
     }
 
     /// Completes a partial (or refreshes a clean) object from a row.
     func fill(_ object: ManagedObject, from row: Row, layout: [Int]?, columnCount: Int) {
         if let layout {
             for (i, slot) in layout.enumerated() {
-                object.values[slot] = row.value(i)
+                object.setValue(row.value(i), ofColumn: slot)
                 object.loadedColumns?[slot] = true
             }
             if let loaded = object.loadedColumns, !loaded.contains(false) {
@@ -167,7 +168,7 @@ extension Session {
                 if object.state == .partial { object.state = .clean }
             }
         } else {
-            for i in 0..<columnCount { object.values[i] = row.value(i) }
+            for i in 0..<columnCount { object.setValue(row.value(i), ofColumn: i) }
             object.loadedColumns = nil
             if object.state == .partial { object.state = .clean }
         }
@@ -195,15 +196,17 @@ extension Session {
     func eagerLoad(_ include: IncludePath, roots: [ManagedObject]) throws {
         var owners = roots
         var entity = roots.first?.entity.name
-        for name in include.path {
+        for (level, name) in include.path.enumerated() {
             guard let entityName = entity, let association = infos[entityName]?.mapping.association(named: name) else { return }
             try log.withCause(include.dsl) {
                 try loadBatch(association, owners: owners.filter { !$0.isAssociationLoaded(name) })
             }
+            for owner in owners { markEagerlyLoaded(owner, name) }
+            // The next level's owners: the distinct children, in order (not needed after the last).
+            guard level + 1 < include.path.count else { return }
             var next: [ManagedObject] = []
             var seen = Set<ObjectIdentifier>()
             for owner in owners {
-                markEagerlyLoaded(owner, name)
                 for child in owner.loadedObjects(of: name) where seen.insert(ObjectIdentifier(child)).inserted {
                     next.append(child)
                 }
@@ -224,7 +227,7 @@ extension Session {
             var missing: [Int64] = []
             var seen = Set<Int64>()
             for owner in owners {
-                if case .integer(let id) = owner.values[fk], targetInfo.identityMap[id] == nil, seen.insert(id).inserted {
+                if let id = owner.integer(ofColumn: fk), targetInfo.identityMap[id] == nil, seen.insert(id).inserted {
                     missing.append(id)
                 }
             }
@@ -234,7 +237,7 @@ extension Session {
             for owner in owners {
                 if let pending = owner.pendingReferences[fk] {
                     owner.associations[association.name] = .one(pending)
-                } else if case .integer(let id) = owner.values[fk] {
+                } else if let id = owner.integer(ofColumn: fk) {
                     owner.associations[association.name] = .one(targetInfo.identityMap[id])
                 } else {
                     owner.associations[association.name] = .one(nil)
@@ -243,15 +246,19 @@ extension Session {
         case .hasMany, .hasOne:
             guard let fkName = association.foreignKey, let fk = targetInfo.mapping.columnIndex(named: fkName) else { return }
             let ids = owners.compactMap(\.id)
-            var children: [Int64: [ManagedObject]] = [:]
+            // Children are grouped by their parent's id into one list per distinct owner id.
+            var listOfOwner = IDIndex()
+            listOfOwner.reserveCapacity(ids.count)
+            for id in ids { listOfOwner.insert(id) }
+            var children = [[ManagedObject]](repeating: [], count: listOfOwner.count)
             for chunk in ids.chunked(maxInList) {
                 let result = try run(compiler.associationLoad(association, ownerIDs: Array(chunk)), info: targetInfo)
                 for child in result.objects {
-                    if case .integer(let parent) = child.values[fk] { children[parent, default: []].append(child) }
+                    if let parent = child.integer(ofColumn: fk), let list = listOfOwner[parent] { children[list].append(child) }
                 }
             }
             for owner in owners {
-                let list = owner.id.flatMap { children[$0] } ?? []
+                let list = owner.id.flatMap { listOfOwner[$0] }.map { children[$0] } ?? []
                 owner.associations[association.name] = association.kind == .hasOne ? .one(list.first) : .many(list)
             }
         case .manyToMany:
@@ -266,14 +273,11 @@ extension Session {
                 try db.query(rendered.sql, rendered.arguments) { row in
                     let ownerID = row.int64(0)
                     let id = row.int64(1)
-                    let child: ManagedObject
-                    if let existing = targetInfo.identityMap[id] {
-                        child = existing
-                    } else {
-                        child = hydrateShifted(row, offset: 1, info: targetInfo, columnCount: columnCount)
+                    let child = targetInfo.identityMap.object(for: id) {
+                        let child = hydrateShifted(row, offset: 1, info: targetInfo, columnCount: columnCount)
                         child.loadGroup = group
-                        targetInfo.identityMap[id] = child
-                    }
+                        return child
+                    }.object.takeUnretainedValue()
                     all.append(child)
                     children[ownerID, default: []].append(child)
                 }
@@ -292,9 +296,11 @@ extension Session {
     }
 
     /// An object from the columns of a row starting at `offset` (joins, many-to-many loads).
+    @inline(__always)
     func hydrateShifted(_ row: Row, offset: Int, info: EntityInfo, columnCount: Int) -> ManagedObject {
-        let values = (0..<columnCount).map { row.value(offset + $0) }
-        return ManagedObject(entity: info, values: values, state: .clean)
+        ManagedObject.make(entity: info, count: columnCount, state: .clean) { value, i in
+            value.initialize(to: row.value(offset + i))
+        }
     }
 
     // MARK: - Eager loading with JOIN
@@ -325,60 +331,100 @@ extension Session {
         // and names) per row cost as much as collapsing the row.
         let nodeParents = plan.nodes.map(\.parent)
         let nodeOffsets = plan.nodes.map(\.offset)
-        try log.withCause(query.dsl) {
-            try db.query(rendered.sql, rendered.arguments) { row in
-                rowCount += 1
-                // The root.
-                let rootID = row.int64(0)
-                if rootID != lastRootID {
-                    let root: ManagedObject
-                    if let existing = info.identityMap[rootID] {
-                        root = existing
-                        if rootSeen.insert(ObjectIdentifier(root)).inserted {
-                            hits.insert(ObjectIdentifier(root))
-                            roots.append(root)
-                        }
-                    } else {
-                        root = hydrateShifted(row, offset: 0, info: info, columnCount: rootColumnCount)
-                        root.loadGroup = group
-                        info.identityMap[rootID] = root
-                        rootSeen.insert(ObjectIdentifier(root))
-                        roots.append(root)
+        // One joined association through a foreign key, and no other join: each row is a
+        // distinct (parent, child) pair, so a child cannot repeat under its parent and the
+        // lists need no duplicate check. (Several joins multiply rows; a join table may hold
+        // a link twice.)
+        let distinctPairs = plan.nodes.count == 1 && plan.select.joins.count == 1 && plan.nodes[0].association.kind != .manyToMany
+        /// The root of the current row, from the identity map or hydrated.
+        @inline(__always)
+        func root(of row: Row, id rootID: Int64) -> ManagedObject {
+            let (found, added) = info.identityMap.object(for: rootID) {
+                let root = hydrateShifted(row, offset: 0, info: info, columnCount: rootColumnCount)
+                root.loadGroup = group
+                return root
+            }
+            let root = found.takeUnretainedValue()
+            if rootSeen.insert(ObjectIdentifier(root)).inserted {
+                if !added { hits.insert(ObjectIdentifier(root)) }
+                roots.append(root)
+            }
+            return root
+        }
+        if distinctPairs, let childInfo = nodeInfos[0] {
+            // The common case, one has-many (or to-one) join: each row is a root and at most one
+            // child of it. The root's list is found once per root, not once per row, and no
+            // per-row array of the row's objects is kept.
+            let offset = nodeOffsets[0]
+            let childColumnCount = nodeColumnCounts[0]
+            var slot = 0
+            try log.withCause(query.dsl) {
+                try db.query(rendered.sql, rendered.arguments) { row in
+                    rowCount += 1
+                    let rootID = row.int64(0)
+                    if rootID != lastRootID {
+                        slot = levels[0].slot(for: root(of: row, id: rootID))
+                        lastRootID = rootID
                     }
-                    rowObjects[0] = root
-                    lastRootID = rootID
-                }
-                for n in nodeOffsets.indices {
-                    rowObjects[n + 1] = nil
-                    let offset = nodeOffsets[n]
-                    guard let parent = rowObjects[nodeParents[n]], let nodeInfo = nodeInfos[n] else { continue }
-                    let slot = levels[n].slot(for: parent)
-                    if row.isNull(offset) { continue }
-                    let id = row.int64(offset)
-                    let child: ManagedObject
-                    if let existing = nodeInfo.identityMap[id] {
-                        child = existing
-                    } else {
-                        child = hydrateShifted(row, offset: offset, info: nodeInfo, columnCount: nodeColumnCounts[n])
+                    // A LEFT JOIN without a match: the child's id is NULL.
+                    guard let id = row.nonNullInt64(offset) else { return }
+                    let child = childInfo.identityMap.object(for: id) {
+                        let child = hydrateShifted(row, offset: offset, info: childInfo, columnCount: childColumnCount)
                         child.loadGroup = group
-                        nodeInfo.identityMap[id] = child
+                        return child
+                    }.object.takeUnretainedValue()
+                    levels[0].children[slot].append(child)
+                }
+            }
+        } else {
+            try log.withCause(query.dsl) {
+                try db.query(rendered.sql, rendered.arguments) { row in
+                    rowCount += 1
+                    // The root.
+                    let rootID = row.int64(0)
+                    if rootID != lastRootID {
+                        rowObjects[0] = root(of: row, id: rootID)
+                        lastRootID = rootID
                     }
-                    rowObjects[n + 1] = child
-                    levels[n].children[slot].add(child)
+                    for n in nodeOffsets.indices {
+                        rowObjects[n + 1] = nil
+                        let offset = nodeOffsets[n]
+                        guard let parent = rowObjects[nodeParents[n]], let nodeInfo = nodeInfos[n] else { continue }
+                        let slot = levels[n].slot(for: parent)
+                        // A LEFT JOIN without a match: the child's id is NULL.
+                        guard let id = row.nonNullInt64(offset) else { continue }
+                        let child = nodeInfo.identityMap.object(for: id) {
+                            let child = hydrateShifted(row, offset: offset, info: nodeInfo, columnCount: nodeColumnCounts[n])
+                            child.loadGroup = group
+                            return child
+                        }.object.takeUnretainedValue()
+                        rowObjects[n + 1] = child
+                        levels[n].children[slot].add(child)
+                    }
                 }
             }
         }
         var counts: [(String, Int)] = [(query.entity, roots.count)]
         for (n, node) in plan.nodes.enumerated() {
+            // A child holding the foreign key (has-many, has-one) matches one parent id, so it
+            // is in one list only: the lists add up to the distinct children. Targets of
+            // belongs-to and many-to-many may be shared, and are counted through a set.
+            let shared = node.association.kind == .belongsTo || node.association.kind == .manyToMany
             var distinct = Set<ObjectIdentifier>()
-            distinct.reserveCapacity(levels[n].children.reduce(0) { $0 + $1.objects.count })
-            for (parent, children) in zip(levels[n].parents, levels[n].children) {
-                let list = children.objects
-                for c in list { distinct.insert(ObjectIdentifier(c)) }
+            var total = 0
+            if shared { distinct.reserveCapacity(levels[n].children.reduce(0) { $0 + $1.objects.count }) }
+            for i in levels[n].parents.indices {
+                let parent = levels[n].parents[i]
+                let list = levels[n].children[i].objects
+                if shared {
+                    for c in list { distinct.insert(ObjectIdentifier(c)) }
+                } else {
+                    total += list.count
+                }
                 parent.associations[node.association.name] = node.association.isToMany ? .many(list) : .one(list.first)
                 markEagerlyLoaded(parent, node.association.name)
             }
-            counts.append((node.entity, distinct.count))
+            counts.append((node.entity, shared ? distinct.count : total))
         }
         remember(group: group, roots)
         var result = FetchResult()
@@ -404,7 +450,7 @@ extension Session {
                 object.associations[association.name] = .one(pending)
                 return AssociationLoad(objects: [pending], ranQuery: false, fromIdentityMap: true)
             }
-            guard case .integer(let id) = object.values[fk] else {
+            guard let id = object.integer(ofColumn: fk) else {
                 object.associations[association.name] = .one(nil)
                 return AssociationLoad(objects: [], ranQuery: false, fromIdentityMap: false)
             }
@@ -469,6 +515,11 @@ struct JoinLevel {
 struct ChildList {
     private(set) var objects: [ManagedObject] = []
     private var members: Set<ObjectIdentifier>?
+
+    /// Adds a child known not to be in the list yet.
+    mutating func append(_ child: ManagedObject) {
+        objects.append(child)
+    }
 
     mutating func add(_ child: ManagedObject) {
         if objects.last === child { return }

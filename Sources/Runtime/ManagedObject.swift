@@ -7,8 +7,9 @@ import SQLiteKit
 
 /// Per-entity runtime data: the mapping plus this entity's slice of the identity map.
 ///
-/// Objects point at it (unowned) instead of carrying a copy of the mapping, so hydrating a row
-/// costs one object and one value array, nothing more.
+/// Objects point at it (without counting the reference; see `ObjectHeader.entity`) instead of
+/// carrying a copy of the mapping, so hydrating a row costs one object (its values inline).
+/// It lives as long as its session: a session never drops an entity's info.
 public final class EntityInfo {
     public internal(set) var mapping: EntityMapping
     /// The identity map for this entity: one object per primary key per session.
@@ -64,49 +65,296 @@ enum AssociationState {
     case many([ManagedObject])
 }
 
+/// One object's loaded associations, by association name; absent means not loaded.
+///
+/// A short list searched by name rather than a dictionary: an object has a handful of
+/// associations, eager loading sets one on every parent it loads, and a dictionary costs a
+/// storage allocation plus hashing the name for each of them. Names are compared with `==`,
+/// which for the same short name is a comparison of two words.
+struct AssociationStates {
+    private struct Entry {
+        let name: String
+        var state: AssociationState
+    }
+
+    private var entries: [Entry] = []
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    mutating func removeAll() { entries = [] }
+
+    @inline(__always)
+    private func index(of name: String) -> Int? {
+        for i in entries.indices where entries[i].name == name { return i }
+        return nil
+    }
+
+    /// The association's state; assigning nil forgets it (not loaded).
+    subscript(name: String) -> AssociationState? {
+        get { index(of: name).map { entries[$0].state } }
+        set {
+            if let i = index(of: name) {
+                if let newValue { entries[i].state = newValue } else { entries.remove(at: i) }
+            } else if let newValue {
+                entries.append(Entry(name: name, state: newValue))
+            }
+        }
+    }
+}
+
+/// A small set of association names (for the associations eager loading filled this command):
+/// a list, since it holds one or two names and a `Set` would hash each one.
+struct AssociationNames: ExpressibleByArrayLiteral {
+    private var names: [String] = []
+
+    init() {}
+
+    init(arrayLiteral names: String...) {
+        for name in names { insert(name) }
+    }
+
+    var isEmpty: Bool { names.isEmpty }
+
+    func contains(_ name: String) -> Bool { names.contains(name) }
+
+    mutating func insert(_ name: String) {
+        if !names.contains(name) { names.append(name) }
+    }
+}
+
 // MARK: - Managed object
+
+/// The fields of a managed object. Its values follow it in the same allocation (see
+/// `ManagedObject`); the fields most objects never use sit in `ObjectExtras`, allocated on
+/// first use, so a hydrated object stays small.
+public struct ObjectHeader {
+    /// The object's entity. Not counted (`unowned(unsafe)`): an `EntityInfo` lives as long as
+    /// its session (`Session.infos` keeps it and never drops one), and objects are used through
+    /// their session. A counted reference, strong or `unowned`, is an atomic read-modify-write
+    /// on the one `EntityInfo` for every hydrated row: 5–8% of the time of a fetch.
+    unowned(unsafe) let entity: EntityInfo
+    /// Number of values (the entity's columns when the object was made); 32 bits, so that it
+    /// and the state share one word.
+    let count: Int32
+    var state: ObjectState
+    /// Which query hydrated it (a key into the session's load groups), for batch lazy loading.
+    var loadGroup: Int = 0
+    var associations = AssociationStates()
+    var extras: ObjectExtras?
+}
+
+/// What only some objects need: the serial number of a new object, partial loads, unsaved
+/// changes, touched associations, and the associations eager loading filled this command.
+/// (Every field moved here makes each of a million hydrated objects smaller.)
+final class ObjectExtras {
+    /// Numbers new objects before they get an id: "Author (new #2)"; 0 for loaded objects.
+    var serial = 0
+    var eagerLoaded = AssociationNames()
+    var loadedColumns: [Bool]?
+    var originalValues: [SQLiteValue]?
+    var touched = Set<String>()
+    var pendingReferences = [Int: ManagedObject]()
+}
 
 /// One object managed by a session: an entity instance bound to (at most) one row.
 ///
-/// Values are stored one per column, in the table's column order (`values[0]` is the id), which
+/// Values are stored one per column, in the table's column order (value 0 is the id), which
 /// is also the order `SELECT "t".*` returns them in: hydration copies column i into slot i.
-public final class ManagedObject {
-    public unowned let entity: EntityInfo
-    /// One value per column of the entity's table.
-    public internal(set) var values: [SQLiteValue]
-    public internal(set) var state: ObjectState
-    /// For partial objects (`select(...)`): which columns were loaded.
-    var loadedColumns: [Bool]?
-    /// Values as last loaded from or written to the database, kept once the object is changed.
-    var originalValues: [SQLiteValue]?
-    /// Association states by association name; absent means not loaded.
-    // Empty collections are made with init(), which is inlined, rather than the literals `[:]`
-    // and `[]`, which call a function: this runs once per hydrated row.
-    var associations = [String: AssociationState]()
-    /// Associations the learner touched (for the unused-eager-load note).
-    public internal(set) var touched = Set<String>()
-    /// Associations filled by eager loading during the current command.
-    var eagerLoaded = Set<String>()
-    /// Which query hydrated it (a key into the session's load groups), for batch lazy loading:
-    /// the objects of one query load an association together (Hibernate's batch fetching).
-    var loadGroup: Int = 0
-    /// Foreign keys that point at objects not yet inserted, by column index; filled in on flush.
-    var pendingReferences = [Int: ManagedObject]()
-    /// Numbers new objects before they get an id: "Author (new #2)".
-    let serial: Int
-
-    init(entity: EntityInfo, values: [SQLiteValue], state: ObjectState, serial: Int = 0) {
-        self.entity = entity
-        self.values = values
-        self.state = state
-        self.serial = serial
+/// They are stored inline, after the object's fields, in one allocation (a `ManagedBuffer`
+/// with the values as its elements): hydrating a row costs one heap allocation, not an object
+/// plus an array. `values` reads and writes them as an array; hot paths use
+/// `value(ofColumn:)` and `setValue(_:ofColumn:)`.
+public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
+    /// A new object of `entity` with `count` values, each written by `initialize(slot, i)`
+    /// (which must initialize every slot: the object deinitializes `count` values).
+    @inline(__always)
+    static func make(entity: EntityInfo, count: Int, state: ObjectState, serial: Int = 0,
+                     initialize: (UnsafeMutablePointer<SQLiteValue>, Int) -> Void) -> ManagedObject {
+        // The values are written inside the factory, through the buffer it lends: writing them
+        // afterwards through the returned object made Swift retain and release it around the
+        // loop, and an atomic operation on a just-allocated object waits for its cache line.
+        let buffer = ManagedObject.create(minimumCapacity: count) { buffer in
+            buffer.withUnsafeMutablePointerToElements { values in
+                for i in 0..<count { initialize(values + i, i) }
+            }
+            return ObjectHeader(entity: entity, count: Int32(count), state: state)
+        }
+        let object = unsafeDowncast(buffer, to: ManagedObject.self)
+        if serial != 0 { object.extras.serial = serial }
+        return object
     }
+
+    /// A new object holding `values`.
+    static func make(entity: EntityInfo, values: [SQLiteValue], state: ObjectState, serial: Int = 0) -> ManagedObject {
+        values.withUnsafeBufferPointer { source in
+            make(entity: entity, count: source.count, state: state, serial: serial) { slot, i in
+                slot.initialize(to: source[i])
+            }
+        }
+    }
+
+    deinit {
+        _ = withUnsafeMutablePointers { header, values in values.deinitialize(count: Int(header.pointee.count)) }
+    }
+
+    public var entity: EntityInfo { header.entity }
+
+    public internal(set) var state: ObjectState {
+        get { header.state }
+        set { header.state = newValue }
+    }
+
+    /// Which query hydrated it, for batch lazy loading: the objects of one query load an
+    /// association together (Hibernate's batch fetching).
+    var loadGroup: Int {
+        get { header.loadGroup }
+        set { header.loadGroup = newValue }
+    }
+
+    /// Numbers new objects before they get an id: "Author (new #2)".
+    var serial: Int { header.extras?.serial ?? 0 }
+
+    /// Number of values (columns).
+    var valueCount: Int { Int(header.count) }
+
+    /// One value per column of the entity's table, as an array (a copy; hot paths read and
+    /// write by index). Assigning writes them back in place; an array of another length
+    /// writes the common prefix and leaves the rest NULL.
+    public internal(set) var values: [SQLiteValue] {
+        get {
+            withUnsafeMutablePointers { header, values in
+                Array(UnsafeBufferPointer(start: values, count: Int(header.pointee.count)))
+            }
+        }
+        set {
+            withUnsafeMutablePointers { header, values in
+                let count = Int(header.pointee.count)
+                for i in 0..<count { values[i] = i < newValue.count ? newValue[i] : .null }
+            }
+        }
+    }
+
+    /// The value of a scalar property or foreign key column.
+    @inline(__always)
+    public func value(ofColumn index: Int) -> SQLiteValue {
+        withUnsafeMutablePointers { header, values in
+            precondition(index >= 0 && index < Int(header.pointee.count), "column index out of range")
+            return values[index]
+        }
+    }
+
+    /// Replaces the value of column `index`.
+    @inline(__always)
+    func setValue(_ value: SQLiteValue, ofColumn index: Int) {
+        withUnsafeMutablePointers { header, values in
+            precondition(index >= 0 && index < Int(header.pointee.count), "column index out of range")
+            values[index] = value
+        }
+    }
+
+    /// The id if column `index` holds an integer (foreign keys, the primary key), without
+    /// copying the value out.
+    @inline(__always)
+    func integer(ofColumn index: Int) -> Int64? {
+        withUnsafeMutablePointers { header, values in
+            precondition(index >= 0 && index < Int(header.pointee.count), "column index out of range")
+            if case .integer(let i) = values[index] { return i }
+            return nil
+        }
+    }
+
+    // MARK: Associations
+
+    /// Association states by association name; absent means not loaded.
+    var associations: AssociationStates {
+        get { header.associations }
+        _modify { yield &header.associations }
+    }
+
+    // MARK: Rarely used fields
+
+    /// The side object, made on first write.
+    private var extras: ObjectExtras {
+        if let extras = header.extras { return extras }
+        let extras = ObjectExtras()
+        header.extras = extras
+        return extras
+    }
+
+    /// Associations filled by eager loading during the current command.
+    var eagerLoaded: AssociationNames {
+        get { header.extras?.eagerLoaded ?? [] }
+        _modify {
+            if header.extras == nil {
+                var value = AssociationNames()
+                yield &value
+                if !value.isEmpty { extras.eagerLoaded = value }
+            } else {
+                yield &extras.eagerLoaded
+            }
+        }
+    }
+
+    /// For partial objects (`select(...)`): which columns were loaded.
+    var loadedColumns: [Bool]? {
+        get { header.extras?.loadedColumns }
+        _modify {
+            if header.extras == nil {
+                var value: [Bool]? = nil
+                yield &value
+                if value != nil { extras.loadedColumns = value }
+            } else {
+                yield &extras.loadedColumns
+            }
+        }
+    }
+
+    /// Values as last loaded from or written to the database, kept once the object is changed.
+    var originalValues: [SQLiteValue]? {
+        get { header.extras?.originalValues }
+        _modify {
+            if header.extras == nil {
+                var value: [SQLiteValue]? = nil
+                yield &value
+                if value != nil { extras.originalValues = value }
+            } else {
+                yield &extras.originalValues
+            }
+        }
+    }
+
+    /// Associations the learner touched (for the unused-eager-load note).
+    public internal(set) var touched: Set<String> {
+        get { header.extras?.touched ?? [] }
+        _modify {
+            if header.extras == nil {
+                var value = Set<String>()
+                yield &value
+                if !value.isEmpty { extras.touched = value }
+            } else {
+                yield &extras.touched
+            }
+        }
+    }
+
+    /// Foreign keys that point at objects not yet inserted, by column index; filled in on flush.
+    var pendingReferences: [Int: ManagedObject] {
+        get { header.extras?.pendingReferences ?? [:] }
+        _modify {
+            if header.extras == nil {
+                var value = [Int: ManagedObject]()
+                yield &value
+                if !value.isEmpty { extras.pendingReferences = value }
+            } else {
+                yield &extras.pendingReferences
+            }
+        }
+    }
+
+    // MARK: Reading
 
     /// The primary key, once the row exists.
-    public var id: Int64? {
-        if case .integer(let i) = values[0] { return i }
-        return nil
-    }
+    public var id: Int64? { integer(ofColumn: 0) }
 
     /// "Author#1", or "Author (new #1)" before the first flush.
     public var ref: String {
@@ -114,16 +362,13 @@ public final class ManagedObject {
         return "\(entity.name) (new #\(serial))"
     }
 
-    /// The value of a scalar property or foreign key column.
-    public func value(ofColumn index: Int) -> SQLiteValue { values[index] }
-
     /// Values as loaded, while the object has unsaved changes (for "was" in the objects pane).
     public var originalValuesForDisplay: [SQLiteValue]? { state == .dirty ? originalValues : nil }
 
     /// The not-yet-inserted object a foreign key column will point at, if any.
-    public func pendingReference(column index: Int) -> ManagedObject? { pendingReferences[index] }
+    public func pendingReference(column index: Int) -> ManagedObject? { header.extras?.pendingReferences[index] }
 
-    public func isLoaded(column index: Int) -> Bool { loadedColumns?[index] ?? true }
+    public func isLoaded(column index: Int) -> Bool { header.extras?.loadedColumns?[index] ?? true }
 
     public func isAssociationLoaded(_ name: String) -> Bool { associations[name] != nil }
 
@@ -136,4 +381,3 @@ public final class ManagedObject {
         }
     }
 }
-

@@ -180,7 +180,7 @@ extension Session {
     /// foreign keys (by column index) point at: a new object, written at the next flush.
     public func insert(_ info: EntityInfo, row: [SQLiteValue], references: [(column: Int, target: ManagedObject)]) -> ManagedObject {
         info.newSerial += 1
-        let object = ManagedObject(entity: info, values: row, state: .new, serial: info.newSerial)
+        let object = ManagedObject.make(entity: info, values: row, state: .new, serial: info.newSerial)
         for (i, target) in references {
             if let id = target.id { object.values[i] = .integer(id) } else { object.pendingReferences[i] = target }
         }

@@ -38,6 +38,15 @@ public struct Row {
         sqlite3_column_int64(statementHandle, Int32(i))
     }
 
+    /// Column `i` as an integer (SQLite's conversion rules apply), or nil when it holds NULL:
+    /// `isNull` and `int64` in one column lookup (a LEFT JOIN's child id, read once per row).
+    @inlinable
+    public func nonNullInt64(_ i: Int) -> Int64? {
+        guard let value = sqlite3_column_value(statementHandle, Int32(i)),
+              sqlite3_value_type(value) != SQLITE_NULL else { return nil }
+        return sqlite3_value_int64(value)
+    }
+
     /// Column `i` as a double (SQLite's conversion rules apply; NULL reads as 0.0).
     @inlinable
     public func double(_ i: Int) -> Double {
