@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "DSLTests", dependencies: ["DSL", "TestSupport"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL", "SQLBuilder", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),
-        .testTarget(name: "REPLKitTests", dependencies: ["REPLKit"]),
+        .testTarget(name: "REPLKitTests", dependencies: ["REPLKit", "TestSupport"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "Workbench", "Report", "Render"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ormlab", "TestSupport"]),
         .testTarget(name: "SwiftExportTests", dependencies: ["SwiftExport", "Mapping", "Workbench", "DSL", "TestSupport"]),

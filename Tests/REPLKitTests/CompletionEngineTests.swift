@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import REPLKit
 
@@ -213,20 +214,9 @@ func candidatesPerContext(_ example: CandidateCase) {
 
 // MARK: - Robustness
 
-/// A small deterministic generator, so a failure can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Test func garbageInputNeverCrashes() {
-    var generator = SplitMix64(state: 42)
+    var generator = SeededGenerator(seed: 42)
     let pieces = ["Author", "Book", ".", "(", ")", "{", "}", "[", "]", "\"", "\\", "//", "#", "1", ":", ",", ";",
                   "\n", " ", "where", "any", "include", "insert", "for", "in", "let", "=", "é", "日本", "\u{301}",
                   "books", "author", "tags", ":lesson ", ":explain ", "and", "<", "==", "\r\n", "\t", "\u{0}"]

@@ -173,7 +173,7 @@ struct FileDatabaseTests {
         #expect(setup.status == 0, "\(setup.stdout)")
 
         let batch = 1_000
-        var generator = SplitMix64(seed: 20_260_521)
+        var generator = SeededGenerator(seed: 20_260_521)
         var committed: Int64 = 1
         var fullRun: TimeInterval = 0
         var midTransaction = 0
@@ -250,18 +250,6 @@ func runAndKill(_ arguments: [String], stdin: Data, after delay: TimeInterval,
     return child.wait().signaled ? .killed : .exited
 }
 
-/// A small seeded pseudo-random generator (SplitMix64), so every run tries the same moments.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 // MARK: - A many-to-many added between two existing entities
 

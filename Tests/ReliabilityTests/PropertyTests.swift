@@ -1,10 +1,11 @@
 import DSL
 import Foundation
+import TestSupport
 import Report
 import Testing
 @testable import Workbench
 
-// Property tests with a seeded generator (SplitMix64): the same cases on every run, many of them.
+// Property tests with a seeded generator (SplitMix64, `SeededGenerator`): the same cases on every run, many of them.
 //  1. Generated entity definitions (keyword names, every type and modifier, to-one associations)
 //     and generated queries over them always produce SQL that SQLite accepts: every command
 //     succeeds, so no SQLite error reaches the learner.
@@ -16,8 +17,8 @@ import Testing
 
 /// Random choices for the generators, from a seeded SplitMix64.
 struct Gen {
-    var rng: SplitMix64
-    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+    var rng: SeededGenerator
+    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
 
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
     mutating func chance(_ percent: Int) -> Bool { int(1...100) <= percent }
