@@ -27,6 +27,8 @@ public struct Lexer {
     private var openCounts: [Character: Int] = [:]
     /// Set when a line break was skipped since the last token.
     private var skippedNewline = false
+    /// Short texts `plainInsert` made, by their packed bytes (see `string(_:_:_:isASCII:)`).
+    private var shortStrings: [(key: PackedName, text: String)] = []
 
     /// A lexer for the whole file, or only for the text covered by `range` (locations stay in
     /// the file's coordinates).
@@ -703,7 +705,7 @@ extension Lexer {
     /// The value of `digits` (`12.5`, only digits and one `.`), as `Double(String)` reads it.
     /// Up to 15 significant digits and 22 decimals, one division of two exact Doubles is
     /// correctly rounded (Clinger's fast path), so it equals what `Double(String)` gives.
-    static func plainDecimal(_ digits: ArraySlice<UInt8>) -> Double? {
+    static func plainDecimal<Digits: Collection<UInt8>>(_ digits: Digits) -> Double? {
         var mantissa: Int64 = 0
         var significant = 0
         var decimals = 0
@@ -719,27 +721,42 @@ extension Lexer {
     }
 
     mutating func plainInsert() -> PlainInsert? {
+        // One pass over the bytes through a pointer (no bounds checks, no array retains); the
+        // strings come from `shortStrings` or straight from the buffer.
+        let bytes = self.bytes
+        return bytes.withUnsafeBufferPointer { buffer in plainInsert(in: buffer) }
+    }
+
+    private mutating func plainInsert(in bytes: UnsafeBufferPointer<UInt8>) -> PlainInsert? {
         let count = bytes.count
         var i = index
         var column = location.column
+        let line = location.line
         // The byte offset in the file of byte `j`.
         let fileOffset = location.offset - index
         func here(_ j: Int, _ column: Int) -> SourceLocation {
-            SourceLocation(line: location.line, column: column, offset: fileOffset + j)
+            SourceLocation(line: line, column: column, offset: fileOffset + j)
         }
         func skipSpaces() {
             while i < count, bytes[i] == 32 || bytes[i] == 9 { i += 1; column += 1 }
         }
         func isNameStart(_ a: UInt8) -> Bool { (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 }
         func isDigit(_ a: UInt8) -> Bool { a >= 48 && a <= 57 }
+        /// The end of an unquoted name at `i`, or nil.
+        func nameEnd() -> Int? {
+            guard i < count, isNameStart(bytes[i]) else { return nil }
+            var end = i + 1
+            while end < count, isNameStart(bytes[end]) || isDigit(bytes[end]) { end += 1 }
+            return end
+        }
         /// An unquoted name at `i`, or nil.
         func name() -> Identifier? {
-            guard i < count, isNameStart(bytes[i]) else { return nil }
+            guard let end = nameEnd() else { return nil }
             let start = here(i, column)
-            let first = i
-            while i < count, isNameStart(bytes[i]) || isDigit(bytes[i]) { i += 1 }
-            column += i - first
-            return Identifier(String(decoding: bytes[first..<i], as: UTF8.self), SourceRange(start, here(i, column)))
+            let text = string(bytes, i, end, isASCII: true)
+            column += end - i
+            i = end
+            return Identifier(text, SourceRange(start, here(i, column)))
         }
         /// A literal at `i` followed (after spaces) by `,` or `)`, or nil.
         func literal() -> Expr? {
@@ -759,7 +776,7 @@ extension Lexer {
                     i += 1
                 }
                 guard i < count else { return nil }
-                let content = String(decoding: bytes[contentStart..<i], as: UTF8.self)
+                let content = string(bytes, contentStart, i, isASCII: ascii)
                 if ascii {
                     column += i - contentStart
                 } else {
@@ -781,7 +798,7 @@ extension Lexer {
                 }
                 // `_`, an exponent, a letter or another `.` right after: the lexer's case.
                 if i < count, isNameStart(bytes[i]) || bytes[i] == 46 || bytes[i] >= 0x80 { return nil }
-                let digits = bytes[first..<i]
+                let digits = UnsafeBufferPointer(rebasing: bytes[first..<i])
                 if isDecimal {
                     guard let double = Lexer.plainDecimal(digits), double.isFinite else { return nil }
                     value = .double(double)
@@ -792,25 +809,23 @@ extension Lexer {
                     value = .integer(integer)
                 }
                 column += i - first
-            } else if isNameStart(a) {
-                guard let word = name() else { return nil }
-                switch word.name {
-                case "true": value = .bool(true)
-                case "false": value = .bool(false)
-                case "nil": value = .null
+            } else if let end = nameEnd() {
+                switch Lexer.packedName(bytes, i, end) {
+                case Lexer.packedTrue: value = .bool(true)
+                case Lexer.packedFalse: value = .bool(false)
+                case Lexer.packedNil: value = .null
                 default: return nil
                 }
+                column += end - i
+                i = end
             } else {
                 return nil
             }
             let range = SourceRange(start, here(i, column))
-            let valueEnd = i
-            let valueColumn = column
-            skipSpaces()
-            guard i < count, bytes[i] == 44 || bytes[i] == 41 else { return nil } // , )
             // Spaces after the value are read again as the separator's trivia.
-            i = valueEnd
-            column = valueColumn
+            var next = i
+            while next < count, bytes[next] == 32 || bytes[next] == 9 { next += 1 }
+            guard next < count, bytes[next] == 44 || bytes[next] == 41 else { return nil } // , )
             return .literal(value, range)
         }
 
@@ -833,7 +848,9 @@ extension Lexer {
             column += 1
             skipSpaces()
             guard let value = literal() else { return nil }
-            arguments.append(Argument(label: label, value: value, range: SourceRange(label.range.start, value.range.end)))
+            // Moved, not copied: an argument is large (its literal and names inline).
+            let range = SourceRange(label.range.start, value.range.end)
+            arguments.append(Argument(label: consume label, value: consume value, range: range))
             skipSpaces()
             guard i < count else { return nil }
             if bytes[i] == 44 { // ,
@@ -850,5 +867,45 @@ extension Lexer {
         index = i
         location = here(i, column)
         return PlainInsert(entity: entity, arguments: arguments, end: location)
+    }
+
+    /// The bytes `from..<to` (at most 16 of them, ASCII, none NUL) packed into two words, the
+    /// first byte lowest: equal packings are equal texts.
+    @inline(__always)
+    private static func packedName(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> PackedName {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var shift: UInt64 = 0
+        var j = from
+        while j < to && j < from + 8 { low |= UInt64(bytes[j]) &<< shift; shift &+= 8; j += 1 }
+        shift = 0
+        while j < to { high |= UInt64(bytes[j]) &<< shift; shift &+= 8; j += 1 }
+        return PackedName(low: low, high: high)
+    }
+
+    struct PackedName: Equatable {
+        var low: UInt64
+        var high: UInt64
+    }
+    private static let packedTrue = PackedName(low: 0x65_75_72_74, high: 0)        // "true"
+    private static let packedFalse = PackedName(low: 0x65_73_6C_61_66, high: 0)    // "false"
+    private static let packedNil = PackedName(low: 0x6C_69_6E, high: 0)            // "nil"
+
+    /// The text of `from..<to`. Short ASCII texts (labels, entity names, short values repeat
+    /// line after line) come from a small direct-mapped cache of strings already made: making
+    /// one from bytes checks and copies them through several layers of the standard library.
+    private mutating func string(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, isASCII: Bool) -> String {
+        let length = to - from
+        guard isASCII, length > 0, length <= 16 else {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+        }
+        let key = Lexer.packedName(bytes, from, to)
+        // Fibonacci hashing of both words into the table's 64 slots.
+        let slot = Int(truncatingIfNeeded: ((key.low ^ (key.high &* 31)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+        if shortStrings.isEmpty { shortStrings = Array(repeating: (PackedName(low: 0, high: 0), ""), count: 64) }
+        if shortStrings[slot].key == key { return shortStrings[slot].text }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+        shortStrings[slot] = (key, text)
+        return text
     }
 }
