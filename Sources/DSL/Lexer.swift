@@ -28,7 +28,7 @@ public struct Lexer {
     /// Set when a line break was skipped since the last token.
     private var skippedNewline = false
     /// Short texts `plainInsert` made, by their packed bytes (see `string(_:_:_:isASCII:)`).
-    private var shortStrings: [(key: PackedName, text: String)] = []
+    private let shortStrings = ShortStrings()
 
     /// A lexer for the whole file, or only for the text covered by `range` (locations stay in
     /// the file's coordinates).
@@ -166,7 +166,8 @@ public struct Lexer {
     }
 
     private func text(from start: Int) -> String {
-        String(decoding: bytes[start..<index], as: UTF8.self)
+        let end = index
+        return bytes.withUnsafeBufferPointer { buffer in shortStrings.string(buffer, start, end) }
     }
 
     // MARK: - Tokens
@@ -271,11 +272,10 @@ public struct Lexer {
     /// One `newline` token for a run of line breaks, blank lines and comment lines; nil when the
     /// next line starts with `.` and so continues this one (`Author.all` ⏎ `  .limit(3)`).
     private mutating func newline() -> Token? {
-        let startIndex = index
         let start = location
         advance()
-        var token = makeToken(.newline, from: startIndex, start)
-        token.text = "\n"
+        // Its text is "\n" whatever the line break was ("\r\n" too): not read from the bytes.
+        let token = Token(kind: .newline, text: "\n", range: SourceRange(start, location))
         while let a = code() {
             if a == 32 || a == 9 || a == 13 || a == 10 {
                 advance()
@@ -753,7 +753,7 @@ extension Lexer {
         func name() -> Identifier? {
             guard let end = nameEnd() else { return nil }
             let start = here(i, column)
-            let text = string(bytes, i, end, isASCII: true)
+            let text = shortStrings.string(bytes, i, end)
             column += end - i
             i = end
             return Identifier(text, SourceRange(start, here(i, column)))
@@ -776,7 +776,7 @@ extension Lexer {
                     i += 1
                 }
                 guard i < count else { return nil }
-                let content = string(bytes, contentStart, i, isASCII: ascii)
+                let content = shortStrings.string(bytes, contentStart, i)
                 if ascii {
                     column += i - contentStart
                 } else {
@@ -810,7 +810,7 @@ extension Lexer {
                 }
                 column += i - first
             } else if let end = nameEnd() {
-                switch Lexer.packedName(bytes, i, end) {
+                switch end - i <= 15 ? Lexer.packedName(bytes, i, end) : PackedName(low: 0, high: 0) {
                 case Lexer.packedTrue: value = .bool(true)
                 case Lexer.packedFalse: value = .bool(false)
                 case Lexer.packedNil: value = .null
@@ -869,12 +869,12 @@ extension Lexer {
         return PlainInsert(entity: entity, arguments: arguments, end: location)
     }
 
-    /// The bytes `from..<to` (at most 16 of them, ASCII, none NUL) packed into two words, the
-    /// first byte lowest: equal packings are equal texts.
+    /// The bytes `from..<to` (at most 15 of them) and their count packed into two words, the
+    /// first byte lowest, the count in the top byte: equal packings are equal byte strings.
     @inline(__always)
-    private static func packedName(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> PackedName {
+    static func packedName(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> PackedName {
         var low: UInt64 = 0
-        var high: UInt64 = 0
+        var high = UInt64(truncatingIfNeeded: to - from) &<< 56
         var shift: UInt64 = 0
         var j = from
         while j < to && j < from + 8 { low |= UInt64(bytes[j]) &<< shift; shift &+= 8; j += 1 }
@@ -887,25 +887,37 @@ extension Lexer {
         var low: UInt64
         var high: UInt64
     }
-    private static let packedTrue = PackedName(low: 0x65_75_72_74, high: 0)        // "true"
-    private static let packedFalse = PackedName(low: 0x65_73_6C_61_66, high: 0)    // "false"
-    private static let packedNil = PackedName(low: 0x6C_69_6E, high: 0)            // "nil"
+    private static let packedTrue = PackedName(low: 0x65_75_72_74, high: 4 << 56)       // "true"
+    private static let packedFalse = PackedName(low: 0x65_73_6C_61_66, high: 5 << 56)   // "false"
+    private static let packedNil = PackedName(low: 0x6C_69_6E, high: 3 << 56)           // "nil"
 
-    /// The text of `from..<to`. Short ASCII texts (labels, entity names, short values repeat
-    /// line after line) come from a small direct-mapped cache of strings already made: making
-    /// one from bytes checks and copies them through several layers of the standard library.
-    private mutating func string(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, isASCII: Bool) -> String {
+}
+
+/// Short texts a lexer made, by their bytes packed in two words: names, keywords and short
+/// values repeat line after line, and making a string from bytes checks and copies them
+/// through several layers of the standard library. A class, so that reading a token's text
+/// (a non-mutating step) can fill it; a direct-mapped table of 64 slots, so a miss only
+/// replaces one entry.
+final class ShortStrings {
+    private var slots = [(key: Lexer.PackedName, text: String)](repeating: (Lexer.PackedName(low: 0, high: 0), ""), count: 64)
+
+    /// The text of `bytes[from..<to]`.
+    func string(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
         let length = to - from
-        guard isASCII, length > 0, length <= 16 else {
+        guard length > 0, length <= 15 else {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
         }
         let key = Lexer.packedName(bytes, from, to)
+        // ASCII only (no high bit set in any byte; the count's byte has none): other text
+        // decodes as usual, its bytes may be an incomplete character the decoder repairs.
+        guard (key.low | key.high) & 0x8080_8080_8080_8080 == 0 else {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+        }
         // Fibonacci hashing of both words into the table's 64 slots.
         let slot = Int(truncatingIfNeeded: ((key.low ^ (key.high &* 31)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
-        if shortStrings.isEmpty { shortStrings = Array(repeating: (PackedName(low: 0, high: 0), ""), count: 64) }
-        if shortStrings[slot].key == key { return shortStrings[slot].text }
+        if slots[slot].key == key { return slots[slot].text }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
-        shortStrings[slot] = (key, text)
+        slots[slot] = (key, text)
         return text
     }
 }
