@@ -430,6 +430,8 @@ extension Session {
     /// pass after it when that parent was created after it.
     func orderedInserts() throws -> [ManagedObject] {
         let objects = unitOfWork.newObjects
+        // No new object refers to another (nor to itself): the order they were created in.
+        if objects.allSatisfy({ $0.pendingReferences.isEmpty }) { return objects }
         var position: [ObjectIdentifier: Int] = [:]
         position.reserveCapacity(objects.count)
         for (i, object) in objects.enumerated() { position[ObjectIdentifier(object)] = i }
@@ -539,11 +541,12 @@ extension Session {
         let refersToNewObjects = writes.contains { !$0.pending.isEmpty }
         var assigned: [ObjectIdentifier: Int64] = [:]
         if refersToNewObjects { assigned.reserveCapacity(writes.count) }
-        /// The write's parameters with the ids inserted before it filled in.
-        func parameters(_ write: PlannedWrite) -> [SQLiteValue] {
-            guard !write.pending.isEmpty else { return write.values }
-            var values = write.values
-            for (i, object) in write.pending {
+        /// The parameters of write `w` with the ids inserted before it filled in. (By index:
+        /// passing the write itself copied it, a dozen references, per write.)
+        func parameters(_ w: Int) -> [SQLiteValue] {
+            guard !writes[w].pending.isEmpty else { return writes[w].values }
+            var values = writes[w].values
+            for (i, object) in writes[w].pending {
                 if let id = object.id ?? assigned[ObjectIdentifier(object)] { values[i] = .integer(id) }
             }
             return values
@@ -556,7 +559,7 @@ extension Session {
             for i in writes.indices {
                 current = i
                 try log.withCause(writes[i].reason) {
-                    try db.run(writes[i].sql, parameters(writes[i]))
+                    try db.run(writes[i].sql, parameters(i))
                     if writes[i].kind == .insert {
                         let id = db.lastInsertRowID
                         insertedIDs[i] = id
@@ -578,9 +581,9 @@ extension Session {
 
         // Success: only now do the objects change.
         var result = FlushResult()
-        for (i, write) in writes.enumerated() {
-            let object = write.object
-            switch write.kind {
+        for i in writes.indices { // by index: a copy of each write costs more than the loop body
+            let object = writes[i].object
+            switch writes[i].kind {
             case .insert:
                 guard let id = insertedIDs[i] else { continue }
                 object.values[0] = .integer(id)
@@ -612,9 +615,14 @@ extension Session {
         // 10,000 new books would otherwise walk every loaded author 10,000 times).
         // (One EntityInfo per entity: its identity stands for the name, without reading it.)
         var expiredEntities = Set<ObjectIdentifier>()
+        var lastEntity: ObjectIdentifier?
         for objects in [result.inserted, result.updated, result.deleted] {
-            for object in objects where expiredEntities.insert(ObjectIdentifier(object.entity)).inserted {
-                expireInverse(of: object)
+            for object in objects {
+                // Objects of one entity come in runs: hash once per run, not once per object.
+                let entity = ObjectIdentifier(object.entity)
+                if entity == lastEntity { continue }
+                lastEntity = entity
+                if expiredEntities.insert(entity).inserted { expireInverse(of: object) }
             }
         }
         unitOfWork.clearPending()
