@@ -36,10 +36,12 @@ extension Workbench {
             try show(value, for: expr, into: &report)
         case .insert(let entity, let arguments, let range):
             let object = try insert(entity, arguments, range: range)
-            showTouched([object], into: &report)
-            showMapping(object.entity.name, into: &report)
             if buildsReports {
+                showTouched([object], into: &report)
+                showMapping(object.entity.name, into: &report)
                 report.notes.append(Note(.info, "\(object.ref) is new: the INSERT is pending in the unit of work and runs at the next `save` (or before a query that needs it: autoflush). :pending shows it."))
+            } else {
+                report.omittedObjects = 1 // what showTouched counts, without the array and the entity's name
             }
         case .assign(let target, let value, let range):
             let object = try assign(target, value, range: range)
