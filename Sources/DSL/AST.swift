@@ -167,6 +167,18 @@ public struct Argument: Sendable, Equatable {
     }
 }
 
+extension Argument {
+    /// The value when it is a literal, read out without copying the whole expression (an
+    /// `Expr` holds a name or literal inline, so a copy of one is a switch over its cases).
+    public var literalValue: (literal: Literal, range: SourceRange)? {
+        if case .literal(let literal, let range) = value { return (literal, range) }
+        return nil
+    }
+
+    /// The label's name and range, likewise without copying the optional identifier.
+    public var labelName: String? { label?.name }
+}
+
 public enum SortDirection: String, Sendable, Equatable {
     case asc = "ASC"
     case desc = "DESC"
@@ -174,22 +186,26 @@ public enum SortDirection: String, Sendable, Equatable {
 
 // MARK: - Expressions
 
-public indirect enum Expr: Sendable, Equatable {
+///
+/// Names and literals, the leaves, are stored inline: a script of inserts makes one per value,
+/// and a box each was an allocation, a free and reference counting per value. The other cases
+/// are boxed (`indirect`), which keeps an `Expr` small.
+public enum Expr: Sendable, Equatable {
     /// A bare name: an entity (`Author`), a variable (`a`), a property inside `where` (`born`),
     /// or a keyword-like value (`join` in `using: join`).
     case name(Identifier)
     case literal(Literal, SourceRange)
     /// `Author#1`
-    case objectRef(entity: Identifier, id: Int64, range: SourceRange)
+    indirect case objectRef(entity: Identifier, id: Int64, range: SourceRange)
     /// `base.name` — property access, association navigation, or a query step without arguments
     /// (`Author.all`, `.count`, `.first`).
-    case member(base: Expr, name: Identifier, range: SourceRange)
+    indirect case member(base: Expr, name: Identifier, range: SourceRange)
     /// `base.name(arguments)` — `where(...)`, `order(...)`, `include(...)`, `add(...)`, `any(...)`.
-    case call(base: Expr, name: Identifier, arguments: [Argument], range: SourceRange)
+    indirect case call(base: Expr, name: Identifier, arguments: [Argument], range: SourceRange)
     /// `lhs op rhs`: comparisons, `and`, `or`, `like`, `in`, arithmetic.
-    case binary(op: BinaryOperator, lhs: Expr, rhs: Expr, range: SourceRange)
+    indirect case binary(op: BinaryOperator, lhs: Expr, rhs: Expr, range: SourceRange)
     /// `not x`, `-x`
-    case unary(op: UnaryOperator, operand: Expr, range: SourceRange)
+    indirect case unary(op: UnaryOperator, operand: Expr, range: SourceRange)
     /// `[1, 2, 3]`
     case list([Expr], range: SourceRange)
 

@@ -27,6 +27,8 @@ public struct Lexer {
     private var openCounts: [Character: Int] = [:]
     /// Set when a line break was skipped since the last token.
     private var skippedNewline = false
+    /// Short texts `plainInsert` made, by their packed bytes (see `string(_:_:_:isASCII:)`).
+    private let shortStrings = ShortStrings()
 
     /// A lexer for the whole file, or only for the text covered by `range` (locations stay in
     /// the file's coordinates).
@@ -164,7 +166,8 @@ public struct Lexer {
     }
 
     private func text(from start: Int) -> String {
-        String(decoding: bytes[start..<index], as: UTF8.self)
+        let end = index
+        return bytes.withUnsafeBufferPointer { buffer in shortStrings.string(buffer, start, end) }
     }
 
     // MARK: - Tokens
@@ -269,11 +272,10 @@ public struct Lexer {
     /// One `newline` token for a run of line breaks, blank lines and comment lines; nil when the
     /// next line starts with `.` and so continues this one (`Author.all` ⏎ `  .limit(3)`).
     private mutating func newline() -> Token? {
-        let startIndex = index
         let start = location
         advance()
-        var token = makeToken(.newline, from: startIndex, start)
-        token.text = "\n"
+        // Its text is "\n" whatever the line break was ("\r\n" too): not read from the bytes.
+        let token = Token(kind: .newline, text: "\n", range: SourceRange(start, location))
         while let a = code() {
             if a == 32 || a == 9 || a == 13 || a == 10 {
                 advance()
@@ -703,7 +705,7 @@ extension Lexer {
     /// The value of `digits` (`12.5`, only digits and one `.`), as `Double(String)` reads it.
     /// Up to 15 significant digits and 22 decimals, one division of two exact Doubles is
     /// correctly rounded (Clinger's fast path), so it equals what `Double(String)` gives.
-    static func plainDecimal(_ digits: ArraySlice<UInt8>) -> Double? {
+    static func plainDecimal<Digits: Collection<UInt8>>(_ digits: Digits) -> Double? {
         var mantissa: Int64 = 0
         var significant = 0
         var decimals = 0
@@ -719,27 +721,42 @@ extension Lexer {
     }
 
     mutating func plainInsert() -> PlainInsert? {
+        // One pass over the bytes through a pointer (no bounds checks, no array retains); the
+        // strings come from `shortStrings` or straight from the buffer.
+        let bytes = self.bytes
+        return bytes.withUnsafeBufferPointer { buffer in plainInsert(in: buffer) }
+    }
+
+    private mutating func plainInsert(in bytes: UnsafeBufferPointer<UInt8>) -> PlainInsert? {
         let count = bytes.count
         var i = index
         var column = location.column
+        let line = location.line
         // The byte offset in the file of byte `j`.
         let fileOffset = location.offset - index
         func here(_ j: Int, _ column: Int) -> SourceLocation {
-            SourceLocation(line: location.line, column: column, offset: fileOffset + j)
+            SourceLocation(line: line, column: column, offset: fileOffset + j)
         }
         func skipSpaces() {
             while i < count, bytes[i] == 32 || bytes[i] == 9 { i += 1; column += 1 }
         }
         func isNameStart(_ a: UInt8) -> Bool { (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 }
         func isDigit(_ a: UInt8) -> Bool { a >= 48 && a <= 57 }
+        /// The end of an unquoted name at `i`, or nil.
+        func nameEnd() -> Int? {
+            guard i < count, isNameStart(bytes[i]) else { return nil }
+            var end = i + 1
+            while end < count, isNameStart(bytes[end]) || isDigit(bytes[end]) { end += 1 }
+            return end
+        }
         /// An unquoted name at `i`, or nil.
         func name() -> Identifier? {
-            guard i < count, isNameStart(bytes[i]) else { return nil }
+            guard let end = nameEnd() else { return nil }
             let start = here(i, column)
-            let first = i
-            while i < count, isNameStart(bytes[i]) || isDigit(bytes[i]) { i += 1 }
-            column += i - first
-            return Identifier(String(decoding: bytes[first..<i], as: UTF8.self), SourceRange(start, here(i, column)))
+            let text = shortStrings.string(bytes, i, end)
+            column += end - i
+            i = end
+            return Identifier(text, SourceRange(start, here(i, column)))
         }
         /// A literal at `i` followed (after spaces) by `,` or `)`, or nil.
         func literal() -> Expr? {
@@ -759,7 +776,7 @@ extension Lexer {
                     i += 1
                 }
                 guard i < count else { return nil }
-                let content = String(decoding: bytes[contentStart..<i], as: UTF8.self)
+                let content = shortStrings.string(bytes, contentStart, i)
                 if ascii {
                     column += i - contentStart
                 } else {
@@ -781,7 +798,7 @@ extension Lexer {
                 }
                 // `_`, an exponent, a letter or another `.` right after: the lexer's case.
                 if i < count, isNameStart(bytes[i]) || bytes[i] == 46 || bytes[i] >= 0x80 { return nil }
-                let digits = bytes[first..<i]
+                let digits = UnsafeBufferPointer(rebasing: bytes[first..<i])
                 if isDecimal {
                     guard let double = Lexer.plainDecimal(digits), double.isFinite else { return nil }
                     value = .double(double)
@@ -792,25 +809,23 @@ extension Lexer {
                     value = .integer(integer)
                 }
                 column += i - first
-            } else if isNameStart(a) {
-                guard let word = name() else { return nil }
-                switch word.name {
-                case "true": value = .bool(true)
-                case "false": value = .bool(false)
-                case "nil": value = .null
+            } else if let end = nameEnd() {
+                switch end - i <= 15 ? Lexer.packedName(bytes, i, end) : PackedName(low: 0, high: 0) {
+                case Lexer.packedTrue: value = .bool(true)
+                case Lexer.packedFalse: value = .bool(false)
+                case Lexer.packedNil: value = .null
                 default: return nil
                 }
+                column += end - i
+                i = end
             } else {
                 return nil
             }
             let range = SourceRange(start, here(i, column))
-            let valueEnd = i
-            let valueColumn = column
-            skipSpaces()
-            guard i < count, bytes[i] == 44 || bytes[i] == 41 else { return nil } // , )
             // Spaces after the value are read again as the separator's trivia.
-            i = valueEnd
-            column = valueColumn
+            var next = i
+            while next < count, bytes[next] == 32 || bytes[next] == 9 { next += 1 }
+            guard next < count, bytes[next] == 44 || bytes[next] == 41 else { return nil } // , )
             return .literal(value, range)
         }
 
@@ -833,7 +848,9 @@ extension Lexer {
             column += 1
             skipSpaces()
             guard let value = literal() else { return nil }
-            arguments.append(Argument(label: label, value: value, range: SourceRange(label.range.start, value.range.end)))
+            // Moved, not copied: an argument is large (its literal and names inline).
+            let range = SourceRange(label.range.start, value.range.end)
+            arguments.append(Argument(label: consume label, value: consume value, range: range))
             skipSpaces()
             guard i < count else { return nil }
             if bytes[i] == 44 { // ,
@@ -850,5 +867,57 @@ extension Lexer {
         index = i
         location = here(i, column)
         return PlainInsert(entity: entity, arguments: arguments, end: location)
+    }
+
+    /// The bytes `from..<to` (at most 15 of them) and their count packed into two words, the
+    /// first byte lowest, the count in the top byte: equal packings are equal byte strings.
+    @inline(__always)
+    static func packedName(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> PackedName {
+        var low: UInt64 = 0
+        var high = UInt64(truncatingIfNeeded: to - from) &<< 56
+        var shift: UInt64 = 0
+        var j = from
+        while j < to && j < from + 8 { low |= UInt64(bytes[j]) &<< shift; shift &+= 8; j += 1 }
+        shift = 0
+        while j < to { high |= UInt64(bytes[j]) &<< shift; shift &+= 8; j += 1 }
+        return PackedName(low: low, high: high)
+    }
+
+    struct PackedName: Equatable {
+        var low: UInt64
+        var high: UInt64
+    }
+    private static let packedTrue = PackedName(low: 0x65_75_72_74, high: 4 << 56)       // "true"
+    private static let packedFalse = PackedName(low: 0x65_73_6C_61_66, high: 5 << 56)   // "false"
+    private static let packedNil = PackedName(low: 0x6C_69_6E, high: 3 << 56)           // "nil"
+
+}
+
+/// Short texts a lexer made, by their bytes packed in two words: names, keywords and short
+/// values repeat line after line, and making a string from bytes checks and copies them
+/// through several layers of the standard library. A class, so that reading a token's text
+/// (a non-mutating step) can fill it; a direct-mapped table of 64 slots, so a miss only
+/// replaces one entry.
+final class ShortStrings {
+    private var slots = [(key: Lexer.PackedName, text: String)](repeating: (Lexer.PackedName(low: 0, high: 0), ""), count: 64)
+
+    /// The text of `bytes[from..<to]`.
+    func string(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
+        let length = to - from
+        guard length > 0, length <= 15 else {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+        }
+        let key = Lexer.packedName(bytes, from, to)
+        // ASCII only (no high bit set in any byte; the count's byte has none): other text
+        // decodes as usual, its bytes may be an incomplete character the decoder repairs.
+        guard (key.low | key.high) & 0x8080_8080_8080_8080 == 0 else {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+        }
+        // Fibonacci hashing of both words into the table's 64 slots.
+        let slot = Int(truncatingIfNeeded: ((key.low ^ (key.high &* 31)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+        if slots[slot].key == key { return slots[slot].text }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+        slots[slot] = (key, text)
+        return text
     }
 }

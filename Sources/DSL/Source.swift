@@ -79,6 +79,9 @@ public struct SourceFile: Sendable {
         let utf8 = text.utf8 // offsetting a native string's UTF-8 view is O(1): no copy of the text
         let lo = max(0, min(range.start.offset, utf8.count))
         let hi = max(lo, min(range.end.offset, utf8.count))
-        return String(decoding: utf8[utf8.index(utf8.startIndex, offsetBy: lo)..<utf8.index(utf8.startIndex, offsetBy: hi)], as: UTF8.self)
+        let bytes = utf8[utf8.index(utf8.startIndex, offsetBy: lo)..<utf8.index(utf8.startIndex, offsetBy: hi)]
+        // Ends on scalar boundaries (always, for a parsed range): a copy of valid text, not
+        // checked again byte by byte. Otherwise the pieces of a cut scalar are repaired.
+        return String(bytes) ?? String(decoding: bytes, as: UTF8.self)
     }
 }

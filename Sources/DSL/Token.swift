@@ -57,6 +57,40 @@ public enum Keyword: String, Sendable, CaseIterable {
     case `true`, `false`, `nil`
     case unique, index, on, via
     case asc, desc
+
+    /// The keyword spelled `text`, like `Keyword(rawValue:)` but without its string switch (a
+    /// hash and a table walk, about 500 instructions): the parser asks once or twice per token.
+    /// Only the one candidate of the same length and first letter is compared.
+    static func spelled(_ text: String) -> Keyword? {
+        let utf8 = text.utf8
+        let count = utf8.count
+        guard count >= 2, count <= 8, let first = utf8.first else { return nil }
+        let candidate: Keyword
+        switch (count, first) {
+        case (6, 0x65): candidate = .entity   // e
+        case (6, 0x69): candidate = .insert   // i
+        case (6, 0x64): candidate = .delete   // d
+        case (6, 0x75): candidate = .unique   // u
+        case (3, 0x6C): candidate = .let      // l
+        case (3, 0x66): candidate = .for      // f
+        case (2, 0x69): candidate = .in
+        case (4, 0x73): candidate = .save     // s
+        case (8, 0x72): candidate = .rollback // r
+        case (5, 0x62): candidate = .begin    // b
+        case (6, 0x63): candidate = .commit   // c
+        case (3, 0x61): candidate = text == "and" ? .and : .asc
+        case (2, 0x6F): candidate = text == "or" ? .or : .on
+        case (3, 0x6E): candidate = text == "not" ? .not : .nil
+        case (4, 0x6C): candidate = .like
+        case (4, 0x74): candidate = .true     // t
+        case (5, 0x66): candidate = .false
+        case (5, 0x69): candidate = .index
+        case (3, 0x76): candidate = .via      // v
+        case (4, 0x64): candidate = .desc
+        default: return nil
+        }
+        return text == candidate.rawValue ? candidate : nil
+    }
 }
 
 // MARK: - Token
@@ -132,7 +166,7 @@ public struct Token: Sendable, Equatable {
     /// The keyword this token spells, if it is an unquoted identifier with a keyword's text.
     public var keyword: Keyword? {
         guard kind == .identifier, !isQuoted else { return nil }
-        return Keyword(rawValue: text)
+        return Keyword.spelled(text)
     }
 
     /// True when this token is the unquoted identifier `word` (used for contextual words such as

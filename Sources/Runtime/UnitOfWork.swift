@@ -138,10 +138,47 @@ struct PlannedWrite {
     var kind: Kind
     var object: ManagedObject
     var sql: String
-    var params: [PlannedValue]
+    /// The parameters known now, NULL in place of each id still to come (see `pending`): most
+    /// writes are bound with this very array, not a copy made per write.
+    var values: [SQLiteValue]
+    /// The parameters (by index) that are the id of an object inserted earlier in the flush.
+    var pending: [(index: Int, object: ManagedObject)] = []
     /// "Author (new #1) new", "Author#1 dirty (name)", "Book#2.tags.add(Tag#1)".
     var reason: String
     var updatedColumns: [Int] = []
+
+    init(kind: Kind, object: ManagedObject, sql: String, values: [SQLiteValue], reason: String) {
+        self.kind = kind
+        self.object = object
+        self.sql = sql
+        self.values = values
+        self.reason = reason
+    }
+
+    init(kind: Kind, object: ManagedObject, sql: String, params: [PlannedValue], reason: String, updatedColumns: [Int] = []) {
+        self.kind = kind
+        self.object = object
+        self.sql = sql
+        self.reason = reason
+        self.updatedColumns = updatedColumns
+        values = []
+        values.reserveCapacity(params.count)
+        for (i, param) in params.enumerated() {
+            switch param {
+            case .value(let value): values.append(value)
+            case .idOf(let object):
+                values.append(.null)
+                pending.append((i, object))
+            }
+        }
+    }
+
+    /// The parameters, ids still to come named by their object.
+    var params: [PlannedValue] {
+        var params = values.map(PlannedValue.value)
+        for (i, object) in pending { params[i] = .idOf(object) }
+        return params
+    }
 }
 
 /// What a flush wrote.
@@ -312,26 +349,30 @@ extension Session {
         // through the object copies the entity's whole mapping).
         var lastEntity: EntityInfo?
         var entityName = ""
+        // "save: Person (new #", the same for a run of one entity.
+        var newReasonStart = ""
         for object in inserts {
             let info = object.entity
             if info !== lastEntity {
                 lastEntity = info
                 entityName = info.mapping.name
+                newReasonStart = causePrefix + entityName + " (new #"
             }
             let columnCount = info.newObjectValues.count
-            let params: [PlannedValue]
-            if object.pendingReferences.isEmpty { // no lookup per column
-                params = (1..<columnCount).map { .value(object.values[$0]) }
-            } else {
-                params = (1..<columnCount).map { i in
-                    if let ref = object.pendingReferences[i] { return .idOf(ref) }
-                    return .value(object.values[i])
+            // Every column but the id, in one copy of the row.
+            var write = PlannedWrite(kind: .insert, object: object, sql: info.insertSQL,
+                                     values: valuesAfterID(object.values, upTo: columnCount), reason: "")
+            if !object.pendingReferences.isEmpty {
+                for (i, ref) in object.pendingReferences.sorted(by: { $0.key < $1.key }) where i > 0 && i < columnCount {
+                    write.values[i - 1] = .null
+                    write.pending.append((i - 1, ref))
                 }
             }
             // "\(causePrefix)\(object.ref) new", with the name read above.
             let reason = object.id.map { "\(causePrefix)\(entityName)#\($0) new" }
-                ?? joinedUTF8([causePrefix, entityName, " (new #", String(object.serial), ") new"])
-            writes.append(PlannedWrite(kind: .insert, object: object, sql: info.insertSQL, params: params, reason: reason))
+                ?? reason(newReasonStart, object.serial, ") new")
+            write.reason = reason
+            writes.append(write)
         }
         let firstOtherWrite = writes.count
         for object in unitOfWork.dirtyObjects {
@@ -389,6 +430,8 @@ extension Session {
     /// pass after it when that parent was created after it.
     func orderedInserts() throws -> [ManagedObject] {
         let objects = unitOfWork.newObjects
+        // No new object refers to another (nor to itself): the order they were created in.
+        if objects.allSatisfy({ $0.pendingReferences.isEmpty }) { return objects }
         var position: [ObjectIdentifier: Int] = [:]
         position.reserveCapacity(objects.count)
         for (i, object) in objects.enumerated() { position[ObjectIdentifier(object)] = i }
@@ -495,18 +538,18 @@ extension Session {
         // The id each insert got, by write; and by object, for writes that refer to objects
         // inserted before them (only looked up when some write does).
         var insertedIDs = [Int64?](repeating: nil, count: writes.count)
-        let refersToNewObjects = writes.contains { write in
-            write.params.contains { if case .idOf = $0 { return true } else { return false } }
-        }
+        let refersToNewObjects = writes.contains { !$0.pending.isEmpty }
         var assigned: [ObjectIdentifier: Int64] = [:]
         if refersToNewObjects { assigned.reserveCapacity(writes.count) }
-        func resolve(_ v: PlannedValue) -> SQLiteValue {
-            switch v {
-            case .value(let value): return value
-            case .idOf(let object):
-                if let id = object.id { return .integer(id) }
-                return assigned[ObjectIdentifier(object)].map { .integer($0) } ?? .null
+        /// The parameters of write `w` with the ids inserted before it filled in. (By index:
+        /// passing the write itself copied it, a dozen references, per write.)
+        func parameters(_ w: Int) -> [SQLiteValue] {
+            guard !writes[w].pending.isEmpty else { return writes[w].values }
+            var values = writes[w].values
+            for (i, object) in writes[w].pending {
+                if let id = object.id ?? assigned[ObjectIdentifier(object)] { values[i] = .integer(id) }
             }
+            return values
         }
         var current: Int?
         do {
@@ -516,7 +559,7 @@ extension Session {
             for i in writes.indices {
                 current = i
                 try log.withCause(writes[i].reason) {
-                    try db.run(writes[i].sql, writes[i].params.map(resolve))
+                    try db.run(writes[i].sql, parameters(i))
                     if writes[i].kind == .insert {
                         let id = db.lastInsertRowID
                         insertedIDs[i] = id
@@ -538,9 +581,9 @@ extension Session {
 
         // Success: only now do the objects change.
         var result = FlushResult()
-        for (i, write) in writes.enumerated() {
-            let object = write.object
-            switch write.kind {
+        for i in writes.indices { // by index: a copy of each write costs more than the loop body
+            let object = writes[i].object
+            switch writes[i].kind {
             case .insert:
                 guard let id = insertedIDs[i] else { continue }
                 object.values[0] = .integer(id)
@@ -572,9 +615,14 @@ extension Session {
         // 10,000 new books would otherwise walk every loaded author 10,000 times).
         // (One EntityInfo per entity: its identity stands for the name, without reading it.)
         var expiredEntities = Set<ObjectIdentifier>()
+        var lastEntity: ObjectIdentifier?
         for objects in [result.inserted, result.updated, result.deleted] {
-            for object in objects where expiredEntities.insert(ObjectIdentifier(object.entity)).inserted {
-                expireInverse(of: object)
+            for object in objects {
+                // Objects of one entity come in runs: hash once per run, not once per object.
+                let entity = ObjectIdentifier(object.entity)
+                if entity == lastEntity { continue }
+                lastEntity = entity
+                if expiredEntities.insert(entity).inserted { expireInverse(of: object) }
             }
         }
         unitOfWork.clearPending()
@@ -684,21 +732,46 @@ public func sqliteValue(_ literal: Literal, type: ScalarType?) -> SQLiteValue {
     }
 }
 
-/// The pieces one after the other, in one allocation: interpolation appends piece by piece,
-/// which for the reason of each write of a flush cost more than binding its values.
-func joinedUTF8(_ pieces: [String]) -> String {
-    var count = 0
-    for piece in pieces { count += piece.utf8.count }
-    return String(unsafeUninitializedCapacity: count) { buffer in
-        var end = 0
-        for var piece in pieces {
-            piece.withUTF8 { bytes in
-                for byte in bytes {
-                    buffer[end] = byte
-                    end += 1
+/// `values[1..<end]` as an array: one allocation and an append per value, all specialized
+/// (`Array(slice)` and the unsafe-uninitialized initializer take generic paths: several
+/// hundred instructions for six values).
+func valuesAfterID(_ values: [SQLiteValue], upTo end: Int) -> [SQLiteValue] {
+    let end = min(end, values.count)
+    guard end > 1 else { return [] }
+    var out: [SQLiteValue] = []
+    out.reserveCapacity(end - 1)
+    for i in 1..<end { out.append(values[i]) }
+    return out
+}
+
+/// `start`, the decimal digits of `number` and `end`, in one allocation and one copy of each
+/// piece: interpolation appends piece by piece (about 400 instructions a piece), which for the
+/// reason of each write of a flush cost more than binding its values.
+func reason(_ start: String, _ number: Int, _ end: String) -> String {
+    var start = start
+    var end = end
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: any Int, its sign included
+    return withUnsafeMutableBytes(of: &digits) { digitBuffer -> String in
+        var magnitude = number.magnitude
+        var first = digitBuffer.count
+        repeat {
+            first -= 1
+            digitBuffer[first] = UInt8(48 + magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        if number < 0 { first -= 1; digitBuffer[first] = 45 }
+        let digitCount = digitBuffer.count - first
+        return start.withUTF8 { head in
+            end.withUTF8 { tail in
+                String(unsafeUninitializedCapacity: head.count + digitCount + tail.count) { buffer in
+                    guard let base = buffer.baseAddress else { return 0 }
+                    let out = UnsafeMutableRawPointer(base)
+                    if let h = head.baseAddress { out.copyMemory(from: h, byteCount: head.count) }
+                    if let d = digitBuffer.baseAddress { (out + head.count).copyMemory(from: d + first, byteCount: digitCount) }
+                    if let t = tail.baseAddress { (out + head.count + digitCount).copyMemory(from: t, byteCount: tail.count) }
+                    return head.count + digitCount + tail.count
                 }
             }
         }
-        return end
     }
 }

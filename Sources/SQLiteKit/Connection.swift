@@ -126,10 +126,11 @@ public final class Connection {
 
     /// The cached statement for `sql`, or a fresh one if the cached one is still being stepped
     /// by an enclosing `query` (a nested query with the same SQL, e.g. walking a tree).
+    /// Both callers bind every parameter next (`bind` checks the count), so the statement used
+    /// last keeps its old bindings here: clearing them cost more than an INSERT's step.
     private func idleStatement(_ sql: String) throws -> Statement {
         if let last = lastCachedStatement, last.sql == sql, !last.isBusy {
             last.reset()
-            last.clearBindings()
             return last
         }
         if let statement = statementCache[sql], statement.isBusy {
@@ -178,7 +179,7 @@ public final class Connection {
     @discardableResult
     public func run(_ sql: String, _ params: [SQLiteValue] = []) throws -> Int {
         let statement = try idleStatement(sql)
-        try statement.bind(params)
+        try statement.bind(params, outlivingSteps: true)
         return try runToCompletion(statement, params: params)
     }
 
@@ -212,7 +213,7 @@ public final class Connection {
     @discardableResult
     public func query(_ sql: String, _ params: [SQLiteValue] = [], _ body: (Row) throws -> Void) throws -> Int {
         let statement = try idleStatement(sql)
-        try statement.bind(params)
+        try statement.bind(params, outlivingSteps: true)
         defer { statement.reset() }
         _ = statement.status(reset: true)
         let row = Row(statementHandle: statement.handle, columnCount: statement.columnCount)

@@ -59,24 +59,39 @@ public final class Statement {
     deinit {
         // The result repeats the last step's error, which was already thrown where it happened.
         sqlite3_finalize(handle)
+        shortTexts?.deallocate()
     }
 
     // MARK: - Binding
 
     /// Binds `values` to the placeholders in order; throws `SQLITE_RANGE` if the count differs.
     public func bind(_ values: [SQLiteValue]) throws {
+        try bind(values, outlivingSteps: false)
+    }
+
+    /// `outlivingSteps`: the caller keeps `values` alive until the statement is reset and binds
+    /// every placeholder again before stepping it another time (`Connection.run` and `query`
+    /// do), so SQLite may read long texts where they are instead of copying each one.
+    func bind(_ values: [SQLiteValue], outlivingSteps: Bool) throws {
         guard values.count == parameterCount else {
             throw SQLiteError(extendedCode: SQLITE_RANGE,
                               message: "expected \(parameterCount) parameter(s), got \(values.count)",
                               sql: sql)
         }
         for (offset, value) in values.enumerated() {
-            try bind(value, at: Int32(offset + 1))
+            try bind(value, at: Int32(offset + 1), outlivingSteps: outlivingSteps)
         }
     }
 
+    /// Bytes of each placeholder's short text (`shortTextCapacity` per placeholder), owned by
+    /// the statement: a short text is copied here and bound where it is, so SQLite neither
+    /// allocates nor frees a copy per bind (its own copy costs a malloc, a free, and the
+    /// release of the value before). Valid until that placeholder is bound again.
+    private var shortTexts: UnsafeMutablePointer<UInt8>?
+    static let shortTextCapacity = 32
+
     /// Binds one value at a 1-based placeholder index.
-    func bind(_ value: SQLiteValue, at index: Int32) throws {
+    func bind(_ value: SQLiteValue, at index: Int32, outlivingSteps: Bool = false) throws {
         let resultCode: Int32
         switch value {
         case .null:
@@ -86,15 +101,35 @@ public final class Statement {
         case .real(let real):
             resultCode = sqlite3_bind_double(handle, index, real)
         case .text(var text):
+            // Contiguous text is read in place by `withUTF8`; other text is copied into `text`.
+            let isInPlace = text.isContiguousUTF8
             // The byte length (not NUL-termination) delimits the text, so embedded NULs survive.
             resultCode = text.withUTF8 { bytes in
                 guard let start = bytes.baseAddress, bytes.count > 0 else {
                     // A nil pointer would bind NULL; an empty string must stay an empty string.
                     return sqlite3_bind_text64(handle, index, "", 0, ormlab_sqlite_static(), UInt8(SQLITE_UTF8))
                 }
+                let capacity = Statement.shortTextCapacity
+                // (Not while the statement runs: SQLite refuses the bind, and may be reading the slot.)
+                if bytes.count <= capacity, index >= 1, Int(index) <= parameterCount, sqlite3_stmt_busy(handle) == 0 {
+                    if shortTexts == nil {
+                        shortTexts = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * parameterCount)
+                    }
+                    if let shortTexts {
+                        let slot = shortTexts + (Int(index) - 1) * capacity
+                        slot.update(from: start, count: bytes.count)
+                        return UnsafeRawPointer(slot).withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
+                            sqlite3_bind_text64(handle, index, characters, sqlite3_uint64(bytes.count),
+                                                ormlab_sqlite_static(), UInt8(SQLITE_UTF8))
+                        }
+                    }
+                }
+                // A long native text's bytes stay where they are while the caller keeps it; a
+                // short one may be held inline, in the copy `withUTF8` made.
+                let staysPut = outlivingSteps && isInPlace && bytes.count > 15
                 return start.withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
                     sqlite3_bind_text64(handle, index, characters, sqlite3_uint64(bytes.count),
-                                        ormlab_sqlite_transient(), UInt8(SQLITE_UTF8))
+                                        staysPut ? ormlab_sqlite_static() : ormlab_sqlite_transient(), UInt8(SQLITE_UTF8))
                 }
             }
         case .blob(let bytes):

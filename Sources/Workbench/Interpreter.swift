@@ -36,10 +36,12 @@ extension Workbench {
             try show(value, for: expr, into: &report)
         case .insert(let entity, let arguments, let range):
             let object = try insert(entity, arguments, range: range)
-            showTouched([object], into: &report)
-            showMapping(object.entity.name, into: &report)
             if buildsReports {
+                showTouched([object], into: &report)
+                showMapping(object.entity.name, into: &report)
                 report.notes.append(Note(.info, "\(object.ref) is new: the INSERT is pending in the unit of work and runs at the next `save` (or before a query that needs it: autoflush). :pending shows it."))
+            } else {
+                report.omittedObjects = 1 // what showTouched counts, without the array and the entity's name
             }
         case .assign(let target, let value, let range):
             let object = try assign(target, value, range: range)
@@ -355,57 +357,76 @@ extension Workbench {
     // MARK: - Writes
 
     func insert(_ entity: Identifier, _ arguments: [Argument], range: SourceRange) throws -> ManagedObject {
-        guard let info = session.info(entity.name) else { throw unknownEntity(entity) }
-        let plan = insertPlan(for: info)
+        let plan: InsertPlan
+        // A script inserts into one entity line after line: the last plan names it without a
+        // lookup by name (entities change only with the schema generation).
+        if let last = lastInsertPlan, last.generation == session.schemaGeneration, last.entityName == entity.name {
+            plan = last
+        } else {
+            guard let info = session.info(entity.name) else { throw unknownEntity(entity) }
+            plan = insertPlan(for: info)
+        }
+        let info = plan.info
         // The values go straight into the new object's row; no dictionary.
         var row = session.newObjectRow(for: info)
         var references: [(column: Int, target: ManagedObject)] = []
-        // The columns given so far, for "given twice" and "missing": a handful, a linear search.
-        var given: [Int] = []
-        given.reserveCapacity(arguments.count)
+        // The columns given so far, for "given twice" and "missing".
+        var given = GivenColumns()
+        // Through a pointer, so each argument (its names and literal inline) is read in place
+        // rather than copied out of the array.
+        try arguments.withUnsafeBufferPointer { arguments in
         for n in arguments.indices {
-            guard let label = arguments[n].label else {
+            // The label's name only: the identifier (and its range, for diagnostics) stays put.
+            guard let labelName = arguments[n].labelName else {
                 throw EvalError("insert needs labelled values", at: arguments[n].range,
                                 hint: "write property: value, e.g. \(plan.mapping.scalarColumns.first.map { "\($0.property): ..." } ?? "name: ...")")
             }
-            guard let target = plan.target(label.name) else {
-                throw EvalError("unknown property '\(label.name)' on \(plan.mapping.name)", at: label.range,
-                                hint: suggestion(label.name, plan.mapping.scalarColumns.map(\.property) + plan.mapping.associations.map(\.name))
+            func labelRange() -> SourceRange { arguments[n].label?.range ?? arguments[n].range }
+            guard let targetIndex = plan.targetIndex(labelName) else {
+                throw EvalError("unknown property '\(labelName)' on \(plan.mapping.name)", at: labelRange(),
+                                hint: suggestion(labelName, plan.mapping.scalarColumns.map(\.property) + plan.mapping.associations.map(\.name))
                                     ?? "\(plan.mapping.name) has: \(plan.mapping.memberNames.dropFirst().joined(separator: ", "))")
             }
             // Each label names one column (a scalar's, or a belongs-to's foreign key), so a label
             // given twice finds its column among the given ones, before its value is evaluated.
-            switch target.kind {
+            let column = plan.targets[targetIndex].column
+            switch plan.targets[targetIndex].kind {
             case .scalar(let type):
-                guard !given.contains(target.column) else { throw EvalError("'\(label.name)' is given twice", at: label.range) }
-                given.append(target.column)
-                row[target.column] = try valueFor(arguments[n].value, property: label.name, isNullable: target.isNullable,
-                                                  type: type, entity: plan.entityName)
+                guard given.insert(column) else { throw EvalError("'\(labelName)' is given twice", at: labelRange()) }
+                let isNullable = plan.targets[targetIndex].isNullable
+                if let (literal, valueRange) = arguments[n].literalValue {
+                    // Only the literal read out, not the whole expression copied for `valueFor`.
+                    row[column] = try valueFor(literal, range: valueRange, property: labelName, isNullable: isNullable,
+                                               type: type, entity: plan.entityName)
+                } else {
+                    row[column] = try valueFor(arguments[n].value, property: labelName, isNullable: isNullable,
+                                               type: type, entity: plan.entityName)
+                }
             case .association(let index):
                 let association = plan.mapping.associations[index]
-                guard association.kind == .belongsTo, target.column >= 0 else {
-                    throw EvalError("\(label.name) is a \(association.kind.rawValue) association: its foreign key lives in \(association.target)", at: label.range,
-                                    hint: association.kind == .manyToMany ? "insert first, then \(plan.mapping.name)#id.\(label.name).add(\(association.target)#1)"
+                guard association.kind == .belongsTo, column >= 0 else {
+                    throw EvalError("\(labelName) is a \(association.kind.rawValue) association: its foreign key lives in \(association.target)", at: labelRange(),
+                                    hint: association.kind == .manyToMany ? "insert first, then \(plan.mapping.name)#id.\(labelName).add(\(association.target)#1)"
                                           : "insert the \(association.target) with \(association.inverse ?? plan.mapping.name.lowercased()): \(plan.mapping.name)#id instead")
                 }
-                guard !given.contains(target.column) else { throw EvalError("'\(label.name)' is given twice", at: label.range) }
-                given.append(target.column)
+                guard given.insert(column) else { throw EvalError("'\(labelName)' is given twice", at: labelRange()) }
                 switch try evaluate(arguments[n].value) {
                 case .object(let object, _) where object.entity.name == association.target:
                     if object.state == .deleted || object.state == .detached {
                         throw EvalError("\(object.ref) is deleted", at: arguments[n].value.range)
                     }
-                    references.append((target.column, object))
+                    references.append((column, object))
                 case .scalar(.null, _):
                     guard association.isOptional else {
-                        throw EvalError("\(plan.mapping.name).\(label.name) is required", at: arguments[n].value.range,
-                                        hint: "give a \(association.target), e.g. \(label.name): \(association.target)#1")
+                        throw EvalError("\(plan.mapping.name).\(labelName) is required", at: arguments[n].value.range,
+                                        hint: "give a \(association.target), e.g. \(labelName): \(association.target)#1")
                     }
                 default:
-                    throw EvalError("\(label.name) needs a \(association.target) object", at: arguments[n].value.range,
-                                    hint: "for example \(label.name): \(association.target)#1")
+                    throw EvalError("\(labelName) needs a \(association.target) object", at: arguments[n].value.range,
+                                    hint: "for example \(labelName): \(association.target)#1")
                 }
             }
+        }
         }
         if plan.requiredColumns.contains(where: { !given.contains($0) }) {
             let missing = plan.requiredColumns.filter { !given.contains($0) }.map { plan.mapping.columns[$0].property }
@@ -437,27 +458,34 @@ extension Workbench {
     }
 
     func valueFor(_ expr: Expr, property: String, isNullable: Bool, type: ScalarType, entity: String) throws -> SQLiteValue {
-        let v: SQLiteValue
-        let given: ScalarType?
-        if case .literal(let literal, _) = expr {
-            // What `evaluate` gives for a literal, without boxing it in a `Value`.
-            v = sqliteValue(literal, type: nil)
-            given = literalType(literal)
-        } else {
-            guard case .scalar(let value, let valueType) = try evaluate(expr) else {
-                throw EvalError("\(property) is a \(type.rawValue), not an object", at: expr.range)
-            }
-            v = value
-            given = valueType
+        if case .literal(let literal, let range) = expr {
+            return try valueFor(literal, range: range, property: property, isNullable: isNullable, type: type, entity: entity)
         }
-        if v == .null {
+        guard case .scalar(let value, let valueType) = try evaluate(expr) else {
+            throw EvalError("\(property) is a \(type.rawValue), not an object", at: expr.range)
+        }
+        return try checked(value, given: valueType, range: expr.range, property: property, isNullable: isNullable,
+                           type: type, entity: entity)
+    }
+
+    /// `valueFor` of a literal: what `evaluate` gives for it, without boxing it in a `Value`.
+    func valueFor(_ literal: Literal, range: SourceRange, property: String, isNullable: Bool, type: ScalarType,
+                  entity: String) throws -> SQLiteValue {
+        try checked(sqliteValue(literal, type: nil), given: literalType(literal), range: range, property: property,
+                    isNullable: isNullable, type: type, entity: entity)
+    }
+
+    /// A value for a scalar column: NULL where allowed, else converted to the column's type.
+    private func checked(_ v: SQLiteValue, given: ScalarType?, range: SourceRange, property: String, isNullable: Bool,
+                         type: ScalarType, entity: String) throws -> SQLiteValue {
+        if case .null = v {
             guard isNullable else {
-                throw EvalError("\(entity).\(property) is required (NOT NULL)", at: expr.range,
+                throw EvalError("\(entity).\(property) is required (NOT NULL)", at: range,
                                 hint: "give a \(type.rawValue), or declare it optional: \(property): \(type.rawValue)?")
             }
             return .null
         }
-        return try convert(v, given: given, to: type, property: property, range: expr.range)
+        return try convert(v, given: given, to: type, property: property, range: range)
     }
 
     func convert(_ v: SQLiteValue, given: ScalarType?, to type: ScalarType, property: String, range: SourceRange) throws -> SQLiteValue {
@@ -707,9 +735,36 @@ final class InsertPlan {
         }
     }
 
-    func target(_ label: String) -> Target? {
-        // Compares names only: copying each target (an association inside) cost more than the search.
-        guard let i = labels.firstIndex(of: label) else { return nil }
-        return targets[i]
+    /// The index in `targets` of the target labelled `label` (an index: copying the target out
+    /// costs more than reading the fields needed).
+    func targetIndex(_ label: String) -> Int? {
+        // Compares names only. Lengths first: comparing two different strings is the slow path of `==`.
+        let length = label.utf8.count
+        return labels.firstIndex(where: { $0.utf8.count == length && $0 == label })
+    }
+}
+
+/// The columns an insert gave so far: bits for the first 64 columns (no allocation per
+/// insert), a list past them.
+struct GivenColumns {
+    private var bits: UInt64 = 0
+    private var others: [Int] = []
+
+    /// Adds `column`; false when it was given already.
+    mutating func insert(_ column: Int) -> Bool {
+        if column >= 0 && column < 64 {
+            let bit: UInt64 = 1 << UInt64(column)
+            if bits & bit != 0 { return false }
+            bits |= bit
+            return true
+        }
+        if others.contains(column) { return false }
+        others.append(column)
+        return true
+    }
+
+    func contains(_ column: Int) -> Bool {
+        if column >= 0 && column < 64 { return bits & (1 << UInt64(column)) != 0 }
+        return others.contains(column)
     }
 }

@@ -143,8 +143,8 @@ public final class Workbench {
             report.diagnostics.append(record(Diagnostic(.error, "\(error)", at: command.range), in: file))
         }
         if report.sql.isEmpty { report.sql = session.log.current }
-        report.notes = session.pendingNotes + report.notes
-        addNPlusOneNotes(&report)
+        if !session.pendingNotes.isEmpty { report.notes = session.pendingNotes + report.notes }
+        if report.sql.count >= 2 { addNPlusOneNotes(&report) } // (a repeated SELECT needs two statements)
         report.ok = !report.diagnostics.contains { $0.severity == "error" }
         if report.ok, shouldRecordInHistory(command) { history.append(input) }
         session.log.endCommand(objects: report.objects.count + report.omittedObjects)

@@ -109,3 +109,40 @@ private struct SplitMix {
         #expect(Lexer.plainDecimal(ArraySlice(Array(text.utf8))) == Double(text), "\(text)")
     }
 }
+
+// MARK: - Keywords and the plain reader's short strings
+
+@Test func keywordLookupAgreesWithRawValues() {
+    for keyword in Keyword.allCases {
+        #expect(Keyword.spelled(keyword.rawValue) == keyword)
+    }
+    // Same length and first letter as a keyword, and other near misses.
+    for word in ["", "a", "an", "ask", "ana", "o", "ox", "nut", "nix", "inert", "indx", "savE", "Save", "entitY",
+                 "rollbacks", "begins", "commits", "likes", "tru", "fals", "vie", "des", "uniqeu", "é", "in\u{301}"] {
+        #expect(Keyword.spelled(word) == Keyword(rawValue: word), "\(word)")
+    }
+}
+
+@Test func manyDistinctShortNamesReadPlainlyAsTheParserReadsThem() {
+    // More short labels and values than the reader's table of short strings has slots, so
+    // slots are taken over by other texts and must never hand back the wrong one.
+    var lines: [String] = []
+    for i in 0..<300 {
+        let label = "p\(i % 97)x\(i % 13)"
+        lines.append(#"insert E\#(i % 7)(\#(label): "v\#(i % 89)", q\#(i % 5): "abcdefghijklmnop\#(i % 3)", ok: true)"#)
+    }
+    expectSameParse(lines.joined(separator: "\n"))
+    let file = SourceFile(text: lines.joined(separator: "\n"))
+    let items = Parser.parse(file).items
+    #expect(items.count == 300)
+    for (i, item) in items.enumerated() {
+        guard case .command(.statement(.insert(let entity, let arguments, _))) = item else {
+            Issue.record("not an insert: \(item)")
+            continue
+        }
+        #expect(entity.name == "E\(i % 7)")
+        #expect(arguments.map { $0.label?.name } == ["p\(i % 97)x\(i % 13)", "q\(i % 5)", "ok"])
+        #expect(arguments.first?.literalValue?.literal == .string("v\(i % 89)"))
+        #expect(arguments[1].literalValue?.literal == .string("abcdefghijklmnop\(i % 3)"))
+    }
+}

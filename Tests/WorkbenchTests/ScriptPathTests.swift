@@ -1,0 +1,83 @@
+import Report
+@testable import Runtime
+import SQLiteKit
+import Testing
+@testable import Workbench
+
+// Pieces of the script path made cheaper for ormlab-bench: each write's cause, the values it
+// binds (with ids of objects inserted earlier filled in), the columns an insert gave, and
+// the insert plan remembered from the line before.
+
+@Test func reasonsSpellTheNumberLikeInterpolation() {
+    for number in [0, 1, 9, 10, 17, 12345, -1, -40, Int.max, Int.min] {
+        #expect(reason("save: Person (new #", number, ") new") == "save: Person (new #\(number)) new")
+    }
+    #expect(reason("", 7, "") == "7")
+    #expect(reason("Kraków #", 3, " — é") == "Kraków #3 — é")
+}
+
+@Test func valuesAfterTheIDAreCopiedInOrder() {
+    let row: [SQLiteValue] = [.null, .text("a"), .integer(2), .real(3.5), .null, .text("long text, longer than fifteen")]
+    #expect(valuesAfterID(row, upTo: 6) == Array(row[1...]))
+    #expect(valuesAfterID(row, upTo: 3) == [.text("a"), .integer(2)])
+    #expect(valuesAfterID(row, upTo: 1).isEmpty)
+    #expect(valuesAfterID([], upTo: 4).isEmpty)
+}
+
+@Test func givenColumnsFindRepeatsBelowAndAbove64() {
+    var given = GivenColumns()
+    for column in [0, 1, 5, 63, 64, 65, 200] {
+        #expect(!given.contains(column))
+        let added = given.insert(column)
+        #expect(added)
+        #expect(given.contains(column))
+        let addedAgain = given.insert(column)
+        #expect(!addedAgain)
+    }
+    #expect(!given.contains(2) && !given.contains(66))
+}
+
+@Test func anEntityWithManyColumnsFindsALabelGivenTwice() throws {
+    let wb = try Workbench()
+    let properties = (1...70).map { "p\($0): Int?" }.joined(separator: "; ")
+    expectOK(try #require(wb.run("entity Wide { \(properties) }").first))
+    let twice = try #require(wb.run("insert Wide(p70: 1, p2: 2, p70: 3)").first)
+    #expect(twice.diagnostics.first?.message == "'p70' is given twice")
+    let fine = try #require(wb.run("insert Wide(p70: 1, p69: 2, p1: 3)\nsave").last)
+    expectOK(fine)
+    #expect(fine.sql.filter { $0.sql.hasPrefix("INSERT") }.count == 1)
+}
+
+@Test func insertsIntoAlternatingEntitiesUseTheirOwnPlans() throws {
+    let wb = try Workbench()
+    for r in wb.run("entity A { x: Int }\nentity B { x: String }") { expectOK(r) }
+    var script = ""
+    for i in 0..<20 { script += i % 2 == 0 ? "insert A(x: \(i))\n" : "insert B(x: \"b\(i)\")\n" }
+    for r in wb.run(script + "save") { expectOK(r) }
+    #expect(try #require(wb.run("A.count").first).value == .integer(10))
+    let wrong = try #require(wb.run("insert A(x: \"text\")\ninsert C(x: 1)").first)
+    #expect(wrong.diagnostics.first?.message.hasPrefix("type mismatch: 'x' is Int") == true)
+    let unknown = try #require(wb.run("insert C(x: 1)").first)
+    #expect(unknown.ok == false)
+}
+
+@Test func writesReferringToNewObjectsBindTheirIDs() throws {
+    let wb = try Workbench()
+    for r in wb.run("entity Author { name: String; books: [Book] }\nentity Book { title: String; author: Author }") { expectOK(r) }
+    let reports = wb.run("""
+        let a = insert Author(name: "Ursula")
+        insert Book(title: "Earthsea", author: a)
+        let b = insert Author(name: "Octavia")
+        insert Book(title: "Kindred", author: b)
+        :pending
+        save
+        """)
+    for r in reports { expectOK(r) }
+    let save = try #require(reports.last)
+    let inserts = save.sql.filter { $0.sql.hasPrefix("INSERT") }
+    #expect(inserts.map(\.params) == [[.text("Ursula")], [.text("Octavia")],
+                                      [.text("Earthsea"), .integer(1)], [.text("Kindred"), .integer(2)]]
+        || inserts.map(\.params) == [[.text("Ursula")], [.text("Earthsea"), .integer(1)],
+                                     [.text("Octavia")], [.text("Kindred"), .integer(2)]])
+    #expect(inserts.map(\.cause).allSatisfy { $0.hasPrefix("save: ") })
+}
