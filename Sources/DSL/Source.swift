@@ -79,9 +79,15 @@ public struct SourceFile: Sendable {
         let utf8 = text.utf8 // offsetting a native string's UTF-8 view is O(1): no copy of the text
         let lo = max(0, min(range.start.offset, utf8.count))
         let hi = max(lo, min(range.end.offset, utf8.count))
+        // A native string's bytes are contiguous: decoded straight from them (ASCII is checked
+        // a word at a time), without the substring view's slower copy. The pieces of a scalar
+        // cut by the range are repaired either way.
+        if let sliced = utf8.withContiguousStorageIfAvailable({ buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[lo..<hi]), as: UTF8.self)
+        }) {
+            return sliced
+        }
         let bytes = utf8[utf8.index(utf8.startIndex, offsetBy: lo)..<utf8.index(utf8.startIndex, offsetBy: hi)]
-        // Ends on scalar boundaries (always, for a parsed range): a copy of valid text, not
-        // checked again byte by byte. Otherwise the pieces of a cut scalar are repaired.
         return String(bytes) ?? String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -153,3 +153,28 @@ func lexicalErrors(input: String, location: String, message: String) {
         "strings use straight double quotes, as in \"text\"",
     ])
 }
+
+/// `slice` decodes a native string's bytes in place; what it returns must be what copying the
+/// UTF-8 view gives: exact text on scalar boundaries, repaired pieces of a cut scalar, clamped ends.
+@Test func sliceMatchesTheUTF8ViewCopy() {
+    let text = "insert Person(name: \"Zoë 👩‍💻\")\nsave"
+    let file = SourceFile(text: text)
+    func range(_ lo: Int, _ hi: Int) -> SourceRange {
+        SourceRange(DSL.SourceLocation(line: 1, column: 1, offset: lo), DSL.SourceLocation(line: 1, column: 1, offset: hi))
+    }
+    func copied(_ lo: Int, _ hi: Int) -> String {
+        let utf8 = text.utf8
+        let lo = max(0, min(lo, utf8.count)), hi = max(lo, min(hi, utf8.count))
+        let bytes = utf8[utf8.index(utf8.startIndex, offsetBy: lo)..<utf8.index(utf8.startIndex, offsetBy: hi)]
+        return String(bytes) ?? String(decoding: bytes, as: UTF8.self)
+    }
+    let count = text.utf8.count
+    for lo in [-3, 0, 7, 20, 23, 24, 26, count - 4, count, count + 5] {
+        for hi in [-1, 0, 13, 22, 23, 25, 27, 30, count - 5, count, count + 9] {
+            #expect(file.slice(range(lo, hi)) == copied(lo, hi), "\(lo)..<\(hi)")
+        }
+    }
+    #expect(file.slice(range(0, 6)) == "insert")
+    #expect(file.slice(range(count - 4, count)) == "save")
+    #expect(file.slice(range(23, 24)) == "\u{FFFD}") // the first byte of "ë" alone
+}
