@@ -758,8 +758,9 @@ extension Lexer {
             i = end
             return Identifier(text, SourceRange(start, here(i, column)))
         }
-        /// A literal at `i` followed (after spaces) by `,` or `)`, or nil.
-        func literal() -> Expr? {
+        /// A literal at `i` followed (after spaces) by `,` or `)`, or nil: its parts, from which
+        /// the caller builds the argument in one go.
+        func literal() -> (value: Literal, range: SourceRange)? {
             guard i < count else { return nil }
             let start = here(i, column)
             let first = i
@@ -826,7 +827,7 @@ extension Lexer {
             var next = i
             while next < count, bytes[next] == 32 || bytes[next] == 9 { next += 1 }
             guard next < count, bytes[next] == 44 || bytes[next] == 41 else { return nil } // , )
-            return .literal(value, range)
+            return (value, range)
         }
 
         skipSpaces()
@@ -841,16 +842,22 @@ extension Lexer {
             skipSpaces()
             guard i < count else { return nil }
             if bytes[i] == 41 { break } // )
-            guard let label = name() else { return nil }
+            guard let labelEnd = nameEnd() else { return nil }
+            let labelStart = here(i, column)
+            let label = shortStrings.string(bytes, i, labelEnd)
+            column += labelEnd - i
+            i = labelEnd
+            let labelRange = SourceRange(labelStart, here(i, column))
             skipSpaces()
             guard i < count, bytes[i] == 58 else { return nil } // :
             i += 1
             column += 1
             skipSpaces()
-            guard let value = literal() else { return nil }
-            // Moved, not copied: an argument is large (its literal and names inline).
-            let range = SourceRange(label.range.start, value.range.end)
-            arguments.append(Argument(label: consume label, value: consume value, range: range))
+            guard let (value, valueRange) = literal() else { return nil }
+            // Built from its parts: an `Identifier` or `Expr` returned in an optional was copied
+            // out of it and the optional destroyed, through value witnesses.
+            arguments.append(Argument(label: Identifier(label, labelRange), value: .literal(value, valueRange),
+                                      range: SourceRange(labelStart, valueRange.end)))
             skipSpaces()
             guard i < count else { return nil }
             if bytes[i] == 44 { // ,
