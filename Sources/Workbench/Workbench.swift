@@ -121,6 +121,15 @@ public final class Workbench {
         let input = file.slice(command.range).trimmingWhitespace()
         session.beginCommand(input)
         var report = Report(input: input)
+        perform(command, in: file, input: input, into: &report)
+        return report
+    }
+
+    /// The body of `execute`, filling the report the caller made. Kept apart: inline, the
+    /// optimizer copied the whole report at the `return` (and destroyed the original) on every
+    /// command; the copy after `Report(input:)` remains.
+    @inline(never)
+    private func perform(_ command: Command, in file: SourceFile, input: String, into report: inout Report) {
         do {
             switch command {
             case .entity(let decl):
@@ -148,7 +157,6 @@ public final class Workbench {
         report.ok = !report.diagnostics.contains { $0.severity == "error" }
         if report.ok, shouldRecordInHistory(command) { history.append(input) }
         session.log.endCommand(objects: report.objects.count + report.omittedObjects)
-        return report
     }
 
     private func shouldRecordInHistory(_ command: Command) -> Bool {
