@@ -691,14 +691,6 @@ extension Lexer {
         var end: SourceLocation
     }
 
-    /// Reads `Entity(label: literal, ...)` right after an `insert` keyword, on one line, when it
-    /// is written in the plainest way: unquoted names, labelled arguments, each value a string
-    /// without escapes, a number without `_` or exponent, `true`, `false` or `nil`, and only
-    /// spaces between tokens. It builds exactly the nodes (and ranges) the parser would and
-    /// leaves the lexer where the parser would after the `)`: a script of inserts then skips
-    /// making a token per word. Anything else returns nil and moves nothing; the parser reads
-    /// the command token by token, which also gives any diagnostic. Call it only with no token
-    /// read ahead. (A test compares it with the parser on many variations.)
     /// Exact powers of ten a Double holds.
     private static let exactPowersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { a, _ in a * 10 } }
 
@@ -720,6 +712,14 @@ extension Lexer {
         return Double(mantissa) / exactPowersOfTen[decimals]
     }
 
+    /// Reads `Entity(label: literal, ...)` right after an `insert` keyword, on one line, when it
+    /// is written in the plainest way: unquoted names, labelled arguments, each value a string
+    /// without escapes, a number without `_` or exponent, `true`, `false` or `nil`, and only
+    /// spaces between tokens. It builds exactly the nodes (and ranges) the parser would and
+    /// leaves the lexer where the parser would after the `)`: a script of inserts then skips
+    /// making a token per word. Anything else returns nil and moves nothing; the parser reads
+    /// the command token by token, which also gives any diagnostic. Call it only with no token
+    /// read ahead. (A test compares it with the parser on many variations.)
     mutating func plainInsert() -> PlainInsert? {
         // One pass over the bytes through a pointer (no bounds checks, no array retains); the
         // strings come from `shortStrings` or straight from the buffer.

@@ -252,7 +252,11 @@ struct TmuxSession {
             _ = try session.waitFor("ormlab>")
             try session.type("entity Author { name: String; born: Int? }")
             try session.send("Enter")
-            let screen = try session.waitFor("└")
+            _ = try session.waitFor("└")
+            // The bottom border may be on screen before its line is complete (the output arrives
+            // in chunks): read the screen once the prompt shows the render is over.
+            try session.waitForPrompt()
+            let screen = try session.screen()
             let boxLines = screen.split(separator: "\n").filter { $0.hasPrefix("┌") || $0.hasPrefix("│") || $0.hasPrefix("└") }
             #expect(!boxLines.isEmpty)
             for line in boxLines { #expect(line.count == width, "line is \(line.count) wide at \(width): \(line)") }
