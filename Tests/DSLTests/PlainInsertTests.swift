@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import DSL
 
@@ -65,7 +66,7 @@ private func isReadPlainly(_ text: String) -> Bool {
 
 @Test func plainAndTokenReadingsAgreeOnRandomEdits() {
     // Deterministic edits of a plain insert: every result parses the same both ways.
-    var generator = SplitMix(seed: 42)
+    var generator = SeededGenerator(seed: 42)
     let base = Array(#"insert Person(name: "Kraków 1", email: "p@x.com", age: 35, score: 1.7, ok: true)"#)
     let alphabet = Array(#"abzAZ_019 .,:;()"\#t\#n\#r\#\=-+#é́👩`/e"#)
     for _ in 0..<3_000 {
@@ -83,20 +84,9 @@ private func isReadPlainly(_ text: String) -> Bool {
     }
 }
 
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Test func plainDecimalsReadAsDoubleDoes() {
-    var generator = SplitMix(seed: 7)
+    var generator = SeededGenerator(seed: 7)
     var samples = ["0.0", "1.7", "0.1", "123456789012345.6", "1.2345678901234567", "0.0000000000000000000001",
                    "99999999999999.99", "000123.4500", "9007199254740993.0", "1.00000000000000000000000001"]
     for _ in 0..<20_000 {
