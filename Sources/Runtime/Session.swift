@@ -102,12 +102,11 @@ public final class Session {
             adopt(change.schema)
             return change
         }
-        pendingRedefinitionSources[name] = nil
         /// This declaration, and the waiting ones it applied (stored first, so a reopened file
         /// replays them before the entity they waited for).
         func saveDeclarations() throws {
             for applied in change.appliedRedefinitions {
-                if let appliedSource = pendingRedefinitionSources.removeValue(forKey: applied) {
+                if let appliedSource = pendingRedefinitionSources[applied] {
                     try saveDeclaration(applied, source: appliedSource)
                 }
             }
@@ -171,6 +170,9 @@ public final class Session {
         }
         db.clearStatementCache()
         adopt(change.schema)
+        // Only now, after success: a failed change keeps the schema, pending redefinitions included.
+        pendingRedefinitionSources[name] = nil
+        for applied in change.appliedRedefinitions { pendingRedefinitionSources[applied] = nil }
         if onDisk != nil {
             // The rows were changed behind the mapping's back: loaded objects may not match them.
             infos[name]?.identityMap.removeAll()
