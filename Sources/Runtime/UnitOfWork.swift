@@ -219,7 +219,7 @@ extension Session {
         info.newSerial += 1
         let object = ManagedObject.make(entity: info, values: row, state: .new, serial: info.newSerial)
         for (i, target) in references {
-            if let id = target.id { object.values[i] = .integer(id) } else { object.pendingReferences[i] = target }
+            if let id = target.id { object.setValue(.integer(id), ofColumn: i) } else { object.pendingReferences[i] = target }
         }
         unitOfWork.registerNew(object)
         return object
@@ -228,13 +228,13 @@ extension Session {
     /// Assigns a scalar property (or a foreign key value); marks the object dirty and keeps the old value.
     public func assign(_ object: ManagedObject, column index: Int, value: SQLiteValue) {
         if object.state == .new {
-            object.values[index] = value
+            object.setValue(value, ofColumn: index)
             object.pendingReferences[index] = nil
             return
         }
         if object.originalValues == nil { object.originalValues = object.values }
         unitOfWork.registerDirty(object)
-        object.values[index] = value
+        object.setValue(value, ofColumn: index)
         object.pendingReferences[index] = nil
         if object.loadedColumns != nil { object.loadedColumns?[index] = true }
         refreshDirtyState(object)
@@ -376,8 +376,9 @@ extension Session {
         }
         let firstOtherWrite = writes.count
         for object in unitOfWork.dirtyObjects {
-            let original = object.originalValues ?? object.values
-            let changed = object.values.indices.filter { $0 > 0 && (object.values[$0] != original[$0] || object.pendingReferences[$0] != nil) }
+            let current = object.values   // one copy: `values` hands out a new array per read
+            let original = object.originalValues ?? current
+            let changed = current.indices.filter { $0 > 0 && (current[$0] != original[$0] || object.pendingReferences[$0] != nil) }
             guard !changed.isEmpty, let id = object.id else { continue }
             let info = object.entity
             let update = Update(table: info.table,
@@ -385,7 +386,7 @@ extension Session {
                                 filter: .eq(.column(table: nil, name: "id"), .raw("?")))
             var params: [PlannedValue] = changed.map { i in
                 if let ref = object.pendingReferences[i] { return .idOf(ref) }
-                return .value(object.values[i])
+                return .value(current[i])
             }
             params.append(.value(.integer(id)))
             let names = changed.map { info.mapping.columns[$0].property }.joined(separator: ", ")
@@ -510,7 +511,7 @@ extension Session {
             guard let parentID = parent.id, child !== parent else { return false }
             for (association, index) in child.entity.foreignKeyIndex {
                 guard child.entity.mapping.association(named: association)?.target == parent.entity.name else { continue }
-                if child.values[index] == .integer(parentID) { return true }
+                if child.integer(ofColumn: index) == parentID { return true }
             }
             return false
         }
@@ -586,9 +587,9 @@ extension Session {
             switch writes[i].kind {
             case .insert:
                 guard let id = insertedIDs[i] else { continue }
-                object.values[0] = .integer(id)
+                object.setValue(.integer(id), ofColumn: 0)
                 for (i, ref) in object.pendingReferences {
-                    if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.values[i] = .integer(refID) }
+                    if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.setValue(.integer(refID), ofColumn: i) }
                 }
                 object.pendingReferences = [:]
                 object.state = .clean
@@ -596,7 +597,7 @@ extension Session {
                 result.inserted.append(object)
             case .update:
                 for (i, ref) in object.pendingReferences {
-                    if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.values[i] = .integer(refID) }
+                    if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.setValue(.integer(refID), ofColumn: i) }
                 }
                 object.pendingReferences = [:]
                 object.originalValues = nil
@@ -636,7 +637,7 @@ extension Session {
         for info in infos.values.sorted(by: { $0.name < $1.name }) {
             for association in info.mapping.associations where association.kind == .belongsTo && association.target == parent.entity.name {
                 guard let rule = association.onDelete, rule != .restrict, let index = info.foreignKeyIndex[association.name] else { continue }
-                let children = info.identityMap.values.filter { $0.values[index] == .integer(parentID) }.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
+                let children = info.identityMap.values.filter { $0.integer(ofColumn: index) == parentID }.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
                 let column = "\(info.table).\(association.foreignKey ?? "")"
                 switch rule {
                 case .cascade:
@@ -650,7 +651,7 @@ extension Session {
                     for child in children { applyDeleteRules(for: child) }
                 case .setNull:
                     for child in children {
-                        child.values[index] = .null
+                        child.setValue(.null, ofColumn: index)
                         if child.originalValues != nil { child.originalValues?[index] = .null }
                         child.associations[association.name] = nil
                     }
@@ -688,7 +689,7 @@ extension Session {
         if name.hasSuffix("UNIQUE") || name.hasSuffix("PRIMARYKEY") {
             var shown = ""
             if let write, let index = write.object.entity.mapping.columnIndex(named: columnName) {
-                shown = " \(reportValue(write.object.values[index]).display)"
+                shown = " \(reportValue(write.object.value(ofColumn: index)).display)"
             }
             return ORMError("\(subject): \(propertyName)\(shown) is already taken (\(failedColumn) is unique)",
                             hint: "use another value, or change the existing object; nothing was saved")
