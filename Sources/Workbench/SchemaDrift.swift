@@ -27,6 +27,7 @@ struct SchemaDrift: Equatable {
         var parts: [String] = []
         if !missing.isEmpty { parts.append("missing \(missing.joined(separator: ", "))") }
         if !unmappedColumns.isEmpty { parts.append("unmapped \(unmappedColumns.joined(separator: ", "))") }
+        if parts.isEmpty { parts.append("its columns are in another order") }
         return "the table \(table) no longer matches the mapping of \(entity) (\(parts.joined(separator: "; ")))"
     }
 }
@@ -104,7 +105,8 @@ extension Workbench {
         // look afresh), so it stops on the drift already known (from :sql, or the last command
         // that looked) without reading the schema version: on a file database that read is a read
         // transaction, eight system calls, more than the rest of a script line costs.
-        let drift = statement.isInsertOfLiterals && driftCache != nil ? driftCache?.drift ?? [] : currentDrift()
+        let drift: [SchemaDrift]
+        if statement.isInsertOfLiterals, let known = driftCache { drift = known.drift } else { drift = currentDrift() }
         guard !drift.isEmpty else { return }
         let words = Set(input.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
         let ordered = drift.filter { words.contains($0.entity) } + drift.filter { !words.contains($0.entity) }

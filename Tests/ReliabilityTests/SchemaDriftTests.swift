@@ -31,6 +31,18 @@ struct SchemaDriftTests {
         #expect(note.contains("To fix:"))
     }
 
+    @Test("columns in another order are named as such")
+    func reorderedColumns() throws {
+        let wb = try libraryWorkbench()
+        let reports = wb.run("""
+            :sql CREATE TABLE tag2 ("name" TEXT NOT NULL UNIQUE, "id" INTEGER PRIMARY KEY)
+            :sql DROP TABLE tag
+            :sql ALTER TABLE tag2 RENAME TO tag
+            """)
+        let note = try #require(reports[2].notes.first?.message)
+        #expect(note.hasPrefix("warning: the table tag no longer matches the mapping of Tag (its columns are in another order): "), "\(note)")
+    }
+
     @Test("after a dropped column, queries, inserts and saves stop with a diagnostic, and no wrong values appear")
     func statementsStop() throws {
         let wb = try libraryWorkbench()
