@@ -15,7 +15,7 @@ extension Schema {
                                     associations: mapping.associations.map { associationFacts($0, in: mapping) },
                                     indexes: mapping.indexes.map { indexFact($0, table: mapping.table) })
             if let pending = pendingRedefinitions.first(where: { $0.entity == entity }) {
-                facts.status = "new definition waits for \(pending.waitsFor.joined(separator: ", "))"
+                facts.status = pending.status
             }
             return facts
         }

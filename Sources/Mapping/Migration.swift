@@ -115,10 +115,11 @@ extension Schema {
                 return result
             }
             let kept = new.columns.map(\.name).filter(columns.contains)
+            let dropped = columns.filter { !kept.contains($0) }
             result.statements = rebuild(oldColumnNames: Set(columns), new: new, in: newSchema)
             result.explanation.append("the table \(table) no longer matched its mapping, so it is rebuilt from the columns it has: "
                                       + "\(kept.joined(separator: ", ")) are copied"
-                                      + (columns.filter { !kept.contains($0) }.isEmpty ? "" : ", \(columns.filter { !kept.contains($0) }.joined(separator: ", ")) dropped"))
+                                      + (dropped.isEmpty ? "" : ", \(dropped.joined(separator: ", ")) dropped"))
         }
         return result
     }

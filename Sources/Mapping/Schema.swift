@@ -255,6 +255,9 @@ public struct PendingRedefinition: Sendable, Equatable {
     public var waitsFor: [String]
 
     public var entity: String { declaration.name.name }
+
+    /// "new definition waits for Tag", as the mapping pane and the exports say it.
+    public var status: String { "new definition waits for \(waitsFor.joined(separator: ", "))" }
 }
 
 /// Table and column naming rules. `standard` is ORMLab's (singular snake_case, like Django/GRDB);

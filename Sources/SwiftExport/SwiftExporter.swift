@@ -78,7 +78,7 @@ extension ExportModel {
             if let sentence = schema.waitingSentence(for: name) { lines.append("// Not exported: \(sentence).") }
         }
         for pending in schema.pendingRedefinitions {
-            lines.append("// \(pending.entity) is exported as currently mapped: its new definition waits for \(pending.waitsFor.joined(separator: ", ")).")
+            lines.append("// \(pending.entity) is exported as currently mapped: its \(pending.status).")
         }
         return lines
     }

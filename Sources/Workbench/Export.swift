@@ -38,7 +38,7 @@ extension Workbench {
             if let sentence = schema.waitingSentence(for: name) { report.notes.append(Note(.info, "not exported: \(sentence)")) }
         }
         for pending in schema.pendingRedefinitions {
-            report.notes.append(Note(.info, "\(pending.entity) is exported as currently mapped: its new definition waits for \(pending.waitsFor.joined(separator: ", "))"))
+            report.notes.append(Note(.info, "\(pending.entity) is exported as currently mapped: its \(pending.status)"))
         }
         let what = "\(schema.order.count) entit\(schema.order.count == 1 ? "y" : "ies")"
         if path.isEmpty {
