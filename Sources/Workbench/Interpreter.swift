@@ -375,58 +375,58 @@ extension Workbench {
         // Through a pointer, so each argument (its names and literal inline) is read in place
         // rather than copied out of the array.
         try arguments.withUnsafeBufferPointer { arguments in
-        for n in arguments.indices {
-            // The label's name only: the identifier (and its range, for diagnostics) stays put.
-            guard let labelName = arguments[n].labelName else {
-                throw EvalError("insert needs labelled values", at: arguments[n].range,
-                                hint: "write property: value, e.g. \(plan.mapping.scalarColumns.first.map { "\($0.property): ..." } ?? "name: ...")")
-            }
-            func labelRange() -> SourceRange { arguments[n].label?.range ?? arguments[n].range }
-            guard let targetIndex = plan.targetIndex(labelName) else {
-                throw EvalError("unknown property '\(labelName)' on \(plan.mapping.name)", at: labelRange(),
-                                hint: suggestion(labelName, plan.mapping.scalarColumns.map(\.property) + plan.mapping.associations.map(\.name))
-                                    ?? "\(plan.mapping.name) has: \(plan.mapping.memberNames.dropFirst().joined(separator: ", "))")
-            }
-            // Each label names one column (a scalar's, or a belongs-to's foreign key), so a label
-            // given twice finds its column among the given ones, before its value is evaluated.
-            let column = plan.targets[targetIndex].column
-            switch plan.targets[targetIndex].kind {
-            case .scalar(let type):
-                guard given.insert(column) else { throw EvalError("'\(labelName)' is given twice", at: labelRange()) }
-                let isNullable = plan.targets[targetIndex].isNullable
-                if let (literal, valueRange) = arguments[n].literalValue {
-                    // Only the literal read out, not the whole expression copied for `valueFor`.
-                    row[column] = try valueFor(literal, range: valueRange, property: labelName, isNullable: isNullable,
-                                               type: type, entity: plan.entityName)
-                } else {
-                    row[column] = try valueFor(arguments[n].value, property: labelName, isNullable: isNullable,
-                                               type: type, entity: plan.entityName)
+            for n in arguments.indices {
+                // The label's name only: the identifier (and its range, for diagnostics) stays put.
+                guard let labelName = arguments[n].labelName else {
+                    throw EvalError("insert needs labelled values", at: arguments[n].range,
+                                    hint: "write property: value, e.g. \(plan.mapping.scalarColumns.first.map { "\($0.property): ..." } ?? "name: ...")")
                 }
-            case .association(let index):
-                let association = plan.mapping.associations[index]
-                guard association.kind == .belongsTo, column >= 0 else {
-                    throw EvalError("\(labelName) is a \(association.kind.rawValue) association: its foreign key lives in \(association.target)", at: labelRange(),
-                                    hint: association.kind == .manyToMany ? "insert first, then \(plan.mapping.name)#id.\(labelName).add(\(association.target)#1)"
-                                          : "insert the \(association.target) with \(association.inverse ?? plan.mapping.name.lowercased()): \(plan.mapping.name)#id instead")
+                func labelRange() -> SourceRange { arguments[n].label?.range ?? arguments[n].range }
+                guard let targetIndex = plan.targetIndex(labelName) else {
+                    throw EvalError("unknown property '\(labelName)' on \(plan.mapping.name)", at: labelRange(),
+                                    hint: suggestion(labelName, plan.mapping.scalarColumns.map(\.property) + plan.mapping.associations.map(\.name))
+                                        ?? "\(plan.mapping.name) has: \(plan.mapping.memberNames.dropFirst().joined(separator: ", "))")
                 }
-                guard given.insert(column) else { throw EvalError("'\(labelName)' is given twice", at: labelRange()) }
-                switch try evaluate(arguments[n].value) {
-                case .object(let object, _) where object.entity.name == association.target:
-                    if object.state == .deleted || object.state == .detached {
-                        throw EvalError("\(object.ref) is deleted", at: arguments[n].value.range)
+                // Each label names one column (a scalar's, or a belongs-to's foreign key), so a label
+                // given twice finds its column among the given ones, before its value is evaluated.
+                let column = plan.targets[targetIndex].column
+                switch plan.targets[targetIndex].kind {
+                case .scalar(let type):
+                    guard given.insert(column) else { throw EvalError("'\(labelName)' is given twice", at: labelRange()) }
+                    let isNullable = plan.targets[targetIndex].isNullable
+                    if let (literal, valueRange) = arguments[n].literalValue {
+                        // Only the literal read out, not the whole expression copied for `valueFor`.
+                        row[column] = try valueFor(literal, range: valueRange, property: labelName, isNullable: isNullable,
+                                                   type: type, entity: plan.entityName)
+                    } else {
+                        row[column] = try valueFor(arguments[n].value, property: labelName, isNullable: isNullable,
+                                                   type: type, entity: plan.entityName)
                     }
-                    references.append((column, object))
-                case .scalar(.null, _):
-                    guard association.isOptional else {
-                        throw EvalError("\(plan.mapping.name).\(labelName) is required", at: arguments[n].value.range,
-                                        hint: "give a \(association.target), e.g. \(labelName): \(association.target)#1")
+                case .association(let index):
+                    let association = plan.mapping.associations[index]
+                    guard association.kind == .belongsTo, column >= 0 else {
+                        throw EvalError("\(labelName) is a \(association.kind.rawValue) association: its foreign key lives in \(association.target)", at: labelRange(),
+                                        hint: association.kind == .manyToMany ? "insert first, then \(plan.mapping.name)#id.\(labelName).add(\(association.target)#1)"
+                                              : "insert the \(association.target) with \(association.inverse ?? plan.mapping.name.lowercased()): \(plan.mapping.name)#id instead")
                     }
-                default:
-                    throw EvalError("\(labelName) needs a \(association.target) object", at: arguments[n].value.range,
-                                    hint: "for example \(labelName): \(association.target)#1")
+                    guard given.insert(column) else { throw EvalError("'\(labelName)' is given twice", at: labelRange()) }
+                    switch try evaluate(arguments[n].value) {
+                    case .object(let object, _) where object.entity.name == association.target:
+                        if object.state == .deleted || object.state == .detached {
+                            throw EvalError("\(object.ref) is deleted", at: arguments[n].value.range)
+                        }
+                        references.append((column, object))
+                    case .scalar(.null, _):
+                        guard association.isOptional else {
+                            throw EvalError("\(plan.mapping.name).\(labelName) is required", at: arguments[n].value.range,
+                                            hint: "give a \(association.target), e.g. \(labelName): \(association.target)#1")
+                        }
+                    default:
+                        throw EvalError("\(labelName) needs a \(association.target) object", at: arguments[n].value.range,
+                                        hint: "for example \(labelName): \(association.target)#1")
+                    }
                 }
             }
-        }
         }
         if plan.requiredColumns.contains(where: { !given.contains($0) }) {
             let missing = plan.requiredColumns.filter { !given.contains($0) }.map { plan.mapping.columns[$0].property }
