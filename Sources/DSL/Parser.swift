@@ -34,6 +34,13 @@ public struct Parser {
         parse(file, range: range, readsPlainInserts: true)
     }
 
+    /// Reads `file` one command at a time: a script runs while it is read, so each command's
+    /// tree is made, run and dropped in turn (a script of 100,000 lines never holds 100,000
+    /// trees), and commands after a broken one still come, as with `parse`.
+    public static func commands(of file: SourceFile) -> CommandReader {
+        CommandReader(parser: Parser(lexer: Lexer(file: file)))
+    }
+
     /// `readsPlainInserts: false` reads every insert token by token (tests compare the two).
     static func parse(_ file: SourceFile, range: SourceRange? = nil, readsPlainInserts: Bool) -> ParseResult {
         var parser = Parser(lexer: Lexer(file: file, range: range))
@@ -263,22 +270,26 @@ public struct Parser {
 
     private mutating func program() -> [ParseResult.Item] {
         var items: [ParseResult.Item] = []
-        while true {
-            skipSeparators()
-            if check(.endOfInput) { return items }
-            let first = current
-            nesting = 0
-            chainDepth = 0
-            assignmentNesting = nil
-            do throws(ParseError) {
-                let command = try self.command()
-                try endOfStatement(inBody: false)
-                items.append(.command(command))
-            } catch {
-                synchronize(commandStart: first)
-                let end = max(previousEnd, first.range.end)
-                items.append(.failure(error.diagnostic, range: SourceRange(first.range.start, end)))
-            }
+        while let item = nextItem() { items.append(item) }
+        return items
+    }
+
+    /// The next command (or the failure of a broken one), nil at the end of the input.
+    fileprivate mutating func nextItem() -> ParseResult.Item? {
+        skipSeparators()
+        if check(.endOfInput) { return nil }
+        let first = current
+        nesting = 0
+        chainDepth = 0
+        assignmentNesting = nil
+        do throws(ParseError) {
+            let command = try self.command()
+            try endOfStatement(inBody: false)
+            return .command(command)
+        } catch {
+            synchronize(commandStart: first)
+            let end = max(previousEnd, first.range.end)
+            return .failure(error.diagnostic, range: SourceRange(first.range.start, end))
         }
     }
 
@@ -982,4 +993,12 @@ public struct Parser {
         }
         return Argument(label: label, value: value, direction: direction, range: SourceRange(start, previousEnd))
     }
+}
+
+/// The commands of a source file, read one at a time (see `Parser.commands(of:)`); yields the
+/// same items, in the same order, as `Parser.parse`.
+public struct CommandReader: IteratorProtocol {
+    fileprivate var parser: Parser
+
+    public mutating func next() -> ParseResult.Item? { parser.nextItem() }
 }

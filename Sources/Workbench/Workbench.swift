@@ -99,8 +99,8 @@ public final class Workbench {
     /// Like `run`, handing each report over as soon as its command has run (scripts stream).
     public func run(_ text: String, sourceName: String = "<repl>", firstLine: Int = 1, onReport: (Report) -> Void) {
         let file = SourceFile(name: sourceName, text: text, firstLine: firstLine)
-        let parsed = Parser.parse(file)
-        for item in parsed.items {
+        var commands = Parser.commands(of: file)
+        while let item = commands.next() {
             switch item {
             case .command(let command):
                 onReport(execute(command, in: file))

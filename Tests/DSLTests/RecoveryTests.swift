@@ -32,6 +32,29 @@ import Testing
 ])
 func recovery(input: String, expected: [String]) {
     #expect(shape(input) == expected)
+    // Read one command at a time (as a script runs), the same items come, broken ones included.
+    let file = SourceFile(text: input)
+    #expect(Array(IteratorSequence(Parser.commands(of: file))) == Parser.parse(file).items)
+}
+
+@Test func readingOneCommandAtATimeGivesTheParsersItems() {
+    let text = """
+        entity Author {
+          name: String
+          books: [Book]
+        }
+        insert Author(name: "Ursula", born: 1929); insert Author(name: "a\tb")
+        Author.where(born = 1950)
+        for a in Author.all {
+          a.books.count
+        }
+        :sql SELECT 1
+        save   rollback
+        """
+    let file = SourceFile(text: text)
+    let items = Array(IteratorSequence(Parser.commands(of: file)))
+    #expect(items.count == 8)
+    #expect(items == Parser.parse(file).items)
 }
 
 @Test func failureRangesCoverTheBrokenCommand() {
