@@ -16,7 +16,7 @@ extension StatementLog {
     public func recordSummary(_ record: StatementRecord) {
         current.append(record)
         if entries.count >= entryLimit { entries.removeFirst(entries.count / 10) }
-        entries.append(Entry(command: commandNumber, commandText: commandText, record: record, rawParams: []))
+        entries.append(Entry(command: commandNumber, commandText: commandText, record: record))
     }
 }
 

@@ -138,17 +138,20 @@ public struct ObjectHeader {
     let count: Int32
     var state: ObjectState
     /// Which query hydrated it (a key into the session's load groups), for batch lazy loading.
-    var loadGroup: Int = 0
+    /// 32 bits, so that it and `serial` share one word (see `ManagedObject.loadGroup`).
+    var loadGroup: Int32 = 0
+    /// Numbers a new object before it has an id ("Author (new #2)"); 0 for loaded objects.
+    /// Here rather than in `ObjectExtras`: every insert sets it, and a side object per insert
+    /// cost an allocation (and its release) per line of a script of inserts.
+    var serial: Int32 = 0
     var associations = AssociationStates()
     var extras: ObjectExtras?
 }
 
-/// What only some objects need: the serial number of a new object, partial loads, unsaved
-/// changes, touched associations, and the associations eager loading filled this command.
-/// (Every field moved here makes each of a million hydrated objects smaller.)
+/// What only some objects need: partial loads, unsaved changes, touched associations, and the
+/// associations eager loading filled this command. (Every field moved here makes each of a
+/// million hydrated objects smaller.)
 final class ObjectExtras {
-    /// Numbers new objects before they get an id: "Author (new #2)"; 0 for loaded objects.
-    var serial = 0
     var eagerLoaded = AssociationNames()
     var loadedColumns: [Bool]?
     var originalValues: [SQLiteValue]?
@@ -177,11 +180,9 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
             buffer.withUnsafeMutablePointerToElements { values in
                 for i in 0..<count { initialize(values + i, i) }
             }
-            return ObjectHeader(entity: entity, count: Int32(count), state: state)
+            return ObjectHeader(entity: entity, count: Int32(count), state: state, serial: Int32(truncatingIfNeeded: serial))
         }
-        let object = unsafeDowncast(buffer, to: ManagedObject.self)
-        if serial != 0 { object.extras.serial = serial }
-        return object
+        return unsafeDowncast(buffer, to: ManagedObject.self)
     }
 
     /// A new object holding `values`.
@@ -205,14 +206,19 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     }
 
     /// Which query hydrated it, for batch lazy loading: the objects of one query load an
-    /// association together (Hibernate's batch fetching).
+    /// association together (Hibernate's batch fetching). Stored in 32 bits: after 2^31
+    /// queries in one session, a group number no longer matches its key, and an association
+    /// is then loaded for its one object, not for its group.
     var loadGroup: Int {
-        get { header.loadGroup }
-        set { header.loadGroup = newValue }
+        get { Int(header.loadGroup) }
+        set { header.loadGroup = Int32(truncatingIfNeeded: newValue) }
     }
 
-    /// Numbers new objects before they get an id: "Author (new #2)".
-    var serial: Int { header.extras?.serial ?? 0 }
+    /// Numbers new objects before they get an id: "Author (new #2)"; 0 until inserted.
+    var serial: Int {
+        get { Int(header.serial) }
+        set { header.serial = Int32(truncatingIfNeeded: newValue) }
+    }
 
     /// Number of values (columns).
     var valueCount: Int { Int(header.count) }
@@ -231,6 +237,13 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
                 let count = Int(header.pointee.count)
                 for i in 0..<count { values[i] = i < newValue.count ? newValue[i] : .null }
             }
+        }
+    }
+
+    /// Every value but the id (columns 1..<end), as an INSERT binds them: one copy, read in place.
+    func valuesAfterID(upTo end: Int) -> [SQLiteValue] {
+        withUnsafeMutablePointers { header, values in
+            Runtime.valuesAfterID(UnsafeBufferPointer(start: values, count: Int(header.pointee.count)), upTo: end)
         }
     }
 

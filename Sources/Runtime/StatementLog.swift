@@ -9,7 +9,6 @@ public final class StatementLog {
         public var command: Int
         public var commandText: String
         public var record: StatementRecord
-        public var rawParams: [SQLiteValue]
     }
 
     /// What the runtime is doing right now; becomes each statement's cause.
@@ -41,7 +40,7 @@ public final class StatementLog {
                                         sorts: executed.status.sorts, autoIndexes: executed.status.autoIndexes))
         current.append(record)
         if entries.count >= entryLimit { entries.removeFirst(entries.count / 10) }
-        entries.append(Entry(command: commandNumber, commandText: commandText, record: record, rawParams: executed.params))
+        entries.append(Entry(command: commandNumber, commandText: commandText, record: record))
     }
 
     /// Starts a new command: its statements are collected afresh.

@@ -204,20 +204,33 @@ extension Session {
     /// `insert Entity(...)`: a new object, written at the next flush.
     public func insert(entity: String, values: [Int: SQLiteValue], references: [Int: ManagedObject]) throws -> ManagedObject {
         guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
-        var row = info.newObjectValues
-        for (i, v) in values { row[i] = v }
-        return insert(info, row: row, references: references.map { ($0.key, $0.value) })
+        let object = makeNewObject(of: info)
+        for (i, v) in values { setValue(v, ofColumn: i, ofNewObject: object) }
+        return insert(object, references: references.map { ($0.key, $0.value) })
     }
 
-    /// The values a new object of `info` starts with (NULL or each column's default), one per
-    /// column: fill in the given ones and hand the row to `insert(_:row:references:)`.
-    public func newObjectRow(for info: EntityInfo) -> [SQLiteValue] { info.newObjectValues }
+    /// A new object of `info` holding the values it starts with (NULL, or each column's
+    /// default), not yet in the session: write the given values with
+    /// `setValue(_:ofColumn:ofNewObject:)`, then hand it to `insert(_:references:)`. An insert
+    /// that fails before that just drops it. (Written in place: filling a row array first and
+    /// copying it into the object cost a copy-on-write copy and a second copy per insert.)
+    public func makeNewObject(of info: EntityInfo) -> ManagedObject {
+        ManagedObject.make(entity: info, values: info.newObjectValues, state: .new)
+    }
 
-    /// `insert Entity(...)` with its row already made (see `newObjectRow`) and the objects its
-    /// foreign keys (by column index) point at: a new object, written at the next flush.
-    public func insert(_ info: EntityInfo, row: [SQLiteValue], references: [(column: Int, target: ManagedObject)]) -> ManagedObject {
+    /// Writes a value of an object from `makeNewObject` that is not inserted yet (no change
+    /// tracking: the object has no row to differ from).
+    public func setValue(_ value: SQLiteValue, ofColumn index: Int, ofNewObject object: ManagedObject) {
+        precondition(object.state == .new && object.serial == 0, "setValue(_:ofColumn:ofNewObject:) is for objects not yet inserted")
+        object.setValue(value, ofColumn: index)
+    }
+
+    /// `insert Entity(...)` of an object from `makeNewObject`, with the objects its foreign
+    /// keys (by column index) point at: numbered, and written at the next flush.
+    public func insert(_ object: ManagedObject, references: [(column: Int, target: ManagedObject)]) -> ManagedObject {
+        let info = object.entity
         info.newSerial += 1
-        let object = ManagedObject.make(entity: info, values: row, state: .new, serial: info.newSerial)
+        object.serial = info.newSerial
         for (i, target) in references {
             if let id = target.id { object.setValue(.integer(id), ofColumn: i) } else { object.pendingReferences[i] = target }
         }
@@ -361,7 +374,7 @@ extension Session {
             let columnCount = info.newObjectValues.count
             // Every column but the id, in one copy of the row.
             var write = PlannedWrite(kind: .insert, object: object, sql: info.insertSQL,
-                                     values: valuesAfterID(object.values, upTo: columnCount), reason: "")
+                                     values: object.valuesAfterID(upTo: columnCount), reason: "")
             if !object.pendingReferences.isEmpty {
                 for (i, ref) in object.pendingReferences.sorted(by: { $0.key < $1.key }) where i > 0 && i < columnCount {
                     write.values[i - 1] = .null
@@ -735,8 +748,9 @@ public func sqliteValue(_ literal: Literal, type: ScalarType?) -> SQLiteValue {
 
 /// `values[1..<end]` as an array: one allocation and an append per value, all specialized
 /// (`Array(slice)` and the unsafe-uninitialized initializer take generic paths: several
-/// hundred instructions for six values).
-func valuesAfterID(_ values: [SQLiteValue], upTo end: Int) -> [SQLiteValue] {
+/// hundred instructions for six values). Read from where the values are (an object's inline
+/// storage), not from an array copied out first.
+func valuesAfterID(_ values: UnsafeBufferPointer<SQLiteValue>, upTo end: Int) -> [SQLiteValue] {
     let end = min(end, values.count)
     guard end > 1 else { return [] }
     var out: [SQLiteValue] = []

@@ -367,8 +367,9 @@ extension Workbench {
             plan = insertPlan(for: info)
         }
         let info = plan.info
-        // The values go straight into the new object's row; no dictionary.
-        var row = session.newObjectRow(for: info)
+        // The values go straight into the new object (not in the session until the end, so a
+        // mistake in any argument leaves nothing behind); no dictionary, no row array.
+        let object = session.makeNewObject(of: info)
         var references: [(column: Int, target: ManagedObject)] = []
         // The columns given so far, for "given twice" and "missing".
         var given = GivenColumns()
@@ -396,11 +397,11 @@ extension Workbench {
                     let isNullable = plan.targets[targetIndex].isNullable
                     if let (literal, valueRange) = arguments[n].literalValue {
                         // Only the literal read out, not the whole expression copied for `valueFor`.
-                        row[column] = try valueFor(literal, range: valueRange, property: labelName, isNullable: isNullable,
-                                                   type: type, entity: plan.entityName)
+                        session.setValue(try valueFor(literal, range: valueRange, property: labelName, isNullable: isNullable,
+                                                      type: type, entity: plan.entityName), ofColumn: column, ofNewObject: object)
                     } else {
-                        row[column] = try valueFor(arguments[n].value, property: labelName, isNullable: isNullable,
-                                                   type: type, entity: plan.entityName)
+                        session.setValue(try valueFor(arguments[n].value, property: labelName, isNullable: isNullable,
+                                                      type: type, entity: plan.entityName), ofColumn: column, ofNewObject: object)
                     }
                 case .association(let index):
                     let association = plan.mapping.associations[index]
@@ -433,7 +434,7 @@ extension Workbench {
             throw EvalError("missing \(missing.count == 1 ? "value" : "values") for \(missing.map { "'\($0)'" }.joined(separator: ", ")): required (NOT NULL, no default)", at: range,
                             hint: "add \(missing.map { "\($0): ..." }.joined(separator: ", ")) to the insert")
         }
-        return session.insert(info, row: row, references: references)
+        return session.insert(object, references: references)
     }
 
     /// The insert plan of `info`'s current mapping, made once per mapping.

@@ -18,10 +18,14 @@ import Testing
 
 @Test func valuesAfterTheIDAreCopiedInOrder() {
     let row: [SQLiteValue] = [.null, .text("a"), .integer(2), .real(3.5), .null, .text("long text, longer than fifteen")]
-    #expect(valuesAfterID(row, upTo: 6) == Array(row[1...]))
-    #expect(valuesAfterID(row, upTo: 3) == [.text("a"), .integer(2)])
-    #expect(valuesAfterID(row, upTo: 1).isEmpty)
-    #expect(valuesAfterID([], upTo: 4).isEmpty)
+    func after(_ values: [SQLiteValue], upTo end: Int) -> [SQLiteValue] {
+        values.withUnsafeBufferPointer { valuesAfterID($0, upTo: end) }
+    }
+    #expect(after(row, upTo: 6) == Array(row[1...]))
+    #expect(after(row, upTo: 3) == [.text("a"), .integer(2)])
+    #expect(after(row, upTo: 1).isEmpty)
+    #expect(after(row, upTo: 9) == Array(row[1...]))
+    #expect(after([], upTo: 4).isEmpty)
 }
 
 @Test func givenColumnsFindRepeatsBelowAndAbove64() {
