@@ -152,7 +152,6 @@ private func checkAgainstModel(
                 return next
             }
         }
-        print("mixes: \(changes)")
         #expect(changes.toHash >= 3 && changes.toDirect >= 3, "\(changes)")
     }
 
