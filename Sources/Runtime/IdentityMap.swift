@@ -1,15 +1,19 @@
 // MARK: - Id index
 
-/// A list of distinct ids (SQLite's 64-bit integer keys) with a hash table that finds each
-/// one's position: the index under the identity map, and the grouping of children by parent id
-/// when an association is loaded for many owners at once.
+/// A list of distinct ids (SQLite's 64-bit integer keys) that finds each one's position: the
+/// index under the identity map, and the grouping of children by parent id when an association
+/// is loaded for many owners at once.
 ///
-/// Open addressing, linear probing and a multiplicative (Fibonacci) hash, which spreads
+/// Two modes. SQLite assigns rowids in increasing order, so the ids of a table are nearly
+/// always a dense range of small positive integers: while they are (`direct` mode), the index
+/// is an array indexed by the id itself, and loading rows in id order reads and writes it in
+/// order, one cache line per sixteen ids. Otherwise (sparse, huge or negative ids) it is a hash
+/// table: open addressing, linear probing and a multiplicative (Fibonacci) hash, which spreads
 /// consecutive ids over the table. Ids are integers chosen by SQLite, so the general-purpose
-/// hashing a `Dictionary` does to resist crafted keys costs more than it buys here. The table
-/// holds no references, and growing it rehashes the dense list of ids, so it reads memory in
-/// order. Removal moves the last id into the gap and shifts the following slots back, so
-/// lookups never wade through tombstones.
+/// hashing a `Dictionary` does to resist crafted keys costs more than it buys here. Neither
+/// holds references, and rebuilding either reads the dense list of ids in order. Removal moves
+/// the last id into the gap (in both modes); in the hash table it also shifts the following
+/// slots back, so lookups never wade through tombstones.
 struct IDIndex {
     /// A hash table slot: the low 32 bits of an id (to skip most non-matching slots without
     /// reading the id) and its position + 1; position 0: the slot is empty. Eight bytes, so
@@ -21,14 +25,38 @@ struct IDIndex {
 
     /// The ids, in the order added (a removal moves the last one into the gap).
     private(set) var ids: [Int64] = []
+
+    /// Direct mode (no hash table): `direct[id]` is the position of `id` + 1, 0 if absent; ids
+    /// at or past its end are absent. Empty in hash mode.
+    private var direct: [UInt32] = []
+    /// Whether `direct` is the index (else `slots`). An empty index starts direct. (Readable
+    /// so that tests can check which mode a sequence of ids leads to.)
+    private(set) var isDirect = true
+
     private var slots: [Slot] = []
     /// `slots.count - 1`; slots.count is a power of two (or 0).
     private var mask = -1
     /// 64 - log2(slots.count): the hash keeps the top bits of the product.
     private var shift: UInt64 = 63
+    /// In hash mode, bounds of the ids added since it began (removals leave them be): when the
+    /// table grows, ids that turned out dense (added out of order, say by `ORDER BY name`) go
+    /// back to direct mode.
+    private var minID = Int64.max
+    private var maxID = Int64.min
+    /// The largest capacity reserved since the last `removeAll`: a load that announced its
+    /// size may index that many ids directly from the start.
+    private var reserved = 0
 
     /// Number of ids.
     var count: Int { ids.count }
+
+    /// Ids below this bound are indexed directly when the index holds (or has reserved room
+    /// for) `count` ids: direct mode then costs at most ~16 bytes per id (4 per entry) plus
+    /// 4 KB, no more than the hash table (8 bytes a slot, 1⅓ to 2⅔ slots per id).
+    @inline(__always)
+    private static func directLimit(holding count: Int) -> Int64 {
+        Int64(min(4 * count + 1024, Int(UInt32.max)))
+    }
 
     /// The slot an id starts probing from: the top bits of id × 2^64/φ, which puts consecutive
     /// ids in distinct, spread-out slots.
@@ -39,6 +67,10 @@ struct IDIndex {
 
     @inline(__always)
     private static func tag(of id: Int64) -> UInt32 { UInt32(truncatingIfNeeded: id) }
+
+    /// Whether `id` has an entry in `direct` (a negative id wraps to a huge unsigned one).
+    @inline(__always)
+    private func isInDirectRange(_ id: Int64) -> Bool { UInt64(bitPattern: id) < UInt64(direct.count) }
 
     /// The slot holding `id`, or the empty slot where it would go (the table must not be empty).
     @inline(__always)
@@ -55,8 +87,14 @@ struct IDIndex {
     /// The position of `id` in `ids`, if present.
     @inline(__always)
     subscript(id: Int64) -> Int? {
-        guard !ids.isEmpty else { return nil }
-        let position = Int(slots[slot(of: id)].position)
+        let position: Int
+        if isDirect {
+            guard isInDirectRange(id) else { return nil }
+            position = Int(direct[Int(id)])
+        } else {
+            guard !ids.isEmpty else { return nil }
+            position = Int(slots[slot(of: id)].position)
+        }
         return position == 0 ? nil : position - 1
     }
 
@@ -64,17 +102,43 @@ struct IDIndex {
     @inline(__always)
     @discardableResult
     mutating func insert(_ id: Int64) -> (position: Int, inserted: Bool) {
-        if (ids.count + 1) * 4 > slots.count * 3 { grow(toHold: ids.count + 1) }
+        if !isDirect && (ids.count + 1) * 4 > slots.count * 3 { grow(toHold: ids.count + 1) } // May go direct.
+        if isDirect {
+            if !isInDirectRange(id) { makeRoom(for: id) } // May go to hash mode.
+            if isDirect {
+                let position = direct[Int(id)]
+                if position != 0 { return (Int(position) - 1, false) }
+                ids.append(id)
+                direct[Int(id)] = UInt32(ids.count)
+                return (ids.count - 1, true)
+            }
+        }
         let i = slot(of: id)
         if slots[i].position != 0 { return (Int(slots[i].position) - 1, false) }
         ids.append(id)
         slots[i] = Slot(tag: Self.tag(of: id), position: UInt32(ids.count))
+        minID = min(minID, id)
+        maxID = max(maxID, id)
         return (ids.count - 1, true)
     }
 
     /// Removes `id`; returns the position it had, where the last id now is (unless it was last).
     @discardableResult
     mutating func remove(_ id: Int64) -> Int? {
+        if isDirect {
+            guard isInDirectRange(id) else { return nil }
+            let removed = Int(direct[Int(id)])
+            guard removed != 0 else { return nil }
+            let last = ids.count
+            if removed != last {
+                let moved = ids[last - 1]
+                direct[Int(moved)] = UInt32(removed)
+                ids[removed - 1] = moved
+            }
+            ids.removeLast()
+            direct[Int(id)] = 0
+            return removed - 1
+        }
         guard !ids.isEmpty else { return nil }
         var hole = slot(of: id)
         let removed = Int(slots[hole].position)
@@ -102,13 +166,53 @@ struct IDIndex {
         }
     }
 
-    /// Makes room for `capacity` ids without growing again (call before a large load).
+    /// Makes room for `capacity` ids without growing again (call before a large load). In
+    /// direct mode the array grows as ids come, since their range is not known yet.
     mutating func reserveCapacity(_ capacity: Int) {
-        if capacity * 4 > slots.count * 3 { grow(toHold: capacity) }
+        reserved = max(reserved, capacity)
+        if !isDirect && capacity * 4 > slots.count * 3 { grow(toHold: capacity) }
         ids.reserveCapacity(capacity)
     }
 
+    /// Direct mode, `id` past the end of `direct`: grows `direct` to cover it (doubling, up to
+    /// the density limit) if it is small enough, else changes to hash mode.
+    @inline(never)
+    private mutating func makeRoom(for id: Int64) {
+        let limit = Self.directLimit(holding: max(ids.count + 1, reserved))
+        guard id >= 0 && id < limit else {
+            // Sparse, huge or negative: hash the ids. A later growth of the table returns to
+            // direct mode if they turn out dense after all.
+            isDirect = false
+            direct = []
+            minID = ids.min() ?? .max
+            maxID = ids.max() ?? .min
+            rehash(toHold: max(ids.count + 1, reserved))
+            return
+        }
+        let size = min(max(2 * direct.count, Int(id) + 1, 64), Int(limit))
+        direct.append(contentsOf: repeatElement(0, count: size - direct.count))
+    }
+
+    /// Hash mode: makes room for `capacity` ids, in direct mode if every id added is small
+    /// enough for it, else in a larger hash table.
     private mutating func grow(toHold capacity: Int) {
+        precondition(capacity < Int(UInt32.max), "an identity map holds fewer than 2^32 objects")
+        let limit = Self.directLimit(holding: max(capacity, reserved))
+        guard minID >= 0 && maxID < limit else { return rehash(toHold: capacity) }
+        // Dense after all (or empty): index directly, and forget the table.
+        isDirect = true
+        slots = []
+        mask = -1
+        shift = 63
+        minID = .max
+        maxID = .min
+        direct = Array(repeating: 0, count: Int(ids.max() ?? -1) + 1)
+        for (position, id) in ids.enumerated() { direct[Int(id)] = UInt32(position + 1) }
+    }
+
+    /// Builds a hash table of at least `capacity` × 4/3 slots (and no smaller than the current
+    /// one) holding `ids`.
+    private mutating func rehash(toHold capacity: Int) {
         precondition(capacity < Int(UInt32.max), "an identity map holds fewer than 2^32 objects")
         var size = max(16, slots.count)
         while capacity * 4 > size * 3 { size *= 2 }
@@ -123,12 +227,17 @@ struct IDIndex {
         }
     }
 
-    /// Forgets every id.
+    /// Forgets every id (and starts over in direct mode).
     mutating func removeAll() {
         ids = []
+        direct = []
+        isDirect = true
         slots = []
         mask = -1
         shift = 63
+        minID = .max
+        maxID = .min
+        reserved = 0
     }
 }
 
