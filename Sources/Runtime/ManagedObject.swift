@@ -258,10 +258,13 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
 
     /// Replaces the value of column `index`.
     @inline(__always)
-    func setValue(_ value: SQLiteValue, ofColumn index: Int) {
+    func setValue(_ value: consuming SQLiteValue, ofColumn index: Int) {
+        // Moved in, not copied: capturing `value` in the closure made a copy of it (a retain of
+        // its text) and a destroy of the original per write.
+        var newValue: SQLiteValue? = consume value
         withUnsafeMutablePointers { header, values in
             precondition(index >= 0 && index < Int(header.pointee.count), "column index out of range")
-            values[index] = value
+            values[index] = newValue.take()!
         }
     }
 

@@ -220,7 +220,7 @@ extension Session {
 
     /// Writes a value of an object from `makeNewObject` that is not inserted yet (no change
     /// tracking: the object has no row to differ from).
-    public func setValue(_ value: SQLiteValue, ofColumn index: Int, ofNewObject object: ManagedObject) {
+    public func setValue(_ value: consuming SQLiteValue, ofColumn index: Int, ofNewObject object: ManagedObject) {
         precondition(object.state == .new && object.serial == 0, "setValue(_:ofColumn:ofNewObject:) is for objects not yet inserted")
         object.setValue(value, ofColumn: index)
     }

@@ -85,3 +85,21 @@ import Testing
                                      [.text("Octavia")], [.text("Kindred"), .integer(2)]])
     #expect(inserts.map(\.cause).allSatisfy { $0.hasPrefix("save: ") })
 }
+
+@Test func labelsInAnyOrderReachTheirColumns() throws {
+    // The plan looks for each label's target after the previous one's first: declaration
+    // order is one comparison per label, any other order must still land on the right column.
+    let wb = try Workbench()
+    expectOK(try #require(wb.run("entity P { a: Int; b: String; c: Double?; d: Int? }").first))
+    let orders = ["a: 1, b: \"x\", c: 2.5, d: 4", "d: 4, c: 2.5, b: \"x\", a: 1", "b: \"x\", a: 1, d: 4, c: 2.5",
+                  "c: 2.5, a: 1, b: \"x\", d: 4", "b: \"x\", d: 4, a: 1"]
+    for order in orders { expectOK(try #require(wb.run("insert P(\(order))").first)) }
+    let save = try #require(wb.run("save").last)
+    expectOK(save)
+    let params = save.sql.filter { $0.sql.hasPrefix("INSERT") }.map(\.params)
+    let full: [ReportValue] = [.integer(1), .text("x"), .real(2.5), .integer(4)]
+    #expect(params == [full, full, full, full, [.integer(1), .text("x"), .null, .integer(4)]])
+    let unknown = try #require(wb.run("insert P(b: \"x\", a: 1, e: 5)").first)
+    #expect(unknown.diagnostics.first?.message == "unknown property 'e' on P")
+    #expect(unknown.diagnostics.first?.column == 24)
+}
