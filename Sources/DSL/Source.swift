@@ -1,15 +1,29 @@
 /// A position in DSL source text: 1-based line and column (columns count Unicode scalars... see `column`).
+///
+/// Line and column are stored in 32 bits each (clamped past 2^31 - 1, a line or a column no
+/// text reaches), so a location is 16 bytes and a range 32: every token and syntax-tree node
+/// carries ranges, and a parser copies them many times per line of a script.
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
-    /// 1-based line number.
-    public var line: Int
-    /// 1-based column, counted in Characters (grapheme clusters) of the line, so a caret lines up.
-    public var column: Int
+    private var storedLine: Int32
+    private var storedColumn: Int32
     /// 0-based offset in UTF-8 bytes from the start of the source (used to slice text back out).
     public var offset: Int
 
+    /// 1-based line number.
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+
+    /// 1-based column, counted in Characters (grapheme clusters) of the line, so a caret lines up.
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
+
     public init(line: Int, column: Int, offset: Int) {
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
         self.offset = offset
     }
 
