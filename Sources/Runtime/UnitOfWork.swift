@@ -372,20 +372,21 @@ extension Session {
                 newReasonStart = causePrefix + entityName + " (new #"
             }
             let columnCount = info.newObjectValues.count
-            // Every column but the id, in one copy of the row.
-            var write = PlannedWrite(kind: .insert, object: object, sql: info.insertSQL,
-                                     values: object.valuesAfterID(upTo: columnCount), reason: "")
+            // "\(causePrefix)\(object.ref) new", with the name read above.
+            let cause = object.id.map { "\(causePrefix)\(entityName)#\($0) new" }
+                ?? reason(newReasonStart, object.serial, ") new")
+            // Every column but the id, in one copy of the row. Built in the append: a write
+            // built in a variable first was copied into the array (a dozen references) and
+            // then destroyed.
+            writes.append(PlannedWrite(kind: .insert, object: object, sql: info.insertSQL,
+                                       values: object.valuesAfterID(upTo: columnCount), reason: cause))
             if !object.pendingReferences.isEmpty {
+                let last = writes.count - 1
                 for (i, ref) in object.pendingReferences.sorted(by: { $0.key < $1.key }) where i > 0 && i < columnCount {
-                    write.values[i - 1] = .null
-                    write.pending.append((i - 1, ref))
+                    writes[last].values[i - 1] = .null
+                    writes[last].pending.append((i - 1, ref))
                 }
             }
-            // "\(causePrefix)\(object.ref) new", with the name read above.
-            let reason = object.id.map { "\(causePrefix)\(entityName)#\($0) new" }
-                ?? reason(newReasonStart, object.serial, ") new")
-            write.reason = reason
-            writes.append(write)
         }
         let firstOtherWrite = writes.count
         for object in unitOfWork.dirtyObjects {
