@@ -880,8 +880,20 @@ extension Lexer {
     /// first byte lowest, the count in the top byte: equal packings are equal byte strings.
     @inline(__always)
     static func packedName(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> PackedName {
+        let length = to - from
+        var high = UInt64(truncatingIfNeeded: length) &<< 56
+        // Whole words where the buffer has them (one load instead of a loop per byte), the
+        // bytes past `to` masked off; byte by byte near the buffer's end. Little-endian, like
+        // the loop: the first byte lowest.
+        if let base = bytes.baseAddress, from + 16 <= bytes.count {
+            let raw = UnsafeRawPointer(base + from)
+            let first = raw.loadUnaligned(as: UInt64.self).littleEndian
+            let second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian
+            let low = length >= 8 ? first : first & ((1 &<< UInt64(length * 8)) &- 1)
+            if length > 8 { high |= second & ((1 &<< UInt64((length - 8) * 8)) &- 1) }
+            return PackedName(low: low, high: high)
+        }
         var low: UInt64 = 0
-        var high = UInt64(truncatingIfNeeded: to - from) &<< 56
         var shift: UInt64 = 0
         var j = from
         while j < to && j < from + 8 { low |= UInt64(bytes[j]) &<< shift; shift &+= 8; j += 1 }
