@@ -228,6 +228,7 @@ extension Session {
     /// `insert Entity(...)` of an object from `makeNewObject`, with the objects its foreign
     /// keys (by column index) point at: numbered, and written at the next flush.
     public func insert(_ object: ManagedObject, references: [(column: Int, target: ManagedObject)]) -> ManagedObject {
+        precondition(object.state == .new && object.serial == 0, "insert(_:references:) takes an object from makeNewObject, once")
         let info = object.entity
         info.newSerial += 1
         object.serial = info.newSerial

@@ -103,3 +103,20 @@ import Testing
     #expect(unknown.diagnostics.first?.message == "unknown property 'e' on P")
     #expect(unknown.diagnostics.first?.column == 24)
 }
+
+@Test func anInsertThatFailsLeavesNothingBehind() throws {
+    // The new object is made before its values are checked and joins the session only at the
+    // end: a mistake in the last argument must leave no object, no pending INSERT and no
+    // serial number used up.
+    let wb = try Workbench()
+    expectOK(try #require(wb.run("entity Author { name: String; born: Int? }").first))
+    let failed = try #require(wb.run("insert Author(name: \"a\", born: \"1929\")").first)
+    #expect(failed.ok == false)
+    #expect(failed.diagnostics.first?.message.hasPrefix("type mismatch: 'born' is Int") == true)
+    #expect(failed.objects.isEmpty)
+    let next = try #require(wb.run("insert Author(name: \"b\")").first)
+    expectOK(next)
+    #expect(next.objects.map(\.ref) == ["Author (new #1)"])
+    let save = try #require(wb.run("save").last)
+    #expect(save.sql.filter { $0.sql.hasPrefix("INSERT") }.map(\.params) == [[.text("b"), .null]])
+}
