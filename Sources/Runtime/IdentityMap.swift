@@ -200,12 +200,7 @@ struct IDIndex {
         let limit = Self.directLimit(holding: max(capacity, reserved))
         guard minID >= 0 && maxID < limit else { return rehash(toHold: capacity) }
         // Dense after all (or empty): index directly, and forget the table.
-        isDirect = true
-        slots = []
-        mask = -1
-        shift = 63
-        minID = .max
-        maxID = .min
+        dropHashTable()
         direct = Array(repeating: 0, count: Int(ids.max() ?? -1) + 1)
         for (position, id) in ids.enumerated() { direct[Int(id)] = UInt32(position + 1) }
     }
@@ -227,17 +222,23 @@ struct IDIndex {
         }
     }
 
-    /// Forgets every id (and starts over in direct mode).
-    mutating func removeAll() {
-        ids = []
-        direct = []
+    /// Back to direct mode: the hash table and the bounds of its ids are forgotten (the caller
+    /// fills `direct`).
+    private mutating func dropHashTable() {
         isDirect = true
         slots = []
         mask = -1
         shift = 63
         minID = .max
         maxID = .min
+    }
+
+    /// Forgets every id (and starts over in direct mode).
+    mutating func removeAll() {
+        ids = []
+        direct = []
         reserved = 0
+        dropHashTable()
     }
 }
 
