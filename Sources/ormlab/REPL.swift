@@ -52,9 +52,10 @@ final class REPL {
                 warnedAboutPending = false
                 continue
             case .endOfFile:
-                if activeWorkbench.session.hasPendingChanges && !warnedAboutPending {
-                    let refs = activeWorkbench.session.pendingObjects.prefix(5).map(\.ref).joined(separator: ", ")
-                    Swift.print("\nUnsaved changes (\(refs)): `save` to keep them, or Ctrl-D again to leave without saving.")
+                // Pending objects, and also writes an autoflush (or `begin`) made in a transaction
+                // not yet committed: leaving rolls those back, and a file database loses them.
+                if activeWorkbench.session.hasPendingWorkOrTransaction && !warnedAboutPending {
+                    Swift.print("\n" + Self.leavingWarning(activeWorkbench))
                     warnedAboutPending = true
                     continue
                 }
@@ -78,6 +79,18 @@ final class REPL {
     }
 
     var activeWorkbench: Workbench { currentWorkbench?() ?? workbench }
+
+    /// What the first Ctrl-D says when leaving would lose work.
+    static func leavingWarning(_ workbench: Workbench) -> String {
+        let session = workbench.session
+        let keep = session.explicitTransaction ? "`commit`" : "`save`"
+        if session.hasPendingChanges {
+            let refs = session.pendingObjects.prefix(5).map(\.ref).joined(separator: ", ")
+            return "Unsaved changes (\(refs)): \(keep) to keep them, or Ctrl-D again to leave without saving."
+        }
+        return "A transaction is open and not committed (written by an autoflush, or opened with `begin`): "
+            + "\(keep) to keep what it wrote, or Ctrl-D again to leave, which rolls it back."
+    }
 
     private func saveHistory(_ editor: LineEditor, _ store: HistoryStore?) {
         guard let store else { return }

@@ -244,6 +244,39 @@ struct TmuxSession {
         #expect(!history.contains("abandoned"))
     }
 
+    @Test(.timeLimit(.minutes(1))) func ctrlDWarnsAboutAnAutoflushNotYetCommitted() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            Issue.record("tmux is missing: ./dev test installs it")
+            return
+        }
+        // An autoflush writes the pending insert inside a transaction and empties the unit of
+        // work; leaving would roll that transaction back, so Ctrl-D must warn about it too.
+        let home = try temporaryDirectory()
+        let db = home + "/notes.db"
+        let session = try TmuxSession(command: "env -u XDG_STATE_HOME HOME=\(home) TERM=xterm-256color NO_COLOR=1 \(ormlabBinary) --db \(db)")
+        defer { session.kill() }
+        try session.waitForPrompt()
+        for line in ["entity Note { text: String }", "insert Note(text: \"hi\")", "Note.count"] {
+            try session.type(line)
+            try session.send("Enter")
+            try session.waitForPrompt()
+        }
+        _ = try session.waitFor("autoflush")
+        try session.send("C-d")
+        _ = try session.waitFor("A transaction is open and not committed")
+        // Keeping it: `save` commits what the autoflush wrote, and then Ctrl-D leaves at once.
+        try session.type("save")
+        try session.send("Enter")
+        _ = try session.waitFor("COMMIT")
+        try session.waitForPrompt()
+        try session.send("C-d")
+        let deadline = Date().addingTimeInterval(5)
+        while session.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!session.isRunning, "Ctrl-D after save should leave the REPL")
+        let reopened = try runProcess(ormlabBinary, ["--db", db], stdin: Data("Note.count\n".utf8))
+        #expect(reopened.stdout.contains("= 1"), "the saved note is in the file: \(reopened.stdout)")
+    }
+
     @Test(.timeLimit(.minutes(1))) func panesFitTheTerminalWidth() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else { return }
         for width in [120, 80] {
