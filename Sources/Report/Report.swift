@@ -39,6 +39,23 @@ public struct Report: Sendable, Equatable {
         self.omittedObjects = omittedObjects
     }
 
+    /// Makes this the empty report of a new command, as `Report(input:)` would, in place: a
+    /// script reuses one report for all its commands, so a command's report is neither built
+    /// as a temporary and copied nor destroyed field by field when most fields are empty.
+    /// (Reports handed out before keep their own arrays: they are values.)
+    public mutating func reset(input: String) {
+        self.input = input
+        ok = true
+        if !mapping.isEmpty { mapping = [] }
+        if !sql.isEmpty { sql = [] }
+        if !objects.isEmpty { objects = [] }
+        value = nil
+        if !notes.isEmpty { notes = [] }
+        if !diagnostics.isEmpty { diagnostics = [] }
+        if !blocks.isEmpty { blocks = [] }
+        omittedObjects = 0
+    }
+
     /// One-line summary under the panes: "1 query · 2 rows · 2 objects (1 from the identity map)".
     public var summary: String {
         var parts: [String] = []

@@ -100,13 +100,15 @@ public final class Workbench {
     public func run(_ text: String, sourceName: String = "<repl>", firstLine: Int = 1, onReport: (Report) -> Void) {
         let file = SourceFile(name: sourceName, text: text, firstLine: firstLine)
         var commands = Parser.commands(of: file)
+        var report = Report(input: "") // one report, reset for each command (see `Report.reset`)
         while let item = commands.next() {
             switch item {
             case .command(let command):
-                onReport(execute(command, in: file))
+                execute(command, in: file, into: &report)
+                onReport(report)
             case .failure(let diagnostic, let range):
-                let input = file.slice(range).trimmingWhitespace()
-                var report = Report(input: input, ok: false)
+                report.reset(input: file.slice(range).trimmingWhitespace())
+                report.ok = false
                 report.diagnostics = [record(diagnostic, in: file)]
                 onReport(report)
             }
@@ -116,18 +118,23 @@ public final class Workbench {
 
     /// Runs one parsed command and reports what it did.
     public func execute(_ command: Command, in file: SourceFile) -> Report {
+        var report = Report(input: "")
+        execute(command, in: file, into: &report)
+        return report
+    }
+
+    /// Runs one parsed command into `report`, which is reset first: `run` reuses one report,
+    /// where a report made and returned per command was copied once and destroyed twice.
+    func execute(_ command: Command, in file: SourceFile, into report: inout Report) {
         currentSource = file
         loopPasses = 0
         let input = file.slice(command.range).trimmingWhitespace()
         session.beginCommand(input)
-        var report = Report(input: input)
+        report.reset(input: input)
         perform(command, in: file, input: input, into: &report)
-        return report
     }
 
-    /// The body of `execute`, filling the report the caller made. Kept apart: inline, the
-    /// optimizer copied the whole report at the `return` (and destroyed the original) on every
-    /// command; the copy after `Report(input:)` remains.
+    /// The body of `execute`, filling the report the caller reset.
     @inline(never)
     private func perform(_ command: Command, in file: SourceFile, input: String, into report: inout Report) {
         do {

@@ -118,3 +118,18 @@ private func parse(_ json: String) throws -> [String: Any] {
     let report = Report(input: "x", sql: [StatementRecord(sql: "SELECT 1", ms: .nan, cause: "x")])
     #expect(JSONRenderer.render(report).contains(#""rows":0,"ms":null,"cause":"x""#))
 }
+
+@Test func resetMakesTheReportOfANewCommand() {
+    // `Workbench.run` reuses one report: a reset must leave nothing of the command before.
+    var report = Fixtures.query
+    report.ok = false
+    report.value = .integer(3)
+    report.notes = [Note(.info, "n")]
+    report.diagnostics = [DiagnosticRecord(severity: "error", message: "m", line: 1, column: 2, hint: nil, rendered: "r")]
+    report.blocks = [.text(title: nil, body: "b")]
+    report.omittedObjects = 7
+    let handedOut = report
+    report.reset(input: "Book.all")
+    #expect(report == Report(input: "Book.all"))
+    #expect(handedOut.objects == Fixtures.query.objects && handedOut.omittedObjects == 7) // a value: untouched
+}
