@@ -23,14 +23,23 @@ final class UnitOfWork {
     private(set) var deletedObjects: [ManagedObject] = []
     private(set) var linkChanges: [LinkChange] = []
 
-    /// State at the last commit of every object changed since: nil values mean "created since".
+    /// State at the last commit of every loaded object changed since.
     private struct Snapshot {
         var object: ManagedObject
-        var values: [SQLiteValue]?
+        var values: [SQLiteValue]
         var state: ObjectState
     }
     private var snapshots: [ObjectIdentifier: Snapshot] = [:]
-    private var snapshotOrder: [ObjectIdentifier] = []
+    /// The snapshots in the order the objects were first changed, each with the number of
+    /// objects created before it, so a rollback reports every object in the order it changed.
+    private var snapshotOrder: [(key: ObjectIdentifier, createdBefore: Int)] = []
+    /// Objects created since the last commit, in order: a rollback detaches them. A list rather
+    /// than snapshots without values: a dictionary entry per insert cost more than the rest of
+    /// the insert's bookkeeping. `createdLookup` holds the first `createdLookupCount` of them,
+    /// added only when a change to an object asks whether it was created (see `wasCreated`).
+    private var created: [ManagedObject] = []
+    private var createdLookup = Set<ObjectIdentifier>()
+    private var createdLookupCount = 0
 
     var hasChanges: Bool {
         !newObjects.isEmpty || !dirtyObjects.isEmpty || !deletedObjects.isEmpty || !linkChanges.isEmpty
@@ -38,11 +47,11 @@ final class UnitOfWork {
 
     func registerNew(_ object: ManagedObject) {
         newObjects.append(object)
-        remember(object, created: true)
+        created.append(object)
     }
 
     func registerDirty(_ object: ManagedObject) {
-        remember(object, created: false)
+        remember(object)
         if !dirtyObjects.contains(where: { $0 === object }) { dirtyObjects.append(object) }
     }
 
@@ -51,7 +60,7 @@ final class UnitOfWork {
     }
 
     func registerDeleted(_ object: ManagedObject) {
-        remember(object, created: false)
+        remember(object)
         if let i = newObjects.firstIndex(where: { $0 === object }) {
             // Deleting an object that was never written just forgets it.
             newObjects.remove(at: i)
@@ -72,13 +81,24 @@ final class UnitOfWork {
         linkChanges.append(change)
     }
 
-    private func remember(_ object: ManagedObject, created: Bool) {
+    /// Keeps what `object` looks like now, before its first change since the last commit (a
+    /// created object has nothing to go back to).
+    private func remember(_ object: ManagedObject) {
         let key = ObjectIdentifier(object)
-        // A created object was made just now and cannot have a snapshot yet: no lookup needed.
-        guard created || snapshots[key] == nil else { return }
-        snapshots[key] = Snapshot(object: object, values: created ? nil : (object.originalValues ?? object.values),
+        guard snapshots[key] == nil, !wasCreated(object) else { return }
+        snapshots[key] = Snapshot(object: object, values: object.originalValues ?? object.values,
                                   state: object.state == .dirty ? .clean : object.state)
-        snapshotOrder.append(key)
+        snapshotOrder.append((key, created.count))
+    }
+
+    /// Whether `object` was created since the last commit.
+    private func wasCreated(_ object: ManagedObject) -> Bool {
+        guard !created.isEmpty else { return false }
+        while createdLookupCount < created.count {
+            createdLookup.insert(ObjectIdentifier(created[createdLookupCount]))
+            createdLookupCount += 1
+        }
+        return createdLookup.contains(ObjectIdentifier(object))
     }
 
     func clearPending() {
@@ -92,6 +112,9 @@ final class UnitOfWork {
     func committed() {
         snapshots = [:]
         snapshotOrder = []
+        created = []
+        createdLookup = []
+        createdLookupCount = 0
     }
 
     func clear() {
@@ -103,22 +126,31 @@ final class UnitOfWork {
     /// discarded. Returns the objects touched.
     func restoreCommittedState(session: Session) -> [ManagedObject] {
         var touched: [ManagedObject] = []
-        for key in snapshotOrder {
+        var detached = 0
+        func detachCreated(upTo end: Int) {
+            while detached < end {
+                let object = created[detached]
+                touched.append(object)
+                if let id = object.id, object.entity.identityMap[id] === object { object.entity.identityMap[id] = nil }
+                object.state = .detached
+                detached += 1
+            }
+        }
+        // (A created object's id may be one a deleted object had: the identity map keeps
+        // whichever object it holds for the id unless it is this one.)
+        for (key, createdBefore) in snapshotOrder {
+            detachCreated(upTo: createdBefore)
             guard let snap = snapshots[key] else { continue }
             let object = snap.object
             touched.append(object)
-            if let values = snap.values {
-                object.values = values
-                object.state = snap.state == .deleted ? .clean : snap.state
-                if object.loadedColumns != nil && object.state == .clean { object.state = .partial }
-                object.originalValues = nil
-                object.pendingReferences = [:]
-                if let id = object.id { object.entity.identityMap[id] = object }
-            } else {
-                if let id = object.id, object.entity.identityMap[id] === object { object.entity.identityMap[id] = nil }
-                object.state = .detached
-            }
+            object.values = snap.values
+            object.state = snap.state == .deleted ? .clean : snap.state
+            if object.loadedColumns != nil && object.state == .clean { object.state = .partial }
+            object.originalValues = nil
+            object.pendingReferences = [:]
+            if let id = object.id { object.entity.identityMap[id] = object }
         }
+        detachCreated(upTo: created.count)
         clear()
         return touched
     }

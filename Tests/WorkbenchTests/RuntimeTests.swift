@@ -238,6 +238,32 @@ func library() throws -> Workbench {
         #expect(reports[5].value == .integer(3))
     }
 
+    @Test func rollbackShowsObjectsInTheOrderTheyChangedAndDetachesEveryCreatedOne() throws {
+        let wb = try library()
+        let reports = wb.run("""
+        insert Author(name: "Delany")
+        Author#1.name = "Changed"
+        Author.count
+        Author#4.name = "Samuel Delany"
+        insert Author(name: "Butler")
+        Author#2.name = "Also changed"
+        rollback
+        Author#4
+        Author.count
+        Author#1.name
+        """)
+        #expect(reports[2].value == .integer(4)) // the autoflush gave Delany id 4 (and the load of Author#2, Butler 5)
+        let rollback = reports[6]
+        expectOK(rollback)
+        // Created objects (Delany even after its INSERT and a change) are detached, not restored;
+        // loaded ones go back to their committed values; all in the order they first changed.
+        #expect(rollback.objects.map(\.ref) == ["Author#4", "Author#1", "Author#5", "Author#2"])
+        #expect(rollback.objects.map(\.state) == [.detached, .clean, .detached, .clean])
+        #expect(!reports[7].ok) // Author#4 is gone with the rolled-back INSERT
+        #expect(reports[8].value == .integer(3))
+        #expect(reports[9].value == .text("Le Guin"))
+    }
+
     @Test func failingSaveLeavesObjectsAndDatabaseAsTheyWere() throws {
         let wb = try library()
         let reports = wb.run("""
