@@ -104,4 +104,26 @@ public struct SourceFile: Sendable {
         let bytes = utf8[utf8.index(utf8.startIndex, offsetBy: lo)..<utf8.index(utf8.startIndex, offsetBy: hi)]
         return String(bytes) ?? String(decoding: bytes, as: UTF8.self)
     }
+
+    /// The source text covered by `range` without whitespace (`Character.isWhitespace`) at
+    /// either end: a command as the learner typed it. Trims ASCII whitespace on the bytes, in
+    /// the same pass as the slice; only text with a non-ASCII character at an end is trimmed
+    /// Character by Character (it may be whitespace, or a mark joined to the space before it).
+    public func trimmedSlice(_ range: SourceRange) -> String {
+        let utf8 = text.utf8
+        var lo = max(0, min(range.start.offset, utf8.count))
+        var hi = max(lo, min(range.end.offset, utf8.count))
+        func isASCIIWhitespace(_ byte: UInt8) -> Bool { byte == 32 || (byte >= 9 && byte <= 13) }
+        let trimmed = utf8.withContiguousStorageIfAvailable { buffer -> String? in
+            while lo < hi, isASCIIWhitespace(buffer[lo]) { lo += 1 }
+            while hi > lo, isASCIIWhitespace(buffer[hi - 1]) { hi -= 1 }
+            guard lo == hi || (buffer[lo] < 0x80 && buffer[hi - 1] < 0x80) else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[lo..<hi]), as: UTF8.self)
+        }
+        if let trimmed = trimmed ?? nil { return trimmed }
+        var characters = Substring(slice(range))
+        while let first = characters.first, first.isWhitespace { characters.removeFirst() }
+        while let last = characters.last, last.isWhitespace { characters.removeLast() }
+        return String(characters)
+    }
 }

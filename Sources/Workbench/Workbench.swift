@@ -107,7 +107,7 @@ public final class Workbench {
                 execute(command, in: file, into: &report)
                 onReport(report)
             case .failure(let diagnostic, let range):
-                report.reset(input: file.slice(range).trimmingWhitespace())
+                report.reset(input: file.trimmedSlice(range))
                 report.ok = false
                 report.diagnostics = [record(diagnostic, in: file)]
                 onReport(report)
@@ -128,7 +128,7 @@ public final class Workbench {
     func execute(_ command: Command, in file: SourceFile, into report: inout Report) {
         currentSource = file
         loopPasses = 0
-        let input = file.slice(command.range).trimmingWhitespace()
+        let input = file.trimmedSlice(command.range)
         session.beginCommand(input)
         report.reset(input: input)
         perform(command, in: file, input: input, into: &report)

@@ -179,6 +179,30 @@ func lexicalErrors(input: String, location: String, message: String) {
     #expect(file.slice(range(23, 24)) == "\u{FFFD}") // the first byte of "ë" alone
 }
 
+/// `trimmedSlice` trims ASCII whitespace on the bytes; it must give what trimming the slice's
+/// Characters gives, also with other whitespace (a no-break space, a line separator), CR LF,
+/// a combining mark on a space, and ends that cut a scalar.
+@Test func trimmedSliceMatchesTrimmingCharacters() {
+    let text = " \t insert A(x: 1)\r\n\u{A0}save \u{301}y\u{2028}\n\u{0B}é 👩‍💻\u{C}  "
+    let file = SourceFile(text: text)
+    func range(_ lo: Int, _ hi: Int) -> SourceRange {
+        SourceRange(DSL.SourceLocation(line: 1, column: 1, offset: lo), DSL.SourceLocation(line: 1, column: 1, offset: hi))
+    }
+    func reference(_ lo: Int, _ hi: Int) -> String {
+        var characters = Substring(file.slice(range(lo, hi)))
+        while let first = characters.first, first.isWhitespace { characters.removeFirst() }
+        while let last = characters.last, last.isWhitespace { characters.removeLast() }
+        return String(characters)
+    }
+    let count = text.utf8.count
+    for lo in -1...count + 1 {
+        for hi in lo...count + 2 {
+            #expect(file.trimmedSlice(range(lo, hi)) == reference(lo, hi), "\(lo)..<\(hi)")
+        }
+    }
+    #expect(file.trimmedSlice(range(0, 18)) == "insert A(x: 1)")
+}
+
 @Test func packedNamesReadWholeWordsLikeByteByByte() {
     // `packedName` loads two words where the buffer has 16 bytes past the start and goes byte
     // by byte near its end: both must pack the same bytes the same way.
