@@ -55,7 +55,7 @@ final class REPL {
                 // Pending objects, and also writes an autoflush (or `begin`) made in a transaction
                 // not yet committed: leaving rolls those back, and a file database loses them.
                 if activeWorkbench.session.hasPendingWorkOrTransaction && !warnedAboutPending {
-                    Swift.print("\n" + Self.leavingWarning(activeWorkbench))
+                    Swift.print("\n" + Self.leavingWarning(activeWorkbench, again: "Ctrl-D"))
                     warnedAboutPending = true
                     continue
                 }
@@ -63,9 +63,19 @@ final class REPL {
                 saveHistory(editor, store)
                 return
             case .line(let entry):
-                warnedAboutPending = false
-                if entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
+                let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
+                if trimmed.isEmpty { continue }
                 editor.addHistory(entry)
+                // `:quit` typed here asks first, as Ctrl-D does (a script's `:quit` just leaves:
+                // nobody is there to answer, and the lines after it must not run).
+                if Self.quitCommands.contains(trimmed), activeWorkbench.session.hasPendingWorkOrTransaction,
+                   !warnedAboutPending {
+                    Swift.print(Self.leavingWarning(activeWorkbench, again: trimmed))
+                    warnedAboutPending = true
+                    saveHistory(editor, store)
+                    continue
+                }
+                warnedAboutPending = false
                 let wb = activeWorkbench
                 wb.run(entry, sourceName: "<repl>") { report in
                     var report = report
@@ -80,16 +90,21 @@ final class REPL {
 
     var activeWorkbench: Workbench { currentWorkbench?() ?? workbench }
 
-    /// What the first Ctrl-D says when leaving would lose work.
-    static func leavingWarning(_ workbench: Workbench) -> String {
+    /// The commands that leave the REPL (`Workbench` handles them in scripts).
+    static let quitCommands: Set<String> = [":quit", ":exit", ":q"]
+
+    /// What the first Ctrl-D (or `:quit`) says when leaving would lose work; `again` is how
+    /// the learner asked to leave, which leaves when given again.
+    static func leavingWarning(_ workbench: Workbench, again: String) -> String {
         let session = workbench.session
         let keep = session.explicitTransaction ? "`commit`" : "`save`"
+        let leave = again.hasPrefix(":") ? "`\(again)`" : again
         if session.hasPendingChanges {
             let refs = session.pendingObjects.prefix(5).map(\.ref).joined(separator: ", ")
-            return "Unsaved changes (\(refs)): \(keep) to keep them, or Ctrl-D again to leave without saving."
+            return "Unsaved changes (\(refs)): \(keep) to keep them, or \(leave) again to leave without saving."
         }
         return "A transaction is open and not committed (written by an autoflush, or opened with `begin`): "
-            + "\(keep) to keep what it wrote, or Ctrl-D again to leave, which rolls it back."
+            + "\(keep) to keep what it wrote, or \(leave) again to leave, which rolls it back."
     }
 
     private func saveHistory(_ editor: LineEditor, _ store: HistoryStore?) {

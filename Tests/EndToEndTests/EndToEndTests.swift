@@ -277,6 +277,40 @@ struct TmuxSession {
         #expect(reopened.stdout.contains("= 1"), "the saved note is in the file: \(reopened.stdout)")
     }
 
+    @Test(.timeLimit(.minutes(1))) func quitAsksFirstWhenWorkIsUnsaved() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            Issue.record("tmux is missing: ./dev test installs it")
+            return
+        }
+        // `:quit` typed with unsaved objects warns like Ctrl-D; another command clears the
+        // warning, and `:quit` twice in a row leaves without saving.
+        let home = try temporaryDirectory()
+        let db = home + "/notes.db"
+        let session = try TmuxSession(command: "env -u XDG_STATE_HOME HOME=\(home) TERM=xterm-256color NO_COLOR=1 \(ormlabBinary) --db \(db)")
+        defer { session.kill() }
+        try session.waitForPrompt()
+        for line in ["entity Note { text: String }", "insert Note(text: \"hi\")", ":quit"] {
+            try session.type(line)
+            try session.send("Enter")
+            try session.waitForPrompt()
+        }
+        _ = try session.waitFor("Unsaved changes (Note (new #1)): `save` to keep them, or `:quit` again to leave without saving.")
+        #expect(session.isRunning, "the first :quit with unsaved work should only warn")
+        for line in ["Note.count", ":quit"] {
+            try session.type(line)
+            try session.send("Enter")
+            try session.waitForPrompt()
+        }
+        _ = try session.waitFor("or `:quit` again to leave, which rolls it back.")
+        try session.type(":quit")
+        try session.send("Enter")
+        let deadline = Date().addingTimeInterval(5)
+        while session.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!session.isRunning, ":quit right after the warning should leave the REPL")
+        let reopened = try runProcess(ormlabBinary, ["--db", db], stdin: Data("Note.count\n".utf8))
+        #expect(reopened.stdout.contains("= 0"), "leaving rolled the autoflushed note back: \(reopened.stdout)")
+    }
+
     @Test(.timeLimit(.minutes(1))) func panesFitTheTerminalWidth() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else { return }
         for width in [120, 80] {
