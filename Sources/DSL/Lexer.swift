@@ -935,6 +935,26 @@ extension Lexer {
         }
     }
 
+    /// What `next()` gives right after a plain insert. When a line break follows at once, with
+    /// no bracket open, and the next line starts with a name (the next command of a script of
+    /// inserts), that is a `newline` token made directly: none of `next()`'s trivia, blank-line,
+    /// comment or leading-`.` steps applies there. Otherwise `next()`.
+    mutating func nextAfterPlainInsert() -> Token {
+        guard index + 1 < bytes.count, bytes[index] == 10, isIdentifierStart(bytes[index + 1]),
+              openBrackets.isEmpty else { return next() }
+        let start = location
+        index += 1
+        location.offset += 1
+        location.line += 1
+        location.column = 1
+        var token = Token(kind: .newline, text: "\n", range: SourceRange(start, location))
+        // What `finish` sets, with no bracket open.
+        token.endIndex = index
+        token.followsSkippedNewline = skippedNewline
+        skippedNewline = false
+        return token
+    }
+
     /// The bytes `from..<to` (at most 15 of them) and their count packed into two words, the
     /// first byte lowest, the count in the top byte: equal packings are equal byte strings.
     @inline(__always)

@@ -600,7 +600,7 @@ public struct Parser {
            let (entity, arguments, end) = lexer.plainInsert() {
             let start = current.range.start
             previousEnd = end
-            current = lexer.next()
+            current = lexer.nextAfterPlainInsert()
             return .insert(entity: entity, arguments: arguments, range: SourceRange(start, end))
         }
         let keyword = advance()

@@ -199,3 +199,27 @@ private func isReadPlainly(_ text: String) -> Bool {
     argument.label = nil
     #expect(argument == Argument(value: .literal(.integer(1), r), range: r))
 }
+
+@Test func theTokenAfterAPlainInsertIsTheOneNextGives() {
+    // `nextAfterPlainInsert` makes a line break's token directly in the common case; every
+    // token from there on must be what `next()` gives.
+    let after = ["\ninsert P(a: 2)", "\nsave", "\n_x", "\nZ", "\n.count", "\n  .count", "\n\nsave", "\n// c\nsave",
+                 "\n1", "\nä", "\n\u{301}x", "\r\nsave", "\n", "", " \nsave", "; save", "\n(", "\n\"s\"", "\n#"]
+    for tail in after {
+        for line in ["insert P(a: 1)", #"insert Person(name: "Kraków", n: 1.5)"#] {
+            let text = line + tail
+            var lexer = Lexer(file: SourceFile(text: text, firstLine: 3))
+            _ = lexer.next() // insert
+            #expect(lexer.plainInsert() != nil, "\(text.debugDescription)")
+            var reference = lexer
+            var fast = lexer.nextAfterPlainInsert()
+            var slow = reference.next()
+            while true {
+                #expect(fast == slow, "\(text.debugDescription)")
+                if slow.kind == .endOfInput || fast.kind == .endOfInput { break }
+                fast = lexer.next()
+                slow = reference.next()
+            }
+        }
+    }
+}
