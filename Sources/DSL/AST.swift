@@ -156,31 +156,62 @@ public enum TransactionVerb: String, Sendable, Equatable {
 }
 
 /// One argument of a call: `name: "x"`, `born < 1950`, `name desc`, `using: join`.
+///
+/// The label is stored as its parts (a flag, the name, the range), not as an `Identifier?`:
+/// with the optional stored, Swift 6.3 built each new argument twice and copied one through
+/// its value witness into the array (a copy and a destroy per value of a script's inserts).
+/// `label` reads and writes it as before.
 public struct Argument: Sendable, Equatable {
-    public var label: Identifier?
+    @usableFromInline var hasLabel: Bool
+    @usableFromInline var labelText: String
+    @usableFromInline var labelRange: SourceRange
     public var value: Expr
     /// `asc` / `desc` written after the value (in `order(...)`).
     public var direction: SortDirection?
     public var range: SourceRange
 
     public init(label: Identifier? = nil, value: Expr, direction: SortDirection? = nil, range: SourceRange) {
-        self.label = label
+        if let label {
+            hasLabel = true
+            labelText = label.name
+            labelRange = label.range
+        } else {
+            hasLabel = false
+            labelText = ""
+            labelRange = Argument.noRange
+        }
         self.value = value
         self.direction = direction
         self.range = range
+    }
+
+    public var label: Identifier? {
+        get { hasLabel ? Identifier(labelText, labelRange) : nil }
+        set {
+            hasLabel = newValue != nil
+            labelText = newValue?.name ?? ""
+            labelRange = newValue?.range ?? Argument.noRange
+        }
+    }
+
+    /// The label's name, without making an `Identifier` (inlinable: the interpreter reads it
+    /// in place, per value of an insert).
+    @inlinable public var labelName: String? { hasLabel ? labelText : nil }
+
+    /// The range stored for an absent label: every missing label has the same parts, so the
+    /// synthesized `==` compares labels as `Identifier?` did.
+    private static var noRange: SourceRange {
+        SourceRange(SourceLocation(line: 0, column: 0, offset: 0), SourceLocation(line: 0, column: 0, offset: 0))
     }
 }
 
 extension Argument {
     /// The value when it is a literal, read out without copying the whole expression (an
     /// `Expr` holds a name or literal inline, so a copy of one is a switch over its cases).
-    public var literalValue: (literal: Literal, range: SourceRange)? {
+    @inlinable public var literalValue: (literal: Literal, range: SourceRange)? {
         if case .literal(let literal, let range) = value { return (literal, range) }
         return nil
     }
-
-    /// The label's name and range, likewise without copying the optional identifier.
-    public var labelName: String? { label?.name }
 }
 
 public enum SortDirection: String, Sendable, Equatable {

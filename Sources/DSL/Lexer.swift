@@ -683,13 +683,9 @@ extension Diagnostic {
 // MARK: - Plain inserts
 
 extension Lexer {
-    /// The arguments and end of a plain insert read straight from the bytes (see `plainInsert`).
-    struct PlainInsert {
-        var entity: Identifier
-        var arguments: [Argument]
-        /// Where the closing `)` ends.
-        var end: SourceLocation
-    }
+    /// The entity, arguments and end (where the closing `)` ends) of a plain insert read
+    /// straight from the bytes (see `plainInsert`).
+    typealias PlainInsert = (entity: Identifier, arguments: [Argument], end: SourceLocation)
 
     /// Exact powers of ten a Double holds.
     private static let exactPowersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { a, _ in a * 10 } }
@@ -738,7 +734,10 @@ extension Lexer {
             SourceLocation(line: line, column: column, offset: fileOffset + j)
         }
         func skipSpaces() {
-            while i < count, bytes[i] == 32 || bytes[i] == 9 { i += 1; column += 1 }
+            var end = i
+            while end < count, bytes[end] == 32 || bytes[end] == 9 { end += 1 }
+            column += end - i
+            i = end
         }
         func isNameStart(_ a: UInt8) -> Bool { (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 }
         func isDigit(_ a: UInt8) -> Bool { a >= 48 && a <= 57 }
@@ -767,20 +766,15 @@ extension Lexer {
             let value: Literal
             let a = bytes[i]
             if a == 34 { // "
-                i += 1
-                let contentStart = i
-                var ascii = true
-                while i < count, bytes[i] != 34 {
-                    let b = bytes[i]
-                    if b == 92 || b == 10 || b == 13 { return nil } // escapes, line breaks: the lexer's case
-                    if b >= 0x80 { ascii = false }
-                    i += 1
-                }
-                guard i < count else { return nil }
+                let contentStart = i + 1
+                // Escapes and line breaks are the lexer's case.
+                guard let (end, ascii) = Lexer.plainStringEnd(bytes, from: contentStart) else { return nil }
+                i = end
                 // Decoded directly, not through `shortStrings`: values repeat far less than
                 // names, and a miss (a lookup, a decode and a replaced slot) cost more than the
                 // hits saved (measured on the benchmark's script: 1% of its instructions).
-                let content = String(decoding: UnsafeBufferPointer(rebasing: bytes[contentStart..<i]), as: UTF8.self)
+                let content = ascii ? Lexer.asciiString(bytes, contentStart, i)
+                    : String(decoding: UnsafeBufferPointer(rebasing: bytes[contentStart..<i]), as: UTF8.self)
                 if ascii {
                     column += i - contentStart
                 } else {
@@ -793,13 +787,15 @@ extension Lexer {
                 column += 2
                 value = .string(content)
             } else if isDigit(a) {
-                while i < count, isDigit(bytes[i]) { i += 1 }
+                var end = i + 1
+                while end < count, isDigit(bytes[end]) { end += 1 }
                 var isDecimal = false
-                if i + 1 < count, bytes[i] == 46, isDigit(bytes[i + 1]) {
+                if end + 1 < count, bytes[end] == 46, isDigit(bytes[end + 1]) {
                     isDecimal = true
-                    i += 1
-                    while i < count, isDigit(bytes[i]) { i += 1 }
+                    end += 2
+                    while end < count, isDigit(bytes[end]) { end += 1 }
                 }
+                i = end
                 // `_`, an exponent, a letter or another `.` right after: the lexer's case.
                 if i < count, isNameStart(bytes[i]) || bytes[i] == 46 || bytes[i] >= 0x80 { return nil }
                 let digits = UnsafeBufferPointer(rebasing: bytes[first..<i])
@@ -876,7 +872,87 @@ extension Lexer {
         column += 1
         index = i
         location = here(i, column)
-        return PlainInsert(entity: entity, arguments: arguments, end: location)
+        return (entity, arguments, location)
+    }
+
+    /// Where the content of a plain string literal starting at `from` ends (the index of its
+    /// closing `"`) and whether it is all ASCII; nil when an escape (`\`) or a line break comes
+    /// first, or the input ends. Eight bytes at a time while none of them is one of those four
+    /// (each step of a byte loop cost about 16 instructions; string values are most of a
+    /// script's bytes), then byte by byte.
+    static func plainStringEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> (end: Int, ascii: Bool)? {
+        let count = bytes.count
+        var j = from
+        var seen: UInt64 = 0 // every byte read, or-ed: the high bits say whether all were ASCII
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while j + 8 <= count {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                let stops = hasByte(word, 34) | hasByte(word, 92) | hasByte(word, 10) | hasByte(word, 13)
+                if stops != 0 {
+                    // The lowest flagged byte is the first stop (a false flag only ever sits
+                    // above a true one): the bytes before it are content.
+                    let before = stops.trailingZeroBitCount / 8
+                    seen |= word & ((1 &<< UInt64(before * 8)) &- 1)
+                    j += before
+                    guard bytes[j] == 34 else { return nil }
+                    return (j, seen & 0x8080_8080_8080_8080 == 0)
+                }
+                seen |= word
+                j += 8
+            }
+        }
+        while j < count {
+            let b = bytes[j]
+            if b == 34 { return (j, seen & 0x8080_8080_8080_8080 == 0) }
+            if b == 92 || b == 10 || b == 13 { return nil }
+            seen |= UInt64(b)
+            j += 1
+        }
+        return nil
+    }
+
+    /// The high bit of each byte of `word` that is `byte` set (the classic test for a zero
+    /// byte in `word ^ byte × 0x0101…`), and possibly of bytes above such a byte, never below:
+    /// so whether there is one, and the lowest, are exact.
+    @inline(__always)
+    private static func hasByte(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+
+    /// The text of the ASCII bytes `from..<to`. Up to 15 bytes, a String is small (inline) and
+    /// `String(unsafeUninitializedCapacity:)` makes it by copying the bytes and checking ASCII
+    /// (about 80 instructions, where `String(decoding:)` validates through several layers: 190);
+    /// longer, that path costs more than decoding, which is kept.
+    @inline(__always)
+    static func asciiString(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
+        let count = to - from
+        guard count <= 15 else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            _ = buffer.initialize(from: UnsafeBufferPointer(rebasing: bytes[from..<to]))
+            return count
+        }
+    }
+
+    /// What `next()` gives right after a plain insert. When a line break follows at once, with
+    /// no bracket open, and the next line starts with a name (the next command of a script of
+    /// inserts), that is a `newline` token made directly: none of `next()`'s trivia, blank-line,
+    /// comment or leading-`.` steps applies there. Otherwise `next()`.
+    mutating func nextAfterPlainInsert() -> Token {
+        guard index + 1 < bytes.count, bytes[index] == 10, isIdentifierStart(bytes[index + 1]),
+              openBrackets.isEmpty else { return next() }
+        let start = location
+        index += 1
+        location.offset += 1
+        location.line += 1
+        location.column = 1
+        var token = Token(kind: .newline, text: "\n", range: SourceRange(start, location))
+        // What `finish` sets, with no bracket open.
+        token.endIndex = index
+        token.followsSkippedNewline = skippedNewline
+        skippedNewline = false
+        return token
     }
 
     /// The bytes `from..<to` (at most 15 of them) and their count packed into two words, the
@@ -923,23 +999,27 @@ extension Lexer {
 final class ShortStrings {
     private var slots = [(key: Lexer.PackedName, text: String)](repeating: (Lexer.PackedName(low: 0, high: 0), ""), count: 64)
 
-    /// The text of `bytes[from..<to]`.
+    /// The text of `bytes[from..<to]`. The hit is inlined at each caller (a call per name cost
+    /// more than the lookup); everything else is `miss`.
+    @inline(__always)
     func string(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
         let length = to - from
-        guard length > 0, length <= 15 else {
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
-        }
+        guard length > 0, length <= 15 else { return miss(bytes, from, to, slot: -1) }
         let key = Lexer.packedName(bytes, from, to)
         // ASCII only (no high bit set in any byte; the count's byte has none): other text
         // decodes as usual, its bytes may be an incomplete character the decoder repairs.
-        guard (key.low | key.high) & 0x8080_8080_8080_8080 == 0 else {
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
-        }
+        guard (key.low | key.high) & 0x8080_8080_8080_8080 == 0 else { return miss(bytes, from, to, slot: -1) }
         // Fibonacci hashing of both words into the table's 64 slots.
         let slot = Int(truncatingIfNeeded: ((key.low ^ (key.high &* 31)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
         if slots[slot].key == key { return slots[slot].text }
+        return miss(bytes, from, to, slot: slot)
+    }
+
+    /// The text decoded, and kept in `slot` unless it is -1 (not short ASCII).
+    @inline(never)
+    private func miss(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, slot: Int) -> String {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
-        slots[slot] = (key, text)
+        if slot >= 0 { slots[slot] = (Lexer.packedName(bytes, from, to), text) }
         return text
     }
 }

@@ -124,7 +124,7 @@ public struct Parser {
 
     /// The kind of the token after `current`, without copying the token.
     private mutating func peekKind() -> TokenKind {
-        if lookahead == nil {
+        if case .none = lookahead { // not `== nil`, which copies the token (see insertStatement)
             let token = lexer.next()
             lookaheadKind = token.kind
             lookahead = consume token
@@ -278,7 +278,9 @@ public struct Parser {
     fileprivate mutating func nextItem() -> ParseResult.Item? {
         skipSeparators()
         if check(.endOfInput) { return nil }
-        let first = current
+        // Only the first token's range is kept for recovery: a copy of the token and its
+        // destroy cost more, per command of a script.
+        let first = current.range
         nesting = 0
         chainDepth = 0
         assignmentNesting = nil
@@ -288,8 +290,8 @@ public struct Parser {
             return .command(command)
         } catch {
             synchronize(commandStart: first)
-            let end = max(previousEnd, first.range.end)
-            return .failure(error.diagnostic, range: SourceRange(first.range.start, end))
+            let end = max(previousEnd, first.end)
+            return .failure(error.diagnostic, range: SourceRange(first.start, end))
         }
     }
 
@@ -297,8 +299,8 @@ public struct Parser {
     /// brackets, or past the `}` that closes its body. Inside an unclosed `(` or `[`, a line
     /// that starts at or left of the command's own column is taken as the next command, so a
     /// missing `)` in a script costs one command, not the rest of the file.
-    private mutating func synchronize(commandStart: Token) {
-        let column = commandStart.range.start.column
+    private mutating func synchronize(commandStart: SourceRange) {
+        let column = commandStart.start.column
         while true {
             switch current.kind {
             case .endOfInput:
@@ -307,7 +309,7 @@ public struct Parser {
                 return
             case .identifier, .colon:
                 if current.followsSkippedNewline, current.range.start.column <= column,
-                   current.range.start > commandStart.range.start {
+                   current.range.start > commandStart.start {
                     lexer.restart(after: current)
                     clearLookahead()
                     return
@@ -591,11 +593,15 @@ public struct Parser {
     /// `insert Author(name: "x", born: 1929)`
     private mutating func insertStatement() throws(ParseError) -> Statement {
         // The plain form, read without tokens: a script of inserts spends most of its parsing here.
-        if readsPlainInserts, lookahead == nil, nesting < Parser.maximumNesting, let plain = lexer.plainInsert() {
+        // `case .none`, not `== nil`: a token is Equatable, so `== nil` compared two optional
+        // tokens (a copy of the lookahead and a destroy). The parts are taken apart as a tuple,
+        // so each moves into the statement instead of being copied out of a struct.
+        if readsPlainInserts, case .none = lookahead, nesting < Parser.maximumNesting,
+           let (entity, arguments, end) = lexer.plainInsert() {
             let start = current.range.start
-            previousEnd = plain.end
-            current = lexer.next()
-            return .insert(entity: plain.entity, arguments: plain.arguments, range: SourceRange(start, plain.end))
+            previousEnd = end
+            current = lexer.nextAfterPlainInsert()
+            return .insert(entity: entity, arguments: arguments, range: SourceRange(start, end))
         }
         let keyword = advance()
         guard check(.identifier) else {

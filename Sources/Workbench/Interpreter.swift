@@ -743,7 +743,18 @@ final class InsertPlan {
     /// costs more than reading the fields needed), searched from `guess` on, wrapping around:
     /// an insert usually gives its values in the order the entity declares them, so the target
     /// after the previous argument's is nearly always the one (one comparison, not several).
+    ///
+    /// The guessed target is tried inline (it nearly always is the one); the search is a call.
+    @inline(__always)
     func targetIndex(_ label: String, guess: Int = 0) -> Int? {
+        if guess >= 0 && guess < labels.count && labels[guess].utf8.count == label.utf8.count && labels[guess] == label {
+            return guess
+        }
+        return searchTarget(label, from: guess)
+    }
+
+    @inline(never)
+    private func searchTarget(_ label: String, from guess: Int) -> Int? {
         // Compares names only. Lengths first: comparing two different strings is the slow path of `==`.
         let length = label.utf8.count
         let count = labels.count
@@ -763,7 +774,8 @@ struct GivenColumns {
     private var bits: UInt64 = 0
     private var others: [Int] = []
 
-    /// Adds `column`; false when it was given already.
+    /// Adds `column`; false when it was given already. The bits inline, the list a call.
+    @inline(__always)
     mutating func insert(_ column: Int) -> Bool {
         if column >= 0 && column < 64 {
             let bit: UInt64 = 1 << UInt64(column)
@@ -771,6 +783,11 @@ struct GivenColumns {
             bits |= bit
             return true
         }
+        return insertOther(column)
+    }
+
+    @inline(never)
+    private mutating func insertOther(_ column: Int) -> Bool {
         if others.contains(column) { return false }
         others.append(column)
         return true

@@ -136,3 +136,90 @@ private func isReadPlainly(_ text: String) -> Bool {
         #expect(arguments[1].literalValue?.literal == .string("abcdefghijklmnop\(i % 3)"))
     }
 }
+
+// MARK: - Scanning string contents
+
+@Test func plainStringEndAgreesWithAByteLoop() {
+    // Eight bytes at a time must stop exactly where a byte loop stops: every length, a stop
+    // byte (or non-ASCII) at every offset, near the buffer's end too.
+    func byteLoop(_ bytes: [UInt8], from: Int) -> (end: Int, ascii: Bool)? {
+        var ascii = true
+        for j in from..<bytes.count {
+            switch bytes[j] {
+            case 34: return (j, ascii)
+            case 92, 10, 13: return nil
+            case let b: if b >= 0x80 { ascii = false }
+            }
+        }
+        return nil
+    }
+    var generator = SeededGenerator(seed: 11)
+    let fillers: [UInt8] = Array("a Z09@.-_~!#".utf8) + [0x80, 0xC3, 0xA9, 0xFF, 0x01, 0x21, 0x23, 0x5B, 0x5D, 0x0B]
+    let stops: [UInt8] = [34, 92, 10, 13]
+    for length in 0..<40 {
+        for _ in 0..<60 {
+            var bytes = (0..<length).map { _ in fillers[Int(generator.next() % UInt64(fillers.count))] }
+            // Zero to three stop bytes at random places.
+            for _ in 0..<Int(generator.next() % 4) where length > 0 {
+                bytes[Int(generator.next() % UInt64(length))] = stops[Int(generator.next() % 4)]
+            }
+            for from in [0, 1, 3].filter({ $0 <= length }) {
+                let fast = bytes.withUnsafeBufferPointer { Lexer.plainStringEnd($0, from: from) }
+                let slow = byteLoop(bytes, from: from)
+                #expect(fast?.end == slow?.end && fast?.ascii == slow?.ascii, "\(bytes) from \(from)")
+            }
+        }
+    }
+}
+
+@Test func asciiStringsAreTheTextOfTheirBytes() {
+    for length in 0..<40 {
+        let text = String((0..<length).map { Character(UnicodeScalar(UInt8(32 + ($0 * 7) % 95))) })
+        let bytes = Array(text.utf8)
+        let made = bytes.withUnsafeBufferPointer { Lexer.asciiString($0, 0, $0.count) }
+        #expect(made == text)
+        #expect(made.utf8.count == length)
+    }
+}
+
+// MARK: - Arguments
+
+@Test func argumentLabelsReadAndWriteAsOptionalIdentifiers() {
+    let r = SourceRange(SourceLocation(line: 1, column: 1, offset: 0), SourceLocation(line: 1, column: 3, offset: 2))
+    let other = SourceRange(SourceLocation(line: 2, column: 1, offset: 5), SourceLocation(line: 2, column: 2, offset: 6))
+    var argument = Argument(value: .literal(.integer(1), r), range: r)
+    #expect(argument.label == nil && argument.labelName == nil)
+    #expect(argument == Argument(label: nil, value: .literal(.integer(1), r), range: r))
+    argument.label = Identifier("", other)
+    #expect(argument.label == Identifier("", other) && argument.labelName == "")
+    #expect(argument != Argument(value: .literal(.integer(1), r), range: r))
+    argument.label = Identifier("name", r)
+    #expect(argument == Argument(label: Identifier("name", r), value: .literal(.integer(1), r), range: r))
+    #expect(argument != Argument(label: Identifier("name", other), value: .literal(.integer(1), r), range: r))
+    argument.label = nil
+    #expect(argument == Argument(value: .literal(.integer(1), r), range: r))
+}
+
+@Test func theTokenAfterAPlainInsertIsTheOneNextGives() {
+    // `nextAfterPlainInsert` makes a line break's token directly in the common case; every
+    // token from there on must be what `next()` gives.
+    let after = ["\ninsert P(a: 2)", "\nsave", "\n_x", "\nZ", "\n.count", "\n  .count", "\n\nsave", "\n// c\nsave",
+                 "\n1", "\nä", "\n\u{301}x", "\r\nsave", "\n", "", " \nsave", "; save", "\n(", "\n\"s\"", "\n#"]
+    for tail in after {
+        for line in ["insert P(a: 1)", #"insert Person(name: "Kraków", n: 1.5)"#] {
+            let text = line + tail
+            var lexer = Lexer(file: SourceFile(text: text, firstLine: 3))
+            _ = lexer.next() // insert
+            #expect(lexer.plainInsert() != nil, "\(text.debugDescription)")
+            var reference = lexer
+            var fast = lexer.nextAfterPlainInsert()
+            var slow = reference.next()
+            while true {
+                #expect(fast == slow, "\(text.debugDescription)")
+                if slow.kind == .endOfInput || fast.kind == .endOfInput { break }
+                fast = lexer.next()
+                slow = reference.next()
+            }
+        }
+    }
+}
