@@ -225,6 +225,15 @@ public struct StatementRecords: RandomAccessCollection, MutableCollection, Range
         }
     }
 
+    /// The positions of the statements whose SQL starts with `prefix`, without making their
+    /// records (the N+1 check looks for SELECTs among a flush's thousands of INSERTs).
+    public func indices(ofSQLWithPrefix prefix: String) -> [Int] {
+        switch storage {
+        case .records(let records): return records.indices.filter { records[$0].sql.hasPrefix(prefix) }
+        case .source(let source): return source.indices(ofSQLWithPrefix: prefix)
+        }
+    }
+
     /// The cause of statement `i`, without making its record.
     public func cause(at i: Int) -> String {
         switch storage {
@@ -247,9 +256,12 @@ public protocol StatementRecordSource: Sendable {
     func sql(at index: Int) -> String
     /// `record(at:).cause`, cheaper.
     func cause(at index: Int) -> String
+    /// The positions whose SQL starts with `prefix`.
+    func indices(ofSQLWithPrefix prefix: String) -> [Int]
 }
 
 extension StatementRecordSource {
+    public func indices(ofSQLWithPrefix prefix: String) -> [Int] { (0..<count).filter { sql(at: $0).hasPrefix(prefix) } }
     public func sql(at index: Int) -> String { record(at: index).sql }
     public func cause(at index: Int) -> String { record(at: index).cause }
 }

@@ -72,9 +72,9 @@ public final class StatementLog {
     }
 
     /// Adds a statement to the current command and to the session log.
-    func append(_ statement: LoggedStatement) {
+    func append(_ statement: consuming LoggedStatement) {
         if entryCount >= entryLimit { dropOldest(entryCount / 10) }
-        currentStatements.append(statement)
+        currentStatements.append(statement)   // moved, not copied (consuming)
         entryCount += 1
     }
 
@@ -199,6 +199,22 @@ struct LoggedStatements: StatementRecordSource {
     func record(at index: Int) -> StatementRecord { statements[start + index].record }
     func sql(at index: Int) -> String { statements[start + index].sql }
     func cause(at index: Int) -> String { statements[start + index].cause.text }
+    func indices(ofSQLWithPrefix prefix: String) -> [Int] {
+        // A run of one statement shares one SQL text: compare it with the previous (its identical
+        // storage compares at once) before checking the prefix again.
+        var found: [Int] = []
+        var previous: String?
+        var previousMatches = false
+        for i in start..<statements.count {
+            let sql = statements[i].sql
+            if sql != previous {
+                previousMatches = sql.hasPrefix(prefix)
+                previous = sql
+            }
+            if previousMatches { found.append(i - start) }
+        }
+        return found
+    }
 }
 
 /// A database value as the report shows it.
@@ -229,9 +245,8 @@ public enum NPlusOneDetector {
     public static func findings(in records: StatementRecords, threshold: Int = 2) -> [Finding] {
         var order: [String] = []
         var groups: [String: (count: Int, causes: [String])] = [:]
-        for i in records.indices {
+        for i in records.indices(ofSQLWithPrefix: "SELECT") {
             let sql = records.sql(at: i)
-            guard sql.hasPrefix("SELECT") else { continue }
             let cause = records.cause(at: i)
             if groups[sql] == nil { order.append(sql) }
             var g = groups[sql] ?? (0, [])

@@ -324,6 +324,8 @@ func library() throws -> Workbench {
             #expect(report.sql.array == Array(report.sql))
             #expect(report.sql.indices.map(report.sql.sql(at:)) == report.sql.map(\.sql))
             #expect(report.sql.indices.map(report.sql.cause(at:)) == report.sql.map(\.cause))
+            #expect(report.sql.indices(ofSQLWithPrefix: "SELECT") == report.sql.indices.filter { report.sql[$0].sql.hasPrefix("SELECT") })
+            #expect(StatementRecords(report.sql.array).indices(ofSQLWithPrefix: "INSERT") == report.sql.indices(ofSQLWithPrefix: "INSERT"))
         }
         let entries = wb.session.log.entries
         #expect(entries.map(\.command) == model.map(\.command))
