@@ -188,7 +188,7 @@ public final class Connection {
     @discardableResult
     private func runToCompletion(_ statement: Statement, params: [SQLiteValue]) throws -> Int {
         defer { statement.reset() }
-        _ = statement.status(reset: true)
+        if statement.countersNeedReset { _ = statement.status(reset: true) }
         let totalChangesBefore = sqlite3_total_changes64(handle)
         let start = monotonicSeconds()
         var returnedRows = 0
@@ -215,7 +215,7 @@ public final class Connection {
         let statement = try idleStatement(sql)
         try statement.bind(params, outlivingSteps: true)
         defer { statement.reset() }
-        _ = statement.status(reset: true)
+        if statement.countersNeedReset { _ = statement.status(reset: true) }
         let row = Row(statementHandle: statement.handle, columnCount: statement.columnCount)
         var rowCount = 0
         let start = monotonicSeconds()
