@@ -166,21 +166,27 @@ public struct StatementRecords: RandomAccessCollection, MutableCollection, Range
         case source(any StatementRecordSource)
     }
     private var storage: Storage
+    /// The number of statements, kept apart: reading it through `storage` copied the source
+    /// (an existential) each time, and a command asks for it several times.
+    public private(set) var endIndex: Int
 
-    public init() { storage = .records([]) }
-    public init(_ records: [StatementRecord]) { storage = .records(records) }
-    public init<S: Sequence>(_ records: S) where S.Element == StatementRecord { storage = .records(Array(records)) }
-    public init(arrayLiteral records: StatementRecord...) { storage = .records(records) }
+    public init() {
+        storage = .records([])
+        endIndex = 0
+    }
+    public init(_ records: [StatementRecord]) {
+        storage = .records(records)
+        endIndex = records.count
+    }
+    public init<S: Sequence>(_ records: S) where S.Element == StatementRecord { self.init(Array(records)) }
+    public init(arrayLiteral records: StatementRecord...) { self.init(records) }
     /// Records read from `source` as they are needed.
-    public init(source: any StatementRecordSource) { storage = .source(source) }
+    public init(source: any StatementRecordSource) {
+        endIndex = source.count
+        storage = .source(source)
+    }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int {
-        switch storage {
-        case .records(let records): return records.count
-        case .source(let source): return source.count
-        }
-    }
     public func index(after i: Int) -> Int { i + 1 }
     public func index(before i: Int) -> Int { i - 1 }
 
@@ -197,7 +203,7 @@ public struct StatementRecords: RandomAccessCollection, MutableCollection, Range
             var records = array
             storage = .records([])   // (so `records` is the only reference: no copy on write)
             records[position] = newValue
-            storage = .records(records)
+            self = StatementRecords(records)
         }
     }
 
@@ -206,7 +212,7 @@ public struct StatementRecords: RandomAccessCollection, MutableCollection, Range
         var records = array
         storage = .records([])
         records.replaceSubrange(subrange, with: newElements)
-        storage = .records(records)
+        self = StatementRecords(records)
     }
 
     /// The records as an array (made from the source if need be).

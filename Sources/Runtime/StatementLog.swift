@@ -22,7 +22,10 @@ public final class StatementLog {
     /// The same, as the log keeps it (a flush's write names its new object without making the text).
     var logCause = LogCause.text("command")
     /// Statements of the current command.
-    public var current: StatementRecords { StatementRecords(source: LoggedStatements(statements: currentStatements, start: 0)) }
+    public var current: StatementRecords {
+        // (Most commands run no statement: an empty array costs less to pass around.)
+        currentStatements.isEmpty ? [] : StatementRecords(source: LoggedStatements(statements: currentStatements, start: 0))
+    }
     private var currentStatements: [LoggedStatement] = []
     /// The session's log; bounded so a long seeding session does not grow without end.
     public var entries: [Entry] {
