@@ -81,6 +81,15 @@ public final class StatementLog {
         entryCount += 1
     }
 
+    /// Makes room for `count` more statements in the current command (a flush knows how many it runs).
+    func reserveCapacity(forMore count: Int) {
+        let needed = currentStatements.count + count
+        // At least doubling, as appends would: many small flushes in one command stay linear.
+        if needed > currentStatements.capacity {
+            currentStatements.reserveCapacity(max(needed, 2 * currentStatements.capacity))
+        }
+    }
+
     /// Drops the `count` oldest statements of the session log (the current command keeps its own).
     private func dropOldest(_ count: Int) {
         var remaining = count

@@ -384,7 +384,7 @@ extension Session {
             // then destroyed.
             writes.append(PlannedWrite(kind: .insert, object: object, sql: info.insertSQL,
                                        values: object.valuesAfterID(upTo: columnCount), cause: cause))
-            if !object.pendingReferences.isEmpty {
+            if object.hasPendingReferences {
                 let last = writes.count - 1
                 for (i, ref) in object.pendingReferences.sorted(by: { $0.key < $1.key }) where i > 0 && i < columnCount {
                     writes[last].values[i - 1] = .null
@@ -450,7 +450,7 @@ extension Session {
     func orderedInserts() throws -> [ManagedObject] {
         let objects = unitOfWork.newObjects
         // No new object refers to another (nor to itself): the order they were created in.
-        if objects.allSatisfy({ $0.pendingReferences.isEmpty }) { return objects }
+        if objects.allSatisfy({ !$0.hasPendingReferences }) { return objects }
         var position: [ObjectIdentifier: Int] = [:]
         position.reserveCapacity(objects.count)
         for (i, object) in objects.enumerated() { position[ObjectIdentifier(object)] = i }
@@ -575,6 +575,8 @@ extension Session {
             try log.withCause(reason) {
                 try db.execute(openedTransaction ? "BEGIN" : "SAVEPOINT flush")
             }
+            // One statement per write: room for them in the log at once, not by doubling.
+            log.reserveCapacity(forMore: writes.count + 1)
             do {
                 // Each write is its statement's cause (set directly: `withCause` per write
                 // saved and restored the cause around each).
@@ -611,10 +613,12 @@ extension Session {
             case .insert:
                 guard let id = insertedIDs[i] else { continue }
                 object.setValue(.integer(id), ofColumn: 0)
-                for (i, ref) in object.pendingReferences {
-                    if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.setValue(.integer(refID), ofColumn: i) }
+                if object.hasPendingReferences {
+                    for (i, ref) in object.pendingReferences {
+                        if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.setValue(.integer(refID), ofColumn: i) }
+                    }
+                    object.pendingReferences = [:]
                 }
-                object.pendingReferences = [:]
                 object.state = .clean
                 object.entity.identityMap[id] = object
                 result.inserted.append(object)

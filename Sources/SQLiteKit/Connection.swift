@@ -130,7 +130,8 @@ public final class Connection {
     /// last keeps its old bindings here: clearing them cost more than an INSERT's step.
     private func idleStatement(_ sql: String) throws -> Statement {
         if let last = lastCachedStatement, last.sql == sql, !last.isBusy {
-            last.reset()
+            // (`run` and `query` reset it when they finish: only a statement stepped since needs it.)
+            if last.needsReset { last.reset() }
             return last
         }
         if let statement = statementCache[sql], statement.isBusy {

@@ -179,6 +179,7 @@ public final class Statement {
     /// Runs the statement to its next row: true when a row is available, false when done.
     public func step() throws -> Bool {
         countersNeedReset = true
+        needsReset = true
         let resultCode = sqlite3_step(handle)
         switch resultCode {
         case SQLITE_ROW: return true
@@ -187,8 +188,12 @@ public final class Statement {
         }
     }
 
+    /// True when the statement stepped since its last `reset()`.
+    private(set) var needsReset = false
+
     /// Rewinds the statement so it can run again; bindings are kept.
     public func reset() {
+        needsReset = false
         // sqlite3_reset returns the error of the last step, which `step()` already threw.
         sqlite3_reset(handle)
     }
