@@ -23,13 +23,22 @@ final class UnitOfWork {
     private(set) var deletedObjects: [ManagedObject] = []
     private(set) var linkChanges: [LinkChange] = []
 
-    /// State at the last commit of every object changed since: nil values mean "created since".
+    /// State at the last commit of every object changed since (objects created since are in
+    /// `created`).
     private struct Snapshot {
         var object: ManagedObject
-        var values: [SQLiteValue]?
+        var values: [SQLiteValue]
         var state: ObjectState
     }
     private var snapshots: [ObjectIdentifier: Snapshot] = [:]
+    /// Objects created since the last commit, in order. Kept apart from `snapshots`: hashing
+    /// each new object into the dictionary cost more than the rest of `insert`, and is only
+    /// needed when a created object is changed or deleted (`createdIDs`, made on demand).
+    private var created: [ManagedObject] = []
+    /// `created` up to `createdIDsCount`, by identity.
+    private var createdIDs = Set<ObjectIdentifier>()
+    private var createdIDsCount = 0
+    /// Objects with a snapshot or created, in the order they were first remembered.
     private var snapshotOrder: [ObjectIdentifier] = []
 
     var hasChanges: Bool {
@@ -72,13 +81,27 @@ final class UnitOfWork {
         linkChanges.append(change)
     }
 
-    private func remember(_ object: ManagedObject, created: Bool) {
+    private func remember(_ object: ManagedObject, created isNew: Bool) {
         let key = ObjectIdentifier(object)
         // A created object was made just now and cannot have a snapshot yet: no lookup needed.
-        guard created || snapshots[key] == nil else { return }
-        snapshots[key] = Snapshot(object: object, values: created ? nil : (object.originalValues ?? object.values),
+        if isNew {
+            created.append(object)
+            snapshotOrder.append(key)
+            return
+        }
+        guard snapshots[key] == nil, !wasCreated(key) else { return }
+        snapshots[key] = Snapshot(object: object, values: object.originalValues ?? object.values,
                                   state: object.state == .dirty ? .clean : object.state)
         snapshotOrder.append(key)
+    }
+
+    /// True when the object was created since the last commit.
+    private func wasCreated(_ key: ObjectIdentifier) -> Bool {
+        while createdIDsCount < created.count {
+            createdIDs.insert(ObjectIdentifier(created[createdIDsCount]))
+            createdIDsCount += 1
+        }
+        return createdIDs.contains(key)
     }
 
     func clearPending() {
@@ -91,6 +114,9 @@ final class UnitOfWork {
     /// After COMMIT: the current state becomes the state to return to.
     func committed() {
         snapshots = [:]
+        created = []
+        createdIDs = []
+        createdIDsCount = 0
         snapshotOrder = []
     }
 
@@ -103,18 +129,20 @@ final class UnitOfWork {
     /// discarded. Returns the objects touched.
     func restoreCommittedState(session: Session) -> [ManagedObject] {
         var touched: [ManagedObject] = []
+        var createdByID: [ObjectIdentifier: ManagedObject] = [:]
+        for object in created { createdByID[ObjectIdentifier(object)] = object }
         for key in snapshotOrder {
-            guard let snap = snapshots[key] else { continue }
-            let object = snap.object
-            touched.append(object)
-            if let values = snap.values {
-                object.values = values
+            if let snap = snapshots[key] {
+                let object = snap.object
+                touched.append(object)
+                object.values = snap.values
                 object.state = snap.state == .deleted ? .clean : snap.state
                 if object.loadedColumns != nil && object.state == .clean { object.state = .partial }
                 object.originalValues = nil
                 object.pendingReferences = [:]
                 if let id = object.id { object.entity.identityMap[id] = object }
-            } else {
+            } else if let object = createdByID[key] {
+                touched.append(object)
                 if let id = object.id, object.entity.identityMap[id] === object { object.entity.identityMap[id] = nil }
                 object.state = .detached
             }

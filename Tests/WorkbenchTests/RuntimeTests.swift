@@ -238,6 +238,30 @@ func library() throws -> Workbench {
         #expect(reports[5].value == .integer(3))
     }
 
+    @Test func rollbackDiscardsANewObjectChangedAfterAnAutoflush() throws {
+        // Changed after the autoflush gave it an id, a new object is still "created since the
+        // commit": rollback discards it rather than restoring a snapshot of it; objects come
+        // back in the order they were first changed or created.
+        let wb = try library()
+        let reports = wb.run("""
+        insert Author(name: "Delany")
+        Author.count
+        Author#4.name = "Samuel Delany"
+        Author#2.name = "Octavia Butler"
+        delete Author#4
+        rollback
+        Author#4
+        Author.count
+        Author#2.name
+        """)
+        #expect(reports[1].value == .integer(4))
+        #expect(reports[5].objects.map(\.ref) == ["Author#4", "Author#2"])
+        #expect(reports[5].objects.first?.state == .detached)
+        #expect(!reports[6].ok)
+        #expect(reports[7].value == .integer(3))
+        #expect(reports[8].value == .text("Butler"))
+    }
+
     @Test func failingSaveLeavesObjectsAndDatabaseAsTheyWere() throws {
         let wb = try library()
         let reports = wb.run("""
