@@ -87,7 +87,7 @@ struct PaneBuilder {
     // MARK: - SQL
 
     /// Numbered statements with their parameters, rows, time, counters and cause.
-    func sqlLines(_ statements: [StatementRecord]) -> [PaneLine] {
+    func sqlLines(_ statements: StatementRecords) -> [PaneLine] {
         var lines: [PaneLine] = []
         for (index, statement) in statements.prefix(maxSQL).enumerated() {
             let prefix = statementNumber(index + 1) + " "

@@ -11,7 +11,7 @@ public struct Report: Sendable, Equatable {
     /// Entities whose mapping this command defined, changed or is about.
     public var mapping: [EntityFacts]
     /// Every statement run for this command, in order.
-    public var sql: [StatementRecord]
+    public var sql: StatementRecords
     /// The objects this command returned or touched, in display order.
     public var objects: [ObjectSnapshot]
     /// A scalar result (`Author.count` → "3", `Author#1.name` → "\"Ursula\""), if any.
@@ -24,7 +24,7 @@ public struct Report: Sendable, Equatable {
     /// Objects that exist in the result but were left out of `objects` (large results).
     public var omittedObjects: Int
 
-    public init(input: String, ok: Bool = true, mapping: [EntityFacts] = [], sql: [StatementRecord] = [],
+    public init(input: String, ok: Bool = true, mapping: [EntityFacts] = [], sql: StatementRecords = [],
                 objects: [ObjectSnapshot] = [], value: ReportValue? = nil, notes: [Note] = [],
                 diagnostics: [DiagnosticRecord] = [], blocks: [Block] = [], omittedObjects: Int = 0) {
         self.input = input
@@ -37,6 +37,14 @@ public struct Report: Sendable, Equatable {
         self.diagnostics = diagnostics
         self.blocks = blocks
         self.omittedObjects = omittedObjects
+    }
+
+    /// The same, with the statements as an array.
+    public init(input: String, ok: Bool = true, mapping: [EntityFacts] = [], sql: [StatementRecord],
+                objects: [ObjectSnapshot] = [], value: ReportValue? = nil, notes: [Note] = [],
+                diagnostics: [DiagnosticRecord] = [], blocks: [Block] = [], omittedObjects: Int = 0) {
+        self.init(input: input, ok: ok, mapping: mapping, sql: StatementRecords(sql), objects: objects, value: value,
+                  notes: notes, diagnostics: diagnostics, blocks: blocks, omittedObjects: omittedObjects)
     }
 
     /// Makes this the empty report of a new command, as `Report(input:)` would, in place: a
@@ -161,6 +169,124 @@ public struct StatementRecord: Sendable, Equatable {
         self.cause = cause
         self.counters = counters
     }
+}
+
+/// The statements of a report, in order: a random-access collection of `StatementRecord`, made
+/// from an array or from a `StatementRecordSource` that makes each record when it is read. The
+/// statement log is such a source: a flush of 10,000 inserts keeps its compact log entries (SQL
+/// text shared, parameters as bound, causes made on demand), and a report that nobody reads
+/// never builds the 10,000 records.
+public struct StatementRecords: RandomAccessCollection, MutableCollection, RangeReplaceableCollection,
+                                ExpressibleByArrayLiteral, Sendable, Equatable {
+    private enum Storage: Sendable {
+        case records([StatementRecord])
+        case source(any StatementRecordSource)
+    }
+    private var storage: Storage
+    /// The number of statements, kept apart: reading it through `storage` copied the source
+    /// (an existential) each time, and a command asks for it several times.
+    public private(set) var endIndex: Int
+
+    public init() {
+        storage = .records([])
+        endIndex = 0
+    }
+    public init(_ records: [StatementRecord]) {
+        storage = .records(records)
+        endIndex = records.count
+    }
+    public init<S: Sequence>(_ records: S) where S.Element == StatementRecord { self.init(Array(records)) }
+    public init(arrayLiteral records: StatementRecord...) { self.init(records) }
+    /// Records read from `source` as they are needed.
+    public init(source: any StatementRecordSource) {
+        endIndex = source.count
+        storage = .source(source)
+    }
+
+    public var startIndex: Int { 0 }
+    public func index(after i: Int) -> Int { i + 1 }
+    public func index(before i: Int) -> Int { i - 1 }
+
+    public subscript(position: Int) -> StatementRecord {
+        get {
+            switch storage {
+            case .records(let records): return records[position]
+            case .source(let source):
+                precondition(position >= 0 && position < source.count, "StatementRecords index out of range")
+                return source.record(at: position)
+            }
+        }
+        set {
+            var records = array
+            storage = .records([])   // (so `records` is the only reference: no copy on write)
+            records[position] = newValue
+            self = StatementRecords(records)
+        }
+    }
+
+    public mutating func replaceSubrange<C: Collection>(_ subrange: Range<Int>, with newElements: C)
+        where C.Element == StatementRecord {
+        var records = array
+        storage = .records([])
+        records.replaceSubrange(subrange, with: newElements)
+        self = StatementRecords(records)
+    }
+
+    /// The records as an array (made from the source if need be).
+    public var array: [StatementRecord] {
+        switch storage {
+        case .records(let records): return records
+        case .source(let source): return (0..<source.count).map(source.record(at:))
+        }
+    }
+
+    /// The SQL text of statement `i`, without making its record.
+    public func sql(at i: Int) -> String {
+        switch storage {
+        case .records(let records): return records[i].sql
+        case .source(let source): return source.sql(at: i)
+        }
+    }
+
+    /// The positions of the statements whose SQL starts with `prefix`, without making their
+    /// records (the N+1 check looks for SELECTs among a flush's thousands of INSERTs).
+    public func indices(ofSQLWithPrefix prefix: String) -> [Int] {
+        switch storage {
+        case .records(let records): return records.indices.filter { records[$0].sql.hasPrefix(prefix) }
+        case .source(let source): return source.indices(ofSQLWithPrefix: prefix)
+        }
+    }
+
+    /// The cause of statement `i`, without making its record.
+    public func cause(at i: Int) -> String {
+        switch storage {
+        case .records(let records): return records[i].cause
+        case .source(let source): return source.cause(at: i)
+        }
+    }
+
+    public static func == (lhs: StatementRecords, rhs: StatementRecords) -> Bool {
+        lhs.count == rhs.count && lhs.elementsEqual(rhs)
+    }
+}
+
+/// Statements kept in some other form, made into `StatementRecord`s when read (see
+/// `StatementRecords`). A source is a value: what it holds must not change once handed out.
+public protocol StatementRecordSource: Sendable {
+    var count: Int { get }
+    func record(at index: Int) -> StatementRecord
+    /// `record(at:).sql`, cheaper.
+    func sql(at index: Int) -> String
+    /// `record(at:).cause`, cheaper.
+    func cause(at index: Int) -> String
+    /// The positions whose SQL starts with `prefix`.
+    func indices(ofSQLWithPrefix prefix: String) -> [Int]
+}
+
+extension StatementRecordSource {
+    public func indices(ofSQLWithPrefix prefix: String) -> [Int] { (0..<count).filter { sql(at: $0).hasPrefix(prefix) } }
+    public func sql(at index: Int) -> String { record(at: index).sql }
+    public func cause(at index: Int) -> String { record(at: index).cause }
 }
 
 public struct StatementCounters: Sendable, Equatable {

@@ -14,9 +14,7 @@ extension StatementLog {
     /// Records one statement that stands for many (a prepared INSERT run N times), in the
     /// current command and in the session log.
     public func recordSummary(_ record: StatementRecord) {
-        current.append(record)
-        if entries.count >= entryLimit { entries.removeFirst(entries.count / 10) }
-        entries.append(Entry(command: commandNumber, commandText: commandText, record: record))
+        append(LoggedStatement(record))
     }
 }
 

@@ -353,6 +353,9 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
         }
     }
 
+    /// `!pendingReferences.isEmpty`, without making an empty dictionary when there are none.
+    var hasPendingReferences: Bool { header.extras.map { !$0.pendingReferences.isEmpty } ?? false }
+
     /// Foreign keys that point at objects not yet inserted, by column index; filled in on flush.
     var pendingReferences: [Int: ManagedObject] {
         get { header.extras?.pendingReferences ?? [:] }

@@ -3,6 +3,12 @@ import SQLiteKit
 
 /// Records every statement the connection runs, with the cause the runtime was working on, for
 /// the current command's report and for the whole session (`:log`, `:stats`).
+///
+/// Statements are kept compactly (`LoggedStatement`: the SQL text shared with the statement,
+/// the bound array itself, a cause made when read) in one array per command: the current
+/// command's report reads that array through `current`, and the session log is the list of
+/// those arrays. A flush of 10,000 inserts then costs an append per statement, not a
+/// `StatementRecord` with a new parameter array appended to two arrays.
 public final class StatementLog {
     /// One statement of the session log.
     public struct Entry {
@@ -12,12 +18,35 @@ public final class StatementLog {
     }
 
     /// What the runtime is doing right now; becomes each statement's cause.
-    public internal(set) var cause: String = "command"
+    public var cause: String { logCause.text }
+    /// The same, as the log keeps it (a flush's write names its new object without making the text).
+    var logCause = LogCause.text("command")
     /// Statements of the current command.
-    public internal(set) var current: [StatementRecord] = []
+    public var current: StatementRecords {
+        // (Most commands run no statement: an empty array costs less to pass around.)
+        currentStatements.isEmpty ? [] : StatementRecords(source: LoggedStatements(statements: currentStatements, start: 0))
+    }
+    private var currentStatements: [LoggedStatement] = []
     /// The session's log; bounded so a long seeding session does not grow without end.
-    public internal(set) var entries: [Entry] = []
+    public var entries: [Entry] {
+        var entries: [Entry] = []
+        entries.reserveCapacity(entryCount)
+        func add(_ chunk: CommandStatements) {
+            for statement in chunk.statements[chunk.start...] {
+                entries.append(Entry(command: chunk.command, commandText: chunk.text, record: statement.record))
+            }
+        }
+        earlierCommands.forEach(add)
+        add(CommandStatements(command: commandNumber, text: commandText, statements: currentStatements, start: currentStart))
+        return entries
+    }
     public var entryLimit = 50_000
+    /// The statements of earlier commands still in the session log, oldest first.
+    private var earlierCommands: [CommandStatements] = []
+    /// Leading statements of the current command already dropped from the session log.
+    private var currentStart = 0
+    /// Number of statements in the session log.
+    private var entryCount = 0
     /// Number of the current command (1-based) and its text.
     public internal(set) var commandNumber = 0
     var commandText = ""
@@ -26,44 +55,84 @@ public final class StatementLog {
     /// Per-command totals for `:stats`.
     public internal(set) var commandStats: [(command: String, statements: Int, rows: Int, objects: Int, ms: Double)] = []
 
+    private struct CommandStatements {
+        var command: Int
+        var text: String
+        var statements: [LoggedStatement]
+        /// Statements before this one were dropped from the session log.
+        var start: Int
+    }
+
     init() {}
 
     func record(_ executed: ExecutedStatement) {
         guard suspended == 0 else { return }
-        let record = StatementRecord(
-            sql: executed.sql,
-            params: executed.params.map(reportValue),
-            rows: executed.rows,
-            ms: executed.duration * 1000,
-            cause: cause,
-            counters: StatementCounters(vmSteps: executed.status.vmSteps, fullScanSteps: executed.status.fullScanSteps,
-                                        sorts: executed.status.sorts, autoIndexes: executed.status.autoIndexes))
-        current.append(record)
-        if entries.count >= entryLimit { entries.removeFirst(entries.count / 10) }
-        entries.append(Entry(command: commandNumber, commandText: commandText, record: record))
+        let status = executed.status
+        append(LoggedStatement(sql: executed.sql, params: .values(executed.params), rows: executed.rows,
+                               ms: executed.duration * 1000, cause: logCause,
+                               counters: StatementCounters(vmSteps: status.vmSteps, fullScanSteps: status.fullScanSteps,
+                                                           sorts: status.sorts, autoIndexes: status.autoIndexes)))
+    }
+
+    /// Adds a statement to the current command and to the session log.
+    func append(_ statement: consuming LoggedStatement) {
+        if entryCount >= entryLimit { dropOldest(entryCount / 10) }
+        currentStatements.append(statement)   // moved, not copied (consuming)
+        entryCount += 1
+    }
+
+    /// Makes room for `count` more statements in the current command (a flush knows how many it runs).
+    func reserveCapacity(forMore count: Int) {
+        let needed = currentStatements.count + count
+        // At least doubling, as appends would: many small flushes in one command stay linear.
+        if needed > currentStatements.capacity {
+            currentStatements.reserveCapacity(max(needed, 2 * currentStatements.capacity))
+        }
+    }
+
+    /// Drops the `count` oldest statements of the session log (the current command keeps its own).
+    private func dropOldest(_ count: Int) {
+        var remaining = count
+        while remaining > 0, !earlierCommands.isEmpty {
+            let available = earlierCommands[0].statements.count - earlierCommands[0].start
+            if available <= remaining {
+                remaining -= available
+                earlierCommands.removeFirst()
+            } else {
+                earlierCommands[0].start += remaining
+                remaining = 0
+            }
+        }
+        currentStart += remaining
+        entryCount -= count
     }
 
     /// Starts a new command: its statements are collected afresh.
     public func beginCommand(_ text: String) {
+        if currentStatements.count > currentStart {
+            earlierCommands.append(CommandStatements(command: commandNumber, text: commandText,
+                                                     statements: currentStatements, start: currentStart))
+        }
+        currentStatements = []
+        currentStart = 0
         commandNumber += 1
         commandText = text
-        current = []
-        cause = text
+        logCause = .text(text)
     }
 
     /// Ends the command, keeping its totals for `:stats`.
     public func endCommand(objects: Int) {
-        commandStats.append((commandText, current.count, current.reduce(0) { $0 + $1.rows }, objects,
-                             current.reduce(0) { $0 + $1.ms }))
+        commandStats.append((commandText, currentStatements.count, currentStatements.reduce(0) { $0 + $1.rows }, objects,
+                             currentStatements.reduce(0) { $0 + $1.ms }))
         if commandStats.count > 10_000 { commandStats.removeFirst(1000) }
     }
 
     /// Runs `body` with `cause` as the reason for every statement it runs.
     @discardableResult
     public func withCause<T>(_ cause: String, _ body: () throws -> T) rethrows -> T {
-        let saved = self.cause
-        self.cause = cause
-        defer { self.cause = saved }
+        let saved = logCause
+        logCause = .text(cause)
+        defer { logCause = saved }
         return try body()
     }
 
@@ -75,11 +144,89 @@ public final class StatementLog {
 
     /// Corrects the row count of the last statement (a raw write reports the rows it changed).
     public func setRowsOfLast(_ rows: Int) {
-        guard !current.isEmpty else { return }
-        current[current.count - 1].rows = rows
-        if !entries.isEmpty { entries[entries.count - 1].record.rows = rows }
+        guard !currentStatements.isEmpty else { return }
+        currentStatements[currentStatements.count - 1].rows = rows
     }
 
+}
+
+/// A statement's cause as the log keeps it.
+enum LogCause: Sendable {
+    case text(String)
+    /// A flush's insert of a new object: `start` (as "save: Person (new #"), the serial, ") new".
+    case newObject(start: String, serial: Int)
+
+    var text: String {
+        switch self {
+        case .text(let text): return text
+        case .newObject(let start, let serial): return reason(start, serial, ") new")
+        }
+    }
+}
+
+/// One statement of the log, as compact as it comes: made into a `StatementRecord` when read.
+struct LoggedStatement: Sendable {
+    enum Params: Sendable {
+        /// As bound (the array the statement ran with, not a copy).
+        case values([SQLiteValue])
+        /// As the report shows them (a summary recorded as a `StatementRecord`).
+        case shown([ReportValue])
+    }
+    var sql: String
+    var params: Params
+    var rows: Int
+    var ms: Double
+    var cause: LogCause
+    var counters: StatementCounters?
+
+    init(sql: String, params: Params, rows: Int, ms: Double, cause: LogCause, counters: StatementCounters?) {
+        self.sql = sql
+        self.params = params
+        self.rows = rows
+        self.ms = ms
+        self.cause = cause
+        self.counters = counters
+    }
+
+    init(_ record: StatementRecord) {
+        self.init(sql: record.sql, params: .shown(record.params), rows: record.rows, ms: record.ms,
+                  cause: .text(record.cause), counters: record.counters)
+    }
+
+    var record: StatementRecord {
+        let shown: [ReportValue]
+        switch params {
+        case .values(let values): shown = values.map(reportValue)
+        case .shown(let values): shown = values
+        }
+        return StatementRecord(sql: sql, params: shown, rows: rows, ms: ms, cause: cause.text, counters: counters)
+    }
+}
+
+/// Statements of one command from `start` on, read as `StatementRecord`s (`StatementLog.current`).
+struct LoggedStatements: StatementRecordSource {
+    let statements: [LoggedStatement]
+    let start: Int
+    var count: Int { statements.count - start }
+    func record(at index: Int) -> StatementRecord { statements[start + index].record }
+    func sql(at index: Int) -> String { statements[start + index].sql }
+    func cause(at index: Int) -> String { statements[start + index].cause.text }
+    func indices(ofSQLWithPrefix prefix: String) -> [Int] {
+        // A run of one statement shares one SQL text: compare it with the previous (its identical
+        // storage compares at once) before checking the prefix again.
+        var found: [Int] = []
+        var previous: String?
+        var previousMatches = false
+        for i in start..<statements.count {
+            let sql = statements[i].sql
+            if sql != previous {
+                previousMatches = sql.hasPrefix(prefix)
+                previous = sql
+            }
+            if previousMatches { found.append(i - start) }
+        }
+        return found
+    }
 }
 
 /// A database value as the report shows it.
@@ -105,15 +252,19 @@ public enum NPlusOneDetector {
     }
 
     /// SELECTs run at least `threshold` times in one command, with their causes.
-    public static func findings(in records: [StatementRecord], threshold: Int = 2) -> [Finding] {
+    /// (Reads each statement's SQL and cause, not whole records: a flush's 10,000 INSERTs are
+    /// skipped without making their records.)
+    public static func findings(in records: StatementRecords, threshold: Int = 2) -> [Finding] {
         var order: [String] = []
         var groups: [String: (count: Int, causes: [String])] = [:]
-        for r in records where r.sql.hasPrefix("SELECT") {
-            if groups[r.sql] == nil { order.append(r.sql) }
-            var g = groups[r.sql] ?? (0, [])
+        for i in records.indices(ofSQLWithPrefix: "SELECT") {
+            let sql = records.sql(at: i)
+            let cause = records.cause(at: i)
+            if groups[sql] == nil { order.append(sql) }
+            var g = groups[sql] ?? (0, [])
             g.count += 1
-            if !g.causes.contains(r.cause) { g.causes.append(r.cause) }
-            groups[r.sql] = g
+            if !g.causes.contains(cause) { g.causes.append(cause) }
+            groups[sql] = g
         }
         return order.compactMap { sql in
             guard let g = groups[sql], g.count >= threshold else { return nil }

@@ -175,23 +175,25 @@ struct PlannedWrite {
     var values: [SQLiteValue]
     /// The parameters (by index) that are the id of an object inserted earlier in the flush.
     var pending: [(index: Int, object: ManagedObject)] = []
-    /// "Author (new #1) new", "Author#1 dirty (name)", "Book#2.tags.add(Tag#1)".
-    var reason: String
+    /// "Author (new #1) new", "Author#1 dirty (name)", "Book#2.tags.add(Tag#1)": kept as the
+    /// log keeps it, so a new object's is only spelled out when read.
+    var cause: LogCause
+    var reason: String { cause.text }
     var updatedColumns: [Int] = []
 
-    init(kind: Kind, object: ManagedObject, sql: String, values: [SQLiteValue], reason: String) {
+    init(kind: Kind, object: ManagedObject, sql: String, values: [SQLiteValue], cause: LogCause) {
         self.kind = kind
         self.object = object
         self.sql = sql
         self.values = values
-        self.reason = reason
+        self.cause = cause
     }
 
     init(kind: Kind, object: ManagedObject, sql: String, params: [PlannedValue], reason: String, updatedColumns: [Int] = []) {
         self.kind = kind
         self.object = object
         self.sql = sql
-        self.reason = reason
+        self.cause = .text(reason)
         self.updatedColumns = updatedColumns
         values = []
         values.reserveCapacity(params.count)
@@ -405,15 +407,16 @@ extension Session {
                 newReasonStart = causePrefix + entityName + " (new #"
             }
             let columnCount = info.newObjectValues.count
-            // "\(causePrefix)\(object.ref) new", with the name read above.
-            let cause = object.id.map { "\(causePrefix)\(entityName)#\($0) new" }
-                ?? reason(newReasonStart, object.serial, ") new")
+            // "\(causePrefix)\(object.ref) new", with the name read above; a new object's is
+            // spelled out only when someone reads it (a report, `:log`).
+            let cause = object.id.map { LogCause.text("\(causePrefix)\(entityName)#\($0) new") }
+                ?? .newObject(start: newReasonStart, serial: object.serial)
             // Every column but the id, in one copy of the row. Built in the append: a write
             // built in a variable first was copied into the array (a dozen references) and
             // then destroyed.
             writes.append(PlannedWrite(kind: .insert, object: object, sql: info.insertSQL,
-                                       values: object.valuesAfterID(upTo: columnCount), reason: cause))
-            if !object.pendingReferences.isEmpty {
+                                       values: object.valuesAfterID(upTo: columnCount), cause: cause))
+            if object.hasPendingReferences {
                 let last = writes.count - 1
                 for (i, ref) in object.pendingReferences.sorted(by: { $0.key < $1.key }) where i > 0 && i < columnCount {
                     writes[last].values[i - 1] = .null
@@ -464,7 +467,7 @@ extension Session {
                                        params: [.value(.integer(id))], reason: "\(object.ref) deleted"))
         }
         if !causePrefix.isEmpty {
-            for i in firstOtherWrite..<writes.count { writes[i].reason = causePrefix + writes[i].reason }
+            for i in firstOtherWrite..<writes.count { writes[i].cause = .text(causePrefix + writes[i].reason) }
         }
         return writes
     }
@@ -479,7 +482,7 @@ extension Session {
     func orderedInserts() throws -> [ManagedObject] {
         let objects = unitOfWork.newObjects
         // No new object refers to another (nor to itself): the order they were created in.
-        if objects.allSatisfy({ $0.pendingReferences.isEmpty }) { return objects }
+        if objects.allSatisfy({ !$0.hasPendingReferences }) { return objects }
         var position: [ObjectIdentifier: Int] = [:]
         position.reserveCapacity(objects.count)
         for (i, object) in objects.enumerated() { position[ObjectIdentifier(object)] = i }
@@ -604,9 +607,16 @@ extension Session {
             try log.withCause(reason) {
                 try db.execute(openedTransaction ? "BEGIN" : "SAVEPOINT flush")
             }
-            for i in writes.indices {
-                current = i
-                try log.withCause(writes[i].reason) {
+            // One statement per write: room for them in the log at once, not by doubling.
+            log.reserveCapacity(forMore: writes.count + 1)
+            do {
+                // Each write is its statement's cause (set directly: `withCause` per write
+                // saved and restored the cause around each).
+                let savedCause = log.logCause
+                defer { log.logCause = savedCause }
+                for i in writes.indices {
+                    current = i
+                    log.logCause = writes[i].cause
                     try db.run(writes[i].sql, parameters(i))
                     if writes[i].kind == .insert {
                         let id = db.lastInsertRowID
@@ -635,10 +645,12 @@ extension Session {
             case .insert:
                 guard let id = insertedIDs[i] else { continue }
                 object.setValue(.integer(id), ofColumn: 0)
-                for (i, ref) in object.pendingReferences {
-                    if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.setValue(.integer(refID), ofColumn: i) }
+                if object.hasPendingReferences {
+                    for (i, ref) in object.pendingReferences {
+                        if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.setValue(.integer(refID), ofColumn: i) }
+                    }
+                    object.pendingReferences = [:]
                 }
-                object.pendingReferences = [:]
                 object.state = .clean
                 object.entity.identityMap[id] = object
                 result.inserted.append(object)

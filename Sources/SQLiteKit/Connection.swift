@@ -130,7 +130,8 @@ public final class Connection {
     /// last keeps its old bindings here: clearing them cost more than an INSERT's step.
     private func idleStatement(_ sql: String) throws -> Statement {
         if let last = lastCachedStatement, last.sql == sql, !last.isBusy {
-            last.reset()
+            // (`run` and `query` reset it when they finish: only a statement stepped since needs it.)
+            if last.needsReset { last.reset() }
             return last
         }
         if let statement = statementCache[sql], statement.isBusy {
@@ -188,7 +189,7 @@ public final class Connection {
     @discardableResult
     private func runToCompletion(_ statement: Statement, params: [SQLiteValue]) throws -> Int {
         defer { statement.reset() }
-        _ = statement.status(reset: true)
+        if statement.countersNeedReset { _ = statement.status(reset: true) }
         let totalChangesBefore = sqlite3_total_changes64(handle)
         let start = monotonicSeconds()
         var returnedRows = 0
@@ -215,7 +216,7 @@ public final class Connection {
         let statement = try idleStatement(sql)
         try statement.bind(params, outlivingSteps: true)
         defer { statement.reset() }
-        _ = statement.status(reset: true)
+        if statement.countersNeedReset { _ = statement.status(reset: true) }
         let row = Row(statementHandle: statement.handle, columnCount: statement.columnCount)
         var rowCount = 0
         let start = monotonicSeconds()

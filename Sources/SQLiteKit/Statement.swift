@@ -78,8 +78,13 @@ public final class Statement {
                               message: "expected \(parameterCount) parameter(s), got \(values.count)",
                               sql: sql)
         }
-        for (offset, value) in values.enumerated() {
-            try bind(value, at: Int32(offset + 1), outlivingSteps: outlivingSteps)
+        // Whether the statement runs is asked once, not per text; the values are read through a
+        // buffer pointer, which lends each one (the array's subscript copied and released it).
+        let isIdle = sqlite3_stmt_busy(handle) == 0
+        try values.withUnsafeBufferPointer { buffer in
+            for offset in buffer.indices {
+                try bind(buffer[offset], at: Int32(offset + 1), outlivingSteps: outlivingSteps, isIdle: isIdle)
+            }
         }
     }
 
@@ -92,6 +97,11 @@ public final class Statement {
 
     /// Binds one value at a 1-based placeholder index.
     func bind(_ value: SQLiteValue, at index: Int32, outlivingSteps: Bool = false) throws {
+        try bind(value, at: index, outlivingSteps: outlivingSteps, isIdle: sqlite3_stmt_busy(handle) == 0)
+    }
+
+    /// `isIdle`: the statement is not running (`sqlite3_stmt_busy` is 0).
+    private func bind(_ value: SQLiteValue, at index: Int32, outlivingSteps: Bool, isIdle: Bool) throws {
         let resultCode: Int32
         switch value {
         case .null:
@@ -100,38 +110,17 @@ public final class Statement {
             resultCode = sqlite3_bind_int64(handle, index, integer)
         case .real(let real):
             resultCode = sqlite3_bind_double(handle, index, real)
-        case .text(var text):
-            // Contiguous text is read in place by `withUTF8`; other text is copied into `text`.
+        case .text(let text):
+            // Native (and small) text is read where it is, without copying the string value;
+            // other text is made contiguous in a copy first.
             let isInPlace = text.isContiguousUTF8
-            // The byte length (not NUL-termination) delimits the text, so embedded NULs survive.
-            resultCode = text.withUTF8 { bytes in
-                guard let start = bytes.baseAddress, bytes.count > 0 else {
-                    // A nil pointer would bind NULL; an empty string must stay an empty string.
-                    return sqlite3_bind_text64(handle, index, "", 0, ormlab_sqlite_static(), UInt8(SQLITE_UTF8))
-                }
-                let capacity = Statement.shortTextCapacity
-                // (Not while the statement runs: SQLite refuses the bind, and may be reading the slot.)
-                if bytes.count <= capacity, index >= 1, Int(index) <= parameterCount, sqlite3_stmt_busy(handle) == 0 {
-                    if shortTexts == nil {
-                        shortTexts = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * parameterCount)
-                    }
-                    if let shortTexts {
-                        let slot = shortTexts + (Int(index) - 1) * capacity
-                        slot.update(from: start, count: bytes.count)
-                        return UnsafeRawPointer(slot).withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
-                            sqlite3_bind_text64(handle, index, characters, sqlite3_uint64(bytes.count),
-                                                ormlab_sqlite_static(), UInt8(SQLITE_UTF8))
-                        }
-                    }
-                }
-                // A long native text's bytes stay where they are while the caller keeps it; a
-                // short one may be held inline, in the copy `withUTF8` made.
-                let staysPut = outlivingSteps && isInPlace && bytes.count > 15
-                return start.withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
-                    sqlite3_bind_text64(handle, index, characters, sqlite3_uint64(bytes.count),
-                                        staysPut ? ormlab_sqlite_static() : ormlab_sqlite_transient(), UInt8(SQLITE_UTF8))
-                }
-            }
+            let staysPut = outlivingSteps && isInPlace
+            resultCode = text.utf8.withContiguousStorageIfAvailable { bytes in
+                bindText(bytes, at: index, staysPut: staysPut, isIdle: isIdle)
+            } ?? {
+                var copy = text
+                return copy.withUTF8 { bindText($0, at: index, staysPut: false, isIdle: isIdle) }
+            }()
         case .blob(let bytes):
             resultCode = bytes.withUnsafeBytes { buffer in
                 guard let start = buffer.baseAddress, buffer.count > 0 else {
@@ -147,6 +136,38 @@ public final class Statement {
         }
     }
 
+    /// Binds a text's bytes. `staysPut`: they stay where they are until the statement is reset
+    /// and rebound, so a long text may be bound in place.
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32, staysPut: Bool, isIdle: Bool) -> Int32 {
+        // The byte length (not NUL-termination) delimits the text, so embedded NULs survive.
+        guard let start = bytes.baseAddress, bytes.count > 0 else {
+            // A nil pointer would bind NULL; an empty string must stay an empty string.
+            return sqlite3_bind_text64(handle, index, "", 0, ormlab_sqlite_static(), UInt8(SQLITE_UTF8))
+        }
+        let capacity = Statement.shortTextCapacity
+        // (Not while the statement runs: SQLite refuses the bind, and may be reading the slot.)
+        if bytes.count <= capacity, index >= 1, Int(index) <= parameterCount, isIdle {
+            if shortTexts == nil {
+                shortTexts = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * parameterCount)
+            }
+            if let shortTexts {
+                let slot = shortTexts + (Int(index) - 1) * capacity
+                slot.update(from: start, count: bytes.count)
+                return UnsafeRawPointer(slot).withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
+                    sqlite3_bind_text64(handle, index, characters, sqlite3_uint64(bytes.count),
+                                        ormlab_sqlite_static(), UInt8(SQLITE_UTF8))
+                }
+            }
+        }
+        // A long native text's bytes stay where they are while the caller keeps it; a short one
+        // may be held inline (a small string), in the copy made to read it.
+        let inPlace = staysPut && bytes.count > 15
+        return start.withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
+            sqlite3_bind_text64(handle, index, characters, sqlite3_uint64(bytes.count),
+                                inPlace ? ormlab_sqlite_static() : ormlab_sqlite_transient(), UInt8(SQLITE_UTF8))
+        }
+    }
+
     /// Sets every placeholder back to NULL.
     public func clearBindings() {
         // Documented to always return SQLITE_OK.
@@ -157,6 +178,8 @@ public final class Statement {
 
     /// Runs the statement to its next row: true when a row is available, false when done.
     public func step() throws -> Bool {
+        countersNeedReset = true
+        needsReset = true
         let resultCode = sqlite3_step(handle)
         switch resultCode {
         case SQLITE_ROW: return true
@@ -165,8 +188,12 @@ public final class Statement {
         }
     }
 
+    /// True when the statement stepped since its last `reset()`.
+    private(set) var needsReset = false
+
     /// Rewinds the statement so it can run again; bindings are kept.
     public func reset() {
+        needsReset = false
         // sqlite3_reset returns the error of the last step, which `step()` already threw.
         sqlite3_reset(handle)
     }
@@ -192,8 +219,14 @@ public final class Statement {
 
     // MARK: - Counters
 
+    /// True when the statement stepped since its counters were last reset: `Connection` resets
+    /// them before a run only then (each run reads them once at its end, with a reset), so
+    /// each report counts that run alone without eight counter calls per run.
+    var countersNeedReset = false
+
     /// SQLite's counters since preparation or the last `status(reset: true)`.
     public func status(reset: Bool) -> StatementStatus {
+        if reset { countersNeedReset = false }
         let resetFlag: Int32 = reset ? 1 : 0
         return StatementStatus(
             vmSteps: Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_VM_STEP, resetFlag)),

@@ -329,7 +329,7 @@ extension Workbench {
             sql += r.sql
             report.diagnostics += r.diagnostics
         }
-        report.sql = sql
+        report.sql = StatementRecords(sql)
         report.objects = reports.last?.objects ?? []
         let failed = reports.filter { !$0.ok }.count
         report.blocks.append(.code(title: "Loaded \(path)", lines: lines))

@@ -95,7 +95,7 @@ extension Workbench {
         forgetObjectVariables()
 
         let runs = [lazy, inList, join]
-        report.sql = runs.flatMap(\.records)
+        report.sql = StatementRecords(runs.flatMap(\.records))
         report.mapping = [session.schema.facts(for: info.name)]
         let pathText = path.joined(separator: ".")
         report.blocks.append(.table(

@@ -60,3 +60,30 @@ func countersConnection() throws -> (Connection, StatementRecorder) {
     #expect(statement.status(reset: true).vmSteps > 0)
     #expect(statement.status(reset: false) == StatementStatus())
 }
+
+@Test func countersLeaveOutStepsTakenOutsideARun() throws {
+    // A run resets the counters first only when the statement stepped since they were last
+    // reset: steps of the cached statement taken by hand, or of a run without an observer, or
+    // of a query stopped by a failing body, must not be counted in the next run.
+    let (connection, recorder) = try countersConnection()
+    let sql = "SELECT id FROM item WHERE v = ?"
+    try connection.query(sql, [.integer(1)]) { _ in }
+    let cached = try connection.cachedStatement(sql)
+    try cached.bind([.integer(2)])
+    while try cached.step() {}
+    cached.reset()
+    try connection.query(sql, [.integer(3)]) { _ in }
+    let observer = connection.observer
+    connection.observer = nil
+    try connection.query(sql, [.integer(4)]) { _ in }
+    connection.observer = observer
+    try connection.query(sql, [.integer(5)]) { _ in }
+    struct Stop: Error {}
+    _ = try? connection.query("SELECT id FROM item", []) { _ in throw Stop() }
+    try connection.query("SELECT id FROM item", []) { _ in }
+    #expect(recorder.statements.count == 5)
+    #expect(recorder.statements[0].status == recorder.statements[1].status)
+    #expect(recorder.statements[1].status == recorder.statements[2].status)
+    #expect(recorder.statements[3].status.fullScanSteps == 0)   // stopped at the first row
+    #expect(recorder.statements[4].status.fullScanSteps == 99)
+}
