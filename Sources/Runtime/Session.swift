@@ -70,9 +70,13 @@ public final class Session {
 
     public func beginCommand(_ text: String) {
         log.beginCommand(text)
-        pendingNotes = []
-        for object in eagerlyLoadedObjects { object.eagerLoaded = [] }
-        eagerlyLoadedObjects = []
+        // (Only when there is something to clear: most commands of a script leave nothing, and
+        // assigning an empty array still releases the old one.)
+        if !pendingNotes.isEmpty { pendingNotes = [] }
+        if !eagerlyLoadedObjects.isEmpty {
+            for object in eagerlyLoadedObjects { object.eagerLoaded = [] }
+            eagerlyLoadedObjects = []
+        }
     }
 
     public func addNote(_ note: Note) { pendingNotes.append(note) }

@@ -113,7 +113,7 @@ public final class StatementLog {
             earlierCommands.append(CommandStatements(command: commandNumber, text: commandText,
                                                      statements: currentStatements, start: currentStart))
         }
-        currentStatements = []
+        if !currentStatements.isEmpty { currentStatements = [] }
         currentStart = 0
         commandNumber += 1
         commandText = text
