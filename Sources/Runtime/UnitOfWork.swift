@@ -215,6 +215,30 @@ struct PlannedWrite {
     }
 }
 
+/// The cause of each new object's INSERT ("save: Person (new #3) new"), kept as its parts
+/// (`LogCause.newObject`) and spelled out only when read. The entity's name is read once per
+/// run of objects of one entity (reading it through the object copies the entity's mapping).
+struct NewObjectCauses {
+    let causePrefix: String
+    private var lastEntity: EntityInfo?
+    private var entityName = ""
+    /// "save: Person (new #", the same for a run of one entity.
+    private var start = ""
+
+    init(causePrefix: String) { self.causePrefix = causePrefix }
+
+    mutating func cause(of object: ManagedObject) -> LogCause {
+        let info = object.entity
+        if info !== lastEntity {
+            lastEntity = info
+            entityName = info.mapping.name
+            start = causePrefix + entityName + " (new #"
+        }
+        return object.id.map { LogCause.text("\(causePrefix)\(entityName)#\($0) new") }
+            ?? .newObject(start: start, serial: object.serial)
+    }
+}
+
 /// What a flush wrote.
 public struct FlushResult {
     public var inserted: [ManagedObject] = []
@@ -393,29 +417,13 @@ extension Session {
         var writes: [PlannedWrite] = []
         let inserts = try orderedInserts()
         writes.reserveCapacity(inserts.count)
-        // The entity name of the objects before, read once per run of one entity (reading it
-        // through the object copies the entity's whole mapping).
-        var lastEntity: EntityInfo?
-        var entityName = ""
-        // "save: Person (new #", the same for a run of one entity.
-        var newReasonStart = ""
+        var causes = NewObjectCauses(causePrefix: causePrefix)
         for object in inserts {
-            let info = object.entity
-            if info !== lastEntity {
-                lastEntity = info
-                entityName = info.mapping.name
-                newReasonStart = causePrefix + entityName + " (new #"
-            }
-            let columnCount = info.newObjectValues.count
-            // "\(causePrefix)\(object.ref) new", with the name read above; a new object's is
-            // spelled out only when someone reads it (a report, `:log`).
-            let cause = object.id.map { LogCause.text("\(causePrefix)\(entityName)#\($0) new") }
-                ?? .newObject(start: newReasonStart, serial: object.serial)
-            // Every column but the id, in one copy of the row. Built in the append: a write
-            // built in a variable first was copied into the array (a dozen references) and
-            // then destroyed.
-            writes.append(PlannedWrite(kind: .insert, object: object, sql: info.insertSQL,
-                                       values: object.valuesAfterID(upTo: columnCount), cause: cause))
+            let columnCount = object.entity.newObjectValues.count
+            // Built in the append: a write built in a variable first was copied into the array
+            // (a dozen references) and then destroyed.
+            writes.append(PlannedWrite(kind: .insert, object: object, sql: object.entity.insertSQL,
+                                       values: object.valuesAfterID(upTo: columnCount), cause: causes.cause(of: object)))
             if object.hasPendingReferences {
                 let last = writes.count - 1
                 for (i, ref) in object.pendingReferences.sorted(by: { $0.key < $1.key }) where i > 0 && i < columnCount {
@@ -424,7 +432,13 @@ extension Session {
                 }
             }
         }
-        let firstOtherWrite = writes.count
+        writes += planOtherWrites(causePrefix: causePrefix)
+        return writes
+    }
+
+    /// The writes of a flush after its inserts (updates, links, deletes), in order.
+    func planOtherWrites(causePrefix: String) -> [PlannedWrite] {
+        var writes: [PlannedWrite] = []
         for object in unitOfWork.dirtyObjects {
             let current = object.values   // one copy: `values` hands out a new array per read
             let original = object.originalValues ?? current
@@ -467,7 +481,7 @@ extension Session {
                                        params: [.value(.integer(id))], reason: "\(object.ref) deleted"))
         }
         if !causePrefix.isEmpty {
-            for i in firstOtherWrite..<writes.count { writes[i].cause = .text(causePrefix + writes[i].reason) }
+            for i in writes.indices { writes[i].cause = .text(causePrefix + writes[i].reason) }
         }
         return writes
     }
@@ -584,14 +598,19 @@ extension Session {
     @discardableResult
     public func flush(reason: String) throws -> FlushResult {
         guard unitOfWork.hasChanges else { return FlushResult() }
-        let writes = try plan(causePrefix: reason + ": ")
+        let causePrefix = reason + ": "
+        // The inserts run straight from their objects (no planned write per insert: making and
+        // freeing one cost about a tenth of the flush); the other writes are planned.
+        let inserts = try orderedInserts()
+        let writes = planOtherWrites(causePrefix: causePrefix)
         let openedTransaction = !db.isInTransaction
-        // The id each insert got, by write; and by object, for writes that refer to objects
+        // The id each insert got, in order; and by object, for writes that refer to objects
         // inserted before them (only looked up when some write does).
-        var insertedIDs = [Int64?](repeating: nil, count: writes.count)
-        let refersToNewObjects = writes.contains { !$0.pending.isEmpty }
+        var insertedIDs: [Int64] = []
+        insertedIDs.reserveCapacity(inserts.count)
+        let refersToNewObjects = writes.contains { !$0.pending.isEmpty } || inserts.contains { $0.hasPendingReferences }
         var assigned: [ObjectIdentifier: Int64] = [:]
-        if refersToNewObjects { assigned.reserveCapacity(writes.count) }
+        if refersToNewObjects { assigned.reserveCapacity(inserts.count) }
         /// The parameters of write `w` with the ids inserted before it filled in. (By index:
         /// passing the write itself copied it, a dozen references, per write.)
         func parameters(_ w: Int) -> [SQLiteValue] {
@@ -602,27 +621,45 @@ extension Session {
             }
             return values
         }
+        /// The write that failed, for the error: the insert of `inserts[k]`, or `writes[w]`.
+        var failedInsert: Int?
         var current: Int?
         do {
             try log.withCause(reason) {
                 try db.execute(openedTransaction ? "BEGIN" : "SAVEPOINT flush")
             }
             // One statement per write: room for them in the log at once, not by doubling.
-            log.reserveCapacity(forMore: writes.count + 1)
+            log.reserveCapacity(forMore: inserts.count + writes.count + 1)
             do {
                 // Each write is its statement's cause (set directly: `withCause` per write
                 // saved and restored the cause around each).
                 let savedCause = log.logCause
                 defer { log.logCause = savedCause }
+                var causes = NewObjectCauses(causePrefix: causePrefix)
+                for k in inserts.indices {
+                    failedInsert = k
+                    let object = inserts[k]
+                    let info = object.entity
+                    log.logCause = causes.cause(of: object)
+                    // Every column but the id, in one copy of the row (bound, and kept by the log).
+                    let columnCount = info.newObjectValues.count
+                    var values = object.valuesAfterID(upTo: columnCount)
+                    if object.hasPendingReferences {
+                        // The id of the object referred to, inserted before this one (else NULL).
+                        for (i, ref) in object.pendingReferences where i > 0 && i < columnCount {
+                            values[i - 1] = (ref.id ?? assigned[ObjectIdentifier(ref)]).map { .integer($0) } ?? .null
+                        }
+                    }
+                    try db.run(info.insertSQL, values)
+                    let id = db.lastInsertRowID
+                    insertedIDs.append(id)
+                    if refersToNewObjects { assigned[ObjectIdentifier(object)] = id }
+                }
+                failedInsert = nil
                 for i in writes.indices {
                     current = i
                     log.logCause = writes[i].cause
                     try db.run(writes[i].sql, parameters(i))
-                    if writes[i].kind == .insert {
-                        let id = db.lastInsertRowID
-                        insertedIDs[i] = id
-                        if refersToNewObjects { assigned[ObjectIdentifier(writes[i].object)] = id }
-                    }
                 }
             }
             if !openedTransaction { try log.withCause(reason) { try db.execute("RELEASE flush") } }
@@ -633,27 +670,36 @@ extension Session {
                     try db.execute("RELEASE flush")
                 }
             }
-            if let sqlError = error as? SQLiteError { throw explain(sqlError, during: current.map { writes[$0] }) }
+            if let sqlError = error as? SQLiteError {
+                let write = failedInsert.map { k in
+                    PlannedWrite(kind: .insert, object: inserts[k], sql: inserts[k].entity.insertSQL, values: [], cause: .text(""))
+                } ?? current.map { writes[$0] }
+                throw explain(sqlError, during: write)
+            }
             throw error
         }
 
         // Success: only now do the objects change.
         var result = FlushResult()
+        result.inserted.reserveCapacity(inserts.count)
+        for (k, object) in inserts.enumerated() {
+            let id = insertedIDs[k]
+            object.setValue(.integer(id), ofColumn: 0)
+            if object.hasPendingReferences {
+                for (i, ref) in object.pendingReferences {
+                    if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.setValue(.integer(refID), ofColumn: i) }
+                }
+                object.pendingReferences = [:]
+            }
+            object.state = .clean
+            object.entity.identityMap[id] = object
+            result.inserted.append(object)
+        }
         for i in writes.indices { // by index: a copy of each write costs more than the loop body
             let object = writes[i].object
             switch writes[i].kind {
             case .insert:
-                guard let id = insertedIDs[i] else { continue }
-                object.setValue(.integer(id), ofColumn: 0)
-                if object.hasPendingReferences {
-                    for (i, ref) in object.pendingReferences {
-                        if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.setValue(.integer(refID), ofColumn: i) }
-                    }
-                    object.pendingReferences = [:]
-                }
-                object.state = .clean
-                object.entity.identityMap[id] = object
-                result.inserted.append(object)
+                break
             case .update:
                 for (i, ref) in object.pendingReferences {
                     if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.setValue(.integer(refID), ofColumn: i) }
