@@ -247,6 +247,15 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
         }
     }
 
+    /// `body` with every value but the id (columns 1..<end) lent where they are, as an INSERT
+    /// binds them. The object must not change during the call.
+    func withValuesAfterID<R>(upTo end: Int, _ body: (UnsafeBufferPointer<SQLiteValue>) throws -> R) rethrows -> R {
+        try withUnsafeMutablePointers { header, values in
+            let end = min(end, Int(header.pointee.count))
+            return try body(UnsafeBufferPointer(start: values + 1, count: max(0, end - 1)))
+        }
+    }
+
     /// The value of a scalar property or foreign key column.
     @inline(__always)
     public func value(ofColumn index: Int) -> SQLiteValue {

@@ -59,6 +59,7 @@ public final class Session {
         // The log itself, not the session: it refers to nothing, so this makes no cycle, and
         // calling the observer then costs no check-and-retain of an unowned session per statement.
         connection.observer = { [log] executed in log.record(executed) }
+        connection.lendingObserver = { [log] executed, params in log.record(executed, lending: params) }
     }
 
     public func info(_ entity: String) -> EntityInfo? { infos[entity] }

@@ -24,20 +24,25 @@ public final class StatementLog {
     /// Statements of the current command.
     public var current: StatementRecords {
         // (Most commands run no statement: an empty array costs less to pass around.)
-        currentStatements.isEmpty ? [] : StatementRecords(source: LoggedStatements(statements: currentStatements, start: 0))
+        currentStatements.isEmpty ? [] : StatementRecords(source: LoggedStatements(statements: currentStatements,
+                                                                                    params: currentParams, start: 0))
     }
     private var currentStatements: [LoggedStatement] = []
+    /// Parameters of the current command's statements that were lent to the log
+    /// (`LoggedStatement.Params.kept`), one after another: no array per statement.
+    private var currentParams: [SQLiteValue] = []
     /// The session's log; bounded so a long seeding session does not grow without end.
     public var entries: [Entry] {
         var entries: [Entry] = []
         entries.reserveCapacity(entryCount)
         func add(_ chunk: CommandStatements) {
             for statement in chunk.statements[chunk.start...] {
-                entries.append(Entry(command: chunk.command, commandText: chunk.text, record: statement.record))
+                entries.append(Entry(command: chunk.command, commandText: chunk.text, record: statement.record(params: chunk.params)))
             }
         }
         earlierCommands.forEach(add)
-        add(CommandStatements(command: commandNumber, text: commandText, statements: currentStatements, start: currentStart))
+        add(CommandStatements(command: commandNumber, text: commandText, statements: currentStatements,
+                              params: currentParams, start: currentStart))
         return entries
     }
     public var entryLimit = 50_000
@@ -59,6 +64,7 @@ public final class StatementLog {
         var command: Int
         var text: String
         var statements: [LoggedStatement]
+        var params: [SQLiteValue]
         /// Statements before this one were dropped from the session log.
         var start: Int
     }
@@ -74,6 +80,20 @@ public final class StatementLog {
                                                            sorts: status.sorts, autoIndexes: status.autoIndexes)))
     }
 
+    /// `record(_:)` of a statement run with its parameters lent (`Connection.run(_:lending:)`):
+    /// they are copied after the command's others, not into an array of their own.
+    func record(_ executed: ExecutedStatement, lending params: UnsafeBufferPointer<SQLiteValue>) {
+        guard suspended == 0 else { return }
+        let start = currentParams.count
+        // An append each: `append(contentsOf:)` took its generic path (about 90 instructions a value).
+        for value in params { currentParams.append(value) }
+        let status = executed.status
+        append(LoggedStatement(sql: executed.sql, params: .kept(start: start, count: params.count), rows: executed.rows,
+                               ms: executed.duration * 1000, cause: logCause,
+                               counters: StatementCounters(vmSteps: status.vmSteps, fullScanSteps: status.fullScanSteps,
+                                                           sorts: status.sorts, autoIndexes: status.autoIndexes)))
+    }
+
     /// Adds a statement to the current command and to the session log.
     func append(_ statement: consuming LoggedStatement) {
         if entryCount >= entryLimit { dropOldest(entryCount / 10) }
@@ -81,12 +101,17 @@ public final class StatementLog {
         entryCount += 1
     }
 
-    /// Makes room for `count` more statements in the current command (a flush knows how many it runs).
-    func reserveCapacity(forMore count: Int) {
+    /// Makes room for `count` more statements in the current command, and for `values` more
+    /// lent parameters (a flush knows how many it runs, and how many values its inserts bind).
+    func reserveCapacity(forMore count: Int, values: Int = 0) {
         let needed = currentStatements.count + count
         // At least doubling, as appends would: many small flushes in one command stay linear.
         if needed > currentStatements.capacity {
             currentStatements.reserveCapacity(max(needed, 2 * currentStatements.capacity))
+        }
+        let neededValues = currentParams.count + values
+        if neededValues > currentParams.capacity {
+            currentParams.reserveCapacity(max(neededValues, 2 * currentParams.capacity))
         }
     }
 
@@ -111,9 +136,10 @@ public final class StatementLog {
     public func beginCommand(_ text: String) {
         if currentStatements.count > currentStart {
             earlierCommands.append(CommandStatements(command: commandNumber, text: commandText,
-                                                     statements: currentStatements, start: currentStart))
+                                                     statements: currentStatements, params: currentParams, start: currentStart))
         }
         if !currentStatements.isEmpty { currentStatements = [] }
+        if !currentParams.isEmpty { currentParams = [] }
         currentStart = 0
         commandNumber += 1
         commandText = text
@@ -171,6 +197,8 @@ struct LoggedStatement: Sendable {
         case values([SQLiteValue])
         /// As the report shows them (a summary recorded as a `StatementRecord`).
         case shown([ReportValue])
+        /// As bound, `count` of them from `start` in the command's parameters (lent to the log).
+        case kept(start: Int, count: Int)
     }
     var sql: String
     var params: Params
@@ -193,11 +221,13 @@ struct LoggedStatement: Sendable {
                   cause: .text(record.cause), counters: record.counters)
     }
 
-    var record: StatementRecord {
+    /// The record, with `kept` the parameters of its command (`.kept` ones are read there).
+    func record(params kept: [SQLiteValue]) -> StatementRecord {
         let shown: [ReportValue]
         switch params {
         case .values(let values): shown = values.map(reportValue)
         case .shown(let values): shown = values
+        case .kept(let start, let count): shown = kept[start..<start + count].map(reportValue)
         }
         return StatementRecord(sql: sql, params: shown, rows: rows, ms: ms, cause: cause.text, counters: counters)
     }
@@ -206,9 +236,10 @@ struct LoggedStatement: Sendable {
 /// Statements of one command from `start` on, read as `StatementRecord`s (`StatementLog.current`).
 struct LoggedStatements: StatementRecordSource {
     let statements: [LoggedStatement]
+    let params: [SQLiteValue]
     let start: Int
     var count: Int { statements.count - start }
-    func record(at index: Int) -> StatementRecord { statements[start + index].record }
+    func record(at index: Int) -> StatementRecord { statements[start + index].record(params: params) }
     func sql(at index: Int) -> String { statements[start + index].sql }
     func cause(at index: Int) -> String { statements[start + index].cause.text }
     func indices(ofSQLWithPrefix prefix: String) -> [Int] {

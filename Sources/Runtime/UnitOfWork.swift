@@ -629,7 +629,9 @@ extension Session {
                 try db.execute(openedTransaction ? "BEGIN" : "SAVEPOINT flush")
             }
             // One statement per write: room for them in the log at once, not by doubling.
-            log.reserveCapacity(forMore: inserts.count + writes.count + 1)
+            // And for the values the inserts bind, which the log keeps one after another.
+            log.reserveCapacity(forMore: inserts.count + writes.count + 1,
+                                values: inserts.reduce(0) { $0 + max(0, $1.valueCount - 1) })
             do {
                 // Each write is its statement's cause (set directly: `withCause` per write
                 // saved and restored the cause around each).
@@ -641,16 +643,19 @@ extension Session {
                     let object = inserts[k]
                     let info = object.entity
                     log.logCause = causes.cause(of: object)
-                    // Every column but the id, in one copy of the row (bound, and kept by the log).
+                    // Every column but the id: bound where they are in the object (the log copies
+                    // them next to the command's others), or in a copy when some is an id to fill in.
                     let columnCount = info.newObjectValues.count
-                    var values = object.valuesAfterID(upTo: columnCount)
                     if object.hasPendingReferences {
+                        var values = object.valuesAfterID(upTo: columnCount)
                         // The id of the object referred to, inserted before this one (else NULL).
                         for (i, ref) in object.pendingReferences where i > 0 && i < columnCount {
                             values[i - 1] = (ref.id ?? assigned[ObjectIdentifier(ref)]).map { .integer($0) } ?? .null
                         }
+                        try db.run(info.insertSQL, values)
+                    } else {
+                        try object.withValuesAfterID(upTo: columnCount) { try db.run(info.insertSQL, lending: $0) }
                     }
-                    try db.run(info.insertSQL, values)
                     let id = db.lastInsertRowID
                     insertedIDs.append(id)
                     if refersToNewObjects { assigned[ObjectIdentifier(object)] = id }

@@ -23,6 +23,10 @@ public final class Connection {
 
     /// Called after every statement run through `execute`, `run` or `query`: the trace hook.
     public var observer: ((ExecutedStatement) -> Void)?
+    /// When set, called instead of `observer` after a statement run with `run(_:lending:)`,
+    /// with its parameters lent for the call only (the `ExecutedStatement`'s `params` is
+    /// empty): a log that keeps them its own way copies them, and no array is made for them.
+    package var lendingObserver: ((ExecutedStatement, UnsafeBufferPointer<SQLiteValue>) -> Void)?
 
     /// How long a statement waits for a lock held by another connection before `SQLITE_BUSY`.
     public static let busyTimeoutMilliseconds: Int32 = 5_000
@@ -184,11 +188,42 @@ public final class Connection {
         return try runToCompletion(statement, params: params)
     }
 
+    /// `run(_:_:)` with the parameters read where they are (a new object's values, in place):
+    /// no array is made to bind them, nor, with `lendingObserver` set, to report them.
+    /// The caller keeps them unchanged until the call returns.
+    @discardableResult
+    package func run(_ sql: String, lending params: UnsafeBufferPointer<SQLiteValue>) throws -> Int {
+        let statement = try idleStatement(sql)
+        try statement.bind(params, outlivingSteps: true)
+        defer { statement.reset() }
+        let (changed, rows, duration) = try stepToCompletion(statement)
+        if let lendingObserver {
+            lendingObserver(ExecutedStatement(sql: statement.sql, rows: rows, duration: duration,
+                                              status: statement.status(reset: true)), params)
+        } else if let observer {
+            observer(ExecutedStatement(sql: statement.sql, params: Array(params), rows: rows,
+                                       duration: duration, status: statement.status(reset: true)))
+        }
+        return changed
+    }
+
     /// Steps `statement` to the end, reports it, and returns rows changed (or rows returned if
     /// it returns rows and changes none, e.g. a PRAGMA).
     @discardableResult
     private func runToCompletion(_ statement: Statement, params: [SQLiteValue]) throws -> Int {
         defer { statement.reset() }
+        let (changed, rows, duration) = try stepToCompletion(statement)
+        if let observer {
+            observer(ExecutedStatement(sql: statement.sql, params: params, rows: rows,
+                                       duration: duration, status: statement.status(reset: true)))
+        }
+        return changed
+    }
+
+    /// Steps `statement` to the end (the caller resets it): rows changed, rows to report
+    /// (returned, if it returns rows and changes none), and its duration.
+    @inline(__always)
+    private func stepToCompletion(_ statement: Statement) throws -> (changed: Int, rows: Int, duration: Double) {
         if statement.countersNeedReset { _ = statement.status(reset: true) }
         let totalChangesBefore = sqlite3_total_changes64(handle)
         let start = monotonicSeconds()
@@ -199,11 +234,7 @@ public final class Connection {
         // CREATE TABLE; the total only moves when this statement changed something.
         let changed = sqlite3_total_changes64(handle) == totalChangesBefore ? 0 : changes
         let rows = changed == 0 && statement.columnCount > 0 ? returnedRows : changed
-        if let observer {
-            observer(ExecutedStatement(sql: statement.sql, params: params, rows: rows,
-                                       duration: duration, status: statement.status(reset: true)))
-        }
-        return changed
+        return (changed, rows, duration)
     }
 
     /// Runs a query via the statement cache, calling `body` with the row for each row.

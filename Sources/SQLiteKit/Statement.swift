@@ -73,6 +73,11 @@ public final class Statement {
     /// every placeholder again before stepping it another time (`Connection.run` and `query`
     /// do), so SQLite may read long texts where they are instead of copying each one.
     func bind(_ values: [SQLiteValue], outlivingSteps: Bool) throws {
+        try values.withUnsafeBufferPointer { try bind($0, outlivingSteps: outlivingSteps) }
+    }
+
+    /// `bind(_:outlivingSteps:)` of values read where they are (an array's or an object's storage).
+    func bind(_ values: UnsafeBufferPointer<SQLiteValue>, outlivingSteps: Bool) throws {
         guard values.count == parameterCount else {
             throw SQLiteError(extendedCode: SQLITE_RANGE,
                               message: "expected \(parameterCount) parameter(s), got \(values.count)",
@@ -81,10 +86,8 @@ public final class Statement {
         // Whether the statement runs is asked once, not per text; the values are read through a
         // buffer pointer, which lends each one (the array's subscript copied and released it).
         let isIdle = sqlite3_stmt_busy(handle) == 0
-        try values.withUnsafeBufferPointer { buffer in
-            for offset in buffer.indices {
-                try bind(buffer[offset], at: Int32(offset + 1), outlivingSteps: outlivingSteps, isIdle: isIdle)
-            }
+        for offset in values.indices {
+            try bind(values[offset], at: Int32(offset + 1), outlivingSteps: outlivingSteps, isIdle: isIdle)
         }
     }
 
