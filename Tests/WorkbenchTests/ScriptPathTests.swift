@@ -120,3 +120,19 @@ import Testing
     let save = try #require(wb.run("save").last)
     #expect(save.sql.filter { $0.sql.hasPrefix("INSERT") }.map(\.params) == [[.text("b"), .null]])
 }
+
+@Test func aFlushLogsTheValuesItBoundNotTheObjectsLaterValues() throws {
+    // A new object's values are bound where they are and copied into the log as they run: a
+    // later change of the object must not show in the earlier statements, in the report or `:log`.
+    let wb = try Workbench()
+    expectOK(try #require(wb.run("entity P { name: String; note: String? }").first))
+    let long = "a text longer than the thirty-two bytes kept inline"
+    let first = try #require(wb.run("insert P(name: \"Ann\", note: \"\(long)\")\ninsert P(name: \"Bo\")\nsave").last)
+    expectOK(first)
+    for r in wb.run("P#1.name = \"Changed\"\nP#1.note = nil\nsave") { expectOK(r) }
+    let expected: [[ReportValue]] = [[.text("Ann"), .text(long)], [.text("Bo"), .null]]
+    #expect(first.sql.filter { $0.sql.hasPrefix("INSERT") }.map(\.params) == expected)
+    let logged = wb.session.log.entries.map(\.record).filter { $0.sql.hasPrefix("INSERT") }
+    #expect(logged.map(\.params) == expected)
+    #expect(logged.map(\.cause) == ["save: P (new #1) new", "save: P (new #2) new"])
+}
