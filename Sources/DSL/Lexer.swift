@@ -935,6 +935,36 @@ extension Lexer {
         }
     }
 
+    /// The keyword `insert` at the cursor, then a plain insert (see `plainInsert`): what
+    /// `next()` and `plainInsert()` would give together, without making the keyword's token.
+    /// The parser calls it right after a line break, where a script of inserts has its next
+    /// command. Only when the keyword is followed by a space or a tab (then `next()` would read
+    /// exactly `insert` as an identifier); nil, with nothing moved, otherwise.
+    mutating func insertKeywordAndPlainInsert() -> (keyword: SourceRange, insert: PlainInsert)? {
+        guard index > 0, index + 6 < bytes.count, bytes[index - 1] < 0x80 else { return nil }
+        let spelled = bytes.withUnsafeBufferPointer { buffer in
+            buffer[index] == 0x69 && buffer[index + 1] == 0x6E && buffer[index + 2] == 0x73   // ins
+                && buffer[index + 3] == 0x65 && buffer[index + 4] == 0x72 && buffer[index + 5] == 0x74 // ert
+                && (buffer[index + 6] == 32 || buffer[index + 6] == 9)
+        }
+        guard spelled else { return nil }
+        let savedIndex = index
+        let start = location
+        let wasSkipped = skippedNewline
+        index += 6
+        location.offset += 6
+        location.column += 6
+        let keyword = SourceRange(start, location)
+        skippedNewline = false // `finish` clears it for the keyword's token
+        guard let insert = plainInsert() else {
+            index = savedIndex
+            location = start
+            skippedNewline = wasSkipped
+            return nil
+        }
+        return (keyword, insert)
+    }
+
     /// What `next()` gives right after a plain insert. When a line break follows at once, with
     /// no bracket open, and the next line starts with a name (the next command of a script of
     /// inserts), that is a `newline` token made directly: none of `next()`'s trivia, blank-line,

@@ -82,8 +82,51 @@ private func isReadPlainly(_ text: String) -> Bool {
         }
         expectSameParse(String(text) + "\n" + String(text))
     }
+    // Edits anywhere in a script of three inserts (the second and third are read after a line break).
+    let script = Array(String(base) + "\n" + String(base) + "\r\n  " + String(base))
+    for _ in 0..<1_000 {
+        var text = script
+        for _ in 0..<(1 + Int(generator.next() % 3)) {
+            let position = Int(generator.next() % UInt64(text.count + 1))
+            let character = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            switch generator.next() % 3 {
+            case 0: text.insert(character, at: position)
+            case 1: if position < text.count { text.remove(at: position) }
+            default: if position < text.count { text[position] = character }
+            }
+        }
+        expectSameParse(String(text))
+    }
 }
 
+
+@Test func insertsAfterALineBreakAreReadAsTheParserReadsThem() {
+    // `Parser.nextItem` reads `insert` right after a line break from the bytes
+    // (`Lexer.insertKeywordAndPlainInsert`); the keyword's spellings and surroundings it
+    // must take or leave exactly as the token-by-token parser does.
+    let line = #"insert Person(name: "Kraków 1", email: "p@x.com", age: 35, score: 1.7, ok: true)"#
+    #expect({
+        var lexer = Lexer(file: SourceFile(text: "save\n" + line))
+        _ = lexer.next() // save
+        _ = lexer.next() // the line break
+        return lexer.insertKeywordAndPlainInsert() != nil
+    }())
+    let seconds = [line, "insert\tP(a: 1)", "insert  P(a: 1)", "insertP(a: 1)", "inserts P(a: 1)", "insert(a: 1)",
+                   "insert", "insert ", "insert P", "insert\u{301} P(a: 1)", "`insert` P(a: 1)", "Insert P(a: 1)",
+                   "insert P(a: @)", "insert P(a: 1) save", "insert P(a: 1) and", "insert P(a: 1)) x",
+                   "insert P(a: 1); insert P(a: 2)", "insert P(a: 1) // c", "insert P(a:\n 1)", "insert P(a: 1,",
+                   "insert P(a: \"x\")\u{301}", "insert P(a: 1)\n  .count", "insert P(a: 1)\n.count",
+                   "insert P(a: 1) {", "insert P(a: 1)\n}", "insert P(a: 1)\n)"]
+    let breaks = ["\n", "\r\n", "\n\n", "\n  ", "\n\t", "\n// comment\n", "\n \r\n", ";", "; ", "\n;\n"]
+    for second in seconds {
+        for lineBreak in breaks {
+            for first in [line, "save", "insert P(a: @)", "insert P(a: 1", "(", "for a in P.all {", "é"] {
+                expectSameParse(first + lineBreak + second)
+                expectSameParse(first + lineBreak + second + lineBreak + line + "\nsave", firstLine: 4)
+            }
+        }
+    }
+}
 
 @Test func plainDecimalsReadAsDoubleDoes() {
     var generator = SeededGenerator(seed: 7)
