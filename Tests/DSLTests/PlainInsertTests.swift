@@ -128,6 +128,32 @@ private func isReadPlainly(_ text: String) -> Bool {
     }
 }
 
+@Test func charactersBelowCombiningMarksAreCountedAsStringCountsThem() {
+    // Every scalar below U+0300 but line breaks, beside each of a few others, and random runs.
+    let scalars = (0..<0x300).compactMap(Unicode.Scalar.init).filter { $0 != "\n" && $0 != "\r" }
+    let others: [Unicode.Scalar] = ["a", "é", "\u{AD}", "\u{85}", "\u{A9}", "\u{2FF}", "\u{300}", "\u{301}", "\u{200D}", "日", "👩"]
+    func check(_ text: String) {
+        let bytes = Array(text.utf8)
+        let counted = bytes.withUnsafeBufferPointer { Lexer.characterCountBelowCombiningMarks($0, 0, bytes.count) }
+        let below = text.unicodeScalars.allSatisfy { $0.value < 0x300 }
+        #expect(counted == (below ? text.count : nil), "\(text.debugDescription)")
+    }
+    for a in scalars {
+        for b in others {
+            check(String(a) + String(b))
+            check(String(b) + String(a))
+        }
+    }
+    var generator = SeededGenerator(seed: 3)
+    for _ in 0..<2_000 {
+        var text = ""
+        for _ in 0..<(1 + Int(generator.next() % 12)) {
+            text.unicodeScalars.append(scalars[Int(generator.next() % UInt64(scalars.count))])
+        }
+        check(text)
+    }
+}
+
 @Test func plainDecimalsReadAsDoubleDoes() {
     var generator = SeededGenerator(seed: 7)
     var samples = ["0.0", "1.7", "0.1", "123456789012345.6", "1.2345678901234567", "0.0000000000000000000001",
