@@ -284,7 +284,7 @@ public struct Parser {
         if readsPlainInserts, current.kind == .newline, case .none = lookahead,
            let (keyword, (entity, arguments, end)) = lexer.insertKeywordAndPlainInsert() {
             previousEnd = end
-            current = lexer.nextAfterPlainInsert()
+            if !lexer.reuseNewlineAfterPlainInsert(&current) { current = lexer.nextAfterPlainInsert() }
             nesting = 0
             chainDepth = 0
             assignmentNesting = nil

@@ -281,6 +281,17 @@ private func isReadPlainly(_ text: String) -> Bool {
             _ = lexer.next() // insert
             #expect(lexer.plainInsert() != nil, "\(text.debugDescription)")
             var reference = lexer
+            // A line break's token reused in place (from inside braces, so its depth differs).
+            var braces = Lexer(file: SourceFile(text: "{\n x"))
+            _ = braces.next() // {
+            var reused = braces.next()
+            #expect(reused.kind == .newline && reused.depth == 1)
+            var reusing = lexer
+            if reusing.reuseNewlineAfterPlainInsert(&reused) {
+                var check = lexer
+                #expect(reused == check.next(), "\(text.debugDescription)")
+                #expect(reusing.next() == check.next(), "\(text.debugDescription)")
+            }
             var fast = lexer.nextAfterPlainInsert()
             var slow = reference.next()
             while true {
