@@ -745,7 +745,7 @@ extension Lexer {
         func nameEnd() -> Int? {
             guard i < count, isNameStart(bytes[i]) else { return nil }
             var end = i + 1
-            while end < count, isNameStart(bytes[end]) || isDigit(bytes[end]) { end += 1 }
+            while end < count, Lexer.isNamePart(bytes[end]) { end += 1 }
             return end
         }
         /// An unquoted name at `i`, or nil.
@@ -873,6 +873,14 @@ extension Lexer {
         index = i
         location = here(i, column)
         return (entity, arguments, location)
+    }
+
+    /// `[A-Za-z0-9_]`: the byte's bit in one of two masks (the four range tests it replaces
+    /// cost about ten instructions per byte of a name).
+    @inline(__always)
+    static func isNamePart(_ a: UInt8) -> Bool {
+        let mask: UInt64 = a < 64 ? 0x03FF_0000_0000_0000 : (a < 128 ? 0x07FF_FFFE_87FF_FFFE : 0)
+        return (mask &>> UInt64(a & 63)) & 1 != 0
     }
 
     /// Where the content of a plain string literal starting at `from` ends (the index of its

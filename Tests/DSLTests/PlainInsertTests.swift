@@ -154,6 +154,13 @@ private func isReadPlainly(_ text: String) -> Bool {
     }
 }
 
+@Test func namePartsByMaskAreLettersDigitsAndUnderscores() {
+    for a in UInt8.min...UInt8.max {
+        let expected = (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 || (a >= 48 && a <= 57)
+        #expect(Lexer.isNamePart(a) == expected, "\(a)")
+    }
+}
+
 @Test func plainDecimalsReadAsDoubleDoes() {
     var generator = SeededGenerator(seed: 7)
     var samples = ["0.0", "1.7", "0.1", "123456789012345.6", "1.2345678901234567", "0.0000000000000000000001",
