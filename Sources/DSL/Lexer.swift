@@ -734,7 +734,9 @@ extension Lexer {
             SourceLocation(line: line, column: column, offset: fileOffset + j)
         }
         func skipSpaces() {
-            var end = i
+            // Most places have no space or one: leave at once when there is none.
+            guard i < count, bytes[i] == 32 || bytes[i] == 9 else { return }
+            var end = i + 1
             while end < count, bytes[end] == 32 || bytes[end] == 9 { end += 1 }
             column += end - i
             i = end
@@ -759,7 +761,7 @@ extension Lexer {
         }
         /// A literal at `i` followed (after spaces) by `,` or `)`, or nil: its parts, from which
         /// the caller builds the argument in one go.
-        func literal() -> (value: Literal, range: SourceRange)? {
+        func literal() -> (value: Literal, range: SourceRange, next: Int)? {
             guard i < count else { return nil }
             let start = here(i, column)
             let first = i
@@ -826,7 +828,7 @@ extension Lexer {
             var next = i
             while next < count, bytes[next] == 32 || bytes[next] == 9 { next += 1 }
             guard next < count, bytes[next] == 44 || bytes[next] == 41 else { return nil } // , )
-            return (value, range)
+            return (value, range, next)
         }
 
         skipSpaces()
@@ -852,13 +854,14 @@ extension Lexer {
             i += 1
             column += 1
             skipSpaces()
-            guard let (value, valueRange) = literal() else { return nil }
+            guard let (value, valueRange, next) = literal() else { return nil }
             // Built from its parts: an `Identifier` or `Expr` returned in an optional was copied
             // out of it and the optional destroyed, through value witnesses.
             arguments.append(Argument(label: Identifier(label, labelRange), value: .literal(value, valueRange),
                                       range: SourceRange(labelStart, valueRange.end)))
-            skipSpaces()
-            guard i < count else { return nil }
+            // Past the spaces `literal` read to find the `,` or `)` after the value.
+            column += next - i
+            i = next
             if bytes[i] == 44 { // ,
                 i += 1
                 column += 1
