@@ -734,7 +734,9 @@ extension Lexer {
             SourceLocation(line: line, column: column, offset: fileOffset + j)
         }
         func skipSpaces() {
-            var end = i
+            // Most places have no space or one: leave at once when there is none.
+            guard i < count, bytes[i] == 32 || bytes[i] == 9 else { return }
+            var end = i + 1
             while end < count, bytes[end] == 32 || bytes[end] == 9 { end += 1 }
             column += end - i
             i = end
@@ -745,7 +747,7 @@ extension Lexer {
         func nameEnd() -> Int? {
             guard i < count, isNameStart(bytes[i]) else { return nil }
             var end = i + 1
-            while end < count, isNameStart(bytes[end]) || isDigit(bytes[end]) { end += 1 }
+            while end < count, Lexer.isNamePart(bytes[end]) { end += 1 }
             return end
         }
         /// An unquoted name at `i`, or nil.
@@ -759,7 +761,7 @@ extension Lexer {
         }
         /// A literal at `i` followed (after spaces) by `,` or `)`, or nil: its parts, from which
         /// the caller builds the argument in one go.
-        func literal() -> (value: Literal, range: SourceRange)? {
+        func literal() -> (value: Literal, range: SourceRange, next: Int)? {
             guard i < count else { return nil }
             let start = here(i, column)
             let first = i
@@ -781,7 +783,7 @@ extension Lexer {
                     // Columns count Characters. With ASCII at both ends of the content, its
                     // Characters are exactly those of the source between the quotes.
                     guard bytes[contentStart] < 0x80, bytes[i - 1] < 0x80 else { return nil }
-                    column += content.count
+                    column += Lexer.characterCountBelowCombiningMarks(bytes, contentStart, i) ?? content.count
                 }
                 i += 1
                 column += 2
@@ -826,7 +828,7 @@ extension Lexer {
             var next = i
             while next < count, bytes[next] == 32 || bytes[next] == 9 { next += 1 }
             guard next < count, bytes[next] == 44 || bytes[next] == 41 else { return nil } // , )
-            return (value, range)
+            return (value, range, next)
         }
 
         skipSpaces()
@@ -836,7 +838,10 @@ extension Lexer {
         i += 1
         column += 1
         var arguments: [Argument] = []
-        arguments.reserveCapacity(8) // one allocation for most inserts, not one per doubling
+        // One allocation for most inserts, not one per doubling; 6 arguments of 152 bytes keep
+        // the array within glibc's per-thread cache of small blocks (up to 1,032 bytes), 8 did
+        // not: every array then went through malloc's and free's general bins.
+        arguments.reserveCapacity(6)
         while true {
             skipSpaces()
             guard i < count else { return nil }
@@ -852,13 +857,14 @@ extension Lexer {
             i += 1
             column += 1
             skipSpaces()
-            guard let (value, valueRange) = literal() else { return nil }
+            guard let (value, valueRange, next) = literal() else { return nil }
             // Built from its parts: an `Identifier` or `Expr` returned in an optional was copied
             // out of it and the optional destroyed, through value witnesses.
             arguments.append(Argument(label: Identifier(label, labelRange), value: .literal(value, valueRange),
                                       range: SourceRange(labelStart, valueRange.end)))
-            skipSpaces()
-            guard i < count else { return nil }
+            // Past the spaces `literal` read to find the `,` or `)` after the value.
+            column += next - i
+            i = next
             if bytes[i] == 44 { // ,
                 i += 1
                 column += 1
@@ -873,6 +879,14 @@ extension Lexer {
         index = i
         location = here(i, column)
         return (entity, arguments, location)
+    }
+
+    /// `[A-Za-z0-9_]`: the byte's bit in one of two masks (the four range tests it replaces
+    /// cost about ten instructions per byte of a name).
+    @inline(__always)
+    static func isNamePart(_ a: UInt8) -> Bool {
+        let mask: UInt64 = a < 64 ? 0x03FF_0000_0000_0000 : (a < 128 ? 0x07FF_FFFE_87FF_FFFE : 0)
+        return (mask &>> UInt64(a & 63)) & 1 != 0
     }
 
     /// Where the content of a plain string literal starting at `from` ends (the index of its
@@ -912,6 +926,26 @@ extension Lexer {
         return nil
     }
 
+    /// The number of Characters in `bytes[from..<to]` (valid UTF-8 without line breaks) when
+    /// all its scalars are below U+0300 (ASCII, Latin-1, Latin Extended-A and -B, IPA, spacing
+    /// modifiers: "Kraków", "Montréal"), else nil. No such scalar joins a neighbour in a
+    /// grapheme cluster (the combining marks start at U+0300; controls stand alone, and CR LF
+    /// cannot occur), so it is the number of scalars: bytes that are not continuation bytes.
+    /// `String.count` breaks graphemes for it, about 580 instructions for a short value.
+    static func characterCountBelowCombiningMarks(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
+        var count = 0
+        for j in from..<to {
+            let b = bytes[j]
+            if b < 0x80 {
+                count += 1
+            } else if b >= 0xC0 { // a scalar's lead byte: 0xC2–0xCB lead U+0080–U+02FF
+                guard b <= 0xCB else { return nil }
+                count += 1
+            }
+        }
+        return count
+    }
+
     /// The high bit of each byte of `word` that is `byte` set (the classic test for a zero
     /// byte in `word ^ byte × 0x0101…`), and possibly of bytes above such a byte, never below:
     /// so whether there is one, and the lowest, are exact.
@@ -935,6 +969,36 @@ extension Lexer {
         }
     }
 
+    /// The keyword `insert` at the cursor, then a plain insert (see `plainInsert`): what
+    /// `next()` and `plainInsert()` would give together, without making the keyword's token.
+    /// The parser calls it right after a line break, where a script of inserts has its next
+    /// command. Only when the keyword is followed by a space or a tab (then `next()` would read
+    /// exactly `insert` as an identifier); nil, with nothing moved, otherwise.
+    mutating func insertKeywordAndPlainInsert() -> (keyword: SourceRange, insert: PlainInsert)? {
+        guard index > 0, index + 6 < bytes.count, bytes[index - 1] < 0x80 else { return nil }
+        let spelled = bytes.withUnsafeBufferPointer { buffer in
+            buffer[index] == 0x69 && buffer[index + 1] == 0x6E && buffer[index + 2] == 0x73   // ins
+                && buffer[index + 3] == 0x65 && buffer[index + 4] == 0x72 && buffer[index + 5] == 0x74 // ert
+                && (buffer[index + 6] == 32 || buffer[index + 6] == 9)
+        }
+        guard spelled else { return nil }
+        let savedIndex = index
+        let start = location
+        let wasSkipped = skippedNewline
+        index += 6
+        location.offset += 6
+        location.column += 6
+        let keyword = SourceRange(start, location)
+        skippedNewline = false // `finish` clears it for the keyword's token
+        guard let insert = plainInsert() else {
+            index = savedIndex
+            location = start
+            skippedNewline = wasSkipped
+            return nil
+        }
+        return (keyword, insert)
+    }
+
     /// What `next()` gives right after a plain insert. When a line break follows at once, with
     /// no bracket open, and the next line starts with a name (the next command of a script of
     /// inserts), that is a `newline` token made directly: none of `next()`'s trivia, blank-line,
@@ -953,6 +1017,27 @@ extension Lexer {
         token.followsSkippedNewline = skippedNewline
         skippedNewline = false
         return token
+    }
+
+    /// `nextAfterPlainInsert()`'s line break written into `token`, a `newline` token already
+    /// (the one before the insert), instead of a new token: true when that case applies, else
+    /// false with nothing changed. A newline token's text and extras are always the same, so
+    /// its range and bookkeeping are all that differ (a new token and the old one's destroy
+    /// cost about 200 instructions a line).
+    mutating func reuseNewlineAfterPlainInsert(_ token: inout Token) -> Bool {
+        guard token.kind == .newline, index + 1 < bytes.count, bytes[index] == 10,
+              isIdentifierStart(bytes[index + 1]), openBrackets.isEmpty else { return false }
+        let start = location
+        index += 1
+        location.offset += 1
+        location.line += 1
+        location.column = 1
+        token.range = SourceRange(start, location)
+        token.endIndex = index
+        token.depth = 0
+        token.followsSkippedNewline = skippedNewline
+        skippedNewline = false
+        return true
     }
 
     /// The bytes `from..<to` (at most 15 of them) and their count packed into two words, the

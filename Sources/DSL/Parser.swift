@@ -276,6 +276,27 @@ public struct Parser {
 
     /// The next command (or the failure of a broken one), nil at the end of the input.
     fileprivate mutating func nextItem() -> ParseResult.Item? {
+        // A line break, then `insert` and a plain insert (a script of inserts, line after
+        // line): read from the bytes without making the keyword's token and going through
+        // `skipSeparators`, `command` and `statement` (about 1k instructions a line). The same
+        // as the way below: the line break moves nothing (`advance` skips it for `previousEnd`),
+        // the keyword's token would be dropped by `insertStatement`'s plain path.
+        if readsPlainInserts, current.kind == .newline, case .none = lookahead,
+           let (keyword, (entity, arguments, end)) = lexer.insertKeywordAndPlainInsert() {
+            previousEnd = end
+            if !lexer.reuseNewlineAfterPlainInsert(&current) { current = lexer.nextAfterPlainInsert() }
+            nesting = 0
+            chainDepth = 0
+            assignmentNesting = nil
+            let command = Command.statement(.insert(entity: entity, arguments: arguments,
+                                                    range: SourceRange(keyword.start, end)))
+            do throws(ParseError) {
+                try endOfStatement(inBody: false)
+                return .command(command)
+            } catch {
+                return failure(error, first: keyword)
+            }
+        }
         skipSeparators()
         if check(.endOfInput) { return nil }
         // Only the first token's range is kept for recovery: a copy of the token and its
@@ -289,10 +310,15 @@ public struct Parser {
             try endOfStatement(inBody: false)
             return .command(command)
         } catch {
-            synchronize(commandStart: first)
-            let end = max(previousEnd, first.end)
-            return .failure(error.diagnostic, range: SourceRange(first.start, end))
+            return failure(error, first: first)
         }
+    }
+
+    /// The failure of the command that starts with the token at `first`, after skipping its rest.
+    private mutating func failure(_ error: ParseError, first: SourceRange) -> ParseResult.Item {
+        synchronize(commandStart: first)
+        let end = max(previousEnd, first.end)
+        return .failure(error.diagnostic, range: SourceRange(first.start, end))
     }
 
     /// After an error, skips the rest of the broken command: up to the next separator outside

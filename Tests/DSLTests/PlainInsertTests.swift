@@ -82,8 +82,84 @@ private func isReadPlainly(_ text: String) -> Bool {
         }
         expectSameParse(String(text) + "\n" + String(text))
     }
+    // Edits anywhere in a script of three inserts (the second and third are read after a line break).
+    let script = Array(String(base) + "\n" + String(base) + "\r\n  " + String(base))
+    for _ in 0..<1_000 {
+        var text = script
+        for _ in 0..<(1 + Int(generator.next() % 3)) {
+            let position = Int(generator.next() % UInt64(text.count + 1))
+            let character = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            switch generator.next() % 3 {
+            case 0: text.insert(character, at: position)
+            case 1: if position < text.count { text.remove(at: position) }
+            default: if position < text.count { text[position] = character }
+            }
+        }
+        expectSameParse(String(text))
+    }
 }
 
+
+@Test func insertsAfterALineBreakAreReadAsTheParserReadsThem() {
+    // `Parser.nextItem` reads `insert` right after a line break from the bytes
+    // (`Lexer.insertKeywordAndPlainInsert`); the keyword's spellings and surroundings it
+    // must take or leave exactly as the token-by-token parser does.
+    let line = #"insert Person(name: "Kraków 1", email: "p@x.com", age: 35, score: 1.7, ok: true)"#
+    #expect({
+        var lexer = Lexer(file: SourceFile(text: "save\n" + line))
+        _ = lexer.next() // save
+        _ = lexer.next() // the line break
+        return lexer.insertKeywordAndPlainInsert() != nil
+    }())
+    let seconds = [line, "insert\tP(a: 1)", "insert  P(a: 1)", "insertP(a: 1)", "inserts P(a: 1)", "insert(a: 1)",
+                   "insert", "insert ", "insert P", "insert\u{301} P(a: 1)", "`insert` P(a: 1)", "Insert P(a: 1)",
+                   "insert P(a: @)", "insert P(a: 1) save", "insert P(a: 1) and", "insert P(a: 1)) x",
+                   "insert P(a: 1); insert P(a: 2)", "insert P(a: 1) // c", "insert P(a:\n 1)", "insert P(a: 1,",
+                   "insert P(a: \"x\")\u{301}", "insert P(a: 1)\n  .count", "insert P(a: 1)\n.count",
+                   "insert P(a: 1) {", "insert P(a: 1)\n}", "insert P(a: 1)\n)"]
+    let breaks = ["\n", "\r\n", "\n\n", "\n  ", "\n\t", "\n// comment\n", "\n \r\n", ";", "; ", "\n;\n"]
+    for second in seconds {
+        for lineBreak in breaks {
+            for first in [line, "save", "insert P(a: @)", "insert P(a: 1", "(", "for a in P.all {", "é"] {
+                expectSameParse(first + lineBreak + second)
+                expectSameParse(first + lineBreak + second + lineBreak + line + "\nsave", firstLine: 4)
+            }
+        }
+    }
+}
+
+@Test func charactersBelowCombiningMarksAreCountedAsStringCountsThem() {
+    // Every scalar below U+0300 but line breaks, beside each of a few others, and random runs.
+    let scalars = (0..<0x300).compactMap(Unicode.Scalar.init).filter { $0 != "\n" && $0 != "\r" }
+    let others: [Unicode.Scalar] = ["a", "é", "\u{AD}", "\u{85}", "\u{A9}", "\u{2FF}", "\u{300}", "\u{301}", "\u{200D}", "日", "👩"]
+    func check(_ text: String) {
+        let bytes = Array(text.utf8)
+        let counted = bytes.withUnsafeBufferPointer { Lexer.characterCountBelowCombiningMarks($0, 0, bytes.count) }
+        let below = text.unicodeScalars.allSatisfy { $0.value < 0x300 }
+        #expect(counted == (below ? text.count : nil), "\(text.debugDescription)")
+    }
+    for a in scalars {
+        for b in others {
+            check(String(a) + String(b))
+            check(String(b) + String(a))
+        }
+    }
+    var generator = SeededGenerator(seed: 3)
+    for _ in 0..<2_000 {
+        var text = ""
+        for _ in 0..<(1 + Int(generator.next() % 12)) {
+            text.unicodeScalars.append(scalars[Int(generator.next() % UInt64(scalars.count))])
+        }
+        check(text)
+    }
+}
+
+@Test func namePartsByMaskAreLettersDigitsAndUnderscores() {
+    for a in UInt8.min...UInt8.max {
+        let expected = (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 || (a >= 48 && a <= 57)
+        #expect(Lexer.isNamePart(a) == expected, "\(a)")
+    }
+}
 
 @Test func plainDecimalsReadAsDoubleDoes() {
     var generator = SeededGenerator(seed: 7)
@@ -212,6 +288,17 @@ private func isReadPlainly(_ text: String) -> Bool {
             _ = lexer.next() // insert
             #expect(lexer.plainInsert() != nil, "\(text.debugDescription)")
             var reference = lexer
+            // A line break's token reused in place (from inside braces, so its depth differs).
+            var braces = Lexer(file: SourceFile(text: "{\n x"))
+            _ = braces.next() // {
+            var reused = braces.next()
+            #expect(reused.kind == .newline && reused.depth == 1)
+            var reusing = lexer
+            if reusing.reuseNewlineAfterPlainInsert(&reused) {
+                var check = lexer
+                #expect(reused == check.next(), "\(text.debugDescription)")
+                #expect(reusing.next() == check.next(), "\(text.debugDescription)")
+            }
             var fast = lexer.nextAfterPlainInsert()
             var slow = reference.next()
             while true {
