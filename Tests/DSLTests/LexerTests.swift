@@ -154,14 +154,16 @@ func lexicalErrors(input: String, location: String, message: String) {
     ])
 }
 
+/// The byte offsets `lo..<hi` as a range (slicing reads only the offsets).
+private func offsetRange(_ lo: Int, _ hi: Int) -> SourceRange {
+    SourceRange(DSL.SourceLocation(line: 1, column: 1, offset: lo), DSL.SourceLocation(line: 1, column: 1, offset: hi))
+}
+
 /// `slice` decodes a native string's bytes in place; what it returns must be what copying the
 /// UTF-8 view gives: exact text on scalar boundaries, repaired pieces of a cut scalar, clamped ends.
 @Test func sliceMatchesTheUTF8ViewCopy() {
     let text = "insert Person(name: \"Zoë 👩‍💻\")\nsave"
     let file = SourceFile(text: text)
-    func range(_ lo: Int, _ hi: Int) -> SourceRange {
-        SourceRange(DSL.SourceLocation(line: 1, column: 1, offset: lo), DSL.SourceLocation(line: 1, column: 1, offset: hi))
-    }
     func copied(_ lo: Int, _ hi: Int) -> String {
         let utf8 = text.utf8
         let lo = max(0, min(lo, utf8.count)), hi = max(lo, min(hi, utf8.count))
@@ -171,12 +173,12 @@ func lexicalErrors(input: String, location: String, message: String) {
     let count = text.utf8.count
     for lo in [-3, 0, 7, 20, 23, 24, 26, count - 4, count, count + 5] {
         for hi in [-1, 0, 13, 22, 23, 25, 27, 30, count - 5, count, count + 9] {
-            #expect(file.slice(range(lo, hi)) == copied(lo, hi), "\(lo)..<\(hi)")
+            #expect(file.slice(offsetRange(lo, hi)) == copied(lo, hi), "\(lo)..<\(hi)")
         }
     }
-    #expect(file.slice(range(0, 6)) == "insert")
-    #expect(file.slice(range(count - 4, count)) == "save")
-    #expect(file.slice(range(23, 24)) == "\u{FFFD}") // the first byte of "ë" alone
+    #expect(file.slice(offsetRange(0, 6)) == "insert")
+    #expect(file.slice(offsetRange(count - 4, count)) == "save")
+    #expect(file.slice(offsetRange(23, 24)) == "\u{FFFD}") // the first byte of "ë" alone
 }
 
 /// `trimmedSlice` trims ASCII whitespace on the bytes; it must give what trimming the slice's
@@ -185,11 +187,8 @@ func lexicalErrors(input: String, location: String, message: String) {
 @Test func trimmedSliceMatchesTrimmingCharacters() {
     let text = " \t insert A(x: 1)\r\n\u{A0}save \u{301}y\u{2028}\n\u{0B}é 👩‍💻\u{C}  "
     let file = SourceFile(text: text)
-    func range(_ lo: Int, _ hi: Int) -> SourceRange {
-        SourceRange(DSL.SourceLocation(line: 1, column: 1, offset: lo), DSL.SourceLocation(line: 1, column: 1, offset: hi))
-    }
     func reference(_ lo: Int, _ hi: Int) -> String {
-        var characters = Substring(file.slice(range(lo, hi)))
+        var characters = Substring(file.slice(offsetRange(lo, hi)))
         while let first = characters.first, first.isWhitespace { characters.removeFirst() }
         while let last = characters.last, last.isWhitespace { characters.removeLast() }
         return String(characters)
@@ -197,10 +196,10 @@ func lexicalErrors(input: String, location: String, message: String) {
     let count = text.utf8.count
     for lo in -1...count + 1 {
         for hi in lo...count + 2 {
-            #expect(file.trimmedSlice(range(lo, hi)) == reference(lo, hi), "\(lo)..<\(hi)")
+            #expect(file.trimmedSlice(offsetRange(lo, hi)) == reference(lo, hi), "\(lo)..<\(hi)")
         }
     }
-    #expect(file.trimmedSlice(range(0, 18)) == "insert A(x: 1)")
+    #expect(file.trimmedSlice(offsetRange(0, 18)) == "insert A(x: 1)")
 }
 
 @Test func packedNamesReadWholeWordsLikeByteByByte() {

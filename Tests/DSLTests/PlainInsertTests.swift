@@ -64,37 +64,35 @@ private func isReadPlainly(_ text: String) -> Bool {
     }
 }
 
+/// `text` after one to three random edits: a character of `alphabet` inserted or put in place
+/// of one, or a character removed.
+private func randomlyEdited(_ text: [Character], from alphabet: [Character], _ generator: inout SeededGenerator) -> [Character] {
+    var text = text
+        for _ in 0..<(1 + Int(generator.next() % 3)) {
+            let position = Int(generator.next() % UInt64(text.count + 1))
+            let character = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            switch generator.next() % 3 {
+            case 0: text.insert(character, at: position)
+            case 1: if position < text.count { text.remove(at: position) }
+            default: if position < text.count { text[position] = character }
+            }
+        }
+    return text
+}
+
 @Test func plainAndTokenReadingsAgreeOnRandomEdits() {
     // Deterministic edits of a plain insert: every result parses the same both ways.
     var generator = SeededGenerator(seed: 42)
     let base = Array(#"insert Person(name: "Kraków 1", email: "p@x.com", age: 35, score: 1.7, ok: true)"#)
     let alphabet = Array(#"abzAZ_019 .,:;()"\#t\#n\#r\#\=-+#é́👩`/e"#)
     for _ in 0..<3_000 {
-        var text = base
-        for _ in 0..<(1 + Int(generator.next() % 3)) {
-            let position = Int(generator.next() % UInt64(text.count + 1))
-            let character = alphabet[Int(generator.next() % UInt64(alphabet.count))]
-            switch generator.next() % 3 {
-            case 0: text.insert(character, at: position)
-            case 1: if position < text.count { text.remove(at: position) }
-            default: if position < text.count { text[position] = character }
-            }
-        }
+        let text = randomlyEdited(base, from: alphabet, &generator)
         expectSameParse(String(text) + "\n" + String(text))
     }
     // Edits anywhere in a script of three inserts (the second and third are read after a line break).
     let script = Array(String(base) + "\n" + String(base) + "\r\n  " + String(base))
     for _ in 0..<1_000 {
-        var text = script
-        for _ in 0..<(1 + Int(generator.next() % 3)) {
-            let position = Int(generator.next() % UInt64(text.count + 1))
-            let character = alphabet[Int(generator.next() % UInt64(alphabet.count))]
-            switch generator.next() % 3 {
-            case 0: text.insert(character, at: position)
-            case 1: if position < text.count { text.remove(at: position) }
-            default: if position < text.count { text[position] = character }
-            }
-        }
+        let text = randomlyEdited(script, from: alphabet, &generator)
         expectSameParse(String(text))
     }
 }

@@ -135,6 +135,29 @@ struct TmuxSession {
     var isRunning: Bool { (try? runProcess(tmux, ["has-session", "-t", name]).status) == 0 }
     func kill() { _ = try? runProcess(tmux, ["kill-session", "-t", name]) }
 
+    /// The REPL on the database file `db`, with its own HOME (for the history), at its prompt.
+    static func repl(onDatabase db: String, home: String) throws -> TmuxSession {
+        let session = try TmuxSession(command: "env -u XDG_STATE_HOME HOME=\(home) TERM=xterm-256color NO_COLOR=1 \(ormlabBinary) --db \(db)")
+        try session.waitForPrompt()
+        return session
+    }
+
+    /// Types each line, presses Enter and waits for the next prompt.
+    func enter(_ lines: [String]) throws {
+        for line in lines {
+            try type(line)
+            try send("Enter")
+            try waitForPrompt()
+        }
+    }
+
+    /// Waits a few seconds for the REPL to leave; whether it did.
+    func hasLeft(within seconds: Double = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        return !isRunning
+    }
+
     /// Waits until the REPL shows an empty prompt as its last line: ready for the next command.
     func waitForPrompt(timeout: Double = 10) throws {
         let deadline = Date().addingTimeInterval(timeout)
@@ -253,14 +276,9 @@ struct TmuxSession {
         // work; leaving would roll that transaction back, so Ctrl-D must warn about it too.
         let home = try temporaryDirectory()
         let db = home + "/notes.db"
-        let session = try TmuxSession(command: "env -u XDG_STATE_HOME HOME=\(home) TERM=xterm-256color NO_COLOR=1 \(ormlabBinary) --db \(db)")
+        let session = try TmuxSession.repl(onDatabase: db, home: home)
         defer { session.kill() }
-        try session.waitForPrompt()
-        for line in ["entity Note { text: String }", "insert Note(text: \"hi\")", "Note.count"] {
-            try session.type(line)
-            try session.send("Enter")
-            try session.waitForPrompt()
-        }
+        try session.enter(["entity Note { text: String }", "insert Note(text: \"hi\")", "Note.count"])
         _ = try session.waitFor("autoflush")
         try session.send("C-d")
         _ = try session.waitFor("A transaction is open and not committed")
@@ -270,9 +288,7 @@ struct TmuxSession {
         _ = try session.waitFor("COMMIT")
         try session.waitForPrompt()
         try session.send("C-d")
-        let deadline = Date().addingTimeInterval(5)
-        while session.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(!session.isRunning, "Ctrl-D after save should leave the REPL")
+        #expect(session.hasLeft(), "Ctrl-D after save should leave the REPL")
         let reopened = try runProcess(ormlabBinary, ["--db", db], stdin: Data("Note.count\n".utf8))
         #expect(reopened.stdout.contains("= 1"), "the saved note is in the file: \(reopened.stdout)")
     }
@@ -286,27 +302,16 @@ struct TmuxSession {
         // warning, and `:quit` twice in a row leaves without saving.
         let home = try temporaryDirectory()
         let db = home + "/notes.db"
-        let session = try TmuxSession(command: "env -u XDG_STATE_HOME HOME=\(home) TERM=xterm-256color NO_COLOR=1 \(ormlabBinary) --db \(db)")
+        let session = try TmuxSession.repl(onDatabase: db, home: home)
         defer { session.kill() }
-        try session.waitForPrompt()
-        for line in ["entity Note { text: String }", "insert Note(text: \"hi\")", ":quit"] {
-            try session.type(line)
-            try session.send("Enter")
-            try session.waitForPrompt()
-        }
+        try session.enter(["entity Note { text: String }", "insert Note(text: \"hi\")", ":quit"])
         _ = try session.waitFor("Unsaved changes (Note (new #1)): `save` to keep them, or `:quit` again to leave without saving.")
         #expect(session.isRunning, "the first :quit with unsaved work should only warn")
-        for line in ["Note.count", ":quit"] {
-            try session.type(line)
-            try session.send("Enter")
-            try session.waitForPrompt()
-        }
+        try session.enter(["Note.count", ":quit"])
         _ = try session.waitFor("or `:quit` again to leave, which rolls it back.")
         try session.type(":quit")
         try session.send("Enter")
-        let deadline = Date().addingTimeInterval(5)
-        while session.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(!session.isRunning, ":quit right after the warning should leave the REPL")
+        #expect(session.hasLeft(), ":quit right after the warning should leave the REPL")
         let reopened = try runProcess(ormlabBinary, ["--db", db], stdin: Data("Note.count\n".utf8))
         #expect(reopened.stdout.contains("= 0"), "leaving rolled the autoflushed note back: \(reopened.stdout)")
     }
