@@ -73,11 +73,7 @@ public final class StatementLog {
 
     func record(_ executed: ExecutedStatement) {
         guard suspended == 0 else { return }
-        let status = executed.status
-        append(LoggedStatement(sql: executed.sql, params: .values(executed.params), rows: executed.rows,
-                               ms: executed.duration * 1000, cause: logCause,
-                               counters: StatementCounters(vmSteps: status.vmSteps, fullScanSteps: status.fullScanSteps,
-                                                           sorts: status.sorts, autoIndexes: status.autoIndexes)))
+        append(entry(for: executed, params: .values(executed.params)))
     }
 
     /// `record(_:)` of a statement run with its parameters lent (`Connection.run(_:lending:)`):
@@ -87,11 +83,17 @@ public final class StatementLog {
         let start = currentParams.count
         // An append each: `append(contentsOf:)` took its generic path (about 90 instructions a value).
         for value in params { currentParams.append(value) }
+        append(entry(for: executed, params: .kept(start: start, count: params.count)))
+    }
+
+    /// The log's entry for `executed`, its parameters kept as `params` says, its cause the current one.
+    @inline(__always)
+    private func entry(for executed: ExecutedStatement, params: LoggedStatement.Params) -> LoggedStatement {
         let status = executed.status
-        append(LoggedStatement(sql: executed.sql, params: .kept(start: start, count: params.count), rows: executed.rows,
-                               ms: executed.duration * 1000, cause: logCause,
+        return LoggedStatement(sql: executed.sql, params: params, rows: executed.rows, ms: executed.duration * 1000,
+                               cause: logCause,
                                counters: StatementCounters(vmSteps: status.vmSteps, fullScanSteps: status.fullScanSteps,
-                                                           sorts: status.sorts, autoIndexes: status.autoIndexes)))
+                                                           sorts: status.sorts, autoIndexes: status.autoIndexes))
     }
 
     /// Adds a statement to the current command and to the session log.
@@ -207,20 +209,6 @@ struct LoggedStatement: Sendable {
     var cause: LogCause
     var counters: StatementCounters?
 
-    init(sql: String, params: Params, rows: Int, ms: Double, cause: LogCause, counters: StatementCounters?) {
-        self.sql = sql
-        self.params = params
-        self.rows = rows
-        self.ms = ms
-        self.cause = cause
-        self.counters = counters
-    }
-
-    init(_ record: StatementRecord) {
-        self.init(sql: record.sql, params: .shown(record.params), rows: record.rows, ms: record.ms,
-                  cause: .text(record.cause), counters: record.counters)
-    }
-
     /// The record, with `kept` the parameters of its command (`.kept` ones are read there).
     func record(params kept: [SQLiteValue]) -> StatementRecord {
         let shown: [ReportValue]
@@ -230,6 +218,15 @@ struct LoggedStatement: Sendable {
         case .kept(let start, let count): shown = kept[start..<start + count].map(reportValue)
         }
         return StatementRecord(sql: sql, params: shown, rows: rows, ms: ms, cause: cause.text, counters: counters)
+    }
+}
+
+extension LoggedStatement {
+    /// A statement recorded as the report shows it. (In an extension, so that the struct keeps
+    /// its memberwise initializer.)
+    init(_ record: StatementRecord) {
+        self.init(sql: record.sql, params: .shown(record.params), rows: record.rows, ms: record.ms,
+                  cause: .text(record.cause), counters: record.counters)
     }
 }
 
