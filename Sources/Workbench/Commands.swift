@@ -7,6 +7,9 @@ import SQLBuilder
 import SQLiteKit
 
 /// Every `:command`, for help, completion and did-you-mean.
+/// The names of the command that leaves (`:quit` and its aliases), for the REPL to ask first.
+public let quitCommandNames: Set<String> = ["quit", "exit", "q"]
+
 public let workbenchCommands = [
     "help", "schema", "mapping", "log", "stats", "forget", "pending", "explain", "compare", "seed", "sql", "set",
     "export", "save", "load", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
@@ -85,7 +88,7 @@ extension Workbench {
             try saveHistory(to: argument, range: argumentRange, into: &report)
         case "load":
             try load(argument, range: argumentRange, into: &report)
-        case "quit", "exit", "q":
+        case _ where quitCommandNames.contains(name):
             quitRequested = true
         default:
             let all = workbenchCommands + Array(commandHandlers.keys)

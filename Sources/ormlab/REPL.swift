@@ -63,19 +63,21 @@ final class REPL {
                 saveHistory(editor, store)
                 return
             case .line(let entry):
+                // Any line takes a leaving warning back, but `:quit` right after it leaves.
+                let warned = warnedAboutPending
+                warnedAboutPending = false
                 let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
                 if trimmed.isEmpty { continue }
                 editor.addHistory(entry)
                 // `:quit` typed here asks first, as Ctrl-D does (a script's `:quit` just leaves:
                 // nobody is there to answer, and the lines after it must not run).
-                if Self.quitCommands.contains(trimmed), activeWorkbench.session.hasPendingWorkOrTransaction,
-                   !warnedAboutPending {
+                if trimmed.hasPrefix(":"), quitCommandNames.contains(String(trimmed.dropFirst())),
+                   activeWorkbench.session.hasPendingWorkOrTransaction, !warned {
                     Swift.print(Self.leavingWarning(activeWorkbench, again: trimmed))
                     warnedAboutPending = true
                     saveHistory(editor, store)
                     continue
                 }
-                warnedAboutPending = false
                 let wb = activeWorkbench
                 wb.run(entry, sourceName: "<repl>") { report in
                     var report = report
@@ -89,9 +91,6 @@ final class REPL {
     }
 
     var activeWorkbench: Workbench { currentWorkbench?() ?? workbench }
-
-    /// The commands that leave the REPL (`Workbench` handles them in scripts).
-    static let quitCommands: Set<String> = [":quit", ":exit", ":q"]
 
     /// What the first Ctrl-D (or `:quit`) says when leaving would lose work; `again` is how
     /// the learner asked to leave, which leaves when given again.
