@@ -619,9 +619,18 @@ extension Session {
             guard !writes[w].pending.isEmpty else { return writes[w].values }
             var values = writes[w].values
             for (i, object) in writes[w].pending {
-                if let id = object.id ?? assigned[ObjectIdentifier(object)] { values[i] = .integer(id) }
+                if let id = idOf(object) { values[i] = .integer(id) }
             }
             return values
+        }
+        /// The id of `object`: its own, or the one its INSERT got earlier in this flush.
+        func idOf(_ object: ManagedObject) -> Int64? { object.id ?? assigned[ObjectIdentifier(object)] }
+        /// Writes the ids of the objects `object`'s foreign keys point at into them, once written.
+        func fillPendingReferences(of object: ManagedObject) {
+            for (i, ref) in object.pendingReferences {
+                if let refID = idOf(ref) { object.setValue(.integer(refID), ofColumn: i) }
+            }
+            object.pendingReferences = [:]
         }
         /// The write that failed, for the error: the insert of `inserts[k]`, or `writes[w]`.
         var failedInsert: Int?
@@ -652,7 +661,7 @@ extension Session {
                         var values = object.valuesAfterID(upTo: columnCount)
                         // The id of the object referred to, inserted before this one (else NULL).
                         for (i, ref) in object.pendingReferences where i > 0 && i < columnCount {
-                            values[i - 1] = (ref.id ?? assigned[ObjectIdentifier(ref)]).map { .integer($0) } ?? .null
+                            values[i - 1] = idOf(ref).map { .integer($0) } ?? .null
                         }
                         try db.run(info.insertSQL, values)
                     } else {
@@ -692,12 +701,7 @@ extension Session {
         for (k, object) in inserts.enumerated() {
             let id = insertedIDs[k]
             object.setValue(.integer(id), ofColumn: 0)
-            if object.hasPendingReferences {
-                for (i, ref) in object.pendingReferences {
-                    if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.setValue(.integer(refID), ofColumn: i) }
-                }
-                object.pendingReferences = [:]
-            }
+            if object.hasPendingReferences { fillPendingReferences(of: object) }
             object.state = .clean
             object.entity.identityMap[id] = object
             result.inserted.append(object)
@@ -706,12 +710,9 @@ extension Session {
             let object = writes[i].object
             switch writes[i].kind {
             case .insert:
-                break
+                break // (inserts run from `inserts` above, not as planned writes)
             case .update:
-                for (i, ref) in object.pendingReferences {
-                    if let refID = ref.id ?? assigned[ObjectIdentifier(ref)] { object.setValue(.integer(refID), ofColumn: i) }
-                }
-                object.pendingReferences = [:]
+                fillPendingReferences(of: object)
                 object.originalValues = nil
                 object.state = object.loadedColumns == nil ? .clean : .partial
                 result.updated.append(object)
