@@ -26,11 +26,13 @@ let package = Package(
                        providers: [.apt(["libedit-dev"])]),
 
         // Layers, bottom to top.
-        .target(name: "SQLiteKit", dependencies: ["CSQLite"], swiftSettings: hotPath),
+        // The driver seam (the `Database` protocol, values, errors) and the SQLite driver behind it.
+        .target(name: "DatabaseKit", swiftSettings: hotPath),
+        .target(name: "SQLiteKit", dependencies: ["CSQLite", "DatabaseKit"], swiftSettings: hotPath),
         .target(name: "DSL", swiftSettings: hotPath),
         .target(name: "Report"),
         .target(name: "Mapping", dependencies: ["DSL", "Report", "SQLBuilder"]),
-        .target(name: "SQLBuilder", dependencies: ["SQLiteKit"], swiftSettings: hotPath),
+        .target(name: "SQLBuilder", dependencies: ["DatabaseKit"], swiftSettings: hotPath),
         .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "SQLiteKit", "Report"], swiftSettings: hotPath),
         .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit", "SwiftExport"], swiftSettings: hotPath),
         .target(name: "Render", dependencies: ["Report"]),

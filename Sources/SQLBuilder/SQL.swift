@@ -1,4 +1,4 @@
-import SQLiteKit
+import DatabaseKit
 
 // An SQL tree and its renderer. Values never enter SQL text: rendering collects them as bound
 // arguments in order, and every identifier is double-quoted (so `order` or `group` are fine names).
@@ -19,7 +19,7 @@ public indirect enum SQLExpr: Sendable, Equatable {
     /// `"table"."column"` (or just `"column"` when table is nil).
     case column(table: String?, name: String)
     /// A bound parameter `?`.
-    case value(SQLiteValue)
+    case value(DatabaseValue)
     /// A fixed piece of SQL that holds no user data (`NULL`, `1`, `*`).
     case raw(String)
     case binary(SQLExpr, String, SQLExpr)
@@ -144,8 +144,8 @@ public struct Delete: Sendable, Equatable {
 /// SQL text with its arguments, ready to prepare and bind.
 public struct RenderedSQL: Sendable, Equatable {
     public var sql: String
-    public var arguments: [SQLiteValue]
-    public init(sql: String, arguments: [SQLiteValue]) {
+    public var arguments: [DatabaseValue]
+    public init(sql: String, arguments: [DatabaseValue]) {
         self.sql = sql
         self.arguments = arguments
     }
@@ -153,7 +153,7 @@ public struct RenderedSQL: Sendable, Equatable {
 
 /// Renders statements; collects arguments in the order their `?` appear.
 public struct SQLRenderer {
-    private var arguments: [SQLiteValue] = []
+    private var arguments: [DatabaseValue] = []
 
     public init() {}
 

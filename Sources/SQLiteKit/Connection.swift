@@ -1,4 +1,9 @@
 import CSQLite
+@_exported import DatabaseKit
+
+/// SQLite's name for a value, kept for the code (and tests) written before the driver seam:
+/// the seam's `DatabaseValue` has one case per SQLite storage class.
+public typealias SQLiteValue = DatabaseValue
 
 // MARK: - Connection
 
@@ -10,7 +15,7 @@ import CSQLite
 /// `integrityCheck`) are not, since they are the workbench looking, not the ORM working.
 ///
 /// A connection is used from one thread at a time; only `interrupt()` may be called from another.
-public final class Connection {
+public final class Connection: Database {
     /// The path given at opening (`":memory:"` for an in-memory database).
     public let path: String
     /// The C connection handle; valid for the lifetime of this object.
@@ -56,6 +61,7 @@ public final class Connection {
     }
 
     deinit {
+        schemaVersionStatement = nil
         // Finalize cached statements first; close_v2 defers the close until statements still held
         // elsewhere are finalized too, so their handles never dangle.
         lastCachedStatement = nil
@@ -85,6 +91,9 @@ public final class Connection {
 
     /// The rowid of the most recent successful INSERT on this connection.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// The generated key of the most recent INSERT: SQLite's rowid (the `id` column aliases it).
+    public var lastInsertID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Rows changed by the most recent INSERT, UPDATE or DELETE (`sqlite3_changes`).
     public var changes: Int { Int(sqlite3_changes64(handle)) }
@@ -308,6 +317,71 @@ public final class Connection {
         var findings: [String] = []
         while try statement.step() { findings.append(statement.row.string(0)) }
         return findings.joined(separator: "\n")
+    }
+
+    /// `PRAGMA schema_version`, prepared once: it is read before every command.
+    private var schemaVersionStatement: Statement?
+
+    /// SQLite's `PRAGMA schema_version`: it changes with every CREATE, ALTER and DROP. Read
+    /// through a statement of its own, so it is not reported to the observer; reset at once,
+    /// so no read stays open.
+    public func schemaVersion() -> Int64? {
+        if schemaVersionStatement == nil { schemaVersionStatement = try? prepare("PRAGMA schema_version") }
+        guard let statement = schemaVersionStatement else { return nil }
+        defer { statement.reset() }
+        guard (try? statement.step()) == true else { return nil }
+        return statement.row.int64(0)
+    }
+
+    /// SQLite's `EXPLAIN QUERY PLAN`: one step per row (id, parent, detail). Run like a query,
+    /// so the observer records it.
+    public func queryPlan(_ sql: String, _ params: [DatabaseValue]) throws -> [QueryPlanStep] {
+        var steps: [QueryPlanStep] = []
+        try query("EXPLAIN QUERY PLAN " + sql, params) { row in
+            steps.append(QueryPlanStep(id: Int(row.int64(0)), parent: Int(row.int64(1)), detail: row.string(3)))
+        }
+        return steps
+    }
+
+    /// Every schema object of `sqlite_master` by name, ORMLab's metadata table left out. Run
+    /// like a query, so the observer records it.
+    public func schemaObjects() throws -> [SchemaObject] {
+        var objects: [SchemaObject] = []
+        try query("""
+            SELECT type, name, tbl_name, sql FROM sqlite_master
+            WHERE tbl_name != ?
+            ORDER BY name
+            """, [.text(Self.metadataTable)]) { row in
+            objects.append(SchemaObject(type: row.string(0), name: row.string(1), tableName: row.string(2),
+                                        sql: row.isNull(3) ? nil : row.string(3)))
+        }
+        return objects
+    }
+
+    // MARK: - ORMLab's metadata
+
+    /// The table where entity declarations are kept so a file database restores its mapping.
+    public static let metadataTable = "_ormlab_entities"
+
+    public func isMetadataTable(_ name: String) -> Bool { name == Self.metadataTable }
+
+    /// Stores an entity's declaration (replacing an earlier one of the same name); run through
+    /// `execute` and `run` like any statement, so a caller that hides them from a log can.
+    public func storeEntityDefinition(_ definition: StoredEntityDefinition) throws {
+        try execute(#"CREATE TABLE IF NOT EXISTS "_ormlab_entities" ("position" INTEGER PRIMARY KEY, "name" TEXT NOT NULL UNIQUE, "source" TEXT NOT NULL)"#)
+        try run(#"DELETE FROM "_ormlab_entities" WHERE "name" = ?"#, [.text(definition.name)])
+        try run(#"INSERT INTO "_ormlab_entities" ("name", "source") VALUES (?, ?)"#, [.text(definition.name), .text(definition.source)])
+    }
+
+    /// The declarations stored by `storeEntityDefinition`, in the order first stored; none when
+    /// the database has no metadata table (not made by ORMLab, or nothing defined yet).
+    public func storedEntityDefinitions() throws -> [StoredEntityDefinition] {
+        guard try tableNames().contains(Self.metadataTable) else { return [] }
+        var definitions: [StoredEntityDefinition] = []
+        try query(#"SELECT "name", "source" FROM "_ormlab_entities" ORDER BY "position""#) { row in
+            definitions.append(StoredEntityDefinition(name: row.string(0), source: row.string(1)))
+        }
+        return definitions
     }
 }
 

@@ -1,4 +1,5 @@
 import CSQLite
+import DatabaseKit
 
 // MARK: - SQLiteError
 
@@ -6,7 +7,7 @@ import CSQLite
 ///
 /// Every `sqlite3_*` call that can fail is checked where it is called and becomes this one error
 /// type, so callers match on `code`/`extendedCode` (or `codeName`) instead of on messages.
-public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+public struct SQLiteError: DatabaseError, Sendable {
     /// The primary result code (the low byte of `extendedCode`), e.g. `SQLITE_CONSTRAINT` = 19.
     public var code: Int32
     /// The extended result code, e.g. `SQLITE_CONSTRAINT_FOREIGNKEY` = 787.
