@@ -157,7 +157,7 @@ public struct StatementRecord: Sendable, Equatable {
     /// What triggered it: "Author.all", "Author#1.books", "include(books)", "save: Author#1 dirty",
     /// "autoflush before Author.all".
     public var cause: String
-    /// SQLite's own counters (`sqlite3_stmt_status`): VM steps, full-scan steps, sorts, auto-indexes.
+    /// The driver's own counters (SQLite's statement status): VM steps, full-scan steps, sorts, auto-indexes.
     public var counters: StatementCounters?
 
     public init(sql: String, params: [ReportValue] = [], rows: Int = 0, ms: Double = 0, cause: String,

@@ -1,6 +1,6 @@
 import Mapping
 import SQLBuilder
-import SQLiteKit
+import DatabaseKit
 
 /// Turns resolved queries into SQL trees: a to-one path becomes a JOIN, a to-many condition an
 /// EXISTS subquery, an aggregate a function call. Pure; it only reads the schema.

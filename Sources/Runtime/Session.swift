@@ -1,8 +1,8 @@
 import DSL
 import Mapping
 import Report
+import DatabaseKit
 import SQLBuilder
-import SQLiteKit
 
 /// A mistake or failure in ORM terms: which object, which association, and what to do instead.
 public struct ORMError: Error, Equatable {
@@ -29,7 +29,7 @@ public enum LazyPolicy: String, Sendable, CaseIterable {
 /// One object per row per session (the identity map); changes are collected and written by
 /// `save` in one transaction (the unit of work); every statement is recorded with its cause.
 public final class Session {
-    public let db: Connection
+    public let db: SessionDatabase
     public internal(set) var schema: Schema
     var infos: [String: EntityInfo] = [:]
     /// The source text of each pending redefinition (`Schema.pendingRedefinitions`), stored in a
@@ -50,10 +50,7 @@ public final class Session {
     /// object of the identity map, which may hold a million).
     var eagerlyLoadedObjects: [ManagedObject] = []
 
-    /// The table where entity declarations are kept so a file database restores its mapping.
-    public static let metadataTable = "_ormlab_entities"
-
-    public init(connection: Connection, naming: NamingConvention = .standard) {
+    public init(connection: SessionDatabase, naming: NamingConvention = .standard) {
         self.db = connection
         self.schema = Schema(naming: naming)
         // The log itself, not the session: it refers to nothing, so this makes no cycle, and
@@ -152,7 +149,7 @@ public final class Session {
                 if !declarationSaved { try saveDeclarations() }
                 if wrapInTransaction { try db.execute("COMMIT") }
             }
-        } catch let error as SQLiteError {
+        } catch let error as any DatabaseError {
             rollBack()
             try? db.execute("PRAGMA foreign_keys = ON")
             if let missing = requiredColumnWithoutValue(error, in: change.schema, entity: decl.name.name) {
@@ -189,7 +186,7 @@ public final class Session {
 
     /// "NOT NULL constraint failed: new_book.isbn" while copying rows into the rebuilt table: a
     /// new required property without a default, on a table that has rows. Said in ORM terms.
-    private func requiredColumnWithoutValue(_ error: SQLiteError, in newSchema: Schema, entity: String) -> ((EntityDecl) -> Diagnostic)? {
+    private func requiredColumnWithoutValue(_ error: any DatabaseError, in newSchema: Schema, entity: String) -> ((EntityDecl) -> Diagnostic)? {
         let prefix = "NOT NULL constraint failed: "
         guard error.message.hasPrefix(prefix), let mapping = newSchema.entity(entity) else { return nil }
         let target = error.message.dropFirst(prefix.count)
@@ -232,7 +229,7 @@ public final class Session {
         }
     }
 
-    private func explainSchemaError(_ error: SQLiteError) -> String? {
+    private func explainSchemaError(_ error: any DatabaseError) -> String? {
         if error.message.contains("NOT NULL") {
             return "existing rows have no value for a new required property: give it a default (= ...) or make it optional (?)"
         }
@@ -267,21 +264,12 @@ public final class Session {
     }
 
     private func saveDeclaration(_ name: String, source: String) throws {
-        try db.execute("CREATE TABLE IF NOT EXISTS \(quoteIdentifier(Self.metadataTable)) (\"position\" INTEGER PRIMARY KEY, \"name\" TEXT NOT NULL UNIQUE, \"source\" TEXT NOT NULL)")
-        try db.run("DELETE FROM \(quoteIdentifier(Self.metadataTable)) WHERE \"name\" = ?", [.text(name)])
-        try db.run("INSERT INTO \(quoteIdentifier(Self.metadataTable)) (\"name\", \"source\") VALUES (?, ?)", [.text(name), .text(source)])
+        try db.storeEntityDefinition(StoredEntityDefinition(name: name, source: source))
     }
 
     /// Entity declarations stored in a file database by an earlier session, in definition order.
     public func storedDeclarations() throws -> [(name: String, source: String)] {
-        var out: [(String, String)] = []
-        try log.withoutRecording {
-            guard try db.tableNames().contains(Self.metadataTable) else { return }
-            try db.query("SELECT \"name\", \"source\" FROM \(quoteIdentifier(Self.metadataTable)) ORDER BY \"position\"") { row in
-                out.append((row.string(0), row.string(1)))
-            }
-        }
-        return out
+        try log.withoutRecording { try db.storedEntityDefinitions().map { ($0.name, $0.source) } }
     }
 
     /// Rebuilds the mapping from a stored declaration without running DDL (the tables exist).

@@ -1,5 +1,5 @@
 import Report
-import SQLiteKit
+import DatabaseKit
 
 /// Records every statement the connection runs, with the cause the runtime was working on, for
 /// the current command's report and for the whole session (`:log`, `:stats`).
@@ -30,7 +30,7 @@ public final class StatementLog {
     private var currentStatements: [LoggedStatement] = []
     /// Parameters of the current command's statements that were lent to the log
     /// (`LoggedStatement.Params.kept`), one after another: no array per statement.
-    private var currentParams: [SQLiteValue] = []
+    private var currentParams: [DatabaseValue] = []
     /// The session's log; bounded so a long seeding session does not grow without end.
     public var entries: [Entry] {
         var entries: [Entry] = []
@@ -64,7 +64,7 @@ public final class StatementLog {
         var command: Int
         var text: String
         var statements: [LoggedStatement]
-        var params: [SQLiteValue]
+        var params: [DatabaseValue]
         /// Statements before this one were dropped from the session log.
         var start: Int
     }
@@ -78,7 +78,7 @@ public final class StatementLog {
 
     /// `record(_:)` of a statement run with its parameters lent (`Connection.run(_:lending:)`):
     /// they are copied after the command's others, not into an array of their own.
-    func record(_ executed: ExecutedStatement, lending params: UnsafeBufferPointer<SQLiteValue>) {
+    func record(_ executed: ExecutedStatement, lending params: UnsafeBufferPointer<DatabaseValue>) {
         guard suspended == 0 else { return }
         let start = currentParams.count
         // An append each: `append(contentsOf:)` took its generic path (about 90 instructions a value).
@@ -196,7 +196,7 @@ enum LogCause: Sendable {
 struct LoggedStatement: Sendable {
     enum Params: Sendable {
         /// As bound (the array the statement ran with, not a copy).
-        case values([SQLiteValue])
+        case values([DatabaseValue])
         /// As the report shows them (a summary recorded as a `StatementRecord`).
         case shown([ReportValue])
         /// As bound, `count` of them from `start` in the command's parameters (lent to the log).
@@ -210,7 +210,7 @@ struct LoggedStatement: Sendable {
     var counters: StatementCounters?
 
     /// The record, with `kept` the parameters of its command (`.kept` ones are read there).
-    func record(params kept: [SQLiteValue]) -> StatementRecord {
+    func record(params kept: [DatabaseValue]) -> StatementRecord {
         let shown: [ReportValue]
         switch params {
         case .values(let values): shown = values.map(reportValue)
@@ -233,7 +233,7 @@ extension LoggedStatement {
 /// Statements of one command from `start` on, read as `StatementRecord`s (`StatementLog.current`).
 struct LoggedStatements: StatementRecordSource {
     let statements: [LoggedStatement]
-    let params: [SQLiteValue]
+    let params: [DatabaseValue]
     let start: Int
     var count: Int { statements.count - start }
     func record(at index: Int) -> StatementRecord { statements[start + index].record(params: params) }
@@ -258,7 +258,7 @@ struct LoggedStatements: StatementRecordSource {
 }
 
 /// A database value as the report shows it.
-public func reportValue(_ v: SQLiteValue) -> ReportValue {
+public func reportValue(_ v: DatabaseValue) -> ReportValue {
     switch v {
     case .null: return .null
     case .integer(let i): return .integer(i)

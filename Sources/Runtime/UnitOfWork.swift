@@ -2,7 +2,7 @@ import DSL
 import Mapping
 import Report
 import SQLBuilder
-import SQLiteKit
+import DatabaseKit
 
 // MARK: - Pending changes
 
@@ -26,7 +26,7 @@ final class UnitOfWork {
     /// State at the last commit of every loaded object changed since.
     private struct Snapshot {
         var object: ManagedObject
-        var values: [SQLiteValue]
+        var values: [DatabaseValue]
         var state: ObjectState
     }
     private var snapshots: [ObjectIdentifier: Snapshot] = [:]
@@ -160,7 +160,7 @@ final class UnitOfWork {
 
 /// A value in a planned statement: known now, or the id of an object inserted earlier in the flush.
 enum PlannedValue {
-    case value(SQLiteValue)
+    case value(DatabaseValue)
     case idOf(ManagedObject)
 }
 
@@ -172,7 +172,7 @@ struct PlannedWrite {
     var sql: String
     /// The parameters known now, NULL in place of each id still to come (see `pending`): most
     /// writes are bound with this very array, not a copy made per write.
-    var values: [SQLiteValue]
+    var values: [DatabaseValue]
     /// The parameters (by index) that are the id of an object inserted earlier in the flush.
     var pending: [(index: Int, object: ManagedObject)] = []
     /// "Author (new #1) new", "Author#1 dirty (name)", "Book#2.tags.add(Tag#1)": kept as the
@@ -181,7 +181,7 @@ struct PlannedWrite {
     var reason: String { cause.text }
     var updatedColumns: [Int] = []
 
-    init(kind: Kind, object: ManagedObject, sql: String, values: [SQLiteValue], cause: LogCause) {
+    init(kind: Kind, object: ManagedObject, sql: String, values: [DatabaseValue], cause: LogCause) {
         self.kind = kind
         self.object = object
         self.sql = sql
@@ -262,7 +262,7 @@ extension Session {
     // MARK: - Recording changes
 
     /// `insert Entity(...)`: a new object, written at the next flush.
-    public func insert(entity: String, values: [Int: SQLiteValue], references: [Int: ManagedObject]) throws -> ManagedObject {
+    public func insert(entity: String, values: [Int: DatabaseValue], references: [Int: ManagedObject]) throws -> ManagedObject {
         guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
         let object = makeNewObject(of: info)
         for (i, v) in values { setValue(v, ofColumn: i, ofNewObject: object) }
@@ -280,7 +280,7 @@ extension Session {
 
     /// Writes a value of an object from `makeNewObject` that is not inserted yet (no change
     /// tracking: the object has no row to differ from).
-    public func setValue(_ value: consuming SQLiteValue, ofColumn index: Int, ofNewObject object: ManagedObject) {
+    public func setValue(_ value: consuming DatabaseValue, ofColumn index: Int, ofNewObject object: ManagedObject) {
         precondition(object.state == .new && object.serial == 0, "setValue(_:ofColumn:ofNewObject:) is for objects not yet inserted")
         object.setValue(value, ofColumn: index)
     }
@@ -300,7 +300,7 @@ extension Session {
     }
 
     /// Assigns a scalar property (or a foreign key value); marks the object dirty and keeps the old value.
-    public func assign(_ object: ManagedObject, column index: Int, value: SQLiteValue) {
+    public func assign(_ object: ManagedObject, column index: Int, value: DatabaseValue) {
         if object.state == .new {
             object.setValue(value, ofColumn: index)
             object.pendingReferences[index] = nil
@@ -615,7 +615,7 @@ extension Session {
         if refersToNewObjects { assigned.reserveCapacity(inserts.count) }
         /// The parameters of write `w` with the ids inserted before it filled in. (By index:
         /// passing the write itself copied it, a dozen references, per write.)
-        func parameters(_ w: Int) -> [SQLiteValue] {
+        func parameters(_ w: Int) -> [DatabaseValue] {
             guard !writes[w].pending.isEmpty else { return writes[w].values }
             var values = writes[w].values
             for (i, object) in writes[w].pending {
@@ -667,7 +667,7 @@ extension Session {
                     } else {
                         _ = try object.withValuesAfterID(upTo: columnCount) { try db.run(info.insertSQL, lending: $0) }
                     }
-                    let id = db.lastInsertRowID
+                    let id = db.lastInsertID
                     insertedIDs.append(id)
                     if refersToNewObjects { assigned[ObjectIdentifier(object)] = id }
                 }
@@ -686,7 +686,7 @@ extension Session {
                     try db.execute("RELEASE flush")
                 }
             }
-            if let sqlError = error as? SQLiteError {
+            if let sqlError = error as? any DatabaseError {
                 let write = failedInsert.map { k in
                     PlannedWrite(kind: .insert, object: inserts[k], sql: inserts[k].entity.insertSQL, values: [], cause: .text(""))
                 } ?? current.map { writes[$0] }
@@ -778,7 +778,7 @@ extension Session {
     }
 
     /// A constraint failure explained in ORM terms: which object, which association or property.
-    func explain(_ error: SQLiteError, during write: PlannedWrite?) -> ORMError {
+    func explain(_ error: any DatabaseError, during write: PlannedWrite?) -> ORMError {
         let subject = write.map { "cannot save \($0.object.ref)" } ?? "cannot save"
         let name = error.codeName
         // SQLite names the column as "table.column".
@@ -834,7 +834,7 @@ extension String {
 }
 
 /// A DSL literal as a database value for a column of this type (Bool → 0/1).
-public func sqliteValue(_ literal: Literal, type: ScalarType?) -> SQLiteValue {
+public func sqliteValue(_ literal: Literal, type: ScalarType?) -> DatabaseValue {
     switch literal {
     case .integer(let i):
         if type == .double { return .real(Double(i)) }
@@ -850,10 +850,10 @@ public func sqliteValue(_ literal: Literal, type: ScalarType?) -> SQLiteValue {
 /// (`Array(slice)` and the unsafe-uninitialized initializer take generic paths: several
 /// hundred instructions for six values). Read from where the values are (an object's inline
 /// storage), not from an array copied out first.
-func valuesAfterID(_ values: UnsafeBufferPointer<SQLiteValue>, upTo end: Int) -> [SQLiteValue] {
+func valuesAfterID(_ values: UnsafeBufferPointer<DatabaseValue>, upTo end: Int) -> [DatabaseValue] {
     let end = min(end, values.count)
     guard end > 1 else { return [] }
-    var out: [SQLiteValue] = []
+    var out: [DatabaseValue] = []
     out.reserveCapacity(end - 1)
     for i in 1..<end { out.append(values[i]) }
     return out

@@ -4,7 +4,7 @@ import Mapping
 import Report
 import Runtime
 import SQLBuilder
-import SQLiteKit
+import DatabaseKit
 
 // `:seed Entity N`: N rows of deterministic fake data, written straight to the table in one
 // transaction with one prepared INSERT reused for every row. The rows bypass the session on
@@ -76,7 +76,7 @@ struct SeedPlan {
         self.count = count
         columns = Array(mapping.columns.dropFirst())
         cause = ":seed \(mapping.name) \(count)"
-        let db = workbench.session.db
+        let db = workbench.session.database
         let log = workbench.session.log
         let table = quoteIdentifier(mapping.table)
         _ = try log.withCause(cause + ": rows so far") {
@@ -160,7 +160,7 @@ struct SeedPlan {
 
     func run(into report: inout Report, workbench: Workbench) throws {
         let session = workbench.session
-        let db = session.db
+        let db = session.database
         let log = session.log
         let sql = insertSQL
         var rng = SplitMix64(seed: stableHash(mapping.name) ^ (UInt64(bitPattern: maxID) &* 0x9E37_79B9_7F4A_7C15))
@@ -174,10 +174,10 @@ struct SeedPlan {
         }
         var insertedIDs: [Int64] = []
         insertedIDs.reserveCapacity(count)
-        var sample: [(id: Int64, values: [SQLiteValue])] = []
-        var firstValues: [SQLiteValue] = []
+        var sample: [(id: Int64, values: [DatabaseValue])] = []
+        var firstValues: [DatabaseValue] = []
         var linkCounts = Array(repeating: 0, count: links.count)
-        var firstLink: [[SQLiteValue]] = Array(repeating: [], count: links.count)
+        var firstLink: [[DatabaseValue]] = Array(repeating: [], count: links.count)
         let insideTransaction = db.isInTransaction
         try log.withCause(cause + ": one transaction for all rows (a savepoint, so it also nests inside begin … commit)") {
             try db.execute("SAVEPOINT \"seed\"")
@@ -185,7 +185,7 @@ struct SeedPlan {
         let start = Date()
         do {
             try log.suspendingRecording {
-                var values = [SQLiteValue](repeating: .null, count: columns.count)
+                var values = [DatabaseValue](repeating: .null, count: columns.count)
                 var chosen = Set<Int64>()
                 for n in 0..<count {
                     let serial = Int(maxID) + n + 1
@@ -217,7 +217,7 @@ struct SeedPlan {
                         }
                     }
                     try db.run(sql, values)
-                    let id = db.lastInsertRowID
+                    let id = db.lastInsertID
                     insertedIDs.append(id)
                     if n == 0 { firstValues = values }
                     if sample.count < 5 { sample.append((id, values)) }
@@ -238,7 +238,7 @@ struct SeedPlan {
                 try db.execute("ROLLBACK TO \"seed\"")
                 try db.execute("RELEASE \"seed\"")
             }
-            let message = (error as? SQLiteError)?.message ?? "\(error)"
+            let message = (error as? any DatabaseError)?.message ?? "\(error)"
             throw ORMError("seeding stopped at row \(insertedIDs.count + 1) of \(count): SQLite: \(message); nothing was inserted (the seeding ran in one transaction, rolled back)",
                            hint: "a unique or check constraint in the existing data may clash with the generated values; :sql can show them")
         }
