@@ -1,4 +1,5 @@
 import DatabaseKit
+import SQLBuilder
 import SQLiteKit
 
 // The one file of the Runtime that names a driver. The session holds SQLiteKit's connection as
@@ -11,6 +12,11 @@ import SQLiteKit
 
 /// The driver a session talks to (see the file comment for why it is concrete).
 public typealias SessionDatabase = SQLiteKit.Connection
+
+extension SessionDatabase {
+    /// The SQL dialect this driver speaks.
+    static var sqlDialect: any Dialect { SQLiteDialect() }
+}
 
 extension Session {
     /// A session on a new connection to the database at `path` (`":memory:"` for one in memory).

@@ -75,7 +75,7 @@ extension Session {
 
     /// Runs a SELECT of whole rows of `info`'s table (or a projection) and hydrates objects.
     func run(_ select: Select, info: EntityInfo, selection: [String]? = nil, refresh: Bool = false) throws -> FetchResult {
-        let rendered = SQLRenderer.render(select)
+        let rendered = dialect.render(select)
         var result = FetchResult()
         var objects: [ManagedObject] = []
         loadGroupCounter += 1
@@ -180,7 +180,7 @@ extension Session {
     public func aggregate(_ query: Query, _ aggregate: Aggregate) throws -> (header: [String], rows: [[DatabaseValue]]) {
         try autoflushIfNeeded(before: query.dsl)
         let select = QueryCompiler(schema: schema).aggregate(query, aggregate)
-        let rendered = SQLRenderer.render(select)
+        let rendered = dialect.render(select)
         var rows: [[DatabaseValue]] = []
         try log.withCause(query.dsl) {
             try db.query(rendered.sql, rendered.arguments) { row in
@@ -269,7 +269,7 @@ extension Session {
             let group = loadGroupCounter
             var all: [ManagedObject] = []
             for chunk in ids.chunked(maxInList) {
-                let rendered = SQLRenderer.render(compiler.associationLoad(association, ownerIDs: Array(chunk)))
+                let rendered = dialect.render(compiler.associationLoad(association, ownerIDs: Array(chunk)))
                 try db.query(rendered.sql, rendered.arguments) { row in
                     let ownerID = row.int64(0)
                     let id = row.int64(1)
@@ -308,7 +308,7 @@ extension Session {
     /// One SELECT with a LEFT JOIN per included association; rows are collapsed into objects.
     func fetchWithJoins(_ query: Query, paths: [[String]], compiler: QueryCompiler, info: EntityInfo) throws -> FetchResult {
         let plan = try compiler.joinedSelect(query, includePaths: paths)
-        let rendered = SQLRenderer.render(plan.select)
+        let rendered = dialect.render(plan.select)
         if query.limit != nil || query.offset != nil {
             addNote(Note(.info, "LIMIT counts rows, and a JOIN repeats each \(query.entity) once per related row; so the limit was applied to \(query.entity) ids in a subquery, and the JOIN loads all related rows of those \(query.entity)s"))
         }

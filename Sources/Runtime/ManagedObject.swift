@@ -23,8 +23,12 @@ public final class EntityInfo {
     /// `INSERT INTO "t" ("a", "b") VALUES (?, ?)` for every column but the id, rendered once
     /// per mapping (a flush of 10,000 new objects renders it once, not 10,000 times).
     var insertSQL: String = ""
-    init(mapping: EntityMapping) {
+    /// The dialect `insertSQL` is rendered in: the session's.
+    let dialect: any Dialect
+
+    init(mapping: EntityMapping, dialect: any Dialect = SessionDatabase.sqlDialect) {
         self.mapping = mapping
+        self.dialect = dialect
         rebuildIndexes()
     }
 
@@ -47,8 +51,8 @@ public final class EntityInfo {
             newObjectValues.append(literal.map { sqliteValue($0, type: type) } ?? .null)
         }
         let columns = mapping.columns.dropFirst()
-        let insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .raw("?") })
-        insertSQL = SQLRenderer.render(insert).sql
+        let insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })
+        insertSQL = dialect.render(insert).sql
     }
 
     public var name: String { mapping.name }

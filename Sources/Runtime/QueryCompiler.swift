@@ -134,7 +134,6 @@ public struct QueryCompiler {
         }
         if let limit = query.limit { s.limit = .value(.integer(limit)) }
         if let offset = query.offset {
-            if s.limit == nil { s.limit = .raw("-1") }
             s.offset = .value(.integer(offset))
         }
         s.joins = scope.joins

@@ -30,6 +30,8 @@ public enum LazyPolicy: String, Sendable, CaseIterable {
 /// `save` in one transaction (the unit of work); every statement is recorded with its cause.
 public final class Session {
     public let db: SessionDatabase
+    /// How this session's driver spells SQL: every statement it runs is rendered by it.
+    public let dialect: any Dialect
     public internal(set) var schema: Schema
     var infos: [String: EntityInfo] = [:]
     /// The source text of each pending redefinition (`Schema.pendingRedefinitions`), stored in a
@@ -52,6 +54,7 @@ public final class Session {
 
     public init(connection: SessionDatabase, naming: NamingConvention = .standard) {
         self.db = connection
+        self.dialect = SessionDatabase.sqlDialect
         self.schema = Schema(naming: naming)
         // The log itself, not the session: it refers to nothing, so this makes no cycle, and
         // calling the observer then costs no check-and-retain of an unowned session per statement.
@@ -122,10 +125,10 @@ public final class Session {
         /// Undoes a failed change: the rebuild's ROLLBACK is shown like its BEGIN; ours is not.
         func rollBack() {
             guard db.isInTransaction else { return }
-            if wrapInTransaction { log.withoutRecording { try? db.execute("ROLLBACK") } } else { try? db.execute("ROLLBACK") }
+            if wrapInTransaction { log.withoutRecording { try? run(.rollback) } } else { try? run(.rollback) }
         }
         do {
-            if wrapInTransaction { try log.withoutRecording { try db.execute("BEGIN") } }
+            if wrapInTransaction { try log.withoutRecording { try run(.begin) } }
             try log.withCause("entity \(decl.name.name)") {
                 for statement in change.statements {
                     if statement == "COMMIT" && !declarationSaved {
@@ -135,7 +138,7 @@ public final class Session {
                     if statement.hasPrefix("PRAGMA foreign_key_check") {
                         // Violations come back as rows, not as an error.
                         var violations = 0
-                        try db.query(statement) { _ in violations += 1 }
+                        try db.query(statement, []) { _ in violations += 1 }
                         if violations > 0 {
                             throw ORMError("the rebuilt table breaks \(violations) foreign key reference\(violations == 1 ? "" : "s")",
                                            hint: "some rows point at rows that do not exist; fix them (:sql) and define \(decl.name.name) again")
@@ -147,22 +150,22 @@ public final class Session {
             }
             try log.withoutRecording {
                 if !declarationSaved { try saveDeclarations() }
-                if wrapInTransaction { try db.execute("COMMIT") }
+                if wrapInTransaction { try run(.commit) }
             }
         } catch let error as any DatabaseError {
             rollBack()
-            try? db.execute("PRAGMA foreign_keys = ON")
+            restoreForeignKeyEnforcement()
             if let missing = requiredColumnWithoutValue(error, in: change.schema, entity: decl.name.name) {
                 change.diagnostics.append(missing(decl))
             } else {
-                change.diagnostics.append(Diagnostic(.error, "SQLite refused the schema change: \(error.message)", at: decl.name.range,
+                change.diagnostics.append(Diagnostic(.error, "\(dialect.name) refused the schema change: \(error.message)", at: decl.name.range,
                                                      hint: explainSchemaError(error)))
             }
             change.schema = schema
             return change
         } catch let error as ORMError {
             rollBack()
-            try? db.execute("PRAGMA foreign_keys = ON")
+            restoreForeignKeyEnforcement()
             change.diagnostics.append(Diagnostic(.error, error.message, at: decl.name.range, hint: error.hint))
             change.schema = schema
             return change
@@ -258,9 +261,20 @@ public final class Session {
                     info.identityMap.removeAll()
                 }
             } else {
-                infos[name] = EntityInfo(mapping: mapping)
+                infos[name] = EntityInfo(mapping: mapping, dialect: dialect)
             }
         }
+    }
+
+    /// Runs a transaction control statement in this session's dialect.
+    func run(_ control: TransactionStatement) throws {
+        try db.execute(dialect.transactionSQL(control))
+    }
+
+    /// Turns foreign-key enforcement back on after a failed table rebuild (where the dialect
+    /// switches it off for one).
+    private func restoreForeignKeyEnforcement() {
+        if let sql = dialect.foreignKeyEnforcementSQL(true) { try? db.execute(sql) }
     }
 
     private func saveDeclaration(_ name: String, source: String) throws {
@@ -290,7 +304,7 @@ public final class Session {
                 // An autoflush left an implicit transaction open; it becomes the explicit one.
                 addNote(Note(.transaction, "an autoflush had already opened a transaction; it continues as the explicit one"))
             } else {
-                try db.execute("BEGIN")
+                try run(.begin)
             }
         }
         explicitTransaction = true
@@ -300,7 +314,7 @@ public final class Session {
     public func save() throws -> FlushResult {
         let result = try flush(reason: "save")
         if !explicitTransaction && db.isInTransaction {
-            try log.withCause("save") { try db.execute("COMMIT") }
+            try log.withCause("save") { try run(.commit) }
             unitOfWork.committed()
         } else if explicitTransaction {
             addNote(Note(.transaction, "inside begin … commit, save flushes the changes; commit makes them permanent"))
@@ -312,7 +326,7 @@ public final class Session {
     public func commit() throws -> FlushResult {
         let result = try flush(reason: "commit")
         if db.isInTransaction {
-            try log.withCause("commit") { try db.execute("COMMIT") }
+            try log.withCause("commit") { try run(.commit) }
         } else {
             addNote(Note(.transaction, "no transaction was open; there was nothing to commit"))
         }
@@ -325,7 +339,7 @@ public final class Session {
     /// to their last committed state and loaded associations are expired (as SQLAlchemy does).
     public func rollback() throws -> [ManagedObject] {
         if db.isInTransaction {
-            try log.withCause("rollback") { try db.execute("ROLLBACK") }
+            try log.withCause("rollback") { try run(.rollback) }
         }
         explicitTransaction = false
         let restored = unitOfWork.restoreCommittedState(session: self)

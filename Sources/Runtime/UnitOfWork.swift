@@ -448,15 +448,15 @@ extension Session {
             guard !changed.isEmpty, let id = object.id else { continue }
             let info = object.entity
             let update = Update(table: info.table,
-                                assignments: changed.map { (info.mapping.columns[$0].name, SQLExpr.raw("?")) },
-                                filter: .eq(.column(table: nil, name: "id"), .raw("?")))
+                                assignments: changed.map { (info.mapping.columns[$0].name, SQLExpr.parameter) },
+                                filter: .eq(.column(table: nil, name: "id"), .parameter))
             var params: [PlannedValue] = changed.map { i in
                 if let ref = object.pendingReferences[i] { return .idOf(ref) }
                 return .value(current[i])
             }
             params.append(.value(.integer(id)))
             let names = changed.map { info.mapping.columns[$0].property }.joined(separator: ", ")
-            writes.append(PlannedWrite(kind: .update, object: object, sql: SQLRenderer.render(update).sql, params: params,
+            writes.append(PlannedWrite(kind: .update, object: object, sql: dialect.render(update).sql, params: params,
                                        reason: "\(object.ref) dirty (\(names))", updatedColumns: changed))
         }
         for change in unitOfWork.linkChanges {
@@ -466,20 +466,20 @@ extension Session {
             let verb = change.add ? "add" : "remove"
             let reason = "\(change.owner.ref).\(change.association.name).\(verb)(\(change.target.ref))"
             if change.add {
-                let insert = Insert(table: jt.name, columns: [jt.ownerColumn, jt.targetColumn], values: [.raw("?"), .raw("?")])
-                writes.append(PlannedWrite(kind: .link, object: change.owner, sql: SQLRenderer.render(insert).sql,
+                let insert = Insert(table: jt.name, columns: [jt.ownerColumn, jt.targetColumn], values: [.parameter, .parameter])
+                writes.append(PlannedWrite(kind: .link, object: change.owner, sql: dialect.render(insert).sql,
                                            params: [ownerValue, targetValue], reason: reason))
             } else {
-                let delete = Delete(table: jt.name, filter: .and([.eq(.column(table: nil, name: jt.ownerColumn), .raw("?")),
-                                                                 .eq(.column(table: nil, name: jt.targetColumn), .raw("?"))]))
-                writes.append(PlannedWrite(kind: .unlink, object: change.owner, sql: SQLRenderer.render(delete).sql,
+                let delete = Delete(table: jt.name, filter: .and([.eq(.column(table: nil, name: jt.ownerColumn), .parameter),
+                                                                 .eq(.column(table: nil, name: jt.targetColumn), .parameter)]))
+                writes.append(PlannedWrite(kind: .unlink, object: change.owner, sql: dialect.render(delete).sql,
                                            params: [ownerValue, targetValue], reason: reason))
             }
         }
         for object in orderedDeletes() {
             guard let id = object.id else { continue }
-            let delete = Delete(table: object.entity.table, filter: .eq(.column(table: nil, name: "id"), .raw("?")))
-            writes.append(PlannedWrite(kind: .delete, object: object, sql: SQLRenderer.render(delete).sql,
+            let delete = Delete(table: object.entity.table, filter: .eq(.column(table: nil, name: "id"), .parameter))
+            writes.append(PlannedWrite(kind: .delete, object: object, sql: dialect.render(delete).sql,
                                        params: [.value(.integer(id))], reason: "\(object.ref) deleted"))
         }
         if !causePrefix.isEmpty {
@@ -637,7 +637,7 @@ extension Session {
         var current: Int?
         do {
             try log.withCause(reason) {
-                try db.execute(openedTransaction ? "BEGIN" : "SAVEPOINT flush")
+                try run(openedTransaction ? .begin : .savepoint(.flush))
             }
             // One statement per write: room for them in the log at once, not by doubling.
             // And for the values the inserts bind, which the log keeps one after another.
@@ -678,12 +678,12 @@ extension Session {
                     try db.run(writes[i].sql, parameters(i))
                 }
             }
-            if !openedTransaction { try log.withCause(reason) { try db.execute("RELEASE flush") } }
+            if !openedTransaction { try log.withCause(reason) { try run(.release(.flush)) } }
         } catch {
             try? log.withCause("\(reason) failed") {
-                if openedTransaction { try db.execute("ROLLBACK") } else {
-                    try db.execute("ROLLBACK TO flush")
-                    try db.execute("RELEASE flush")
+                if openedTransaction { try run(.rollback) } else {
+                    try run(.rollbackTo(.flush))
+                    try run(.release(.flush))
                 }
             }
             if let sqlError = error as? any DatabaseError {

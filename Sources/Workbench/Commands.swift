@@ -204,7 +204,7 @@ extension Workbench {
             lines.append("\(i + 1). \(s.sql)" + (s.params.isEmpty ? "" : "  -- " + s.params.joined(separator: ", ")))
             lines.append("   ↳ \(s.reason)")
         }
-        report.blocks.append(.code(title: "save would run, in one transaction", lines: ["BEGIN"] + lines + ["COMMIT"]))
+        report.blocks.append(.code(title: "save would run, in one transaction", lines: [session.dialect.transactionSQL(.begin)] + lines + [session.dialect.transactionSQL(.commit)]))
         let new = objects.filter { $0.state == .new }.count
         let dirty = objects.filter { $0.state == .dirty }.count
         let deleted = objects.filter { $0.state == .deleted }.count

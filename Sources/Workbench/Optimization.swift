@@ -130,7 +130,7 @@ extension Workbench {
         let wanted = wantedColumns(resolved)
         var costly = false
         for (n, statement) in statements.enumerated() {
-            let rendered = SQLRenderer.render(statement.select)
+            let rendered = session.dialect.render(statement.select)
             let rows = try session.log.withCause(":explain \(statement.label)") {
                 try session.database.queryPlan(rendered.sql, rendered.arguments).map { (id: $0.id, parent: $0.parent, detail: $0.detail) }
             }
