@@ -119,8 +119,8 @@ public final class Session {
             }
             try saveDeclaration(name, source: source)
         }
-        let ownTransaction = change.statements.contains("BEGIN")
-        let wrapInTransaction = !change.statements.isEmpty && !ownTransaction
+        let ownTransaction = change.steps.contains(.transaction(.begin))
+        let wrapInTransaction = !change.steps.isEmpty && !ownTransaction
         var declarationSaved = false
         /// Undoes a failed change: the rebuild's ROLLBACK is shown like its BEGIN; ours is not.
         func rollBack() {
@@ -130,12 +130,13 @@ public final class Session {
         do {
             if wrapInTransaction { try log.withoutRecording { try run(.begin) } }
             try log.withCause("entity \(decl.name.name)") {
-                for statement in change.statements {
-                    if statement == "COMMIT" && !declarationSaved {
+                for step in change.steps {
+                    if step == .transaction(.commit) && !declarationSaved {
                         try log.withoutRecording { try saveDeclarations() }
                         declarationSaved = true
                     }
-                    if statement.hasPrefix("PRAGMA foreign_key_check") {
+                    guard let statement = dialect.render(step) else { continue }
+                    if case .foreignKeyCheck = step {
                         // Violations come back as rows, not as an error.
                         var violations = 0
                         try db.query(statement, []) { _ in violations += 1 }
@@ -198,7 +199,8 @@ public final class Session {
         guard let column = mapping.columns.first(where: { $0.name == columnName }) else { return nil }
         let rows = (try? log.withoutRecording { () -> Int64 in
             var n: Int64 = 0
-            try db.query("SELECT COUNT(*) FROM \(quoteIdentifier(mapping.table))") { n = $0.int64(0) }
+            let count = dialect.render(Select(columns: [.function("COUNT", [.raw("*")])], from: mapping.table))
+            try db.query(count.sql, count.arguments) { n = $0.int64(0) }
             return n
         }) ?? 0
         let written: String
