@@ -131,6 +131,18 @@ public protocol DatabaseError: Error, CustomStringConvertible {
     var isConstraintViolation: Bool { get }
     /// True when the statement was stopped by `interrupt()`.
     var isInterrupted: Bool { get }
+    /// Which kind of constraint the statement broke, when it broke one.
+    var violatedConstraint: ConstraintKind? { get }
+}
+
+/// The kinds of constraint an ORM explains in its own terms.
+public enum ConstraintKind: Sendable, Equatable {
+    case foreignKey
+    /// UNIQUE or PRIMARY KEY: the value is already taken.
+    case unique
+    case notNull
+    /// CHECK, or one the driver cannot tell apart.
+    case other
 }
 
 // MARK: - Answers

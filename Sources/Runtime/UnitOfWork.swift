@@ -780,13 +780,13 @@ extension Session {
     /// A constraint failure explained in ORM terms: which object, which association or property.
     func explain(_ error: any DatabaseError, during write: PlannedWrite?) -> ORMError {
         let subject = write.map { "cannot save \($0.object.ref)" } ?? "cannot save"
-        let name = error.codeName
+        let constraint = error.violatedConstraint
         // SQLite names the column as "table.column".
         let failedColumn = error.message.components(after: "failed: ").split(separator: ",").first.map(String.init) ?? ""
         let columnName = failedColumn.split(separator: ".").last.map(String.init) ?? failedColumn
         let property = write.flatMap { w in w.object.entity.mapping.columns.first { $0.name == columnName } }
         let propertyName = property?.property ?? columnName
-        if name.hasSuffix("FOREIGNKEY") {
+        if constraint == .foreignKey {
             if let write, write.kind == .delete {
                 let object = write.object
                 let children = infos.values.sorted { $0.name < $1.name }.flatMap { info in
@@ -799,7 +799,7 @@ extension Session {
             return ORMError("\(subject): one of its associations points at a row that does not exist",
                             hint: "check the objects it refers to still exist; nothing was saved")
         }
-        if name.hasSuffix("UNIQUE") || name.hasSuffix("PRIMARYKEY") {
+        if constraint == .unique {
             var shown = ""
             if let write, let index = write.object.entity.mapping.columnIndex(named: columnName) {
                 shown = " \(reportValue(write.object.value(ofColumn: index)).display)"
@@ -807,7 +807,7 @@ extension Session {
             return ORMError("\(subject): \(propertyName)\(shown) is already taken (\(failedColumn) is unique)",
                             hint: "use another value, or change the existing object; nothing was saved")
         }
-        if name.hasSuffix("NOTNULL") {
+        if constraint == .notNull {
             return ORMError("\(subject): \(propertyName) is required (\(failedColumn) is NOT NULL) but has no value",
                             hint: "give it a value before saving; nothing was saved")
         }

@@ -38,6 +38,18 @@ public struct SQLiteError: DatabaseError, Sendable {
     /// True when the statement was stopped by `Connection.interrupt()`.
     public var isInterrupted: Bool { code == SQLITE_INTERRUPT }
 
+    /// The kind of constraint broken, from the extended code (`SQLITE_CONSTRAINT_FOREIGNKEY`...).
+    public var violatedConstraint: ConstraintKind? {
+        guard isConstraintViolation else { return nil }
+        // (sqlite3.h defines the extended codes as macro expressions Swift does not import.)
+        switch extendedCode {
+        case 787: return .foreignKey          // SQLITE_CONSTRAINT_FOREIGNKEY
+        case 2067, 1555: return .unique       // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
+        case 1299: return .notNull            // SQLITE_CONSTRAINT_NOTNULL
+        default: return .other
+        }
+    }
+
     /// `SQLITE_CONSTRAINT_UNIQUE: UNIQUE constraint failed: author.email (SQL: INSERT ...)`.
     public var description: String {
         var text = "\(codeName): \(message)"
