@@ -106,7 +106,7 @@ struct PaneBuilder {
             }
 
             lines.append(PaneLine(margin + rowsAndTime(statement), indent: prefixWidth))
-            if let counters = statement.counters, let text = countersText(counters) {
+            if let counters = statement.counters, let text = countersText(counters), !countsOnlySchemaTable(statement.sql) {
                 lines.append(PaneLine(margin + paint(text, .yellow, color: color), indent: prefixWidth))
             }
             if !statement.cause.isEmpty {
@@ -239,6 +239,16 @@ func countersText(_ counters: StatementCounters) -> String? {
     if counters.sorts > 0 { parts.append("sort \(groupThousands(counters.sorts))") }
     if counters.autoIndexes > 0 { parts.append("auto-index \(groupThousands(counters.autoIndexes))") }
     return parts.isEmpty ? nil : parts.joined(separator: " · ")
+}
+
+/// CREATE TABLE, ALTER TABLE, DROP TABLE, DROP INDEX: SQLite's counters for these count its
+/// walk over sqlite_schema (its own table of tables), whatever the rows of the learner's tables;
+/// "full scan 9 steps" under them would read as a missing index, so no counters are shown for
+/// them (JSON keeps them). CREATE INDEX and INSERT … SELECT do read every row: theirs stay.
+func countsOnlySchemaTable(_ sql: String) -> Bool {
+    let head = sql.utf8.prefix(12).map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }  // ASCII upper case
+    func starts(_ word: String) -> Bool { head.starts(with: word.utf8) }
+    return starts("CREATE TABLE") || starts("ALTER TABLE") || starts("DROP TABLE") || starts("DROP INDEX")
 }
 
 /// 1234567 → "1,234,567".
