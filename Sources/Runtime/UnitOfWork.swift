@@ -327,7 +327,8 @@ extension Session {
     func explainExpiredInverse(_ collections: [String], change: String) {
         guard !collections.isEmpty else { return }
         let listed = collections.prefix(3).joined(separator: ", ") + (collections.count > 3 ? ", …" : "")
-        explainOnce("expired inverse", Note(.info, "\(listed) \(collections.count == 1 ? "was" : "were") loaded, so \(collections.count == 1 ? "it is" : "they are") expired (⟨not loaded⟩), not edited in memory: touching \(collections.count == 1 ? "it" : "one") reloads it from the database, after autoflush writes \(change)"))
+        let reload = autoflush ? "after autoflush writes \(change)" : "which does not have \(change) before `save` (autoflush is off)"
+        explainOnce("expired inverse", Note(.info, "\(listed) \(collections.count == 1 ? "was" : "were") loaded, so \(collections.count == 1 ? "it is" : "they are") expired (⟨not loaded⟩), not edited in memory: touching \(collections.count == 1 ? "it" : "one") reloads it from the database, \(reload)"))
     }
 
     /// Assigns a scalar property (or a foreign key value); marks the object dirty and keeps the old value.
@@ -352,12 +353,14 @@ extension Session {
         refreshDirtyState(object)
         if object.state != .dirty {
             // A surprise worth a line: an assignment that leaves nothing to write.
-            let property = "\(object.ref).\(object.entity.mapping.columns[index].property)"
+            func property() -> String { "\(object.ref).\(object.entity.mapping.columns[index].property)" }
             let text = shown ?? reportValue(value).display
             if unchanged && !wasDirty {
-                explainOnce("same value", Note(.info, "\(property) already was \(text): the value did not change, so \(object.ref) stays clean and no UPDATE will run"))
-            } else if wasDirty {
-                explainOnce("back to saved value", Note(.info, "\(property) is back to its saved value \(text): nothing differs from the row any more, so \(object.ref) is clean again and no UPDATE will run"))
+                if shouldExplain("same value") {
+                    addNote(Note(.info, "\(property()) already was \(text): the value did not change, so \(object.ref) stays clean and no UPDATE will run"))
+                }
+            } else if wasDirty, shouldExplain("back to saved value") {
+                addNote(Note(.info, "\(property()) is back to its saved value \(text): nothing differs from the row any more, so \(object.ref) is clean again and no UPDATE will run"))
             }
         }
     }

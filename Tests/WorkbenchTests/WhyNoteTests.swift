@@ -74,6 +74,15 @@ private func messages(_ report: Report) -> [String] { report.notes.map(\.message
         #expect(again.objects.map(\.ref) == ["Book#1", "Book#2", "Book#5"])
     }
 
+    @Test func withAutoflushOffTheNoteSaysTheReloadMissesTheNewObject() throws {
+        let wb = try library()
+        _ = try last(wb, ":set autoflush off")
+        _ = try last(wb, "Author#1.books")
+        let insert = try last(wb, #"insert Book(title: "Lavinia", year: 2008, author: Author#1)"#)
+        #expect(messages(insert).first == "Author#1.books was loaded, so it is expired (⟨not loaded⟩), not edited in memory: touching it reloads it from the database, which does not have Book (new #5) before `save` (autoflush is off)")
+        #expect(try last(wb, "Author#1.books").objects.map(\.ref) == ["Book#1", "Book#2"])
+    }
+
     @Test func assigningAToOneExpiresBothLoadedSidesOnce() throws {
         let wb = try library()
         _ = try last(wb, "Author#1.books")
