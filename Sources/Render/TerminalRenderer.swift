@@ -40,7 +40,7 @@ struct Compaction {
         Compaction(),
         Compaction(shownPerRun: 1, compactSQL: true, maxObjects: 3, tableRows: 5),
         Compaction(shownPerRun: 1, compactSQL: true, maxObjects: 1, tableRows: 3, showsMapping: false),
-        Compaction(shownPerRun: 1, compactSQL: true, maxObjects: 0, tableRows: 3, showsMapping: false),
+        Compaction(shownPerRun: 1, compactSQL: true, maxObjects: 0, tableRows: 2, showsMapping: false),
     ]
 }
 

@@ -31,9 +31,9 @@ struct Output {
         case .json: return JSONRenderer.render(report)
         case .text:
             if usesPanes {
-                // On a terminal a report fits its height (less the prompt's line); a forced width
-                // (a pipe) keeps every line.
-                let height = isTerminal && width == nil ? terminalRows().map { $0 - 1 } : nil
+                // On a terminal a report fits its height, less two lines: the command typed above
+                // it and the next prompt. A forced width (a pipe) keeps every line.
+                let height = isTerminal && width == nil ? terminalRows().map { $0 - 2 } : nil
                 return TerminalRenderer.render(report, options: RenderOptions(width: width ?? terminalColumns(), color: color, height: height))
             }
             return PlainRenderer.render(report)
