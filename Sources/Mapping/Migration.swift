@@ -39,10 +39,11 @@ extension Schema {
             let indexedColumns = Set(old.indexes.flatMap(\.columns))
             var droppable: [String] = []
             for o in oldColumns where !newNames.contains(o.name) {
-                if case .scalar = o.column.role, !o.column.isUnique, !indexedColumns.contains(o.name) {
+                if canDropColumns, case .scalar = o.column.role, !o.column.isUnique, !indexedColumns.contains(o.name) {
                     droppable.append(o.name)
                 } else {
-                    reasons.append("drop the \(o.column.isUnique ? "UNIQUE " : "")\(indexedColumns.contains(o.name) ? "indexed " : "")\(o.column.role.isForeignKey ? "foreign key " : "")column \(o.name)")
+                    let kind = (o.column.isUnique ? "UNIQUE " : "") + (indexedColumns.contains(o.name) ? "indexed " : "") + (o.column.role.isForeignKey ? "foreign key " : "")
+                    reasons.append(kind.isEmpty ? "drop column \(o.name)" : "drop the \(kind)column \(o.name)")
                 }
                 warnings.append("the values of \(table).\(o.name) are dropped with the column")
             }

@@ -64,6 +64,7 @@ public final class Session {
     public init(connection: Connection, naming: NamingConvention = .standard) {
         self.db = connection
         self.schema = Schema(naming: naming)
+        schema.canDropColumns = Connection.libraryVersionNumber >= 3_035_000
         // The log itself, not the session: it refers to nothing, so this makes no cycle, and
         // calling the observer then costs no check-and-retain of an unowned session per statement.
         connection.observer = { [log] executed in log.record(executed) }

@@ -77,6 +77,14 @@ private let rebuildBook: [String] = [
     #expect(change.schema.entity("Book")?.columns.map(\.name) == ["id", "title", "isbn"])
 }
 
+@Test func removingAColumnRebuildsWhereSQLiteHasNoDropColumn() {
+    var schema = define(bookV1).schema
+    schema.canDropColumns = false   // SQLite before 3.35
+    let change = change("entity Book { title: String; isbn: String? }", in: schema)
+    #expect(change.statements == rebuildBook)
+    #expect(change.explanation.first == "SQLite cannot drop column year with ALTER TABLE, so the table is rebuilt: new_book is created, the rows are copied, book is dropped and new_book is renamed to book")
+}
+
 @Test func removingAnIndexedColumnRebuildsTheTable() {
     let change = redefine("entity Book { title: String; isbn: String? }", from: "entity Book { title: String; year: Int index; isbn: String? }")
     #expect(change.statements == rebuildBook)
