@@ -54,7 +54,9 @@ public enum TerminalRenderer {
 
     /// The report as terminal text, lines joined by "\n", no trailing newline.
     public static func render(_ report: Report, options: RenderOptions) -> String {
-        guard let height = options.height, height > 0 else { return render(report, options: options, compaction: Compaction()) }
+        // Only the panes are shortened: a report without them (`:help`, `:log`) is what was asked for.
+        let hasPanes = !report.sql.isEmpty || !report.objects.isEmpty || report.omittedObjects > 0 || !report.mapping.isEmpty
+        guard let height = options.height, height > 0, hasPanes else { return render(report, options: options, compaction: Compaction()) }
         var text = ""
         for compaction in Compaction.levels {
             text = render(report, options: options, compaction: compaction)

@@ -41,6 +41,14 @@ private func twentyAuthorsNPlusOne() throws -> Report {
         for id in 1...20 { #expect(json.contains(#""params":[\#(id)]"#)) }
     }
 
+    @Test func aReportWithoutPanesIsNeverShortened() throws {
+        let wb = try Workbench()
+        let help = try #require(wb.run(":help").last)
+        let full = TerminalRenderer.render(help, options: RenderOptions(width: 80))
+        #expect(full.split(separator: "\n").count > 10)
+        #expect(TerminalRenderer.render(help, options: RenderOptions(width: 80, height: 10)) == full)
+    }
+
     @Test func withoutAHeightTheRunIsFoldedAfterItsFirstTwo() throws {
         let report = try twentyAuthorsNPlusOne()
         let lines = TerminalRenderer.render(report, options: RenderOptions(width: 80)).split(separator: "\n").map(String.init)
