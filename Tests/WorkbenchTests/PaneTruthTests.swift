@@ -29,4 +29,20 @@ import Testing
         let report = try #require(try library().run("for b in Book.all { b.tags.count }").first)
         #expect(report.notes.first { $0.kind == .nPlusOne }?.message.hasSuffix("Fix: include(tags) in the query, or :set lazy batch loads them all in one more query.") == true)
     }
+
+    @Test func compareAndLogFoldLongINListsInTextOnly() throws {
+        let wb = try Workbench()
+        for r in wb.run(libraryModel + "\n:seed Author 12\n:seed Book 30\n:forget") { expectOK(r) }
+        let compare = try #require(wb.run(":compare Author.all.include(books)").first)
+        expectOK(compare)
+        let inList = try #require(compare.sql.first { $0.sql.contains(" IN (") })
+        #expect(inList.params.count == 12)                  // the report (and its JSON) keeps them all
+        let text = PlainRenderer.render(compare)
+        #expect(text.contains(#"SELECT "book".* FROM "book" WHERE "book"."author_id" IN (?, ?, … 12 values)  -- ? = 1, 2, … 12 values"#))
+        #expect(!text.contains("IN (?, ?, ?"))
+        let log = try #require(wb.run(":log").first)
+        let logText = PlainRenderer.render(log)
+        #expect(logText.contains(#"WHERE "book"."author_id" IN (?, ?, … 12 values)  -- 1, 2, … 12 values"#))
+        #expect(!logText.contains("IN (?, ?, ?"))
+    }
 }
