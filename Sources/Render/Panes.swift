@@ -114,6 +114,9 @@ struct PaneBuilder {
             if !statement.cause.isEmpty {
                 lines.append(PaneLine(margin + paint("↳ " + terminalSafe(statement.cause), .dim, color: color), indent: prefixWidth + 2))
             }
+            if let error = statement.error {   // the statement SQLite refused, and why
+                lines.append(PaneLine(margin + paint("✗ failed: " + terminalSafe(error), .red, color: color), indent: prefixWidth + 2))
+            }
         }
         let hidden = statements.count - min(statements.count, maxSQL)
         if hidden > 0 {

@@ -68,4 +68,61 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: d) == ["s.ORM"])
         #expect(PlainRenderer.render(reports[0]).contains("error: :save writes the session as an .orm script, not a .html file; nothing was written\n --> <test>:1:7"))
     }
+
+    @Test func aConstraintViolationShowsItsFailingStatement() throws {
+        let wb = try Workbench()
+        let reports = wb.run("""
+            entity Author { name: String; email: String unique; books: [Book] }
+            entity Book { title: String; author: Author }
+            insert Author(name: "Ann", email: "a@x")
+            save
+            insert Author(name: "Bea", email: "a@x")
+            save
+            :pending
+            """, sourceName: "<test>")
+        let save = reports[5]
+        #expect(!save.ok)
+        #expect(sqlTexts(save) == ["BEGIN", #"INSERT INTO "author" ("name", "email") VALUES (?, ?)"#, "ROLLBACK"])
+        let failed = save.sql[1]
+        #expect(failed.params == [.text("Bea"), .text("a@x")])
+        #expect(failed.cause == "save: Author (new #2) new")
+        #expect(failed.error == #"cannot save Author (new #2): email "a@x" is already taken (author.email is unique); SQLite: UNIQUE constraint failed: author.email"#)
+        #expect(save.sql[0].error == nil && save.sql[2].error == nil)
+        #expect(PlainRenderer.render(save).hasPrefix(#"""
+            -- sql --
+            ① BEGIN
+              0 rows · 0.00 ms
+              ↳ save
+            ② INSERT INTO "author" ("name", "email") VALUES (?, ?)  -- ? = "Bea", "a@x"
+              0 rows · 0.00 ms
+              ↳ save: Author (new #2) new
+              ✗ failed: cannot save Author (new #2): email "a@x" is already taken (author.email is unique); SQLite: UNIQUE constraint failed: author.email
+            ③ ROLLBACK
+            """#))
+        #expect(JSONRenderer.render(save).contains(#""cause":"save: Author (new #2) new","error":"cannot save Author (new #2): email \"a@x\" is already taken (author.email is unique); SQLite: UNIQUE constraint failed: author.email"}"#))
+        // The unit of work is as before the failed save: the new Author still pending, no row written.
+        #expect(reports[6].objects.map(\.ref) == ["Author (new #2)"])
+        #expect(wb.session.hasPendingWorkOrTransaction)
+        var rows: Int64 = -1
+        try wb.session.db.query("SELECT COUNT(*) FROM author") { rows = $0.int64(0) }
+        #expect(rows == 1)
+    }
+
+    @Test func aRefusedDeleteShowsItsFailingStatement() throws {
+        let wb = try Workbench()
+        let reports = wb.run("""
+            entity Author { name: String; books: [Book] }
+            entity Book { title: String; author: Author }
+            insert Author(name: "Ann")
+            insert Book(title: "B", author: Author#1)
+            save
+            delete Author#1
+            save
+            """, sourceName: "<test>")
+        let save = try #require(reports.last)
+        #expect(!save.ok)
+        let failed = try #require(save.sql.first { $0.error != nil })
+        #expect(failed.sql == #"DELETE FROM "author" WHERE "id" = ?"#)
+        #expect(failed.error?.hasPrefix("cannot delete Author#1: other rows still refer to it (Book.author; foreign key without an ON DELETE rule); SQLite: FOREIGN KEY constraint failed") == true)
+    }
 }
