@@ -65,6 +65,10 @@ struct RootIndexPlan {
     /// The index columns: equality columns, then the order; a range column instead of the
     /// order when there is one (an index gives the order only within one value of a range column).
     var columns: [String] {
+        // An ascending index serves an order read forwards or backwards, so only while the
+        // direction stays that of the first term; the rest is sorted whatever the index holds.
+        let sameDirection = sortDescending.prefix { $0 == sortDescending.first }.count
+        let sort = Array(self.sort.prefix(max(1, sameDirection)))
         var out: [String] = []
         func add(_ c: String) { if c != "id", !out.contains(c) { out.append(c) } }
         equal.forEach { add($0.column) }
@@ -258,6 +262,11 @@ extension Workbench {
                 return "the rows are still \(what): the order mixes ascending and descending, and an ORMLab index is ascending"
             }
             return "the rows are still \(what): no index gives this order"
+        }
+        if detail.hasPrefix("USE TEMP B-TREE FOR RIGHT PART OF ORDER BY") || detail.hasPrefix("USE TEMP B-TREE FOR LAST TERM") {
+            let mixed = root.map { Set($0.sortDescending).count > 1 } ?? false
+            return "the index gives the first part of the order, and SQLite sorts the rest among rows that tie on it"
+                + (mixed ? ": the order mixes ascending and descending, and an ORMLab index is ascending" : "")
         }
         if detail.hasPrefix("USE TEMP B-TREE") { return "a temporary B-tree remains" }
         guard let step = PlanStep(detail) else { return "a costly step remains" }

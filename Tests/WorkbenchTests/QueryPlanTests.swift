@@ -254,6 +254,16 @@ import Testing
         ])
     }
 
+    @Test func anOrderAnIndexCannotGiveIsNamedAsTheSortThatRemains() throws {
+        let (mixed, _) = try explain("Book.where(year == 2001).order(title, id desc)")
+        #expect(mixed.notes.map(\.message) == [
+            "the query filters on year and orders by title and id, and SQLite reads book through one index here, so one index must hold (year, title) in that order: add `index(year, title)` to entity Book (turns the scan into a search)",
+            "checked: with index(year, title) (on an empty copy of the schema), SQLite's plan becomes SEARCH book USING INDEX book_year_title (year=?); still there: USE TEMP B-TREE FOR RIGHT PART OF ORDER BY (the index gives the first part of the order, and SQLite sorts the rest among rows that tie on it: the order mixes ascending and descending, and an ORMLab index is ascending)",
+        ])
+        let (elsewhere, _) = try explain("Book.where(year == 2001).order(author.name)")
+        #expect(elsewhere.notes.last?.message == "checked: with index(year) (on an empty copy of the schema), SQLite's plan becomes SEARCH book USING INDEX book_year (year=?); still there: USE TEMP B-TREE FOR ORDER BY (the rows are still sorted: the order is on another table's column, which no index of book gives)")
+    }
+
     @Test func mistakesInTheQueryPointIntoTheLine() throws {
         let reports = try runScript(model + "\n:explain Book.where(yaer > 1)\n:explain Book.where(year > 2000\n:explain\n:explain Book#1.title")
         let typo = reports[2].diagnostics[0]
