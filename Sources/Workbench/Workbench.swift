@@ -222,7 +222,8 @@ public final class Workbench {
                 }
                 let include = "include(\(path.associations.joined(separator: ".")))"
                 if path.associations.count > 1 {
-                    let query = path.root.map { " (\($0).\(include))" } ?? ""
+                    // Spelled out when the loop runs over a query written in place (Author.all…).
+                    let query = path.root.flatMap { $0.first?.isUppercase == true ? " (\($0).\(include))" : nil } ?? ""
                     fix = "\(include) in the loop's query\(query), or :set lazy batch, loads each level with one more query"
                     report.notes.append(Note(.nPlusOne, "N+1 queries: the same SELECT ran \(finding.count) times in this command, once per object (cause: \(cause)): \(finding.sql). Fix: \(fix)."))
                     continue
