@@ -101,10 +101,11 @@ struct PaneBuilder {
         var index = 0
         while index < shown.count {
             let statement = shown[index]
-            if let perRun = shownPerRun {
-                // A run of the same SQL: the first `perRun` statements, then one fold line.
+            if let perRun = shownPerRun, statement.error == nil {
+                // A run of the same SQL: the first `perRun` statements, then one fold line (a
+                // statement that failed is never folded away).
                 var end = index + 1
-                while end < shown.count && shown[end].sql == statement.sql { end += 1 }
+                while end < shown.count && shown[end].sql == statement.sql && shown[end].error == nil { end += 1 }
                 if end - index - perRun >= 2 {
                     for k in index..<(index + perRun) { lines += statementLines(shown[k], number: k + 1) }
                     lines.append(foldLine(Array(shown[(index + perRun)..<end]), like: index + 1))
@@ -128,7 +129,10 @@ struct PaneBuilder {
     func foldLine(_ folded: [StatementRecord], like number: Int) -> PaneLine {
         var text = "… \(folded.count) more like \(statementNumber(number))"
         if let first = folded.first, let last = folded.last, !first.params.isEmpty {
-            text += ": ? = " + first.params.map(\.display).joined(separator: ", ") + " … " + last.params.map(\.display).joined(separator: ", ")
+            func values(_ s: StatementRecord) -> String {
+                SQLFolding.foldingINLists(sql: s.sql, params: s.params.map(\.display)).params.joined(separator: ", ")
+            }
+            text += ": ? = " + values(first) + " … " + values(last)
         }
         let rows = folded.reduce(0) { $0 + $1.rows }
         text += " · " + (rows == 1 ? "1 row" : "\(groupThousands(rows)) rows")
@@ -136,19 +140,21 @@ struct PaneBuilder {
         return PaneLine(paint(terminalSafe(text), .dim, color: color), indent: 2)
     }
 
-    /// One statement: its SQL (numbered), parameters, rows and time, counters and cause.
+    /// One statement: its SQL (numbered), parameters, rows and time, counters, cause and error.
     func statementLines(_ statement: StatementRecord, number: Int) -> [PaneLine] {
         var lines: [PaneLine] = []
         let prefix = statementNumber(number) + " "
         let prefixWidth = displayWidth(prefix)
         let margin = String(repeating: " ", count: prefixWidth)
 
-        var sqlLines = terminalSafe(statement.sql).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // A long IN list shows as `IN (?, ?, … 300 values)`, its values likewise (JSON keeps all).
+        let folded = SQLFolding.foldingINLists(sql: statement.sql, params: statement.params.map(\.display))
+        var sqlLines = terminalSafe(folded.sql).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while sqlLines.count > 1, sqlLines.last?.allSatisfy({ $0 == " " }) == true { sqlLines.removeLast() }
         for (lineIndex, sqlLine) in sqlLines.enumerated() {
             var text = (lineIndex == 0 ? prefix : margin) + SQLHighlighter.highlight(sqlLine, color: color)
             if lineIndex == sqlLines.count - 1 && !statement.params.isEmpty {
-                let params = statement.params.map(\.display).joined(separator: ", ")
+                let params = folded.params.joined(separator: ", ")
                 text += "  " + paint("-- ? = " + params, .dim, color: color)
             }
             lines.append(PaneLine(text, indent: prefixWidth))
@@ -159,14 +165,17 @@ struct PaneBuilder {
         if compactSQL {
             let parts = [rowsAndTime(statement)] + [counters.map { paint($0, .yellow, color: color) }, cause].compactMap { $0 }
             lines.append(PaneLine(margin + parts.joined(separator: " · "), indent: prefixWidth))
-            return lines
+        } else {
+            lines.append(PaneLine(margin + rowsAndTime(statement), indent: prefixWidth))
+            if let counters {
+                lines.append(PaneLine(margin + paint(counters, .yellow, color: color), indent: prefixWidth))
+            }
+            if let cause {
+                lines.append(PaneLine(margin + cause, indent: prefixWidth + 2))
+            }
         }
-        lines.append(PaneLine(margin + rowsAndTime(statement), indent: prefixWidth))
-        if let counters {
-            lines.append(PaneLine(margin + paint(counters, .yellow, color: color), indent: prefixWidth))
-        }
-        if let cause {
-            lines.append(PaneLine(margin + cause, indent: prefixWidth + 2))
+        if let error = statement.error {   // the statement SQLite refused, and why
+            lines.append(PaneLine(margin + paint("✗ failed: " + terminalSafe(error), .red, color: color), indent: prefixWidth + 2))
         }
         return lines
     }

@@ -205,7 +205,7 @@ public enum TerminalRenderer {
             }
         case .table(let title, let header, let rows):
             heading(title)
-            lines += boxTable(header: header, rows: cutRows(rows, to: maxRows), maxWidth: width, color: color)
+            lines += boxTable(header: header, rows: SQLFolding.foldingSQLColumn(header: header, rows: cutRows(rows, to: maxRows)), maxWidth: width, color: color)
         case .code(let title, let codeLines):
             heading(title)
             for line in codeLines {

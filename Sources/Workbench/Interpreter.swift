@@ -166,9 +166,14 @@ extension Workbench {
                     report.notes.append(Note(.identityMap, "\(object.ref) came from the identity map: it is already loaded in this session, so no SQL ran (one object per row per session)"))
                 } else {
                     // The SQL of this command read other rows (`Book#1.tags.remove(Tag#2)` reads Tag#2's): name them.
+                    // (An autoflush's statements are named once, as "the autoflush".)
                     var causes: [String] = []
-                    for record in current where !record.cause.isEmpty && !causes.contains(record.cause) { causes.append(record.cause) }
-                    let ran = causes.isEmpty ? "" : "; the SQL above ran for \(causes.prefix(3).joined(separator: ", "))\(causes.count > 3 ? ", …" : "")"
+                    for record in current where !record.cause.isEmpty {
+                        let cause = record.cause.hasPrefix("autoflush") ? "the autoflush" : record.cause
+                        if !causes.contains(cause) { causes.append(cause) }
+                    }
+                    let listed = causes.count <= 2 ? causes.joined(separator: " and ") : causes.prefix(2).joined(separator: ", ") + ", …"
+                    let ran = causes.isEmpty ? "" : "; the SQL above ran for \(listed)"
                     report.notes.append(Note(.identityMap, "\(object.ref) came from the identity map: it is already loaded in this session, so no SQL read its row\(ran)"))
                 }
             }
