@@ -860,6 +860,13 @@ extension Session {
             return ORMError("\(subject): one of its associations points at a row that does not exist",
                             hint: "check the objects it refers to still exist; nothing was saved")
         }
+        if let write, write.kind == .link, name.hasSuffix("UNIQUE") || name.hasSuffix("PRIMARYKEY") {
+            // The join table's key is the pair: the link exists already (not "book_id is taken").
+            let change = write.reason.components(after: ": ")
+            let table = failedColumn.split(separator: ".").first.map(String.init) ?? "the join table"
+            return ORMError("cannot save \(change): the pair is linked already (\(table) has that row)",
+                            hint: "drop the add (`rollback` discards the pending changes); nothing was saved")
+        }
         if name.hasSuffix("UNIQUE") || name.hasSuffix("PRIMARYKEY") {
             var shown = ""
             if let write, let index = write.object.entity.mapping.columnIndex(named: columnName) {

@@ -371,10 +371,15 @@ extension Workbench {
             let before = session.pendingLinkCount
             session.link(owner, association, target, add: add)
             let change = "\(owner.ref).\(association.name).\(add ? "add" : "remove")(\(target.ref))"
-            if session.pendingLinkCount < before {
+            let table = association.joinTable?.name ?? "the join table"
+            if loopPasses > 0 {
+                // In a loop, one note for all its passes (not one line per object).
+                if loopPasses == 1 {
+                    session.addNote(Note(.info, "the link changes of this loop (\(change), …) are pending: rows of \(table) are written at the next `save` (:pending shows them)"))
+                }
+            } else if session.pendingLinkCount < before {
                 session.addNote(Note(.info, "\(change) cancels the opposite change still pending: nothing will be written for this pair"))
             } else {
-                let table = association.joinTable?.name ?? "the join table"
                 session.addNote(Note(.info, "\(change) is pending: the row of \(table) is \(add ? "inserted" : "deleted") at the next `save` (:pending shows it)"))
             }
         case .hasMany, .hasOne:

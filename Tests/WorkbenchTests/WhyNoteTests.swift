@@ -134,6 +134,21 @@ private func messages(_ report: Report) -> [String] { report.notes.map(\.message
         #expect(try last(wb, "Book#1.tags.count").value?.display == "1")
     }
 
+    @Test func addingALinkThatExistsNamesThePairNotAColumn() throws {
+        let wb = try library()
+        _ = try last(wb, "Book#2.tags.add(Tag#2)")
+        let save = try #require(wb.run("save").last)
+        #expect(!save.ok)
+        #expect(save.diagnostics.first?.message == "cannot save Book#2.tags.add(Tag#2): the pair is linked already (book_tag has that row)")
+        #expect(save.diagnostics.first?.hint == "drop the add (`rollback` discards the pending changes); nothing was saved")
+    }
+
+    @Test func aLoopOfLinkChangesGetsOneNote() throws {
+        let wb = try library()
+        let loop = try last(wb, "for b in Book.all { b.tags.add(Tag#2) }")
+        #expect(messages(loop).filter { $0.contains("pending") } == ["the link changes of this loop (Book#1.tags.add(Tag#2), …) are pending: rows of book_tag are written at the next `save` (:pending shows them)"])
+    }
+
     @Test func anAddThatCancelsAPendingRemoveSaysSo() throws {
         let wb = try library()
         _ = try last(wb, "Book#1.tags.remove(Tag#1)")
