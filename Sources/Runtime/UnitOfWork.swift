@@ -337,7 +337,7 @@ extension Session {
     }
 
     /// `shown`: the value as the learner wrote it, for the note ("Author#1" for a foreign key).
-    func assign(_ object: ManagedObject, column index: Int, value: SQLiteValue, shown: String?) {
+    func assign(_ object: ManagedObject, column index: Int, value: SQLiteValue, shown: String?, explains: Bool = true) {
         if object.state == .new {
             object.setValue(value, ofColumn: index)
             object.pendingReferences[index] = nil
@@ -351,7 +351,7 @@ extension Session {
         object.pendingReferences[index] = nil
         if object.loadedColumns != nil { object.loadedColumns?[index] = true }
         refreshDirtyState(object)
-        if object.state != .dirty {
+        if explains && object.state != .dirty {
             // A surprise worth a line: an assignment that leaves nothing to write.
             func property() -> String { "\(object.ref).\(object.entity.mapping.columns[index].property)" }
             let text = shown ?? reportValue(value).display
@@ -375,10 +375,15 @@ extension Session {
             throw ORMError("\(object.entity.name).\(association.name) is required (NOT NULL)",
                            hint: "assign another \(association.target), or declare it optional: \(association.name): \(association.target)?")
         }
+        // The same target again changes nothing: no other side to expire either.
+        let newValue: SQLiteValue? = target.map { $0.id.map { .integer($0) } } ?? .null   // nil: an id still to come
+        let unchanged = object.state != .new && object.pendingReferences[fk] == nil && newValue != nil
+            && object.value(ofColumn: fk) == newValue
         if let target, let id = target.id {
             assign(object, column: fk, value: .integer(id), shown: target.ref)
         } else if let target {
-            assign(object, column: fk, value: .null, shown: nil)
+            // (Not unchanged even when the column was NULL already: the new target's id is to come.)
+            assign(object, column: fk, value: .null, shown: nil, explains: false)
             object.pendingReferences[fk] = target
             if object.state != .new {
                 object.state = .dirty
@@ -388,7 +393,9 @@ extension Session {
             assign(object, column: fk, value: .null, shown: "nil")
         }
         object.associations[association.name] = .one(target)
-        explainExpiredInverse(expireInverse(of: object, naming: true), change: "the change of \(object.ref).\(association.name)")
+        if !unchanged {
+            explainExpiredInverse(expireInverse(of: object, naming: true), change: "the change of \(object.ref).\(association.name)")
+        }
     }
 
     /// Dirty only while some value differs from what was loaded.

@@ -94,6 +94,25 @@ private func messages(_ report: Report) -> [String] { report.notes.map(\.message
         #expect(messages(try last(wb, "Book#2.author = Author#2")) == [])   // explained already
     }
 
+    @Test func theSameTargetAgainExpiresNothing() throws {
+        let wb = try library()
+        _ = try last(wb, "Author#1.books")
+        let same = try last(wb, "Book#1.author = Author#1")
+        #expect(messages(same) == ["Book#1.author already was Author#1: the value did not change, so Book#1 stays clean and no UPDATE will run"])
+        let books = try last(wb, "Author#1.books")
+        #expect(books.sql.isEmpty)                                    // still loaded
+        #expect(messages(books) == ["Author#1.books was already loaded: no query ran"])
+    }
+
+    @Test func aNewTargetIsNeverCalledTheSameValue() throws {
+        let wb = try Workbench()
+        for r in wb.run("entity Author { name: String; books: [Book] }\nentity Book { title: String; author: Author? }\ninsert Book(title: \"Dhalgren\")\nsave") { expectOK(r) }
+        _ = try last(wb, #"let delany = insert Author(name: "Delany")"#)
+        let assign = try last(wb, "Book#1.author = delany")
+        #expect(assign.objects.map(\.state) == [.dirty])
+        #expect(!messages(assign).contains { $0.contains("already was") })
+    }
+
     @Test func schemaStatementsShowNoFullScanCounter() throws {
         let wb = try library()
         let redefine = try last(wb, "entity Book { title: String; year: Int index; author: Author; tags: [Tag]; pages: Int? }")
