@@ -43,6 +43,8 @@ public protocol Database: AnyObject {
     var changes: Int { get }
     /// True inside an explicit transaction (BEGIN or a savepoint without its end yet).
     var isInTransaction: Bool { get }
+    /// True when the database can drop a column with `ALTER TABLE … DROP COLUMN` (no rebuild).
+    var supportsDropColumn: Bool { get }
     /// Stops the running statement at its next opportunity (safe from another thread).
     func interrupt()
 
@@ -62,6 +64,9 @@ public protocol Database: AnyObject {
     func schemaObjects() throws -> [SchemaObject]
     /// `"ok"` for a healthy database, else the findings, one per line.
     func integrityCheck() throws -> String
+    /// A new, empty database of the same kind with this one's schema (and planner statistics),
+    /// to try a change such as an index and read the plans it gives, leaving this one untouched.
+    func emptyCopyOfSchema() throws -> Self
 
     // MARK: ORMLab's metadata
 

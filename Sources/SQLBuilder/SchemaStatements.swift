@@ -74,11 +74,13 @@ public struct CreateIndex: Sendable, Equatable {
     public var table: String
     public var columns: [String]
     public var unique: Bool
-    public init(name: String, table: String, columns: [String], unique: Bool = false) {
+    public var ifNotExists: Bool
+    public init(name: String, table: String, columns: [String], unique: Bool = false, ifNotExists: Bool = false) {
         self.name = name
         self.table = table
         self.columns = columns
         self.unique = unique
+        self.ifNotExists = ifNotExists
     }
 }
 
@@ -118,6 +120,8 @@ public enum SchemaStatement: Sendable, Equatable {
     case dropIndex(String)
     /// `ALTER TABLE "book" ADD COLUMN ...`
     case addColumn(table: String, ColumnDefinition)
+    /// `ALTER TABLE "book" DROP COLUMN "subtitle"`
+    case dropColumn(table: String, column: String)
     /// `ALTER TABLE "new_book" RENAME TO "book"`
     case renameTable(String, to: String)
     /// `INSERT INTO "new_book" (columns) SELECT columns FROM "book"`: a rebuild's copy.
@@ -144,7 +148,7 @@ extension Dialect {
             return "CREATE TABLE " + (table.ifNotExists ? "IF NOT EXISTS " : "") + quoteIdentifier(table.name)
                 + " (" + parts.joined(separator: ", ") + ")"
         case .createIndex(let index):
-            return "CREATE " + (index.unique ? "UNIQUE " : "") + "INDEX " + quoteIdentifier(index.name)
+            return "CREATE " + (index.unique ? "UNIQUE " : "") + "INDEX " + (index.ifNotExists ? "IF NOT EXISTS " : "") + quoteIdentifier(index.name)
                 + " ON " + quoteIdentifier(index.table) + "(" + index.columns.map(quoteIdentifier).joined(separator: ", ") + ")"
         case .dropTable(let name):
             return "DROP TABLE " + quoteIdentifier(name)
@@ -152,6 +156,8 @@ extension Dialect {
             return "DROP INDEX " + quoteIdentifier(name)
         case .addColumn(let table, let column):
             return "ALTER TABLE " + quoteIdentifier(table) + " ADD COLUMN " + columnDefinitionSQL(column)
+        case .dropColumn(let table, let column):
+            return "ALTER TABLE " + quoteIdentifier(table) + " DROP COLUMN " + quoteIdentifier(column)
         case .renameTable(let old, let new):
             return "ALTER TABLE " + quoteIdentifier(old) + " RENAME TO " + quoteIdentifier(new)
         case .copyRows(let source, let target, let columns):

@@ -32,11 +32,21 @@ public final class Connection: Database {
     /// with its parameters lent for the call only (the `ExecutedStatement`'s `params` is
     /// empty): a log that keeps them its own way copies them, and no array is made for them.
     package var lendingObserver: ((ExecutedStatement, UnsafeBufferPointer<SQLiteValue>) -> Void)?
+    /// Called when SQLite refuses a statement while running it (a constraint violation, an
+    /// interrupt), with the statement and its parameters, before the error is thrown: the
+    /// statement log shows the failing statement too, not only the ones that worked.
+    public var failureObserver: ((ExecutedStatement, any DatabaseError) -> Void)?
 
     /// How long a statement waits for a lock held by another connection before `SQLITE_BUSY`.
     public static let busyTimeoutMilliseconds: Int32 = 5_000
 
     /// Opens the database at `path`, creating the file if it is missing.
+    /// The SQLite library's version number (3.35.0 is 3035000).
+    public static var libraryVersionNumber: Int { Int(sqlite3_libversion_number()) }
+
+    /// `ALTER TABLE … DROP COLUMN` arrived in SQLite 3.35.0.
+    public var supportsDropColumn: Bool { Self.libraryVersionNumber >= 3_035_000 }
+
     public init(path: String = ":memory:") throws {
         var openedHandle: OpaquePointer?
         // NOMUTEX: one thread at a time uses a connection, so SQLite need not lock its mutex on
@@ -205,7 +215,13 @@ public final class Connection: Database {
         let statement = try idleStatement(sql)
         try statement.bind(params, outlivingSteps: true)
         defer { statement.reset() }
-        let (changed, rows, duration) = try stepToCompletion(statement)
+        let (changed, rows, duration): (Int, Int, Double)
+        do {
+            (changed, rows, duration) = try stepToCompletion(statement)
+        } catch {
+            if failureObserver != nil { reportFailure(statement, params: Array(params), error: error) }
+            throw error
+        }
         if let lendingObserver {
             lendingObserver(ExecutedStatement(sql: statement.sql, rows: rows, duration: duration,
                                               status: statement.status(reset: true)), params)
@@ -221,7 +237,13 @@ public final class Connection: Database {
     @discardableResult
     private func runToCompletion(_ statement: Statement, params: [SQLiteValue]) throws -> Int {
         defer { statement.reset() }
-        let (changed, rows, duration) = try stepToCompletion(statement)
+        let (changed, rows, duration): (Int, Int, Double)
+        do {
+            (changed, rows, duration) = try stepToCompletion(statement)
+        } catch {
+            reportFailure(statement, params: params, error: error)
+            throw error
+        }
         if let observer {
             observer(ExecutedStatement(sql: statement.sql, params: params, rows: rows,
                                        duration: duration, status: statement.status(reset: true)))
@@ -262,7 +284,7 @@ public final class Connection: Database {
         let start = monotonicSeconds()
         // A failed step throws straight out: SQLite refused or stopped the statement, so there is
         // no complete execution to report. A throwing body still reports what ran.
-        while try statement.step() {
+        while try stepReportingFailure(statement, params: params) {
             rowCount += 1
             do {
                 try body(row)
@@ -273,6 +295,23 @@ public final class Connection: Database {
         }
         report(statement, params: params, rows: rowCount, start: start)
         return rowCount
+    }
+
+    /// One step of a query; a failure is reported to `failureObserver` before it is thrown.
+    @inline(__always)
+    private func stepReportingFailure(_ statement: Statement, params: [SQLiteValue]) throws -> Bool {
+        do {
+            return try statement.step()
+        } catch {
+            reportFailure(statement, params: params, error: error)
+            throw error
+        }
+    }
+
+    @inline(never)
+    private func reportFailure(_ statement: Statement, params: [SQLiteValue], error: Error) {
+        guard let failureObserver, let error = error as? SQLiteError else { return }
+        failureObserver(ExecutedStatement(sql: statement.sql, params: params), error)
     }
 
     private func report(_ statement: Statement, params: [SQLiteValue], rows: Int, start: Double) {
@@ -356,6 +395,35 @@ public final class Connection: Database {
                                         sql: row.isNull(3) ? nil : row.string(3)))
         }
         return objects
+    }
+
+    /// A new in-memory database with this one's tables and indexes but none of its rows, and
+    /// its planner statistics (`sqlite_stat1`) when it has any: plans there are the plans here
+    /// (without rows SQLite assumes the same table sizes), so a change such as an index can be
+    /// tried without touching this database. Read unobserved: nothing reaches the statement log.
+    public func emptyCopyOfSchema() throws -> Connection {
+        let scratch = try Connection()
+        func read(_ sql: String, _ body: (Row) -> Void) throws {
+            let statement = try prepare(sql)
+            while try statement.step() { body(statement.row) }
+        }
+        var ddl: [String] = []
+        try read("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index', rowid") {
+            ddl.append($0.string(0))
+        }
+        // A table the copy cannot make (a virtual table's module) is left out; a plan that
+        // needs it then fails.
+        for sql in ddl { try? scratch.execute(sql) }
+        // Statistics from ANALYZE change plans: copy them too, when there are any.
+        var stats: [(String, DatabaseValue, String)] = []
+        try? read("SELECT tbl, idx, stat FROM sqlite_stat1") { stats.append(($0.string(0), $0.value(1), $0.string(2))) }
+        if !stats.isEmpty {
+            try scratch.execute("ANALYZE")
+            try scratch.execute("DELETE FROM sqlite_stat1")
+            for (table, index, stat) in stats { try scratch.run("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", [.text(table), index, .text(stat)]) }
+            try scratch.execute("ANALYZE sqlite_schema")
+        }
+        return scratch
     }
 
     // MARK: - ORMLab's metadata
