@@ -56,4 +56,20 @@ import DatabaseKit
         let indexed = try connection.queryPlan("SELECT * FROM book WHERE author_id = ?", [.integer(1)])
         #expect(indexed.map(\.detail) == ["SEARCH book USING INDEX book_author (author_id=?)"])
     }
+
+    @Test func anEmptyCopyHasTheSchemaAndNoRows() throws {
+        let connection = try libraryConnection()
+        try connection.execute("CREATE INDEX book_title ON book(title)")
+        let copy = try connection.emptyCopyOfSchema()
+        #expect(try copy.tableNames() == ["author", "book"])
+        var rows = 0
+        try copy.query("SELECT * FROM author") { _ in rows += 1 }
+        #expect(rows == 0)
+        #expect(try copy.queryPlan("SELECT * FROM book WHERE title = ?", [.text("Dune")]).map(\.detail)
+                == ["SEARCH book USING INDEX book_title (title=?)"])
+        // The original is untouched by what the copy gets.
+        try copy.execute("CREATE INDEX book_author ON book(author_id)")
+        #expect(try connection.schemaObjects().map(\.name).contains("book_author") == false)
+        #expect(connection.supportsDropColumn == (Connection.libraryVersionNumber >= 3_035_000))
+    }
 }
