@@ -65,9 +65,14 @@ extension Dialect {
 
     public func savepointName(_ savepoint: Savepoint) -> String { quoteIdentifier(savepoint.name) }
 
-    public func transactionSQL(_ statement: TransactionStatement) -> String {
+    public func transactionSQL(_ statement: TransactionStatement) -> String { standardTransactionSQL(statement) }
+
+    /// The standard spelling of transaction control, for a dialect that overrides one case.
+    public func standardTransactionSQL(_ statement: TransactionStatement) -> String {
         switch statement {
         case .begin: return "BEGIN"
+        // A database without SQLite's lock modes takes its locks as it writes.
+        case .beginImmediate: return "BEGIN"
         case .commit: return "COMMIT"
         case .rollback: return "ROLLBACK"
         case .savepoint(let s): return "SAVEPOINT " + savepointName(s)

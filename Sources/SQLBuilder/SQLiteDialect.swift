@@ -24,6 +24,11 @@ public struct SQLiteDialect: Dialect {
         savepoint.quoted ? quoteIdentifier(savepoint.name) : savepoint.name
     }
 
+    public func transactionSQL(_ statement: TransactionStatement) -> String {
+        if statement == .beginImmediate { return "BEGIN IMMEDIATE" }
+        return standardTransactionSQL(statement)
+    }
+
     /// `PRAGMA foreign_keys = OFF/ON`: a table rebuild turns enforcement off around its
     /// transaction (SQLite ignores the switch inside one), as SQLite's documentation describes.
     public func foreignKeyEnforcementSQL(_ enabled: Bool) -> String? {

@@ -103,6 +103,9 @@ public struct Savepoint: Sendable, Equatable {
 /// BEGIN, COMMIT, ROLLBACK and the savepoint statements.
 public enum TransactionStatement: Sendable, Equatable {
     case begin
+    /// A transaction that takes the write lock at once (SQLite's BEGIN IMMEDIATE), so a second
+    /// writer waits at BEGIN instead of failing at its first write.
+    case beginImmediate
     case commit
     case rollback
     case savepoint(Savepoint)

@@ -33,6 +33,7 @@ private let numbered = NumberedDialect()
         #expect(numbered.render(.and([])).sql == "TRUE")
         #expect(numbered.literalSQL(.bool(true)) == "TRUE")
         #expect(!numbered.supportsReturning)
+        #expect(numbered.transactionSQL(.beginImmediate) == "BEGIN")
         #expect(numbered.transactionSQL(.savepoint(.flush)) == #"SAVEPOINT "flush""#)
         // No foreign-key switch or check around a rebuild: the steps are left out.
         #expect(numbered.render(.foreignKeyEnforcement(false)) == nil)

@@ -131,6 +131,7 @@ private func column(_ name: String, _ table: String? = nil) -> SQLExpr { .column
 
     @Test func transactionControl() {
         #expect(sqlite.transactionSQL(.begin) == "BEGIN")
+        #expect(sqlite.transactionSQL(.beginImmediate) == "BEGIN IMMEDIATE")
         #expect(sqlite.transactionSQL(.commit) == "COMMIT")
         #expect(sqlite.transactionSQL(.rollback) == "ROLLBACK")
         #expect(sqlite.transactionSQL(.savepoint(.flush)) == "SAVEPOINT flush")
