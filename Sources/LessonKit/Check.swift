@@ -405,7 +405,7 @@ extension Check {
             }
             if hit { return result(true, "") }
             let lazy = answer.statements.contains { $0.cause.contains("(batch:") }
-            return result(false, lazy ? "\(wanted) was loaded lazily in batches (:set lazy batch), not by include(\(wanted))"
+            return result(false, lazy ? "\(wanted) was loaded lazily in batches (:set lazy batch), not eagerly"
                                       : "no statement loaded \(wanted) by include(\(wanted))")
         case .value(let expected):
             guard let v = reports.last(where: { $0.value != nil })?.value else { return result(false, "the answer showed no value") }

@@ -160,9 +160,9 @@ public final class LessonRunner {
                 notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: your last \(judgment.answerLength == 1 ? "command does" : "\(judgment.answerLength) commands do") what the step asks on a replay from its start,"
                     + " but here \(judgment.answerLength == 1 ? "it" : "they") ran inside the transaction you opened with begin, which changes what they do (a save there does not commit; commit or rollback ends it); :reset starts this step again"))
             } else if parts.count == 1, let part = parts.first {
-                notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(part.name) — \(part.missing ?? "not yet")"))
+                notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(part.subject) — \(part.missingForLearner ?? "not yet")"))
             } else {
-                let list = parts.map { $0.done ? "\($0.name) ✓" : "\($0.name): not yet (\($0.missing ?? "missing"))" }
+                let list = parts.map { $0.done ? "\($0.subject) ✓" : "\($0.subject): not yet (\($0.missingForLearner ?? "missing"))" }
                 notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(judgment.partsDone) of \(parts.count) parts done: \(list.joined(separator: " · "))"))
             }
             if !judgment.drift.isEmpty && !judgment.contextDiffers {

@@ -24,12 +24,19 @@ public struct AttemptCommand: Sendable, Equatable {
 
 /// One part of a step: checks with the same `[label]`, or one unlabeled check.
 public struct PartResult: Sendable, Equatable {
-    /// The label, or the check's text.
+    /// The label, or the check's text (for the author: verify, and the ✓ lines once passed).
     public var name: String
     public var results: [CheckResult]
+    /// The label; nil for an unlabeled check.
+    public var label: String?
+    /// How the learner sees the part before passing: its label, or what the check looks at
+    /// ("the value", "the SQL"), never the expected answer.
+    public var subject: String { label ?? results.first?.check.subject ?? name }
     public var done: Bool { results.allSatisfy(\.passed) }
     /// Why it is not done: the first failing check's detail.
     public var missing: String? { results.first { !$0.passed }.map { $0.detail.isEmpty ? $0.check.text : $0.detail } }
+    /// The same for the learner: what their answer did, not the text it should have had.
+    public var missingForLearner: String? { results.first { !$0.passed }.map(\.learnerDetail) }
 }
 
 /// The verdict on an attempt after one command.
@@ -141,7 +148,7 @@ public enum StepJudge {
             if let label = check.part, let i = parts.firstIndex(where: { $0.name == label }) {
                 parts[i].results.append(result)
             } else {
-                parts.append(PartResult(name: check.part ?? check.text, results: [result]))
+                parts.append(PartResult(name: check.part ?? check.text, results: [result], label: check.part))
             }
         }
         return parts
@@ -229,3 +236,48 @@ public enum StepJudge {
     }
 }
 
+
+extension Check {
+    /// What the check looks at, without what it expects: the learner's progress line names a
+    /// part this way, so the answer appears only on `:solution`.
+    public var subject: String {
+        switch kind {
+        case .ok: return "every command runs"
+        case .fails: return "a command that fails"
+        case .statements: return "the number of statements"
+        case .queries: return "the number of queries"
+        case .rows: return "the rows read or changed"
+        case .objects, .shows: return "the objects shown"
+        case .identityMapHits: return "identity-map hits"
+        case .sqlContains, .sqlNotContains: return "the SQL"
+        case .params: return "the bound values"
+        case .objectState(let ref, _): return "\(ref)'s state"
+        case .associationLoaded(let ref, let association, _): return "\(ref).\(association)"
+        case .propertyValue(let ref, let property, _): return "\(ref).\(property)"
+        case .rowValue(let ref, let property, _): return "the stored \(ref).\(property)"
+        case .eager: return "eager loading"
+        case .value: return "the value"
+        case .note, .noNote: return "the notes"
+        case .diagnostic: return "the error"
+        case .output: return "the output"
+        case .counter(let counter, _): return "SQLite's \(counter.rawValue) count"
+        case .table(let entity, _): return "\(entity)'s table"
+        case .column(let entity, let property, _): return "the column of \(entity).\(property)"
+        case .association(let entity, let name, _): return "\(entity).\(name)"
+        case .index: return "the indexes"
+        }
+    }
+}
+
+extension CheckResult {
+    /// `detail` without the expected text (the SQL, output or error a check looks for).
+    public var learnerDetail: String {
+        switch check.kind {
+        case .sqlContains: return detail == "no SQL ran" ? detail : "not in the SQL your answer ran"
+        case .output: return "not in the output of your answer"
+        case .diagnostic: return detail.hasPrefix("no error") ? detail : "the error says something else"
+        case .eager: return detail.contains("batch") ? detail : "nothing was loaded by an include(…)"
+        default: return detail.isEmpty ? "not yet" : detail
+        }
+    }
+}

@@ -248,7 +248,7 @@ Checks:
         let runner = try makeRunner()
         _ = runner.run(":lesson engine\n:next\n:next")
         let batched = runner.run(":set lazy batch\nfor a in Author.all { a.books.count }").last
-        #expect(lessonNotes(batched).first == "Step 3 of 4, not yet: 1 of 2 parts done: eager: books: not yet (books was loaded lazily in batches (:set lazy batch), not by include(books)) · no note: n+1 ✓")
+        #expect(lessonNotes(batched).first == "Step 3 of 4, not yet: 1 of 2 parts done: eager loading: not yet (books was loaded lazily in batches (:set lazy batch), not eagerly) · the notes ✓")
         #expect(lessonNotes(runner.run("Author.all.include(books)").last).first == "✓ Step 3 of 4 passed: all 2 parts done")
     }
 
