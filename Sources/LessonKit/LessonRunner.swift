@@ -152,7 +152,7 @@ public final class LessonRunner {
             notes.append(Note(.lesson, goOn))
         case .commandFailed:
             current.misses += 1
-            notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: that command failed (the error above says why), so it changed nothing"))
+            notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: that command failed (its error says why), so it changed nothing"))
         case .notYet:
             current.misses += 1
             let parts = judgment.parts
@@ -224,7 +224,7 @@ public final class LessonRunner {
             report.notes.append(Note(.lesson, "no lessons found: set ORMLAB_LESSONS to the Lessons/ directory of an ORMLab checkout"))
         } else {
             report.blocks.append(.table(title: "Lessons", header: ["#", "id", "title", "progress"], rows: rows))
-            report.blocks.append(.text(title: nil, body: "→ Start or resume one with :lesson ID (for example :lesson \(nextSuggestion() ?? library.lessons[0].id))."))
+            report.blocks.append(.text(title: nil, body: "→ Start or resume one with :lesson ID or :lesson # (for example :lesson \(nextSuggestion() ?? library.lessons[0].id))."))
         }
         for error in library.errors {
             report.notes.append(Note(.lesson, "broken lesson file: \(error)"))

@@ -182,7 +182,7 @@ Checks:
         _ = runner.run(":lesson engine\nAuthor#1.name = \"U\"")
         let failed = runner.run("Author#1.nmae = \"U\"").last
         #expect(failed?.ok == false)
-        #expect(lessonNotes(failed).first == "Step 1 of 4, not yet: that command failed (the error above says why), so it changed nothing")
+        #expect(lessonNotes(failed).first == "Step 1 of 4, not yet: that command failed (its error says why), so it changed nothing")
         #expect(!lessonNotes(failed).joined().contains("✓"))
         // The failed command is left out: the rename before it and a save after it pass.
         #expect(lessonNotes(runner.run("save").last).first == "✓ Step 1 of 4 passed: all 2 parts done")

@@ -109,7 +109,7 @@ import Workbench
         let second = try makeRunner()
         let list = second.run(":lessons")[0]
         #expect(list.blocks == [.table(title: "Lessons", header: ["#", "id", "title", "progress"], rows: [["1", "finding", "Finding objects", "step 2 of 2"]]),
-                               .text(title: nil, body: "→ Start or resume one with :lesson ID (for example :lesson finding).")])
+                               .text(title: nil, body: "→ Start or resume one with :lesson ID or :lesson # (for example :lesson finding).")])
         let resumed = second.run(":lesson finding")[0]
         #expect(second.currentStepNumber == 2)
         #expect(lessonNotes(resumed).first == "resuming at step 2: your sandbox holds the state after the earlier steps' reference solutions")
