@@ -155,6 +155,17 @@ Checks:
         #expect(lessonNotes(count) == ["✓ Step 2 of 4 passed: all 2 parts done", "✓ the insert", "✓ the count", ":next goes on to step 3: Load the books eagerly"])
     }
 
+    @Test func progressNeverShowsTheExpectedAnswer() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let unlabeled = engineLesson.replacingOccurrences(of: "- [the insert] note: pending\n- [the count] value: 4",
+                                                          with: "- sql contains: INSERT INTO \"author\"\n- value: 4")
+        let runner = try makeRunner([unlabeled])
+        _ = runner.run(":lesson engine\n:next")
+        let notes = lessonNotes(runner.run("Author.count").last)
+        #expect(notes.first == "Step 2 of 4, not yet: 0 of 2 parts done: the SQL: not yet (not in the SQL your answer ran) · the value: not yet (the value is 3)")
+        #expect(!notes.joined().contains("INSERT") && !notes.joined().contains("value: 4"))
+    }
+
     @Test func aSaveIsCheckedInTheDatabaseNotInTheIdentityMap() throws {
         defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
         let runner = try makeRunner()
