@@ -415,7 +415,14 @@ extension Check {
             case .unknownEntity: return result(false, "\(ref) is not an object of a defined entity")
             case .missing(let table): return result(false, "table \(table) has no row for \(ref)")
             case .row(let table, let values, let foreignKeys):
-                guard let v = values.first(where: { $0.name == property }) else { return result(false, "table \(table) has no column for '\(property)'") }
+                guard let v = values.first(where: { $0.name == property }) else {
+                    // A to-many (or has-one) association: its rows in the join table or the other table.
+                    guard let links = wb.storedAssociation(ref, property) else { return result(false, "table \(table) has no column for '\(property)'") }
+                    if wb.session.db.isInTransaction {
+                        return result(false, "the database holds \(links), but a transaction is still open: nothing is committed until save (or commit)")
+                    }
+                    return result(links == expected, "the database holds \(ref).\(property) = \(links)")
+                }
                 var shown = v.value.display
                 if let target = foreignKeys[property], case .integer(let id) = v.value, expected.contains("#") { shown = "\(target)#\(id)" }
                 let matches = shown == expected || stripQuotes(shown) == expected
