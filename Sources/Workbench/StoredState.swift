@@ -124,6 +124,12 @@ extension Workbench {
         return refs.first ?? "nil"
     }
 
+    /// Why each statement a `save` would run is pending, as `:pending` prints it ("Book#1 dirty
+    /// (title)", "Book#1.tags.remove(Tag#2)"); nil when the plan cannot be made.
+    public func pendingReasons() -> [String]? {
+        (try? session.pendingStatements())?.map(\.reason)
+    }
+
     /// An object of the session as the objects pane shows it, by the ref the pane prints:
     /// `Author#1` from the identity map, or `Author (new #3)` among the new objects.
     public func objectSnapshot(_ ref: String) -> ObjectSnapshot? {
