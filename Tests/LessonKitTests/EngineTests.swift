@@ -481,6 +481,20 @@ Checks:
         #expect(!add.passed)
     }
 
+    @Test func exactColumnsAndOutputThatMustBeAbsent() throws {
+        let wb = try Workbench()
+        _ = wb.run("entity Author { name: String; born: Int?; books: [Book] }\nentity Book { title: String; author: Author }\ninsert Author(name: \"A\")\nsave")
+        let report = try #require(wb.run(":pending").last)
+        let results = try ["columns Author: id, name, born", "columns Author: id, name", "columns Book: id, title, author",
+                           "output not contains: UPDATE", "output contains: UPDATE"].map { try Check.parse($0).get().evaluate(report, in: wb) }
+        #expect(results.map(\.passed) == [true, false, true, true, false])
+        #expect(results[1].detail == "Author maps id, name, born")
+        _ = wb.run("Author#1.name = \"B\"")
+        let pending = try #require(wb.run(":pending").last)
+        let absent = try Check.parse("output not contains: UPDATE").get().evaluate(pending, in: wb)
+        #expect(absent.detail == "the output shows it: 1. UPDATE \"author\" SET \"name\" = ? WHERE \"id\" = ?  -- \"B\", 1")
+    }
+
     @Test func eagerPathsComeFromIncludeCausesOnly() {
         #expect(eagerPaths(inCause: "include(books.tags)") == ["books.tags"])
         #expect(eagerPaths(inCause: "Author.all.include(books, using: join)") == ["books"])
