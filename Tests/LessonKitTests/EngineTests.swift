@@ -495,6 +495,18 @@ Checks:
         #expect(absent.detail == "the output shows it: 1. UPDATE \"author\" SET \"name\" = ? WHERE \"id\" = ?  -- \"B\", 1")
     }
 
+    @Test func partLabelsAndUnknownNoteKinds() throws {
+        let labeled = try Check.parse("[the insert] sql contains: INSERT INTO \"author\"").get()
+        #expect(labeled.part == "the insert")
+        #expect(labeled.text == "sql contains: INSERT INTO \"author\"")
+        #expect(labeled.kind == .sqlContains("INSERT INTO \"author\""))
+        #expect(Check.parse("[] ok") == .failure(CheckSyntaxError(message: "a part label needs a name: - [the insert] sql contains: INSERT")))
+        let file = LessonParser.parse(engineLesson.replacingOccurrences(of: "- [the save] note: save", with: "- [the save] note: saved in one transaction"), file: "x.md")
+        guard case .failure(let error) = file else { Issue.record("an unknown note kind must not parse"); return }
+        #expect(error.line == 47)
+        #expect(error.message.hasPrefix("unknown note kind 'saved in one transaction': notes are checked by kind, not wording"))
+    }
+
     @Test func eagerPathsComeFromIncludeCausesOnly() {
         #expect(eagerPaths(inCause: "include(books.tags)") == ["books.tags"])
         #expect(eagerPaths(inCause: "Author.all.include(books, using: join)") == ["books"])
