@@ -87,6 +87,9 @@ extension Workbench {
         case .begin:
             try session.begin()
             report.notes.append(Note(.transaction, "transaction open: changes written from now on are undone by `rollback` and kept by `commit`"))
+        case .beginImmediate:
+            try session.begin(immediate: true)
+            report.notes.append(Note(.transaction, "transaction open with BEGIN IMMEDIATE: SQLite takes the write (RESERVED) lock now, not at the first write as plain `begin` does; other connections can still read, but none can write until `commit` or `rollback`"))
         case .save:
             let hadTransaction = session.db.isInTransaction
             let result = try session.save()
@@ -112,6 +115,12 @@ extension Workbench {
                 ? "rolled back: nothing was pending"
                 : "rolled back: objects are back to their last saved state; new objects were discarded, and loaded associations were expired (they reload when touched)"))
         }
+    }
+
+    /// The diagnostic of a failed command; or, when the command shows a habit from another ORM
+    /// where it failed (`Author.find(1)`), the one naming the ORMLab form (see `ForeignHabits`).
+    func habitAware(_ diagnostic: Diagnostic, in file: SourceFile, command range: SourceRange) -> Diagnostic {
+        ForeignHabits.diagnostic(for: diagnostic, in: file, command: range) ?? diagnostic
     }
 
     // MARK: - Showing results
