@@ -27,12 +27,16 @@ public struct ForeignHabit: Sendable {
     /// One sentence on how ORMLab does it, shown as the hint.
     public let why: String
     let trigger: HabitTrigger
+    /// True for a way into a query (`session.query(Author)`, `.objects`, `.query()`): a habit
+    /// later in the same chain (`.filter(...)`) names the better form, and is preferred.
+    let isEntryPoint: Bool
     /// Whether the matched text really is this habit (`order(name: :desc)`, not `order(nmae)`).
     let requires: @Sendable (HabitMatch) -> Bool
     /// The ORMLab form for the text actually typed (`Book#7` for `Book.find(7)`).
     let form: @Sendable (HabitMatch) -> String
 
     init(_ typed: String, _ orms: [ForeignORM], _ concept: String, _ trigger: HabitTrigger, ormlab: String, why: String,
+         isEntryPoint: Bool = false,
          requires: @escaping @Sendable (HabitMatch) -> Bool = { _ in true },
          form: (@Sendable (HabitMatch) -> String)? = nil) {
         self.typed = typed
@@ -41,6 +45,7 @@ public struct ForeignHabit: Sendable {
         self.ormlab = ormlab
         self.why = why
         self.trigger = trigger
+        self.isEntryPoint = isEntryPoint
         self.requires = requires
         self.form = form ?? { _ in ormlab }
     }
@@ -84,6 +89,9 @@ struct HabitMatch {
     var base: String {
         guard name >= 2, tokens[name - 1].kind == .dot else { return root }
         var text = file.slice(SourceRange(tokens[0].range.start, tokens[name - 1].range.start))
+        if tokens[0].isWord("session"), let close = text.firstIndex(of: ")") { // session.query(Author)…
+            text = root + text[text.index(after: close)...]
+        }
         for (foreign, own) in [(".objects.all()", ".all"), (".objects", ""), (".query()", ""), (".all()", ".all")] {
             text = text.replacingAll(foreign, with: own)
         }
@@ -284,10 +292,13 @@ public enum ForeignHabits {
                      why: "there is no manager, and methods without arguments take no parentheses", form: { "\($0.root).count" }),
         ForeignHabit("session.query(Author)", [.sqlAlchemy], "start a query", .rootMethod("session", "query"), ormlab: "Author.all",
                      why: "queries start at the entity: Author.all, Author.where(...), Author.count",
-                     form: { "\($0.root).all" }),
-        ForeignHabit("Author.query().where(\"name\", \"x\")", [.objection], "start a query", .method("query"),
-                     ormlab: "Author.where(name == \"x\")", why: "queries start at the entity; there is no query() to call first",
-                     requires: { $0.isEmptyCall }, form: { "\($0.root).where(name == \"x\")" }),
+                     isEntryPoint: true, form: { "\($0.root).all" }),
+        ForeignHabit("Author.objects", [.django], "start a query", .method("objects"), ormlab: "Author.all",
+                     why: "there is no manager: queries start at the entity, as in Author.all or Author.where(...)",
+                     isEntryPoint: true, form: { "\($0.root).all" }),
+        ForeignHabit("Author.query()", [.objection], "start a query", .method("query"),
+                     ormlab: "Author.all", why: "queries start at the entity; there is no query() to call first",
+                     isEntryPoint: true, requires: { $0.isEmptyCall }, form: { "\($0.root).all" }),
         ForeignHabit("Author.filter(name == \"x\")", [.sqlAlchemy, .django, .grdb], "filter", .method("filter"),
                      ormlab: "Author.where(name == \"x\")", why: "ORMLab's filter is where(condition), with ==, <, like, in, and, or",
                      form: { "\($0.base).where(\($0.condition))" }),
@@ -423,7 +434,7 @@ public enum ForeignHabits {
         ForeignHabit("Author#1.delete()", [.django, .objection], "delete", .method("delete"), ormlab: "delete Author#1",
                      why: "delete is a statement: delete Author#1 marks it deleted; the DELETE runs at save", form: { "delete \($0.base)" }),
         ForeignHabit("session.delete(author)", [.sqlAlchemy, .hibernate], "delete", .rootMethod("session", "delete"),
-                     ormlab: "delete Author#1", why: "delete marks the object deleted; the DELETE runs at save",
+                     ormlab: "delete author", why: "delete marks the object deleted; the DELETE runs at save",
                      form: { "delete \($0.firstArgument(or: "Author#1"))" }),
         ForeignHabit("Author#1.save", [.activeRecord, .django], "save one object", .method("save"), ormlab: "save",
                      why: "the unit of work saves every pending change at once, in one transaction: save"),
@@ -447,7 +458,12 @@ public enum ForeignHabits {
                      why: "the DSL's words are lower case; :sql runs raw SQL"),
         ForeignHabit("SELECT * FROM author", [.sql], "read rows", .word("SELECT", next: nil), ormlab: "Author.all",
                      why: "queries start at the entity; :sql SELECT … runs raw SQL and shows the rows as a table",
-                     form: { m in m.tokens.dropFirst().contains { $0.isWord("FROM") || $0.isWord("from") } ? ":sql \(m.file.slice(m.range))" : "Author.all" }),
+                     form: { m in
+                         // The table after FROM, as its entity: `author` → Author.
+                         guard let from = m.tokens.firstIndex(where: { $0.text.lowercased() == "from" }), from + 1 < m.tokens.count,
+                               m.tokens[from + 1].kind == .identifier, let initial = m.tokens[from + 1].name.first else { return "Author.all" }
+                         return initial.uppercased() + m.tokens[from + 1].name.dropFirst() + ".all"
+                     }),
 
         // Workbench commands typed as statements, and statements typed as workbench commands.
         ForeignHabit(":rollback", [.sqlAlchemy, .activeRecord], "roll back", .workbench("rollback"), ormlab: "rollback",
@@ -472,8 +488,12 @@ public enum ForeignHabits {
                      }),
         ForeignHabit("console.log(x)", [.objection], "print a value", .rootMethod("console", "log"), ormlab: "x", why: printHint,
                      form: { $0.firstArgument(or: "Author#1") }),
-        ForeignHabit("System.out.println(x)", [.hibernate], "print a value", .methods("out", "println"), ormlab: "x", why: printHint,
-                     form: { $0.firstArgument(or: "Author#1") }),
+        ForeignHabit("System.out.println(x)", [.hibernate], "print a value", .word("System", next: .dot), ormlab: "x", why: printHint,
+                     form: { m in
+                         guard let open = m.tokens.firstIndex(where: { $0.kind == .leftParen }), m.tokens[m.last].kind == .rightParen,
+                               open + 1 < m.last else { return "Author#1" }
+                         return m.file.slice(SourceRange(m.tokens[open + 1].range.start, m.tokens[m.last - 1].range.end))
+                     }),
         ForeignHabit("x = Author#1", [.activeRecord, .django, .sqlAlchemy], "name a value", .assignToName, ormlab: "let x = Author#1",
                      why: "let names a value; a query named with let runs each time it is used",
                      form: { "let \($0.file.slice($0.range))" }),
@@ -487,18 +507,27 @@ public enum ForeignHabits {
         var tokens = Lexer.tokenize(file, range: range)
         while let last = tokens.last, [.endOfInput, .newline, .semicolon].contains(last.kind) { tokens.removeLast() }
         guard !tokens.isEmpty else { return nil }
-        for habit in all {
-            for match in matches(of: habit.trigger, in: tokens, file: file) where habit.requires(match) {
-                // Only where the command failed: an earlier mistake keeps its own diagnostic.
-                let reach = match.last + 1 < tokens.count ? tokens[match.last + 1].range.end : match.range.end
-                guard failure.range.start <= reach, failure.range.end >= match.range.start else { continue }
-                let shown = file.slice(match.range)
-                let quoted = shown.count > 40 ? String(shown.prefix(39)) + "…" : shown
-                return Diagnostic(.error, "'\(quoted)' is the \(names(habit.orms)) way to \(habit.concept); in ORMLab write: \(habit.form(match))",
-                                  at: match.range, hint: habit.why)
-            }
+        let found = all.flatMap { habit in
+            matches(of: habit.trigger, in: tokens, file: file).filter(habit.requires).map { (habit, $0) }
         }
-        return nil
+        // Only where the command failed (an earlier mistake keeps its own diagnostic), or,
+        // when it failed at its first word (`query`, `System` are unknown names), anywhere.
+        func isWhereItFailed(_ match: HabitMatch) -> Bool {
+            let reach = match.last + 1 < tokens.count ? tokens[match.last + 1].range.end : match.range.end
+            return failure.range.start <= reach && failure.range.end >= match.range.start
+        }
+        let failsAtStart = failure.range.start <= tokens[0].range.start
+        let chosen = found.first { !$0.0.isEntryPoint && isWhereItFailed($0.1) }
+            ?? found.first { !$0.0.isEntryPoint && failsAtStart }
+            ?? found.first { $0.0.isEntryPoint && isWhereItFailed($0.1) }.map { entry in
+                // A way into a query that failed first: a habit later in its chain says more.
+                found.first { !$0.0.isEntryPoint && $0.1.range.start > entry.1.range.start } ?? entry
+            }
+        guard let (habit, match) = chosen else { return nil }
+        let shown = file.slice(match.range)
+        let quoted = shown.count > 40 ? String(shown.prefix(39)) + "…" : shown
+        return Diagnostic(.error, "'\(quoted)' is the \(names(habit.orms)) way to \(habit.concept); in ORMLab write: \(habit.form(match))",
+                          at: match.range, hint: habit.why)
     }
 
     /// "ActiveRecord", "ActiveRecord and Django", "ActiveRecord, Django and SQLAlchemy".

@@ -823,7 +823,7 @@ public struct Parser {
         // A lone name after another command on its line (`save now`, `begin exclusive`) is no
         // command of its own: the line fails whole, before anything on it runs.
         if case .name(let name) = target, nesting == 0, let before = sharesLineWith {
-            throw error("expected a new line or ';' after '\(Parser.spelling(of: before))', found '\(name)'", at: first,
+            throw error("expected a new line or ';' after \(Parser.spelling(of: before)), found '\(name)'", at: first,
                         hint: Parser.sharedLineHint(after: before))
         }
         // A lone name followed by more on its line is most likely a mistyped command word.
@@ -840,10 +840,10 @@ public struct Parser {
     /// How a command sharing a line is named in a diagnostic: its keyword, or "the command".
     private static func spelling(of command: Command) -> String {
         switch command {
-        case .statement(.transaction(let verb, _)): return verb.rawValue
-        case .statement(.insert): return "insert"
-        case .statement(.delete): return "delete"
-        case .entity: return "entity"
+        case .statement(.transaction(let verb, _)): return "'\(verb.rawValue)'"
+        case .statement(.insert): return "'insert'"
+        case .statement(.delete): return "'delete'"
+        case .entity: return "'entity'"
         default: return "the command"
         }
     }
