@@ -67,6 +67,8 @@ enum HabitTrigger: Sendable {
     case assignToName
     /// Two words in a row anywhere, in any case: HQL's `join fetch`.
     case words(String, String)
+    /// Python's slice after a query: `Author.objects.all()[20:30]`.
+    case slice
 }
 
 /// A habit found in the tokens of a failed command, with what the ORMLab form is built from.
@@ -88,7 +90,14 @@ struct HabitMatch {
     /// (`.objects`, `.query()`, `.all()` in parentheses): `Author` for `Author.objects.filter(...)`.
     var base: String {
         guard name >= 2, tokens[name - 1].kind == .dot else { return root }
-        var text = file.slice(SourceRange(tokens[0].range.start, tokens[name - 1].range.start))
+        return chain(before: name - 1)
+    }
+
+    /// The source text from the command's start up to token `end` (not included), without
+    /// other ORMs' entry points (see `base`).
+    func chain(before end: Int) -> String {
+        guard end > 0 else { return root }
+        var text = file.slice(SourceRange(tokens[0].range.start, tokens[end].range.start))
         if tokens[0].isWord("session"), let close = text.firstIndex(of: ")") { // session.query(Author)…
             text = root + text[text.index(after: close)...]
         }
@@ -100,9 +109,13 @@ struct HabitMatch {
 
     /// The entity the command starts with (`Author` in `Author.find(1)`), or `Author`.
     var root: String {
-        if let token = tokens.first, token.kind == .identifier, token.name.first?.isUppercase == true { return token.name }
-        // `session.query(Author)`, `Author.class`: the first capitalised name anywhere.
-        return tokens.first { $0.kind == .identifier && $0.name.first?.isUppercase == true && $0.name != "Column" }?.name ?? "Author"
+        // The first capitalised name (`session.query(Author)` too), but not an SQL word such as
+        // SELECT, nor GRDB's Column.
+        func isEntityName(_ token: Token) -> Bool {
+            guard token.kind == .identifier, token.name.first?.isUppercase == true, token.name != "Column" else { return false }
+            return token.name.count == 1 || token.name != token.name.uppercased()
+        }
+        return tokens.first(where: isEntityName)?.name ?? "Author"
     }
 
     /// The arguments of the habit's call, split at top-level commas: label (`name:` or Python's
@@ -282,6 +295,18 @@ public enum ForeignHabits {
         ForeignHabit("Author.objects.filter(name=\"x\")", [.django], "filter", .methods("objects", "filter"),
                      ormlab: "Author.where(name == \"x\")", why: "there is no manager: queries start at the entity, and conditions are comparisons",
                      form: { "\($0.root).where(\($0.condition))" }),
+        ForeignHabit("Author.objects.all()[20:30]", [.django], "page with a slice", .slice, ormlab: "Author.all.limit(10).offset(20)",
+                     why: "limit(n) and offset(n) page by position",
+                     form: { m in
+                         // `[a:b]`, `[:b]`: the numbers on either side of the colon.
+                         let inside = m.tokens[(m.first + 1)..<m.last]
+                         guard let colon = inside.firstIndex(where: { $0.kind == .colon }) else { return "\(m.chain(before: m.first)).limit(10)" }
+                         let from = inside[..<colon].first { $0.kind == .integer }.flatMap { Int($0.text) } ?? 0
+                         let to = inside[(colon + 1)...].first { $0.kind == .integer }.flatMap { Int($0.text) }
+                         let base = m.chain(before: m.first)
+                         guard let to else { return "\(base).offset(\(from))" }
+                         return "\(base).limit(\(max(0, to - from)))" + (from > 0 ? ".offset(\(from))" : "")
+                     }),
         ForeignHabit("Author.objects.all()", [.django], "list all objects", .methods("objects", "all"), ormlab: "Author.all",
                      why: "there is no manager: queries start at the entity, and methods without arguments take no parentheses",
                      form: { "\($0.root).all" }),
@@ -438,6 +463,8 @@ public enum ForeignHabits {
                      form: { "delete \($0.firstArgument(or: "Author#1"))" }),
         ForeignHabit("Author#1.save", [.activeRecord, .django], "save one object", .method("save"), ormlab: "save",
                      why: "the unit of work saves every pending change at once, in one transaction: save"),
+        ForeignHabit("save()", [.django, .sqlAlchemy], "save", .word("save", next: .leftParen), ormlab: "save",
+                     why: "save is a statement, without parentheses: it writes every pending change in one transaction"),
         ForeignHabit("save!", [.activeRecord], "save or raise", .word("save", next: .error), ormlab: "save",
                      why: "save writes every pending change; a failure is reported and the unit of work stays as it was"),
         ForeignHabit("session.commit()", [.sqlAlchemy, .hibernate], "flush and commit", .rootMethod("session", "commit"),
@@ -504,6 +531,9 @@ public enum ForeignHabits {
     /// The diagnostic naming the ORMLab form when the failed command in `range` of `file` shows
     /// a habit from another ORM where it failed (`failure`); nil otherwise.
     public static func diagnostic(for failure: Diagnostic, in file: SourceFile, command range: SourceRange) -> Diagnostic? {
+        // A habit is a line or two; a longer command (a generated one of 100,000 tokens) is not
+        // read again token by token for one.
+        guard range.end.offset - range.start.offset <= maximumHabitLength else { return nil }
         var tokens = Lexer.tokenize(file, range: range)
         while let last = tokens.last, [.endOfInput, .newline, .semicolon].contains(last.kind) { tokens.removeLast() }
         guard !tokens.isEmpty else { return nil }
@@ -529,6 +559,9 @@ public enum ForeignHabits {
         return Diagnostic(.error, "'\(quoted)' is the \(names(habit.orms)) way to \(habit.concept); in ORMLab write: \(habit.form(match))",
                           at: match.range, hint: habit.why)
     }
+
+    /// The longest failed command, in UTF-8 bytes, searched for habits.
+    static let maximumHabitLength = 1_000
 
     /// "ActiveRecord", "ActiveRecord and Django", "ActiveRecord, Django and SQLAlchemy".
     static func names(_ orms: [ForeignORM]) -> String {
@@ -568,7 +601,12 @@ public enum ForeignHabits {
             guard tokens[0].isWord(root), isMethod(2, method) else { return [] }
             return [call(first: 0, name: 2)]
         case .word(let word, let next):
-            guard tokens[0].isWord(word) else { return [] }
+            // SQL's words (all capitals) in any case, `select * from book` too; but not the DSL's
+            // own keywords in lower case (`begin`, `commit`, `rollback`).
+            let isSQL = word.count > 1 && word == word.uppercased()
+            guard tokens[0].isWord(word)
+                    || (isSQL && tokens[0].kind == .identifier && tokens[0].keyword == nil && tokens[0].text.uppercased() == word)
+            else { return [] }
             if let next, end < 1 || tokens[1].kind != next { return [] }
             return [whole]
         case .workbench(let name):
@@ -578,6 +616,13 @@ public enum ForeignHabits {
             guard end >= 2, tokens[0].kind == .identifier, tokens[0].keyword == nil,
                   tokens[0].name.first?.isLowercase == true, tokens[1].kind == .assign else { return [] }
             return [whole]
+        case .slice:
+            return tokens.indices.dropFirst().compactMap { i -> HabitMatch? in
+                guard tokens[i].kind == .leftBracket, tokens[i - 1].kind == .rightParen || tokens[i - 1].kind == .identifier,
+                      let close = tokens[i...].firstIndex(where: { $0.kind == .rightBracket }),
+                      tokens[i..<close].contains(where: { $0.kind == .colon }) else { return nil }
+                return HabitMatch(file: file, tokens: tokens, first: i, last: close, name: i, open: nil, close: nil)
+            }
         case .words(let a, let b):
             let found = tokens.indices.dropLast().contains {
                 tokens[$0].kind == .identifier && tokens[$0].text.lowercased() == a && tokens[$0 + 1].text.lowercased() == b
