@@ -10,7 +10,7 @@
 //   modifier   := 'unique' | 'index' | '=' literal | 'on' 'delete' rule | 'via' Ident
 //   statement  := 'insert' Ident '(' args? ')' | 'delete' expr | 'let' Ident '=' (expr | insert)
 //               | 'for' Ident 'in' expr '{' sep* (statement (sep+ statement)*)? sep* '}'
-//               | 'save' | 'rollback' | 'begin' | 'commit' | expr ('=' expr)?
+//               | 'save' | 'rollback' | 'begin' ('immediate'? 'transaction'?) | 'commit' | expr ('=' expr)?
 //   expr       := or      or := and ('or' and)*      and := not ('and' not)*
 //   not        := 'not' not | comparison
 //   comparison := additive (('=='|'!='|'<'|'<='|'>'|'>='|'like'|'in') additive)?
@@ -20,8 +20,10 @@
 //   args       := arg (',' arg)*                     arg := (Ident ':')? expr ('asc' | 'desc')?
 //
 // Two conveniences beyond the grammar: commands may share a line when the next one starts with a
-// name or keyword (`save   rollback`, as in the spec's listings), and a line that starts with `.`
-// continues the previous one (the lexer handles that).
+// name or keyword (`save   rollback`, as in the spec's listings), though a line runs whole or not
+// at all (`save now` fails before `save` runs: see `nextItem`); and a line that starts with `.`
+// continues the previous one when that is a query (the lexer joins the lines; after any other
+// command the `.` line is a diagnostic of its own).
 
 /// Reads DSL source into commands (see AST.swift), with one diagnostic per broken command.
 public struct Parser {
@@ -416,8 +418,9 @@ public struct Parser {
         }
     }
 
-    /// What may follow a statement: a separator, the `}` of a body, or another command on the
-    /// same line when it starts with a name or keyword (`save   rollback`).
+    /// What may follow a statement: a separator, the `}` of a body, a line that starts with `.`
+    /// (see `expressionStatement`), or another command on the same line when it starts with a
+    /// name or keyword (`save   rollback`; `nextItem` reads the line whole).
     private mutating func endOfStatement(inBody: Bool) throws(ParseError) {
         switch current.kind {
         case .newline, .semicolon, .endOfInput:
