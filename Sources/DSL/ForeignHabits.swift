@@ -229,9 +229,8 @@ extension String {
 public enum ForeignHabits {
     /// An assignment plus `save`, the ORMLab form of an `update(...)` call on an object.
     static func assignments(_ match: HabitMatch, object: String) -> String {
-        let pairs = match.arguments.filter { $0.label != nil }
-        let assigned = pairs.isEmpty ? ["\(object).name = \"x\""] : pairs.map { "\(object).\($0.label!) = \($0.value)" }
-        return (assigned + ["save"]).joined(separator: "; ")
+        let assigned = match.arguments.compactMap { argument in argument.label.map { "\(object).\($0) = \(argument.value)" } }
+        return ((assigned.isEmpty ? ["\(object).name = \"x\""] : assigned) + ["save"]).joined(separator: "; ")
     }
 
     /// `insert Author(name: "x")` from keyword arguments (`name="x"` too) or a hash (`{ name: "x" }`).
@@ -566,8 +565,8 @@ public enum ForeignHabits {
     /// "ActiveRecord", "ActiveRecord and Django", "ActiveRecord, Django and SQLAlchemy".
     static func names(_ orms: [ForeignORM]) -> String {
         let names = orms.map(\.rawValue)
-        guard names.count > 1 else { return names.first ?? "" }
-        return names.dropLast().joined(separator: ", ") + " and " + names.last!
+        guard let last = names.last, names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " and " + last
     }
 
     /// The places where `trigger` matches `tokens`.

@@ -100,7 +100,8 @@ public struct Parser {
     private var assignmentNesting: Int?
     /// Whether `insertStatement` tries `Lexer.plainInsert` first.
     private var readsPlainInserts = true
-    /// The other commands of the line `nextItem` returned the first of (see `nextItem`).
+    /// The other commands of the line `nextItem` returned the first of (see `nextItem`), last
+    /// first: each is taken with `popLast`, so a line of many commands is not quadratic.
     private var queuedItems: [ParseResult.Item] = []
     /// The command before the one being read, when it shares its line (`save` in `save now`).
     private var sharesLineWith: Command?
@@ -320,7 +321,7 @@ public struct Parser {
     /// makes the whole line one failure (`save now` must not save; `begin oops` must not leave a
     /// transaction open).
     fileprivate mutating func nextItem() -> ParseResult.Item? {
-        if !queuedItems.isEmpty { return queuedItems.removeFirst() }
+        if let queued = queuedItems.popLast() { return queued }
         guard let item = nextCommandItem() else { return nil }
         // (The cheap test first: after a plain insert, `current` is a line break.)
         guard current.kind == .identifier, case .command(let first) = item else { return item }
@@ -337,7 +338,7 @@ public struct Parser {
                 return .failure(diagnostic, range: SourceRange(first.range.start, range.end))
             }
         }
-        queuedItems = line
+        queuedItems = line.reversed()
         return item
     }
 

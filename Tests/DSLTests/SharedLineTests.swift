@@ -29,6 +29,13 @@ import Testing
         #expect(file.slice(range) == "save   rollback   now")
     }
 
+    /// A line of many commands is read whole once, and handed over in order, not in quadratic time.
+    @Test(.timeLimit(.minutes(1))) func aLongLineOfCommands() {
+        let items = parse(String(repeating: "save   rollback   ", count: 20_000) + "commit").items
+        #expect(items.count == 40_001)
+        #expect(shape("save   rollback   commit   begin") == ["(save)", "(rollback)", "(commit)", "(begin)"])
+    }
+
     @Test func aDotLineAfterAnEntityIsItsOwnFailure() {
         #expect(shape("entity A { x: Int }\n.\nA.all") == [
             "(entity A (x Int))",
