@@ -529,7 +529,11 @@ public enum ForeignHabits {
 
     /// The diagnostic naming the ORMLab form when the failed command in `range` of `file` shows
     /// a habit from another ORM where it failed (`failure`); nil otherwise.
-    public static func diagnostic(for failure: Diagnostic, in file: SourceFile, command range: SourceRange) -> Diagnostic? {
+    ///
+    /// `knownNames` are names the session defines (properties, associations, variables): a
+    /// method habit on one of them (`.last`, `.page` as a property) is not a habit there.
+    public static func diagnostic(for failure: Diagnostic, in file: SourceFile, command range: SourceRange,
+                                  knownNames: Set<String> = []) -> Diagnostic? {
         // A habit is a line or two; a longer command (a generated one of 100,000 tokens) is not
         // read again token by token for one.
         guard range.end.offset - range.start.offset <= maximumHabitLength else { return nil }
@@ -537,7 +541,9 @@ public enum ForeignHabits {
         while let last = tokens.last, [.endOfInput, .newline, .semicolon].contains(last.kind) { tokens.removeLast() }
         guard !tokens.isEmpty else { return nil }
         let found = all.flatMap { habit in
-            matches(of: habit.trigger, in: tokens, file: file).filter(habit.requires).map { (habit, $0) }
+            matches(of: habit.trigger, in: tokens, file: file)
+                .filter { habit.requires($0) && !knownNames.contains(tokens[$0.name].name) }
+                .map { (habit, $0) }
         }
         // Only where the command failed (an earlier mistake keeps its own diagnostic), or,
         // when it failed at its first word (`query`, `System` are unknown names), anywhere.

@@ -263,6 +263,14 @@ save
         let (_, valid) = try runAfterModel("Author.first\nAuthor.all.first\nAuthor.count()")
         for r in valid { expectOK(r) }
     }
+
+    /// A habit's word that the session defines (a property `last`) is the learner's own name there.
+    @Test func aDefinedNameIsNoHabit() throws {
+        let reports = try runScript(
+            "entity Item { name: String; last: Int }\ninsert Item(name: \"a\", last: 1)\nsave\n:forget\n"
+                + "let q = Item.select(name).first\nq.last")
+        #expect(reports.last?.diagnostics.map(\.message) == ["Item#1.last was not selected: this object is partial"])
+    }
 }
 
 // Two words on a line are one command (issue 16, item 8): supported as one, or rejected before
