@@ -189,7 +189,7 @@ public let helpTopics: [HelpTopic] = [
         for b in Book.all.batches(of: 10) { b.title }
         """),
     HelpTopic(
-        name: "other-orms", summary: "coming from ActiveRecord, Django, SQLAlchemy, Hibernate, Objection.js or GRDB",
+        name: "other-orms", summary: "coming from another ORM: its habits and the ORMLab forms",
         body: foreignHabitsHelp(),
         example: """
         entity Author { name: String; born: Int?; books: [Book] }
@@ -234,20 +234,29 @@ public let helpTopics: [HelpTopic] = [
         """),
 ]
 
-/// The body of `:help other-orms`: the habits ORMLab recognises (`ForeignHabits.all`), each with
-/// the ORM it comes from and the ORMLab form.
+/// The body of `:help other-orms`: the habits ORMLab recognises (`ForeignHabits.all`), under
+/// each ORM they come from, with the ORMLab form; lines fit 80 columns.
 func foreignHabitsHelp() -> String {
     var lines = [
-        "Habits from other ORMs get a diagnostic that names the ORMLab form. There is no session",
-        "object or manager to call (the workbench is the session), queries start at the entity,",
-        "conditions are comparisons (name == \"x\"), and the unit of work writes at `save`.",
-        "",
+        "Habits from other ORMs get a diagnostic that names the ORMLab form. There is",
+        "no session object or manager to call (the workbench is the session), queries",
+        "start at the entity, conditions are comparisons (name == \"x\"), and the unit",
+        "of work writes at `save`.",
     ]
-    let width = ForeignHabits.all.map(\.typed.count).filter { $0 <= 44 }.max() ?? 40
-    for habit in ForeignHabits.all {
-        let origin = habit.orms.map(\.rawValue).joined(separator: ", ")
-        let typed = habit.typed.count > width ? habit.typed + "\n" + String(repeating: " ", count: width) : habit.typed.padding(to: width)
-        lines.append("\(typed)  →  \(habit.ormlab)   (\(origin))")
+    let width = 36
+    for orm in ForeignORM.allCases {
+        let habits = ForeignHabits.all.filter { $0.orms.contains(orm) }
+        guard !habits.isEmpty else { continue }
+        lines.append("")
+        lines.append(orm.rawValue)
+        for habit in habits {
+            if habit.typed.count > width {
+                lines.append("  " + habit.typed)
+                lines.append("  " + String(repeating: " ", count: width) + "  →  " + habit.ormlab)
+            } else {
+                lines.append("  " + habit.typed.padding(to: width) + "  →  " + habit.ormlab)
+            }
+        }
     }
     return lines.joined(separator: "\n")
 }
