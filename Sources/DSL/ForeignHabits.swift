@@ -69,6 +69,16 @@ enum HabitTrigger: Sendable {
     case words(String, String)
     /// Python's slice after a query: `Author.objects.all()[20:30]`.
     case slice
+
+    /// A word the command must hold, as written, for the trigger to match (nil: no such word).
+    var requiredWord: String? {
+        switch self {
+        case .method(let word), .methods(let word, _), .rootMethod(let word, _), .workbench(let word): return word
+        // SQL's words match in any case (see `matches`).
+        case .word(let word, _): return word.count > 1 && word == word.uppercased() ? nil : word
+        case .assignToName, .words, .slice: return nil
+        }
+    }
 }
 
 /// A habit found in the tokens of a failed command, with what the ORMLab form is built from.
@@ -530,20 +540,31 @@ public enum ForeignHabits {
     /// The diagnostic naming the ORMLab form when the failed command in `range` of `file` shows
     /// a habit from another ORM where it failed (`failure`); nil otherwise.
     ///
-    /// `knownNames` are names the session defines (properties, associations, variables): a
-    /// method habit on one of them (`.last`, `.page` as a property) is not a habit there.
+    /// `isKnownName` says which names the session defines (properties, associations,
+    /// variables): a habit's word that is one of them (`.last` as a property) is not a habit
+    /// there. It is asked only about the words of habits found.
     public static func diagnostic(for failure: Diagnostic, in file: SourceFile, command range: SourceRange,
-                                  knownNames: Set<String> = []) -> Diagnostic? {
+                                  isKnownName: (String) -> Bool = { _ in false }) -> Diagnostic? {
         // A habit is a line or two; a longer command (a generated one of 100,000 tokens) is not
         // read again token by token for one.
         guard range.end.offset - range.start.offset <= maximumHabitLength else { return nil }
         var tokens = Lexer.tokenize(file, range: range)
         while let last = tokens.last, [.endOfInput, .newline, .semicolon].contains(last.kind) { tokens.removeLast() }
         guard !tokens.isEmpty else { return nil }
-        let found = all.flatMap { habit in
-            matches(of: habit.trigger, in: tokens, file: file)
-                .filter { habit.requires($0) && !knownNames.contains(tokens[$0.name].name) }
-                .map { (habit, $0) }
+        // The command's words, so that a habit whose word is not there is passed over at once
+        // (a script of 10,000 mistakes asks 10,000 times).
+        var words = Set<String>()
+        for token in tokens where token.kind == .identifier { words.insert(token.text) }
+        var candidates = habitsWithoutWord
+        for word in words { candidates += habitsByWord[word] ?? [] }
+        candidates.sort() // in the table's order: the more specific first
+        var found: [(ForeignHabit, HabitMatch)] = []
+        for index in candidates {
+            let habit = all[index]
+            for match in matches(of: habit.trigger, in: tokens, file: file)
+            where habit.requires(match) && !isKnownName(tokens[match.name].name) {
+                found.append((habit, match))
+            }
         }
         // Only where the command failed (an earlier mistake keeps its own diagnostic), or,
         // when it failed at its first word (`query`, `System` are unknown names), anywhere.
@@ -564,6 +585,12 @@ public enum ForeignHabits {
         return Diagnostic(.error, "'\(quoted)' is the \(names(habit.orms)) way to \(habit.concept); in ORMLab write: \(habit.form(match))",
                           at: match.range, hint: habit.why)
     }
+
+    /// The habits (indexes in `all`) by the word their trigger needs (see `requiredWord`), and
+    /// those tried whatever the words: a failed command looks only at the habits it can show.
+    static let habitsByWord: [String: [Int]] = Dictionary(grouping: all.indices.filter { all[$0].trigger.requiredWord != nil },
+                                                          by: { all[$0].trigger.requiredWord ?? "" })
+    static let habitsWithoutWord: [Int] = all.indices.filter { all[$0].trigger.requiredWord == nil }
 
     /// The longest failed command, in UTF-8 bytes, searched for habits.
     static let maximumHabitLength = 1_000

@@ -120,12 +120,9 @@ extension Workbench {
     /// The diagnostic of a failed command; or, when the command shows a habit from another ORM
     /// where it failed (`Author.find(1)`), the one naming the ORMLab form (see `ForeignHabits`).
     func habitAware(_ diagnostic: Diagnostic, in file: SourceFile, command range: SourceRange) -> Diagnostic {
-        // (Only on the way of a failed command: the names are gathered here, not kept up to date.)
-        var known = Set(variables.keys)
-        for name in session.schema.order {
-            if let mapping = session.info(name)?.mapping { known.formUnion(mapping.memberNames) }
-        }
-        return ForeignHabits.diagnostic(for: diagnostic, in: file, command: range, knownNames: known) ?? diagnostic
+        ForeignHabits.diagnostic(for: diagnostic, in: file, command: range, isKnownName: { name in
+            variables[name] != nil || session.schema.order.contains { session.info($0)?.mapping.memberNames.contains(name) == true }
+        }) ?? diagnostic
     }
 
     // MARK: - Showing results
