@@ -87,6 +87,9 @@ extension Workbench {
         case .begin:
             try session.begin()
             report.notes.append(Note(.transaction, "transaction open: changes written from now on are undone by `rollback` and kept by `commit`"))
+        case .beginImmediate:
+            try session.begin(immediate: true)
+            report.notes.append(Note(.transaction, "transaction open with BEGIN IMMEDIATE: SQLite takes the write (RESERVED) lock now, not at the first write as plain `begin` does; other connections can still read, but none can write until `commit` or `rollback`"))
         case .save:
             let hadTransaction = session.db.isInTransaction
             let result = try session.save()
@@ -110,6 +113,14 @@ extension Workbench {
             showTouched(restored.objects, into: &report)
             report.notes.append(Note(.rollback, rollbackSummary(restored)))
         }
+    }
+
+    /// The diagnostic of a failed command; or, when the command shows a habit from another ORM
+    /// where it failed (`Author.find(1)`), the one naming the ORMLab form (see `ForeignHabits`).
+    func habitAware(_ diagnostic: Diagnostic, in file: SourceFile, command range: SourceRange) -> Diagnostic {
+        ForeignHabits.diagnostic(for: diagnostic, in: file, command: range, isKnownName: { name in
+            variables[name] != nil || session.schema.order.contains { session.info($0)?.mapping.memberNames.contains(name) == true }
+        }) ?? diagnostic
     }
 
     /// What `rollback` undid, objects and many-to-many link changes alike.

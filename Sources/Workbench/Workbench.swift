@@ -109,7 +109,7 @@ public final class Workbench {
             case .failure(let diagnostic, let range):
                 report.reset(input: file.trimmedSlice(range))
                 report.ok = false
-                report.diagnostics = [record(diagnostic, in: file)]
+                report.diagnostics = [record(habitAware(diagnostic, in: file, command: range), in: file)]
                 onReport(report)
             }
             if quitRequested { break }
@@ -149,7 +149,7 @@ public final class Workbench {
                 try runWorkbenchCommand(name, argument: argument, range: range, argumentRange: argumentRange, into: &report)
             }
         } catch let error as EvalError {
-            report.diagnostics.append(record(error.diagnostic, in: file))
+            report.diagnostics.append(record(habitAware(error.diagnostic, in: file, command: command.range), in: file))
         } catch let error as ORMError {
             report.diagnostics.append(record(Diagnostic(.error, error.message, at: command.range, hint: error.hint), in: file))
         } catch let error as SQLiteError {
