@@ -174,7 +174,7 @@ extension Workbench {
         for name in entityOrder {
             let columns = byEntity[name] ?? []
             for w in columns {
-                report.notes.append(Note(.info, "\(w.reason), and \(w.table).\(w.column) has no index: add `index(\(w.property))` to entity \(name)"
+                report.notes.append(Note(.missingIndex, "\(w.reason), and \(w.table).\(w.column) has no index: add `index(\(w.property))` to entity \(name)"
                                          + " (\(w.benefit))"))
             }
             if let redefinition = redefinition(of: name, adding: columns.map { "index(\($0.property))" }) {

@@ -194,7 +194,10 @@ public final class Workbench {
         var names = change.affectedEntities
         if !names.contains(decl.name.name) { names.insert(decl.name.name, at: 0) }
         report.mapping = names.map { session.schema.facts(for: $0) }
-        for line in change.explanation { report.notes.append(Note(.info, line)) }
+        for line in change.explanation {
+            let kind: Note.Kind = change.migrationSentences.contains(line) ? .migration : change.waitingSentences.contains(line) ? .waiting : .info
+            report.notes.append(Note(kind, line))
+        }
     }
 
     // MARK: - Notes

@@ -1,0 +1,141 @@
+import Mapping
+import Report
+import Runtime
+import SQLiteKit
+
+// What the database holds, read with SQL behind the session's back: the lesson runner asks
+// what a `save` wrote (not what the identity map shows), and what changed in a sandbox. These
+// reads are not statements of the learner's command, so they are not logged.
+
+/// The row stored for one object, as `Workbench.storedRow(_:)` finds it.
+public enum StoredRow: Sendable, Equatable {
+    /// `Entity` is not a defined entity (or the reference is not `Entity#id`).
+    case unknownEntity
+    /// The table has no row with that id.
+    case missing(table: String)
+    /// The row's values by property (foreign keys by association name and by column name), as
+    /// the objects pane would show them; `foreignKeys` names the target entity of each foreign key.
+    case row(table: String, values: [NamedValue], foreignKeys: [String: String])
+}
+
+/// What a sandbox holds that a lesson step may depend on: tables with their rows, the pending
+/// unit of work, the settings and whether a transaction is open. Two sandboxes with equal
+/// states behave the same for the next command (the identity map aside: loading is not a change).
+public struct SandboxState: Sendable, Equatable {
+    public struct Table: Sendable, Equatable {
+        public var name: String
+        /// The `CREATE` statement SQLite keeps for it.
+        public var sql: String
+        public var rows: Int
+        /// The rows' values, in rowid order, joined (compared, never shown).
+        public var content: String
+    }
+    public var tables: [Table]
+    public var indexes: [String]
+    /// "Author#1 dirty", "Book (new) new".
+    public var pending: [String]
+    public var linkChanges: Int
+    public var transactionOpen: Bool
+    /// "lazy select", "autoflush on".
+    public var settings: [String]
+
+    /// What differs from `other` (a replay of the learner's answer), one phrase each: "table
+    /// author has 4 rows (3 in the replay)", "pending in the unit of work: Author#1 dirty".
+    public func differences(from other: SandboxState) -> [String] {
+        var out: [String] = []
+        let mine = Dictionary(tables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let theirs = Dictionary(other.tables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for t in tables where theirs[t.name] == nil { out.append("table \(t.name) exists (not in the replay)") }
+        for t in other.tables where mine[t.name] == nil { out.append("table \(t.name) is missing") }
+        for t in tables {
+            guard let o = theirs[t.name] else { continue }
+            if t.sql != o.sql { out.append("table \(t.name) is defined differently") }
+            if t.rows != o.rows { out.append("table \(t.name) has \(t.rows) row\(t.rows == 1 ? "" : "s") (\(o.rows) in the replay)") }
+            else if t.content != o.content { out.append("rows of \(t.name) hold other values") }
+        }
+        if Set(indexes) != Set(other.indexes) {
+            let extra = indexes.filter { !other.indexes.contains($0) }
+            let missing = other.indexes.filter { !indexes.contains($0) }
+            if !extra.isEmpty { out.append("index \(extra.joined(separator: ", ")) exists") }
+            if !missing.isEmpty { out.append("index \(missing.joined(separator: ", ")) is missing") }
+        }
+        if pending != other.pending || linkChanges != other.linkChanges {
+            let extra = pending.filter { !other.pending.contains($0) }
+            if !extra.isEmpty { out.append("pending in the unit of work: \(extra.prefix(4).joined(separator: ", "))\(extra.count > 4 ? ", …" : "")") }
+            else if linkChanges != other.linkChanges { out.append("\(linkChanges) link change\(linkChanges == 1 ? "" : "s") pending") }
+            else { out.append("the unit of work holds other changes") }
+        }
+        if transactionOpen != other.transactionOpen {
+            out.append(transactionOpen ? "a transaction is open" : "no transaction is open")
+        }
+        for (s, o) in zip(settings, other.settings) where s != o {
+            out.append("\(s) (the replay: \(o))")
+        }
+        return out
+    }
+}
+
+extension Workbench {
+    /// The row of `ref` ("Author#1") as stored, read with one SELECT that is not logged.
+    public func storedRow(_ ref: String) -> StoredRow {
+        let parts = ref.split(separator: "#", omittingEmptySubsequences: false)
+        guard parts.count == 2, let id = Int64(parts[1]), let mapping = session.schema.entity(String(parts[0])) else { return .unknownEntity }
+        let columns = mapping.columns.map { quoteName($0.name) }.joined(separator: ", ")
+        let sql = "SELECT \(columns) FROM \(quoteName(mapping.table)) WHERE \(quoteName(mapping.columns[0].name)) = ?"
+        var values: [NamedValue] = []
+        var foreignKeys: [String: String] = [:]
+        let found = unlogged {
+            (try? session.db.query(sql, [.integer(id)]) { row in
+                for (i, column) in mapping.columns.enumerated() {
+                    let value = displayValue(row.value(i), type: column.scalarType)
+                    values.append(NamedValue(column.name, value))
+                    if case .foreignKey(let association, let target) = column.role {
+                        values.append(NamedValue(association, value))
+                        foreignKeys[association] = target
+                        foreignKeys[column.name] = target
+                    } else if column.property != column.name {
+                        values.append(NamedValue(column.property, value))
+                    }
+                }
+            }) ?? 0
+        }
+        return found == 0 ? .missing(table: mapping.table) : .row(table: mapping.table, values: values, foreignKeys: foreignKeys)
+    }
+
+    /// The sandbox's state (see `SandboxState`), read without logging a statement.
+    public func sandboxState() -> SandboxState {
+        var tables: [SandboxState.Table] = []
+        var indexes: [String] = []
+        unlogged {
+            var master: [(type: String, name: String, sql: String)] = []
+            _ = try? session.db.query("SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY name") { row in
+                master.append((row.string(0), row.string(1), row.string(2)))
+            }
+            for entry in master {
+                if entry.type == "index" { indexes.append(entry.name); continue }
+                guard entry.type == "table", !entry.name.hasPrefix("sqlite_") else { continue }
+                var rows = 0
+                var content = ""
+                _ = try? session.db.query("SELECT * FROM \(quoteName(entry.name))") { row in
+                    rows += 1
+                    content += row.values.map(\.sqlLiteral).joined(separator: ",") + "\n"
+                }
+                tables.append(SandboxState.Table(name: entry.name, sql: entry.sql, rows: rows, content: content))
+            }
+        }
+        let pending = session.pendingObjects.map { "\($0.ref) \($0.state.rawValue)" }
+        return SandboxState(tables: tables, indexes: indexes, pending: pending, linkChanges: session.pendingLinkCount,
+                            transactionOpen: session.db.isInTransaction,
+                            settings: ["lazy loading is \(session.lazyPolicy.rawValue)", "autoflush is \(session.autoflush ? "on" : "off")"])
+    }
+
+    /// Runs `body` with the statement log's hook off.
+    private func unlogged<T>(_ body: () -> T) -> T {
+        let observer = session.db.observer
+        session.db.observer = nil
+        defer { session.db.observer = observer }
+        return body()
+    }
+
+    private func quoteName(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}
