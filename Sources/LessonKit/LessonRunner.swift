@@ -134,6 +134,14 @@ public final class LessonRunner {
             try? store.update(current.lesson.id) { $0.passed.append(step.number); $0.step = step.number }
             current.misses = 0
             let parts = judgment.parts
+            if judgment.failedOnlyInSandbox {
+                // No ✓ under a failed command: say plainly why it failed here and passes anyway.
+                notes.append(Note(.lesson, "Step \(step.number) of \(total) passed on a replay from the step's start, where this answer runs;"
+                    + " here it failed because earlier experiments changed your sandbox"
+                    + (judgment.drift.isEmpty ? "" : " (\(judgment.drift.prefix(2).joined(separator: "; ")))")))
+                notes.append(Note(.lesson, goOn + " (from its expected state)"))
+                break
+            }
             notes.append(Note(.lesson, "✓ Step \(step.number) of \(total) \(already ? "passes again" : "passed")"
                 + (parts.count > 1 ? ": all \(parts.count) parts done" : "")))
             notes += parts.map { Note(.lesson, "✓ \($0.name)") }
@@ -148,13 +156,16 @@ public final class LessonRunner {
         case .notYet:
             current.misses += 1
             let parts = judgment.parts
-            if parts.count == 1, let part = parts.first {
+            if judgment.contextDiffers {
+                notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: your last \(judgment.answerLength == 1 ? "command does" : "\(judgment.answerLength) commands do") what the step asks on a replay from its start,"
+                    + " but here \(judgment.answerLength == 1 ? "it" : "they") ran inside the transaction you opened with begin, which changes what they do (a save there does not commit; commit or rollback ends it); :reset starts this step again"))
+            } else if parts.count == 1, let part = parts.first {
                 notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(part.name) — \(part.missing ?? "not yet")"))
             } else {
                 let list = parts.map { $0.done ? "\($0.name) ✓" : "\($0.name): not yet (\($0.missing ?? "missing"))" }
                 notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(judgment.partsDone) of \(parts.count) parts done: \(list.joined(separator: " · "))"))
             }
-            if !judgment.drift.isEmpty {
+            if !judgment.drift.isEmpty && !judgment.contextDiffers {
                 notes.append(Note(.lesson, "your sandbox has drifted from the step's start: \(judgment.drift.prefix(3).joined(separator: "; "))."
                     + " Your last commands are judged on a replay from the step's start; :reset starts this step again"))
             }
@@ -438,19 +449,54 @@ public final class LessonRunner {
     }
 }
 
-/// Markdown as the REPL shows it: fenced examples become indented code, `**bold**` and
-/// `*emphasis*` lose their asterisks; everything else (backticks included) stays.
+/// Markdown as the REPL shows it: paragraphs joined into one line each (the renderer wraps
+/// them at the terminal's width, between words), headings without their `#`, list items with a
+/// `•`, fenced examples as indented code, `**bold**` and `*emphasis*` without their asterisks;
+/// backticks stay (they mark code in the prose).
 func displayText(_ markdown: String) -> String {
     var out: [String] = []
     var inFence = false
-    for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-        let t = line.trimmed
+    var paragraph: String?
+    func flush() {
+        if let p = paragraph { out.append(p) }
+        paragraph = nil
+    }
+    for raw in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        let t = raw.trimmed
         if t.hasPrefix("```") || t.hasPrefix("~~~") {
+            flush()
             inFence.toggle()
             continue
         }
-        out.append(inFence ? "    " + line : withoutEmphasis(String(line)))
+        if inFence { out.append("    " + raw); continue }
+        if t.isEmpty {
+            flush()
+            if out.last != "" { out.append("") }
+            continue
+        }
+        let indentation = String(raw.prefix { $0 == " " })
+        if t.hasPrefix("#") {
+            flush()
+            out.append(withoutEmphasis(t.drop { $0 == "#" }.trimmed))
+        } else if t.hasPrefix("- ") || t.hasPrefix("* ") || t.hasPrefix("+ ") {
+            flush()
+            paragraph = indentation + "• " + withoutEmphasis(t.dropFirst(2).trimmed)
+        } else if let dot = t.firstIndex(of: "."), !t[..<dot].isEmpty, t[..<dot].allSatisfy(\.isNumber), t[t.index(after: dot)...].hasPrefix(" ") {
+            flush()
+            paragraph = indentation + withoutEmphasis(t)
+        } else if t.hasPrefix("|") || (paragraph == nil && indentation.count >= 4) {
+            // A table row or an indented code line: as written.
+            flush()
+            out.append(raw)
+        } else if let p = paragraph {
+            paragraph = p + " " + withoutEmphasis(t)
+        } else {
+            paragraph = indentation + withoutEmphasis(t)
+        }
     }
+    flush()
+    while out.last == "" { out.removeLast() }
+    while out.first == "" { out.removeFirst() }
     return out.joined(separator: "\n")
 }
 

@@ -79,6 +79,9 @@ public enum LessonVerifier {
             case .commandFailed: return "its last command failed"
             case .broken(let problem): return problem
             default:
+                if judgment.contextDiffers {
+                    return "\(judgment.drift.joined(separator: "; ")): end a wrong block that opens a transaction with rollback"
+                }
                 return judgment.parts.filter { !$0.done }.map { "\($0.name) — \($0.missing ?? "not done")" }.joined(separator: "; ")
             }
         }

@@ -13,9 +13,12 @@ import Workbench
 public struct AttemptCommand: Sendable, Equatable {
     public var input: String
     public var ok: Bool
-    public init(input: String, ok: Bool) {
+    /// A transaction opened with `begin` was open after it ran (an answer cannot start there).
+    public var inTransactionAfter: Bool
+    public init(input: String, ok: Bool, inTransactionAfter: Bool = false) {
         self.input = input
         self.ok = ok
+        self.inTransactionAfter = inTransactionAfter
     }
 }
 
@@ -36,7 +39,8 @@ public struct Judgment: Sendable, Equatable {
         case passed
         /// Not yet; `parts` are those of the replay that got furthest.
         case notYet
-        /// The last command failed: nothing is judged (and nothing gets a ✓).
+        /// The last command failed, and fails on a replay from the step's start too: no part is
+        /// shown as done (nothing gets a ✓ under a failed command).
         case commandFailed
         /// The step had passed already: later commands are not graded.
         case alreadyPassed
@@ -51,6 +55,11 @@ public struct Judgment: Sendable, Equatable {
     public var attemptLength = 0
     /// How the live sandbox differs from the replayed answer: experiments outside the answer.
     public var drift: [String] = []
+    /// Passed on the replay although the command failed in the learner's drifted sandbox.
+    public var failedOnlyInSandbox = false
+    /// Not passed although every part is done on the replay of the last commands: they ran
+    /// inside a transaction the learner opened with `begin` before them, so they did not do the same.
+    public var contextDiffers = false
 
     public var passed: Bool { outcome == .passed }
     public var partsDone: Int { parts.filter(\.done).count }
@@ -96,7 +105,7 @@ public struct StepAttempt {
     public mutating func record(_ report: Report, live: Workbench?) -> Judgment? {
         guard counts(report.input) else { return nil }
         if passing != nil { return Judgment(outcome: .alreadyPassed) }
-        commands.append(AttemptCommand(input: report.input, ok: report.ok))
+        commands.append(AttemptCommand(input: report.input, ok: report.ok, inTransactionAfter: live?.session.explicitTransaction ?? false))
         return judge(live: live)
     }
 
@@ -147,18 +156,19 @@ public enum StepJudge {
         guard let last = attempt.last else { return judgment }
         let failureAsked = step.expectsFailure
         // A failed command changed nothing (a command runs whole or not at all): it is left out,
-        // unless the step asks for a failure. The last one failing is a failed try, not judged.
-        if !last.ok && !failureAsked {
-            judgment.outcome = .commandFailed
-            return judgment
-        }
-        let commands = failureAsked ? attempt : attempt.filter(\.ok)
+        // unless the step asks for a failure. The last one stays: when it failed only because
+        // earlier experiments changed the sandbox, it passes on the replay from the step's start.
+        let lastFailed = !last.ok && !failureAsked
+        let commands = failureAsked ? attempt : attempt.dropLast().filter(\.ok) + [last]
         let longest = min(commands.count, maximumAnswerLength(step))
-        var best: (parts: [PartResult], length: Int, sandbox: Workbench, score: Int)?
+        var best: (parts: [PartResult], length: Int, sandbox: Workbench, score: Int, differences: [String])?
         for length in 1...max(longest, 1) where length <= commands.count {
             let answer: Answer
             do {
-                answer = try replay(commands.suffix(length).map(\.input), lesson: lesson, stepIndex: stepIndex, settings: settings)
+                // `:set` commands left out with the earlier commands still hold (the learner saw
+                // their effect): the replay starts with them.
+                let earlierSettings = commands.dropLast(length).filter { $0.ok && $0.input.trimmed.hasPrefix(":set ") }.map(\.input)
+                answer = try replay(commands.suffix(length).map(\.input), lesson: lesson, stepIndex: stepIndex, settings: settings + earlierSettings)
             } catch {
                 judgment.outcome = .broken("\(error)")
                 return judgment
@@ -167,24 +177,40 @@ public enum StepJudge {
             let runs = failureAsked ? true : answer.reports.allSatisfy(\.ok)
             let parts = self.parts(of: step, on: answer)
             let done = runs ? parts.filter(\.done).count : -1
-            if runs && done == parts.count {
+            // A shorter answer leaves out earlier commands; that is fair when they were experiments,
+            // not when they change what the answer does: inside `begin` … a save does not commit,
+            // so an answer may not start while a transaction the learner opened is open.
+            var differences: [String] = []
+            if length < commands.count, commands[commands.count - length - 1].inTransactionAfter {
+                differences.append("a transaction opened with begin was open when \(length == 1 ? "this command" : "these \(length) commands") began")
+            }
+            if runs && done == parts.count && differences.isEmpty {
                 judgment.outcome = .passed
                 judgment.parts = parts
                 judgment.answerLength = length
-                if let live, length < attempt.count, let sandbox = answer.sandbox {
+                judgment.failedOnlyInSandbox = lastFailed
+                if let live, length < attempt.count || lastFailed, let sandbox = answer.sandbox {
                     judgment.drift = live.sandboxState().differences(from: sandbox.sandboxState())
                 }
                 return judgment
             }
-            // The replay that got furthest shows the progress (the shortest, on a tie).
-            if let sandbox = answer.sandbox, best == nil || done > best!.score {
-                best = (parts, length, sandbox, done)
+            // The replay that got furthest shows the progress (the longest, on a tie: it is
+            // closest to what the learner did, and leaves the least drift).
+            if let sandbox = answer.sandbox, best == nil || done >= best!.score {
+                best = (parts, length, sandbox, done, differences)
             }
+        }
+        if lastFailed {
+            judgment.outcome = .commandFailed
+            return judgment
         }
         if let best {
             judgment.parts = best.parts
             judgment.answerLength = best.length
-            if let live, attempt.count > 1 {
+            judgment.contextDiffers = !best.differences.isEmpty
+            if judgment.contextDiffers {
+                judgment.drift = best.differences
+            } else if let live, attempt.count > 1 {
                 judgment.drift = live.sandboxState().differences(from: best.sandbox.sandboxState())
             }
         }
@@ -202,3 +228,4 @@ public enum StepJudge {
         return Answer(reports: reports, sandbox: sandbox)
     }
 }
+

@@ -138,7 +138,9 @@ public enum TerminalRenderer {
             heading(title)
             for paragraphLine in terminalSafe(body).split(separator: "\n", omittingEmptySubsequences: false) {
                 let leading = paragraphLine.prefix(while: { $0 == " " }).count
-                lines += wrap(String(paragraphLine), width: width, indent: leading)
+                // A list item's continuation lines go under its text, not under its bullet.
+                let bullet = paragraphLine.dropFirst(leading).hasPrefix("• ") ? 2 : 0
+                lines += wrap(String(paragraphLine), width: width, indent: leading + bullet)
             }
         case .table(let title, let header, let rows):
             heading(title)

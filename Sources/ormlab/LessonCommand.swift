@@ -126,6 +126,7 @@ func runInteractively(runner: LessonRunner, output: Output, start: (() -> Void)?
         repl.lessonIDs = { runner.library.lessons.map(\.id) }
         repl.afterReport = { runner.observe(&$0) }
         repl.currentWorkbench = { runner.workbench }
+        repl.sessionAtRisk = { runner.home }
         repl.onStart = start
         repl.run()
     } else {

@@ -1,0 +1,361 @@
+import Foundation
+import Report
+import Testing
+import Workbench
+@testable import LessonKit
+
+/// A lesson for the grading engine: parts, a save asked for, a count after an insert, eager
+/// loading, and a step about a mistake.
+let engineLesson = """
+# Engine
+id: engine
+
+```orm setup
+entity Author { name: String; rating: Double = 0.5; books: [Book] }
+entity Book { title: String; author: Author }
+insert Author(name: "Le Guin")
+insert Author(name: "Butler")
+insert Author(name: "Chiang")
+insert Book(title: "Earthsea", author: Author#1)
+insert Book(title: "Kindred", author: Author#2)
+save
+:forget
+```
+
+## Step 1: Rename and save
+
+Give Author#1 a new name and make it stick.
+
+```orm solution
+Author#1.name = "U"
+save
+```
+
+```orm wrong
+Author#1.name = "U"
+```
+
+```orm wrong
+begin
+Author#1.name = "U"
+save
+rollback
+```
+
+```orm explore
+Author#2.name = "B"
+save
+Author#1
+```
+
+> hint: Changes wait in the unit of work.
+> hint: Assign, then save.
+
+Checks:
+- [the rename] row Author#1.name == "U"
+- [the save] note: save
+
+## Step 2: Insert and count
+
+Insert an author named "C" and count the authors.
+
+```orm solution
+insert Author(name: "C")
+Author.count
+```
+
+```orm wrong
+Author.count
+```
+
+Checks:
+- [the insert] note: pending
+- [the count] value: 4
+
+## Step 3: Load the books eagerly
+
+Load every author with their books in one more query.
+
+```orm solution
+Author.all.include(books)
+```
+
+```orm wrong
+:set lazy batch
+for a in Author.all { a.books.count }
+```
+
+Checks:
+- eager: books
+- no note: n+1
+
+## Step 4: Make a mistake
+
+Ask for a property that does not exist, misspelled as you like.
+
+```orm solution
+Author#1.nmae
+```
+
+```orm wrong
+Author#1.name
+```
+
+```orm wrong
+Author#1.name(
+```
+
+Checks:
+- fails
+- diagnostic: unknown property
+
+## In other ORMs
+
+- **Rails**: `save` writes one object.
+"""
+
+@Suite struct EngineTests {
+    let stateDirectory = temporaryDirectory()
+
+    func makeRunner(_ lessons: [String] = [engineLesson]) throws -> LessonRunner {
+        let library = LessonLibrary(lessons: try lessons.enumerated().map { try parsed($0.element, file: "0\($0.offset + 1)-x.md") })
+        return LessonRunner(library: library, store: ProgressStore(environment: ["XDG_STATE_HOME": stateDirectory]), home: try Workbench())
+    }
+
+    func lessonNotes(_ report: Report?) -> [String] {
+        (report?.notes ?? []).filter { $0.kind == .lesson }.map(\.message)
+    }
+
+    @Test func verifyRunsSolutionsWrongAnswersAndExploreThenAnswer() throws {
+        let results = LessonVerifier.verify(try parsed(engineLesson))
+        #expect(results.map(\.passed) == [true, true, true, true], "\(results.flatMap(\.lines))")
+        #expect(results[0].summary == "solution passes (2 parts); 2 wrong answers fail; explore-then-answer passes")
+    }
+
+    @Test func verifyCatchesAWrongAnswerThatPassesAtItsFirstCommand() throws {
+        // Without the save part, the rename passes before `save` is typed: the wrong answer
+        // that never saves passes in the REPL, and verify says so.
+        let weak = engineLesson.replacingOccurrences(of: "- [the rename] row Author#1.name == \"U\"", with: "- [the rename] Author#1.name == \"U\"")
+            .replacingOccurrences(of: "- [the save] note: save\n", with: "")
+        let results = LessonVerifier.verify(try parsed(weak))
+        #expect(results[0].problems == [
+            "solution (line 21) passes already after its command 1 of 2: the checks do not ask for the rest",
+            "wrong answer (line 26) `Author#1.name = \"U\"` passes (after its command 1): the checks do not catch it",
+            "wrong answer (line 30) `begin` passes (after its command 2): the checks do not catch it",
+        ])
+    }
+
+    @Test func aStepPassesOnlyWhenEveryPartIsDone() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        _ = runner.run(":lesson engine\n:next")
+        let insert = runner.run("insert Author(name: \"C\")").last
+        #expect(lessonNotes(insert) == ["Step 2 of 4, not yet: 1 of 2 parts done: the insert ✓ · the count: not yet (the answer showed no value)"])
+        let count = runner.run("Author.count").last
+        #expect(lessonNotes(count) == ["✓ Step 2 of 4 passed: all 2 parts done", "✓ the insert", "✓ the count", ":next goes on to step 3: Load the books eagerly"])
+    }
+
+    @Test func aSaveIsCheckedInTheDatabaseNotInTheIdentityMap() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        _ = runner.run(":lesson engine")
+        let renamed = runner.run("Author#1.name = \"U\"").last
+        #expect(lessonNotes(renamed).first == "Step 1 of 4, not yet: 0 of 2 parts done: the rename: not yet (the row in author holds name = \"Le Guin\") · the save: not yet (no note was shown)")
+        // Inside begin … the save writes but does not commit: still not stored.
+        // Leaving `begin` out would pass the rename and save: but here they do not commit.
+        let inTransaction = runner.run("begin\nAuthor#1.name = \"U\"\nsave").last
+        #expect(lessonNotes(inTransaction).first == "Step 1 of 4, not yet: your last 2 commands do what the step asks on a replay from its start, but here they ran "
+                + "inside the transaction you opened with begin, which changes what they do (a save there does not commit; commit or rollback ends it); :reset starts this step again")
+        // Typed on their own, the same commands do not pass either.
+        let alone = try #require(LessonVerifier.run([CodeBlock(code: "begin\nAuthor#1.name = \"U\"\nsave")], step: 0, of: try parsed(engineLesson)).last)
+        #expect(!alone.passed && alone.contextDiffers)
+        #expect(alone.drift == ["a transaction opened with begin was open when these 2 commands began"])
+        // `commit` stores the rename, but the step asked for a save, and inside begin … the
+        // save did not write it in a transaction of its own: still not yet.
+        let committed = runner.run("commit").last
+        #expect(lessonNotes(committed).first?.hasPrefix("Step 1 of 4, not yet: your last 3 commands do what the step asks on a replay from its start") == true)
+    }
+
+    @Test func aFailedCommandNeverShowsAPassedCheck() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        _ = runner.run(":lesson engine\nAuthor#1.name = \"U\"")
+        let failed = runner.run("Author#1.nmae = \"U\"").last
+        #expect(failed?.ok == false)
+        #expect(lessonNotes(failed).first == "Step 1 of 4, not yet: that command failed (the error above says why), so it changed nothing")
+        #expect(!lessonNotes(failed).joined().contains("✓"))
+        // The failed command is left out: the rename before it and a save after it pass.
+        #expect(lessonNotes(runner.run("save").last).first == "✓ Step 1 of 4 passed: all 2 parts done")
+    }
+
+    @Test func experimentsBeforeTheAnswerAreNotCounted() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        _ = runner.run(":lesson engine\n:next")
+        // An extra author, saved: the live count is 5, but the answer is judged from the start.
+        _ = runner.run("insert Author(name: \"X\")\nsave")
+        let answer = runner.run("insert Author(name: \"C\")\nAuthor.count").last
+        #expect(answer?.value == .integer(5))
+        #expect(lessonNotes(answer) == [
+            "✓ Step 2 of 4 passed: all 2 parts done", "✓ the insert", "✓ the count",
+            "judged from the step's start: your earlier experiments are not counted (your last 2 commands passed on a fresh replay)",
+            ":next goes on to step 3: Load the books eagerly",
+        ])
+    }
+
+    @Test func driftIsSaidPlainlyWhenNothingPasses() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        _ = runner.run(":lesson engine\n:next")
+        // Seven saved experiments: more than the answer may hold (2 + 4), so the replay cannot
+        // include the first; the count is wrong and the sandbox has drifted.
+        _ = runner.run("delete Author#3\nsave\nAuthor#1\nAuthor#1\nAuthor#1\nAuthor#1")
+        let answer = runner.run("Author.count").last
+        let notes = lessonNotes(answer)
+        #expect(notes.first == "Step 2 of 4, not yet: 0 of 2 parts done: the insert: not yet (no pending note was shown) · the count: not yet (the value is 3)")
+        #expect(notes.contains("your sandbox has drifted from the step's start: table author has 2 rows (3 in the replay). Your last commands are judged on a replay from the step's start; :reset starts this step again"))
+    }
+
+    @Test func resetRestoresThisStepAndResetLessonTheFirst() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        let lesson = try parsed(engineLesson)
+        _ = runner.run(":lesson engine\nAuthor#1.name = \"U\"\nsave\n:next\ninsert Author(name: \"C\")\nsave")
+        #expect(runner.run("Author.count").last?.value == .integer(4))
+        let reset = runner.run(":reset")[0]
+        #expect(runner.currentStepNumber == 2)
+        #expect(lessonNotes(reset).first == "step 2 starts again on a fresh sandbox: the setup and the earlier steps' reference solutions were replayed")
+        #expect(runner.workbench.sandboxState() == (try Sandbox.build(lesson, upTo: 1)).sandboxState())
+        #expect(runner.run("Author#1.name").last?.value == .text("U"))
+        let whole = runner.run(":reset lesson")[0]
+        #expect(runner.currentStepNumber == 1)
+        #expect(lessonNotes(whole).first == "the lesson starts again at step 1 on a fresh sandbox with the lesson's setup (steps you passed stay marked)")
+        #expect(runner.workbench.sandboxState() == (try Sandbox.build(lesson, upTo: 0)).sandboxState())
+        #expect(runner.run("Author#1.name").last?.value == .text("Le Guin"))
+        #expect(runner.run(":reset everything")[0].diagnostics.first?.message == "`:reset everything` is not a reset")
+    }
+
+    @Test func commandsAfterAPassAreNotGradedAgain() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        _ = runner.run(":lesson engine\nAuthor#1.name = \"U\"\nsave")
+        let after = runner.run("Author#1.name = \"V\"").last
+        #expect(lessonNotes(after) == ["step 1 is done (this command is not graded); :next goes on to step 2: Insert and count"])
+    }
+
+    @Test func eagerLoadingMeansInclude() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        _ = runner.run(":lesson engine\n:next\n:next")
+        let batched = runner.run(":set lazy batch\nfor a in Author.all { a.books.count }").last
+        #expect(lessonNotes(batched).first == "Step 3 of 4, not yet: 1 of 2 parts done: eager: books: not yet (books was loaded lazily in batches (:set lazy batch), not by include(books)) · no note: n+1 ✓")
+        #expect(lessonNotes(runner.run("Author.all.include(books)").last).first == "✓ Step 3 of 4 passed: all 2 parts done")
+    }
+
+    @Test func anyMisspellingPassesAStepAboutTheDiagnostic() throws {
+        let lesson = try parsed(engineLesson)
+        for typo in ["Author#1.nmae", "Author#1.naem", "Author#1.title"] {
+            var attempt = StepAttempt(lesson: lesson, stepIndex: 3)
+            let live = try Sandbox.build(lesson, upTo: 3)
+            let report = try #require(live.run(typo).last)
+            #expect(attempt.record(report, live: live)?.passed == true, "\(typo)")
+        }
+        for other in ["Author#1.name", "Author#1.name("] {
+            var attempt = StepAttempt(lesson: lesson, stepIndex: 3)
+            let live = try Sandbox.build(lesson, upTo: 3)
+            let report = try #require(live.run(other).last)
+            #expect(attempt.record(report, live: live)?.passed == false, "\(other)")
+        }
+    }
+
+    @Test func lessonsOpenByNumber() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner([sampleLesson, engineLesson])
+        let start = runner.run(":lesson 2")[0]
+        #expect(start.ok)
+        #expect(runner.currentLessonID == "engine")
+        #expect(runner.run(":lesson 3")[0].diagnostics.first?.message == "no lesson '3'")
+    }
+
+    @Test func settingsAreKeptOnResumeAndDroppedByReset() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let first = try makeRunner()
+        _ = first.run(":lesson engine\n:set lazy batch\n:lesson off")
+        #expect(first.store.progress("engine")?.settings == [":set lazy batch"])
+        let second = try makeRunner()
+        let resumed = second.run(":lesson engine")[0]
+        #expect(lessonNotes(resumed).contains("your settings apply again: :set lazy batch (:reset drops them)"))
+        #expect(second.workbench.session.lazyPolicy == .batch)
+        _ = second.run(":reset")
+        #expect(second.workbench.session.lazyPolicy == .select)
+        #expect(second.store.progress("engine")?.settings == nil)
+    }
+
+    @Test func theOutroIsRenderedNotRawMarkdown() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        let done = runner.run(":lesson engine\n:next\n:next\n:next\n:next").last
+        #expect(done?.blocks.first == .text(title: "✓ Lesson complete: Engine", body: "In other ORMs\n\n• Rails: `save` writes one object."))
+    }
+}
+
+@Suite struct MatchingTests {
+    @Test func textMatchesAtTokenBoundariesOnly() {
+        #expect(containsAtTokenBoundaries("\"rating\" REAL NOT NULL DEFAULT 0", "DEFAULT 0"))
+        #expect(!containsAtTokenBoundaries("\"rating\" REAL NOT NULL DEFAULT 0.5", "DEFAULT 0"))
+        #expect(!containsAtTokenBoundaries("Author waits for Books", "waits for Book"))
+        #expect(!containsAtTokenBoundaries("SELECT * FROM \"authors\"", "FROM \"author"))
+        #expect(containsAtTokenBoundaries("WHERE \"book\".\"id\" IN (?, ?)", "IN ("))
+        #expect(!containsAtTokenBoundaries("LIMIT 10", "LIMIT 1"))
+    }
+
+    @Test func aColumnIsComparedConstraintByConstraint() throws {
+        let wb = try Workbench()
+        _ = wb.run("entity Author { name: String; rating: Double = 0.5 }")
+        let report = try #require(wb.run(":mapping Author").last)
+        let results = try ["column Author.rating: rating REAL NOT NULL DEFAULT 0", "column Author.rating: DEFAULT 0.5", "column Author.rating: NOT NULL DEFAULT 0.5",
+                           "column Author.rating: NULL", "sql contains: DEFAULT 0"].map { try Check.parse($0).get().evaluate(report, in: wb) }
+        #expect(results.map(\.passed) == [false, true, true, false, false])
+        #expect(results[0].detail == "Author.rating → rating REAL NOT NULL DEFAULT 0.5")
+    }
+
+    @Test func notesAreCheckedByKindNeverByWording() throws {
+        let wb = try Workbench()
+        _ = wb.run("entity Author { name: String }\ninsert Author(name: \"A\")\nsave")
+        // The insert's note mentions autoflush in its prose; it is a pending note.
+        let insert = try #require(wb.run("insert Author(name: \"B\")").last)
+        let onInsert = try ["note: autoflush", "note: pending"].map { try Check.parse($0).get().evaluate(insert, in: wb) }
+        #expect(onInsert.map(\.passed) == [false, true])
+        let save = try #require(wb.run("save").last)
+        #expect(save.notes.map(\.kind) == [.save])
+        _ = wb.run("Author#1.name = \"Z\"")
+        let rollback = try #require(wb.run("rollback").last)
+        #expect(rollback.notes.map(\.kind) == [.rollback])
+        #expect(try Check.parse("note: rollback").get().evaluate(rollback, in: wb).passed)
+        #expect(try !Check.parse("note: save").get().evaluate(rollback, in: wb).passed)
+    }
+
+    @Test func rowReadsTheDatabaseWithoutTheIdentityMap() throws {
+        let wb = try Workbench()
+        _ = wb.run("entity Author { name: String; books: [Book] }\nentity Book { title: String; author: Author }\ninsert Author(name: \"A\")\ninsert Book(title: \"T\", author: Author#1)\nsave")
+        _ = wb.run("Author#1.name = \"B\"")
+        let check = try Check.parse("row Author#1.name == \"B\"").get()
+        let before = check.evaluate(Answer(reports: [], sandbox: wb))
+        #expect(!before.passed)
+        #expect(before.detail == "the row in author holds name = \"A\"")
+        _ = wb.run("save")
+        #expect(check.evaluate(Answer(reports: [], sandbox: wb)).passed)
+        #expect(try Check.parse("row Book#1.author == Author#1").get().evaluate(Answer(reports: [], sandbox: wb)).passed)
+        #expect(try Check.parse("row Book#1.author_id == 1").get().evaluate(Answer(reports: [], sandbox: wb)).passed)
+        #expect(try Check.parse("row Book#2.title == \"T\"").get().evaluate(Answer(reports: [], sandbox: wb)).detail == "table book has no row for Book#2")
+        // The read is not a statement of the learner's: the log does not show it.
+        #expect(wb.run(":log").last?.blocks.description.contains("SELECT \"id\", \"name\" FROM \"author\"") == false)
+    }
+
+    @Test func eagerPathsComeFromIncludeCausesOnly() {
+        #expect(eagerPaths(inCause: "include(books.tags)") == ["books.tags"])
+        #expect(eagerPaths(inCause: "Author.all.include(books, using: join)") == ["books"])
+        #expect(eagerPaths(inCause: "Author.all.include(books)") == [])
+        #expect(eagerPaths(inCause: "a.books (batch: 3 Author objects at once)") == [])
+    }
+}
