@@ -57,6 +57,10 @@ public struct Check: Sendable, Equatable {
         /// `eager: books.tags`: some statement loaded this association path because of an
         /// `include(...)` (not a lazy load, not `:set lazy batch`).
         case eager([String])
+        /// `no eager: books`: no statement loaded this path because of an `include(...)`.
+        case noEager([String])
+        /// `waits: Author for Book`: the entity waits for exactly these entities (no table yet).
+        case waits(entity: String, for: [String])
         /// `value: 3`: the scalar result (`= 3` under the panes).
         case value(String)
         /// A note of this kind appeared (`note: save`): never a match on the note's wording.
@@ -75,6 +79,9 @@ public struct Check: Sendable, Equatable {
         /// `column Author.email: email TEXT UNIQUE` — each word group is the column name, its type
         /// or one of its constraints, whole ("DEFAULT 0" does not match "DEFAULT 0.5").
         case column(entity: String, property: String, contains: String)
+        /// `column Author.name is: TEXT NOT NULL`: the type and every constraint, none missing
+        /// and none extra (the column name may be given too).
+        case columnExactly(entity: String, property: String, expected: String)
         /// `association Book.author: belongs-to` — "kind storage details" contains the text.
         case association(entity: String, name: String, contains: String)
         /// `index: book_year` — some index of the mapping contains the text.
@@ -135,7 +142,8 @@ extension Check {
         "shows: Entity#1, Entity#2", "sql contains: TEXT", "sql not contains: TEXT", "params: VALUE, VALUE", "object Entity#1 is new|clean|dirty|deleted|partial|detached",
         "Entity#1.association loaded", "Entity#1.association not loaded", "Entity#1.property == VALUE",
         "value: VALUE", "note: KIND", "no note: KIND", "diagnostic: TEXT", "output contains: TEXT",
-        "row Entity#1.property == VALUE", "eager: PATH",
+        "row Entity#1.property == VALUE", "eager: PATH", "no eager: PATH", "waits: Entity for Entity, Entity",
+        "column Entity.property is: TYPE CONSTRAINTS",
         "counter full scans|sorts|auto indexes: N", "table Entity: table", "column Entity.property: TEXT",
         "association Entity.name: TEXT", "index: TEXT",
     ]
@@ -188,12 +196,18 @@ extension Check {
                     return fail("unknown note kind '\(name)': notes are checked by kind, not wording; kinds are \(noteKinds)")
                 }
                 return made(key == "note" ? .note(kind) : .noNote(kind))
-            case "eager":
+            case "eager", "no eager":
                 let path = unquoteBackticks(rest).split(separator: ".").map { $0.trimmed }
                 guard !path.isEmpty, path.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }) else {
-                    return fail("write eager: books or eager: books.tags (an association path)")
+                    return fail("write \(key): books or \(key): books.tags (an association path)")
                 }
-                return made(.eager(path))
+                return made(key == "eager" ? .eager(path) : .noEager(path))
+            case "waits":
+                let words = rest.split(separator: " ", maxSplits: 2).map(String.init)
+                guard words.count == 3, words[1] == "for" else { return fail("write waits: Author for Book (or for Book, Tag)") }
+                let targets = words[2].split(separator: ",").map { $0.trimmed }.filter { !$0.isEmpty }
+                guard !targets.isEmpty else { return fail("write waits: Author for Book (or for Book, Tag)") }
+                return made(.waits(entity: words[0], for: targets))
             case "diagnostic": return nonEmpty { .diagnostic($0) }
             case "output contains": return nonEmpty { .output($0) }
             case "index": return nonEmpty { .index($0) }
@@ -211,6 +225,12 @@ extension Check {
                 return number { .counter(counter, $0) }
             }
             let words = text[..<colon].trimmed.split(separator: " ").map(String.init)
+            if words.count == 3, words[0].lowercased() == "column", words[2].lowercased() == "is" {
+                let value = unquoteBackticks(rest)
+                let path = words[1].split(separator: ".").map(String.init)
+                guard !value.isEmpty, path.count == 2 else { return fail("write column Entity.property is: TYPE CONSTRAINTS") }
+                return made(.columnExactly(entity: path[0], property: path[1], expected: value))
+            }
             if words.count == 2, ["table", "column", "association"].contains(words[0].lowercased()) {
                 let value = unquoteBackticks(rest)
                 guard !value.isEmpty else { return fail("'\(words[0])' needs a text after the colon") }
@@ -222,20 +242,21 @@ extension Check {
             }
         }
 
-        // object Author#1 is dirty
-        let words = text.split(separator: " ").map(String.init)
-        if words.count == 4, words[0].lowercased() == "object", words[2].lowercased() == "is" {
-            guard isObjectRef(words[1]) else { return fail("'\(words[1])' is not an object reference like Author#1") }
-            guard let state = ObjectState(rawValue: words[3].lowercased()) else {
-                return fail("unknown state '\(words[3])': new, clean, dirty, deleted, partial or detached")
+        // object Author#1 is dirty (or `object Author (new #3) is new`, as the objects pane names a new object)
+        if lower.hasPrefix("object "), let isRange = text.range(of: " is ", options: .backwards) {
+            let ref = text[text.index(text.startIndex, offsetBy: 7)..<isRange.lowerBound].trimmed
+            let stateText = text[isRange.upperBound...].trimmed
+            guard isObjectRef(ref) else { return fail("'\(ref)' is not an object reference like Author#1 or Author (new #3)") }
+            guard let state = ObjectState(rawValue: stateText.lowercased()) else {
+                return fail("unknown state '\(stateText)': new, clean, dirty, deleted, partial or detached")
             }
-            return made(.objectState(ref: words[1], state: state))
+            return made(.objectState(ref: ref, state: state))
         }
         // Author#1.books loaded / not loaded
-        if words.count >= 2, words.count <= 3, let (ref, member) = splitMember(words[0]) {
-            let tail = words.dropFirst().joined(separator: " ").lowercased()
-            if tail == "loaded" { return made(.associationLoaded(ref: ref, association: member, loaded: true)) }
-            if tail == "not loaded" { return made(.associationLoaded(ref: ref, association: member, loaded: false)) }
+        for (tail, loaded) in [(" not loaded", false), (" loaded", true)] where lower.hasSuffix(tail) {
+            if let (ref, member) = splitMember(String(text.dropLast(tail.count)).trimmed) {
+                return made(.associationLoaded(ref: ref, association: member, loaded: loaded))
+            }
         }
         // row Author#1.name == "X"
         if lower.hasPrefix("row "), let range = text.range(of: "=="),
@@ -256,7 +277,13 @@ extension Check {
     /// The kinds a `note:` check may name.
     static var noteKinds: String { Note.Kind.allCases.filter { $0 != .lesson }.map(\.rawValue).joined(separator: ", ") }
 
+    /// `Author#1`, or `Author (new #3)` (a new object before its INSERT, as the panes name it).
     static func isObjectRef(_ s: String) -> Bool {
+        if s.hasSuffix(")"), let open = s.range(of: " (new #") {
+            let entity = s[..<open.lowerBound]
+            let number = s[open.upperBound..<s.index(before: s.endIndex)]
+            return !entity.isEmpty && entity.first!.isLetter && entity.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && Int(number) != nil
+        }
         let parts = s.split(separator: "#", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[0].first!.isLetter && Int64(parts[1]) != nil
     }
@@ -326,7 +353,7 @@ extension Check {
         let reports = answer.reports
         let workbench = answer.sandbox
         func object(_ ref: String) -> ObjectSnapshot? {
-            workbench?.loadedSnapshot(ref) ?? reports.reversed().lazy.compactMap { $0.objects.last(where: { $0.ref == ref }) }.first
+            workbench?.objectSnapshot(ref) ?? reports.reversed().lazy.compactMap { $0.objects.last(where: { $0.ref == ref }) }.first
         }
         switch kind {
         case .ok:
@@ -405,8 +432,20 @@ extension Check {
             }
             if hit { return result(true, "") }
             let lazy = answer.statements.contains { $0.cause.contains("(batch:") }
-            return result(false, lazy ? "\(wanted) was loaded lazily in batches (:set lazy batch), not by include(\(wanted))"
+            return result(false, lazy ? "\(wanted) was loaded lazily in batches (:set lazy batch), not eagerly"
                                       : "no statement loaded \(wanted) by include(\(wanted))")
+        case .noEager(let path):
+            let wanted = path.joined(separator: ".")
+            if let s = answer.statements.first(where: { eagerPaths(inCause: $0.cause).contains { $0 == wanted || $0.hasPrefix(wanted + ".") } }) {
+                return result(false, "\(wanted) was loaded eagerly (\(s.cause))")
+            }
+            return result(true, "")
+        case .waits(let entity, let targets):
+            guard let wb = workbench else { return result(false, "no sandbox to read") }
+            guard let waiting = wb.session.schema.waiting[entity] else {
+                return result(false, wb.session.schema.order.contains(entity) ? "\(entity) is defined: it waits for nothing" : "\(entity) is not declared")
+            }
+            return result(Set(waiting) == Set(targets), "\(entity) waits for \(waiting.joined(separator: ", "))")
         case .value(let expected):
             guard let v = reports.last(where: { $0.value != nil })?.value else { return result(false, "the answer showed no value") }
             return result(v.display == expected || stripQuotes(v.display) == expected, "the value is \(v.display)")
@@ -445,6 +484,15 @@ extension Check {
             }
             let pieces = [column.column, column.sqlType] + column.constraints
             return result(isMadeOfWholePieces(text, pieces), "\(entity).\(property) → \(pieces.joined(separator: " "))")
+        case .columnExactly(let entity, let property, let expected):
+            guard let facts = facts(entity, reports, workbench) else { return result(false, "\(entity) is not defined") }
+            guard let column = facts.columns.first(where: { $0.property == property }) else {
+                return result(false, "\(entity) has no column for '\(property)'")
+            }
+            let pieces = [column.column, column.sqlType] + column.constraints
+            // Every piece but the column's name must be named.
+            let exact = wholePiecesLeftOver(expected, pieces)?.allSatisfy { $0 == column.column } ?? false
+            return result(exact, "\(entity).\(property) → \(pieces.joined(separator: " "))")
         case .association(let entity, let name, let text):
             guard let facts = facts(entity, reports, workbench) else { return result(false, "\(entity) is not defined") }
             guard let a = facts.associations.first(where: { $0.name == name }) else {
@@ -526,17 +574,24 @@ func containsAtTokenBoundaries(_ haystack: String, _ needle: String) -> Bool {
 /// True when `text` is a sequence of whole `pieces` separated by spaces, in any order:
 /// "rating REAL DEFAULT 0" against ["rating", "REAL", "NOT NULL", "DEFAULT 0.5"] is false.
 func isMadeOfWholePieces(_ text: String, _ pieces: [String]) -> Bool {
+    wholePiecesLeftOver(text, pieces) != nil
+}
+
+/// The pieces `text` did not use when it is made of whole pieces (see `isMadeOfWholePieces`);
+/// nil when it is not. Of several ways to read it, the one that leaves the fewest.
+func wholePiecesLeftOver(_ text: String, _ pieces: [String]) -> [String]? {
     let rest = text.trimmed
-    if rest.isEmpty { return true }
+    if rest.isEmpty { return pieces }
+    var best: [String]?
     for piece in pieces where !piece.isEmpty && rest.hasPrefix(piece) {
         let after = rest.dropFirst(piece.count)
         if after.isEmpty || after.first == " " {
             var remaining = pieces
             remaining.remove(at: remaining.firstIndex(of: piece)!)
-            if isMadeOfWholePieces(String(after), remaining) { return true }
+            if let left = wholePiecesLeftOver(String(after), remaining), best == nil || left.count < best!.count { best = left }
         }
     }
-    return false
+    return best
 }
 
 /// All the text of an output block, for `output contains:`.

@@ -152,7 +152,7 @@ public final class LessonRunner {
             notes.append(Note(.lesson, goOn))
         case .commandFailed:
             current.misses += 1
-            notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: that command failed (the error above says why), so it changed nothing"))
+            notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: that command failed (its error says why), so it changed nothing"))
         case .notYet:
             current.misses += 1
             let parts = judgment.parts
@@ -160,9 +160,9 @@ public final class LessonRunner {
                 notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: your last \(judgment.answerLength == 1 ? "command does" : "\(judgment.answerLength) commands do") what the step asks on a replay from its start,"
                     + " but here \(judgment.answerLength == 1 ? "it" : "they") ran inside the transaction you opened with begin, which changes what they do (a save there does not commit; commit or rollback ends it); :reset starts this step again"))
             } else if parts.count == 1, let part = parts.first {
-                notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(part.name) — \(part.missing ?? "not yet")"))
+                notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(part.subject) — \(part.missingForLearner ?? "not yet")"))
             } else {
-                let list = parts.map { $0.done ? "\($0.name) ✓" : "\($0.name): not yet (\($0.missing ?? "missing"))" }
+                let list = parts.map { $0.done ? "\($0.subject) ✓" : "\($0.subject): not yet (\($0.missingForLearner ?? "missing"))" }
                 notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(judgment.partsDone) of \(parts.count) parts done: \(list.joined(separator: " · "))"))
             }
             if !judgment.drift.isEmpty && !judgment.contextDiffers {
@@ -224,7 +224,7 @@ public final class LessonRunner {
             report.notes.append(Note(.lesson, "no lessons found: set ORMLAB_LESSONS to the Lessons/ directory of an ORMLab checkout"))
         } else {
             report.blocks.append(.table(title: "Lessons", header: ["#", "id", "title", "progress"], rows: rows))
-            report.blocks.append(.text(title: nil, body: "→ Start or resume one with :lesson ID (for example :lesson \(nextSuggestion() ?? library.lessons[0].id))."))
+            report.blocks.append(.text(title: nil, body: "→ Start or resume one with :lesson ID or :lesson # (for example :lesson \(nextSuggestion() ?? library.lessons[0].id))."))
         }
         for error in library.errors {
             report.notes.append(Note(.lesson, "broken lesson file: \(error)"))

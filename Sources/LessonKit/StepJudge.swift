@@ -15,21 +15,32 @@ public struct AttemptCommand: Sendable, Equatable {
     public var ok: Bool
     /// A transaction opened with `begin` was open after it ran (an answer cannot start there).
     public var inTransactionAfter: Bool
-    public init(input: String, ok: Bool, inTransactionAfter: Bool = false) {
+    /// The SQL it ran in the learner's sandbox (the first 200 statements), to tell whether the
+    /// replay ran the same.
+    public var sql: [String]
+    public init(input: String, ok: Bool, inTransactionAfter: Bool = false, sql: [String] = []) {
         self.input = input
         self.ok = ok
         self.inTransactionAfter = inTransactionAfter
+        self.sql = sql
     }
 }
 
 /// One part of a step: checks with the same `[label]`, or one unlabeled check.
 public struct PartResult: Sendable, Equatable {
-    /// The label, or the check's text.
+    /// The label, or the check's text (for the author: verify, and the ✓ lines once passed).
     public var name: String
     public var results: [CheckResult]
+    /// The label; nil for an unlabeled check.
+    public var label: String?
+    /// How the learner sees the part before passing: its label, or what the check looks at
+    /// ("the value", "the SQL"), never the expected answer.
+    public var subject: String { label ?? results.first?.check.subject ?? name }
     public var done: Bool { results.allSatisfy(\.passed) }
     /// Why it is not done: the first failing check's detail.
     public var missing: String? { results.first { !$0.passed }.map { $0.detail.isEmpty ? $0.check.text : $0.detail } }
+    /// The same for the learner: what their answer did, not the text it should have had.
+    public var missingForLearner: String? { results.first { !$0.passed }.map(\.learnerDetail) }
 }
 
 /// The verdict on an attempt after one command.
@@ -105,7 +116,8 @@ public struct StepAttempt {
     public mutating func record(_ report: Report, live: Workbench?) -> Judgment? {
         guard counts(report.input) else { return nil }
         if passing != nil { return Judgment(outcome: .alreadyPassed) }
-        commands.append(AttemptCommand(input: report.input, ok: report.ok, inTransactionAfter: live?.session.explicitTransaction ?? false))
+        commands.append(AttemptCommand(input: report.input, ok: report.ok, inTransactionAfter: live?.session.explicitTransaction ?? false,
+                                       sql: (0..<min(report.sql.count, 200)).map(report.sql.sql(at:))))
         return judge(live: live)
     }
 
@@ -141,7 +153,7 @@ public enum StepJudge {
             if let label = check.part, let i = parts.firstIndex(where: { $0.name == label }) {
                 parts[i].results.append(result)
             } else {
-                parts.append(PartResult(name: check.part ?? check.text, results: [result]))
+                parts.append(PartResult(name: check.part ?? check.text, results: [result], label: check.part))
             }
         }
         return parts
@@ -155,26 +167,30 @@ public enum StepJudge {
         var judgment = Judgment(outcome: .notYet, attemptLength: attempt.count)
         guard let last = attempt.last else { return judgment }
         let failureAsked = step.expectsFailure
-        // A failed command changed nothing (a command runs whole or not at all): it is left out,
-        // unless the step asks for a failure. The last one stays: when it failed only because
-        // earlier experiments changed the sandbox, it passes on the replay from the step's start.
+        // Failed commands stay in the attempt: one may have failed only because earlier
+        // experiments changed the sandbox, and run on the replay from the step's start.
         let lastFailed = !last.ok && !failureAsked
-        let commands = failureAsked ? attempt : attempt.dropLast().filter(\.ok) + [last]
+        let commands = attempt
         let longest = min(commands.count, maximumAnswerLength(step))
         var best: (parts: [PartResult], length: Int, sandbox: Workbench, score: Int, differences: [String])?
         for length in 1...max(longest, 1) where length <= commands.count {
-            let answer: Answer
+            var answer: Answer
+            let suffix = Array(commands.suffix(length))
+            var oks: [Bool]
             do {
                 // `:set` commands left out with the earlier commands still hold (the learner saw
                 // their effect): the replay starts with them.
                 let earlierSettings = commands.dropLast(length).filter { $0.ok && $0.input.trimmed.hasPrefix(":set ") }.map(\.input)
-                answer = try replay(commands.suffix(length).map(\.input), lesson: lesson, stepIndex: stepIndex, settings: settings + earlierSettings)
+                (answer, oks) = try replay(suffix.map(\.input), lesson: lesson, stepIndex: stepIndex, settings: settings + earlierSettings,
+                                           keepFailures: failureAsked)
             } catch {
                 judgment.outcome = .broken("\(error)")
                 return judgment
             }
-            // An answer must run whole on the replay (a command may need one before it).
-            let runs = failureAsked ? true : answer.reports.allSatisfy(\.ok)
+            // An answer must run on the replay: its last command, and every command that ran in
+            // the learner's sandbox (one failing here needs a command left out before it). A
+            // command that failed in both is a slip, and changed nothing.
+            let runs = failureAsked ? true : oks.last == true && zip(suffix, oks).allSatisfy { command, ok in ok || !command.ok }
             let parts = self.parts(of: step, on: answer)
             let done = runs ? parts.filter(\.done).count : -1
             // A shorter answer leaves out earlier commands; that is fair when they were experiments,
@@ -189,8 +205,13 @@ public enum StepJudge {
                 judgment.parts = parts
                 judgment.answerLength = length
                 judgment.failedOnlyInSandbox = lastFailed
-                if let live, length < attempt.count || lastFailed, let sandbox = answer.sandbox {
+                if let live, length < commands.count || lastFailed, let sandbox = answer.sandbox {
                     judgment.drift = live.sandboxState().differences(from: sandbox.sandboxState())
+                    // The panes showed the live run: if it ran other SQL than the replay, say so.
+                    let replayed = answer.reports.flatMap { r in (0..<min(r.sql.count, 200)).map(r.sql.sql(at:)) }
+                    if judgment.drift.isEmpty && replayed != suffix.flatMap(\.sql) {
+                        judgment.drift = ["in your sandbox the same commands ran other SQL"]
+                    }
                 }
                 return judgment
             }
@@ -210,22 +231,77 @@ public enum StepJudge {
             judgment.contextDiffers = !best.differences.isEmpty
             if judgment.contextDiffers {
                 judgment.drift = best.differences
-            } else if let live, attempt.count > 1 {
+            } else if let live, best.length < commands.count {
+                // Only commands before the judged ones can have drifted the sandbox.
                 judgment.drift = live.sandboxState().differences(from: best.sandbox.sandboxState())
             }
         }
         return judgment
     }
 
-    /// Runs `commands` on a fresh sandbox at the step's start (with the learner's settings).
-    static func replay(_ commands: [String], lesson: Lesson, stepIndex: Int, settings: [String]) throws -> Answer {
+    /// Runs `commands` on a fresh sandbox at the step's start (with the learner's settings):
+    /// the answer, and whether each command succeeded. The reports of failed commands are left
+    /// out of the answer (they changed nothing) unless `keepFailures` (a step about a failure).
+    static func replay(_ commands: [String], lesson: Lesson, stepIndex: Int, settings: [String],
+                       keepFailures: Bool = false) throws -> (Answer, [Bool]) {
         let sandbox = try Sandbox.build(lesson, upTo: stepIndex)
         Sandbox.apply(settings, on: sandbox)
         var reports: [Report] = []
+        var oks: [Bool] = []
         for command in commands {
-            reports += sandbox.run(command, sourceName: "<replay>")
+            let produced = sandbox.run(command, sourceName: "<replay>")
+            let ok = produced.allSatisfy(\.ok)
+            oks.append(ok)
+            if ok || keepFailures { reports += produced }
         }
-        return Answer(reports: reports, sandbox: sandbox)
+        return (Answer(reports: reports, sandbox: sandbox), oks)
     }
 }
 
+
+extension Check {
+    /// What the check looks at, without what it expects: the learner's progress line names a
+    /// part this way, so the answer appears only on `:solution`.
+    public var subject: String {
+        switch kind {
+        case .ok: return "every command runs"
+        case .fails: return "a command that fails"
+        case .statements: return "the number of statements"
+        case .queries: return "the number of queries"
+        case .rows: return "the rows read or changed"
+        case .objects, .shows: return "the objects shown"
+        case .identityMapHits: return "identity-map hits"
+        case .sqlContains, .sqlNotContains: return "the SQL"
+        case .params: return "the bound values"
+        case .objectState(let ref, _): return "\(ref)'s state"
+        case .associationLoaded(let ref, let association, _): return "\(ref).\(association)"
+        case .propertyValue(let ref, let property, _): return "\(ref).\(property)"
+        case .rowValue(let ref, let property, _): return "the stored \(ref).\(property)"
+        case .eager: return "eager loading"
+        case .value: return "the value"
+        case .note, .noNote: return "the notes"
+        case .diagnostic: return "the error"
+        case .output: return "the output"
+        case .counter(let counter, _): return "SQLite's \(counter.rawValue) count"
+        case .table(let entity, _): return "\(entity)'s table"
+        case .column(let entity, let property, _), .columnExactly(let entity, let property, _): return "the column of \(entity).\(property)"
+        case .noEager: return "eager loading"
+        case .waits(let entity, _): return "what \(entity) waits for"
+        case .association(let entity, let name, _): return "\(entity).\(name)"
+        case .index: return "the indexes"
+        }
+    }
+}
+
+extension CheckResult {
+    /// `detail` without the expected text (the SQL, output or error a check looks for).
+    public var learnerDetail: String {
+        switch check.kind {
+        case .sqlContains: return detail == "no SQL ran" ? detail : "not in the SQL your answer ran"
+        case .output: return "not in the output of your answer"
+        case .diagnostic: return detail.hasPrefix("no error") ? detail : "the error says something else"
+        case .eager: return detail.contains("batch") ? detail : "nothing was loaded by an include(…)"
+        default: return detail.isEmpty ? "not yet" : detail
+        }
+    }
+}

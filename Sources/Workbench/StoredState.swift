@@ -102,6 +102,14 @@ extension Workbench {
         return found == 0 ? .missing(table: mapping.table) : .row(table: mapping.table, values: values, foreignKeys: foreignKeys)
     }
 
+    /// An object of the session as the objects pane shows it, by the ref the pane prints:
+    /// `Author#1` from the identity map, or `Author (new #3)` among the new objects.
+    public func objectSnapshot(_ ref: String) -> ObjectSnapshot? {
+        if let loaded = loadedSnapshot(ref) { return loaded }
+        guard ref.hasSuffix(")") else { return nil }
+        return session.pendingObjects.first { $0.ref == ref }.map { snapshot($0) }
+    }
+
     /// The sandbox's state (see `SandboxState`), read without logging a statement.
     public func sandboxState() -> SandboxState {
         var tables: [SandboxState.Table] = []

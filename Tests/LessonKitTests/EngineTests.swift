@@ -155,6 +155,17 @@ Checks:
         #expect(lessonNotes(count) == ["✓ Step 2 of 4 passed: all 2 parts done", "✓ the insert", "✓ the count", ":next goes on to step 3: Load the books eagerly"])
     }
 
+    @Test func progressNeverShowsTheExpectedAnswer() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let unlabeled = engineLesson.replacingOccurrences(of: "- [the insert] note: pending\n- [the count] value: 4",
+                                                          with: "- sql contains: INSERT INTO \"author\"\n- value: 4")
+        let runner = try makeRunner([unlabeled])
+        _ = runner.run(":lesson engine\n:next")
+        let notes = lessonNotes(runner.run("Author.count").last)
+        #expect(notes.first == "Step 2 of 4, not yet: 0 of 2 parts done: the SQL: not yet (not in the SQL your answer ran) · the value: not yet (the value is 3)")
+        #expect(!notes.joined().contains("INSERT") && !notes.joined().contains("value: 4"))
+    }
+
     @Test func aSaveIsCheckedInTheDatabaseNotInTheIdentityMap() throws {
         defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
         let runner = try makeRunner()
@@ -182,7 +193,7 @@ Checks:
         _ = runner.run(":lesson engine\nAuthor#1.name = \"U\"")
         let failed = runner.run("Author#1.nmae = \"U\"").last
         #expect(failed?.ok == false)
-        #expect(lessonNotes(failed).first == "Step 1 of 4, not yet: that command failed (the error above says why), so it changed nothing")
+        #expect(lessonNotes(failed).first == "Step 1 of 4, not yet: that command failed (its error says why), so it changed nothing")
         #expect(!lessonNotes(failed).joined().contains("✓"))
         // The failed command is left out: the rename before it and a save after it pass.
         #expect(lessonNotes(runner.run("save").last).first == "✓ Step 1 of 4 passed: all 2 parts done")
@@ -214,6 +225,43 @@ Checks:
         let notes = lessonNotes(answer)
         #expect(notes.first == "Step 2 of 4, not yet: 0 of 2 parts done: the insert: not yet (no pending note was shown) · the count: not yet (the value is 3)")
         #expect(notes.contains("your sandbox has drifted from the step's start: table author has 2 rows (3 in the replay). Your last commands are judged on a replay from the step's start; :reset starts this step again"))
+    }
+
+    @Test func aCommandThatFailedOnlyBecauseOfAnExperimentCountsOnTheReplay() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        // Step 1 asks to rename Author#1 and save. An experiment marks Author#1 deleted (its save
+        // fails: Earthsea points at it): the rename and the save then fail here, but they pass
+        // from the step's start, and the note says so without a ✓.
+        _ = runner.run(":lesson engine\ndelete Author#1\nsave")
+        let rename = runner.run("Author#1.name = \"U\"").last
+        #expect(rename?.ok == false)
+        let save = runner.run("save").last
+        #expect(save?.ok == false)
+        #expect(lessonNotes(save) == [
+            "Step 1 of 4 passed on a replay from the step's start, where this answer runs; here it failed because earlier experiments changed your sandbox "
+                + "(rows of author hold other values; pending in the unit of work: Author#1 deleted)",
+            ":next goes on to step 2: Insert and count (from its expected state)",
+        ])
+    }
+
+    @Test func noDriftIsReportedInTheMiddleOfAnAnswer() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        _ = runner.run(":lesson engine\n:next")
+        // Half of the answer: not yet, and nothing has drifted (the whole attempt was replayed).
+        let half = lessonNotes(runner.run("insert Author(name: \"C\")").last)
+        #expect(half == ["Step 2 of 4, not yet: 1 of 2 parts done: the insert ✓ · the count: not yet (the answer showed no value)"])
+    }
+
+    @Test func aPassThatRanOtherSQLHereSaysItWasJudgedFromTheStart() throws {
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let runner = try makeRunner()
+        // Author#2 renamed but not saved: the answer's save writes it too, here but not on the replay.
+        _ = runner.run(":lesson engine\nAuthor#2.name = \"B\"\nAuthor#1.name = \"U\"")
+        let save = lessonNotes(runner.run("save").last)
+        #expect(save.first == "✓ Step 1 of 4 passed: all 2 parts done")
+        #expect(save.contains("judged from the step's start: your earlier experiments are not counted (your last 2 commands passed on a fresh replay)"))
     }
 
     @Test func resetRestoresThisStepAndResetLessonTheFirst() throws {
@@ -248,7 +296,7 @@ Checks:
         let runner = try makeRunner()
         _ = runner.run(":lesson engine\n:next\n:next")
         let batched = runner.run(":set lazy batch\nfor a in Author.all { a.books.count }").last
-        #expect(lessonNotes(batched).first == "Step 3 of 4, not yet: 1 of 2 parts done: eager: books: not yet (books was loaded lazily in batches (:set lazy batch), not by include(books)) · no note: n+1 ✓")
+        #expect(lessonNotes(batched).first == "Step 3 of 4, not yet: 1 of 2 parts done: eager loading: not yet (books was loaded lazily in batches (:set lazy batch), not eagerly) · the notes ✓")
         #expect(lessonNotes(runner.run("Author.all.include(books)").last).first == "✓ Step 3 of 4 passed: all 2 parts done")
     }
 
@@ -350,6 +398,41 @@ Checks:
         #expect(try Check.parse("row Book#2.title == \"T\"").get().evaluate(Answer(reports: [], sandbox: wb)).detail == "table book has no row for Book#2")
         // The read is not a statement of the learner's: the log does not show it.
         #expect(wb.run(":log").last?.blocks.description.contains("SELECT \"id\", \"name\" FROM \"author\"") == false)
+    }
+
+    @Test func newObjectsWaitingEntitiesAndExactColumns() throws {
+        let wb = try Workbench()
+        _ = wb.run("entity Author { name: String unique; born: Int?; books: [Book] }")
+        func check(_ line: String, _ script: String = ":schema") throws -> CheckResult {
+            let report = try #require(wb.run(script).last)
+            return try Check.parse(line).get().evaluate(report, in: wb)
+        }
+        #expect(try check("waits: Author for Book").passed)
+        #expect(try check("waits: Author for Books").detail == "Author waits for Book")
+        _ = wb.run("entity Book { title: String; author: Author }")
+        #expect(try check("waits: Author for Book").detail == "Author is defined: it waits for nothing")
+        #expect(try check("column Author.name: TEXT NOT NULL").passed)
+        #expect(try !check("column Author.name is: TEXT NOT NULL").passed)
+        #expect(try check("column Author.name is: TEXT NOT NULL UNIQUE").passed)
+        #expect(try check("column Author.name is: name TEXT UNIQUE NOT NULL").passed)
+        #expect(try check("column Author.born is: INTEGER").passed)
+        let born = try check("object Author (new #1) is new", "insert Author(name: \"A\", born: 1929)")
+        #expect(born.passed)
+        #expect(try check("Author (new #1).born == 1929").passed)
+        #expect(try check("Author (new #1).born == 1930").detail == "Author (new #1).born is 1929")
+        _ = wb.run("save")
+        #expect(try check("object Author (new #1) is new").detail == "Author (new #1) is not loaded in the session")
+    }
+
+    @Test func noEagerRejectsAnInclude() throws {
+        let wb = try Workbench()
+        _ = wb.run("entity Author { name: String; books: [Book] }\nentity Book { title: String; author: Author }\ninsert Author(name: \"A\")\ninsert Book(title: \"T\", author: Author#1)\nsave\n:forget")
+        let included = try #require(wb.run("for a in Author.all.include(books) { a.books.count }").last)
+        let check = try Check.parse("no eager: books").get()
+        #expect(check.evaluate(included, in: wb).detail == "books was loaded eagerly (include(books))")
+        _ = wb.run(":forget\n:set lazy batch")
+        let batched = try #require(wb.run("for a in Author.all { a.books.count }").last)
+        #expect(check.evaluate(batched, in: wb).passed)
     }
 
     @Test func eagerPathsComeFromIncludeCausesOnly() {
