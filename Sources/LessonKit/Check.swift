@@ -59,6 +59,11 @@ public struct Check: Sendable, Equatable {
         case eager([String])
         /// `no eager: books`: no statement loaded this path because of an `include(...)`.
         case noEager([String])
+        /// `pending: Book#1.tags.remove(Tag#2)` / `pending: Author#1 dirty (name)`: the unit of work
+        /// after the answer holds this entry, as `:pending` prints it (a link from either side);
+        /// `pending: 2` / `pending: 0`: it holds that many entries.
+        case pending(String)
+        case pendingCount(Comparison)
         /// `waits: Author for Book`: the entity waits for exactly these entities (no table yet).
         case waits(entity: String, for: [String])
         /// `value: 3`: the scalar result (`= 3` under the panes).
@@ -143,6 +148,7 @@ extension Check {
         "Entity#1.association loaded", "Entity#1.association not loaded", "Entity#1.property == VALUE",
         "value: VALUE", "note: KIND", "no note: KIND", "diagnostic: TEXT", "output contains: TEXT",
         "row Entity#1.property == VALUE", "eager: PATH", "no eager: PATH", "waits: Entity for Entity, Entity",
+        "pending: ENTRY", "pending: N",
         "column Entity.property is: TYPE CONSTRAINTS",
         "counter full scans|sorts|auto indexes: N", "table Entity: table", "column Entity.property: TEXT",
         "association Entity.name: TEXT", "index: TEXT",
@@ -202,6 +208,11 @@ extension Check {
                     return fail("write \(key): books or \(key): books.tags (an association path)")
                 }
                 return made(key == "eager" ? .eager(path) : .noEager(path))
+            case "pending":
+                let value = unquoteBackticks(rest)
+                guard !value.isEmpty else { return fail("write pending: Author#1 dirty (name), pending: Book#1.tags.add(Tag#2) or pending: 0") }
+                if let c = Comparison.parse(value) { return made(.pendingCount(c)) }
+                return made(.pending(value))
             case "waits":
                 let words = rest.split(separator: " ", maxSplits: 2).map(String.init)
                 guard words.count == 3, words[1] == "for" else { return fail("write waits: Author for Book (or for Book, Tag)") }
@@ -415,7 +426,14 @@ extension Check {
             case .unknownEntity: return result(false, "\(ref) is not an object of a defined entity")
             case .missing(let table): return result(false, "table \(table) has no row for \(ref)")
             case .row(let table, let values, let foreignKeys):
-                guard let v = values.first(where: { $0.name == property }) else { return result(false, "table \(table) has no column for '\(property)'") }
+                guard let v = values.first(where: { $0.name == property }) else {
+                    // A to-many (or has-one) association: its rows in the join table or the other table.
+                    guard let links = wb.storedAssociation(ref, property) else { return result(false, "table \(table) has no column for '\(property)'") }
+                    if wb.session.db.isInTransaction {
+                        return result(false, "the database holds \(links), but a transaction is still open: nothing is committed until save (or commit)")
+                    }
+                    return result(links == expected, "the database holds \(ref).\(property) = \(links)")
+                }
                 var shown = v.value.display
                 if let target = foreignKeys[property], case .integer(let id) = v.value, expected.contains("#") { shown = "\(target)#\(id)" }
                 let matches = shown == expected || stripQuotes(shown) == expected
@@ -440,6 +458,14 @@ extension Check {
                 return result(false, "\(wanted) was loaded eagerly (\(s.cause))")
             }
             return result(true, "")
+        case .pending(let entry):
+            guard let reasons = workbench?.pendingReasons() else { return result(false, "no unit of work to read") }
+            let wanted = LinkChange(entry)
+            let found = reasons.contains { $0 == entry || (wanted != nil && LinkChange($0) == wanted) }
+            return result(found, reasons.isEmpty ? "the unit of work is empty" : "pending: \(reasons.prefix(6).joined(separator: "; "))")
+        case .pendingCount(let c):
+            guard let reasons = workbench?.pendingReasons() else { return result(false, "no unit of work to read") }
+            return result(c.holds(for: reasons.count), reasons.isEmpty ? "the unit of work is empty" : "\(plural(reasons.count, "entry")) pending".replacingOccurrences(of: "entrys", with: "entries"))
         case .waits(let entity, let targets):
             guard let wb = workbench else { return result(false, "no sandbox to read") }
             guard let waiting = wb.session.schema.waiting[entity] else {
@@ -519,6 +545,24 @@ extension Check {
 
     private func stripQuotes(_ s: String) -> String {
         s.count >= 2 && s.hasPrefix("\"") && s.hasSuffix("\"") ? String(s.dropFirst().dropLast()) : s
+    }
+}
+
+/// `Book#1.tags.remove(Tag#2)` read as a link change, so the same change written from the
+/// other side (`Tag#2.books.remove(Book#1)`) is equal: the verb and the two objects.
+struct LinkChange: Equatable {
+    var verb: String
+    var objects: Set<String>
+
+    init?(_ text: String) {
+        let t = text.trimmed
+        guard t.hasSuffix(")"), let open = t.firstIndex(of: "("), let dot = t[..<open].lastIndex(of: ".") else { return nil }
+        verb = String(t[t.index(after: dot)..<open])
+        guard ["add", "remove"].contains(verb), let memberDot = t[..<dot].lastIndex(of: ".") else { return nil }
+        let owner = String(t[..<memberDot])
+        let other = String(t[t.index(after: open)..<t.index(before: t.endIndex)]).trimmed
+        guard Check.isObjectRef(owner), Check.isObjectRef(other) else { return nil }
+        objects = [owner, other]
     }
 }
 

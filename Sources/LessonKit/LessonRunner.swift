@@ -356,7 +356,7 @@ public final class LessonRunner {
         let passed = current.attempt?.passing != nil || (store.progress(current.lesson.id)?.passed.contains(step.number) ?? false)
         let nextIndex = current.stepIndex + 1
         if !passed {
-            report.notes.append(Note(.lesson, "step \(step.number) is not passed yet; skipping it (:lesson \(current.lesson.id) keeps it open in your progress)"))
+            report.notes.append(Note(.lesson, "step \(step.number) is not passed yet; skipping it (it is not marked as passed; :reset lesson starts the lesson over)"))
         }
         do {
             let before = current.sandbox.sandboxState()

@@ -287,6 +287,7 @@ extension Check {
         case .column(let entity, let property, _), .columnExactly(let entity, let property, _): return "the column of \(entity).\(property)"
         case .noEager: return "eager loading"
         case .waits(let entity, _): return "what \(entity) waits for"
+        case .pending, .pendingCount: return "the unit of work"
         case .association(let entity, let name, _): return "\(entity).\(name)"
         case .index: return "the indexes"
         }

@@ -102,6 +102,34 @@ extension Workbench {
         return found == 0 ? .missing(table: mapping.table) : .row(table: mapping.table, values: values, foreignKeys: foreignKeys)
     }
 
+    /// What a to-many or has-one association of `ref` holds in the database, as the objects
+    /// pane writes it ("[Tag#1, Tag#2]", "Profile#1", "nil"): read from the join table or the
+    /// other table's foreign key, not from the identity map. Nil when there is no such association.
+    public func storedAssociation(_ ref: String, _ name: String) -> String? {
+        let parts = ref.split(separator: "#", omittingEmptySubsequences: false)
+        guard parts.count == 2, let id = Int64(parts[1]), let mapping = session.schema.entity(String(parts[0])),
+              let association = mapping.association(named: name), let target = session.schema.entity(association.target) else { return nil }
+        let sql: String
+        if let join = association.joinTable {
+            sql = "SELECT \(quoteName(join.targetColumn)) FROM \(quoteName(join.name)) WHERE \(quoteName(join.ownerColumn)) = ? ORDER BY 1"
+        } else if association.kind != .belongsTo, let foreignKey = association.foreignKey {
+            sql = "SELECT \(quoteName(target.columns[0].name)) FROM \(quoteName(target.table)) WHERE \(quoteName(foreignKey)) = ? ORDER BY 1"
+        } else {
+            return nil
+        }
+        var ids: [Int64] = []
+        unlogged { _ = try? session.db.query(sql, [.integer(id)]) { ids.append($0.int64(0)) } }
+        let refs = ids.map { "\(target.name)#\($0)" }
+        if association.isToMany { return "[" + refs.joined(separator: ", ") + "]" }
+        return refs.first ?? "nil"
+    }
+
+    /// Why each statement a `save` would run is pending, as `:pending` prints it ("Book#1 dirty
+    /// (title)", "Book#1.tags.remove(Tag#2)"); nil when the plan cannot be made.
+    public func pendingReasons() -> [String]? {
+        (try? session.pendingStatements())?.map(\.reason)
+    }
+
     /// An object of the session as the objects pane shows it, by the ref the pane prints:
     /// `Author#1` from the identity map, or `Author (new #3)` among the new objects.
     public func objectSnapshot(_ ref: String) -> ObjectSnapshot? {

@@ -435,6 +435,52 @@ Checks:
         #expect(check.evaluate(batched, in: wb).passed)
     }
 
+    @Test func rowReadsLinksFromTheJoinTableAndTheOtherSide() throws {
+        let wb = try Workbench()
+        _ = wb.run("""
+            entity Author { name: String; books: [Book] }
+            entity Book { title: String; author: Author; tags: [Tag] }
+            entity Tag { name: String; books: [Book] }
+            insert Author(name: "A")
+            insert Book(title: "T", author: Author#1)
+            insert Tag(name: "x")
+            insert Tag(name: "y")
+            save
+            """)
+        func row(_ line: String) throws -> CheckResult { try Check.parse(line).get().evaluate(Answer(reports: [], sandbox: wb)) }
+        _ = wb.run("Tag#2.books.add(Book#1)")
+        // The link waits in the unit of work: the join table has no row yet.
+        #expect(try row("row Book#1.tags == [Tag#2]").detail == "the database holds Book#1.tags = []")
+        _ = wb.run("save")
+        #expect(try row("row Book#1.tags == [Tag#2]").passed)
+        #expect(try row("row Author#1.books == [Book#1]").passed)
+        #expect(try row("row Tag#1.books == []").passed)
+    }
+
+    @Test func pendingReadsTheUnitOfWorkAfterTheAnswer() throws {
+        let wb = try Workbench()
+        _ = wb.run("""
+            entity Book { title: String; tags: [Tag] }
+            entity Tag { name: String; books: [Book] }
+            insert Book(title: "a")
+            insert Tag(name: "x")
+            insert Tag(name: "y")
+            save
+            Book#1.tags.add(Tag#2)
+            save
+            """)
+        func check(_ line: String) throws -> CheckResult { try Check.parse(line).get().evaluate(Answer(reports: [], sandbox: wb)) }
+        #expect(try check("pending: 0").passed)
+        _ = wb.run("Tag#2.books.remove(Book#1)\nBook#1.title = \"b\"")
+        #expect(try check("pending: Book#1.tags.remove(Tag#2)").passed)
+        #expect(try check("pending: Tag#2.books.remove(Book#1)").passed)
+        #expect(try check("pending: Book#1 dirty (title)").passed)
+        #expect(try check("pending: 2").passed)
+        let add = try check("pending: Book#1.tags.add(Tag#2)")
+        #expect(add.detail == "pending: Book#1 dirty (title); Tag#2.books.remove(Book#1)")
+        #expect(!add.passed)
+    }
+
     @Test func eagerPathsComeFromIncludeCausesOnly() {
         #expect(eagerPaths(inCause: "include(books.tags)") == ["books.tags"])
         #expect(eagerPaths(inCause: "Author.all.include(books, using: join)") == ["books"])

@@ -83,7 +83,7 @@ import Workbench
         let runner = try makeRunner()
         _ = runner.run(":lesson finding")
         let skip = runner.run(":next")[0]
-        #expect(lessonNotes(skip).first == "step 1 is not passed yet; skipping it (:lesson finding keeps it open in your progress)")
+        #expect(lessonNotes(skip).first == "step 1 is not passed yet; skipping it (it is not marked as passed; :reset lesson starts the lesson over)")
         // Step 2: a wrong value, saved; :reset brings back a sandbox where nothing is changed.
         let saved = runner.run("Author#2.name = \"Octavia Butler\"\nsave").last
         #expect(lessonNotes(saved).first == "Step 2 of 2, not yet: 1 of 3 parts done: every command runs ✓ · Author#2's state: not yet (Author#2 is clean) · "
