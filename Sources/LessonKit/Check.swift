@@ -64,6 +64,11 @@ public struct Check: Sendable, Equatable {
         /// `pending: 2` / `pending: 0`: it holds that many entries.
         case pending(String)
         case pendingCount(Comparison)
+        /// `output not contains: TEXT`: no output block of the answer contains the text.
+        case outputNot(String)
+        /// `columns Author: id, name, born`: the entity maps exactly these properties to columns
+        /// (a foreign key by its association's name), in any order.
+        case columns(entity: String, properties: [String])
         /// `waits: Author for Book`: the entity waits for exactly these entities (no table yet).
         case waits(entity: String, for: [String])
         /// `value: 3`: the scalar result (`= 3` under the panes).
@@ -148,7 +153,7 @@ extension Check {
         "Entity#1.association loaded", "Entity#1.association not loaded", "Entity#1.property == VALUE",
         "value: VALUE", "note: KIND", "no note: KIND", "diagnostic: TEXT", "output contains: TEXT",
         "row Entity#1.property == VALUE", "eager: PATH", "no eager: PATH", "waits: Entity for Entity, Entity",
-        "pending: ENTRY", "pending: N",
+        "pending: ENTRY", "pending: N", "output not contains: TEXT", "columns Entity: property, property",
         "column Entity.property is: TYPE CONSTRAINTS",
         "counter full scans|sorts|auto indexes: N", "table Entity: table", "column Entity.property: TEXT",
         "association Entity.name: TEXT", "index: TEXT",
@@ -221,6 +226,7 @@ extension Check {
                 return made(.waits(entity: words[0], for: targets))
             case "diagnostic": return nonEmpty { .diagnostic($0) }
             case "output contains": return nonEmpty { .output($0) }
+            case "output not contains": return nonEmpty { .outputNot($0) }
             case "index": return nonEmpty { .index($0) }
             case "shows":
                 let refs = rest.split(separator: ",").map { $0.trimmed }
@@ -241,6 +247,11 @@ extension Check {
                 let path = words[1].split(separator: ".").map(String.init)
                 guard !value.isEmpty, path.count == 2 else { return fail("write column Entity.property is: TYPE CONSTRAINTS") }
                 return made(.columnExactly(entity: path[0], property: path[1], expected: value))
+            }
+            if words.count == 2, words[0].lowercased() == "columns" {
+                let names = unquoteBackticks(rest).split(separator: ",").map { $0.trimmed }.filter { !$0.isEmpty }
+                guard !names.isEmpty else { return fail("write columns Author: id, name") }
+                return made(.columns(entity: words[1], properties: names))
             }
             if words.count == 2, ["table", "column", "association"].contains(words[0].lowercased()) {
                 let value = unquoteBackticks(rest)
@@ -458,6 +469,15 @@ extension Check {
                 return result(false, "\(wanted) was loaded eagerly (\(s.cause))")
             }
             return result(true, "")
+        case .outputNot(let text):
+            if let block = reports.flatMap(\.blocks).first(where: { containsAtTokenBoundaries(blockText($0), text) }) {
+                return result(false, "the output shows it: \(blockText(block).split(separator: "\n").first { containsAtTokenBoundaries(String($0), text) } ?? "")")
+            }
+            return result(true, "")
+        case .columns(let entity, let properties):
+            guard let facts = facts(entity, reports, workbench) else { return result(false, "\(entity) is not defined") }
+            let mapped = facts.columns.map(\.property)
+            return result(Set(mapped) == Set(properties), "\(entity) maps \(mapped.joined(separator: ", "))")
         case .pending(let entry):
             guard let reasons = workbench?.pendingReasons() else { return result(false, "no unit of work to read") }
             let wanted = LinkChange(entry)

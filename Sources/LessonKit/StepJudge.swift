@@ -288,6 +288,8 @@ extension Check {
         case .noEager: return "eager loading"
         case .waits(let entity, _): return "what \(entity) waits for"
         case .pending, .pendingCount: return "the unit of work"
+        case .outputNot: return "the output"
+        case .columns(let entity, _): return "the columns of \(entity)"
         case .association(let entity, let name, _): return "\(entity).\(name)"
         case .index: return "the indexes"
         }
@@ -300,6 +302,7 @@ extension CheckResult {
         switch check.kind {
         case .sqlContains: return detail == "no SQL ran" ? detail : "not in the SQL your answer ran"
         case .output: return "not in the output of your answer"
+        case .outputNot: return "the output shows something it should not"
         case .diagnostic: return detail.hasPrefix("no error") ? detail : "the error says something else"
         case .eager: return detail.contains("batch") ? detail : "nothing was loaded by an include(…)"
         default: return detail.isEmpty ? "not yet" : detail

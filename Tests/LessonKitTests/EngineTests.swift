@@ -481,6 +481,32 @@ Checks:
         #expect(!add.passed)
     }
 
+    @Test func exactColumnsAndOutputThatMustBeAbsent() throws {
+        let wb = try Workbench()
+        _ = wb.run("entity Author { name: String; born: Int?; books: [Book] }\nentity Book { title: String; author: Author }\ninsert Author(name: \"A\")\nsave")
+        let report = try #require(wb.run(":pending").last)
+        let results = try ["columns Author: id, name, born", "columns Author: id, name", "columns Book: id, title, author",
+                           "output not contains: UPDATE", "output contains: UPDATE"].map { try Check.parse($0).get().evaluate(report, in: wb) }
+        #expect(results.map(\.passed) == [true, false, true, true, false])
+        #expect(results[1].detail == "Author maps id, name, born")
+        _ = wb.run("Author#1.name = \"B\"")
+        let pending = try #require(wb.run(":pending").last)
+        let absent = try Check.parse("output not contains: UPDATE").get().evaluate(pending, in: wb)
+        #expect(absent.detail == "the output shows it: 1. UPDATE \"author\" SET \"name\" = ? WHERE \"id\" = ?  -- \"B\", 1")
+    }
+
+    @Test func partLabelsAndUnknownNoteKinds() throws {
+        let labeled = try Check.parse("[the insert] sql contains: INSERT INTO \"author\"").get()
+        #expect(labeled.part == "the insert")
+        #expect(labeled.text == "sql contains: INSERT INTO \"author\"")
+        #expect(labeled.kind == .sqlContains("INSERT INTO \"author\""))
+        #expect(Check.parse("[] ok") == .failure(CheckSyntaxError(message: "a part label needs a name: - [the insert] sql contains: INSERT")))
+        let file = LessonParser.parse(engineLesson.replacingOccurrences(of: "- [the save] note: save", with: "- [the save] note: saved in one transaction"), file: "x.md")
+        guard case .failure(let error) = file else { Issue.record("an unknown note kind must not parse"); return }
+        #expect(error.line == 47)
+        #expect(error.message.hasPrefix("unknown note kind 'saved in one transaction': notes are checked by kind, not wording"))
+    }
+
     @Test func eagerPathsComeFromIncludeCausesOnly() {
         #expect(eagerPaths(inCause: "include(books.tags)") == ["books.tags"])
         #expect(eagerPaths(inCause: "Author.all.include(books, using: join)") == ["books"])
