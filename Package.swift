@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["ormlab", "TestSupport"]),
         .testTarget(name: "SwiftExportTests", dependencies: ["SwiftExport", "Mapping", "Workbench", "DSL", "TestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLiteKit", "SwiftExport"]),
+        .testTarget(name: "TranscriptTests", dependencies: ["Workbench", "Render", "Report"]),
         .testTarget(name: "ReliabilityTests",
                     dependencies: ["Workbench", "Render", "Report", "DSL", "Mapping", "Runtime", "SQLBuilder", "SQLiteKit", "TestSupport"]),
     ],

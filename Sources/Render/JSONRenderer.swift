@@ -70,6 +70,7 @@ public enum JSONRenderer {
             ("ms", statement.ms.isFinite ? .double((statement.ms * 1000).rounded() / 1000) : .null),
             ("cause", .string(statement.cause)),
         ]
+        if let error = statement.error { fields.append(("error", .string(error))) }
         if let counters = statement.counters {
             fields.append(("counters", .object([
                 ("vm_steps", .int(Int64(counters.vmSteps))),

@@ -94,12 +94,14 @@ struct PaneBuilder {
             let prefixWidth = displayWidth(prefix)
             let margin = String(repeating: " ", count: prefixWidth)
 
-            var sqlLines = terminalSafe(statement.sql).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // A long IN list shows as `IN (?, ?, … 300 values)`, its values likewise (JSON keeps all).
+            let folded = SQLFolding.foldingINLists(sql: statement.sql, params: statement.params.map(\.display))
+            var sqlLines = terminalSafe(folded.sql).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             while sqlLines.count > 1, sqlLines.last?.allSatisfy({ $0 == " " }) == true { sqlLines.removeLast() }
             for (lineIndex, sqlLine) in sqlLines.enumerated() {
                 var text = (lineIndex == 0 ? prefix : margin) + SQLHighlighter.highlight(sqlLine, color: color)
                 if lineIndex == sqlLines.count - 1 && !statement.params.isEmpty {
-                    let params = statement.params.map(\.display).joined(separator: ", ")
+                    let params = folded.params.joined(separator: ", ")
                     text += "  " + paint("-- ? = " + params, .dim, color: color)
                 }
                 lines.append(PaneLine(text, indent: prefixWidth))
@@ -111,6 +113,9 @@ struct PaneBuilder {
             }
             if !statement.cause.isEmpty {
                 lines.append(PaneLine(margin + paint("↳ " + terminalSafe(statement.cause), .dim, color: color), indent: prefixWidth + 2))
+            }
+            if let error = statement.error {   // the statement SQLite refused, and why
+                lines.append(PaneLine(margin + paint("✗ failed: " + terminalSafe(error), .red, color: color), indent: prefixWidth + 2))
             }
         }
         let hidden = statements.count - min(statements.count, maxSQL)

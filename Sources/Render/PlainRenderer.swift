@@ -41,7 +41,7 @@ public enum PlainRenderer {
             lines += body.split(separator: "\n", omittingEmptySubsequences: false).map { trimTrailingSpaces(String($0)) }
         case .table(let title, let header, let rows):
             if let title, !title.isEmpty { lines.append(title) }
-            lines += plainTable(header: header, rows: rows)
+            lines += plainTable(header: header, rows: SQLFolding.foldingSQLColumn(header: header, rows: rows))
         case .code(let title, let codeLines):
             if let title, !title.isEmpty { lines.append(title) }
             lines += codeLines.map { $0.isEmpty ? "" : "  " + $0 }

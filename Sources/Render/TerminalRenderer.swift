@@ -144,7 +144,7 @@ public enum TerminalRenderer {
             }
         case .table(let title, let header, let rows):
             heading(title)
-            lines += boxTable(header: header, rows: rows, maxWidth: width, color: color)
+            lines += boxTable(header: header, rows: SQLFolding.foldingSQLColumn(header: header, rows: rows), maxWidth: width, color: color)
         case .code(let title, let codeLines):
             heading(title)
             for line in codeLines {

@@ -159,15 +159,18 @@ public struct StatementRecord: Sendable, Equatable {
     public var cause: String
     /// SQLite's own counters (`sqlite3_stmt_status`): VM steps, full-scan steps, sorts, auto-indexes.
     public var counters: StatementCounters?
+    /// Set when SQLite refused the statement: the error, in ORM terms where the runtime knows them.
+    public var error: String?
 
     public init(sql: String, params: [ReportValue] = [], rows: Int = 0, ms: Double = 0, cause: String,
-                counters: StatementCounters? = nil) {
+                counters: StatementCounters? = nil, error: String? = nil) {
         self.sql = sql
         self.params = params
         self.rows = rows
         self.ms = ms
         self.cause = cause
         self.counters = counters
+        self.error = error
     }
 }
 

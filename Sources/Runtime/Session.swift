@@ -60,6 +60,7 @@ public final class Session {
         // calling the observer then costs no check-and-retain of an unowned session per statement.
         connection.observer = { [log] executed in log.record(executed) }
         connection.lendingObserver = { [log] executed, params in log.record(executed, lending: params) }
+        connection.failureObserver = { [log] executed, error in log.recordFailure(executed, error: error) }
     }
 
     public func info(_ entity: String) -> EntityInfo? { infos[entity] }

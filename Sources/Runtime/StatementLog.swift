@@ -86,6 +86,21 @@ public final class StatementLog {
         append(entry(for: executed, params: .kept(start: start, count: params.count)))
     }
 
+    /// A statement SQLite refused while running it: it stands in the log with its error.
+    func recordFailure(_ executed: ExecutedStatement, error: SQLiteError) {
+        guard suspended == 0 else { return }
+        append(LoggedStatement(sql: executed.sql, params: .values(executed.params), rows: 0, ms: 0,
+                               cause: .failed(logCause, error: "SQLite: \(error.message)"), counters: nil))
+    }
+
+    /// Puts the failure of the command's last failed statement in ORM terms ("cannot save
+    /// Author (new #2): email … is already taken"), SQLite's own words kept after it.
+    public func explainLastFailure(_ explanation: String) {
+        guard let i = currentStatements.lastIndex(where: { $0.cause.error != nil }),
+              case .failed(let cause, let error) = currentStatements[i].cause else { return }
+        currentStatements[i].cause = .failed(cause, error: "\(explanation); \(error)")
+    }
+
     /// The log's entry for `executed`, its parameters kept as `params` says, its cause the current one.
     @inline(__always)
     private func entry(for executed: ExecutedStatement, params: LoggedStatement.Params) -> LoggedStatement {
@@ -183,12 +198,20 @@ enum LogCause: Sendable {
     case text(String)
     /// A flush's insert of a new object: `start` (as "save: Person (new #"), the serial, ") new".
     case newObject(start: String, serial: Int)
+    /// The statement failed: its cause, and the error (boxed: the common cases stay small).
+    indirect case failed(LogCause, error: String)
 
     var text: String {
         switch self {
         case .text(let text): return text
         case .newObject(let start, let serial): return reason(start, serial, ") new")
+        case .failed(let cause, _): return cause.text
         }
+    }
+
+    var error: String? {
+        if case .failed(_, let error) = self { return error }
+        return nil
     }
 }
 
@@ -217,7 +240,7 @@ struct LoggedStatement: Sendable {
         case .shown(let values): shown = values
         case .kept(let start, let count): shown = kept[start..<start + count].map(reportValue)
         }
-        return StatementRecord(sql: sql, params: shown, rows: rows, ms: ms, cause: cause.text, counters: counters)
+        return StatementRecord(sql: sql, params: shown, rows: rows, ms: ms, cause: cause.text, counters: counters, error: cause.error)
     }
 }
 
@@ -226,7 +249,7 @@ extension LoggedStatement {
     /// its memberwise initializer.)
     init(_ record: StatementRecord) {
         self.init(sql: record.sql, params: .shown(record.params), rows: record.rows, ms: record.ms,
-                  cause: .text(record.cause), counters: record.counters)
+                  cause: record.error.map { .failed(.text(record.cause), error: $0) } ?? .text(record.cause), counters: record.counters)
     }
 }
 

@@ -690,7 +690,9 @@ extension Session {
                 let write = failedInsert.map { k in
                     PlannedWrite(kind: .insert, object: inserts[k], sql: inserts[k].entity.insertSQL, values: [], cause: .text(""))
                 } ?? current.map { writes[$0] }
-                throw explain(sqlError, during: write)
+                let explained = explain(sqlError, during: write)
+                log.explainLastFailure(explained.message)   // under the failed statement in the SQL pane
+                throw explained
             }
             throw error
         }

@@ -27,6 +27,10 @@ public final class Connection {
     /// with its parameters lent for the call only (the `ExecutedStatement`'s `params` is
     /// empty): a log that keeps them its own way copies them, and no array is made for them.
     package var lendingObserver: ((ExecutedStatement, UnsafeBufferPointer<SQLiteValue>) -> Void)?
+    /// Called when SQLite refuses a statement while running it (a constraint violation, an
+    /// interrupt), with the statement and its parameters, before the error is thrown: the
+    /// statement log shows the failing statement too, not only the ones that worked.
+    public var failureObserver: ((ExecutedStatement, SQLiteError) -> Void)?
 
     /// How long a statement waits for a lock held by another connection before `SQLITE_BUSY`.
     public static let busyTimeoutMilliseconds: Int32 = 5_000
@@ -196,7 +200,13 @@ public final class Connection {
         let statement = try idleStatement(sql)
         try statement.bind(params, outlivingSteps: true)
         defer { statement.reset() }
-        let (changed, rows, duration) = try stepToCompletion(statement)
+        let (changed, rows, duration): (Int, Int, Double)
+        do {
+            (changed, rows, duration) = try stepToCompletion(statement)
+        } catch {
+            if failureObserver != nil { reportFailure(statement, params: Array(params), error: error) }
+            throw error
+        }
         if let lendingObserver {
             lendingObserver(ExecutedStatement(sql: statement.sql, rows: rows, duration: duration,
                                               status: statement.status(reset: true)), params)
@@ -212,7 +222,13 @@ public final class Connection {
     @discardableResult
     private func runToCompletion(_ statement: Statement, params: [SQLiteValue]) throws -> Int {
         defer { statement.reset() }
-        let (changed, rows, duration) = try stepToCompletion(statement)
+        let (changed, rows, duration): (Int, Int, Double)
+        do {
+            (changed, rows, duration) = try stepToCompletion(statement)
+        } catch {
+            reportFailure(statement, params: params, error: error)
+            throw error
+        }
         if let observer {
             observer(ExecutedStatement(sql: statement.sql, params: params, rows: rows,
                                        duration: duration, status: statement.status(reset: true)))
@@ -253,7 +269,7 @@ public final class Connection {
         let start = monotonicSeconds()
         // A failed step throws straight out: SQLite refused or stopped the statement, so there is
         // no complete execution to report. A throwing body still reports what ran.
-        while try statement.step() {
+        while try stepReportingFailure(statement, params: params) {
             rowCount += 1
             do {
                 try body(row)
@@ -264,6 +280,23 @@ public final class Connection {
         }
         report(statement, params: params, rows: rowCount, start: start)
         return rowCount
+    }
+
+    /// One step of a query; a failure is reported to `failureObserver` before it is thrown.
+    @inline(__always)
+    private func stepReportingFailure(_ statement: Statement, params: [SQLiteValue]) throws -> Bool {
+        do {
+            return try statement.step()
+        } catch {
+            reportFailure(statement, params: params, error: error)
+            throw error
+        }
+    }
+
+    @inline(never)
+    private func reportFailure(_ statement: Statement, params: [SQLiteValue], error: Error) {
+        guard let failureObserver, let error = error as? SQLiteError else { return }
+        failureObserver(ExecutedStatement(sql: statement.sql, params: params), error)
     }
 
     private func report(_ statement: Statement, params: [SQLiteValue], rows: Int, start: Double) {

@@ -292,6 +292,7 @@ extension Workbench {
 
     func saveHistory(to path: String, range: SourceRange, into report: inout Report) throws {
         guard !path.isEmpty else { throw EvalError(":save needs a file name", at: range, hint: "for example :save session.orm") }
+        try checkSavePath(path, range: range)
         let text = "// Saved by ORMLab: the session's successful commands, replayable with :load or ormlab run\n"
             + history.joined(separator: "\n") + "\n"
         do {
@@ -300,6 +301,28 @@ extension Workbench {
             throw EvalError("cannot write \(path): \(error.localizedDescription)", at: range)
         }
         report.notes.append(Note(.info, "saved \(history.count) command\(history.count == 1 ? "" : "s") to \(path); replay with :load \(path) or ormlab run \(path)"))
+    }
+
+    /// `:save` writes an .orm script and nothing else (the only kind of file it can write), into
+    /// a folder that exists: refused before anything is written.
+    func checkSavePath(_ path: String, range: SourceRange) throws {
+        let url = URL(fileURLWithPath: path)
+        let stem = url.deletingPathExtension().lastPathComponent
+        guard url.pathExtension.lowercased() == "orm" else {
+            let kind = url.pathExtension.isEmpty ? "a file without an extension" : "a .\(url.pathExtension) file"
+            throw EvalError(":save writes the session as an .orm script, not \(kind); nothing was written", at: range,
+                            hint: "for example :save \(stem.isEmpty ? "session" : stem).orm (:export swift writes Swift code)")
+        }
+        var isFolder: ObjCBool = false
+        let folder = url.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw EvalError("cannot save to \(path): the folder \(folder) does not exist; nothing was written", at: range,
+                            hint: "create the folder first, or save in the current one: :save \(url.lastPathComponent)")
+        }
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw EvalError("cannot save to \(path): it is a folder; nothing was written", at: range,
+                            hint: "name a file inside it: :save \(path)/session.orm")
+        }
     }
 
     func load(_ path: String, range: SourceRange, into report: inout Report) throws {

@@ -129,6 +129,7 @@ extension Workbench {
         report.mapping = [session.schema.facts(for: entity)]
         let wanted = wantedColumns(resolved)
         var costly = false
+        var explained: [(sql: String, arguments: [SQLiteValue], plan: QueryPlan)] = []
         for (n, statement) in statements.enumerated() {
             let rendered = SQLRenderer.render(statement.select)
             var rows: [(id: Int, parent: Int, detail: String)] = []
@@ -138,6 +139,7 @@ extension Workbench {
                 }
             }
             let plan = QueryPlan(rows: rows)
+            explained.append((rendered.sql, rendered.arguments, plan))
             var explainer = PlanExplainer(schema: session.schema)
             explainer.aliases = aliases(in: statement.select)
             let title = statements.count == 1 ? "Query plan of \(statement.label)" : "Query plan \(n + 1) of \(statements.count): \(statement.label)"
@@ -148,39 +150,39 @@ extension Workbench {
            let column = aggregate.column, column.column != "id", !unindexed(wanted.filter { $0.column == column.column }).isEmpty {
             costly = true
         }
-        let suggestions = costly ? unindexed(wanted) : []
+        let rootIndex = rootIndexPlan(resolved)
+        var suggestions = costly ? indexAdvice(resolved, wanted: wanted, root: rootIndex) : []
+        // Advice the tool checked is advice that is true: the plans again, on an empty copy of
+        // the schema with the suggested indexes; an index SQLite would not use is not suggested.
+        var checked: [QueryPlan]?
+        if !suggestions.isEmpty, let after = try? plansWithIndexes(suggestions, for: explained.map { ($0.sql, $0.arguments) }) {
+            let used = Set(after.flatMap(\.allNodes).compactMap { PlanStep($0.detail)?.indexName })
+            suggestions = suggestions.filter { used.contains($0.indexName) }
+            checked = suggestions.isEmpty ? nil : after
+        }
         if suggestions.isEmpty {
-            let message: String
-            if !costly {
-                message = "no full scan, automatic index or temporary sort: every table is reached through an index or the primary key"
-            } else if hasLike(resolved) {
-                message = "LIKE cannot use an ordinary index in SQLite (it is case-insensitive), so a filter with like reads every row"
-            } else if wanted.isEmpty && !hasFilter(resolved) {
-                message = "the query reads every row because it asks for every row: an index helps only a where(...), order(...), group(...) or include"
-            } else if wanted.isEmpty {
-                message = "this filter cannot use an index (!= and not(...) match almost every row), so SQLite reads every row"
-            } else {
-                message = "the columns this query filters, joins or orders on are indexed already; the remaining scan reads rows the query asks for"
-            }
-            report.notes.append(Note(.info, message))
+            report.notes.append(Note(.info, costly ? costlyWithoutAdvice(resolved, wanted: wanted, root: rootIndex, plans: explained.map(\.plan))
+                                                   : cheapPlanMessage(explained.map(\.plan))))
             return
         }
-        var byEntity: [String: [WantedColumn]] = [:]
+        var byEntity: [String: [IndexAdvice]] = [:]
         var entityOrder: [String] = []
-        for w in suggestions {
-            if byEntity[w.entity] == nil { entityOrder.append(w.entity) }
-            byEntity[w.entity, default: []].append(w)
+        for advice in suggestions {
+            if byEntity[advice.entity] == nil { entityOrder.append(advice.entity) }
+            byEntity[advice.entity, default: []].append(advice)
         }
         for name in entityOrder {
-            let columns = byEntity[name] ?? []
-            for w in columns {
-                report.notes.append(Note(.missingIndex, "\(w.reason), and \(w.table).\(w.column) has no index: add `index(\(w.property))` to entity \(name)"
-                                         + " (\(w.benefit))"))
+            let indexes = byEntity[name] ?? []
+            for advice in indexes {
+                report.notes.append(Note(.missingIndex, advice.message))
             }
-            if let redefinition = redefinition(of: name, adding: columns.map { "index(\($0.property))" }) {
-                report.blocks.append(.code(title: "To add \(columns.count == 1 ? "the index" : "the indexes"), define \(name) again (the migration only runs CREATE INDEX; no row is touched)",
+            if let redefinition = redefinition(of: name, adding: indexes.map(\.declaration)) {
+                report.blocks.append(.code(title: "To add \(indexes.count == 1 ? "the index" : "the indexes"), define \(name) again (the migration only runs CREATE INDEX; no row is touched)",
                                            lines: redefinition.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
             }
+        }
+        if let checked {
+            report.notes.append(Note(.info, checkedMessage(suggestions, plans: checked, root: rootIndex)))
         }
         if hasLike(resolved) {
             report.notes.append(Note(.info, "LIKE cannot use an ordinary index in SQLite (it is case-insensitive), so a filter with like still scans"))

@@ -160,7 +160,7 @@ public final class Workbench {
         }
         if report.sql.isEmpty { report.sql = session.log.current }
         if !session.pendingNotes.isEmpty { report.notes = session.pendingNotes + report.notes }
-        if report.sql.count >= 2 { addNPlusOneNotes(&report) } // (a repeated SELECT needs two statements)
+        if report.sql.count >= 2 { addNPlusOneNotes(&report, command: command) } // (a repeated SELECT needs two statements)
         report.ok = !report.diagnostics.contains { $0.severity == "error" }
         if report.ok, shouldRecordInHistory(command) { history.append(input) }
         session.log.endCommand(objects: report.objects.count + report.omittedObjects)
@@ -202,20 +202,84 @@ public final class Workbench {
 
     // MARK: - Notes
 
-    func addNPlusOneNotes(_ report: inout Report) {
+    func addNPlusOneNotes(_ report: inout Report, command: Command? = nil) {
         guard report.sql.count >= 2 else { return }
         // A command that explains its own N+1 (`:compare`) gets no second, generic note.
         guard !report.notes.contains(where: { $0.kind == .nPlusOne }) else { return }
+        let loops = command.map(loopSequences) ?? [:]
+        var fixes: [(finding: NPlusOneDetector.Finding, cause: String, path: LazyPath?)] = []
         for finding in NPlusOneDetector.findings(in: report.sql) where finding.count >= 2 {
             guard let cause = finding.causes.first, !cause.hasPrefix("include(") else { continue }
             // Keyset batches repeat one SELECT on purpose, one per batch, not one per object.
             if finding.causes.allSatisfy({ $0.contains(".batches(") }) { continue }
-            // Lazy loads name the access ("a.books"): suggest including that association.
-            let association = cause.split(separator: " ").first.map { String($0.split(separator: ".").last ?? "") } ?? ""
+            fixes.append((finding, cause, lazyPath(of: cause, loops: loops)))
+        }
+        for (finding, cause, path) in fixes {
             var fix = ":set lazy batch"
-            if !association.isEmpty { fix = "include(\(association)) in the query, or :set lazy batch" }
+            if var path, !path.associations.isEmpty {
+                // A deeper N+1 in the same loop (b.tags under a.books) is fixed by one include
+                // of the whole path, which loads this level too.
+                if let deeper = fixes.compactMap(\.path).filter({ $0.root == path.root && $0.associations.starts(with: path.associations) })
+                    .max(by: { $0.associations.count < $1.associations.count }) {
+                    path = deeper
+                }
+                let include = "include(\(path.associations.joined(separator: ".")))"
+                if path.associations.count > 1 {
+                    // Spelled out when the loop runs over a query written in place (Author.all…).
+                    let query = path.root.flatMap { $0.first?.isUppercase == true ? " (\($0).\(include))" : nil } ?? ""
+                    fix = "\(include) in the loop's query\(query), or :set lazy batch, loads each level with one more query"
+                    report.notes.append(Note(.nPlusOne, "N+1 queries: the same SELECT ran \(finding.count) times in this command, once per object (cause: \(cause)): \(finding.sql). Fix: \(fix)."))
+                    continue
+                }
+                fix = "\(include) in the query, or :set lazy batch"
+            }
             report.notes.append(Note(.nPlusOne, "N+1 queries: the same SELECT ran \(finding.count) times in this command, once per object (cause: \(cause)): \(finding.sql). Fix: \(fix) loads them all in one more query."))
         }
+    }
+
+    /// The associations a lazy load walked from the loop's query: "b.tags" inside
+    /// `for b in a.books` inside `for a in Author.all` is Author.all → books → tags.
+    struct LazyPath {
+        /// The root query as written ("Author.all"), when the command's loops name it.
+        var root: String?
+        var associations: [String]
+    }
+
+    func lazyPath(of cause: String, loops: [String: Expr]) -> LazyPath? {
+        let parts = cause.split(separator: " ").first.map { $0.split(separator: ".").map(String.init) } ?? []
+        guard parts.count >= 2 else { return nil }
+        var associations = Array(parts.dropFirst())
+        var variable = parts[0]
+        var root: String?
+        var seen: Set<String> = []
+        // Follow `for b in a.books`: b's objects came from a's books.
+        while let sequence = loops[variable], seen.insert(variable).inserted {
+            var chain: [String] = []
+            var expr = sequence
+            while case .member(let base, let name, _) = expr { chain.insert(name.name, at: 0); expr = base }
+            if case .name(let outer) = expr, loops[outer.name] != nil, !chain.isEmpty {
+                associations = chain + associations
+                variable = outer.name
+            } else {
+                root = currentSource.slice(sequence.range)
+                break
+            }
+        }
+        return LazyPath(root: root, associations: associations)
+    }
+
+    /// Loop variables of a command and the sequence each runs over.
+    func loopSequences(_ command: Command) -> [String: Expr] {
+        guard case .statement(let statement) = command else { return [:] }
+        var out: [String: Expr] = [:]
+        func walk(_ s: DSL.Statement) {
+            if case .forLoop(let variable, let sequence, let body, _) = s {
+                out[variable.name] = sequence
+                body.forEach(walk)
+            }
+        }
+        walk(statement)
+        return out
     }
 }
 

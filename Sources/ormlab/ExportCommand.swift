@@ -13,7 +13,11 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write Swift model code for the entities of a script.",
-        discussion: "The script runs on a fresh in-memory database; if a command fails, its diagnostics are printed and nothing is exported.")
+        discussion: """
+            The script runs on a fresh in-memory database. If an entity definition fails, its diagnostics are printed, \
+            nothing is exported and the exit code is 1. A failed data command (insert, query, save, ...) is printed \
+            as a warning with its line, and the entities are exported (exit code 0). Usage mistakes exit with 2.
+            """)
 
     @Argument(help: "The .orm script that defines the entities.")
     var file: String
@@ -40,15 +44,29 @@ struct ExportCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let workbench = try openWorkbench(nil)
-        var failed = 0
+        // Only the entities are exported: a failed entity definition stops the export (the code
+        // would miss or misstate an entity); a failed data command (an insert, a query, a save)
+        // is reported as a warning, since the entities it could not touch are still right.
+        var failedDefinitions = 0
+        var failedDataLines: [Int] = []
         workbench.run(text, sourceName: file) { report in
             guard !report.ok else { return }
-            failed += 1
-            for diagnostic in report.diagnostics { FileHandleStream.standardError.write(diagnostic.rendered + "\n") }
+            let isDefinition = report.input.hasPrefix("entity ") || report.input.hasPrefix("entity\t")
+                || report.input.hasPrefix("entity\n")
+            if isDefinition { failedDefinitions += 1 } else { failedDataLines.append(report.diagnostics.first?.line ?? 0) }
+            for diagnostic in report.diagnostics {
+                let rendered = isDefinition ? diagnostic.rendered : diagnostic.rendered.replacingFirst("error:", with: "warning:")
+                FileHandleStream.standardError.write(rendered + "\n")
+            }
         }
-        if failed > 0 {
-            FileHandleStream.standardError.write("ormlab: \(failed) command\(failed == 1 ? "" : "s") of \(file) failed; nothing is exported\n")
+        if failedDefinitions > 0 {
+            FileHandleStream.standardError.write("ormlab: \(failedDefinitions) entity definition\(failedDefinitions == 1 ? "" : "s") of \(file) failed; nothing is exported\n")
             throw ExitCode(1)
+        }
+        if !failedDataLines.isEmpty {
+            let n = failedDataLines.count
+            let lines = failedDataLines.map(String.init).joined(separator: ", ")
+            FileHandleStream.standardError.write("ormlab: warning: \(n) data command\(n == 1 ? "" : "s") of \(file) failed (line\(n == 1 ? "" : "s") \(lines)); the entities are exported, the data is not part of an export\n")
         }
 
         if printSchema {
@@ -81,5 +99,13 @@ struct ExportCommand: ParsableCommand {
             out += [row.string(0), row.string(1), row.string(2), sql].joined(separator: "\t") + "\n"
         }
         return out
+    }
+}
+
+private extension String {
+    /// The text with its first `target` replaced (a diagnostic's "error:" shown as "warning:").
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = range(of: target) else { return self }
+        return replacingCharacters(in: range, with: replacement)
     }
 }

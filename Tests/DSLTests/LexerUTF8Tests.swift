@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import DSL
 
@@ -45,7 +46,7 @@ private func tokens(_ text: String) -> [Token] {
 @Test func stepsAreTheCharactersLexableDefines() {
     let pieces = ["a", "Z", "_", "1", " ", "\"", "\\", "(", "\n", "\r", "\r\n", "é", "e\u{301}", "\"\u{301}",
                   "\u{6DD}\"", "🙂", "👩‍👩‍👧", "🇫🇷", "\u{301}", "한", "\u{1100}\u{1161}", "x\u{200D}y", "\t"]
-    var generator = SystemRandomNumberGenerator()
+    var generator = SeededGenerator(seed: 0x5EED_0F_1E7)   // the same 500 texts every run, so a failure replays
     for _ in 0..<500 {
         let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
         let reference = Lexer.lexable(text)

@@ -317,7 +317,10 @@ struct TmuxSession {
     }
 
     @Test(.timeLimit(.minutes(1))) func panesFitTheTerminalWidth() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else { return }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            Issue.record("tmux is missing: ./dev test installs it")
+            return
+        }
         for width in [120, 80] {
             let session = try TmuxSession(command: "env TERM=xterm-256color NO_COLOR=1 \(ormlabBinary)", width: width)
             defer { session.kill() }

@@ -39,8 +39,32 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stdout == "")
         #expect(result.stderr.contains("error: unknown type 'Strng' for property 'name'"))
-        #expect(result.stderr.hasSuffix("ormlab: 1 command of \(dir)/bad.orm failed; nothing is exported\n"))
+        #expect(result.stderr.hasSuffix("ormlab: 1 entity definition of \(dir)/bad.orm failed; nothing is exported\n"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/Model.swift"))
+    }
+
+    @Test func aFailedDataCommandIsAWarningAndTheEntitiesAreExported() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = model + """
+            insert Author(name: "Le Guin")
+            insert Book(title: "Kindred", autor: Author#1)
+            Author.where(nmae == "x")
+            save
+
+            """
+        try script.write(toFile: dir + "/data.orm", atomically: true, encoding: .utf8)
+        let result = try runProcess(ormlabBinary, ["export", dir + "/data.orm", "-o", dir + "/Model.swift"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "")
+        #expect(result.stderr.hasPrefix("warning: "))
+        #expect(!result.stderr.contains("error:"))
+        #expect(result.stderr.contains(" --> \(dir)/data.orm:4:"))
+        #expect(result.stderr.contains(" --> \(dir)/data.orm:5:14\n"))
+        #expect(result.stderr.hasSuffix("ormlab: warning: 2 data commands of \(dir)/data.orm failed (lines 4, 5); the entities are exported, the data is not part of an export\n"))
+        let code = try String(contentsOfFile: dir + "/Model.swift", encoding: .utf8)
+        #expect(code.contains("struct Book: Codable, Hashable, Identifiable {\n"))
+        #expect(code.contains("    var authorID: Int64\n"))
     }
 
     @Test func usageMistakesExitWith2() throws {
