@@ -557,8 +557,10 @@ extension Check {
 
     private func facts(_ entity: String, _ reports: [Report], _ workbench: Workbench?) -> EntityFacts? {
         if let wb = workbench {
-            guard wb.session.schema.order.contains(entity) else { return nil }
-            return wb.session.schema.facts(for: entity)
+            // A waiting entity has facts too: its declared columns and associations ("pending").
+            let schema = wb.session.schema
+            guard schema.order.contains(entity) || schema.waitingDeclarations.contains(where: { $0.name.name == entity }) else { return nil }
+            return schema.facts(for: entity)
         }
         return reports.flatMap(\.mapping).last { $0.entity == entity }
     }

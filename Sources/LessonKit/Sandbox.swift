@@ -28,6 +28,8 @@ public enum Sandbox {
         if index < lesson.steps.count {
             try run(lesson.steps[index].setup, lesson: lesson, on: workbench, what: "step \(index + 1) setup")
         }
+        // Nobody read the notes of the replay: the learner still gets each "why" note once.
+        workbench.session.forgetExplainedTopics()
         return workbench
     }
 

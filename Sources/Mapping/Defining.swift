@@ -171,6 +171,13 @@ extension Schema {
             let migration: TableMigration
             if e == name, let onDisk {
                 migration = repair(onDisk, to: mapping, in: new)
+            } else if let ordered = keepingTableOrder(of: old, for: mapping),
+                      case let appended = self.migration(from: old, to: ordered, in: new), !appended.statements.contains("BEGIN") {
+                // The table keeps its column order and the new columns go at its end (ALTER
+                // TABLE ADD COLUMN), rather than a rebuild only to follow the declaration's order.
+                migration = appended
+                new.entities[e] = ordered
+                change.schema.entities[e] = ordered
             } else {
                 migration = self.migration(from: old, to: mapping, in: new)
             }

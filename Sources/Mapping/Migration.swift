@@ -34,8 +34,17 @@ extension Schema {
             var warnings: [String] = []
             let newNames = Set(newColumns.map(\.name))
             let oldByName = Dictionary(oldColumns.map { ($0.name, $0.column) }, uniquingKeysWith: { a, _ in a })
+            // ALTER TABLE DROP COLUMN (SQLite 3.35) refuses a column that is UNIQUE, indexed or a
+            // foreign key; a plain column goes without a rebuild.
+            let indexedColumns = Set(old.indexes.flatMap(\.columns))
+            var droppable: [String] = []
             for o in oldColumns where !newNames.contains(o.name) {
-                reasons.append("drop column \(o.name)")
+                if canDropColumns, case .scalar = o.column.role, !o.column.isUnique, !indexedColumns.contains(o.name) {
+                    droppable.append(o.name)
+                } else {
+                    let kind = (o.column.isUnique ? "UNIQUE " : "") + (indexedColumns.contains(o.name) ? "indexed " : "") + (o.column.role.isForeignKey ? "foreign key " : "")
+                    reasons.append(kind.isEmpty ? "drop column \(o.name)" : "drop the \(kind)column \(o.name)")
+                }
                 warnings.append("the values of \(table).\(o.name) are dropped with the column")
             }
             for n in newColumns {
@@ -54,7 +63,8 @@ extension Schema {
                 if reasons.count == before { reasons.append("change the foreign key \(c.name)") }
             }
             let added = newColumns.filter { oldByName[$0.name] == nil }
-            let appendedAtEnd = Array(newColumns.prefix(oldColumns.count)).map(\.definition) == oldColumns.map(\.definition)
+            let kept = oldColumns.filter { newNames.contains($0.name) }
+            let appendedAtEnd = Array(newColumns.prefix(kept.count)).map(\.definition) == kept.map(\.definition)
             for a in added {
                 let c = a.column
                 if c.isUnique {
@@ -69,6 +79,10 @@ extension Schema {
                 }
             }
             if reasons.isEmpty && appendedAtEnd {
+                for name in droppable {
+                    result.statements.append("ALTER TABLE \(quoteIdentifier(table)) DROP COLUMN \(quoteIdentifier(name))")
+                    result.explanation.append("column \(name) dropped with ALTER TABLE DROP COLUMN: its values are lost")
+                }
                 for a in added {
                     result.statements.append("ALTER TABLE \(quoteIdentifier(table)) ADD COLUMN \(a.definition)")
                     let fill = a.column.defaultValue.map { "its default \(sqlLiteral($0))" } ?? "NULL"
@@ -96,6 +110,35 @@ extension Schema {
             result.explanation.append("index \(index.name) created on \(table)(\(index.columns.joined(separator: ", ")))")
         }
         return result
+    }
+
+    /// `new` with its columns in the order the table `old` has them, the columns added at the
+    /// end: the order `ALTER TABLE … ADD COLUMN` leaves, whatever order the declaration lists
+    /// them in (so an entity redefined with its properties in another order, or after an
+    /// experiment that added a column, still migrates without a rebuild). Nil when the order is
+    /// the declaration's already.
+    func keepingTableOrder(of old: EntityMapping, for new: EntityMapping) -> EntityMapping? {
+        let position = Dictionary(old.columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let kept = new.columns.filter { position[$0.name] != nil }.sorted { position[$0.name]! < position[$1.name]! }
+        let added = new.columns.filter { position[$0.name] == nil }
+        let ordered = kept + added
+        guard ordered.map(\.name) != new.columns.map(\.name) else { return nil }
+        var mapping = new
+        mapping.columns = ordered
+        return mapping
+    }
+
+    /// This schema with `entity`'s columns in the order `names` gives (the table's order on
+    /// disk, when a file database is reopened: ADD COLUMN may have left it unlike the
+    /// declaration's). Nil unless `names` holds exactly the mapping's columns, in another order.
+    public func withColumnOrder(_ names: [String], of entity: String) -> Schema? {
+        guard var mapping = entities[entity], names.count == mapping.columns.count,
+              names != mapping.columns.map(\.name), Set(names) == Set(mapping.columns.map(\.name)) else { return nil }
+        let byName = Dictionary(mapping.columns.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        mapping.columns = names.compactMap { byName[$0] }
+        var schema = self
+        schema.entities[entity] = mapping
+        return schema
     }
 
     /// Makes a table that was changed behind the mapping's back (raw SQL, another program) match
@@ -149,5 +192,12 @@ extension Schema {
             "PRAGMA foreign_keys = ON",
         ]
         return statements
+    }
+}
+
+private extension ColumnRole {
+    var isForeignKey: Bool {
+        if case .foreignKey = self { return true }
+        return false
     }
 }

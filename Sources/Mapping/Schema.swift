@@ -220,6 +220,9 @@ public struct Schema: Sendable, Equatable {
     /// entity keeps its current mapping until then.
     public var pendingRedefinitions: [PendingRedefinition]
     public var naming: NamingConvention
+    /// SQLite has ALTER TABLE DROP COLUMN (3.35 and later); without it a dropped column takes
+    /// the table rebuild. Set by the session from the library it runs on.
+    public var canDropColumns = true
 
     public init(naming: NamingConvention = .standard) {
         self.entities = [:]

@@ -32,12 +32,20 @@ struct PaneBuilder {
     var maxObjects: Int = Int.max
     /// At most this many statements are listed.
     var maxSQL: Int = Int.max
+    /// Consecutive statements with the same SQL (differing only in bound values, as an N+1's
+    /// do) show this many, then one line folds the rest ("… 18 more like ②"); nil lists all.
+    var shownPerRun: Int? = nil
+    /// Rows, counters and cause on one line under each statement (to save height).
+    var compactSQL = false
+    /// False leaves the mapping pane out (to save height; `:mapping` shows it).
+    var showsMapping = true
 
     func panes(for report: Report) -> [Pane] {
         let all = [
-            Pane(title: "Mapping", lines: mappingLines(report.mapping), weight: 30),
+            Pane(title: "Mapping", lines: showsMapping ? mappingLines(report.mapping) : [], weight: 30),
             Pane(title: "SQL", lines: sqlLines(report.sql), weight: 40),
-            Pane(title: "Objects", lines: objectLines(report.objects, omitted: report.omittedObjects), weight: 30),
+            // (No objects listed at all: the summary counts them, without an empty box.)
+            Pane(title: "Objects", lines: maxObjects == 0 ? [] : objectLines(report.objects, omitted: report.omittedObjects), weight: 30),
         ]
         return all.filter { !$0.lines.isEmpty }
     }
@@ -89,39 +97,85 @@ struct PaneBuilder {
     /// Numbered statements with their parameters, rows, time, counters and cause.
     func sqlLines(_ statements: StatementRecords) -> [PaneLine] {
         var lines: [PaneLine] = []
-        for (index, statement) in statements.prefix(maxSQL).enumerated() {
-            let prefix = statementNumber(index + 1) + " "
-            let prefixWidth = displayWidth(prefix)
-            let margin = String(repeating: " ", count: prefixWidth)
-
-            // A long IN list shows as `IN (?, ?, … 300 values)`, its values likewise (JSON keeps all).
-            let folded = SQLFolding.foldingINLists(sql: statement.sql, params: statement.params.map(\.display))
-            var sqlLines = terminalSafe(folded.sql).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            while sqlLines.count > 1, sqlLines.last?.allSatisfy({ $0 == " " }) == true { sqlLines.removeLast() }
-            for (lineIndex, sqlLine) in sqlLines.enumerated() {
-                var text = (lineIndex == 0 ? prefix : margin) + SQLHighlighter.highlight(sqlLine, color: color)
-                if lineIndex == sqlLines.count - 1 && !statement.params.isEmpty {
-                    let params = folded.params.joined(separator: ", ")
-                    text += "  " + paint("-- ? = " + params, .dim, color: color)
+        let shown = statements.prefix(maxSQL)
+        var index = 0
+        while index < shown.count {
+            let statement = shown[index]
+            if let perRun = shownPerRun, statement.error == nil {
+                // A run of the same SQL: the first `perRun` statements, then one fold line (a
+                // statement that failed is never folded away).
+                var end = index + 1
+                while end < shown.count && shown[end].sql == statement.sql && shown[end].error == nil { end += 1 }
+                if end - index - perRun >= 2 {
+                    for k in index..<(index + perRun) { lines += statementLines(shown[k], number: k + 1) }
+                    lines.append(foldLine(Array(shown[(index + perRun)..<end]), like: index + 1))
+                    index = end
+                    continue
                 }
-                lines.append(PaneLine(text, indent: prefixWidth))
             }
-
-            lines.append(PaneLine(margin + rowsAndTime(statement), indent: prefixWidth))
-            if let counters = statement.counters, let text = countersText(counters) {
-                lines.append(PaneLine(margin + paint(text, .yellow, color: color), indent: prefixWidth))
-            }
-            if !statement.cause.isEmpty {
-                lines.append(PaneLine(margin + paint("↳ " + terminalSafe(statement.cause), .dim, color: color), indent: prefixWidth + 2))
-            }
-            if let error = statement.error {   // the statement SQLite refused, and why
-                lines.append(PaneLine(margin + paint("✗ failed: " + terminalSafe(error), .red, color: color), indent: prefixWidth + 2))
-            }
+            lines += statementLines(statement, number: index + 1)
+            index += 1
         }
         let hidden = statements.count - min(statements.count, maxSQL)
         if hidden > 0 {
             let noun = hidden == 1 ? "statement" : "statements"
             lines.append(PaneLine(paint("… \(hidden) more \(noun) (:log shows all)", .dim, color: color), indent: 2))
+        }
+        return lines
+    }
+
+    /// "… 18 more like ②: ? = 3 … 20 · 18 rows · 0.15 ms" for statements folded under the one
+    /// numbered `like` (the JSON lists each of them).
+    func foldLine(_ folded: [StatementRecord], like number: Int) -> PaneLine {
+        var text = "… \(folded.count) more like \(statementNumber(number))"
+        if let first = folded.first, let last = folded.last, !first.params.isEmpty {
+            func values(_ s: StatementRecord) -> String {
+                SQLFolding.foldingINLists(sql: s.sql, params: s.params.map(\.display)).params.joined(separator: ", ")
+            }
+            text += ": ? = " + values(first) + " … " + values(last)
+        }
+        let rows = folded.reduce(0) { $0 + $1.rows }
+        text += " · " + (rows == 1 ? "1 row" : "\(groupThousands(rows)) rows")
+        text += " · " + fixedPoint(folded.reduce(0) { $0 + $1.ms }, decimals: 2) + " ms"
+        return PaneLine(paint(terminalSafe(text), .dim, color: color), indent: 2)
+    }
+
+    /// One statement: its SQL (numbered), parameters, rows and time, counters, cause and error.
+    func statementLines(_ statement: StatementRecord, number: Int) -> [PaneLine] {
+        var lines: [PaneLine] = []
+        let prefix = statementNumber(number) + " "
+        let prefixWidth = displayWidth(prefix)
+        let margin = String(repeating: " ", count: prefixWidth)
+
+        // A long IN list shows as `IN (?, ?, … 300 values)`, its values likewise (JSON keeps all).
+        let folded = SQLFolding.foldingINLists(sql: statement.sql, params: statement.params.map(\.display))
+        var sqlLines = terminalSafe(folded.sql).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while sqlLines.count > 1, sqlLines.last?.allSatisfy({ $0 == " " }) == true { sqlLines.removeLast() }
+        for (lineIndex, sqlLine) in sqlLines.enumerated() {
+            var text = (lineIndex == 0 ? prefix : margin) + SQLHighlighter.highlight(sqlLine, color: color)
+            if lineIndex == sqlLines.count - 1 && !statement.params.isEmpty {
+                let params = folded.params.joined(separator: ", ")
+                text += "  " + paint("-- ? = " + params, .dim, color: color)
+            }
+            lines.append(PaneLine(text, indent: prefixWidth))
+        }
+
+        let counters = statement.counters.flatMap(countersText).flatMap { countsOnlySchemaTable(statement.sql) ? nil : $0 }
+        let cause = statement.cause.isEmpty ? nil : paint("↳ " + terminalSafe(statement.cause), .dim, color: color)
+        if compactSQL {
+            let parts = [rowsAndTime(statement)] + [counters.map { paint($0, .yellow, color: color) }, cause].compactMap { $0 }
+            lines.append(PaneLine(margin + parts.joined(separator: " · "), indent: prefixWidth))
+        } else {
+            lines.append(PaneLine(margin + rowsAndTime(statement), indent: prefixWidth))
+            if let counters {
+                lines.append(PaneLine(margin + paint(counters, .yellow, color: color), indent: prefixWidth))
+            }
+            if let cause {
+                lines.append(PaneLine(margin + cause, indent: prefixWidth + 2))
+            }
+        }
+        if let error = statement.error {   // the statement SQLite refused, and why
+            lines.append(PaneLine(margin + paint("✗ failed: " + terminalSafe(error), .red, color: color), indent: prefixWidth + 2))
         }
         return lines
     }
@@ -244,6 +298,16 @@ func countersText(_ counters: StatementCounters) -> String? {
     if counters.sorts > 0 { parts.append("sort \(groupThousands(counters.sorts))") }
     if counters.autoIndexes > 0 { parts.append("auto-index \(groupThousands(counters.autoIndexes))") }
     return parts.isEmpty ? nil : parts.joined(separator: " · ")
+}
+
+/// CREATE TABLE, ALTER TABLE, DROP TABLE, DROP INDEX: SQLite's counters for these count its
+/// walk over sqlite_schema (its own table of tables), whatever the rows of the learner's tables;
+/// "full scan 9 steps" under them would read as a missing index, so no counters are shown for
+/// them (JSON keeps them). CREATE INDEX and INSERT … SELECT do read every row: theirs stay.
+func countsOnlySchemaTable(_ sql: String) -> Bool {
+    let head = sql.utf8.prefix(12).map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }  // ASCII upper case
+    func starts(_ word: String) -> Bool { head.starts(with: word.utf8) }
+    return starts("CREATE TABLE") || starts("ALTER TABLE") || starts("DROP TABLE") || starts("DROP INDEX")
 }
 
 /// 1234567 → "1,234,567".

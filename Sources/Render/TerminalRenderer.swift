@@ -10,13 +10,38 @@ public struct RenderOptions: Sendable, Equatable {
     public var maxObjects: Int = 20
     /// Statements listed in the SQL pane before "… N more statements".
     public var maxSQL: Int = 30
+    /// Terminal height in lines, when known: a report taller than this is shortened to fit
+    /// (runs of one SQL folded to their first statement, fewer objects and table rows, the
+    /// mapping pane left to `:mapping`) and says so. Nil: no limit.
+    public var height: Int?
 
-    public init(width: Int = 100, color: Bool = false, maxObjects: Int = 20, maxSQL: Int = 30) {
+    public init(width: Int = 100, color: Bool = false, maxObjects: Int = 20, maxSQL: Int = 30, height: Int? = nil) {
         self.width = width
         self.color = color
         self.maxObjects = maxObjects
         self.maxSQL = maxSQL
+        self.height = height
     }
+}
+
+/// How much a report is shortened to fit a terminal's height, from not at all to the most.
+struct Compaction {
+    /// Statements shown of a run of the same SQL before the fold line.
+    var shownPerRun = 2
+    var compactSQL = false
+    var maxObjects = Int.max
+    var tableRows = Int.max
+    var showsMapping = true
+    /// True when something was left out to fit (said under the summary).
+    var shortened: Bool { compactSQL || !showsMapping || maxObjects < Int.max || tableRows < Int.max }
+
+    /// Tried in order until one fits.
+    static let levels: [Compaction] = [
+        Compaction(),
+        Compaction(shownPerRun: 1, compactSQL: true, maxObjects: 3, tableRows: 5),
+        Compaction(shownPerRun: 1, compactSQL: true, maxObjects: 1, tableRows: 3, showsMapping: false),
+        Compaction(shownPerRun: 1, compactSQL: true, maxObjects: 0, tableRows: 2, showsMapping: false),
+    ]
 }
 
 /// Renders a report for a terminal: the Mapping, SQL and Objects panes in boxes (side by side
@@ -29,9 +54,28 @@ public enum TerminalRenderer {
 
     /// The report as terminal text, lines joined by "\n", no trailing newline.
     public static func render(_ report: Report, options: RenderOptions) -> String {
+        // Only the panes are shortened: a report without them (`:help`, `:log`) is what was asked for.
+        let hasPanes = !report.sql.isEmpty || !report.objects.isEmpty || report.omittedObjects > 0 || !report.mapping.isEmpty
+        guard let height = options.height, height > 0, hasPanes else { return render(report, options: options, compaction: Compaction()) }
+        var text = ""
+        for compaction in Compaction.levels {
+            text = render(report, options: options, compaction: compaction)
+            if lineCount(text) <= height { break }
+        }
+        return text
+    }
+
+    private static func lineCount(_ text: String) -> Int {
+        text.isEmpty ? 0 : text.utf8.reduce(1) { $1 == 10 ? $0 + 1 : $0 }
+    }
+
+    static func render(_ report: Report, options: RenderOptions, compaction: Compaction) -> String {
         let width = max(options.width, minimumWidth)
         let color = options.color
-        let builder = PaneBuilder(color: color, maxObjects: max(options.maxObjects, 0), maxSQL: max(options.maxSQL, 0))
+        var builder = PaneBuilder(color: color, maxObjects: max(min(options.maxObjects, compaction.maxObjects), 0), maxSQL: max(options.maxSQL, 0))
+        builder.shownPerRun = compaction.shownPerRun
+        builder.compactSQL = compaction.compactSQL
+        builder.showsMapping = compaction.showsMapping
 
         var sections: [[String]] = []
         let panes = builder.panes(for: report)
@@ -41,13 +85,16 @@ public enum TerminalRenderer {
                 ? sideBySide(panes, width: width, color: color)
                 : stacked(panes, width: width, color: color)
         }
-        main += underPanes(report, width: width, color: color)
+        main += underPanes(report, width: width, color: color, shortened: compaction.shortened)
         sections.append(main)
         for diagnostic in report.diagnostics {
             sections.append(diagnosticLines(diagnostic, color: color))
         }
+        // Only a table beside objects is cut (a loop's, one row per object); the rows of `:sql`
+        // or `:log` are what was asked for.
+        let tableRows = report.objects.isEmpty && report.omittedObjects == 0 ? Int.max : compaction.tableRows
         for block in report.blocks {
-            sections.append(blockLines(block, width: width, color: color))
+            sections.append(blockLines(block, width: width, color: color, maxRows: tableRows))
         }
         return sections.filter { !$0.isEmpty }.map { $0.joined(separator: "\n") }.joined(separator: "\n\n")
     }
@@ -111,13 +158,17 @@ public enum TerminalRenderer {
     // MARK: - Under the panes
 
     /// `= value`, the summary, and the notes, each wrapped to the width.
-    static func underPanes(_ report: Report, width: Int, color: Bool) -> [String] {
+    static func underPanes(_ report: Report, width: Int, color: Bool, shortened: Bool = false) -> [String] {
         var lines: [String] = []
         if let value = report.value {
             lines += wrap(" = " + paint(value.display, .bold, color: color), width: width, indent: 3)
         }
         if showsSummary(report) {
             lines += wrap(" " + paint(report.summary, .dim, color: color), width: width, indent: 1)
+        }
+        if shortened {
+            lines += wrap(" " + paint("(shortened to fit the screen: :log, :more and :mapping show all)", .dim, color: color),
+                          width: width, indent: 2)
         }
         for note in report.notes {
             let symbol = paint(noteSymbol(note.kind), isWarning(note.kind) ? .yellow : .cyan, color: color)
@@ -128,7 +179,19 @@ public enum TerminalRenderer {
 
     // MARK: - Blocks
 
-    static func blockLines(_ block: Block, width: Int, color: Bool) -> [String] {
+    /// The first `limit` rows and a "… N more" row counting the others (and those a "… N more"
+    /// row at the end already counted).
+    static func cutRows(_ rows: [[String]], to limit: Int) -> [[String]] {
+        guard rows.count > limit, limit >= 0, let width = rows.first?.count else { return rows }
+        var rest = rows.count - limit
+        if let cell = rows.last?.first, cell.hasPrefix("… "), cell.hasSuffix(" more"),
+           let counted = Int(cell.dropFirst(2).dropLast(5)) {
+            rest += counted - 1
+        }
+        return Array(rows.prefix(limit)) + [["… \(rest) more"] + Array(repeating: "", count: max(0, width - 1))]
+    }
+
+    static func blockLines(_ block: Block, width: Int, color: Bool, maxRows: Int = Int.max) -> [String] {
         var lines: [String] = []
         func heading(_ title: String?) {
             if let title, !title.isEmpty { lines += wrap(paint(terminalSafe(title), .bold, color: color), width: width) }
@@ -144,7 +207,7 @@ public enum TerminalRenderer {
             }
         case .table(let title, let header, let rows):
             heading(title)
-            lines += boxTable(header: header, rows: SQLFolding.foldingSQLColumn(header: header, rows: rows), maxWidth: width, color: color)
+            lines += boxTable(header: header, rows: SQLFolding.foldingSQLColumn(header: header, rows: cutRows(rows, to: maxRows)), maxWidth: width, color: color)
         case .code(let title, let codeLines):
             heading(title)
             for line in codeLines {

@@ -14,6 +14,14 @@ public struct ORMError: Error, Equatable {
     }
 }
 
+/// What `rollback` undid: the objects put back (or discarded when new), and the many-to-many
+/// link changes ("Book#1.tags.add(Tag#2)") that were pending or written since the last commit.
+public struct RollbackResult {
+    public var objects: [ManagedObject]
+    public var linkChanges: [String]
+    public var isEmpty: Bool { objects.isEmpty && linkChanges.isEmpty }
+}
+
 /// How touching an unloaded association behaves (`:set lazy ...`).
 public enum LazyPolicy: String, Sendable, CaseIterable {
     /// Run a query for this one object (the default; the source of N+1).
@@ -56,6 +64,7 @@ public final class Session {
     public init(connection: Connection, naming: NamingConvention = .standard) {
         self.db = connection
         self.schema = Schema(naming: naming)
+        schema.canDropColumns = Connection.libraryVersionNumber >= 3_035_000
         // The log itself, not the session: it refers to nothing, so this makes no cycle, and
         // calling the observer then costs no check-and-retain of an unowned session per statement.
         connection.observer = { [log] executed in log.record(executed) }
@@ -82,6 +91,24 @@ public final class Session {
     }
 
     public func addNote(_ note: Note) { pendingNotes.append(note) }
+
+    /// The surprises a "why" note explained already in this session ("savepoint", "same value"…):
+    /// each is explained once, the first time it happens, not under every command after.
+    public private(set) var explainedTopics: Set<String> = []
+
+    /// True the first time `topic` is asked about in this session (it is then marked explained).
+    public func shouldExplain(_ topic: String) -> Bool {
+        explainedTopics.insert(topic).inserted
+    }
+
+    /// Forgets which topics were explained: for a session whose earlier commands nobody read
+    /// (a lesson's setup, replayed in its sandbox), so the learner still gets each "why" once.
+    public func forgetExplainedTopics() { explainedTopics = [] }
+
+    /// Adds `note` to the current command's notes the first time `topic` comes up in this session.
+    public func explainOnce(_ topic: String, _ note: Note) {
+        if shouldExplain(topic) { addNote(note) }
+    }
 
     // MARK: - Defining entities
 
@@ -289,6 +316,14 @@ public final class Session {
     public func restore(_ decl: EntityDecl) -> [Diagnostic] {
         let change = schema.defining(decl)
         if change.diagnostics.contains(where: { $0.severity == .error }) { return change.diagnostics }
+        // The table's column order, which ALTER TABLE ADD COLUMN may have made unlike the
+        // declaration's: objects are read by position, so the mapping follows the table.
+        if let table = change.schema.entity(decl.name.name)?.table,
+           let onDisk = try? log.withoutRecording({ try db.columns(of: table).map(\.name) }),
+           let reordered = change.schema.withColumnOrder(onDisk, of: decl.name.name) {
+            adopt(reordered)
+            return []
+        }
         adopt(change.schema)
         return []
     }
@@ -336,7 +371,10 @@ public final class Session {
 
     /// `rollback`: discards pending changes and rolls back the open transaction; objects return
     /// to their last committed state and loaded associations are expired (as SQLAlchemy does).
-    public func rollback() throws -> [ManagedObject] {
+    public func rollback() throws -> RollbackResult {
+        // The link changes it undoes, read before they are cleared: pending ones, and those an
+        // autoflush already wrote inside the transaction being rolled back.
+        let links = (unitOfWork.flushedLinkChanges + unitOfWork.linkChanges).map(\.description)
         if db.isInTransaction {
             try log.withCause("rollback") { try db.execute("ROLLBACK") }
         }
@@ -345,7 +383,7 @@ public final class Session {
         for info in infos.values {
             for object in info.identityMap.values { object.associations.removeAll() }
         }
-        return restored
+        return RollbackResult(objects: restored, linkChanges: links)
     }
 
     /// `:forget`: the identity map empties (a new request); pending changes are discarded.

@@ -12,6 +12,9 @@ struct LinkChange {
     var association: Association
     var target: ManagedObject
     var add: Bool
+
+    /// "Book#1.tags.add(Tag#2)", as the learner wrote it and as a flush names its cause.
+    var description: String { "\(owner.ref).\(association.name).\(add ? "add" : "remove")(\(target.ref))" }
 }
 
 /// The unit of work: new, dirty and deleted objects and link changes, written by one flush in a
@@ -22,6 +25,8 @@ final class UnitOfWork {
     private(set) var dirtyObjects: [ManagedObject] = []
     private(set) var deletedObjects: [ManagedObject] = []
     private(set) var linkChanges: [LinkChange] = []
+    /// Link changes an earlier flush wrote since the last commit: a rollback undoes them too.
+    private(set) var flushedLinkChanges: [LinkChange] = []
 
     /// State at the last commit of every loaded object changed since.
     private struct Snapshot {
@@ -101,6 +106,11 @@ final class UnitOfWork {
         return createdLookup.contains(ObjectIdentifier(object))
     }
 
+    /// After a flush wrote the pending link changes (not committed yet).
+    func linksFlushed() {
+        if !linkChanges.isEmpty { flushedLinkChanges += linkChanges }
+    }
+
     func clearPending() {
         newObjects = []
         dirtyObjects = []
@@ -110,6 +120,7 @@ final class UnitOfWork {
 
     /// After COMMIT: the current state becomes the state to return to.
     func committed() {
+        if !flushedLinkChanges.isEmpty { flushedLinkChanges = [] }
         snapshots = [:]
         snapshotOrder = []
         created = []
@@ -294,24 +305,64 @@ extension Session {
         object.serial = info.newSerial
         for (i, target) in references {
             if let id = target.id { object.setValue(.integer(id), ofColumn: i) } else { object.pendingReferences[i] = target }
+            // (Most targets have no loaded association: one check, no mapping read.)
+            if !target.associations.isEmpty { expireInverse(ofColumn: i, of: object, pointingAt: target) }
         }
         unitOfWork.registerNew(object)
         return object
     }
 
+    /// A new object's foreign key (column `column`) points at `target`: `target`'s loaded
+    /// collection of the other side (`Author#1.books`) no longer holds every row, so it is
+    /// expired, and the first time this happens a note says why.
+    private func expireInverse(ofColumn column: Int, of object: ManagedObject, pointingAt target: ManagedObject) {
+        guard let name = object.entity.foreignKeyIndex.first(where: { $0.value == column })?.key,
+              let inverse = object.entity.mapping.association(named: name)?.inverse,
+              target.associations[inverse] != nil else { return }
+        target.associations[inverse] = nil
+        explainExpiredInverse(["\(target.ref).\(inverse)"], change: object.ref)
+    }
+
+    /// The "why" of an expired other side, once per session.
+    func explainExpiredInverse(_ collections: [String], change: String) {
+        guard !collections.isEmpty else { return }
+        let listed = collections.prefix(3).joined(separator: ", ") + (collections.count > 3 ? ", …" : "")
+        let reload = autoflush ? "after autoflush writes \(change)" : "which does not have \(change) before `save` (autoflush is off)"
+        explainOnce("expired inverse", Note(.info, "\(listed) \(collections.count == 1 ? "was" : "were") loaded, so \(collections.count == 1 ? "it is" : "they are") expired (⟨not loaded⟩), not edited in memory: touching \(collections.count == 1 ? "it" : "one") reloads it from the database, \(reload)"))
+    }
+
     /// Assigns a scalar property (or a foreign key value); marks the object dirty and keeps the old value.
     public func assign(_ object: ManagedObject, column index: Int, value: SQLiteValue) {
+        assign(object, column: index, value: value, shown: nil)
+    }
+
+    /// `shown`: the value as the learner wrote it, for the note ("Author#1" for a foreign key).
+    func assign(_ object: ManagedObject, column index: Int, value: SQLiteValue, shown: String?, explains: Bool = true) {
         if object.state == .new {
             object.setValue(value, ofColumn: index)
             object.pendingReferences[index] = nil
             return
         }
+        let wasDirty = object.state == .dirty
+        let unchanged = object.isLoaded(column: index) && object.value(ofColumn: index) == value && object.pendingReferences[index] == nil
         if object.originalValues == nil { object.originalValues = object.values }
         unitOfWork.registerDirty(object)
         object.setValue(value, ofColumn: index)
         object.pendingReferences[index] = nil
         if object.loadedColumns != nil { object.loadedColumns?[index] = true }
         refreshDirtyState(object)
+        if explains && object.state != .dirty {
+            // A surprise worth a line: an assignment that leaves nothing to write.
+            func property() -> String { "\(object.ref).\(object.entity.mapping.columns[index].property)" }
+            let text = shown ?? reportValue(value).display
+            if unchanged && !wasDirty {
+                if shouldExplain("same value") {
+                    addNote(Note(.info, "\(property()) already was \(text): the value did not change, so \(object.ref) stays clean and no UPDATE will run"))
+                }
+            } else if wasDirty, shouldExplain("back to saved value") {
+                addNote(Note(.info, "\(property()) is back to its saved value \(text): nothing differs from the row any more, so \(object.ref) is clean again and no UPDATE will run"))
+            }
+        }
     }
 
     /// Assigns a to-one association (`book.author = Author#2`, or nil).
@@ -324,20 +375,27 @@ extension Session {
             throw ORMError("\(object.entity.name).\(association.name) is required (NOT NULL)",
                            hint: "assign another \(association.target), or declare it optional: \(association.name): \(association.target)?")
         }
+        // The same target again changes nothing: no other side to expire either.
+        let newValue: SQLiteValue? = target.map { $0.id.map { .integer($0) } } ?? .null   // nil: an id still to come
+        let unchanged = object.state != .new && object.pendingReferences[fk] == nil && newValue != nil
+            && object.value(ofColumn: fk) == newValue
         if let target, let id = target.id {
-            assign(object, column: fk, value: .integer(id))
+            assign(object, column: fk, value: .integer(id), shown: target.ref)
         } else if let target {
-            assign(object, column: fk, value: .null)
+            // (Not unchanged even when the column was NULL already: the new target's id is to come.)
+            assign(object, column: fk, value: .null, shown: nil, explains: false)
             object.pendingReferences[fk] = target
             if object.state != .new {
                 object.state = .dirty
                 unitOfWork.registerDirty(object)
             }
         } else {
-            assign(object, column: fk, value: .null)
+            assign(object, column: fk, value: .null, shown: "nil")
         }
         object.associations[association.name] = .one(target)
-        expireInverse(of: object)
+        if !unchanged {
+            explainExpiredInverse(expireInverse(of: object, naming: true), change: "the change of \(object.ref).\(association.name)")
+        }
     }
 
     /// Dirty only while some value differs from what was loaded.
@@ -381,13 +439,18 @@ extension Session {
     }
 
     /// A change of a foreign key makes the other side's loaded collections stale: expire them.
-    func expireInverse(of object: ManagedObject) {
+    /// `naming`: return the collections expired ("Author#1.books"), for a note.
+    @discardableResult
+    func expireInverse(of object: ManagedObject, naming: Bool = false) -> [String] {
+        var expired: [String] = []
         for association in object.entity.mapping.associations where association.kind == .belongsTo {
             guard let inverse = association.inverse else { continue }
             for target in infos[association.target]?.identityMap.values.map({ $0 }) ?? [] where target.associations[inverse] != nil {
                 target.associations[inverse] = nil
+                if naming { expired.append("\(target.ref).\(inverse)") }
             }
         }
+        return expired.sorted()
     }
 
     public var hasPendingChanges: Bool { unitOfWork.hasChanges }
@@ -463,8 +526,7 @@ extension Session {
             guard let jt = change.association.joinTable else { continue }
             let ownerValue: PlannedValue = change.owner.id.map { .value(.integer($0)) } ?? .idOf(change.owner)
             let targetValue: PlannedValue = change.target.id.map { .value(.integer($0)) } ?? .idOf(change.target)
-            let verb = change.add ? "add" : "remove"
-            let reason = "\(change.owner.ref).\(change.association.name).\(verb)(\(change.target.ref))"
+            let reason = change.description
             if change.add {
                 let insert = Insert(table: jt.name, columns: [jt.ownerColumn, jt.targetColumn], values: [.raw("?"), .raw("?")])
                 writes.append(PlannedWrite(kind: .link, object: change.owner, sql: SQLRenderer.render(insert).sql,
@@ -606,6 +668,9 @@ extension Session {
         let inserts = try orderedInserts()
         let writes = planOtherWrites(causePrefix: causePrefix)
         let openedTransaction = !db.isInTransaction
+        if !openedTransaction {
+            explainOnce("savepoint", Note(.transaction, "SAVEPOINT flush: a transaction was already open (\(explicitTransaction ? "`begin`" : "an autoflush opened it; `save` commits it")), so the unit of work wraps its writes in a savepoint: if one fails, ROLLBACK TO flush undoes just those writes and the unit of work is left as it was; RELEASE flush keeps them"))
+        }
         // The id each insert got, in order; and by object, for writes that refer to objects
         // inserted before them (only looked up when some write does).
         var insertedIDs: [Int64] = []
@@ -741,6 +806,7 @@ extension Session {
                 if expiredEntities.insert(entity).inserted { expireInverse(of: object) }
             }
         }
+        unitOfWork.linksFlushed()
         unitOfWork.clearPending()
         return result
     }
@@ -800,6 +866,13 @@ extension Session {
             }
             return ORMError("\(subject): one of its associations points at a row that does not exist",
                             hint: "check the objects it refers to still exist; nothing was saved")
+        }
+        if let write, write.kind == .link, name.hasSuffix("UNIQUE") || name.hasSuffix("PRIMARYKEY") {
+            // The join table's key is the pair: the link exists already (not "book_id is taken").
+            let change = write.reason.components(after: ": ")
+            let table = failedColumn.split(separator: ".").first.map(String.init) ?? "the join table"
+            return ORMError("cannot save \(change): the pair is linked already (\(table) has that row)",
+                            hint: "drop the add (`rollback` discards the pending changes); nothing was saved")
         }
         if name.hasSuffix("UNIQUE") || name.hasSuffix("PRIMARYKEY") {
             var shown = ""

@@ -36,6 +36,9 @@ public final class Connection {
     public static let busyTimeoutMilliseconds: Int32 = 5_000
 
     /// Opens the database at `path`, creating the file if it is missing.
+    /// The SQLite library's version number (3.35.0 is 3035000).
+    public static var libraryVersionNumber: Int { Int(sqlite3_libversion_number()) }
+
     public init(path: String = ":memory:") throws {
         var openedHandle: OpaquePointer?
         // NOMUTEX: one thread at a time uses a connection, so SQLite need not lock its mutex on

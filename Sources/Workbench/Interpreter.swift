@@ -107,11 +107,22 @@ extension Workbench {
             showTouched(result.objects, into: &report)
         case .rollback:
             let restored = try session.rollback()
-            showTouched(restored, into: &report)
-            report.notes.append(Note(.rollback, restored.isEmpty
-                ? "rolled back: nothing was pending"
-                : "rolled back: objects are back to their last saved state; new objects were discarded, and loaded associations were expired (they reload when touched)"))
+            showTouched(restored.objects, into: &report)
+            report.notes.append(Note(.rollback, rollbackSummary(restored)))
         }
+    }
+
+    /// What `rollback` undid, objects and many-to-many link changes alike.
+    func rollbackSummary(_ result: RollbackResult) -> String {
+        if result.isEmpty { return "rolled back: nothing was pending" }
+        let links = result.linkChanges
+        let linkText = links.count == 1 ? "the link change \(links[0]) was discarded"
+            : "\(links.count) link changes were discarded (\(links.prefix(3).joined(separator: ", "))\(links.count > 3 ? ", …" : ""))"
+        if result.objects.isEmpty {
+            return "rolled back: \(linkText), so no join-table row changes; loaded associations were expired (they reload when touched)"
+        }
+        return "rolled back: objects are back to their last saved state; new objects were discarded, and loaded associations were expired (they reload when touched)"
+            + (links.isEmpty ? "" : "; \(linkText)")
     }
 
     // MARK: - Showing results
@@ -148,9 +159,23 @@ extension Workbench {
             setObjects(all, hits: [], into: &report)
         case .object(let object, let hit):
             showMapping(object.entity.name, into: &report)
-            setObjects([object], hits: hit ? [ObjectIdentifier(object)] : [], into: &report)
-            if hit && session.log.current.isEmpty {
-                report.notes.append(Note(.identityMap, "\(object.ref) came from the identity map: it is already loaded in this session, so no SQL ran (one object per row per session)"))
+            setObjects([object], hits: hit ? [ObjectIdentifier(object)] : [], rowsWereRead: false, into: &report)
+            if hit {
+                let current = session.log.current
+                if current.isEmpty {
+                    report.notes.append(Note(.identityMap, "\(object.ref) came from the identity map: it is already loaded in this session, so no SQL ran (one object per row per session)"))
+                } else {
+                    // The SQL of this command read other rows (`Book#1.tags.remove(Tag#2)` reads Tag#2's): name them.
+                    // (An autoflush's statements are named once, as "the autoflush".)
+                    var causes: [String] = []
+                    for record in current where !record.cause.isEmpty {
+                        let cause = record.cause.hasPrefix("autoflush") ? "the autoflush" : record.cause
+                        if !causes.contains(cause) { causes.append(cause) }
+                    }
+                    let listed = causes.count <= 2 ? causes.joined(separator: " and ") : causes.prefix(2).joined(separator: ", ") + ", …"
+                    let ran = causes.isEmpty ? "" : "; the SQL above ran for \(listed)"
+                    report.notes.append(Note(.identityMap, "\(object.ref) came from the identity map: it is already loaded in this session, so no SQL read its row\(ran)"))
+                }
             }
         case .objects(let objects):
             setObjects(objects, hits: [], into: &report)
@@ -176,7 +201,9 @@ extension Workbench {
         }
     }
 
-    func setObjects(_ objects: [ManagedObject], hits: Set<ObjectIdentifier>, into report: inout Report) {
+    /// `rowsWereRead`: the hits' rows were read by this command's SQL (a query that found
+    /// objects already loaded), rather than found without SQL (`Author#1` from the identity map).
+    func setObjects(_ objects: [ManagedObject], hits: Set<ObjectIdentifier>, rowsWereRead: Bool = true, into report: inout Report) {
         lastObjects = objects
         guard buildsReports else {
             report.omittedObjects = objects.count
@@ -185,7 +212,7 @@ extension Workbench {
         report.objects = objects.prefix(objectLimit).map { snapshot($0, fromIdentityMap: hits.contains(ObjectIdentifier($0))) }
         report.omittedObjects = max(0, objects.count - objectLimit)
         let hitCount = objects.filter { hits.contains(ObjectIdentifier($0)) }.count
-        if hitCount > 0 && !session.log.current.isEmpty && objects.count > 0 {
+        if rowsWereRead && hitCount > 0 && !session.log.current.isEmpty && objects.count > 0 {
             report.notes.append(Note(.identityMap, "\(hitCount) of \(objects.count) object\(objects.count == 1 ? " was" : "s were") already in the identity map: the row was read, but the same object came back (its in-memory state wins)"))
         }
     }
@@ -318,7 +345,10 @@ extension Workbench {
                                 hint: "for example \(association.target)#1")
             }
             try changeCollection(owner, association, target, add: name.name == "add", range: range)
-            return .object(owner, fromIdentityMap: true)
+            // The owner came from the identity map unless this command read its row (`Book#1`
+            // after :forget); a row read here may be the target's (`Tag#2`), not the owner's.
+            let ownerRead = session.log.current.contains { $0.cause == owner.ref }
+            return .object(owner, fromIdentityMap: !ownerRead)
         case "count" where association.isToMany && arguments == nil:
             let load = try session.load(association, of: owner, access: access)
             return .scalar(.integer(Int64(load.objects.count)), .int)
@@ -338,7 +368,20 @@ extension Workbench {
     func changeCollection(_ owner: ManagedObject, _ association: Association, _ target: ManagedObject, add: Bool, range: SourceRange) throws {
         switch association.kind {
         case .manyToMany:
+            let before = session.pendingLinkCount
             session.link(owner, association, target, add: add)
+            let change = "\(owner.ref).\(association.name).\(add ? "add" : "remove")(\(target.ref))"
+            let table = association.joinTable?.name ?? "the join table"
+            if loopPasses > 0 {
+                // In a loop, one note for all its passes (not one line per object).
+                if loopPasses == 1 {
+                    session.addNote(Note(.info, "the link changes of this loop (\(change), …) are pending: rows of \(table) are written at the next `save` (:pending shows them)"))
+                }
+            } else if session.pendingLinkCount < before {
+                session.addNote(Note(.info, "\(change) cancels the opposite change still pending: nothing will be written for this pair"))
+            } else {
+                session.addNote(Note(.info, "\(change) is pending: the row of \(table) is \(add ? "inserted" : "deleted") at the next `save` (:pending shows it)"))
+            }
         case .hasMany, .hasOne:
             guard let inverse = association.inverse, let back = target.entity.mapping.association(named: inverse) else {
                 throw EvalError("\(owner.entity.name).\(association.name) has no inverse to write through", at: range)

@@ -30,7 +30,12 @@ struct Output {
         switch format {
         case .json: return JSONRenderer.render(report)
         case .text:
-            if usesPanes { return TerminalRenderer.render(report, options: RenderOptions(width: width ?? terminalColumns(), color: color)) }
+            if usesPanes {
+                // On a terminal a report fits its height, less two lines: the command typed above
+                // it and the next prompt. A forced width (a pipe) keeps every line.
+                let height = isTerminal && width == nil ? terminalRows().map { $0 - 2 } : nil
+                return TerminalRenderer.render(report, options: RenderOptions(width: width ?? terminalColumns(), color: color, height: height))
+            }
             return PlainRenderer.render(report)
         }
     }
@@ -54,6 +59,13 @@ func printable(_ input: String) -> String {
     var out = String.UnicodeScalarView()
     for scalar in input.unicodeScalars { out.append(isControl(scalar.value) ? "\u{FFFD}" : scalar) }
     return String(out)
+}
+
+/// Lines of the terminal on stdout, when it says.
+func terminalRows() -> Int? {
+    var size = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
+    return nil
 }
 
 /// Columns of the terminal on stdout, read on every render so resizing is picked up.

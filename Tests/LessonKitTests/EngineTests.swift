@@ -409,6 +409,9 @@ Checks:
         }
         #expect(try check("waits: Author for Book").passed)
         #expect(try check("waits: Author for Books").detail == "Author waits for Book")
+        // A waiting entity's declared associations and columns can be checked already.
+        #expect(try check("association Author.books: has-many").passed)
+        #expect(try check("columns Author: id, name, born").passed)
         _ = wb.run("entity Book { title: String; author: Author }")
         #expect(try check("waits: Author for Book").detail == "Author is defined: it waits for nothing")
         #expect(try check("column Author.name: TEXT NOT NULL").passed)
