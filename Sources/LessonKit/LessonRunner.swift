@@ -147,7 +147,8 @@ public final class LessonRunner {
             notes += parts.map { Note(.lesson, "✓ \($0.name)") }
             if !judgment.drift.isEmpty {
                 notes.append(Note(.lesson, "judged from the step's start: your earlier experiments are not counted"
-                    + " (\(judgment.answerLength == 1 ? "your last command" : "your last \(judgment.answerLength) commands") passed on a fresh replay)"))
+                    + " (\(judgment.answerLength == 1 ? "your last command" : "your last \(judgment.answerLength) commands") passed on a fresh replay;"
+                    + " what it shows here comes from your changed sandbox: :reset and the same answer shows it from the step's start)"))
             }
             notes.append(Note(.lesson, goOn))
         case .commandFailed:

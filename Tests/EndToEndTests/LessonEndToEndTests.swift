@@ -83,7 +83,7 @@ func lessonDirectories() throws -> (lessons: String, state: String) {
             note: ✓ Step 1 of 2 passed: all 2 parts done
             note: ✓ the rename
             note: ✓ the save
-            note: judged from the step's start: your earlier experiments are not counted (your last 2 commands passed on a fresh replay)
+            note: judged from the step's start: your earlier experiments are not counted (your last 2 commands passed on a fresh replay; what it shows here comes from your changed sandbox: :reset and the same answer shows it from the step's start)
             note: :next goes on to step 2: Count
             """))
         #expect(out.contains("note: step 2 starts from its expected state (the reference solutions replayed), not from your experiments: table author has 3 rows (2 in the replay)"))

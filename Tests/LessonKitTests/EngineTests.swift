@@ -209,7 +209,7 @@ Checks:
         #expect(answer?.value == .integer(5))
         #expect(lessonNotes(answer) == [
             "✓ Step 2 of 4 passed: all 2 parts done", "✓ the insert", "✓ the count",
-            "judged from the step's start: your earlier experiments are not counted (your last 2 commands passed on a fresh replay)",
+            "judged from the step's start: your earlier experiments are not counted (your last 2 commands passed on a fresh replay; what it shows here comes from your changed sandbox: :reset and the same answer shows it from the step's start)",
             ":next goes on to step 3: Load the books eagerly",
         ])
     }
@@ -261,7 +261,7 @@ Checks:
         _ = runner.run(":lesson engine\nAuthor#2.name = \"B\"\nAuthor#1.name = \"U\"")
         let save = lessonNotes(runner.run("save").last)
         #expect(save.first == "✓ Step 1 of 4 passed: all 2 parts done")
-        #expect(save.contains("judged from the step's start: your earlier experiments are not counted (your last 2 commands passed on a fresh replay)"))
+        #expect(save.contains("judged from the step's start: your earlier experiments are not counted (your last 2 commands passed on a fresh replay; what it shows here comes from your changed sandbox: :reset and the same answer shows it from the step's start)"))
     }
 
     @Test func resetRestoresThisStepAndResetLessonTheFirst() throws {

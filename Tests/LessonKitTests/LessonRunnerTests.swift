@@ -66,7 +66,7 @@ import Workbench
         // and the next step starts without the experiment.
         _ = runner.run(":lesson finding\nAuthor#1.name = \"Ursula\"\nsave")
         let passed = runner.run("Author#2").last
-        #expect(lessonNotes(passed).contains("judged from the step's start: your earlier experiments are not counted (your last command passed on a fresh replay)"))
+        #expect(lessonNotes(passed).contains("judged from the step's start: your earlier experiments are not counted (your last command passed on a fresh replay; what it shows here comes from your changed sandbox: :reset and the same answer shows it from the step's start)"))
         let sandbox = runner.workbench
         let next = runner.run(":next")[0]
         #expect(runner.workbench !== sandbox)
