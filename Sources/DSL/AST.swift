@@ -153,6 +153,8 @@ public indirect enum Statement: Sendable, Equatable {
 
 public enum TransactionVerb: String, Sendable, Equatable {
     case save, rollback, begin, commit
+    /// `begin immediate`: SQLite's BEGIN IMMEDIATE, which takes the database's write lock at once.
+    case beginImmediate = "begin immediate"
 }
 
 /// One argument of a call: `name: "x"`, `born < 1950`, `name desc`, `using: join`.

@@ -10,7 +10,7 @@
 //   modifier   := 'unique' | 'index' | '=' literal | 'on' 'delete' rule | 'via' Ident
 //   statement  := 'insert' Ident '(' args? ')' | 'delete' expr | 'let' Ident '=' (expr | insert)
 //               | 'for' Ident 'in' expr '{' sep* (statement (sep+ statement)*)? sep* '}'
-//               | 'save' | 'rollback' | 'begin' | 'commit' | expr ('=' expr)?
+//               | 'save' | 'rollback' | 'begin' ('immediate'? 'transaction'?) | 'commit' | expr ('=' expr)?
 //   expr       := or      or := and ('or' and)*      and := not ('and' not)*
 //   not        := 'not' not | comparison
 //   comparison := additive (('=='|'!='|'<'|'<='|'>'|'>='|'like'|'in') additive)?
@@ -20,8 +20,10 @@
 //   args       := arg (',' arg)*                     arg := (Ident ':')? expr ('asc' | 'desc')?
 //
 // Two conveniences beyond the grammar: commands may share a line when the next one starts with a
-// name or keyword (`save   rollback`, as in the spec's listings), and a line that starts with `.`
-// continues the previous one (the lexer handles that).
+// name or keyword (`save   rollback`, as in the spec's listings), though a line runs whole or not
+// at all (`save now` fails before `save` runs: see `nextItem`); and a line that starts with `.`
+// continues the previous one when that is a query (the lexer joins the lines; after any other
+// command the `.` line is a diagnostic of its own).
 
 /// Reads DSL source into commands (see AST.swift), with one diagnostic per broken command.
 public struct Parser {
@@ -98,6 +100,43 @@ public struct Parser {
     private var assignmentNesting: Int?
     /// Whether `insertStatement` tries `Lexer.plainInsert` first.
     private var readsPlainInserts = true
+    /// The other commands of the line `nextItem` returned the first of (see `nextItem`), last
+    /// first: each is taken with `popLast`, so a line of many commands is not quadratic.
+    private var queuedItems: [ParseResult.Item] = []
+    /// The command before the one being read, when it shares its line (`save` in `save now`).
+    private var sharesLineWith: Command?
+    /// What the last command returned was, for a following line that starts with `.`.
+    private var previousCommand: PreviousCommand = .none
+
+    /// The kind of the command before, named in the diagnostic of a `.` line that cannot continue it.
+    private enum PreviousCommand: UInt8 {
+        case none, query, entity, insert, transaction, workbench, loop, other
+
+        init(_ command: Command) {
+            switch command {
+            case .entity: self = .entity
+            case .workbench: self = .workbench
+            case .statement(.expression), .statement(.letBinding): self = .query
+            case .statement(.insert), .statement(.letInsert): self = .insert
+            case .statement(.transaction): self = .transaction
+            case .statement(.forLoop): self = .loop
+            default: self = .other
+            }
+        }
+
+        var description: String? {
+            switch self {
+            case .none: return nil
+            case .query: return "a query"
+            case .entity: return "an entity definition"
+            case .insert: return "an insert"
+            case .transaction: return "a transaction command"
+            case .workbench: return "a ':' command"
+            case .loop: return "a for loop"
+            case .other: return "a statement"
+            }
+        }
+    }
 
     private init(lexer: Lexer) {
         self.lexer = lexer
@@ -275,7 +314,36 @@ public struct Parser {
     }
 
     /// The next command (or the failure of a broken one), nil at the end of the input.
+    ///
+    /// Commands may share a line (`save   rollback`, `Book#1    Book.all`), but a line runs whole
+    /// or not at all: when another command follows on the same line with no `;` between, the
+    /// rest of the line is read before the first command is handed over, and a part that fails
+    /// makes the whole line one failure (`save now` must not save; `begin oops` must not leave a
+    /// transaction open).
     fileprivate mutating func nextItem() -> ParseResult.Item? {
+        if let queued = queuedItems.popLast() { return queued }
+        guard let item = nextCommandItem() else { return nil }
+        // (The cheap test first: after a plain insert, `current` is a line break.)
+        guard current.kind == .identifier, case .command(let first) = item else { return item }
+        var line: [ParseResult.Item] = []
+        sharesLineWith = first
+        defer { sharesLineWith = nil }
+        while current.kind == .identifier, let next = nextCommandItem() {
+            switch next {
+            case .command(let command):
+                line.append(next)
+                sharesLineWith = command
+            case .failure(let diagnostic, let range):
+                previousCommand = .none
+                return .failure(diagnostic, range: SourceRange(first.range.start, range.end))
+            }
+        }
+        queuedItems = line.reversed()
+        return item
+    }
+
+    /// One command, or the failure of a broken one (see `nextItem`), nil at the end of the input.
+    private mutating func nextCommandItem() -> ParseResult.Item? {
         // A line break, then `insert` and a plain insert (a script of inserts, line after
         // line): read from the bytes without making the keyword's token and going through
         // `skipSeparators`, `command` and `statement` (about 1k instructions a line). The same
@@ -290,6 +358,7 @@ public struct Parser {
             assignmentNesting = nil
             let command = Command.statement(.insert(entity: entity, arguments: arguments,
                                                     range: SourceRange(keyword.start, end)))
+            previousCommand = .insert
             do throws(ParseError) {
                 try endOfStatement(inBody: false)
                 return .command(command)
@@ -308,8 +377,10 @@ public struct Parser {
         do throws(ParseError) {
             let command = try self.command()
             try endOfStatement(inBody: false)
+            previousCommand = PreviousCommand(command)
             return .command(command)
         } catch {
+            previousCommand = .none
             return failure(error, first: first)
         }
     }
@@ -348,13 +419,18 @@ public struct Parser {
         }
     }
 
-    /// What may follow a statement: a separator, the `}` of a body, or another command on the
-    /// same line when it starts with a name or keyword (`save   rollback`).
+    /// What may follow a statement: a separator, the `}` of a body, a line that starts with `.`
+    /// (see `expressionStatement`), or another command on the same line when it starts with a
+    /// name or keyword (`save   rollback`; `nextItem` reads the line whole).
     private mutating func endOfStatement(inBody: Bool) throws(ParseError) {
         switch current.kind {
         case .newline, .semicolon, .endOfInput:
             return
         case .rightBrace where inBody:
+            return
+        case .dot where current.followsSkippedNewline:
+            // A line starting with `.` continues only a query (whose postfix took it already):
+            // this command is complete, and the `.` line is reported on its own.
             return
         case .rightBrace, .rightParen, .rightBracket:
             let opener = Parser.opener(of: current.kind).rawValue
@@ -608,12 +684,25 @@ public struct Parser {
         case .for?: return try forStatement()
         case .save?: return .transaction(.save, range: advance().range)
         case .rollback?: return .transaction(.rollback, range: advance().range)
-        case .begin?: return .transaction(.begin, range: advance().range)
+        case .begin?: return beginStatement()
         case .commit?: return .transaction(.commit, range: advance().range)
         case .entity? where inBody:
             throw error("an entity can only be declared at the top level, not inside 'for'")
         default: return try expressionStatement()
         }
+    }
+
+    /// `begin`, and SQL's spellings on the same line: `begin transaction` (the same) and
+    /// `begin immediate [transaction]` (SQLite's BEGIN IMMEDIATE, which takes the write lock at once).
+    private mutating func beginStatement() -> Statement {
+        let keyword = advance()
+        var verb = TransactionVerb.begin
+        if currentIsOnSameLine, current.isWord("immediate") {
+            advance()
+            verb = .beginImmediate
+        }
+        if currentIsOnSameLine, current.isWord("transaction") { advance() }
+        return .transaction(verb, range: SourceRange(keyword.range.start, previousEnd))
     }
 
     /// `insert Author(name: "x", born: 1929)`
@@ -702,6 +791,17 @@ public struct Parser {
     private mutating func expressionStatement() throws(ParseError) -> Statement {
         let first = current
         guard startsExpression(first) || first.kind == .error else {
+            if first.kind == .dot {
+                let before = first.followsSkippedNewline ? previousCommand.description : nil
+                // At the '.' itself (not after the line before, where `error` points for a token
+                // that follows a skipped line break).
+                throw ParseError(diagnostic: .error(
+                    "a line that starts with '.' continues a query on the line before, and "
+                        + (before.map { "the line before is \($0)" } ?? "there is none"),
+                    at: first.range,
+                    hint: "write the query whole, as in Author.all.limit(3)"
+                        + (before == nil || previousCommand == .query ? "" : "; the line before stays as it was")))
+            }
             if [.rightParen, .rightBracket, .rightBrace].contains(first.kind) {
                 let opener = Parser.opener(of: first.kind).rawValue
                 throw error("unmatched '\(first.text)'", hint: "remove it, or add the '\(opener)' it closes")
@@ -724,6 +824,12 @@ public struct Parser {
             let value = try expression()
             return .assign(target: target, value: value, range: SourceRange(first.range.start, previousEnd))
         }
+        // A lone name after another command on its line (`save now`, `begin exclusive`) is no
+        // command of its own: the line fails whole, before anything on it runs.
+        if case .name(let name) = target, nesting == 0, let before = sharesLineWith {
+            throw error("expected a new line or ';' after \(Parser.spelling(of: before)), found '\(name)'", at: first,
+                        hint: Parser.sharedLineHint(after: before))
+        }
         // A lone name followed by more on its line is most likely a mistyped command word.
         if case .name(let name) = target, !isAtSeparator, !check(.rightBrace) {
             if let word = nearest(name.name, in: Parser.commandWords) {
@@ -733,6 +839,30 @@ public struct Parser {
                         hint: "put each command on its own line, or separate them with ';'")
         }
         return .expression(target)
+    }
+
+    /// How a command sharing a line is named in a diagnostic: its keyword, or "the command".
+    private static func spelling(of command: Command) -> String {
+        switch command {
+        case .statement(.transaction(let verb, _)): return "'\(verb.rawValue)'"
+        case .statement(.insert): return "'insert'"
+        case .statement(.delete): return "'delete'"
+        case .entity: return "'entity'"
+        default: return "the command"
+        }
+    }
+
+    private static func sharedLineHint(after command: Command) -> String {
+        let nothingRan = "nothing on this line ran"
+        if case .statement(.transaction(let verb, _)) = command {
+            switch verb {
+            case .begin, .beginImmediate:
+                return "\(nothingRan); begin takes nothing after it, or 'transaction', or 'immediate' (BEGIN IMMEDIATE)"
+            default:
+                return "\(nothingRan); '\(verb.rawValue)' takes nothing after it"
+            }
+        }
+        return "\(nothingRan); put each command on its own line, or separate them with ';'"
     }
 
     // MARK: - Expressions

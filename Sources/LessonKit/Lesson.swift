@@ -40,19 +40,23 @@ public struct LessonStep: Sendable, Equatable {
     public var solution: CodeBlock
     /// Plausible mistakes: each must fail at least one check (`ormlab lesson verify`).
     public var wrongAnswers: [CodeBlock]
+    /// Experiments a learner might try before answering (`orm explore`): verify types each,
+    /// then the solution, and the step must still pass.
+    public var explorations: [CodeBlock]
     /// Hints from gentle to explicit, given one at a time by `:hint`.
     public var hints: [String]
-    /// Checks against the report of the learner's command (the last command of a solution).
+    /// Checks against the learner's answer (see `Answer`); `[label]`ed checks form parts.
     public var checks: [Check]
 
     public init(number: Int, title: String, task: String = "", setup: [CodeBlock] = [], solution: CodeBlock,
-                wrongAnswers: [CodeBlock] = [], hints: [String] = [], checks: [Check] = []) {
+                wrongAnswers: [CodeBlock] = [], explorations: [CodeBlock] = [], hints: [String] = [], checks: [Check] = []) {
         self.number = number
         self.title = title
         self.task = task
         self.setup = setup
         self.solution = solution
         self.wrongAnswers = wrongAnswers
+        self.explorations = explorations
         self.hints = hints
         self.checks = checks
     }

@@ -60,5 +60,10 @@ public struct LessonLibrary: Sendable {
         return candidates.first { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue }
     }
 
-    public func lesson(_ id: String) -> Lesson? { lessons.first { $0.id == id } }
+    /// The lesson with this id, or with this number as `:lessons` lists them (`9`, `09`).
+    public func lesson(_ id: String) -> Lesson? {
+        if let found = lessons.first(where: { $0.id == id }) { return found }
+        if let n = Int(id), n >= 1, n <= lessons.count { return lessons[n - 1] }
+        return nil
+    }
 }

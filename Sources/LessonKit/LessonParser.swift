@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The file stays readable as plain Markdown: a `# Title`, an `id: ...` line, prose, fenced
 /// `orm setup` blocks, then `## Step N: ...` sections with the task, one `orm solution` block,
-/// `orm wrong` blocks, `> hint: ...` lines and a `Checks:` list.
+/// `orm wrong` and `orm explore` blocks, `> hint: ...` lines and a `Checks:` list.
 public enum LessonParser {
     /// Parses the text of one lesson file. `file` names it in errors and gives the default id
     /// ("07-lazy-loading.md" → "lazy-loading").
@@ -40,6 +40,7 @@ public enum LessonParser {
         var setup: [CodeBlock] = []
         var solutions: [CodeBlock] = []
         var wrong: [CodeBlock] = []
+        var explore: [CodeBlock] = []
         var hints: [String] = []
         var checks: [Check] = []
     }
@@ -120,8 +121,8 @@ public enum LessonParser {
                 var shown = false
                 if info.first == "orm", info.count >= 2 {
                     role = info[1]
-                    guard ["setup", "solution", "wrong"].contains(info[1]) else {
-                        throw error(number, "unknown block '\(info.joined(separator: " "))': use orm setup, orm setup shown, orm solution or orm wrong (plain orm for an example)")
+                    guard ["setup", "solution", "wrong", "explore"].contains(info[1]) else {
+                        throw error(number, "unknown block '\(info.joined(separator: " "))': use orm setup, orm setup shown, orm solution, orm wrong or orm explore (plain orm for an example)")
                     }
                     shown = info.count >= 3 && ["shown", "show", "visible"].contains(info[2])
                     if role != "setup" && info.count > 2 { throw error(number, "'orm \(info[1])' takes no marker") }
@@ -229,9 +230,13 @@ public enum LessonParser {
                 } else {
                     setup.append(block)
                 }
-            case "solution", "wrong":
+            case "solution", "wrong", "explore":
                 var step = steps.removeLast()
-                if fence.role == "solution" { step.solutions.append(block) } else { step.wrong.append(block) }
+                switch fence.role {
+                case "solution": step.solutions.append(block)
+                case "wrong": step.wrong.append(block)
+                default: step.explore.append(block)
+                }
                 steps.append(step)
             default:
                 // An example: stays in the prose.
@@ -263,7 +268,7 @@ public enum LessonParser {
                     throw error(draft.line, "step \(draft.number) has no checks: add a Checks: line followed by - statements: 1 and the like")
                 }
                 out.append(LessonStep(number: draft.number, title: draft.title, task: tidy(draft.task), setup: draft.setup,
-                                      solution: draft.solutions[0], wrongAnswers: draft.wrong, hints: draft.hints, checks: draft.checks))
+                                      solution: draft.solutions[0], wrongAnswers: draft.wrong, explorations: draft.explore, hints: draft.hints, checks: draft.checks))
             }
             return Lesson(id: id ?? LessonParser.defaultID(forFile: file), title: title, file: file,
                           intro: tidy(intro), setup: setup, steps: out, outro: tidy(outro))

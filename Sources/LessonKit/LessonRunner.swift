@@ -18,10 +18,11 @@ public final class LessonRunner {
     /// The learner's own workbench, outside lessons.
     public let home: Workbench
     private var active: Active?
-    /// The report the checks read last (for `:check`).
-    private var lastChecked: Report?
+    /// The last verdict (for `:check` with nothing new to judge).
+    private var lastJudgment: Judgment?
 
-    /// The lesson in progress: which step, on which sandbox, how many hints were given.
+    /// The lesson in progress: which step, on which sandbox, how many hints were given, and
+    /// the learner's attempt at the step.
     private struct Active {
         var lesson: Lesson
         /// 0-based; equal to `lesson.steps.count` once the lesson is finished.
@@ -29,6 +30,10 @@ public final class LessonRunner {
         var sandbox: Workbench
         var hintsGiven = 0
         var misses = 0
+        /// The commands typed since the step began (or since `:reset`), judged after each.
+        var attempt: StepAttempt?
+        /// The learner's `:set` commands in this lesson, one per option (kept on resume).
+        var settings: [String] = []
         var step: LessonStep? { stepIndex < lesson.steps.count ? lesson.steps[stepIndex] : nil }
     }
 
@@ -81,44 +86,96 @@ public final class LessonRunner {
         }
     }
 
-    // MARK: - Checking every command
+    // MARK: - Judging every command
 
-    /// Checks a report against the current step and appends the outcome as lesson notes.
+    /// Judges the current step after the command of `report` and appends the verdict as lesson
+    /// notes. Lesson commands, and commands that only show something the step does not ask
+    /// about, are not part of the attempt.
     public func observe(_ report: inout Report) {
-        guard let active, let step = active.step else { return }
-        let input = report.input.trimmed
-        if input.hasPrefix(":") {
-            // Workbench commands are checked only when the step is about one (":pending").
-            let name = commandName(input)
-            if LessonRunner.commandNames.contains(name) { return }
-            let expected = lastCommand(of: step.solution.code)
-            guard expected.hasPrefix(":"), commandName(expected) == name else { return }
+        guard var current = active, current.step != nil, var attempt = current.attempt else { return }
+        rememberSetting(report, in: &current)
+        guard let judgment = attempt.record(report, live: current.sandbox) else {
+            active = current
+            return
         }
-        lastChecked = report
-        report.notes += outcome(of: step, on: report)
+        current.attempt = attempt
+        active = current
+        lastJudgment = judgment
+        report.notes += notes(for: judgment)
     }
 
-    private func outcome(of step: LessonStep, on report: Report) -> [Note] {
-        guard var current = active else { return [] }
-        let results = step.checks.map { $0.evaluate(report, in: current.sandbox) }
-        let passing = results.filter(\.passed).count
-        var notes: [Note] = []
+    /// A `:set` the learner ran in the sandbox is kept with the progress, so a resumed lesson
+    /// has it again.
+    private func rememberSetting(_ report: Report, in current: inout Active) {
+        let input = report.input.trimmed
+        guard report.ok, input.hasPrefix(":set "), let option = input.split(separator: " ").dropFirst().first else { return }
+        current.settings.removeAll { $0.split(separator: " ").dropFirst().first == option }
+        current.settings.append(input)
+        let settings = current.settings
+        try? store.update(current.lesson.id) { $0.settings = settings }
+    }
+
+    /// The verdict in the step's own terms: "✓ Step 2 of 6 passed", or "not yet: 1 of 2 parts
+    /// done: the insert ✓ · the count: not yet (the value is 4)"; never a ✓ under a failed command.
+    private func notes(for judgment: Judgment) -> [Note] {
+        guard var current = active, let step = current.step else { return [] }
         let total = current.lesson.steps.count
-        if passing == results.count {
+        let goOn = step.number < total
+            ? ":next goes on to step \(step.number + 1): \(current.lesson.steps[step.number].title)"
+            : "that was the last step: :next finishes the lesson"
+        var notes: [Note] = []
+        switch judgment.outcome {
+        case .alreadyPassed:
+            return [Note(.lesson, "step \(step.number) is done (this command is not graded); \(goOn)")]
+        case .broken(let problem):
+            return [Note(.lesson, "this step cannot be judged: \(problem) (ormlab lesson verify \(current.lesson.id) shows what is wrong)")]
+        case .passed:
             let already = store.progress(current.lesson.id)?.passed.contains(step.number) ?? false
             try? store.update(current.lesson.id) { $0.passed.append(step.number); $0.step = step.number }
             current.misses = 0
-            notes.append(Note(.lesson, "✓ Step \(step.number) of \(total) \(already ? "passes again" : "passed"): \(results.count == 1 ? "its check holds" : results.count == 2 ? "both checks hold" : "all \(results.count) checks hold")"))
-            notes += results.map { Note(.lesson, $0.line) }
-            notes.append(Note(.lesson, step.number < total
-                ? ":next goes on to step \(step.number + 1): \(current.lesson.steps[step.number].title)"
-                : "that was the last step: :next finishes the lesson"))
-        } else {
+            let parts = judgment.parts
+            if judgment.failedOnlyInSandbox {
+                // No ✓ under a failed command: say plainly why it failed here and passes anyway.
+                notes.append(Note(.lesson, "Step \(step.number) of \(total) passed on a replay from the step's start, where this answer runs;"
+                    + " here it failed because earlier experiments changed your sandbox"
+                    + (judgment.drift.isEmpty ? "" : " (\(judgment.drift.prefix(2).joined(separator: "; ")))")))
+                notes.append(Note(.lesson, goOn + " (from its expected state)"))
+                break
+            }
+            notes.append(Note(.lesson, "✓ Step \(step.number) of \(total) \(already ? "passes again" : "passed")"
+                + (parts.count > 1 ? ": all \(parts.count) parts done" : "")))
+            notes += parts.map { Note(.lesson, "✓ \($0.name)") }
+            if !judgment.drift.isEmpty {
+                notes.append(Note(.lesson, "judged from the step's start: your earlier experiments are not counted"
+                    + " (\(judgment.answerLength == 1 ? "your last command" : "your last \(judgment.answerLength) commands") passed on a fresh replay;"
+                    + " what it shows here comes from your changed sandbox: :reset and the same answer shows it from the step's start)"))
+            }
+            notes.append(Note(.lesson, goOn))
+        case .commandFailed:
             current.misses += 1
-            notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(passing) of \(results.count) checks pass"))
-            notes += results.map { Note(.lesson, $0.line) }
-            if current.misses >= 2 && current.hintsGiven < step.hints.count {
-                notes.append(Note(.lesson, "stuck? :hint gives a hint (\(step.hints.count - current.hintsGiven) left); :reset starts the step again"))
+            notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: that command failed (its error says why), so it changed nothing"))
+        case .notYet:
+            current.misses += 1
+            let parts = judgment.parts
+            if judgment.contextDiffers {
+                notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: your last \(judgment.answerLength == 1 ? "command does" : "\(judgment.answerLength) commands do") what the step asks on a replay from its start,"
+                    + " but here \(judgment.answerLength == 1 ? "it" : "they") ran inside the transaction you opened with begin, which changes what they do (a save there does not commit; commit or rollback ends it); :reset starts this step again"))
+            } else if parts.count == 1, let part = parts.first {
+                notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(part.subject) — \(part.missingForLearner ?? "not yet")"))
+            } else {
+                let list = parts.map { $0.done ? "\($0.subject) ✓" : "\($0.subject): not yet (\($0.missingForLearner ?? "missing"))" }
+                notes.append(Note(.lesson, "Step \(step.number) of \(total), not yet: \(judgment.partsDone) of \(parts.count) parts done: \(list.joined(separator: " · "))"))
+            }
+            if !judgment.drift.isEmpty && !judgment.contextDiffers {
+                notes.append(Note(.lesson, "your sandbox has drifted from the step's start: \(judgment.drift.prefix(3).joined(separator: "; "))."
+                    + " Your last commands are judged on a replay from the step's start; :reset starts this step again"))
+            }
+        }
+        if judgment.outcome == .notYet || judgment.outcome == .commandFailed {
+            if current.hintsGiven >= step.hints.count && (current.misses >= 2 || current.hintsGiven > 0) {
+                notes.append(Note(.lesson, "stuck? :reset starts this step again from its start; :solution shows the reference answer"))
+            } else if current.misses >= 2 {
+                notes.append(Note(.lesson, "stuck? :hint gives a hint (\(step.hints.count - current.hintsGiven) left); :reset starts this step again; :solution shows an answer"))
             }
         }
         active = current
@@ -146,7 +203,14 @@ public final class LessonRunner {
         case "check": check(into: &report)
         case "next": return next()
         case "solution": solution(into: &report)
-        case "reset": return reset()
+        case "reset":
+            if argument == "lesson" { return reset(wholeLesson: true) }
+            guard argument.isEmpty else {
+                report.diagnostics.append(lessonError("`:reset \(argument)` is not a reset", hint: ":reset starts this step again; :reset lesson starts the lesson from step 1"))
+                report.ok = false
+                return report
+            }
+            return reset(wholeLesson: false)
         default: break
         }
         return report
@@ -161,7 +225,7 @@ public final class LessonRunner {
             report.notes.append(Note(.lesson, "no lessons found: set ORMLAB_LESSONS to the Lessons/ directory of an ORMLab checkout"))
         } else {
             report.blocks.append(.table(title: "Lessons", header: ["#", "id", "title", "progress"], rows: rows))
-            report.blocks.append(.text(title: nil, body: "→ Start or resume one with :lesson ID (for example :lesson \(nextSuggestion() ?? library.lessons[0].id))."))
+            report.blocks.append(.text(title: nil, body: "→ Start or resume one with :lesson ID or :lesson # (for example :lesson \(nextSuggestion() ?? library.lessons[0].id))."))
         }
         for error in library.errors {
             report.notes.append(Note(.lesson, "broken lesson file: \(error)"))
@@ -188,19 +252,27 @@ public final class LessonRunner {
             report.ok = false
             return report
         }
-        let saved = store.progress(id)
+        let saved = store.progress(lesson.id)
         var index = 0
         if let saved, !saved.completed { index = min(max(saved.step, 1), lesson.steps.count) - 1 }
+        let settings = saved?.settings ?? []
         do {
             let sandbox = try Sandbox.build(lesson, upTo: index)
+            let refused = Sandbox.apply(settings, on: sandbox)
             install(on: sandbox)
-            active = Active(lesson: lesson, stepIndex: index, sandbox: sandbox)
-            lastChecked = nil
+            active = Active(lesson: lesson, stepIndex: index, sandbox: sandbox,
+                            attempt: StepAttempt(lesson: lesson, stepIndex: index, settings: settings.filter { !refused.contains($0) }),
+                            settings: settings.filter { !refused.contains($0) })
+            lastJudgment = nil
+            if !settings.isEmpty && refused.count < settings.count {
+                report.notes.append(Note(.lesson, "your settings apply again: \(settings.filter { !refused.contains($0) }.joined(separator: ", ")) (:reset drops them)"))
+            }
         } catch {
-            report.diagnostics.append(lessonError("the lesson cannot start: \(error)", hint: "ormlab lesson verify \(id) shows what is wrong"))
+            report.diagnostics.append(lessonError("the lesson cannot start: \(error)", hint: "ormlab lesson verify \(lesson.id) shows what is wrong"))
             report.ok = false
             return report
         }
+        let id = lesson.id
         if saved == nil { try? store.update(id) { $0.step = 1 } }
         if let saved, saved.completed { report.notes.append(Note(.lesson, "you finished this lesson before; here it is again from step 1")) }
         if index > 0 { report.notes.append(Note(.lesson, "resuming at step \(index + 1): your sandbox holds the state after the earlier steps' reference solutions")) }
@@ -234,7 +306,7 @@ public final class LessonRunner {
             return report
         }
         self.active = nil
-        lastChecked = nil
+        lastJudgment = nil
         let where_ = active.step.map { "; :lesson \(active.lesson.id) resumes at step \($0.number)" } ?? ""
         report.notes.append(Note(.lesson, "left the lesson \(active.lesson.id); back in your own session (progress is saved\(where_))"))
         return report
@@ -253,14 +325,18 @@ public final class LessonRunner {
         self.active = active
     }
 
+    /// `:check`: judges the attempt again, as it stands.
     func check(into report: inout Report) {
-        guard let active, let step = active.step else { return noLesson(into: &report) }
-        guard let last = lastChecked else {
-            report.notes.append(Note(.lesson, "nothing to check yet: type a command for step \(step.number); its report is checked"))
+        guard var current = active, current.step != nil, var attempt = current.attempt else { return noLesson(into: &report) }
+        guard !attempt.commands.isEmpty else {
+            report.notes.append(Note(.lesson, "nothing to check yet: type your answer; every command is judged"))
             return
         }
-        report.notes.append(Note(.lesson, "checking `\(Sandbox.firstLine(last.input))` again"))
-        report.notes += outcome(of: step, on: last)
+        let judgment = attempt.judge(live: current.sandbox)
+        current.attempt = attempt
+        active = current
+        lastJudgment = judgment
+        report.notes += notes(for: judgment.outcome == .alreadyPassed ? attempt.passing ?? judgment : judgment)
     }
 
     func solution(into report: inout Report) {
@@ -269,72 +345,89 @@ public final class LessonRunner {
         report.notes.append(Note(.lesson, "type it (each line is one command) to see its report and pass the checks"))
     }
 
-    /// `:next`: the next step; a step not passed yet is skipped with a warning and the sandbox
-    /// is rebuilt so the next step starts from the expected state.
+    /// `:next`: the next step, on a sandbox rebuilt at its start (the earlier steps' reference
+    /// solutions, then the learner's settings), so what the step says is what the learner has.
+    /// A step not passed yet is skipped with a warning.
     func next() -> Report {
         var report = Report(input: ":next")
-        guard var active, let step = active.step else {
+        guard var current = active, let step = current.step else {
             noLesson(into: &report)
             return report
         }
-        let passed = store.progress(active.lesson.id)?.passed.contains(step.number) ?? false
-        let nextIndex = active.stepIndex + 1
+        let passed = current.attempt?.passing != nil || (store.progress(current.lesson.id)?.passed.contains(step.number) ?? false)
+        let nextIndex = current.stepIndex + 1
         if !passed {
-            report.notes.append(Note(.lesson, "step \(step.number) is not passed yet; skipping it. Your sandbox is rebuilt with its reference solution so the next step starts from the expected state"))
-            do {
-                active.sandbox = try Sandbox.build(active.lesson, upTo: nextIndex)
-                install(on: active.sandbox)
-            } catch {
-                report.diagnostics.append(lessonError("the next step cannot start: \(error)", hint: nil))
-                report.ok = false
-                return report
-            }
-        } else if nextIndex < active.lesson.steps.count {
-            do {
-                try Sandbox.run(active.lesson.steps[nextIndex].setup, lesson: active.lesson, on: active.sandbox, what: "step \(nextIndex + 1) setup")
-            } catch {
-                report.notes.append(Note(.lesson, "the step's setup did not run cleanly on your sandbox (\(error)); :reset rebuilds it"))
-            }
+            report.notes.append(Note(.lesson, "step \(step.number) is not passed yet; skipping it (it is not marked as passed; :reset lesson starts the lesson over)"))
         }
-        active.stepIndex = nextIndex
-        active.hintsGiven = 0
-        active.misses = 0
-        lastChecked = nil
-        self.active = active
-        if nextIndex >= active.lesson.steps.count {
-            let allPassed = (store.progress(active.lesson.id)?.passed.count ?? 0) >= active.lesson.steps.count
-            try? store.update(active.lesson.id) { $0.completed = true; $0.step = active.lesson.steps.count }
-            report.blocks.append(.text(title: "✓ Lesson complete: \(active.lesson.title)", body: displayText(active.lesson.outro)))
-            if !allPassed { report.notes.append(Note(.lesson, "some steps were skipped; :lesson \(active.lesson.id) starts again whenever you like")) }
+        do {
+            let before = current.sandbox.sandboxState()
+            let sandbox = try Sandbox.build(current.lesson, upTo: nextIndex)
+            Sandbox.apply(current.settings, on: sandbox)
+            install(on: sandbox)
+            current.sandbox = sandbox
+            let drift = before.differences(from: sandbox.sandboxState())
+            if passed && !drift.isEmpty && nextIndex < current.lesson.steps.count {
+                report.notes.append(Note(.lesson, "step \(nextIndex + 1) starts from its expected state (the reference solutions replayed), not from your experiments: \(drift.prefix(2).joined(separator: "; "))"))
+            }
+        } catch {
+            report.diagnostics.append(lessonError("the next step cannot start: \(error)", hint: nil))
+            report.ok = false
+            return report
+        }
+        current.stepIndex = nextIndex
+        current.hintsGiven = 0
+        current.misses = 0
+        current.attempt = nextIndex < current.lesson.steps.count ? StepAttempt(lesson: current.lesson, stepIndex: nextIndex, settings: current.settings) : nil
+        lastJudgment = nil
+        active = current
+        if nextIndex >= current.lesson.steps.count {
+            let allPassed = (store.progress(current.lesson.id)?.passed.count ?? 0) >= current.lesson.steps.count
+            try? store.update(current.lesson.id) { $0.completed = true; $0.step = current.lesson.steps.count }
+            report.blocks.append(.text(title: "✓ Lesson complete: \(current.lesson.title)", body: displayText(current.lesson.outro)))
+            if !allPassed { report.notes.append(Note(.lesson, "some steps were skipped; :lesson \(current.lesson.id) starts again whenever you like")) }
             report.notes.append(Note(.lesson, "the sandbox stays for experiments; :lesson off returns to your own session, :lessons lists the next lessons"))
         } else {
-            try? store.update(active.lesson.id) { $0.step = nextIndex + 1 }
-            show(active, into: &report, withIntro: false)
+            try? store.update(current.lesson.id) { $0.step = nextIndex + 1 }
+            show(current, into: &report, withIntro: false)
         }
         return report
     }
 
-    /// `:reset`: a fresh sandbox in the state the step starts from; hints start over.
-    func reset() -> Report {
-        var report = Report(input: ":reset")
-        guard var active, active.step != nil else {
+    /// `:reset`: a fresh sandbox at the start of this step (`:reset lesson`: of step 1); the
+    /// attempt and the hints start over, and the learner's settings are dropped (the start of
+    /// a step is the lesson's own state).
+    func reset(wholeLesson: Bool) -> Report {
+        var report = Report(input: wholeLesson ? ":reset lesson" : ":reset")
+        guard var current = active, current.step != nil || wholeLesson else {
             noLesson(into: &report)
             return report
         }
+        let index = wholeLesson ? 0 : current.stepIndex
         do {
-            active.sandbox = try Sandbox.build(active.lesson, upTo: active.stepIndex)
-            install(on: active.sandbox)
+            current.sandbox = try Sandbox.build(current.lesson, upTo: index)
+            install(on: current.sandbox)
         } catch {
             report.diagnostics.append(lessonError("the step cannot be rebuilt: \(error)", hint: nil))
             report.ok = false
             return report
         }
-        active.hintsGiven = 0
-        active.misses = 0
-        lastChecked = nil
-        self.active = active
-        report.notes.append(Note(.lesson, "step \(active.stepIndex + 1) starts again on a fresh sandbox: the setup and the earlier steps' reference solutions were replayed"))
-        show(active, into: &report, withIntro: false)
+        let dropped = current.settings
+        current.settings = []
+        current.stepIndex = index
+        current.hintsGiven = 0
+        current.misses = 0
+        current.attempt = StepAttempt(lesson: current.lesson, stepIndex: index)
+        lastJudgment = nil
+        active = current
+        try? store.update(current.lesson.id) { p in
+            p.settings = nil
+            if wholeLesson { p.step = 1; p.completed = false }
+        }
+        report.notes.append(Note(.lesson, wholeLesson
+            ? "the lesson starts again at step 1 on a fresh sandbox with the lesson's setup (steps you passed stay marked)"
+            : "step \(index + 1) starts again on a fresh sandbox: the setup and the earlier steps' reference solutions were replayed"))
+        if !dropped.isEmpty { report.notes.append(Note(.lesson, "your settings were dropped: \(dropped.joined(separator: ", "))")) }
+        show(current, into: &report, withIntro: wholeLesson)
         return report
     }
 
@@ -351,28 +444,60 @@ public final class LessonRunner {
                          rendered: "error: \(message)" + (hint.map { "\n  = hint: \($0)" } ?? ""))
     }
 
-    private func commandName(_ input: String) -> String {
-        String(input.dropFirst().prefix { $0.isLetter || $0 == "-" })
-    }
-
-    private func lastCommand(of code: String) -> String {
-        code.split(separator: "\n").map { $0.trimmed }.last { !$0.isEmpty && !$0.hasPrefix("//") } ?? ""
+    /// ":pending Author" → "pending".
+    static func commandName(_ input: String) -> String {
+        String(input.trimmed.dropFirst().prefix { $0.isLetter || $0 == "-" })
     }
 }
 
-/// Markdown as the REPL shows it: fenced examples become indented code, `**bold**` and
-/// `*emphasis*` lose their asterisks; everything else (backticks included) stays.
+/// Markdown as the REPL shows it: paragraphs joined into one line each (the renderer wraps
+/// them at the terminal's width, between words), headings without their `#`, list items with a
+/// `•`, fenced examples as indented code, `**bold**` and `*emphasis*` without their asterisks;
+/// backticks stay (they mark code in the prose).
 func displayText(_ markdown: String) -> String {
     var out: [String] = []
     var inFence = false
-    for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-        let t = line.trimmed
+    var paragraph: String?
+    func flush() {
+        if let p = paragraph { out.append(p) }
+        paragraph = nil
+    }
+    for raw in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        let t = raw.trimmed
         if t.hasPrefix("```") || t.hasPrefix("~~~") {
+            flush()
             inFence.toggle()
             continue
         }
-        out.append(inFence ? "    " + line : withoutEmphasis(String(line)))
+        if inFence { out.append("    " + raw); continue }
+        if t.isEmpty {
+            flush()
+            if out.last != "" { out.append("") }
+            continue
+        }
+        let indentation = String(raw.prefix { $0 == " " })
+        if t.hasPrefix("#") {
+            flush()
+            out.append(withoutEmphasis(t.drop { $0 == "#" }.trimmed))
+        } else if t.hasPrefix("- ") || t.hasPrefix("* ") || t.hasPrefix("+ ") {
+            flush()
+            paragraph = indentation + "• " + withoutEmphasis(t.dropFirst(2).trimmed)
+        } else if let dot = t.firstIndex(of: "."), !t[..<dot].isEmpty, t[..<dot].allSatisfy(\.isNumber), t[t.index(after: dot)...].hasPrefix(" ") {
+            flush()
+            paragraph = indentation + withoutEmphasis(t)
+        } else if t.hasPrefix("|") || (paragraph == nil && indentation.count >= 4) {
+            // A table row or an indented code line: as written.
+            flush()
+            out.append(raw)
+        } else if let p = paragraph {
+            paragraph = p + " " + withoutEmphasis(t)
+        } else {
+            paragraph = indentation + withoutEmphasis(t)
+        }
     }
+    flush()
+    while out.last == "" { out.removeLast() }
+    while out.first == "" { out.removeFirst() }
     return out.joined(separator: "\n")
 }
 

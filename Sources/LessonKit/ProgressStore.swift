@@ -8,11 +8,15 @@ public struct LessonProgress: Codable, Sendable, Equatable {
     public var passed: [Int]
     /// All steps done and the lesson finished.
     public var completed: Bool
+    /// The `:set` commands the learner ran in the lesson's sandbox ("`:set lazy batch`"), one per
+    /// option, applied again when the lesson resumes (optional: older files have none).
+    public var settings: [String]?
 
-    public init(step: Int = 1, passed: [Int] = [], completed: Bool = false) {
+    public init(step: Int = 1, passed: [Int] = [], completed: Bool = false, settings: [String]? = nil) {
         self.step = step
         self.passed = passed
         self.completed = completed
+        self.settings = settings
     }
 }
 

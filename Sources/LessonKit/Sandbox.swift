@@ -65,3 +65,16 @@ extension LessonStep {
         }
     }
 }
+
+extension Sandbox {
+    /// Applies the learner's `:set` commands to a rebuilt sandbox; one that no longer applies
+    /// (`:set naming` once entities exist) is left out, and returned.
+    @discardableResult
+    public static func apply(_ settings: [String], on workbench: Workbench) -> [String] {
+        var refused: [String] = []
+        for setting in settings where !workbench.run(setting, sourceName: "<settings>").allSatisfy(\.ok) {
+            refused.append(setting)
+        }
+        return refused
+    }
+}

@@ -23,6 +23,10 @@ public struct SchemaChange: Sendable {
     /// Pending redefinitions of other entities that this change applied (their declarations are
     /// now part of the schema; a file database stores them too).
     public var appliedRedefinitions: [String] = []
+    /// The sentences of `explanation` that describe a table migration (ALTER TABLE, a rebuild)
+    /// and those that say an entity waits for another: the notes get their own kinds.
+    public var migrationSentences: Set<String> = []
+    public var waitingSentences: Set<String> = []
 
     public init(schema: Schema, steps: [SchemaStatement] = [], explanation: [String] = [],
                 diagnostics: [Diagnostic] = [], affectedEntities: [String] = []) {
@@ -182,6 +186,7 @@ extension Schema {
             }
             change.steps += migration.steps
             change.explanation += migration.explanation
+            change.migrationSentences.formUnion(migration.explanation)
             if e == name || old != mapping { changed.append(e) }
             if e != name && old.associations != mapping.associations {
                 for a in mapping.associations where !old.associations.contains(a) {
@@ -195,7 +200,9 @@ extension Schema {
         }
         change.explanation += inverseUpdates
         if let missing = new.waiting[name] {
-            change.explanation.append(waitingSentence(decl, missing: missing, waitingToo: Set(new.waiting.keys)))
+            let sentence = waitingSentence(decl, missing: missing, waitingToo: Set(new.waiting.keys))
+            change.explanation.append(sentence)
+            change.waitingSentences.insert(sentence)
         }
         if change.steps.isEmpty && change.explanation.isEmpty { change.explanation.append("no change") }
 
@@ -236,10 +243,12 @@ extension Schema {
             new.pendingRedefinitions.append(PendingRedefinition(declaration: decl, waitsFor: targets))
             change.explanation.append("\(name)'s new definition waits for \(targets.joined(separator: ", ")) to declare the other side; "
                                       + "until then \(name) keeps its current mapping")
+            change.waitingSentences.insert(change.explanation[change.explanation.count - 1])
         } else {
             new.waitingDeclarations.append(decl)
             new.waiting[name] = targets
             change.explanation.append("\(name) waits for \(targets.joined(separator: ", ")) to declare the other side; no table yet")
+            change.waitingSentences.insert(change.explanation[change.explanation.count - 1])
         }
         change.schema = new
         return change

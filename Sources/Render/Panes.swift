@@ -247,19 +247,37 @@ func isWarning(_ kind: Note.Kind) -> Bool {
 }
 
 /// The diagnostic's pre-rendered text with its headline coloured by severity.
-func diagnosticLines(_ diagnostic: DiagnosticRecord, color: Bool) -> [String] {
+func diagnosticLines(_ diagnostic: DiagnosticRecord, color: Bool, width: Int? = nil) -> [String] {
     // The quoted source line is the learner's raw text: an ESC or other control character in a
     // script must not reach the terminal (tabs stay, so the caret lines up).
     var lines = diagnostic.rendered.split(separator: "\n", omittingEmptySubsequences: false).map { withoutControlCharacters(String($0)) }
     while lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
-    if color, let headline = lines.first {
+    // In a terminal, the headline and the `= hint:` / `= note:` lines wrap between words (the
+    // terminal would break them mid-word); the quoted source and its caret stay as they are.
+    var headlineLines = 1
+    if let width, width > 20 {
+        var wrapped: [String] = []
+        for (i, line) in lines.enumerated() {
+            if i == 0 {
+                let parts = wrap(line, width: width, indent: 2)
+                headlineLines = parts.count
+                wrapped += parts
+            } else if line.hasPrefix("  = ") {
+                wrapped += wrap(line, width: width, indent: 4)
+            } else {
+                wrapped.append(line)
+            }
+        }
+        lines = wrapped
+    }
+    if color, !lines.isEmpty {
         let style: Style
         switch diagnostic.severity {
         case "error": style = .boldRed
         case "warning": style = .boldYellow
         default: style = .bold
         }
-        lines[0] = paint(headline, style, color: true)
+        for i in 0..<min(headlineLines, lines.count) { lines[i] = paint(lines[i], style, color: true) }
     }
     return lines
 }

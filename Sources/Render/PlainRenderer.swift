@@ -19,7 +19,7 @@ public enum PlainRenderer {
         if showsSummary(report) {
             main.append(report.summary)
         }
-        for note in report.notes {
+        for note in report.notes where note.kind != .lesson {
             main.append((isWarning(note.kind) ? "warning: " : "note: ") + note.message)
         }
 
@@ -27,6 +27,8 @@ public enum PlainRenderer {
         for diagnostic in report.diagnostics {
             sections.append(diagnosticLines(diagnostic, color: false))
         }
+        // A lesson's verdict comes after the error it may refer to ("that command failed").
+        sections[sections.count - 1] += report.notes.filter { $0.kind == .lesson }.map { "note: " + $0.message }
         for block in report.blocks {
             sections.append(blockLines(block))
         }

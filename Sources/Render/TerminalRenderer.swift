@@ -88,8 +88,11 @@ public enum TerminalRenderer {
         main += underPanes(report, width: width, color: color, shortened: compaction.shortened)
         sections.append(main)
         for diagnostic in report.diagnostics {
-            sections.append(diagnosticLines(diagnostic, color: color))
+            sections.append(diagnosticLines(diagnostic, color: color, width: width))
         }
+        // A lesson's verdict comes after the error it may refer to ("that command failed").
+        let verdict = lessonNoteLines(report, width: width, color: color)
+        if !verdict.isEmpty { sections[sections.count - 1] += verdict }
         // Only a table beside objects is cut (a loop's, one row per object); the rows of `:sql`
         // or `:log` are what was asked for.
         let tableRows = report.objects.isEmpty && report.omittedObjects == 0 ? Int.max : compaction.tableRows
@@ -170,11 +173,20 @@ public enum TerminalRenderer {
             lines += wrap(" " + paint("(shortened to fit the screen: :log, :more and :mapping show all)", .dim, color: color),
                           width: width, indent: 2)
         }
-        for note in report.notes {
-            let symbol = paint(noteSymbol(note.kind), isWarning(note.kind) ? .yellow : .cyan, color: color)
-            lines += wrap(" " + symbol + " " + terminalSafe(note.message), width: width, indent: 3)
+        for note in report.notes where note.kind != .lesson {
+            lines += noteLines(note, width: width, color: color)
         }
         return lines
+    }
+
+    /// The lesson runner's notes (its verdict on the command), shown last.
+    static func lessonNoteLines(_ report: Report, width: Int, color: Bool) -> [String] {
+        report.notes.filter { $0.kind == .lesson }.flatMap { noteLines($0, width: width, color: color) }
+    }
+
+    private static func noteLines(_ note: Note, width: Int, color: Bool) -> [String] {
+        let symbol = paint(noteSymbol(note.kind), isWarning(note.kind) ? .yellow : .cyan, color: color)
+        return wrap(" " + symbol + " " + terminalSafe(note.message), width: width, indent: 3)
     }
 
     // MARK: - Blocks
@@ -201,7 +213,9 @@ public enum TerminalRenderer {
             heading(title)
             for paragraphLine in terminalSafe(body).split(separator: "\n", omittingEmptySubsequences: false) {
                 let leading = paragraphLine.prefix(while: { $0 == " " }).count
-                lines += wrap(String(paragraphLine), width: width, indent: leading)
+                // A list item's continuation lines go under its text, not under its bullet.
+                let bullet = paragraphLine.dropFirst(leading).hasPrefix("• ") ? 2 : 0
+                lines += wrap(String(paragraphLine), width: width, indent: leading + bullet)
             }
         case .table(let title, let header, let rows):
             heading(title)

@@ -424,12 +424,36 @@ public struct AssociationSnapshot: Sendable, Equatable {
 // MARK: - Notes, diagnostics, blocks
 
 public struct Note: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+    /// What the note is about. Lessons check notes by kind (`note: save`), never by their
+    /// wording, so a kind is given to each note a lesson may need to see; the raw values are
+    /// the names lessons and the JSON output use.
+    public enum Kind: String, Sendable, CaseIterable {
         case identityMap = "identity-map"
         case nPlusOne = "n+1"
         case unusedEagerLoad = "unused-eager-load"
         case autoflush
+        /// begin, nothing to save, save inside begin … commit, commit with nothing open.
         case transaction
+        /// A save wrote the unit of work in one transaction.
+        case save
+        /// `rollback` restored the objects (or found nothing pending).
+        case rollback
+        /// Something waits in the unit of work: an insert or delete until `save`, `:pending`'s summary.
+        case pending
+        /// A redefinition migrated a table (ALTER TABLE ADD COLUMN, or a rebuild).
+        case migration
+        /// An entity waits for another to declare the other side.
+        case waiting
+        /// A JOIN's rows were collapsed into fewer objects.
+        case joinRows = "join-rows"
+        /// A LIMIT was applied to root ids in a subquery because of a JOIN.
+        case joinLimit = "join-limit"
+        /// `:explain` advice: a filter, join or order with no index.
+        case missingIndex = "missing-index"
+        /// SQLite's ON DELETE CASCADE / SET NULL changed other rows.
+        case cascade
+        /// Raw `:sql` changed rows behind the session's back.
+        case rawSQL = "raw-sql"
         case info
         case lesson
     }

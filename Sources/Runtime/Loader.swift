@@ -310,7 +310,7 @@ extension Session {
         let plan = try compiler.joinedSelect(query, includePaths: paths)
         let rendered = dialect.render(plan.select)
         if query.limit != nil || query.offset != nil {
-            addNote(Note(.info, "LIMIT counts rows, and a JOIN repeats each \(query.entity) once per related row; so the limit was applied to \(query.entity) ids in a subquery, and the JOIN loads all related rows of those \(query.entity)s"))
+            addNote(Note(.joinLimit, "LIMIT counts rows, and a JOIN repeats each \(query.entity) once per related row; so the limit was applied to \(query.entity) ids in a subquery, and the JOIN loads all related rows of those \(query.entity)s"))
         }
         var roots: [ManagedObject] = []
         var rootSeen = Set<ObjectIdentifier>()

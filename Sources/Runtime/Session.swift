@@ -337,14 +337,15 @@ public final class Session {
     // MARK: - Transactions
 
     /// `begin`: opens an explicit transaction; `save` inside it flushes without committing.
-    public func begin() throws {
+    /// `begin`; `immediate` runs BEGIN IMMEDIATE, which takes SQLite's write lock at once.
+    public func begin(immediate: Bool = false) throws {
         guard !explicitTransaction else { throw ORMError("a transaction is already open", hint: "`commit` or `rollback` it first") }
-        try log.withCause("begin") {
+        try log.withCause(immediate ? "begin immediate" : "begin") {
             if db.isInTransaction {
                 // An autoflush left an implicit transaction open; it becomes the explicit one.
                 addNote(Note(.transaction, "an autoflush had already opened a transaction; it continues as the explicit one"))
             } else {
-                try run(.begin)
+                try run(immediate ? .beginImmediate : .begin)
             }
         }
         explicitTransaction = true

@@ -827,7 +827,7 @@ extension Session {
                         child.state = .detached
                     }
                     let who = children.isEmpty ? "the \(info.name) rows" : children.map(\.ref).joined(separator: ", ")
-                    addNote(Note(.info, "on delete cascade: SQLite also deleted \(who) whose \(column) pointed at \(parent.ref)"))
+                    addNote(Note(.cascade, "on delete cascade: SQLite also deleted \(who) whose \(column) pointed at \(parent.ref)"))
                     // SQLite cascades further down; so do we.
                     for child in children { applyDeleteRules(for: child) }
                 case .setNull:
@@ -837,7 +837,7 @@ extension Session {
                         child.associations[association.name] = nil
                     }
                     let who = children.isEmpty ? "the \(info.name) rows that pointed at \(parent.ref)" : children.map(\.ref).joined(separator: ", ")
-                    addNote(Note(.info, "on delete set null: SQLite set \(column) to NULL in \(who)"))
+                    addNote(Note(.cascade, "on delete set null: SQLite set \(column) to NULL in \(who)"))
                 case .restrict:
                     break
                 }

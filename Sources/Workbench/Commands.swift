@@ -208,7 +208,7 @@ extension Workbench {
         let new = objects.filter { $0.state == .new }.count
         let dirty = objects.filter { $0.state == .dirty }.count
         let deleted = objects.filter { $0.state == .deleted }.count
-        report.notes.append(Note(.info, "pending: \(new) new, \(dirty) dirty, \(deleted) deleted" + (session.pendingLinkCount > 0 ? ", \(session.pendingLinkCount) link change(s)" : "") + "; inserts run parents first, deletes children first"))
+        report.notes.append(Note(.pending, "pending: \(new) new, \(dirty) dirty, \(deleted) deleted" + (session.pendingLinkCount > 0 ? ", \(session.pendingLinkCount) link change(s)" : "") + "; inserts run parents first, deletes children first"))
     }
 
     // MARK: - :sql
@@ -238,7 +238,7 @@ extension Workbench {
             // A write returns no rows; say how many it changed (and that the ORM did not see it).
             let changed = session.database.changes
             session.log.setRowsOfLast(changed)
-            report.notes.append(Note(.info, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL; objects already loaded in the session do not see it (:forget reloads them)"))
+            report.notes.append(Note(.rawSQL, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL; objects already loaded in the session do not see it (:forget reloads them)"))
         }
         // Any schema change (CREATE, ALTER, DROP, in any spelling) moves PRAGMA schema_version.
         if schemaVersion() != versionBefore {

@@ -1,3 +1,5 @@
+import DSL
+
 /// One `:help` topic: a short explanation and an example script that runs exactly as printed
 /// (the tests run every topic's example in a fresh workbench).
 public struct HelpTopic: Sendable {
@@ -120,7 +122,9 @@ public let helpTopics: [HelpTopic] = [
         their saved state. Before a query, pending changes are flushed so the query sees them
         (autoflush; `:set autoflush off` to turn it off). `begin` … `commit` groups several saves.
         `let a = insert Author(...)` names a new object so other inserts can refer to it before it
-        has an id; the save then inserts parents before children.
+        has an id; the save then inserts parents before children. `begin transaction` is `begin`;
+        `begin immediate` runs SQLite's BEGIN IMMEDIATE, which takes the write lock at once (plain
+        BEGIN waits for the first write): other connections may still read, none may write.
         """,
         example: """
         entity Author { name: String; born: Int?; books: [Book] }
@@ -185,6 +189,29 @@ public let helpTopics: [HelpTopic] = [
         for b in Book.all.batches(of: 10) { b.title }
         """),
     HelpTopic(
+        name: "other-orms", summary: "coming from another ORM: its habits and the ORMLab forms",
+        body: foreignHabitsHelp(),
+        example: """
+        entity Author { name: String; born: Int?; books: [Book] }
+        entity Book { title: String; year: Int; author: Author }
+        insert Author(name: "Ursula K. Le Guin", born: 1929)   // Author.create(...), session.add(author)
+        insert Book(title: "The Dispossessed", year: 1974, author: Author#1)
+        save                                                 // session.commit(), save!, author.save
+        Author#1                                             // Author.find(1), Author.objects.get(pk=1)
+        Author.where(name == "Ursula K. Le Guin").first      // Author.find_by(name: "…"), filter_by(name="…")
+        Author.include(books)                                // includes(:books), prefetch_related("books")
+        Book.include(author, using: join)                    // select_related("author"), JOIN FETCH
+        Author.order(name desc).limit(10).offset(0)          // order_by("-name"), setMaxResults(10)
+        Author#1.name = "U. K. Le Guin"                      // author.update(name: "…")
+        :pending                                             // session.dirty
+        save
+        let u = Author#1                                     // u = Author.find(1)
+        u                                                    // puts u, print(u)
+        begin transaction
+        delete Book#1                                        // book.destroy, book.delete()
+        rollback
+        """),
+    HelpTopic(
         name: "workbench", summary: "the : commands",
         body: """
         :help [topic]     this help          :schema, :mapping [Entity]  the mapping and DDL
@@ -193,7 +220,7 @@ public let helpTopics: [HelpTopic] = [
         :explain QUERY    the query plan     :compare QUERY  lazy vs IN vs JOIN
         :seed Entity N    fake data          :set lazy select|batch|raise, :set autoflush on|off
         :export swift plain|grdb [FILE]      :save FILE, :load FILE   the session as a script
-        :lessons, :lesson ID, :hint, :check, :next, :solution, :reset, :lesson off   lessons
+        :lessons, :lesson ID|N, :hint, :check, :next, :solution, :reset [lesson], :lesson off   lessons
         :more             all objects of the last result            :quit (or Ctrl-D)
         """,
         example: """
@@ -206,6 +233,33 @@ public let helpTopics: [HelpTopic] = [
         :schema
         """),
 ]
+
+/// The body of `:help other-orms`: the habits ORMLab recognises (`ForeignHabits.all`), under
+/// each ORM they come from, with the ORMLab form; lines fit 80 columns.
+func foreignHabitsHelp() -> String {
+    var lines = [
+        "Habits from other ORMs get a diagnostic that names the ORMLab form. There is",
+        "no session object or manager to call (the workbench is the session), queries",
+        "start at the entity, conditions are comparisons (name == \"x\"), and the unit",
+        "of work writes at `save`.",
+    ]
+    let width = 36
+    for orm in ForeignORM.allCases {
+        let habits = ForeignHabits.all.filter { $0.orms.contains(orm) }
+        guard !habits.isEmpty else { continue }
+        lines.append("")
+        lines.append(orm.rawValue)
+        for habit in habits {
+            if habit.typed.count > width {
+                lines.append("  " + habit.typed)
+                lines.append("  " + String(repeating: " ", count: width) + "  →  " + habit.ormlab)
+            } else {
+                lines.append("  " + habit.typed.padding(to: width) + "  →  " + habit.ormlab)
+            }
+        }
+    }
+    return lines.joined(separator: "\n")
+}
 
 /// `:help` without a topic.
 public func helpOverview() -> String {

@@ -39,7 +39,7 @@ extension Workbench {
             if buildsReports {
                 showTouched([object], into: &report)
                 showMapping(object.entity.name, into: &report)
-                report.notes.append(Note(.info, "\(object.ref) is new: the INSERT is pending in the unit of work and runs at the next `save` (or before a query that needs it: autoflush). :pending shows it."))
+                report.notes.append(Note(.pending, "\(object.ref) is new: the INSERT is pending in the unit of work and runs at the next `save` (or before a query that needs it: autoflush). :pending shows it."))
             } else {
                 report.omittedObjects = 1 // what showTouched counts, without the array and the entity's name
             }
@@ -53,14 +53,14 @@ extension Workbench {
             if objects.isEmpty {
                 report.notes.append(Note(.info, "nothing matched; nothing to delete"))
             } else {
-                report.notes.append(Note(.info, "\(objects.count == 1 ? objects[0].ref : "\(objects.count) objects") marked for deletion; the DELETE runs at `save` (:pending shows it)"))
+                report.notes.append(Note(.pending, "\(objects.count == 1 ? objects[0].ref : "\(objects.count) objects") marked for deletion; the DELETE runs at `save` (:pending shows it)"))
             }
         case .letInsert(let name, let entity, let arguments, let range):
             let object = try insert(entity, arguments, range: range)
             variables[name.name] = .object(object, fromIdentityMap: true)
             report.objects = [snapshot(object)]
             report.mapping = [session.schema.facts(for: object.entity.name)]
-            report.notes.append(Note(.info, "\(name.name) is \(object.ref): new, its INSERT pending until `save`; other inserts can refer to it, and the unit of work writes it first"))
+            report.notes.append(Note(.pending, "\(name.name) is \(object.ref): new, its INSERT pending until `save`; other inserts can refer to it, and the unit of work writes it first"))
         case .letBinding(let name, let expr, _):
             let value = try evaluate(expr)
             let bound = try bindable(value, expr: expr)
@@ -87,6 +87,9 @@ extension Workbench {
         case .begin:
             try session.begin()
             report.notes.append(Note(.transaction, "transaction open: changes written from now on are undone by `rollback` and kept by `commit`"))
+        case .beginImmediate:
+            try session.begin(immediate: true)
+            report.notes.append(Note(.transaction, "transaction open with BEGIN IMMEDIATE: SQLite takes the write (RESERVED) lock now, not at the first write as plain `begin` does; other connections can still read, but none can write until `commit` or `rollback`"))
         case .save:
             let hadTransaction = session.database.isInTransaction
             let result = try session.save()
@@ -100,7 +103,7 @@ extension Workbench {
                 if !result.deleted.isEmpty { parts.append("\(result.deleted.count) deleted") }
                 if result.links > 0 { parts.append("\(result.links) link\(result.links == 1 ? "" : "s") changed") }
                 let what = parts.isEmpty ? "earlier autoflushed changes" : parts.joined(separator: ", ")
-                report.notes.append(Note(.transaction, "saved in one transaction: \(what)"))
+                report.notes.append(Note(.save, "saved in one transaction: \(what)"))
             }
         case .commit:
             let result = try session.commit()
@@ -108,8 +111,16 @@ extension Workbench {
         case .rollback:
             let restored = try session.rollback()
             showTouched(restored.objects, into: &report)
-            report.notes.append(Note(.transaction, rollbackSummary(restored)))
+            report.notes.append(Note(.rollback, rollbackSummary(restored)))
         }
+    }
+
+    /// The diagnostic of a failed command; or, when the command shows a habit from another ORM
+    /// where it failed (`Author.find(1)`), the one naming the ORMLab form (see `ForeignHabits`).
+    func habitAware(_ diagnostic: Diagnostic, in file: SourceFile, command range: SourceRange) -> Diagnostic {
+        ForeignHabits.diagnostic(for: diagnostic, in: file, command: range, isKnownName: { name in
+            variables[name] != nil || session.schema.order.contains { session.info($0)?.mapping.memberNames.contains(name) == true }
+        }) ?? diagnostic
     }
 
     /// What `rollback` undid, objects and many-to-many link changes alike.
@@ -150,7 +161,7 @@ extension Workbench {
                 let related = result.joinObjects.dropFirst().reduce(0) { $0 + $1.count }
                 let why = rows > roots ? "each \(info.name) row repeats once per related row"
                                        : related == 0 ? "no related rows were found" : "one row per \(info.name), carrying its related object's columns (a related object shared by several \(info.name) objects is read again in each row)"
-                report.notes.append(Note(.info, "JOIN returned \(rows) row\(rows == 1 ? "" : "s"), collapsed into \(parts) object\(rows == 1 ? "" : "s"): \(why)"))
+                report.notes.append(Note(.joinRows, "JOIN returned \(rows) row\(rows == 1 ? "" : "s"), collapsed into \(parts) object\(rows == 1 ? "" : "s"): \(why)"))
             }
         case .batches(let query, let info, let size):
             var all: [ManagedObject] = []

@@ -171,7 +171,7 @@ extension Workbench {
         for name in entityOrder {
             let indexes = byEntity[name] ?? []
             for advice in indexes {
-                report.notes.append(Note(.info, advice.message))
+                report.notes.append(Note(.missingIndex, advice.message))
             }
             if let redefinition = redefinition(of: name, adding: indexes.map(\.declaration)) {
                 report.blocks.append(.code(title: "To add \(indexes.count == 1 ? "the index" : "the indexes"), define \(name) again (the migration only runs CREATE INDEX; no row is touched)",

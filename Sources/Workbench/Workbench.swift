@@ -110,7 +110,7 @@ public final class Workbench {
             case .failure(let diagnostic, let range):
                 report.reset(input: file.trimmedSlice(range))
                 report.ok = false
-                report.diagnostics = [record(diagnostic, in: file)]
+                report.diagnostics = [record(habitAware(diagnostic, in: file, command: range), in: file)]
                 onReport(report)
             }
             if quitRequested { break }
@@ -150,7 +150,7 @@ public final class Workbench {
                 try runWorkbenchCommand(name, argument: argument, range: range, argumentRange: argumentRange, into: &report)
             }
         } catch let error as EvalError {
-            report.diagnostics.append(record(error.diagnostic, in: file))
+            report.diagnostics.append(record(habitAware(error.diagnostic, in: file, command: command.range), in: file))
         } catch let error as ORMError {
             report.diagnostics.append(record(Diagnostic(.error, error.message, at: command.range, hint: error.hint), in: file))
         } catch let error as any DatabaseError {
@@ -195,7 +195,10 @@ public final class Workbench {
         var names = change.affectedEntities
         if !names.contains(decl.name.name) { names.insert(decl.name.name, at: 0) }
         report.mapping = names.map { session.schema.facts(for: $0) }
-        for line in change.explanation { report.notes.append(Note(.info, line)) }
+        for line in change.explanation {
+            let kind: Note.Kind = change.migrationSentences.contains(line) ? .migration : change.waitingSentences.contains(line) ? .waiting : .info
+            report.notes.append(Note(kind, line))
+        }
     }
 
     // MARK: - Notes

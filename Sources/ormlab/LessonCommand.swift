@@ -16,7 +16,7 @@ struct LessonCommand: ParsableCommand {
         discussion: """
           ormlab lesson              the REPL with the list of lessons
           ormlab lesson list         print the lessons and your progress
-          ormlab lesson ID           start or resume a lesson
+          ormlab lesson ID|N         start or resume a lesson (by id or by its number)
           ormlab lesson verify [ID]  check every reference solution passes and every wrong answer fails
         Lessons are read from --dir, $ORMLAB_LESSONS, or Lessons/ (see Lessons/README.md).
         Progress is kept in $XDG_STATE_HOME/ormlab/lessons.json.
@@ -49,7 +49,7 @@ struct LessonCommand: ParsableCommand {
             var report = runner.command("lessons", "")
             report.input = "ormlab lesson list"
             output.print(report, echo: false)
-            Swift.print("From the shell: ormlab lesson ID starts or resumes one.")
+            Swift.print("From the shell: ormlab lesson ID (or its number) starts or resumes one.")
         case let id:
             let runner = try makeLessonRunner(library: library, home: openWorkbench(options.db))
             if let id, library.lesson(id) == nil {
@@ -126,6 +126,7 @@ func runInteractively(runner: LessonRunner, output: Output, start: (() -> Void)?
         repl.lessonIDs = { runner.library.lessons.map(\.id) }
         repl.afterReport = { runner.observe(&$0) }
         repl.currentWorkbench = { runner.workbench }
+        repl.sessionAtRisk = { runner.home }
         repl.onStart = start
         repl.run()
     } else {

@@ -25,6 +25,9 @@ final class REPL {
     var currentWorkbench: (() -> Workbench)?
     /// Run once after the banner (`ormlab lesson ID` starts its lesson there).
     var onStart: (() -> Void)?
+    /// The session whose unsaved work leaving would lose: during a lesson the learner's own
+    /// session, never the lesson's in-memory sandbox (rebuilt from the lesson on resume).
+    var sessionAtRisk: (() -> Workbench)?
     private var warnedAboutPending = false
 
     init(workbench: Workbench, output: Output) {
@@ -54,8 +57,8 @@ final class REPL {
             case .endOfFile:
                 // Pending objects, and also writes an autoflush (or `begin`) made in a transaction
                 // not yet committed: leaving rolls those back, and a file database loses them.
-                if activeWorkbench.session.hasPendingWorkOrTransaction && !warnedAboutPending {
-                    Swift.print("\n" + Self.leavingWarning(activeWorkbench, again: "Ctrl-D"))
+                if leavingWorkbench.session.hasPendingWorkOrTransaction && !warnedAboutPending {
+                    Swift.print("\n" + Self.leavingWarning(leavingWorkbench, again: "Ctrl-D"))
                     warnedAboutPending = true
                     continue
                 }
@@ -72,8 +75,8 @@ final class REPL {
                 // `:quit` typed here asks first, as Ctrl-D does (a script's `:quit` just leaves:
                 // nobody is there to answer, and the lines after it must not run).
                 if trimmed.hasPrefix(":"), quitCommandNames.contains(String(trimmed.dropFirst())),
-                   activeWorkbench.session.hasPendingWorkOrTransaction, !warned {
-                    Swift.print(Self.leavingWarning(activeWorkbench, again: trimmed))
+                   leavingWorkbench.session.hasPendingWorkOrTransaction, !warned {
+                    Swift.print(Self.leavingWarning(leavingWorkbench, again: trimmed))
                     warnedAboutPending = true
                     saveHistory(editor, store)
                     continue
@@ -91,6 +94,7 @@ final class REPL {
     }
 
     var activeWorkbench: Workbench { currentWorkbench?() ?? workbench }
+    var leavingWorkbench: Workbench { sessionAtRisk?() ?? activeWorkbench }
 
     /// What the first Ctrl-D (or `:quit`) says when leaving would lose work; `again` is how
     /// the learner asked to leave, which leaves when given again.

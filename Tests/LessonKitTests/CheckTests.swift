@@ -23,8 +23,10 @@ import Workbench
         ("Author#1.books not loaded", .associationLoaded(ref: "Author#1", association: "books", loaded: false)),
         ("Author#1.name == \"X\"", .propertyValue(ref: "Author#1", property: "name", expected: "\"X\"")),
         ("value: 3", .value("3")),
-        ("note: N+1", .note("N+1")),
-        ("no note: N+1", .noNote("N+1")),
+        ("note: N+1", .note(.nPlusOne)),
+        ("no note: save", .noNote(.save)),
+        ("row Author#1.name == \"X\"", .rowValue(ref: "Author#1", property: "name", expected: "\"X\"")),
+        ("eager: books.tags", .eager(["books", "tags"])),
         ("diagnostic: unknown property", .diagnostic("unknown property")),
         ("output contains: UPDATE", .output("UPDATE")),
         ("counter full scans: 0", .counter(.fullScans, Comparison(.equal, 0))),
@@ -43,7 +45,7 @@ import Workbench
         ("statements: two", "'statements' needs a number, like statements: 2 or statements: <= 2"),
         ("object Author#1 is happy", "unknown state 'happy': new, clean, dirty, deleted, partial or detached"),
         ("counter scans: 0", "unknown counter 'scans': counters are full scans, sorts, auto indexes"),
-        ("note:", "'note' needs a text after the colon"),
+        ("note: waits for Book", "unknown note kind 'waits for book': notes are checked by kind, not wording; kinds are \(Check.noteKinds)"),
     ])
     func rejects(line: String, message: String) {
         #expect(Check.parse(line) == .failure(CheckSyntaxError(message: message)))
@@ -105,7 +107,7 @@ import Workbench
     @Test func readsDiagnosticsValuesAndFailure() throws {
         let bad = try outcome("Author#1.nmae", ["fails", "ok", "diagnostic: unknown property 'nmae'"])
         #expect(bad.map(\.passed) == [true, false, true])
-        #expect(bad[1].detail == "the command failed: unknown property 'nmae' on Author")
+        #expect(bad[1].detail == "`Author#1.nmae` failed: unknown property 'nmae' on Author")
         let count = try outcome("Book.count", ["value: 3", "value: 4"])
         #expect(count.map(\.passed) == [true, false])
         #expect(count[1].detail == "the value is 3")

@@ -63,8 +63,7 @@ Author#2.name = "Octavia E. Butler"
 ```
 
 ```orm wrong
-Author#2.name = "Octavia E. Butler"
-save
+Author#2.name = "Octavia Butler"
 ```
 
 > hint: Assign with =.

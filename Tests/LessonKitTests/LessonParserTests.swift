@@ -27,7 +27,7 @@ import Testing
         #expect(step.task == "Find the author with id 2.\n\n```orm\nAuthor#1\n```")
         let second = try parsed(sampleLesson).steps[1]
         #expect(second.setup.map(\.code) == [":forget"])
-        #expect(second.wrongAnswers[0].code == "Author#2.name = \"Octavia E. Butler\"\nsave")
+        #expect(second.wrongAnswers[0].code == "Author#2.name = \"Octavia Butler\"")
     }
 
     @Test func frontMatterGivesTitleAndId() throws {
@@ -50,7 +50,7 @@ import Testing
         ("# T\n## Step 2: a\n", 2, "this is step 2, but step 1 was expected (steps are numbered 1, 2, 3...)"),
         ("# T\n## Step 1: a\n```orm solution\nx\n", 3, "the code block that starts here never ends (add a ``` line)"),
         ("# T\n```orm solution\nx\n```\n", 2, "an orm solution block belongs inside a step (## Step N: ...)"),
-        ("# T\n## Step 1: a\n```orm answer\nx\n```\n", 3, "unknown block 'orm answer': use orm setup, orm setup shown, orm solution or orm wrong (plain orm for an example)"),
+        ("# T\n## Step 1: a\n```orm answer\nx\n```\n", 3, "unknown block 'orm answer': use orm setup, orm setup shown, orm solution, orm wrong or orm explore (plain orm for an example)"),
         ("Just prose\n", 1, "a lesson starts with a title: # Lazy loading and the N+1 problem"),
         ("# T\nno steps\n", 1, "the lesson has no steps: add ## Step 1: ... with a task, an orm solution block and Checks:"),
     ] as [(String, Int, String)])

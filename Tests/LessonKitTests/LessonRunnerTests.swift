@@ -27,10 +27,10 @@ import Workbench
         #expect(start[0].blocks.contains(.text(title: "Step 1 of 2: Find one", body: "Find the author with id 2.\n\n    Author#1")))
 
         let wrong = runner.run("Author#1").last
-        #expect(lessonNotes(wrong) == ["Step 1 of 2, not yet: 2 of 3 checks pass", "✓ statements: 1", "✓ objects: 1",
-                                       "✗ Author#2.name == \"Butler\" — Author#2 is not loaded in the session"])
+        #expect(lessonNotes(wrong) == ["Step 1 of 2, not yet: 2 of 3 parts done: the number of statements ✓ · the objects shown ✓ · "
+                                       + "Author#2.name: not yet (Author#2 is not loaded in the session)"])
         let right = runner.run("Author#2").last
-        #expect(lessonNotes(right) == ["✓ Step 1 of 2 passed: all 3 checks hold", "✓ statements: 1", "✓ objects: 1",
+        #expect(lessonNotes(right) == ["✓ Step 1 of 2 passed: all 3 parts done", "✓ statements: 1", "✓ objects: 1",
                                        "✓ Author#2.name == \"Butler\"", ":next goes on to step 2: Rename"])
         #expect(runner.store.progress("finding") == LessonProgress(step: 1, passed: [1]))
         // The home workbench never saw these commands.
@@ -47,28 +47,35 @@ import Workbench
         #expect(runner.run(":solution")[0].blocks == [.code(title: "Reference solution for step 1", lines: ["Author#2"])])
     }
 
-    @Test func checkReRunsTheChecksOnTheLastCommand() throws {
+    @Test func checkJudgesTheAttemptAgain() throws {
         defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
         let runner = try makeRunner()
         _ = runner.run(":lesson finding")
-        #expect(lessonNotes(runner.run(":check").first) == ["nothing to check yet: type a command for step 1; its report is checked"])
+        #expect(lessonNotes(runner.run(":check").first) == ["nothing to check yet: type your answer; every command is judged"])
+        _ = runner.run("Author#1")
+        #expect(lessonNotes(runner.run(":check").first).first?.hasPrefix("Step 1 of 2, not yet: 2 of 3 parts done") == true)
         _ = runner.run("Author#2")
         let again = lessonNotes(runner.run(":check").first)
-        #expect(again.first == "checking `Author#2` again")
-        #expect(again.dropFirst().first == "✓ Step 1 of 2 passes again: all 3 checks hold")
+        #expect(again.first == "✓ Step 1 of 2 passes again: all 3 parts done")
     }
 
-    @Test func nextAfterPassingKeepsTheLearnersSandboxAndRunsTheStepSetup() throws {
+    @Test func nextStartsTheStepFromItsExpectedStateAndRunsItsSetup() throws {
         defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
         let runner = try makeRunner()
-        _ = runner.run(":lesson finding\nAuthor#2")
+        // An experiment (a rename, saved) before the right answer: the step passes on the replay,
+        // and the next step starts without the experiment.
+        _ = runner.run(":lesson finding\nAuthor#1.name = \"Ursula\"\nsave")
+        let passed = runner.run("Author#2").last
+        #expect(lessonNotes(passed).contains("judged from the step's start: your earlier experiments are not counted (your last command passed on a fresh replay; what it shows here comes from your changed sandbox: :reset and the same answer shows it from the step's start)"))
         let sandbox = runner.workbench
         let next = runner.run(":next")[0]
-        #expect(runner.workbench === sandbox)
+        #expect(runner.workbench !== sandbox)
         #expect(runner.currentStepNumber == 2)
+        #expect(lessonNotes(next).first == "step 2 starts from its expected state (the reference solutions replayed), not from your experiments: rows of author hold other values")
         #expect(next.blocks.contains(.text(title: "Step 2 of 2: Rename", body: "Rename Author#2 to \"Octavia E. Butler\" without saving.")))
-        // The step's setup (:forget) ran: Author#2 is no longer loaded.
-        #expect(sandbox.loadedSnapshot("Author#2") == nil)
+        // The step's setup (:forget) ran: Author#2 is no longer loaded; the rename is gone.
+        #expect(runner.workbench.loadedSnapshot("Author#2") == nil)
+        #expect(runner.run("Author#1.name").last?.value == .text("Le Guin"))
     }
 
     @Test func skippingWarnsAndResetReplaysTheEarlierSolutions() throws {
@@ -76,11 +83,11 @@ import Workbench
         let runner = try makeRunner()
         _ = runner.run(":lesson finding")
         let skip = runner.run(":next")[0]
-        #expect(lessonNotes(skip).first?.hasPrefix("step 1 is not passed yet; skipping it.") == true)
-        // Step 2: the assignment passes, then `save` makes Author#2 clean again: not yet.
-        // :reset brings back a sandbox where nothing is changed.
-        let saved = runner.run("Author#2.name = \"Octavia E. Butler\"\nsave").last
-        #expect(lessonNotes(saved).first == "Step 2 of 2, not yet: 2 of 3 checks pass")
+        #expect(lessonNotes(skip).first == "step 1 is not passed yet; skipping it (it is not marked as passed; :reset lesson starts the lesson over)")
+        // Step 2: a wrong value, saved; :reset brings back a sandbox where nothing is changed.
+        let saved = runner.run("Author#2.name = \"Octavia Butler\"\nsave").last
+        #expect(lessonNotes(saved).first == "Step 2 of 2, not yet: 1 of 3 parts done: every command runs ✓ · Author#2's state: not yet (Author#2 is clean) · "
+                + "Author#2.name: not yet (Author#2.name is \"Octavia Butler\")")
         let before = runner.workbench
         let reset = runner.run(":reset")[0]
         #expect(runner.workbench !== before)
@@ -88,9 +95,9 @@ import Workbench
         let name = runner.run("Author#2.name").last
         #expect(name?.value == .text("\"Butler\"") || name?.value == .text("Butler"))
         let pass = runner.run("Author#2.name = \"Octavia E. Butler\"").last
-        #expect(lessonNotes(pass).first == "✓ Step 2 of 2 passes again: all 3 checks hold")
+        #expect(lessonNotes(pass).first == "✓ Step 2 of 2 passed: all 3 parts done")
         let done = runner.run(":next")[0]
-        #expect(done.blocks.first == .text(title: "✓ Lesson complete: Finding objects", body: "## Recap\n\nWell done."))
+        #expect(done.blocks.first == .text(title: "✓ Lesson complete: Finding objects", body: "Recap\n\nWell done."))
         #expect(runner.store.progress("finding")?.completed == true)
         #expect(runner.currentStepNumber == nil)
     }
@@ -102,7 +109,7 @@ import Workbench
         let second = try makeRunner()
         let list = second.run(":lessons")[0]
         #expect(list.blocks == [.table(title: "Lessons", header: ["#", "id", "title", "progress"], rows: [["1", "finding", "Finding objects", "step 2 of 2"]]),
-                               .text(title: nil, body: "→ Start or resume one with :lesson ID (for example :lesson finding).")])
+                               .text(title: nil, body: "→ Start or resume one with :lesson ID or :lesson # (for example :lesson finding).")])
         let resumed = second.run(":lesson finding")[0]
         #expect(second.currentStepNumber == 2)
         #expect(lessonNotes(resumed).first == "resuming at step 2: your sandbox holds the state after the earlier steps' reference solutions")

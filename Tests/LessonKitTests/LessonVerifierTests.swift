@@ -6,7 +6,7 @@ import Testing
     @Test func aGoodLessonPasses() throws {
         let results = LessonVerifier.verify(try parsed(sampleLesson))
         #expect(results.map(\.passed) == [true, true])
-        #expect(results[0].lines == ["✓ finding step 1: Find one — solution passes 3 checks; 2 wrong answers fail"])
+        #expect(results[0].lines == ["✓ finding step 1: Find one — solution passes (3 parts); 2 wrong answers fail; explore-then-answer passes"])
         #expect(LessonVerifier.summary(results) == "2 passed, 0 failed")
     }
 
@@ -20,7 +20,7 @@ import Testing
         #expect(results.map(\.passed) == [false, true])
         #expect(results[0].lines == [
             "✗ finding step 1: Find one — 1 problem",
-            "    solution (line 28): ✗ Author#2.name == \"Butler\" — Author#2 is not loaded in the session",
+            "    solution (line 28) does not pass: Author#2.name == \"Butler\" — Author#2 is not loaded in the session",
         ])
         #expect(LessonVerifier.summary(results) == "1 passed, 1 failed")
     }
