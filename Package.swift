@@ -26,13 +26,16 @@ let package = Package(
                        providers: [.apt(["libedit-dev"])]),
 
         // Layers, bottom to top.
-        .target(name: "SQLiteKit", dependencies: ["CSQLite"], swiftSettings: hotPath),
+        // The driver seam (the `Database` protocol, values, errors) and the SQLite driver behind it.
+        .target(name: "DatabaseKit", swiftSettings: hotPath),
+        .target(name: "SQLiteKit", dependencies: ["CSQLite", "DatabaseKit"], swiftSettings: hotPath),
         .target(name: "DSL", swiftSettings: hotPath),
         .target(name: "Report"),
         .target(name: "Mapping", dependencies: ["DSL", "Report", "SQLBuilder"]),
-        .target(name: "SQLBuilder", dependencies: ["SQLiteKit"], swiftSettings: hotPath),
-        .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "SQLiteKit", "Report"], swiftSettings: hotPath),
-        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLiteKit", "SwiftExport"], swiftSettings: hotPath),
+        .target(name: "SQLBuilder", dependencies: ["DatabaseKit"], swiftSettings: hotPath),
+        // Runtime names its driver in one file (Runtime/Driver.swift); nothing above it imports one.
+        .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "DatabaseKit", "SQLiteKit", "Report"], swiftSettings: hotPath),
+        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLBuilder", "DatabaseKit", "SwiftExport"], swiftSettings: hotPath),
         .target(name: "Render", dependencies: ["Report"]),
         .target(name: "SwiftExport", dependencies: ["Mapping"]),
         .target(name: "LessonKit", dependencies: ["Workbench", "Report", "Render", "DSL"]),
@@ -50,6 +53,7 @@ let package = Package(
         // Helpers shared by the test targets (starting child processes that cannot hang a run).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
+        .testTarget(name: "SQLBuilderTests", dependencies: ["SQLBuilder", "DatabaseKit"]),
         .testTarget(name: "DSLTests", dependencies: ["DSL", "TestSupport"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL", "SQLBuilder", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),

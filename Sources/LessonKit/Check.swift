@@ -440,7 +440,7 @@ extension Check {
                 guard let v = values.first(where: { $0.name == property }) else {
                     // A to-many (or has-one) association: its rows in the join table or the other table.
                     guard let links = wb.storedAssociation(ref, property) else { return result(false, "table \(table) has no column for '\(property)'") }
-                    if wb.session.db.isInTransaction {
+                    if wb.session.database.isInTransaction {
                         return result(false, "the database holds \(links), but a transaction is still open: nothing is committed until save (or commit)")
                     }
                     return result(links == expected, "the database holds \(ref).\(property) = \(links)")
@@ -448,7 +448,7 @@ extension Check {
                 var shown = v.value.display
                 if let target = foreignKeys[property], case .integer(let id) = v.value, expected.contains("#") { shown = "\(target)#\(id)" }
                 let matches = shown == expected || stripQuotes(shown) == expected
-                if wb.session.db.isInTransaction {
+                if wb.session.database.isInTransaction {
                     // Written by an autoflush or inside begin …: not stored until the transaction commits.
                     return result(false, "the row holds \(shown), but a transaction is still open: nothing is committed until save (or commit)")
                 }

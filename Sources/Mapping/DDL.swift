@@ -1,8 +1,9 @@
 import DSL
 import SQLBuilder
 
-// The DDL of a mapping: CREATE TABLE for entity tables and join tables, CREATE INDEX. Every
-// identifier is quoted, so SQL keywords work as names. One statement per string, on one line.
+// The DDL of a mapping: CREATE TABLE for entity tables and join tables, CREATE INDEX, as
+// statement values (SQLBuilder) that a dialect renders; every identifier is quoted there, so SQL
+// keywords work as names.
 
 extension Schema {
     /// The table of an entity by this schema's naming convention (`BlogPost` → `blog_post`).
@@ -11,37 +12,30 @@ extension Schema {
     }
 
     /// `"author_id" INTEGER NOT NULL REFERENCES "author"("id") ON DELETE CASCADE`
-    func columnDefinition(_ column: Column) -> String {
-        var parts = [quoteIdentifier(column.name), column.sqlType]
-        switch column.role {
-        case .primaryKey:
-            parts.append("PRIMARY KEY")
-            return parts.joined(separator: " ")
-        case .scalar:
-            break
-        case .foreignKey:
-            break
+    func columnDefinition(_ column: Column) -> ColumnDefinition {
+        var definition = ColumnDefinition(name: column.name, type: column.sqlType)
+        if case .primaryKey = column.role {
+            definition.isPrimaryKey = true
+            return definition
         }
-        if !column.isNullable { parts.append("NOT NULL") }
-        if column.isUnique { parts.append("UNIQUE") }
-        if let value = column.defaultValue { parts.append("DEFAULT " + sqlLiteral(value)) }
+        definition.notNull = !column.isNullable
+        definition.unique = column.isUnique
+        definition.defaultValue = column.defaultValue.map(ddlLiteral)
         if case .foreignKey(_, let target) = column.role {
-            parts.append("REFERENCES \(quoteIdentifier(tableName(forEntity: target)))(\(quoteIdentifier("id")))")
-            if let rule = column.onDelete { parts.append("ON DELETE \(rule.rawValue)") }
+            definition.references = ForeignKeyReference(table: tableName(forEntity: target), column: "id",
+                                                        onDelete: column.onDelete?.rawValue)
         }
-        return parts.joined(separator: " ")
+        return definition
     }
 
     /// `CREATE TABLE "book" (...)` for a mapping, optionally under another name (`new_book`).
-    func createTableStatement(_ mapping: EntityMapping, as name: String? = nil) -> String {
-        let columns = mapping.columns.map(columnDefinition).joined(separator: ", ")
-        return "CREATE TABLE \(quoteIdentifier(name ?? mapping.table)) (\(columns))"
+    func createTableStatement(_ mapping: EntityMapping, as name: String? = nil) -> SchemaStatement {
+        .createTable(CreateTable(name: name ?? mapping.table, columns: mapping.columns.map(columnDefinition)))
     }
 
     /// `CREATE INDEX "book_year" ON "book"("year")`
-    func createIndexStatement(_ index: Index, table: String) -> String {
-        let columns = index.columns.map(quoteIdentifier).joined(separator: ", ")
-        return "CREATE \(index.isUnique ? "UNIQUE " : "")INDEX \(quoteIdentifier(index.name)) ON \(quoteIdentifier(table))(\(columns))"
+    func createIndexStatement(_ index: Index, table: String) -> SchemaStatement {
+        .createIndex(CreateIndex(name: index.name, table: table, columns: index.columns, unique: index.isUnique))
     }
 
     /// The two entities a join table links, as (entity of the first column, entity of the second).
@@ -57,13 +51,14 @@ extension Schema {
     }
 
     /// `CREATE TABLE "book_tag" ("book_id" ... REFERENCES "book"("id") ON DELETE CASCADE, ..., PRIMARY KEY (...))`
-    func createJoinTableStatement(_ join: JoinTable) -> String? {
+    func createJoinTableStatement(_ join: JoinTable) -> SchemaStatement? {
         guard let (first, second) = joinTableEntities(join) else { return nil }
-        func column(_ name: String, _ entity: String) -> String {
-            "\(quoteIdentifier(name)) INTEGER NOT NULL REFERENCES \(quoteIdentifier(tableName(forEntity: entity)))(\(quoteIdentifier("id"))) ON DELETE CASCADE"
+        func column(_ name: String, _ entity: String) -> ColumnDefinition {
+            ColumnDefinition(name: name, type: "INTEGER", notNull: true,
+                             references: ForeignKeyReference(table: tableName(forEntity: entity), column: "id", onDelete: "CASCADE"))
         }
-        return "CREATE TABLE \(quoteIdentifier(join.name)) (\(column(join.ownerColumn, first)), \(column(join.targetColumn, second)), "
-            + "PRIMARY KEY (\(quoteIdentifier(join.ownerColumn)), \(quoteIdentifier(join.targetColumn))))"
+        return .createTable(CreateTable(name: join.name, columns: [column(join.ownerColumn, first), column(join.targetColumn, second)],
+                                        primaryKey: [join.ownerColumn, join.targetColumn]))
     }
 
     /// The entity whose `createStatements` include a join table: the side defined last (the
@@ -76,7 +71,7 @@ extension Schema {
 
     /// The current DDL of an entity: its table, the join tables it owns, its indexes. Empty for
     /// an entity that is waiting or unknown.
-    public func createStatements(for entity: String) -> [String] {
+    public func createSchemaStatements(for entity: String) -> [SchemaStatement] {
         guard let mapping = entities[entity] else { return [] }
         var statements = [createTableStatement(mapping)]
         for join in joinTables where joinTableOwner(join) == entity {
@@ -84,5 +79,21 @@ extension Schema {
         }
         statements += mapping.indexes.map { createIndexStatement($0, table: mapping.table) }
         return statements
+    }
+
+    /// `createSchemaStatements(for:)` as SQL text in `dialect`.
+    public func createStatements(for entity: String, in dialect: any Dialect = standardDialect) -> [String] {
+        createSchemaStatements(for: entity).compactMap { dialect.render($0) }
+    }
+}
+
+/// A DSL literal as a DDL literal (a column's DEFAULT).
+func ddlLiteral(_ literal: Literal) -> SQLLiteral {
+    switch literal {
+    case .integer(let i): return .integer(i)
+    case .double(let d): return .real(d)
+    case .string(let s): return .text(s)
+    case .bool(let b): return .bool(b)
+    case .null: return .null
     }
 }

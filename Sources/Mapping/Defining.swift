@@ -10,8 +10,11 @@ import SQLBuilder
 public struct SchemaChange: Sendable {
     /// The schema after the change (unchanged if `diagnostics` has an error).
     public var schema: Schema
-    /// DDL / migration SQL to run in order (may be empty while the entity waits).
-    public var statements: [String]
+    /// DDL / migration statements to run in order (may be empty while the entity waits).
+    public var steps: [SchemaStatement]
+    /// The steps as SQL text in the standard dialect (what the learner reads; the session
+    /// renders them in its own dialect when it runs them).
+    public var statements: [String] { steps.compactMap { standardDialect.render($0) } }
     /// Sentences for the learner: what was created, what waits and why, why a table is rebuilt.
     public var explanation: [String]
     public var diagnostics: [Diagnostic]
@@ -25,10 +28,10 @@ public struct SchemaChange: Sendable {
     public var migrationSentences: Set<String> = []
     public var waitingSentences: Set<String> = []
 
-    public init(schema: Schema, statements: [String] = [], explanation: [String] = [],
+    public init(schema: Schema, steps: [SchemaStatement] = [], explanation: [String] = [],
                 diagnostics: [Diagnostic] = [], affectedEntities: [String] = []) {
         self.schema = schema
-        self.statements = statements
+        self.steps = steps
         self.explanation = explanation
         self.diagnostics = diagnostics
         self.affectedEntities = affectedEntities
@@ -151,13 +154,13 @@ extension Schema {
         // 5. The SQL and the explanation.
         var change = SchemaChange(schema: new, diagnostics: diagnostics)
         for join in joinTables where !new.joinTables.contains(join) {
-            change.statements.append("DROP TABLE \(quoteIdentifier(join.name))")
+            change.steps.append(.dropTable(join.name))
             change.explanation.append("join table \(join.name) dropped: its pairs are lost")
         }
         for e in created {
             guard let mapping = new.entities[e] else { continue }
-            change.statements.append(new.createTableStatement(mapping))
-            change.statements += mapping.indexes.map { new.createIndexStatement($0, table: mapping.table) }
+            change.steps.append(new.createTableStatement(mapping))
+            change.steps += mapping.indexes.map { new.createIndexStatement($0, table: mapping.table) }
             if let missing = waiting[e], e != name {
                 change.explanation.append("\(e) was waiting for \(missing.joined(separator: ", ")); now table \(mapping.table) is created")
             } else {
@@ -172,7 +175,7 @@ extension Schema {
             if e == name, let onDisk {
                 migration = repair(onDisk, to: mapping, in: new)
             } else if let ordered = keepingTableOrder(of: old, for: mapping),
-                      case let appended = self.migration(from: old, to: ordered, in: new), !appended.statements.contains("BEGIN") {
+                      case let appended = self.migration(from: old, to: ordered, in: new), !appended.steps.contains(.transaction(.begin)) {
                 // The table keeps its column order and the new columns go at its end (ALTER
                 // TABLE ADD COLUMN), rather than a rebuild only to follow the declaration's order.
                 migration = appended
@@ -181,7 +184,7 @@ extension Schema {
             } else {
                 migration = self.migration(from: old, to: mapping, in: new)
             }
-            change.statements += migration.statements
+            change.steps += migration.steps
             change.explanation += migration.explanation
             change.migrationSentences.formUnion(migration.explanation)
             if e == name || old != mapping { changed.append(e) }
@@ -192,7 +195,7 @@ extension Schema {
             }
         }
         for join in new.joinTables where !joinTables.contains(join) {
-            if let statement = new.createJoinTableStatement(join) { change.statements.append(statement) }
+            if let statement = new.createJoinTableStatement(join) { change.steps.append(statement) }
             change.explanation.append("join table \(join.name) holds the pairs of the many-to-many \(new.joinTableDescription(join))")
         }
         change.explanation += inverseUpdates
@@ -201,7 +204,7 @@ extension Schema {
             change.explanation.append(sentence)
             change.waitingSentences.insert(sentence)
         }
-        if change.statements.isEmpty && change.explanation.isEmpty { change.explanation.append("no change") }
+        if change.steps.isEmpty && change.explanation.isEmpty { change.explanation.append("no change") }
 
         // Created entities in dependency order, then this one, then the other sides it changed.
         var affected = created

@@ -15,9 +15,9 @@ public enum TableOnDisk: Sendable, Equatable {
 
 /// The SQL and the explanation that move one table from an old mapping to a new one.
 struct TableMigration {
-    var statements: [String] = []
+    var steps: [SchemaStatement] = []
     var explanation: [String] = []
-    var isEmpty: Bool { statements.isEmpty }
+    var isEmpty: Bool { steps.isEmpty }
 }
 
 extension Schema {
@@ -80,17 +80,17 @@ extension Schema {
             }
             if reasons.isEmpty && appendedAtEnd {
                 for name in droppable {
-                    result.statements.append("ALTER TABLE \(quoteIdentifier(table)) DROP COLUMN \(quoteIdentifier(name))")
+                    result.steps.append(.dropColumn(table: table, column: name))
                     result.explanation.append("column \(name) dropped with ALTER TABLE DROP COLUMN: its values are lost")
                 }
                 for a in added {
-                    result.statements.append("ALTER TABLE \(quoteIdentifier(table)) ADD COLUMN \(a.definition)")
+                    result.steps.append(.addColumn(table: table, a.definition))
                     let fill = a.column.defaultValue.map { "its default \(sqlLiteral($0))" } ?? "NULL"
                     result.explanation.append("column \(a.name) added with ALTER TABLE ADD COLUMN: existing rows get \(fill)")
                 }
             } else {
                 if reasons.isEmpty { reasons.append("reorder columns") }
-                result.statements += rebuild(old: old, new: new, in: newSchema)
+                result.steps += rebuild(old: old, new: new, in: newSchema)
                 result.explanation.append("SQLite cannot \(reasons.joined(separator: ", ")) with ALTER TABLE, so the table is rebuilt: "
                                           + "new_\(table) is created, the rows are copied, \(table) is dropped and new_\(table) is renamed to \(table)")
                 result.explanation += warnings
@@ -102,11 +102,11 @@ extension Schema {
         let oldIndexes = Dictionary(old.indexes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let newIndexes = Dictionary(new.indexes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for index in old.indexes where newIndexes[index.name] != index {
-            result.statements.append("DROP INDEX \(quoteIdentifier(index.name))")
+            result.steps.append(.dropIndex(index.name))
             result.explanation.append("index \(index.name) dropped")
         }
         for index in new.indexes where oldIndexes[index.name] != index {
-            result.statements.append(createIndexStatement(index, table: table))
+            result.steps.append(createIndexStatement(index, table: table))
             result.explanation.append("index \(index.name) created on \(table)(\(index.columns.joined(separator: ", ")))")
         }
         return result
@@ -149,8 +149,8 @@ extension Schema {
         let table = new.table
         switch onDisk {
         case .gone:
-            result.statements.append(newSchema.createTableStatement(new))
-            result.statements += new.indexes.map { newSchema.createIndexStatement($0, table: table) }
+            result.steps.append(newSchema.createTableStatement(new))
+            result.steps += new.indexes.map { newSchema.createIndexStatement($0, table: table) }
             result.explanation.append("the table \(table) was gone: it is created again as the mapping says (its rows were lost with it)")
         case .columns(let columns):
             if columns == new.columns.map(\.name) {
@@ -159,7 +159,7 @@ extension Schema {
             }
             let kept = new.columns.map(\.name).filter(columns.contains)
             let dropped = columns.filter { !kept.contains($0) }
-            result.statements = rebuild(oldColumnNames: Set(columns), new: new, in: newSchema)
+            result.steps = rebuild(oldColumnNames: Set(columns), new: new, in: newSchema)
             result.explanation.append("the table \(table) no longer matched its mapping, so it is rebuilt from the columns it has: "
                                       + "\(kept.joined(separator: ", ")) are copied"
                                       + (dropped.isEmpty ? "" : ", \(dropped.joined(separator: ", ")) dropped"))
@@ -168,28 +168,28 @@ extension Schema {
     }
 
     /// The table-rebuild recipe from the SQLite documentation ("Making Other Kinds Of Table Schema Changes").
-    private func rebuild(old: EntityMapping, new: EntityMapping, in newSchema: Schema) -> [String] {
+    private func rebuild(old: EntityMapping, new: EntityMapping, in newSchema: Schema) -> [SchemaStatement] {
         rebuild(oldColumnNames: Set(old.columns.map(\.name)), new: new, in: newSchema)
     }
 
     /// The rebuild recipe from a table with `oldNames` columns: the columns both have are copied.
-    private func rebuild(oldColumnNames oldNames: Set<String>, new: EntityMapping, in newSchema: Schema) -> [String] {
+    private func rebuild(oldColumnNames oldNames: Set<String>, new: EntityMapping, in newSchema: Schema) -> [SchemaStatement] {
         let table = new.table
         let temporary = "new_" + table
-        let shared = new.columns.map(\.name).filter { oldNames.contains($0) }.map(quoteIdentifier).joined(separator: ", ")
-        var statements = [
-            "PRAGMA foreign_keys = OFF",
-            "BEGIN",
+        let shared = new.columns.map(\.name).filter { oldNames.contains($0) }
+        var statements: [SchemaStatement] = [
+            .foreignKeyEnforcement(false),
+            .transaction(.begin),
             newSchema.createTableStatement(new, as: temporary),
-            "INSERT INTO \(quoteIdentifier(temporary)) (\(shared)) SELECT \(shared) FROM \(quoteIdentifier(table))",
-            "DROP TABLE \(quoteIdentifier(table))",
-            "ALTER TABLE \(quoteIdentifier(temporary)) RENAME TO \(quoteIdentifier(table))",
+            .copyRows(from: table, into: temporary, columns: shared),
+            .dropTable(table),
+            .renameTable(temporary, to: table),
         ]
         statements += new.indexes.map { newSchema.createIndexStatement($0, table: table) }
         statements += [
-            "PRAGMA foreign_key_check(\(quoteIdentifier(table)))",
-            "COMMIT",
-            "PRAGMA foreign_keys = ON",
+            .foreignKeyCheck(table: table),
+            .transaction(.commit),
+            .foreignKeyEnforcement(true),
         ]
         return statements
     }

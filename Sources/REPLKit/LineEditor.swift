@@ -65,7 +65,7 @@ private func completeCallback(_ editLine: OpaquePointer?, _ key: Int32) -> UInt8
 /// Create one per interactive session, only when standard input is a terminal.
 public final class LineEditor {
     /// Called from the SIGINT handler when Ctrl-C arrives while no line is being read (a statement
-    /// is running): the executable sets it to `sqlite3_interrupt(db)`. Keep it short and
+    /// is running): the executable sets it to the workbench's `interrupt()`. Keep it short and
     /// signal-safe.
     nonisolated(unsafe) public static var onInterrupt: (() -> Void)?
 
@@ -137,7 +137,7 @@ public final class LineEditor {
         _ = ormlab_el_bind(editLine, "^R", "em-inc-search-prev")
         _ = ormlab_el_bind(editLine, "^W", "ed-delete-prev-word")
         // Ctrl-C while editing is a key that abandons the line (as in bash); while a command
-        // runs the terminal is in its normal mode and Ctrl-C is SIGINT (which interrupts SQLite).
+        // runs the terminal is in its normal mode and Ctrl-C is SIGINT (which interrupts the running statement).
         _ = ormlab_el_setty(editLine, "-d", "-isig")
         _ = ormlab_el_add_function(editLine, "ormlab-interrupt", "Abandon the line being typed",
                                    { interruptKeyCallback($0, $1) })

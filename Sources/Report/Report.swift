@@ -157,7 +157,7 @@ public struct StatementRecord: Sendable, Equatable {
     /// What triggered it: "Author.all", "Author#1.books", "include(books)", "save: Author#1 dirty",
     /// "autoflush before Author.all".
     public var cause: String
-    /// SQLite's own counters (`sqlite3_stmt_status`): VM steps, full-scan steps, sorts, auto-indexes.
+    /// The driver's own counters (SQLite's statement status): VM steps, full-scan steps, sorts, auto-indexes.
     public var counters: StatementCounters?
     /// Set when SQLite refused the statement: the error, in ORM terms where the runtime knows them.
     public var error: String?

@@ -1,5 +1,5 @@
 import Report
-import SQLiteKit
+import DatabaseKit
 
 // Small hooks for the optimization workbench (`:seed`, `:compare`): bulk work that bypasses the
 // identity map must not flood the statement log, and must not leave loaded associations stale.

@@ -1,7 +1,7 @@
 import Mapping
 import Report
 import SQLBuilder
-import SQLiteKit
+import DatabaseKit
 
 /// What a query returned.
 public struct FetchResult {
@@ -75,7 +75,7 @@ extension Session {
 
     /// Runs a SELECT of whole rows of `info`'s table (or a projection) and hydrates objects.
     func run(_ select: Select, info: EntityInfo, selection: [String]? = nil, refresh: Bool = false) throws -> FetchResult {
-        let rendered = SQLRenderer.render(select)
+        let rendered = dialect.render(select)
         var result = FetchResult()
         var objects: [ManagedObject] = []
         loadGroupCounter += 1
@@ -117,7 +117,7 @@ extension Session {
 
     /// Maps result columns to object slots. nil means "column i is slot i" (the common case of
     /// `SELECT "t".*` on a table whose columns are in mapping order): no per-row lookup at all.
-    func columnLayout(_ row: Row, info: EntityInfo, selection: [String]?) throws -> [Int]? {
+    func columnLayout(_ row: SessionRow, info: EntityInfo, selection: [String]?) throws -> [Int]? {
         let columns = info.mapping.columns
         var layout: [Int] = []
         var identity = row.columnCount == columns.count
@@ -136,7 +136,7 @@ extension Session {
 
     /// A new object from the current row.
     @inline(__always)
-    func hydrate(_ row: Row, info: EntityInfo, layout: [Int]?, columnCount: Int) -> ManagedObject {
+    func hydrate(_ row: SessionRow, info: EntityInfo, layout: [Int]?, columnCount: Int) -> ManagedObject {
         if let layout {
             var loaded = [Bool](repeating: false, count: columnCount)
             for slot in layout { loaded[slot] = true }
@@ -157,7 +157,7 @@ extension Session {
     }
 
     /// Completes a partial (or refreshes a clean) object from a row.
-    func fill(_ object: ManagedObject, from row: Row, layout: [Int]?, columnCount: Int) {
+    func fill(_ object: ManagedObject, from row: SessionRow, layout: [Int]?, columnCount: Int) {
         if let layout {
             for (i, slot) in layout.enumerated() {
                 object.setValue(row.value(i), ofColumn: slot)
@@ -177,11 +177,11 @@ extension Session {
     // MARK: - Aggregates
 
     /// `Author.count`, `Book.max(year)`, `Book.group(year).count`: a header and rows of values.
-    public func aggregate(_ query: Query, _ aggregate: Aggregate) throws -> (header: [String], rows: [[SQLiteValue]]) {
+    public func aggregate(_ query: Query, _ aggregate: Aggregate) throws -> (header: [String], rows: [[DatabaseValue]]) {
         try autoflushIfNeeded(before: query.dsl)
         let select = QueryCompiler(schema: schema).aggregate(query, aggregate)
-        let rendered = SQLRenderer.render(select)
-        var rows: [[SQLiteValue]] = []
+        let rendered = dialect.render(select)
+        var rows: [[DatabaseValue]] = []
         try log.withCause(query.dsl) {
             try db.query(rendered.sql, rendered.arguments) { row in
                 rows.append((0..<row.columnCount).map { row.value($0) })
@@ -269,7 +269,7 @@ extension Session {
             let group = loadGroupCounter
             var all: [ManagedObject] = []
             for chunk in ids.chunked(maxInList) {
-                let rendered = SQLRenderer.render(compiler.associationLoad(association, ownerIDs: Array(chunk)))
+                let rendered = dialect.render(compiler.associationLoad(association, ownerIDs: Array(chunk)))
                 try db.query(rendered.sql, rendered.arguments) { row in
                     let ownerID = row.int64(0)
                     let id = row.int64(1)
@@ -297,7 +297,7 @@ extension Session {
 
     /// An object from the columns of a row starting at `offset` (joins, many-to-many loads).
     @inline(__always)
-    func hydrateShifted(_ row: Row, offset: Int, info: EntityInfo, columnCount: Int) -> ManagedObject {
+    func hydrateShifted(_ row: SessionRow, offset: Int, info: EntityInfo, columnCount: Int) -> ManagedObject {
         ManagedObject.make(entity: info, count: columnCount, state: .clean) { value, i in
             value.initialize(to: row.value(offset + i))
         }
@@ -308,7 +308,7 @@ extension Session {
     /// One SELECT with a LEFT JOIN per included association; rows are collapsed into objects.
     func fetchWithJoins(_ query: Query, paths: [[String]], compiler: QueryCompiler, info: EntityInfo) throws -> FetchResult {
         let plan = try compiler.joinedSelect(query, includePaths: paths)
-        let rendered = SQLRenderer.render(plan.select)
+        let rendered = dialect.render(plan.select)
         if query.limit != nil || query.offset != nil {
             addNote(Note(.joinLimit, "LIMIT counts rows, and a JOIN repeats each \(query.entity) once per related row; so the limit was applied to \(query.entity) ids in a subquery, and the JOIN loads all related rows of those \(query.entity)s"))
         }
@@ -338,7 +338,7 @@ extension Session {
         let distinctPairs = plan.nodes.count == 1 && plan.select.joins.count == 1 && plan.nodes[0].association.kind != .manyToMany
         /// The root of the current row, from the identity map or hydrated.
         @inline(__always)
-        func root(of row: Row, id rootID: Int64) -> ManagedObject {
+        func root(of row: SessionRow, id rootID: Int64) -> ManagedObject {
             let (found, added) = info.identityMap.object(for: rootID) {
                 let root = hydrateShifted(row, offset: 0, info: info, columnCount: rootColumnCount)
                 root.loadGroup = group

@@ -1,7 +1,7 @@
 import Mapping
 import Report
 import SQLBuilder
-import SQLiteKit
+import DatabaseKit
 
 // MARK: - Entity runtime information
 
@@ -19,13 +19,16 @@ public final class EntityInfo {
     /// Column index of each belongs-to association's foreign key, by association name.
     public internal(set) var foreignKeyIndex: [String: Int] = [:]
     /// The values a new object starts with: NULL, or the column's declared default.
-    var newObjectValues: [SQLiteValue] = []
+    var newObjectValues: [DatabaseValue] = []
     /// `INSERT INTO "t" ("a", "b") VALUES (?, ?)` for every column but the id, rendered once
     /// per mapping (a flush of 10,000 new objects renders it once, not 10,000 times).
     var insertSQL: String = ""
+    /// The dialect `insertSQL` is rendered in: the session's.
+    let dialect: any Dialect
 
-    init(mapping: EntityMapping) {
+    init(mapping: EntityMapping, dialect: any Dialect = SessionDatabase.sqlDialect) {
         self.mapping = mapping
+        self.dialect = dialect
         rebuildIndexes()
     }
 
@@ -48,8 +51,8 @@ public final class EntityInfo {
             newObjectValues.append(literal.map { sqliteValue($0, type: type) } ?? .null)
         }
         let columns = mapping.columns.dropFirst()
-        let insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .raw("?") })
-        insertSQL = SQLRenderer.render(insert).sql
+        let insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })
+        insertSQL = dialect.render(insert).sql
     }
 
     public var name: String { mapping.name }
@@ -154,7 +157,7 @@ public struct ObjectHeader {
 final class ObjectExtras {
     var eagerLoaded = AssociationNames()
     var loadedColumns: [Bool]?
-    var originalValues: [SQLiteValue]?
+    var originalValues: [DatabaseValue]?
     var touched = Set<String>()
     var pendingReferences = [Int: ManagedObject]()
 }
@@ -167,12 +170,12 @@ final class ObjectExtras {
 /// with the values as its elements): hydrating a row costs one heap allocation, not an object
 /// plus an array. `values` reads and writes them as an array; hot paths use
 /// `value(ofColumn:)` and `setValue(_:ofColumn:)`.
-public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
+public final class ManagedObject: ManagedBuffer<ObjectHeader, DatabaseValue> {
     /// A new object of `entity` with `count` values, each written by `initialize(slot, i)`
     /// (which must initialize every slot: the object deinitializes `count` values).
     @inline(__always)
     static func make(entity: EntityInfo, count: Int, state: ObjectState, serial: Int = 0,
-                     initialize: (UnsafeMutablePointer<SQLiteValue>, Int) -> Void) -> ManagedObject {
+                     initialize: (UnsafeMutablePointer<DatabaseValue>, Int) -> Void) -> ManagedObject {
         // The values are written inside the factory, through the buffer it lends: writing them
         // afterwards through the returned object made Swift retain and release it around the
         // loop, and an atomic operation on a just-allocated object waits for its cache line.
@@ -186,7 +189,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     }
 
     /// A new object holding `values`.
-    static func make(entity: EntityInfo, values: [SQLiteValue], state: ObjectState, serial: Int = 0) -> ManagedObject {
+    static func make(entity: EntityInfo, values: [DatabaseValue], state: ObjectState, serial: Int = 0) -> ManagedObject {
         values.withUnsafeBufferPointer { source in
             make(entity: entity, count: source.count, state: state, serial: serial) { slot, i in
                 slot.initialize(to: source[i])
@@ -226,7 +229,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     /// One value per column of the entity's table, as an array (a copy; hot paths read and
     /// write by index). Assigning writes them back in place; an array of another length
     /// writes the common prefix and leaves the rest NULL.
-    public internal(set) var values: [SQLiteValue] {
+    public internal(set) var values: [DatabaseValue] {
         get {
             withUnsafeMutablePointers { header, values in
                 Array(UnsafeBufferPointer(start: values, count: Int(header.pointee.count)))
@@ -241,7 +244,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     }
 
     /// Every value but the id (columns 1..<end), as an INSERT binds them: one copy, read in place.
-    func valuesAfterID(upTo end: Int) -> [SQLiteValue] {
+    func valuesAfterID(upTo end: Int) -> [DatabaseValue] {
         withUnsafeMutablePointers { header, values in
             Runtime.valuesAfterID(UnsafeBufferPointer(start: values, count: Int(header.pointee.count)), upTo: end)
         }
@@ -249,7 +252,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
 
     /// `body` with every value but the id (columns 1..<end) lent where they are, as an INSERT
     /// binds them. The object must not change during the call.
-    func withValuesAfterID<R>(upTo end: Int, _ body: (UnsafeBufferPointer<SQLiteValue>) throws -> R) rethrows -> R {
+    func withValuesAfterID<R>(upTo end: Int, _ body: (UnsafeBufferPointer<DatabaseValue>) throws -> R) rethrows -> R {
         try withUnsafeMutablePointers { header, values in
             let end = min(end, Int(header.pointee.count))
             return try body(UnsafeBufferPointer(start: values + 1, count: max(0, end - 1)))
@@ -258,7 +261,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
 
     /// The value of a scalar property or foreign key column.
     @inline(__always)
-    public func value(ofColumn index: Int) -> SQLiteValue {
+    public func value(ofColumn index: Int) -> DatabaseValue {
         withUnsafeMutablePointers { header, values in
             precondition(index >= 0 && index < Int(header.pointee.count), "column index out of range")
             return values[index]
@@ -267,10 +270,10 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
 
     /// Replaces the value of column `index`.
     @inline(__always)
-    func setValue(_ value: consuming SQLiteValue, ofColumn index: Int) {
+    func setValue(_ value: consuming DatabaseValue, ofColumn index: Int) {
         // Moved in, not copied: capturing `value` in the closure made a copy of it (a retain of
         // its text) and a destroy of the original per write.
-        var newValue: SQLiteValue? = consume value
+        var newValue: DatabaseValue? = consume value
         withUnsafeMutablePointers { header, values in
             precondition(index >= 0 && index < Int(header.pointee.count), "column index out of range")
             values[index] = newValue.take()!
@@ -335,11 +338,11 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     }
 
     /// Values as last loaded from or written to the database, kept once the object is changed.
-    var originalValues: [SQLiteValue]? {
+    var originalValues: [DatabaseValue]? {
         get { header.extras?.originalValues }
         _modify {
             if header.extras == nil {
-                var value: [SQLiteValue]? = nil
+                var value: [DatabaseValue]? = nil
                 yield &value
                 if value != nil { extras.originalValues = value }
             } else {
@@ -391,7 +394,7 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, SQLiteValue> {
     }
 
     /// Values as loaded, while the object has unsaved changes (for "was" in the objects pane).
-    public var originalValuesForDisplay: [SQLiteValue]? { state == .dirty ? originalValues : nil }
+    public var originalValuesForDisplay: [DatabaseValue]? { state == .dirty ? originalValues : nil }
 
     /// The not-yet-inserted object a foreign key column will point at, if any.
     public func pendingReference(column index: Int) -> ManagedObject? { header.extras?.pendingReferences[index] }

@@ -1,5 +1,5 @@
 import Mapping
-import SQLiteKit
+import DatabaseKit
 
 // A query after name resolution: every property and association is checked against the mapping,
 // so compiling it to SQL cannot fail on names. The workbench builds these from DSL expressions.
@@ -39,7 +39,7 @@ public struct ColumnPath: Sendable, Equatable {
 /// A value in a condition.
 public indirect enum Operand: Sendable, Equatable {
     case column(ColumnPath)
-    case value(SQLiteValue)
+    case value(DatabaseValue)
     case arithmetic(Operand, String, Operand)
 }
 
@@ -48,14 +48,14 @@ public indirect enum Predicate: Sendable, Equatable {
     case compare(Operand, String, Operand)
     case like(Operand, Operand)
     case isNull(Operand, negated: Bool)
-    case inList(Operand, [SQLiteValue])
+    case inList(Operand, [DatabaseValue])
     case and([Predicate])
     case or([Predicate])
     case not(Predicate)
     /// `books.any(year > 2000)`: EXISTS over a to-many association (condition in the target's scope).
     case any(owner: String, association: Association, condition: Predicate?)
     /// A condition on an aggregate, for `having`: `count > 2`.
-    case aggregate(Aggregate, String, SQLiteValue)
+    case aggregate(Aggregate, String, DatabaseValue)
 }
 
 /// `count`, `sum(price)`, ...

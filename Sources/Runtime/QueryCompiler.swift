@@ -1,6 +1,6 @@
 import Mapping
 import SQLBuilder
-import SQLiteKit
+import DatabaseKit
 
 /// Turns resolved queries into SQL trees: a to-one path becomes a JOIN, a to-many condition an
 /// EXISTS subquery, an aggregate a function call. Pure; it only reads the schema.
@@ -134,7 +134,6 @@ public struct QueryCompiler {
         }
         if let limit = query.limit { s.limit = .value(.integer(limit)) }
         if let offset = query.offset {
-            if s.limit == nil { s.limit = .raw("-1") }
             s.offset = .value(.integer(offset))
         }
         s.joins = scope.joins

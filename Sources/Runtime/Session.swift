@@ -1,8 +1,8 @@
 import DSL
 import Mapping
 import Report
+import DatabaseKit
 import SQLBuilder
-import SQLiteKit
 
 /// A mistake or failure in ORM terms: which object, which association, and what to do instead.
 public struct ORMError: Error, Equatable {
@@ -37,7 +37,9 @@ public enum LazyPolicy: String, Sendable, CaseIterable {
 /// One object per row per session (the identity map); changes are collected and written by
 /// `save` in one transaction (the unit of work); every statement is recorded with its cause.
 public final class Session {
-    public let db: Connection
+    public let db: SessionDatabase
+    /// How this session's driver spells SQL: every statement it runs is rendered by it.
+    public let dialect: any Dialect
     public internal(set) var schema: Schema
     var infos: [String: EntityInfo] = [:]
     /// The source text of each pending redefinition (`Schema.pendingRedefinitions`), stored in a
@@ -58,18 +60,18 @@ public final class Session {
     /// object of the identity map, which may hold a million).
     var eagerlyLoadedObjects: [ManagedObject] = []
 
-    /// The table where entity declarations are kept so a file database restores its mapping.
-    public static let metadataTable = "_ormlab_entities"
-
-    public init(connection: Connection, naming: NamingConvention = .standard) {
+    public init(connection: SessionDatabase, naming: NamingConvention = .standard) {
         self.db = connection
+        self.dialect = SessionDatabase.sqlDialect
         self.schema = Schema(naming: naming)
-        schema.canDropColumns = Connection.libraryVersionNumber >= 3_035_000
+        schema.canDropColumns = connection.supportsDropColumn
         // The log itself, not the session: it refers to nothing, so this makes no cycle, and
         // calling the observer then costs no check-and-retain of an unowned session per statement.
         connection.observer = { [log] executed in log.record(executed) }
         connection.lendingObserver = { [log] executed, params in log.record(executed, lending: params) }
-        connection.failureObserver = { [log] executed, error in log.recordFailure(executed, error: error) }
+        connection.failureObserver = { [log, database = dialect.name] executed, error in
+            log.recordFailure(executed, error: error, database: database)
+        }
     }
 
     public func info(_ entity: String) -> EntityInfo? { infos[entity] }
@@ -147,26 +149,27 @@ public final class Session {
             }
             try saveDeclaration(name, source: source)
         }
-        let ownTransaction = change.statements.contains("BEGIN")
-        let wrapInTransaction = !change.statements.isEmpty && !ownTransaction
+        let ownTransaction = change.steps.contains(.transaction(.begin))
+        let wrapInTransaction = !change.steps.isEmpty && !ownTransaction
         var declarationSaved = false
         /// Undoes a failed change: the rebuild's ROLLBACK is shown like its BEGIN; ours is not.
         func rollBack() {
             guard db.isInTransaction else { return }
-            if wrapInTransaction { log.withoutRecording { try? db.execute("ROLLBACK") } } else { try? db.execute("ROLLBACK") }
+            if wrapInTransaction { log.withoutRecording { try? run(.rollback) } } else { try? run(.rollback) }
         }
         do {
-            if wrapInTransaction { try log.withoutRecording { try db.execute("BEGIN") } }
+            if wrapInTransaction { try log.withoutRecording { try run(.begin) } }
             try log.withCause("entity \(decl.name.name)") {
-                for statement in change.statements {
-                    if statement == "COMMIT" && !declarationSaved {
+                for step in change.steps {
+                    if step == .transaction(.commit) && !declarationSaved {
                         try log.withoutRecording { try saveDeclarations() }
                         declarationSaved = true
                     }
-                    if statement.hasPrefix("PRAGMA foreign_key_check") {
+                    guard let statement = dialect.render(step) else { continue }
+                    if case .foreignKeyCheck = step {
                         // Violations come back as rows, not as an error.
                         var violations = 0
-                        try db.query(statement) { _ in violations += 1 }
+                        try db.query(statement, []) { _ in violations += 1 }
                         if violations > 0 {
                             throw ORMError("the rebuilt table breaks \(violations) foreign key reference\(violations == 1 ? "" : "s")",
                                            hint: "some rows point at rows that do not exist; fix them (:sql) and define \(decl.name.name) again")
@@ -178,22 +181,22 @@ public final class Session {
             }
             try log.withoutRecording {
                 if !declarationSaved { try saveDeclarations() }
-                if wrapInTransaction { try db.execute("COMMIT") }
+                if wrapInTransaction { try run(.commit) }
             }
-        } catch let error as SQLiteError {
+        } catch let error as any DatabaseError {
             rollBack()
-            try? db.execute("PRAGMA foreign_keys = ON")
+            restoreForeignKeyEnforcement()
             if let missing = requiredColumnWithoutValue(error, in: change.schema, entity: decl.name.name) {
                 change.diagnostics.append(missing(decl))
             } else {
-                change.diagnostics.append(Diagnostic(.error, "SQLite refused the schema change: \(error.message)", at: decl.name.range,
+                change.diagnostics.append(Diagnostic(.error, "\(dialect.name) refused the schema change: \(error.message)", at: decl.name.range,
                                                      hint: explainSchemaError(error)))
             }
             change.schema = schema
             return change
         } catch let error as ORMError {
             rollBack()
-            try? db.execute("PRAGMA foreign_keys = ON")
+            restoreForeignKeyEnforcement()
             change.diagnostics.append(Diagnostic(.error, error.message, at: decl.name.range, hint: error.hint))
             change.schema = schema
             return change
@@ -217,7 +220,7 @@ public final class Session {
 
     /// "NOT NULL constraint failed: new_book.isbn" while copying rows into the rebuilt table: a
     /// new required property without a default, on a table that has rows. Said in ORM terms.
-    private func requiredColumnWithoutValue(_ error: SQLiteError, in newSchema: Schema, entity: String) -> ((EntityDecl) -> Diagnostic)? {
+    private func requiredColumnWithoutValue(_ error: any DatabaseError, in newSchema: Schema, entity: String) -> ((EntityDecl) -> Diagnostic)? {
         let prefix = "NOT NULL constraint failed: "
         guard error.message.hasPrefix(prefix), let mapping = newSchema.entity(entity) else { return nil }
         let target = error.message.dropFirst(prefix.count)
@@ -226,7 +229,8 @@ public final class Session {
         guard let column = mapping.columns.first(where: { $0.name == columnName }) else { return nil }
         let rows = (try? log.withoutRecording { () -> Int64 in
             var n: Int64 = 0
-            try db.query("SELECT COUNT(*) FROM \(quoteIdentifier(mapping.table))") { n = $0.int64(0) }
+            let count = dialect.render(Select(columns: [.function("COUNT", [.raw("*")])], from: mapping.table))
+            try db.query(count.sql, count.arguments) { n = $0.int64(0) }
             return n
         }) ?? 0
         let written: String
@@ -260,7 +264,7 @@ public final class Session {
         }
     }
 
-    private func explainSchemaError(_ error: SQLiteError) -> String? {
+    private func explainSchemaError(_ error: any DatabaseError) -> String? {
         if error.message.contains("NOT NULL") {
             return "existing rows have no value for a new required property: give it a default (= ...) or make it optional (?)"
         }
@@ -289,27 +293,29 @@ public final class Session {
                     info.identityMap.removeAll()
                 }
             } else {
-                infos[name] = EntityInfo(mapping: mapping)
+                infos[name] = EntityInfo(mapping: mapping, dialect: dialect)
             }
         }
     }
 
+    /// Runs a transaction control statement in this session's dialect.
+    func run(_ control: TransactionStatement) throws {
+        try db.execute(dialect.transactionSQL(control))
+    }
+
+    /// Turns foreign-key enforcement back on after a failed table rebuild (where the dialect
+    /// switches it off for one).
+    private func restoreForeignKeyEnforcement() {
+        if let sql = dialect.foreignKeyEnforcementSQL(true) { try? db.execute(sql) }
+    }
+
     private func saveDeclaration(_ name: String, source: String) throws {
-        try db.execute("CREATE TABLE IF NOT EXISTS \(quoteIdentifier(Self.metadataTable)) (\"position\" INTEGER PRIMARY KEY, \"name\" TEXT NOT NULL UNIQUE, \"source\" TEXT NOT NULL)")
-        try db.run("DELETE FROM \(quoteIdentifier(Self.metadataTable)) WHERE \"name\" = ?", [.text(name)])
-        try db.run("INSERT INTO \(quoteIdentifier(Self.metadataTable)) (\"name\", \"source\") VALUES (?, ?)", [.text(name), .text(source)])
+        try db.storeEntityDefinition(StoredEntityDefinition(name: name, source: source))
     }
 
     /// Entity declarations stored in a file database by an earlier session, in definition order.
     public func storedDeclarations() throws -> [(name: String, source: String)] {
-        var out: [(String, String)] = []
-        try log.withoutRecording {
-            guard try db.tableNames().contains(Self.metadataTable) else { return }
-            try db.query("SELECT \"name\", \"source\" FROM \(quoteIdentifier(Self.metadataTable)) ORDER BY \"position\"") { row in
-                out.append((row.string(0), row.string(1)))
-            }
-        }
-        return out
+        try log.withoutRecording { try db.storedEntityDefinitions().map { ($0.name, $0.source) } }
     }
 
     /// Rebuilds the mapping from a stored declaration without running DDL (the tables exist).
@@ -339,7 +345,7 @@ public final class Session {
                 // An autoflush left an implicit transaction open; it becomes the explicit one.
                 addNote(Note(.transaction, "an autoflush had already opened a transaction; it continues as the explicit one"))
             } else {
-                try db.execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+                try run(immediate ? .beginImmediate : .begin)
             }
         }
         explicitTransaction = true
@@ -349,7 +355,7 @@ public final class Session {
     public func save() throws -> FlushResult {
         let result = try flush(reason: "save")
         if !explicitTransaction && db.isInTransaction {
-            try log.withCause("save") { try db.execute("COMMIT") }
+            try log.withCause("save") { try run(.commit) }
             unitOfWork.committed()
         } else if explicitTransaction {
             addNote(Note(.transaction, "inside begin … commit, save flushes the changes; commit makes them permanent"))
@@ -361,7 +367,7 @@ public final class Session {
     public func commit() throws -> FlushResult {
         let result = try flush(reason: "commit")
         if db.isInTransaction {
-            try log.withCause("commit") { try db.execute("COMMIT") }
+            try log.withCause("commit") { try run(.commit) }
         } else {
             addNote(Note(.transaction, "no transaction was open; there was nothing to commit"))
         }
@@ -377,7 +383,7 @@ public final class Session {
         // autoflush already wrote inside the transaction being rolled back.
         let links = (unitOfWork.flushedLinkChanges + unitOfWork.linkChanges).map(\.description)
         if db.isInTransaction {
-            try log.withCause("rollback") { try db.execute("ROLLBACK") }
+            try log.withCause("rollback") { try run(.rollback) }
         }
         explicitTransaction = false
         let restored = unitOfWork.restoreCommittedState(session: self)

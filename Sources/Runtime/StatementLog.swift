@@ -1,5 +1,5 @@
 import Report
-import SQLiteKit
+import DatabaseKit
 
 /// Records every statement the connection runs, with the cause the runtime was working on, for
 /// the current command's report and for the whole session (`:log`, `:stats`).
@@ -30,7 +30,7 @@ public final class StatementLog {
     private var currentStatements: [LoggedStatement] = []
     /// Parameters of the current command's statements that were lent to the log
     /// (`LoggedStatement.Params.kept`), one after another: no array per statement.
-    private var currentParams: [SQLiteValue] = []
+    private var currentParams: [DatabaseValue] = []
     /// The session's log; bounded so a long seeding session does not grow without end.
     public var entries: [Entry] {
         var entries: [Entry] = []
@@ -64,7 +64,7 @@ public final class StatementLog {
         var command: Int
         var text: String
         var statements: [LoggedStatement]
-        var params: [SQLiteValue]
+        var params: [DatabaseValue]
         /// Statements before this one were dropped from the session log.
         var start: Int
     }
@@ -78,7 +78,7 @@ public final class StatementLog {
 
     /// `record(_:)` of a statement run with its parameters lent (`Connection.run(_:lending:)`):
     /// they are copied after the command's others, not into an array of their own.
-    func record(_ executed: ExecutedStatement, lending params: UnsafeBufferPointer<SQLiteValue>) {
+    func record(_ executed: ExecutedStatement, lending params: UnsafeBufferPointer<DatabaseValue>) {
         guard suspended == 0 else { return }
         let start = currentParams.count
         // An append each: `append(contentsOf:)` took its generic path (about 90 instructions a value).
@@ -87,10 +87,11 @@ public final class StatementLog {
     }
 
     /// A statement SQLite refused while running it: it stands in the log with its error.
-    func recordFailure(_ executed: ExecutedStatement, error: SQLiteError) {
+    /// `database`: its name, before its own words ("SQLite: UNIQUE constraint failed: …").
+    func recordFailure(_ executed: ExecutedStatement, error: any DatabaseError, database: String) {
         guard suspended == 0 else { return }
         append(LoggedStatement(sql: executed.sql, params: .values(executed.params), rows: 0, ms: 0,
-                               cause: .failed(logCause, error: "SQLite: \(error.message)"), counters: nil))
+                               cause: .failed(logCause, error: "\(database): \(error.message)"), counters: nil))
     }
 
     /// Puts the failure of the command's last failed statement in ORM terms ("cannot save
@@ -219,7 +220,7 @@ enum LogCause: Sendable {
 struct LoggedStatement: Sendable {
     enum Params: Sendable {
         /// As bound (the array the statement ran with, not a copy).
-        case values([SQLiteValue])
+        case values([DatabaseValue])
         /// As the report shows them (a summary recorded as a `StatementRecord`).
         case shown([ReportValue])
         /// As bound, `count` of them from `start` in the command's parameters (lent to the log).
@@ -233,7 +234,7 @@ struct LoggedStatement: Sendable {
     var counters: StatementCounters?
 
     /// The record, with `kept` the parameters of its command (`.kept` ones are read there).
-    func record(params kept: [SQLiteValue]) -> StatementRecord {
+    func record(params kept: [DatabaseValue]) -> StatementRecord {
         let shown: [ReportValue]
         switch params {
         case .values(let values): shown = values.map(reportValue)
@@ -256,7 +257,7 @@ extension LoggedStatement {
 /// Statements of one command from `start` on, read as `StatementRecord`s (`StatementLog.current`).
 struct LoggedStatements: StatementRecordSource {
     let statements: [LoggedStatement]
-    let params: [SQLiteValue]
+    let params: [DatabaseValue]
     let start: Int
     var count: Int { statements.count - start }
     func record(at index: Int) -> StatementRecord { statements[start + index].record(params: params) }
@@ -281,7 +282,7 @@ struct LoggedStatements: StatementRecordSource {
 }
 
 /// A database value as the report shows it.
-public func reportValue(_ v: SQLiteValue) -> ReportValue {
+public func reportValue(_ v: DatabaseValue) -> ReportValue {
     switch v {
     case .null: return .null
     case .integer(let i): return .integer(i)

@@ -2,7 +2,7 @@ import DSL
 import Mapping
 import Report
 import SQLBuilder
-import SQLiteKit
+import DatabaseKit
 
 // MARK: - Pending changes
 
@@ -31,7 +31,7 @@ final class UnitOfWork {
     /// State at the last commit of every loaded object changed since.
     private struct Snapshot {
         var object: ManagedObject
-        var values: [SQLiteValue]
+        var values: [DatabaseValue]
         var state: ObjectState
     }
     private var snapshots: [ObjectIdentifier: Snapshot] = [:]
@@ -171,7 +171,7 @@ final class UnitOfWork {
 
 /// A value in a planned statement: known now, or the id of an object inserted earlier in the flush.
 enum PlannedValue {
-    case value(SQLiteValue)
+    case value(DatabaseValue)
     case idOf(ManagedObject)
 }
 
@@ -183,7 +183,7 @@ struct PlannedWrite {
     var sql: String
     /// The parameters known now, NULL in place of each id still to come (see `pending`): most
     /// writes are bound with this very array, not a copy made per write.
-    var values: [SQLiteValue]
+    var values: [DatabaseValue]
     /// The parameters (by index) that are the id of an object inserted earlier in the flush.
     var pending: [(index: Int, object: ManagedObject)] = []
     /// "Author (new #1) new", "Author#1 dirty (name)", "Book#2.tags.add(Tag#1)": kept as the
@@ -192,7 +192,7 @@ struct PlannedWrite {
     var reason: String { cause.text }
     var updatedColumns: [Int] = []
 
-    init(kind: Kind, object: ManagedObject, sql: String, values: [SQLiteValue], cause: LogCause) {
+    init(kind: Kind, object: ManagedObject, sql: String, values: [DatabaseValue], cause: LogCause) {
         self.kind = kind
         self.object = object
         self.sql = sql
@@ -273,7 +273,7 @@ extension Session {
     // MARK: - Recording changes
 
     /// `insert Entity(...)`: a new object, written at the next flush.
-    public func insert(entity: String, values: [Int: SQLiteValue], references: [Int: ManagedObject]) throws -> ManagedObject {
+    public func insert(entity: String, values: [Int: DatabaseValue], references: [Int: ManagedObject]) throws -> ManagedObject {
         guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
         let object = makeNewObject(of: info)
         for (i, v) in values { setValue(v, ofColumn: i, ofNewObject: object) }
@@ -291,7 +291,7 @@ extension Session {
 
     /// Writes a value of an object from `makeNewObject` that is not inserted yet (no change
     /// tracking: the object has no row to differ from).
-    public func setValue(_ value: consuming SQLiteValue, ofColumn index: Int, ofNewObject object: ManagedObject) {
+    public func setValue(_ value: consuming DatabaseValue, ofColumn index: Int, ofNewObject object: ManagedObject) {
         precondition(object.state == .new && object.serial == 0, "setValue(_:ofColumn:ofNewObject:) is for objects not yet inserted")
         object.setValue(value, ofColumn: index)
     }
@@ -332,12 +332,12 @@ extension Session {
     }
 
     /// Assigns a scalar property (or a foreign key value); marks the object dirty and keeps the old value.
-    public func assign(_ object: ManagedObject, column index: Int, value: SQLiteValue) {
+    public func assign(_ object: ManagedObject, column index: Int, value: DatabaseValue) {
         assign(object, column: index, value: value, shown: nil)
     }
 
     /// `shown`: the value as the learner wrote it, for the note ("Author#1" for a foreign key).
-    func assign(_ object: ManagedObject, column index: Int, value: SQLiteValue, shown: String?, explains: Bool = true) {
+    func assign(_ object: ManagedObject, column index: Int, value: DatabaseValue, shown: String?, explains: Bool = true) {
         if object.state == .new {
             object.setValue(value, ofColumn: index)
             object.pendingReferences[index] = nil
@@ -376,7 +376,7 @@ extension Session {
                            hint: "assign another \(association.target), or declare it optional: \(association.name): \(association.target)?")
         }
         // The same target again changes nothing: no other side to expire either.
-        let newValue: SQLiteValue? = target.map { $0.id.map { .integer($0) } } ?? .null   // nil: an id still to come
+        let newValue: DatabaseValue? = target.map { $0.id.map { .integer($0) } } ?? .null   // nil: an id still to come
         let unchanged = object.state != .new && object.pendingReferences[fk] == nil && newValue != nil
             && object.value(ofColumn: fk) == newValue
         if let target, let id = target.id {
@@ -511,15 +511,15 @@ extension Session {
             guard !changed.isEmpty, let id = object.id else { continue }
             let info = object.entity
             let update = Update(table: info.table,
-                                assignments: changed.map { (info.mapping.columns[$0].name, SQLExpr.raw("?")) },
-                                filter: .eq(.column(table: nil, name: "id"), .raw("?")))
+                                assignments: changed.map { (info.mapping.columns[$0].name, SQLExpr.parameter) },
+                                filter: .eq(.column(table: nil, name: "id"), .parameter))
             var params: [PlannedValue] = changed.map { i in
                 if let ref = object.pendingReferences[i] { return .idOf(ref) }
                 return .value(current[i])
             }
             params.append(.value(.integer(id)))
             let names = changed.map { info.mapping.columns[$0].property }.joined(separator: ", ")
-            writes.append(PlannedWrite(kind: .update, object: object, sql: SQLRenderer.render(update).sql, params: params,
+            writes.append(PlannedWrite(kind: .update, object: object, sql: dialect.render(update).sql, params: params,
                                        reason: "\(object.ref) dirty (\(names))", updatedColumns: changed))
         }
         for change in unitOfWork.linkChanges {
@@ -528,20 +528,20 @@ extension Session {
             let targetValue: PlannedValue = change.target.id.map { .value(.integer($0)) } ?? .idOf(change.target)
             let reason = change.description
             if change.add {
-                let insert = Insert(table: jt.name, columns: [jt.ownerColumn, jt.targetColumn], values: [.raw("?"), .raw("?")])
-                writes.append(PlannedWrite(kind: .link, object: change.owner, sql: SQLRenderer.render(insert).sql,
+                let insert = Insert(table: jt.name, columns: [jt.ownerColumn, jt.targetColumn], values: [.parameter, .parameter])
+                writes.append(PlannedWrite(kind: .link, object: change.owner, sql: dialect.render(insert).sql,
                                            params: [ownerValue, targetValue], reason: reason))
             } else {
-                let delete = Delete(table: jt.name, filter: .and([.eq(.column(table: nil, name: jt.ownerColumn), .raw("?")),
-                                                                 .eq(.column(table: nil, name: jt.targetColumn), .raw("?"))]))
-                writes.append(PlannedWrite(kind: .unlink, object: change.owner, sql: SQLRenderer.render(delete).sql,
+                let delete = Delete(table: jt.name, filter: .and([.eq(.column(table: nil, name: jt.ownerColumn), .parameter),
+                                                                 .eq(.column(table: nil, name: jt.targetColumn), .parameter)]))
+                writes.append(PlannedWrite(kind: .unlink, object: change.owner, sql: dialect.render(delete).sql,
                                            params: [ownerValue, targetValue], reason: reason))
             }
         }
         for object in orderedDeletes() {
             guard let id = object.id else { continue }
-            let delete = Delete(table: object.entity.table, filter: .eq(.column(table: nil, name: "id"), .raw("?")))
-            writes.append(PlannedWrite(kind: .delete, object: object, sql: SQLRenderer.render(delete).sql,
+            let delete = Delete(table: object.entity.table, filter: .eq(.column(table: nil, name: "id"), .parameter))
+            writes.append(PlannedWrite(kind: .delete, object: object, sql: dialect.render(delete).sql,
                                        params: [.value(.integer(id))], reason: "\(object.ref) deleted"))
         }
         if !causePrefix.isEmpty {
@@ -680,7 +680,7 @@ extension Session {
         if refersToNewObjects { assigned.reserveCapacity(inserts.count) }
         /// The parameters of write `w` with the ids inserted before it filled in. (By index:
         /// passing the write itself copied it, a dozen references, per write.)
-        func parameters(_ w: Int) -> [SQLiteValue] {
+        func parameters(_ w: Int) -> [DatabaseValue] {
             guard !writes[w].pending.isEmpty else { return writes[w].values }
             var values = writes[w].values
             for (i, object) in writes[w].pending {
@@ -702,7 +702,7 @@ extension Session {
         var current: Int?
         do {
             try log.withCause(reason) {
-                try db.execute(openedTransaction ? "BEGIN" : "SAVEPOINT flush")
+                try run(openedTransaction ? .begin : .savepoint(.flush))
             }
             // One statement per write: room for them in the log at once, not by doubling.
             // And for the values the inserts bind, which the log keeps one after another.
@@ -732,7 +732,7 @@ extension Session {
                     } else {
                         _ = try object.withValuesAfterID(upTo: columnCount) { try db.run(info.insertSQL, lending: $0) }
                     }
-                    let id = db.lastInsertRowID
+                    let id = db.lastInsertID
                     insertedIDs.append(id)
                     if refersToNewObjects { assigned[ObjectIdentifier(object)] = id }
                 }
@@ -743,15 +743,15 @@ extension Session {
                     try db.run(writes[i].sql, parameters(i))
                 }
             }
-            if !openedTransaction { try log.withCause(reason) { try db.execute("RELEASE flush") } }
+            if !openedTransaction { try log.withCause(reason) { try run(.release(.flush)) } }
         } catch {
             try? log.withCause("\(reason) failed") {
-                if openedTransaction { try db.execute("ROLLBACK") } else {
-                    try db.execute("ROLLBACK TO flush")
-                    try db.execute("RELEASE flush")
+                if openedTransaction { try run(.rollback) } else {
+                    try run(.rollbackTo(.flush))
+                    try run(.release(.flush))
                 }
             }
-            if let sqlError = error as? SQLiteError {
+            if let sqlError = error as? any DatabaseError {
                 let write = failedInsert.map { k in
                     PlannedWrite(kind: .insert, object: inserts[k], sql: inserts[k].entity.insertSQL, values: [], cause: .text(""))
                 } ?? current.map { writes[$0] }
@@ -846,15 +846,15 @@ extension Session {
     }
 
     /// A constraint failure explained in ORM terms: which object, which association or property.
-    func explain(_ error: SQLiteError, during write: PlannedWrite?) -> ORMError {
+    func explain(_ error: any DatabaseError, during write: PlannedWrite?) -> ORMError {
         let subject = write.map { "cannot save \($0.object.ref)" } ?? "cannot save"
-        let name = error.codeName
+        let constraint = error.violatedConstraint
         // SQLite names the column as "table.column".
         let failedColumn = error.message.components(after: "failed: ").split(separator: ",").first.map(String.init) ?? ""
         let columnName = failedColumn.split(separator: ".").last.map(String.init) ?? failedColumn
         let property = write.flatMap { w in w.object.entity.mapping.columns.first { $0.name == columnName } }
         let propertyName = property?.property ?? columnName
-        if name.hasSuffix("FOREIGNKEY") {
+        if constraint == .foreignKey {
             if let write, write.kind == .delete {
                 let object = write.object
                 let children = infos.values.sorted { $0.name < $1.name }.flatMap { info in
@@ -867,14 +867,14 @@ extension Session {
             return ORMError("\(subject): one of its associations points at a row that does not exist",
                             hint: "check the objects it refers to still exist; nothing was saved")
         }
-        if let write, write.kind == .link, name.hasSuffix("UNIQUE") || name.hasSuffix("PRIMARYKEY") {
+        if let write, write.kind == .link, constraint == .unique {
             // The join table's key is the pair: the link exists already (not "book_id is taken").
             let change = write.reason.components(after: ": ")
             let table = failedColumn.split(separator: ".").first.map(String.init) ?? "the join table"
             return ORMError("cannot save \(change): the pair is linked already (\(table) has that row)",
                             hint: "drop the add (`rollback` discards the pending changes); nothing was saved")
         }
-        if name.hasSuffix("UNIQUE") || name.hasSuffix("PRIMARYKEY") {
+        if constraint == .unique {
             var shown = ""
             if let write, let index = write.object.entity.mapping.columnIndex(named: columnName) {
                 shown = " \(reportValue(write.object.value(ofColumn: index)).display)"
@@ -882,7 +882,7 @@ extension Session {
             return ORMError("\(subject): \(propertyName)\(shown) is already taken (\(failedColumn) is unique)",
                             hint: "use another value, or change the existing object; nothing was saved")
         }
-        if name.hasSuffix("NOTNULL") {
+        if constraint == .notNull {
             return ORMError("\(subject): \(propertyName) is required (\(failedColumn) is NOT NULL) but has no value",
                             hint: "give it a value before saving; nothing was saved")
         }
@@ -909,7 +909,7 @@ extension String {
 }
 
 /// A DSL literal as a database value for a column of this type (Bool → 0/1).
-public func sqliteValue(_ literal: Literal, type: ScalarType?) -> SQLiteValue {
+public func sqliteValue(_ literal: Literal, type: ScalarType?) -> DatabaseValue {
     switch literal {
     case .integer(let i):
         if type == .double { return .real(Double(i)) }
@@ -925,10 +925,10 @@ public func sqliteValue(_ literal: Literal, type: ScalarType?) -> SQLiteValue {
 /// (`Array(slice)` and the unsafe-uninitialized initializer take generic paths: several
 /// hundred instructions for six values). Read from where the values are (an object's inline
 /// storage), not from an array copied out first.
-func valuesAfterID(_ values: UnsafeBufferPointer<SQLiteValue>, upTo end: Int) -> [SQLiteValue] {
+func valuesAfterID(_ values: UnsafeBufferPointer<DatabaseValue>, upTo end: Int) -> [DatabaseValue] {
     let end = min(end, values.count)
     guard end > 1 else { return [] }
-    var out: [SQLiteValue] = []
+    var out: [DatabaseValue] = []
     out.reserveCapacity(end - 1)
     for i in 1..<end { out.append(values[i]) }
     return out

@@ -1,16 +1,8 @@
-import SQLiteKit
+import DatabaseKit
 
 // An SQL tree and its renderer. Values never enter SQL text: rendering collects them as bound
-// arguments in order, and every identifier is double-quoted (so `order` or `group` are fine names).
-
-/// Double-quotes an SQL identifier, doubling any quote inside it.
-public func quoteIdentifier(_ name: String) -> String {
-    var out = "\""
-    for ch in name.unicodeScalars {
-        if ch == "\"" { out += "\"\"" } else { out.unicodeScalars.append(ch) }
-    }
-    return out + "\""
-}
+// arguments in order, and every identifier is quoted by the dialect (so `order` or `group` are
+// fine names). Where databases differ, the renderer asks the `Dialect` (Dialect.swift).
 
 // MARK: - Expressions
 
@@ -18,20 +10,26 @@ public func quoteIdentifier(_ name: String) -> String {
 public indirect enum SQLExpr: Sendable, Equatable {
     /// `"table"."column"` (or just `"column"` when table is nil).
     case column(table: String?, name: String)
-    /// A bound parameter `?`.
-    case value(SQLiteValue)
-    /// A fixed piece of SQL that holds no user data (`NULL`, `1`, `*`).
+    /// A bound parameter `?` with its value.
+    case value(DatabaseValue)
+    /// A placeholder whose value the caller binds itself (a statement rendered once and run
+    /// many times, such as an entity's INSERT).
+    case parameter
+    /// A fixed piece of SQL that holds no user data (`NULL`, `*`).
     case raw(String)
     case binary(SQLExpr, String, SQLExpr)
     case not(SQLExpr)
     case isNull(SQLExpr, negated: Bool)
     case inList(SQLExpr, [SQLExpr])
     case inSubquery(SQLExpr, Select)
+    case notInSubquery(SQLExpr, Select)
     case exists(Select)
     /// `COUNT(*)`, `MAX("book"."year")`
     case function(String, [SQLExpr])
     /// `"author".*`
     case allColumns(table: String)
+    /// `1`/`TRUE`, as the dialect writes a boolean.
+    case boolean(Bool)
     /// Conjunction / disjunction of several terms (parenthesised as needed).
     case and([SQLExpr])
     case or([SQLExpr])
@@ -144,50 +142,55 @@ public struct Delete: Sendable, Equatable {
 /// SQL text with its arguments, ready to prepare and bind.
 public struct RenderedSQL: Sendable, Equatable {
     public var sql: String
-    public var arguments: [SQLiteValue]
-    public init(sql: String, arguments: [SQLiteValue]) {
+    public var arguments: [DatabaseValue]
+    public init(sql: String, arguments: [DatabaseValue]) {
         self.sql = sql
         self.arguments = arguments
     }
 }
 
-/// Renders statements; collects arguments in the order their `?` appear.
+/// Renders statements in a dialect; collects arguments in the order their placeholders appear.
 public struct SQLRenderer {
-    private var arguments: [SQLiteValue] = []
+    private var arguments: [DatabaseValue] = []
+    /// Placeholders written so far (bound or not), for dialects that number them.
+    private var placeholders = 0
+    private let dialect: any Dialect
 
-    public init() {}
+    public init(dialect: any Dialect = standardDialect) {
+        self.dialect = dialect
+    }
 
-    public static func render(_ select: Select) -> RenderedSQL {
-        var r = SQLRenderer()
+    public static func render(_ select: Select, in dialect: any Dialect = standardDialect) -> RenderedSQL {
+        var r = SQLRenderer(dialect: dialect)
         let sql = r.select(select)
         return RenderedSQL(sql: sql, arguments: r.arguments)
     }
 
-    public static func render(_ insert: Insert) -> RenderedSQL {
-        var r = SQLRenderer()
+    public static func render(_ insert: Insert, in dialect: any Dialect = standardDialect) -> RenderedSQL {
+        var r = SQLRenderer(dialect: dialect)
         let values = insert.values.map { r.expr($0) }.joined(separator: ", ")
-        let sql = "INSERT INTO \(quoteIdentifier(insert.table)) (\(insert.columns.map(quoteIdentifier).joined(separator: ", "))) VALUES (\(values))"
+        let sql = "INSERT INTO \(dialect.quoteIdentifier(insert.table)) (\(insert.columns.map(dialect.quoteIdentifier).joined(separator: ", "))) VALUES (\(values))"
         return RenderedSQL(sql: sql, arguments: r.arguments)
     }
 
-    public static func render(_ update: Update) -> RenderedSQL {
-        var r = SQLRenderer()
-        let sets = update.assignments.map { "\(quoteIdentifier($0.column)) = \(r.expr($0.value))" }.joined(separator: ", ")
-        var sql = "UPDATE \(quoteIdentifier(update.table)) SET \(sets)"
+    public static func render(_ update: Update, in dialect: any Dialect = standardDialect) -> RenderedSQL {
+        var r = SQLRenderer(dialect: dialect)
+        let sets = update.assignments.map { "\(dialect.quoteIdentifier($0.column)) = \(r.expr($0.value))" }.joined(separator: ", ")
+        var sql = "UPDATE \(dialect.quoteIdentifier(update.table)) SET \(sets)"
         if let f = update.filter { sql += " WHERE " + r.expr(f) }
         return RenderedSQL(sql: sql, arguments: r.arguments)
     }
 
-    public static func render(_ delete: Delete) -> RenderedSQL {
-        var r = SQLRenderer()
-        var sql = "DELETE FROM \(quoteIdentifier(delete.table))"
+    public static func render(_ delete: Delete, in dialect: any Dialect = standardDialect) -> RenderedSQL {
+        var r = SQLRenderer(dialect: dialect)
+        var sql = "DELETE FROM \(dialect.quoteIdentifier(delete.table))"
         if let f = delete.filter { sql += " WHERE " + r.expr(f) }
         return RenderedSQL(sql: sql, arguments: r.arguments)
     }
 
     /// Renders a lone expression (for tests and explanations).
-    public static func render(_ expr: SQLExpr) -> RenderedSQL {
-        var r = SQLRenderer()
+    public static func render(_ expr: SQLExpr, in dialect: any Dialect = standardDialect) -> RenderedSQL {
+        var r = SQLRenderer(dialect: dialect)
         let sql = r.expr(expr)
         return RenderedSQL(sql: sql, arguments: r.arguments)
     }
@@ -196,11 +199,11 @@ public struct SQLRenderer {
         var sql = "SELECT "
         if s.distinct { sql += "DISTINCT " }
         sql += s.columns.map { expr($0) }.joined(separator: ", ")
-        sql += " FROM " + quoteIdentifier(s.from)
-        if let alias = s.fromAlias { sql += " AS " + quoteIdentifier(alias) }
+        sql += " FROM " + dialect.quoteIdentifier(s.from)
+        if let alias = s.fromAlias { sql += " AS " + dialect.quoteIdentifier(alias) }
         for j in s.joins {
-            sql += " \(j.kind.rawValue) \(quoteIdentifier(j.table))"
-            if let alias = j.alias { sql += " AS " + quoteIdentifier(alias) }
+            sql += " \(j.kind.rawValue) \(dialect.quoteIdentifier(j.table))"
+            if let alias = j.alias { sql += " AS " + dialect.quoteIdentifier(alias) }
             sql += " ON " + expr(j.on)
         }
         if let f = s.filter { sql += " WHERE " + expr(f) }
@@ -209,8 +212,10 @@ public struct SQLRenderer {
         if !s.orderBy.isEmpty {
             sql += " ORDER BY " + s.orderBy.map { expr($0.expr) + ($0.descending ? " DESC" : "") }.joined(separator: ", ")
         }
-        if let l = s.limit { sql += " LIMIT " + expr(l) }
-        if let o = s.offset { sql += " OFFSET " + expr(o) }
+        // (Limit before offset: their placeholders are numbered in the order SQLite writes them.)
+        let limit = s.limit.map { expr($0) }
+        let offset = s.offset.map { expr($0) }
+        sql += dialect.limitClause(limit: limit, offset: offset)
         return sql
     }
 
@@ -227,7 +232,7 @@ public struct SQLRenderer {
             case "*", "/", "%": return 6
             default: return 4
             }
-        case .isNull, .inList, .inSubquery: return 4
+        case .isNull, .inList, .inSubquery, .notInSubquery: return 4
         default: return 10
         }
     }
@@ -237,16 +242,25 @@ public struct SQLRenderer {
         return Self.precedence(e) <= above ? "(\(text))" : text
     }
 
+    private mutating func placeholder() -> String {
+        placeholders += 1
+        return dialect.placeholder(placeholders)
+    }
+
     private mutating func expr(_ e: SQLExpr) -> String {
         switch e {
         case .column(let table, let name):
-            if let table { return quoteIdentifier(table) + "." + quoteIdentifier(name) }
-            return quoteIdentifier(name)
+            if let table { return dialect.quoteIdentifier(table) + "." + dialect.quoteIdentifier(name) }
+            return dialect.quoteIdentifier(name)
         case .value(let v):
             arguments.append(v)
-            return "?"
+            return placeholder()
+        case .parameter:
+            return placeholder()
         case .raw(let s):
             return s
+        case .boolean(let b):
+            return dialect.booleanLiteral(b)
         case .binary(let a, let op, let b):
             let p = Self.precedence(e)
             // Left-associative: the left side may share our precedence, the right may not.
@@ -259,18 +273,30 @@ public struct SQLRenderer {
             return operand(inner, above: 4) + " IN (" + items.map { expr($0) }.joined(separator: ", ") + ")"
         case .inSubquery(let inner, let sub):
             return operand(inner, above: 4) + " IN (" + select(sub) + ")"
+        case .notInSubquery(let inner, let sub):
+            return operand(inner, above: 4) + " NOT IN (" + select(sub) + ")"
         case .exists(let sub):
             return "EXISTS (" + select(sub) + ")"
         case .function(let name, let args):
             return name + "(" + args.map { expr($0) }.joined(separator: ", ") + ")"
         case .allColumns(let table):
-            return quoteIdentifier(table) + ".*"
+            return dialect.quoteIdentifier(table) + ".*"
         case .and(let terms):
-            if terms.isEmpty { return "1" }
+            if terms.isEmpty { return dialect.booleanLiteral(true) }
             return terms.map { operand($0, above: 2) }.joined(separator: " AND ")
         case .or(let terms):
-            if terms.isEmpty { return "0" }
+            if terms.isEmpty { return dialect.booleanLiteral(false) }
             return terms.map { operand($0, above: 1) }.joined(separator: " OR ")
         }
     }
+}
+
+extension Dialect {
+    /// A statement's SQL in this dialect, with its arguments.
+    public func render(_ select: Select) -> RenderedSQL { SQLRenderer.render(select, in: self) }
+    public func render(_ insert: Insert) -> RenderedSQL { SQLRenderer.render(insert, in: self) }
+    public func render(_ update: Update) -> RenderedSQL { SQLRenderer.render(update, in: self) }
+    public func render(_ delete: Delete) -> RenderedSQL { SQLRenderer.render(delete, in: self) }
+    /// A lone expression's SQL (for tests and explanations).
+    public func render(_ expr: SQLExpr) -> RenderedSQL { SQLRenderer.render(expr, in: self) }
 }

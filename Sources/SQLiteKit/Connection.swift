@@ -1,4 +1,9 @@
 import CSQLite
+@_exported import DatabaseKit
+
+/// SQLite's name for a value, kept for the code (and tests) written before the driver seam:
+/// the seam's `DatabaseValue` has one case per SQLite storage class.
+public typealias SQLiteValue = DatabaseValue
 
 // MARK: - Connection
 
@@ -10,7 +15,7 @@ import CSQLite
 /// `integrityCheck`) are not, since they are the workbench looking, not the ORM working.
 ///
 /// A connection is used from one thread at a time; only `interrupt()` may be called from another.
-public final class Connection {
+public final class Connection: Database {
     /// The path given at opening (`":memory:"` for an in-memory database).
     public let path: String
     /// The C connection handle; valid for the lifetime of this object.
@@ -30,7 +35,7 @@ public final class Connection {
     /// Called when SQLite refuses a statement while running it (a constraint violation, an
     /// interrupt), with the statement and its parameters, before the error is thrown: the
     /// statement log shows the failing statement too, not only the ones that worked.
-    public var failureObserver: ((ExecutedStatement, SQLiteError) -> Void)?
+    public var failureObserver: ((ExecutedStatement, any DatabaseError) -> Void)?
 
     /// How long a statement waits for a lock held by another connection before `SQLITE_BUSY`.
     public static let busyTimeoutMilliseconds: Int32 = 5_000
@@ -38,6 +43,9 @@ public final class Connection {
     /// Opens the database at `path`, creating the file if it is missing.
     /// The SQLite library's version number (3.35.0 is 3035000).
     public static var libraryVersionNumber: Int { Int(sqlite3_libversion_number()) }
+
+    /// `ALTER TABLE … DROP COLUMN` arrived in SQLite 3.35.0.
+    public var supportsDropColumn: Bool { Self.libraryVersionNumber >= 3_035_000 }
 
     public init(path: String = ":memory:") throws {
         var openedHandle: OpaquePointer?
@@ -63,6 +71,7 @@ public final class Connection {
     }
 
     deinit {
+        schemaVersionStatement = nil
         // Finalize cached statements first; close_v2 defers the close until statements still held
         // elsewhere are finalized too, so their handles never dangle.
         lastCachedStatement = nil
@@ -92,6 +101,9 @@ public final class Connection {
 
     /// The rowid of the most recent successful INSERT on this connection.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// The generated key of the most recent INSERT: SQLite's rowid (the `id` column aliases it).
+    public var lastInsertID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Rows changed by the most recent INSERT, UPDATE or DELETE (`sqlite3_changes`).
     public var changes: Int { Int(sqlite3_changes64(handle)) }
@@ -344,6 +356,100 @@ public final class Connection {
         var findings: [String] = []
         while try statement.step() { findings.append(statement.row.string(0)) }
         return findings.joined(separator: "\n")
+    }
+
+    /// `PRAGMA schema_version`, prepared once: it is read before every command.
+    private var schemaVersionStatement: Statement?
+
+    /// SQLite's `PRAGMA schema_version`: it changes with every CREATE, ALTER and DROP. Read
+    /// through a statement of its own, so it is not reported to the observer; reset at once,
+    /// so no read stays open.
+    public func schemaVersion() -> Int64? {
+        if schemaVersionStatement == nil { schemaVersionStatement = try? prepare("PRAGMA schema_version") }
+        guard let statement = schemaVersionStatement else { return nil }
+        defer { statement.reset() }
+        guard (try? statement.step()) == true else { return nil }
+        return statement.row.int64(0)
+    }
+
+    /// SQLite's `EXPLAIN QUERY PLAN`: one step per row (id, parent, detail). Run like a query,
+    /// so the observer records it.
+    public func queryPlan(_ sql: String, _ params: [DatabaseValue]) throws -> [QueryPlanStep] {
+        var steps: [QueryPlanStep] = []
+        try query("EXPLAIN QUERY PLAN " + sql, params) { row in
+            steps.append(QueryPlanStep(id: Int(row.int64(0)), parent: Int(row.int64(1)), detail: row.string(3)))
+        }
+        return steps
+    }
+
+    /// Every schema object of `sqlite_master` by name, ORMLab's metadata table left out. Run
+    /// like a query, so the observer records it.
+    public func schemaObjects() throws -> [SchemaObject] {
+        var objects: [SchemaObject] = []
+        try query("""
+            SELECT type, name, tbl_name, sql FROM sqlite_master
+            WHERE tbl_name != ?
+            ORDER BY name
+            """, [.text(Self.metadataTable)]) { row in
+            objects.append(SchemaObject(type: row.string(0), name: row.string(1), tableName: row.string(2),
+                                        sql: row.isNull(3) ? nil : row.string(3)))
+        }
+        return objects
+    }
+
+    /// A new in-memory database with this one's tables and indexes but none of its rows, and
+    /// its planner statistics (`sqlite_stat1`) when it has any: plans there are the plans here
+    /// (without rows SQLite assumes the same table sizes), so a change such as an index can be
+    /// tried without touching this database. Read unobserved: nothing reaches the statement log.
+    public func emptyCopyOfSchema() throws -> Connection {
+        let scratch = try Connection()
+        func read(_ sql: String, _ body: (Row) -> Void) throws {
+            let statement = try prepare(sql)
+            while try statement.step() { body(statement.row) }
+        }
+        var ddl: [String] = []
+        try read("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index', rowid") {
+            ddl.append($0.string(0))
+        }
+        // A table the copy cannot make (a virtual table's module) is left out; a plan that
+        // needs it then fails.
+        for sql in ddl { try? scratch.execute(sql) }
+        // Statistics from ANALYZE change plans: copy them too, when there are any.
+        var stats: [(String, DatabaseValue, String)] = []
+        try? read("SELECT tbl, idx, stat FROM sqlite_stat1") { stats.append(($0.string(0), $0.value(1), $0.string(2))) }
+        if !stats.isEmpty {
+            try scratch.execute("ANALYZE")
+            try scratch.execute("DELETE FROM sqlite_stat1")
+            for (table, index, stat) in stats { try scratch.run("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", [.text(table), index, .text(stat)]) }
+            try scratch.execute("ANALYZE sqlite_schema")
+        }
+        return scratch
+    }
+
+    // MARK: - ORMLab's metadata
+
+    /// The table where entity declarations are kept so a file database restores its mapping.
+    public static let metadataTable = "_ormlab_entities"
+
+    public func isMetadataTable(_ name: String) -> Bool { name == Self.metadataTable }
+
+    /// Stores an entity's declaration (replacing an earlier one of the same name); run through
+    /// `execute` and `run` like any statement, so a caller that hides them from a log can.
+    public func storeEntityDefinition(_ definition: StoredEntityDefinition) throws {
+        try execute(#"CREATE TABLE IF NOT EXISTS "_ormlab_entities" ("position" INTEGER PRIMARY KEY, "name" TEXT NOT NULL UNIQUE, "source" TEXT NOT NULL)"#)
+        try run(#"DELETE FROM "_ormlab_entities" WHERE "name" = ?"#, [.text(definition.name)])
+        try run(#"INSERT INTO "_ormlab_entities" ("name", "source") VALUES (?, ?)"#, [.text(definition.name), .text(definition.source)])
+    }
+
+    /// The declarations stored by `storeEntityDefinition`, in the order first stored; none when
+    /// the database has no metadata table (not made by ORMLab, or nothing defined yet).
+    public func storedEntityDefinitions() throws -> [StoredEntityDefinition] {
+        guard try tableNames().contains(Self.metadataTable) else { return [] }
+        var definitions: [StoredEntityDefinition] = []
+        try query(#"SELECT "name", "source" FROM "_ormlab_entities" ORDER BY "position""#) { row in
+            definitions.append(StoredEntityDefinition(name: row.string(0), source: row.string(1)))
+        }
+        return definitions
     }
 }
 

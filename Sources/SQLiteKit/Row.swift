@@ -1,4 +1,5 @@
 import CSQLite
+import DatabaseKit
 
 // MARK: - Row
 
@@ -8,7 +9,7 @@ import CSQLite
 /// `sqlite3_column_*`. The accessors are `@inlinable` so a hydration loop in another module
 /// compiles down to the same C calls a hand-written loop would make. Column indexes are 0-based
 /// and must be below `columnCount` (SQLite returns NULL/0 for out-of-range indexes).
-public struct Row {
+public struct Row: DatabaseRow {
     /// The statement positioned on this row.
     @usableFromInline let statementHandle: OpaquePointer
     /// Number of columns in the row.

@@ -1,4 +1,5 @@
 import CSQLite
+import DatabaseKit
 
 // MARK: - SQLiteError
 
@@ -6,7 +7,7 @@ import CSQLite
 ///
 /// Every `sqlite3_*` call that can fail is checked where it is called and becomes this one error
 /// type, so callers match on `code`/`extendedCode` (or `codeName`) instead of on messages.
-public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+public struct SQLiteError: DatabaseError, Sendable {
     /// The primary result code (the low byte of `extendedCode`), e.g. `SQLITE_CONSTRAINT` = 19.
     public var code: Int32
     /// The extended result code, e.g. `SQLITE_CONSTRAINT_FOREIGNKEY` = 787.
@@ -36,6 +37,18 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
 
     /// True when the statement was stopped by `Connection.interrupt()`.
     public var isInterrupted: Bool { code == SQLITE_INTERRUPT }
+
+    /// The kind of constraint broken, from the extended code (`SQLITE_CONSTRAINT_FOREIGNKEY`...).
+    public var violatedConstraint: ConstraintKind? {
+        guard isConstraintViolation else { return nil }
+        // (sqlite3.h defines the extended codes as macro expressions Swift does not import.)
+        switch extendedCode {
+        case 787: return .foreignKey          // SQLITE_CONSTRAINT_FOREIGNKEY
+        case 2067, 1555: return .unique       // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
+        case 1299: return .notNull            // SQLITE_CONSTRAINT_NOTNULL
+        default: return .other
+        }
+    }
 
     /// `SQLITE_CONSTRAINT_UNIQUE: UNIQUE constraint failed: author.email (SQL: INSERT ...)`.
     public var description: String {

@@ -4,7 +4,7 @@ import Mapping
 import Report
 import Runtime
 import SQLBuilder
-import SQLiteKit
+import DatabaseKit
 
 /// Every `:command`, for help, completion and did-you-mean.
 /// The names of the command that leaves (`:quit` and its aliases), for the REPL to ask first.
@@ -204,7 +204,7 @@ extension Workbench {
             lines.append("\(i + 1). \(s.sql)" + (s.params.isEmpty ? "" : "  -- " + s.params.joined(separator: ", ")))
             lines.append("   ↳ \(s.reason)")
         }
-        report.blocks.append(.code(title: "save would run, in one transaction", lines: ["BEGIN"] + lines + ["COMMIT"]))
+        report.blocks.append(.code(title: "save would run, in one transaction", lines: [session.dialect.transactionSQL(.begin)] + lines + [session.dialect.transactionSQL(.commit)]))
         let new = objects.filter { $0.state == .new }.count
         let dirty = objects.filter { $0.state == .dirty }.count
         let deleted = objects.filter { $0.state == .deleted }.count
@@ -220,12 +220,12 @@ extension Workbench {
         let versionBefore = schemaVersion()
         do {
             try session.log.withCause(":sql") {
-                try session.db.query(sql) { row in
+                try session.database.query(sql) { row in
                     if header.isEmpty { header = (0..<row.columnCount).map { row.columnName($0) } }
                     if rows.count < 500 { rows.append((0..<row.columnCount).map { reportValue(row.value($0)).display }) }
                 }
             }
-        } catch let error as SQLiteError {
+        } catch let error as any DatabaseError {
             if error.message.hasPrefix("only one statement can be prepared") {
                 throw EvalError(":sql runs one statement at a time", at: range,
                                 hint: "give each statement its own :sql line (BEGIN, COMMIT and ROLLBACK too)")
@@ -236,13 +236,13 @@ extension Workbench {
             report.blocks.append(.table(title: nil, header: header, rows: rows))
         } else if ["INSERT", "UPDATE", "DELETE"].contains(where: { sql.uppercased().hasPrefix($0) }) {
             // A write returns no rows; say how many it changed (and that the ORM did not see it).
-            let changed = session.db.changes
+            let changed = session.database.changes
             session.log.setRowsOfLast(changed)
             report.notes.append(Note(.rawSQL, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL; objects already loaded in the session do not see it (:forget reloads them)"))
         }
         // Any schema change (CREATE, ALTER, DROP, in any spelling) moves PRAGMA schema_version.
         if schemaVersion() != versionBefore {
-            session.db.clearStatementCache()
+            session.database.clearStatementCache()
             for problem in schemaDrift() { report.notes.append(Note(.info, problem)) }
         }
     }

@@ -1,5 +1,5 @@
 import Mapping
-import SQLiteKit
+import DatabaseKit
 
 // Deterministic fake data for `:seed`: a fixed-seed random generator and plausible values chosen
 // from a property's name and type (names, emails, titles, years, prices, ratings, short texts).
@@ -160,7 +160,7 @@ struct FakeData {
     }
 
     /// A value of `kind`; `serial` (the row's number in its table) makes unique values unique.
-    static func value(_ kind: Kind, unique: Bool, serial: Int, persona: Persona, rng: inout SplitMix64) -> SQLiteValue {
+    static func value(_ kind: Kind, unique: Bool, serial: Int, persona: Persona, rng: inout SplitMix64) -> DatabaseValue {
         func suffix(_ s: String) -> String { unique ? "\(s) \(serial)" : s }
         switch kind {
         case .email:

@@ -1,7 +1,8 @@
 import Mapping
 import Report
 import Runtime
-import SQLiteKit
+import DatabaseKit
+import SQLBuilder
 
 // The index advice of `:explain`, kept true: SQLite reads one table through one index, so a
 // query that filters and orders on the same table needs one index holding the filter columns
@@ -192,39 +193,14 @@ extension Workbench {
     /// The plans of `statements` on an empty in-memory copy of the schema with `advice`'s indexes
     /// added. Without rows or statistics SQLite plans as it does here (it assumes the same table
     /// sizes), so the plan is the one the learner would get; nothing touches the session's database.
-    func plansWithIndexes(_ advice: [IndexAdvice], for statements: [(sql: String, arguments: [SQLiteValue])]) throws -> [QueryPlan] {
-        let scratch = try Connection()
-        // Read unlogged (a prepared statement stepped here is not reported to the statement log).
-        func read(_ sql: String, _ body: (Row) -> Void) throws {
-            let statement = try session.db.prepare(sql)
-            while try statement.step() { body(statement.row) }
-        }
-        var ddl: [String] = []
-        try read("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index', rowid") {
-            ddl.append($0.string(0))
-        }
-        // A table the copy cannot make (a virtual table's module) is left out; a plan that
-        // needs it then fails, and the advice goes unchecked.
-        for sql in ddl { try? scratch.execute(sql) }
-        // Statistics from ANALYZE change plans: copy them too, when there are any.
-        var stats: [(String, SQLiteValue, String)] = []
-        try? read("SELECT tbl, idx, stat FROM sqlite_stat1") { stats.append(($0.string(0), $0.value(1), $0.string(2))) }
-        if !stats.isEmpty {
-            try scratch.execute("ANALYZE")
-            try scratch.execute("DELETE FROM sqlite_stat1")
-            for (table, index, stat) in stats { try scratch.run("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", [.text(table), index, .text(stat)]) }
-            try scratch.execute("ANALYZE sqlite_schema")
-        }
+    func plansWithIndexes(_ advice: [IndexAdvice], for statements: [(sql: String, arguments: [DatabaseValue])]) throws -> [QueryPlan] {
+        let scratch = try session.database.emptyCopyOfSchema()
         for a in advice {
-            let columns = a.columns.map { "\"\($0)\"" }.joined(separator: ", ")
-            try scratch.execute("CREATE INDEX IF NOT EXISTS \"\(a.indexName)\" ON \"\(a.table)\"(\(columns))")
+            let index = CreateIndex(name: a.indexName, table: a.table, columns: a.columns, ifNotExists: true)
+            if let sql = session.dialect.render(.createIndex(index)) { try scratch.execute(sql) }
         }
         return try statements.map { statement in
-            var rows: [(id: Int, parent: Int, detail: String)] = []
-            try scratch.query("EXPLAIN QUERY PLAN " + statement.sql, statement.arguments) { row in
-                rows.append((Int(row.int64(0)), Int(row.int64(1)), row.string(3)))
-            }
-            return QueryPlan(rows: rows)
+            QueryPlan(rows: try scratch.queryPlan(statement.sql, statement.arguments).map { (id: $0.id, parent: $0.parent, detail: $0.detail) })
         }
     }
 

@@ -2,7 +2,7 @@ import DSL
 import Mapping
 import Report
 import Runtime
-import SQLiteKit
+import DatabaseKit
 
 /// What a DSL expression evaluates to.
 indirect enum Value {
@@ -16,7 +16,7 @@ indirect enum Value {
     case objects([ManagedObject])
     /// An association of an object, not touched yet: `a.books`.
     case association(ManagedObject, Association, access: String)
-    case scalar(SQLiteValue, ScalarType?)
+    case scalar(DatabaseValue, ScalarType?)
     /// Rows of an aggregate with `group(...)`, as displayed ("Author#1" for a to-one group).
     case table(header: [String], rows: [[String]])
     case nothing
@@ -91,7 +91,7 @@ extension Workbench {
             try session.begin(immediate: true)
             report.notes.append(Note(.transaction, "transaction open with BEGIN IMMEDIATE: SQLite takes the write (RESERVED) lock now, not at the first write as plain `begin` does; other connections can still read, but none can write until `commit` or `rollback`"))
         case .save:
-            let hadTransaction = session.db.isInTransaction
+            let hadTransaction = session.database.isInTransaction
             let result = try session.save()
             showTouched(result.objects, into: &report)
             if result.isEmpty && !hadTransaction {
@@ -511,11 +511,11 @@ extension Workbench {
     }
 
     /// Checks and converts a value for a scalar column.
-    func valueFor(_ expr: Expr, column: Column, type: ScalarType, entity: String) throws -> SQLiteValue {
+    func valueFor(_ expr: Expr, column: Column, type: ScalarType, entity: String) throws -> DatabaseValue {
         try valueFor(expr, property: column.property, isNullable: column.isNullable, type: type, entity: entity)
     }
 
-    func valueFor(_ expr: Expr, property: String, isNullable: Bool, type: ScalarType, entity: String) throws -> SQLiteValue {
+    func valueFor(_ expr: Expr, property: String, isNullable: Bool, type: ScalarType, entity: String) throws -> DatabaseValue {
         if case .literal(let literal, let range) = expr {
             return try valueFor(literal, range: range, property: property, isNullable: isNullable, type: type, entity: entity)
         }
@@ -528,14 +528,14 @@ extension Workbench {
 
     /// `valueFor` of a literal: what `evaluate` gives for it, without boxing it in a `Value`.
     func valueFor(_ literal: Literal, range: SourceRange, property: String, isNullable: Bool, type: ScalarType,
-                  entity: String) throws -> SQLiteValue {
+                  entity: String) throws -> DatabaseValue {
         try checked(sqliteValue(literal, type: nil), given: literalType(literal), range: range, property: property,
                     isNullable: isNullable, type: type, entity: entity)
     }
 
     /// A value for a scalar column: NULL where allowed, else converted to the column's type.
-    private func checked(_ v: SQLiteValue, given: ScalarType?, range: SourceRange, property: String, isNullable: Bool,
-                         type: ScalarType, entity: String) throws -> SQLiteValue {
+    private func checked(_ v: DatabaseValue, given: ScalarType?, range: SourceRange, property: String, isNullable: Bool,
+                         type: ScalarType, entity: String) throws -> DatabaseValue {
         if case .null = v {
             guard isNullable else {
                 throw EvalError("\(entity).\(property) is required (NOT NULL)", at: range,
@@ -546,7 +546,7 @@ extension Workbench {
         return try convert(v, given: given, to: type, property: property, range: range)
     }
 
-    func convert(_ v: SQLiteValue, given: ScalarType?, to type: ScalarType, property: String, range: SourceRange) throws -> SQLiteValue {
+    func convert(_ v: DatabaseValue, given: ScalarType?, to type: ScalarType, property: String, range: SourceRange) throws -> DatabaseValue {
         func mismatch() -> EvalError {
             let shown = displayValue(v, type: given).display
             var hint: String?

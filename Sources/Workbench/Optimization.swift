@@ -4,7 +4,7 @@ import Mapping
 import Report
 import Runtime
 import SQLBuilder
-import SQLiteKit
+import DatabaseKit
 
 // The optimization workbench: `:explain QUERY` (SQLite's plan as a tree, in ORM terms, with
 // index suggestions) and `:compare QUERY` (lazy vs IN vs JOIN loading, measured).
@@ -129,14 +129,11 @@ extension Workbench {
         report.mapping = [session.schema.facts(for: entity)]
         let wanted = wantedColumns(resolved)
         var costly = false
-        var explained: [(sql: String, arguments: [SQLiteValue], plan: QueryPlan)] = []
+        var explained: [(sql: String, arguments: [DatabaseValue], plan: QueryPlan)] = []
         for (n, statement) in statements.enumerated() {
-            let rendered = SQLRenderer.render(statement.select)
-            var rows: [(id: Int, parent: Int, detail: String)] = []
-            _ = try session.log.withCause(":explain \(statement.label)") {
-                try session.db.query("EXPLAIN QUERY PLAN " + rendered.sql, rendered.arguments) { row in
-                    rows.append((Int(row.int64(0)), Int(row.int64(1)), row.string(3)))
-                }
+            let rendered = session.dialect.render(statement.select)
+            let rows = try session.log.withCause(":explain \(statement.label)") {
+                try session.database.queryPlan(rendered.sql, rendered.arguments).map { (id: $0.id, parent: $0.parent, detail: $0.detail) }
             }
             let plan = QueryPlan(rows: rows)
             explained.append((rendered.sql, rendered.arguments, plan))

@@ -2,7 +2,7 @@ import DSL
 import Mapping
 import Report
 import Runtime
-import SQLiteKit
+import DatabaseKit
 
 // Turns query-method chains (`Author.where(...).order(...)`) into resolved `Query` values,
 // checking every name against the mapping and every value against its column's type.
@@ -287,7 +287,7 @@ extension Workbench {
                 guard case .list(let items, _) = rhs else {
                     throw EvalError("in needs a list", at: rhs.range, hint: "for example year in [1974, 1969]")
                 }
-                var values: [SQLiteValue] = []
+                var values: [DatabaseValue] = []
                 for item in items {
                     let v = try operand(item, entity: entity, expected: left.type)
                     guard case .value(let value) = v.operand else { throw EvalError("the list after in holds values", at: item.range) }

@@ -1,7 +1,7 @@
 import DSL
 import Mapping
 import Runtime
-import SQLiteKit
+import DatabaseKit
 
 // Schema drift: raw SQL (`:sql`, or another tool on a file database) may change a table behind
 // the mapping's back. Reading rows by the mapping's column order from a changed table would
@@ -33,28 +33,21 @@ struct SchemaDrift: Equatable {
 }
 
 extension Workbench {
-    /// SQLite's `PRAGMA schema_version`: it changes with every CREATE, ALTER and DROP. Read
-    /// through a statement of its own, so it is not in the statement log; prepared once (it is
-    /// read before every command) and reset at once, so no read stays open.
-    func schemaVersion() -> Int64? {
-        // Held here rather than looked up in the statement cache by its text before every command.
-        if schemaVersionStatement == nil { schemaVersionStatement = try? session.db.prepare("PRAGMA schema_version") }
-        guard let statement = schemaVersionStatement else { return nil }
-        defer { statement.reset() }
-        guard (try? statement.step()) == true else { return nil }
-        return statement.row.int64(0)
-    }
+    /// The database's schema version (SQLite's `PRAGMA schema_version`): it changes with every
+    /// CREATE, ALTER and DROP. The driver reads it through a statement of its own, prepared
+    /// once (it is read before every command), so it is not in the statement log.
+    func schemaVersion() -> Int64? { session.database.schemaVersion() }
 
     /// The tables that no longer match the mapping, compared afresh.
     func driftedTables() -> [SchemaDrift] {
-        guard let tables = try? session.db.tableNames() else { return [] }
+        guard let tables = try? session.database.tableNames() else { return [] }
         var drift: [SchemaDrift] = []
         for entity in session.schema.orderedEntities {
             guard tables.contains(entity.table) else {
                 drift.append(SchemaDrift(entity: entity.name, table: entity.table, missingColumns: nil, unmappedColumns: [], onDisk: .gone))
                 continue
             }
-            let columns = (try? session.db.columns(of: entity.table).map(\.name)) ?? []
+            let columns = (try? session.database.columns(of: entity.table).map(\.name)) ?? []
             let expected = entity.columns.map(\.name)
             let missing = expected.filter { !columns.contains($0) }
             let extra = columns.filter { !expected.contains($0) }

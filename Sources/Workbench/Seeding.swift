@@ -4,7 +4,7 @@ import Mapping
 import Report
 import Runtime
 import SQLBuilder
-import SQLiteKit
+import DatabaseKit
 
 // `:seed Entity N`: N rows of deterministic fake data, written straight to the table in one
 // transaction with one prepared INSERT reused for every row. The rows bypass the session on
@@ -76,11 +76,19 @@ struct SeedPlan {
         self.count = count
         columns = Array(mapping.columns.dropFirst())
         cause = ":seed \(mapping.name) \(count)"
-        let db = workbench.session.db
+        let db = workbench.session.database
+        let dialect = workbench.session.dialect
         let log = workbench.session.log
-        let table = quoteIdentifier(mapping.table)
+        let table = mapping.table
+        let id = SQLExpr.column(table: nil, name: "id")
+        /// `SELECT "id" FROM "table" [WHERE ...] ORDER BY "id"`
+        func idQuery(of table: String, where filter: SQLExpr? = nil) -> RenderedSQL {
+            dialect.render(Select(columns: [id], from: table, filter: filter, orderBy: [OrderTerm(id)]))
+        }
+        let sizeQuery = dialect.render(Select(columns: [.function("COUNT", [.raw("*")]), .function("COALESCE", [.function("MAX", [id]), .raw("0")])],
+                                              from: table))
         _ = try log.withCause(cause + ": rows so far") {
-            try db.query("SELECT COUNT(*), COALESCE(MAX(\"id\"), 0) FROM \(table)") { row in
+            try db.query(sizeQuery.sql, sizeQuery.arguments) { row in
                 existingRows = Int(row.int64(0))
                 maxID = row.int64(1)
             }
@@ -101,7 +109,8 @@ struct SeedPlan {
                     }
                     if existingIDs.isEmpty && existingRows > 0 {
                         _ = try log.withCause(cause + ": ids of \(target) for \(association)") {
-                            try db.query("SELECT \"id\" FROM \(table) ORDER BY \"id\"") { row in existingIDs.append(row.int64(0)) }
+                            let query = idQuery(of: table)
+                            try db.query(query.sql, query.arguments) { row in existingIDs.append(row.int64(0)) }
                         }
                     }
                     fillers.append(.selfReference(optional: true))
@@ -109,12 +118,14 @@ struct SeedPlan {
                 }
                 guard let parent = schema.entity(target) else { continue }
                 var ids: [Int64] = []
-                let parentTable = quoteIdentifier(parent.table)
-                let sql = column.isUnique
-                    ? "SELECT \"id\" FROM \(parentTable) WHERE \"id\" NOT IN (SELECT \(quoteIdentifier(column.name)) FROM \(table) WHERE \(quoteIdentifier(column.name)) IS NOT NULL) ORDER BY \"id\""
-                    : "SELECT \"id\" FROM \(parentTable) ORDER BY \"id\""
+                let foreignKey = SQLExpr.column(table: nil, name: column.name)
+                // A unique foreign key: only the parents no row points at yet.
+                let query = column.isUnique
+                    ? idQuery(of: parent.table, where: .notInSubquery(id, Select(columns: [foreignKey], from: table,
+                                                                             filter: .isNull(foreignKey, negated: true))))
+                    : idQuery(of: parent.table)
                 _ = try log.withCause(cause + ": ids of \(target) for \(association)") {
-                    try db.query(sql) { row in ids.append(row.int64(0)) }
+                    try db.query(query.sql, query.arguments) { row in ids.append(row.int64(0)) }
                 }
                 if !column.isNullable {
                     if ids.isEmpty && !column.isUnique {
@@ -138,31 +149,32 @@ struct SeedPlan {
             guard let jt = association.joinTable, let target = schema.entity(association.target) else { continue }
             var ids: [Int64] = []
             _ = try log.withCause(cause + ": ids of \(association.target) for \(association.name)") {
-                try db.query("SELECT \"id\" FROM \(quoteIdentifier(target.table)) ORDER BY \"id\"") { row in ids.append(row.int64(0)) }
+                let query = idQuery(of: target.table)
+                try db.query(query.sql, query.arguments) { row in ids.append(row.int64(0)) }
             }
             if ids.isEmpty {
                 notes.append("\(association.target) has no rows yet, so no \(jt.name) links: :seed \(association.target) 20, then seed \(mapping.name) again to link them")
                 continue
             }
-            let sql = "INSERT INTO \(quoteIdentifier(jt.name)) (\(quoteIdentifier(jt.ownerColumn)), \(quoteIdentifier(jt.targetColumn))) VALUES (?, ?)"
+            let sql = dialect.render(Insert(table: jt.name, columns: [jt.ownerColumn, jt.targetColumn], values: [.parameter, .parameter])).sql
             links.append(Link(association: association, table: jt.name, sql: sql, targetIDs: ids))
         }
     }
 
-    /// `INSERT INTO "book" ("title", "year", "author_id") VALUES (?, ?, ?)`
-    var insertSQL: String {
-        let names = columns.map { quoteIdentifier($0.name) }.joined(separator: ", ")
-        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        return "INSERT INTO \(quoteIdentifier(mapping.table)) (\(names)) VALUES (\(marks))"
+    /// `INSERT INTO "book" ("title", "year", "author_id") VALUES (?, ?, ?)`, prepared once and
+    /// run for every row with its values bound.
+    func insertSQL(in dialect: any Dialect) -> String {
+        dialect.render(Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })).sql
     }
 
     // MARK: - Running
 
     func run(into report: inout Report, workbench: Workbench) throws {
         let session = workbench.session
-        let db = session.db
+        let db = session.database
         let log = session.log
-        let sql = insertSQL
+        let dialect = session.dialect
+        let sql = insertSQL(in: dialect)
         var rng = SplitMix64(seed: stableHash(mapping.name) ^ (UInt64(bitPattern: maxID) &* 0x9E37_79B9_7F4A_7C15))
         // Unique foreign keys hand out each parent once, in a shuffled order.
         var uniqueParents: [Int: [Int64]] = [:]
@@ -174,18 +186,18 @@ struct SeedPlan {
         }
         var insertedIDs: [Int64] = []
         insertedIDs.reserveCapacity(count)
-        var sample: [(id: Int64, values: [SQLiteValue])] = []
-        var firstValues: [SQLiteValue] = []
+        var sample: [(id: Int64, values: [DatabaseValue])] = []
+        var firstValues: [DatabaseValue] = []
         var linkCounts = Array(repeating: 0, count: links.count)
-        var firstLink: [[SQLiteValue]] = Array(repeating: [], count: links.count)
+        var firstLink: [[DatabaseValue]] = Array(repeating: [], count: links.count)
         let insideTransaction = db.isInTransaction
         try log.withCause(cause + ": one transaction for all rows (a savepoint, so it also nests inside begin … commit)") {
-            try db.execute("SAVEPOINT \"seed\"")
+            try db.execute(dialect.transactionSQL(.savepoint(.seed)))
         }
         let start = Date()
         do {
             try log.suspendingRecording {
-                var values = [SQLiteValue](repeating: .null, count: columns.count)
+                var values = [DatabaseValue](repeating: .null, count: columns.count)
                 var chosen = Set<Int64>()
                 for n in 0..<count {
                     let serial = Int(maxID) + n + 1
@@ -217,7 +229,7 @@ struct SeedPlan {
                         }
                     }
                     try db.run(sql, values)
-                    let id = db.lastInsertRowID
+                    let id = db.lastInsertID
                     insertedIDs.append(id)
                     if n == 0 { firstValues = values }
                     if sample.count < 5 { sample.append((id, values)) }
@@ -235,17 +247,18 @@ struct SeedPlan {
             }
         } catch {
             try? log.withCause(cause + ": undo") {
-                try db.execute("ROLLBACK TO \"seed\"")
-                try db.execute("RELEASE \"seed\"")
+                try db.execute(dialect.transactionSQL(.rollbackTo(.seed)))
+                try db.execute(dialect.transactionSQL(.release(.seed)))
             }
-            let message = (error as? SQLiteError)?.message ?? "\(error)"
-            throw ORMError("seeding stopped at row \(insertedIDs.count + 1) of \(count): SQLite: \(message); nothing was inserted (the seeding ran in one transaction, rolled back)",
+            let message = (error as? any DatabaseError)?.message ?? "\(error)"
+            throw ORMError("seeding stopped at row \(insertedIDs.count + 1) of \(count): \(dialect.name): \(message); nothing was inserted (the seeding ran in one transaction, rolled back)",
                            hint: "a unique or check constraint in the existing data may clash with the generated values; :sql can show them")
         }
         let insertSeconds = Date().timeIntervalSince(start)
         // RELEASE commits (or, inside begin … commit, folds into the open transaction); it is
         // recorded after the summaries below so the SQL pane reads in order.
-        try log.suspendingRecording { try db.execute("RELEASE \"seed\"") }
+        let release = dialect.transactionSQL(.release(.seed))
+        try log.suspendingRecording { try db.execute(release) }
         let seconds = Date().timeIntervalSince(start)
 
         // One record stands for the N executions of the prepared INSERT.
@@ -255,7 +268,7 @@ struct SeedPlan {
             log.recordSummary(StatementRecord(sql: link.sql, params: firstLink[l].map(reportValue), rows: linkCounts[l], ms: 0,
                                               cause: "\(cause): \(link.association.name) links, prepared once, run \(formatCount(linkCounts[l])) times (time included above)"))
         }
-        log.recordSummary(StatementRecord(sql: "RELEASE \"seed\"", ms: (seconds - insertSeconds) * 1000,
+        log.recordSummary(StatementRecord(sql: release, ms: (seconds - insertSeconds) * 1000,
                                           cause: "\(cause): end of the transaction"))
         let expired = session.expireLoadedAssociations()
 

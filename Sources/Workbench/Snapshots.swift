@@ -1,7 +1,7 @@
 import Mapping
 import Report
 import Runtime
-import SQLiteKit
+import DatabaseKit
 
 extension Workbench {
     /// The mapping pane of a statement's report: how `entity` maps (nothing when `buildsReports` is off).
@@ -52,7 +52,7 @@ extension Workbench {
 }
 
 /// A stored value as the learner sees it, using the property's type (Bool is stored as 0/1).
-func displayValue(_ v: SQLiteValue, type: ScalarType?) -> ReportValue {
+func displayValue(_ v: DatabaseValue, type: ScalarType?) -> ReportValue {
     if type == .bool, case .integer(let i) = v { return .bool(i != 0) }
     return reportValue(v)
 }

@@ -1,7 +1,8 @@
 import Mapping
 import Report
 import Runtime
-import SQLiteKit
+import DatabaseKit
+import SQLBuilder
 
 // What the database holds, read with SQL behind the session's back: the lesson runner asks
 // what a `save` wrote (not what the identity map shows), and what changed in a sandbox. These
@@ -80,12 +81,12 @@ extension Workbench {
     public func storedRow(_ ref: String) -> StoredRow {
         let parts = ref.split(separator: "#", omittingEmptySubsequences: false)
         guard parts.count == 2, let id = Int64(parts[1]), let mapping = session.schema.entity(String(parts[0])) else { return .unknownEntity }
-        let columns = mapping.columns.map { quoteName($0.name) }.joined(separator: ", ")
-        let sql = "SELECT \(columns) FROM \(quoteName(mapping.table)) WHERE \(quoteName(mapping.columns[0].name)) = ?"
+        let query = session.dialect.render(Select(columns: mapping.columns.map { .column(table: nil, name: $0.name) }, from: mapping.table,
+                                                  filter: .eq(.column(table: nil, name: mapping.columns[0].name), .value(.integer(id)))))
         var values: [NamedValue] = []
         var foreignKeys: [String: String] = [:]
         let found = unlogged {
-            (try? session.db.query(sql, [.integer(id)]) { row in
+            (try? session.database.query(query.sql, query.arguments) { row in
                 for (i, column) in mapping.columns.enumerated() {
                     let value = displayValue(row.value(i), type: column.scalarType)
                     values.append(NamedValue(column.name, value))
@@ -109,16 +110,22 @@ extension Workbench {
         let parts = ref.split(separator: "#", omittingEmptySubsequences: false)
         guard parts.count == 2, let id = Int64(parts[1]), let mapping = session.schema.entity(String(parts[0])),
               let association = mapping.association(named: name), let target = session.schema.entity(association.target) else { return nil }
-        let sql: String
+        /// `SELECT "column" FROM "table" WHERE "owner" = ? ORDER BY "column"`
+        func ids(_ column: String, from table: String, where owner: String) -> RenderedSQL {
+            let selected = SQLExpr.column(table: nil, name: column)
+            return session.dialect.render(Select(columns: [selected], from: table, filter: .eq(.column(table: nil, name: owner), .value(.integer(id))),
+                                                 orderBy: [OrderTerm(selected)]))
+        }
+        let query: RenderedSQL
         if let join = association.joinTable {
-            sql = "SELECT \(quoteName(join.targetColumn)) FROM \(quoteName(join.name)) WHERE \(quoteName(join.ownerColumn)) = ? ORDER BY 1"
+            query = ids(join.targetColumn, from: join.name, where: join.ownerColumn)
         } else if association.kind != .belongsTo, let foreignKey = association.foreignKey {
-            sql = "SELECT \(quoteName(target.columns[0].name)) FROM \(quoteName(target.table)) WHERE \(quoteName(foreignKey)) = ? ORDER BY 1"
+            query = ids(target.columns[0].name, from: target.table, where: foreignKey)
         } else {
             return nil
         }
         var ids: [Int64] = []
-        unlogged { _ = try? session.db.query(sql, [.integer(id)]) { ids.append($0.int64(0)) } }
+        unlogged { _ = try? session.database.query(query.sql, query.arguments) { ids.append($0.int64(0)) } }
         let refs = ids.map { "\(target.name)#\($0)" }
         if association.isToMany { return "[" + refs.joined(separator: ", ") + "]" }
         return refs.first ?? "nil"
@@ -143,16 +150,14 @@ extension Workbench {
         var tables: [SandboxState.Table] = []
         var indexes: [String] = []
         unlogged {
-            var master: [(type: String, name: String, sql: String)] = []
-            _ = try? session.db.query("SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY name") { row in
-                master.append((row.string(0), row.string(1), row.string(2)))
-            }
+            let master = ((try? session.database.schemaObjects()) ?? []).map { (type: $0.type, name: $0.name, sql: $0.sql ?? "") }
             for entry in master {
                 if entry.type == "index" { indexes.append(entry.name); continue }
                 guard entry.type == "table", !entry.name.hasPrefix("sqlite_") else { continue }
                 var rows = 0
                 var content = ""
-                _ = try? session.db.query("SELECT * FROM \(quoteName(entry.name))") { row in
+                let all = session.dialect.render(Select(columns: [.raw("*")], from: entry.name))
+                _ = try? session.database.query(all.sql, all.arguments) { row in
                     rows += 1
                     content += row.values.map(\.sqlLiteral).joined(separator: ",") + "\n"
                 }
@@ -161,17 +166,16 @@ extension Workbench {
         }
         let pending = session.pendingObjects.map { "\($0.ref) \($0.state.rawValue)" }
         return SandboxState(tables: tables, indexes: indexes, pending: pending, linkChanges: session.pendingLinkCount,
-                            transactionOpen: session.db.isInTransaction,
+                            transactionOpen: session.database.isInTransaction,
                             settings: ["lazy loading is \(session.lazyPolicy.rawValue)", "autoflush is \(session.autoflush ? "on" : "off")"])
     }
 
     /// Runs `body` with the statement log's hook off.
     private func unlogged<T>(_ body: () -> T) -> T {
-        let observer = session.db.observer
-        session.db.observer = nil
-        defer { session.db.observer = observer }
+        let database = session.database
+        let observer = database.observer
+        database.observer = nil
+        defer { database.observer = observer }
         return body()
     }
-
-    private func quoteName(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 }

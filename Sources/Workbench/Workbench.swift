@@ -2,7 +2,7 @@ import DSL
 import Mapping
 import Report
 import Runtime
-import SQLiteKit
+import DatabaseKit
 
 /// A mistake found while evaluating a command, pointing at the text responsible.
 struct EvalError: Error {
@@ -50,24 +50,21 @@ public final class Workbench {
     var driftCache: (version: Int64?, drift: [SchemaDrift])?
     /// What inserts need from each entity's mapping (see `InsertPlan`), and the one used last.
     var insertPlans: [ObjectIdentifier: InsertPlan] = [:]
-    /// `PRAGMA schema_version`, read before every statement (see `schemaVersion()`).
-    var schemaVersionStatement: SQLiteKit.Statement?
     var lastInsertPlan: InsertPlan?
 
     /// Opens a workbench on a database (":memory:" or a file path); a file's stored entity
     /// definitions are read back so its mapping is restored.
     public init(databasePath: String = ":memory:") throws {
-        let connection = try Connection(path: databasePath)
-        session = Session(connection: connection)
+        session = try Session.open(path: databasePath)
         if databasePath != ":memory:" { try restoreStoredSchema() }
     }
 
     /// Replays stored entity declarations without running their DDL (the tables exist).
     func restoreStoredSchema() throws {
-        let tables = try session.db.tableNames()
+        let tables = try session.database.tableNames()
         let stored = try session.storedDeclarations()
         if stored.isEmpty {
-            let foreign = tables.filter { $0 != Session.metadataTable }
+            let foreign = tables.filter { !session.database.isMetadataTable($0) }
             if !foreign.isEmpty {
                 throw ORMError("this database was not created by ORMLab: it has tables (\(foreign.prefix(5).joined(separator: ", "))) but no ORMLab entity definitions",
                                hint: "open a new file with --db, or use :sql to look at it from a fresh session")
@@ -90,6 +87,10 @@ public final class Workbench {
 
     /// Parses `text` and runs each command; one report per command, in order. A command that
     /// fails does not stop the ones after it.
+    /// Stops the statement running now (safe from another thread or a signal handler, e.g. on
+    /// Ctrl-C): the command fails with an "interrupted" diagnostic and the session goes on.
+    public func interrupt() { session.interrupt() }
+
     public func run(_ text: String, sourceName: String = "<repl>", firstLine: Int = 1) -> [Report] {
         var reports: [Report] = []
         run(text, sourceName: sourceName, firstLine: firstLine) { reports.append($0) }
@@ -152,7 +153,7 @@ public final class Workbench {
             report.diagnostics.append(record(habitAware(error.diagnostic, in: file, command: command.range), in: file))
         } catch let error as ORMError {
             report.diagnostics.append(record(Diagnostic(.error, error.message, at: command.range, hint: error.hint), in: file))
-        } catch let error as SQLiteError {
+        } catch let error as any DatabaseError {
             report.diagnostics.append(record(Diagnostic(.error, "SQLite: \(error.message)", at: command.range,
                                                         hint: error.isInterrupted ? "the statement was interrupted; the session goes on" : nil), in: file))
         } catch {
@@ -341,4 +342,12 @@ extension Workbench {
         }
         return out
     }
+}
+
+/// What went wrong, in one sentence, for the executable's messages: an ORM mistake with its hint,
+/// a database's own message, or the error's description.
+public func failureMessage(_ error: Error) -> String {
+    if let e = error as? ORMError { return e.message + (e.hint.map { " (\($0))" } ?? "") }
+    if let e = error as? any DatabaseError { return e.message }
+    return "\(error)"
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Render
-import SQLiteKit
 import SwiftExport
 import Workbench
 
@@ -90,13 +89,8 @@ struct ExportCommand: ParsableCommand {
     /// One line per schema object, as the GRDB fixture prints them (ORMLab's own table left out).
     private func schemaListing(_ workbench: Workbench) throws -> String {
         var out = ""
-        _ = try workbench.session.db.query("""
-            SELECT type, name, tbl_name, sql FROM sqlite_master
-            WHERE tbl_name != '_ormlab_entities'
-            ORDER BY name
-            """) { row in
-            let sql = row.isNull(3) ? "NULL" : row.string(3)
-            out += [row.string(0), row.string(1), row.string(2), sql].joined(separator: "\t") + "\n"
+        for object in try workbench.session.database.schemaObjects() {
+            out += [object.type, object.name, object.tableName, object.sql ?? "NULL"].joined(separator: "\t") + "\n"
         }
         return out
     }

@@ -1,8 +1,7 @@
 import Foundation
 import Render
 import Report
-import Runtime
-import SQLiteKit
+import Workbench
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -88,9 +87,7 @@ func readAllStandardInput() -> String {
 }
 
 func describe(_ error: Error) -> String {
-    if let e = error as? ORMError { return e.message + (e.hint.map { " (\($0))" } ?? "") }
-    if let e = error as? SQLiteError { return e.message }
-    return "\(error)"
+    failureMessage(error)
 }
 
 /// Writes to a C stream without buffering surprises.

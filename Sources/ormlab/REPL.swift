@@ -44,7 +44,7 @@ final class REPL {
             needsContinuation: { Parser.needsContinuation($0) })
         let store = HistoryStore(environment: ProcessInfo.processInfo.environment)
         if let store { editor.loadHistory(from: store) }
-        LineEditor.onInterrupt = { [unowned self] in self.activeWorkbench.session.db.interrupt() }
+        LineEditor.onInterrupt = { [unowned self] in self.activeWorkbench.interrupt() }
         defer { LineEditor.onInterrupt = nil }
 
         Swift.print("ORMLab \(ORMLabCommand.version) · :help for help · Tab completes · Ctrl-D leaves")

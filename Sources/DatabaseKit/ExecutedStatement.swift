@@ -1,6 +1,7 @@
 // MARK: - StatementStatus
 
-/// SQLite's per-statement counters (`sqlite3_stmt_status`) for one execution of a statement.
+/// A driver's per-statement counters for one execution of a statement (SQLite's
+/// `sqlite3_stmt_status`; a driver without them leaves them 0).
 ///
 /// They explain cost in SQLite's own terms: `fullScanSteps > 0` means a table was scanned rather
 /// than searched through an index, `sorts > 0` means ORDER BY needed a sort step, and
@@ -25,12 +26,12 @@ public struct StatementStatus: Sendable, Equatable {
 
 // MARK: - ExecutedStatement
 
-/// What the trace hook (`Connection.observer`) records for every executed statement.
+/// What the trace hook (`Database.observer`) records for every executed statement.
 public struct ExecutedStatement: Sendable {
     /// The SQL text as run, with `?` placeholders.
     public var sql: String
     /// The values bound to the placeholders, in order.
-    public var params: [SQLiteValue]
+    public var params: [DatabaseValue]
     /// Rows returned (queries) or rows changed (`sqlite3_changes`, writes).
     public var rows: Int
     /// Wall time of the statement in seconds, from a monotonic clock.
@@ -38,7 +39,7 @@ public struct ExecutedStatement: Sendable {
     /// SQLite's counters for this execution.
     public var status: StatementStatus
 
-    public init(sql: String, params: [SQLiteValue] = [], rows: Int = 0, duration: Double = 0,
+    public init(sql: String, params: [DatabaseValue] = [], rows: Int = 0, duration: Double = 0,
                 status: StatementStatus = StatementStatus()) {
         self.sql = sql
         self.params = params
@@ -46,22 +47,4 @@ public struct ExecutedStatement: Sendable {
         self.duration = duration
         self.status = status
     }
-}
-
-// MARK: - Monotonic clock
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Seconds on a monotonic clock (unaffected by wall-clock changes); only differences are meaningful.
-@usableFromInline
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1_000_000_000
 }

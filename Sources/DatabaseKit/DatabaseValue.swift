@@ -1,7 +1,8 @@
-// MARK: - SQLiteValue
+// MARK: - DatabaseValue
 
-/// One value as SQLite stores it: one case per storage class (NULL, INTEGER, REAL, TEXT, BLOB).
-public enum SQLiteValue: Hashable, Sendable {
+/// One value as a database stores and binds it: one case per SQLite storage class (NULL, INTEGER,
+/// REAL, TEXT, BLOB), which every driver maps its own types to and from.
+public enum DatabaseValue: Hashable, Sendable {
     case null
     case integer(Int64)
     case real(Double)
@@ -47,7 +48,7 @@ public enum SQLiteValue: Hashable, Sendable {
 
 // MARK: - Literals
 
-extension SQLiteValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral {
+extension DatabaseValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral {
     public init(integerLiteral value: Int64) { self = .integer(value) }
     public init(floatLiteral value: Double) { self = .real(value) }
     public init(stringLiteral value: String) { self = .text(value) }

@@ -1,0 +1,97 @@
+import DatabaseKit
+
+// How a database spells SQL. Statements are values (SQL.swift, SchemaStatements.swift); one
+// renderer walks them and asks the dialect at each point where databases differ: quoting,
+// placeholders, LIMIT/OFFSET, booleans, RETURNING, transaction control, the foreign-key switches
+// of a table rebuild. The defaults below are standard SQL; a dialect overrides what its database
+// does otherwise. A new database is one new file with one type conforming to `Dialect`
+// (SQLiteDialect.swift is the model), nothing else.
+
+/// The SQL spelling of one database (SQLAlchemy's dialect, Hibernate's `Dialect`).
+public protocol Dialect: Sendable {
+    /// The database's name, for messages (`"SQLite"`).
+    var name: String { get }
+
+    /// An identifier (table, column, index, alias) quoted so any name, keywords included, works.
+    func quoteIdentifier(_ name: String) -> String
+    /// A string as an SQL literal, for DDL defaults (values of statements are always bound).
+    func stringLiteral(_ text: String) -> String
+    /// The placeholder for the `index`th bound parameter (1-based): `?`, `$1`, `@p1`.
+    func placeholder(_ index: Int) -> String
+    /// `TRUE`/`FALSE`, or what the database uses for them (an empty AND is true, an empty OR false).
+    func booleanLiteral(_ value: Bool) -> String
+    /// The row-limiting clause after ORDER BY (with its leading space), from the rendered
+    /// limit and offset expressions; "" when both are nil.
+    func limitClause(limit: String?, offset: String?) -> String
+    /// True when INSERT/UPDATE/DELETE may end with `RETURNING ...` (generated keys in one trip).
+    var supportsReturning: Bool { get }
+    /// A savepoint's name as written in SAVEPOINT/RELEASE/ROLLBACK TO.
+    func savepointName(_ savepoint: Savepoint) -> String
+    /// BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO.
+    func transactionSQL(_ statement: TransactionStatement) -> String
+    /// The statement that turns foreign-key enforcement off or on for the connection (around a
+    /// table rebuild), or nil when the database needs none.
+    func foreignKeyEnforcementSQL(_ enabled: Bool) -> String?
+    /// The statement listing the rows of `table` whose foreign keys point nowhere (one row per
+    /// violation), or nil when the database checks them itself.
+    func foreignKeyCheckSQL(table: String) -> String?
+}
+
+extension Dialect {
+    public func quoteIdentifier(_ name: String) -> String {
+        var out = "\""
+        for ch in name.unicodeScalars {
+            if ch == "\"" { out += "\"\"" } else { out.unicodeScalars.append(ch) }
+        }
+        return out + "\""
+    }
+
+    public func stringLiteral(_ text: String) -> String {
+        "'" + text.replacing("'", with: "''") + "'"
+    }
+
+    public func placeholder(_ index: Int) -> String { "?" }
+
+    public func booleanLiteral(_ value: Bool) -> String { value ? "TRUE" : "FALSE" }
+
+    public func limitClause(limit: String?, offset: String?) -> String {
+        var clause = ""
+        if let offset { clause += " OFFSET " + offset + " ROWS" }
+        if let limit { clause += " FETCH FIRST " + limit + " ROWS ONLY" }
+        return clause
+    }
+
+    public var supportsReturning: Bool { false }
+
+    public func savepointName(_ savepoint: Savepoint) -> String { quoteIdentifier(savepoint.name) }
+
+    public func transactionSQL(_ statement: TransactionStatement) -> String { standardTransactionSQL(statement) }
+
+    /// The standard spelling of transaction control, for a dialect that overrides one case.
+    public func standardTransactionSQL(_ statement: TransactionStatement) -> String {
+        switch statement {
+        case .begin: return "BEGIN"
+        // A database without SQLite's lock modes takes its locks as it writes.
+        case .beginImmediate: return "BEGIN"
+        case .commit: return "COMMIT"
+        case .rollback: return "ROLLBACK"
+        case .savepoint(let s): return "SAVEPOINT " + savepointName(s)
+        case .release(let s): return "RELEASE " + savepointName(s)
+        case .rollbackTo(let s): return "ROLLBACK TO " + savepointName(s)
+        }
+    }
+
+    public func foreignKeyEnforcementSQL(_ enabled: Bool) -> String? { nil }
+
+    public func foreignKeyCheckSQL(table: String) -> String? { nil }
+}
+
+/// The dialect used where a caller names none (tests, previews): SQLite's, ORMLab's one database
+/// so far. The session renders with its driver's dialect (`Session.dialect`).
+public let standardDialect: any Dialect = SQLiteDialect()
+
+/// Double-quotes an SQL identifier, doubling any quote inside it (the standard dialect's quoting).
+@available(*, deprecated, message: "build statements as values (SQLBuilder) and render them with a Dialect")
+public func quoteIdentifier(_ name: String) -> String {
+    standardDialect.quoteIdentifier(name)
+}

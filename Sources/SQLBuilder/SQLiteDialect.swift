@@ -1,0 +1,42 @@
+// SQLite's SQL: everything ORMLab renders for SQLite that is not standard SQL is in this file.
+
+/// SQLite's spelling of SQL (3.35 or later: RETURNING).
+public struct SQLiteDialect: Dialect {
+    public init() {}
+
+    public var name: String { "SQLite" }
+
+    /// SQLite has no boolean type: true and false are the integers 1 and 0.
+    public func booleanLiteral(_ value: Bool) -> String { value ? "1" : "0" }
+
+    /// `LIMIT n OFFSET m`; an offset alone needs `LIMIT -1` (SQLite has no OFFSET without LIMIT).
+    public func limitClause(limit: String?, offset: String?) -> String {
+        guard limit != nil || offset != nil else { return "" }
+        var clause = " LIMIT " + (limit ?? "-1")
+        if let offset { clause += " OFFSET " + offset }
+        return clause
+    }
+
+    public var supportsReturning: Bool { true }
+
+    /// ORMLab's own savepoints are plain words; a name that needs quoting is quoted.
+    public func savepointName(_ savepoint: Savepoint) -> String {
+        savepoint.quoted ? quoteIdentifier(savepoint.name) : savepoint.name
+    }
+
+    public func transactionSQL(_ statement: TransactionStatement) -> String {
+        if statement == .beginImmediate { return "BEGIN IMMEDIATE" }
+        return standardTransactionSQL(statement)
+    }
+
+    /// `PRAGMA foreign_keys = OFF/ON`: a table rebuild turns enforcement off around its
+    /// transaction (SQLite ignores the switch inside one), as SQLite's documentation describes.
+    public func foreignKeyEnforcementSQL(_ enabled: Bool) -> String? {
+        "PRAGMA foreign_keys = " + (enabled ? "ON" : "OFF")
+    }
+
+    /// `PRAGMA foreign_key_check("book")`: one row per broken reference.
+    public func foreignKeyCheckSQL(table: String) -> String? {
+        "PRAGMA foreign_key_check(" + quoteIdentifier(table) + ")"
+    }
+}

@@ -1,0 +1,205 @@
+import DatabaseKit
+
+// Statements that change the schema or control transactions, as values. The mapping builds them
+// (DDL, migrations, the table rebuild); the session runs them; `Dialect.render` spells them.
+
+// MARK: - Columns and tables
+
+/// A literal in DDL (a column's DEFAULT): the one place a value is written into SQL text, since
+/// a schema cannot take bound parameters.
+public enum SQLLiteral: Sendable, Equatable {
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case bool(Bool)
+    case null
+}
+
+/// `REFERENCES "author"("id") ON DELETE CASCADE`
+public struct ForeignKeyReference: Sendable, Equatable {
+    public var table: String
+    public var column: String
+    /// `CASCADE`, `SET NULL`, `RESTRICT`; nil for the database's default (no action).
+    public var onDelete: String?
+    public init(table: String, column: String = "id", onDelete: String? = nil) {
+        self.table = table
+        self.column = column
+        self.onDelete = onDelete
+    }
+}
+
+/// One column of a CREATE TABLE or ALTER TABLE ADD COLUMN:
+/// `"author_id" INTEGER NOT NULL REFERENCES "author"("id") ON DELETE CASCADE`.
+public struct ColumnDefinition: Sendable, Equatable {
+    public var name: String
+    /// The declared type as the mapping chose it (`INTEGER`, `TEXT`, `REAL`, `BLOB`).
+    public var type: String
+    /// The row's key (`PRIMARY KEY`; nothing else is written after it).
+    public var isPrimaryKey: Bool
+    public var notNull: Bool
+    public var unique: Bool
+    public var defaultValue: SQLLiteral?
+    public var references: ForeignKeyReference?
+
+    public init(name: String, type: String, isPrimaryKey: Bool = false, notNull: Bool = false, unique: Bool = false,
+                defaultValue: SQLLiteral? = nil, references: ForeignKeyReference? = nil) {
+        self.name = name
+        self.type = type
+        self.isPrimaryKey = isPrimaryKey
+        self.notNull = notNull
+        self.unique = unique
+        self.defaultValue = defaultValue
+        self.references = references
+    }
+}
+
+/// `CREATE TABLE [IF NOT EXISTS] "book" (columns[, PRIMARY KEY (...)])`
+public struct CreateTable: Sendable, Equatable {
+    public var name: String
+    public var columns: [ColumnDefinition]
+    /// A composite primary key as a table constraint (a join table's pair); empty otherwise.
+    public var primaryKey: [String]
+    public var ifNotExists: Bool
+    public init(name: String, columns: [ColumnDefinition], primaryKey: [String] = [], ifNotExists: Bool = false) {
+        self.name = name
+        self.columns = columns
+        self.primaryKey = primaryKey
+        self.ifNotExists = ifNotExists
+    }
+}
+
+/// `CREATE [UNIQUE] INDEX "book_year" ON "book"("year")`
+public struct CreateIndex: Sendable, Equatable {
+    public var name: String
+    public var table: String
+    public var columns: [String]
+    public var unique: Bool
+    public var ifNotExists: Bool
+    public init(name: String, table: String, columns: [String], unique: Bool = false, ifNotExists: Bool = false) {
+        self.name = name
+        self.table = table
+        self.columns = columns
+        self.unique = unique
+        self.ifNotExists = ifNotExists
+    }
+}
+
+// MARK: - Transaction control
+
+/// A savepoint's name; `quoted` keeps the spelling the statement log has always shown.
+public struct Savepoint: Sendable, Equatable {
+    public var name: String
+    public var quoted: Bool
+    public init(_ name: String, quoted: Bool = true) {
+        self.name = name
+        self.quoted = quoted
+    }
+    /// The unit of work's flush inside an open transaction.
+    public static let flush = Savepoint("flush", quoted: false)
+    /// `:seed`'s rows, all or none.
+    public static let seed = Savepoint("seed", quoted: true)
+}
+
+/// BEGIN, COMMIT, ROLLBACK and the savepoint statements.
+public enum TransactionStatement: Sendable, Equatable {
+    case begin
+    /// A transaction that takes the write lock at once (SQLite's BEGIN IMMEDIATE), so a second
+    /// writer waits at BEGIN instead of failing at its first write.
+    case beginImmediate
+    case commit
+    case rollback
+    case savepoint(Savepoint)
+    case release(Savepoint)
+    case rollbackTo(Savepoint)
+}
+
+// MARK: - Schema statements
+
+/// One step of a schema change, as the mapping plans it and the session runs it.
+public enum SchemaStatement: Sendable, Equatable {
+    case createTable(CreateTable)
+    case createIndex(CreateIndex)
+    case dropTable(String)
+    case dropIndex(String)
+    /// `ALTER TABLE "book" ADD COLUMN ...`
+    case addColumn(table: String, ColumnDefinition)
+    /// `ALTER TABLE "book" DROP COLUMN "subtitle"`
+    case dropColumn(table: String, column: String)
+    /// `ALTER TABLE "new_book" RENAME TO "book"`
+    case renameTable(String, to: String)
+    /// `INSERT INTO "new_book" (columns) SELECT columns FROM "book"`: a rebuild's copy.
+    case copyRows(from: String, into: String, columns: [String])
+    case transaction(TransactionStatement)
+    /// Foreign-key enforcement off or on around a table rebuild (where the dialect needs it).
+    case foreignKeyEnforcement(Bool)
+    /// Lists the rows of a table whose foreign keys point nowhere (rows, not an error).
+    case foreignKeyCheck(table: String)
+}
+
+// MARK: - Rendering
+
+extension Dialect {
+    /// The SQL of a schema statement; nil when this dialect needs no such step (a database that
+    /// checks foreign keys itself has no foreign-key switch).
+    public func render(_ statement: SchemaStatement) -> String? {
+        switch statement {
+        case .createTable(let table):
+            var parts = table.columns.map(columnDefinitionSQL)
+            if !table.primaryKey.isEmpty {
+                parts.append("PRIMARY KEY (" + table.primaryKey.map(quoteIdentifier).joined(separator: ", ") + ")")
+            }
+            return "CREATE TABLE " + (table.ifNotExists ? "IF NOT EXISTS " : "") + quoteIdentifier(table.name)
+                + " (" + parts.joined(separator: ", ") + ")"
+        case .createIndex(let index):
+            return "CREATE " + (index.unique ? "UNIQUE " : "") + "INDEX " + (index.ifNotExists ? "IF NOT EXISTS " : "") + quoteIdentifier(index.name)
+                + " ON " + quoteIdentifier(index.table) + "(" + index.columns.map(quoteIdentifier).joined(separator: ", ") + ")"
+        case .dropTable(let name):
+            return "DROP TABLE " + quoteIdentifier(name)
+        case .dropIndex(let name):
+            return "DROP INDEX " + quoteIdentifier(name)
+        case .addColumn(let table, let column):
+            return "ALTER TABLE " + quoteIdentifier(table) + " ADD COLUMN " + columnDefinitionSQL(column)
+        case .dropColumn(let table, let column):
+            return "ALTER TABLE " + quoteIdentifier(table) + " DROP COLUMN " + quoteIdentifier(column)
+        case .renameTable(let old, let new):
+            return "ALTER TABLE " + quoteIdentifier(old) + " RENAME TO " + quoteIdentifier(new)
+        case .copyRows(let source, let target, let columns):
+            let list = columns.map(quoteIdentifier).joined(separator: ", ")
+            return "INSERT INTO " + quoteIdentifier(target) + " (" + list + ") SELECT " + list + " FROM " + quoteIdentifier(source)
+        case .transaction(let control):
+            return transactionSQL(control)
+        case .foreignKeyEnforcement(let enabled):
+            return foreignKeyEnforcementSQL(enabled)
+        case .foreignKeyCheck(let table):
+            return foreignKeyCheckSQL(table: table)
+        }
+    }
+
+    /// `"author_id" INTEGER NOT NULL REFERENCES "author"("id") ON DELETE CASCADE`
+    public func columnDefinitionSQL(_ column: ColumnDefinition) -> String {
+        var parts = [quoteIdentifier(column.name), column.type]
+        if column.isPrimaryKey {
+            parts.append("PRIMARY KEY")
+            return parts.joined(separator: " ")
+        }
+        if column.notNull { parts.append("NOT NULL") }
+        if column.unique { parts.append("UNIQUE") }
+        if let value = column.defaultValue { parts.append("DEFAULT " + literalSQL(value)) }
+        if let reference = column.references {
+            parts.append("REFERENCES " + quoteIdentifier(reference.table) + "(" + quoteIdentifier(reference.column) + ")")
+            if let rule = reference.onDelete { parts.append("ON DELETE " + rule) }
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// A DDL literal: `42`, `1.5`, `'O''Brien'`, the dialect's boolean, `NULL`.
+    public func literalSQL(_ literal: SQLLiteral) -> String {
+        switch literal {
+        case .integer(let i): return String(i)
+        case .real(let d): return String(d)
+        case .text(let s): return stringLiteral(s)
+        case .bool(let b): return booleanLiteral(b)
+        case .null: return "NULL"
+        }
+    }
+}
