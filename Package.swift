@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "SQLBuilderTests", dependencies: ["SQLBuilder", "DatabaseKit"]),
         .testTarget(name: "DSLTests", dependencies: ["DSL", "TestSupport"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL", "SQLBuilder", "TestSupport"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Report"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Report", "Workbench"]),
         .testTarget(name: "REPLKitTests", dependencies: ["REPLKit", "TestSupport"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "Workbench", "Report", "Render"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ormlab", "TestSupport"]),

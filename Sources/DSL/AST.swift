@@ -5,12 +5,12 @@
 
 /// One top-level command: what the learner typed at one prompt, or one statement of a script.
 ///
-/// Every case is one reference (a `Statement` is a box already; the others are boxed), so a
+/// Every case is one reference (a `ScriptStatement` is a box already; the others are boxed), so a
 /// command is 8 bytes where it was 97: a script moves each command through several layers,
 /// and the largest case set the size of all of them.
 public enum Command: Sendable, Equatable {
     indirect case entity(EntityDecl)
-    case statement(Statement)
+    case statement(ScriptStatement)
     /// A workbench command such as `:help lazy`. `name` excludes the colon; `argument` is the raw
     /// rest of the line, trimmed (`:explain Book.where(year > 2000)` has argument "Book.where(...)").
     indirect case workbench(name: String, argument: String, range: SourceRange, argumentRange: SourceRange)
@@ -121,7 +121,8 @@ public struct IndexDecl: Sendable, Equatable {
 
 // MARK: - Statements
 
-public indirect enum Statement: Sendable, Equatable {
+/// One statement of a script, as the interpreter evaluates it (not SQLiteKit's prepared `Statement`).
+public indirect enum ScriptStatement: Sendable, Equatable {
     /// `insert Author(name: "x", born: 1929)`
     case insert(entity: Identifier, arguments: [Argument], range: SourceRange)
     /// `delete Book#3`, `delete b`
@@ -134,7 +135,7 @@ public indirect enum Statement: Sendable, Equatable {
     /// before it has an id (the unit of work then orders the inserts).
     case letInsert(name: Identifier, entity: Identifier, arguments: [Argument], range: SourceRange)
     /// `for a in Author.all { a.books.count }` — body statements separated by newlines or `;`.
-    case forLoop(variable: Identifier, sequence: Expr, body: [Statement], range: SourceRange)
+    case forLoop(variable: Identifier, sequence: Expr, body: [ScriptStatement], range: SourceRange)
     /// `save`, `rollback`, `begin`, `commit`.
     case transaction(TransactionVerb, range: SourceRange)
     /// Any expression evaluated for its result: a query, `Author#1`, `Author#1.books`, `b.tags.add(Tag#1)`.

@@ -676,7 +676,7 @@ public struct Parser {
 
     // MARK: - Statements
 
-    private mutating func statement(inBody: Bool) throws(ParseError) -> Statement {
+    private mutating func statement(inBody: Bool) throws(ParseError) -> ScriptStatement {
         switch current.keyword {
         case .insert?: return try insertStatement()
         case .delete?: return try deleteStatement()
@@ -694,7 +694,7 @@ public struct Parser {
 
     /// `begin`, and SQL's spellings on the same line: `begin transaction` (the same) and
     /// `begin immediate [transaction]` (SQLite's BEGIN IMMEDIATE, which takes the write lock at once).
-    private mutating func beginStatement() -> Statement {
+    private mutating func beginStatement() -> ScriptStatement {
         let keyword = advance()
         var verb = TransactionVerb.begin
         if currentIsOnSameLine, current.isWord("immediate") {
@@ -706,7 +706,7 @@ public struct Parser {
     }
 
     /// `insert Author(name: "x", born: 1929)`
-    private mutating func insertStatement() throws(ParseError) -> Statement {
+    private mutating func insertStatement() throws(ParseError) -> ScriptStatement {
         // The plain form, read without tokens: a script of inserts spends most of its parsing here.
         // `case .none`, not `== nil`: a token is Equatable, so `== nil` compared two optional
         // tokens (a copy of the lookahead and a destroy). The parts are taken apart as a tuple,
@@ -730,7 +730,7 @@ public struct Parser {
     }
 
     /// `delete Book#3`
-    private mutating func deleteStatement() throws(ParseError) -> Statement {
+    private mutating func deleteStatement() throws(ParseError) -> ScriptStatement {
         let keyword = advance()
         if isAtSeparator || check(.rightBrace) {
             throw error("expected what to delete after 'delete'", hint: "write it like: delete Book#3")
@@ -740,7 +740,7 @@ public struct Parser {
     }
 
     /// `let ursula = Author#1`
-    private mutating func letStatement() throws(ParseError) -> Statement {
+    private mutating func letStatement() throws(ParseError) -> ScriptStatement {
         let keyword = advance()
         guard check(.identifier), !Parser.isExpressionKeyword(current) else {
             throw error("expected a name after 'let'", hint: "write it like: let ursula = Author#1")
@@ -758,7 +758,7 @@ public struct Parser {
     }
 
     /// `for a in Author.all { a.books.count }`
-    private mutating func forStatement() throws(ParseError) -> Statement {
+    private mutating func forStatement() throws(ParseError) -> ScriptStatement {
         let keyword = advance()
         guard check(.identifier), !Parser.isExpressionKeyword(current) else {
             throw error("expected a loop variable after 'for'", hint: "write it like: for a in Author.all { a.name }")
@@ -773,7 +773,7 @@ public struct Parser {
                                hint: "the loop body goes in braces: for \(variable) in Author.all { \(variable).name }")
         try enterNesting(open)
         defer { nesting -= 1 }
-        var body: [Statement] = []
+        var body: [ScriptStatement] = []
         skipSeparators()
         while !check(.rightBrace) {
             if check(.endOfInput) { throw unclosed(open) }
@@ -788,7 +788,7 @@ public struct Parser {
     }
 
     /// An expression on its own (a query, `Author#1.books`), or an assignment to a property.
-    private mutating func expressionStatement() throws(ParseError) -> Statement {
+    private mutating func expressionStatement() throws(ParseError) -> ScriptStatement {
         let first = current
         guard startsExpression(first) || first.kind == .error else {
             if first.kind == .dot {

@@ -11,7 +11,7 @@ extension Workbench {
     public static let maximumExpressionDepth = 500
 
     /// Refuses a statement whose expressions are too deep, pointing at the deepest one.
-    func checkExpressionDepth(_ statement: DSL.Statement) throws {
+    func checkExpressionDepth(_ statement: ScriptStatement) throws {
         // An insert of literals (a script's usual line) has nothing deeper than 1.
         if statement.isInsertOfLiterals { return }
         var expressions: [Expr] = []
@@ -68,7 +68,7 @@ func expressionDepth(_ root: Expr) -> Int {
     return deepest
 }
 
-extension DSL.Statement {
+extension ScriptStatement {
     /// `insert Author(name: "Ursula", born: 1929)` (or `let a = insert …`) with literal values
     /// only: it registers an object in the unit of work, runs no SQL and looks nothing up.
     var isInsertOfLiterals: Bool {

@@ -273,7 +273,7 @@ public final class Workbench {
     func loopSequences(_ command: Command) -> [String: Expr] {
         guard case .statement(let statement) = command else { return [:] }
         var out: [String: Expr] = [:]
-        func walk(_ s: DSL.Statement) {
+        func walk(_ s: ScriptStatement) {
             if case .forLoop(let variable, let sequence, let body, _) = s {
                 out[variable.name] = sequence
                 body.forEach(walk)

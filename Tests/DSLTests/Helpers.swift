@@ -51,7 +51,7 @@ func sexpr(_ m: MemberDecl) -> String {
     }
 }
 
-func sexpr(_ s: Statement) -> String {
+func sexpr(_ s: ScriptStatement) -> String {
     switch s {
     case .insert(let entity, let args, _): return "(insert \(entity)" + args.map { " " + sexpr($0) }.joined() + ")"
     case .delete(let e, _): return "(delete \(sexpr(e)))"

@@ -64,7 +64,7 @@ private func range(_ from: Int, _ to: Int, line: Int = 1) -> SourceRange {
 
 @Test func insertAST() {
     let result = parse(#"insert Author(name: "U", born: -5)"#)
-    let expected = Statement.insert(
+    let expected = ScriptStatement.insert(
         entity: Identifier("Author", range(7, 13)),
         arguments: [
             Argument(label: Identifier("name", range(14, 18)), value: .literal(.string("U"), range(20, 23)),

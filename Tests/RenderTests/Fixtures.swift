@@ -1,85 +1,99 @@
 import Report
+import Workbench
 
-/// Reports built by hand, the way the workbench would produce them.
+/// Reports produced by the workbench itself: each fixture is the report of the last command of a
+/// small script run on a fresh in-memory workbench, exactly as the REPL would render it. Only the
+/// statement times are set by hand (they differ between runs), as the golden transcripts do.
 enum Fixtures {
-    static let authorMapping = EntityFacts(
-        entity: "Author", table: "author",
-        columns: [
-            ColumnFacts(property: "id", column: "id", sqlType: "INTEGER", constraints: ["PRIMARY KEY"]),
-            ColumnFacts(property: "name", column: "name", sqlType: "TEXT", constraints: ["NOT NULL"]),
-            ColumnFacts(property: "born", column: "born", sqlType: "INTEGER", constraints: []),
-        ],
-        associations: [
-            AssociationFacts(name: "books", kind: "has-many", target: "Book", storage: "book.author_id → author.id",
-                             details: ["inverse of Book.author"]),
-        ],
-        indexes: ["author_name ON author(name)"])
+    /// The report of `command` after `setup` ran; each statement's time set to `ms` (in order, the
+    /// last value repeated).
+    static func produced(_ setup: String, then command: String, ms: [Double] = [0.01]) -> Report {
+        let workbench: Workbench
+        do { workbench = try Workbench() } catch { preconditionFailure("an in-memory workbench opens: \(error)") }
+        for report in workbench.run(setup) where !report.ok {
+            preconditionFailure("fixture setup failed at \(report.input): \(report.diagnostics.map(\.message))")
+        }
+        guard var report = workbench.run(command).last else {
+            preconditionFailure("no report for \(command)")
+        }
+        report.sql = StatementRecords(report.sql.enumerated().map { index, record in
+            var fixed = record
+            fixed.ms = ms[min(index, ms.count - 1)]
+            return fixed
+        })
+        return report
+    }
 
-    /// `Author.where(born < 1950 and name like "U%")`: one statement with two parameters, two objects.
-    static let query = Report(
-        input: "Author.where(born < 1950 and name like \"U%\")",
-        mapping: [authorMapping],
-        sql: [StatementRecord(
-            sql: "SELECT \"author\".* FROM \"author\" WHERE \"author\".\"born\" < ? AND \"author\".\"name\" LIKE ?",
-            params: [.integer(1950), .text("U%")], rows: 2, ms: 0.0423,
-            cause: "Author.where(born < 1950 and name like \"U%\")")],
-        objects: [
-            ObjectSnapshot(ref: "Author#1", entity: "Author", state: .clean,
-                           values: [NamedValue("name", .text("Ursula K. Le Guin")), NamedValue("born", .integer(1929))],
-                           associations: [AssociationSnapshot(name: "books", loaded: nil, isToMany: true)]),
-            ObjectSnapshot(ref: "Author#2", entity: "Author", state: .dirty,
-                           values: [NamedValue("name", .text("村上春樹 👍🏽")), NamedValue("born", .integer(1949))],
-                           associations: [AssociationSnapshot(name: "books", loaded: ["Book#3", "Book#4"], isToMany: true)],
-                           fromIdentityMap: true,
-                           changes: [NamedValue("name", .text("Murakami"))]),
-        ])
+    /// Authors with books; the second author's name is wide (CJK and an emoji with a skin tone).
+    static let authorsAndBooks = """
+        entity Author { name: String; born: Int?; books: [Book]; index(name) }
+        entity Book { title: String; author: Author }
+        insert Author(name: "Ursula K. Le Guin", born: 1929)
+        insert Author(name: "Murakami", born: 1949)
+        insert Book(title: "Norwegian Wood", author: Author#2)
+        insert Book(title: "Kafka on the Shore", author: Author#2)
+        save
+        :forget
+        """
+
+    /// A query with two parameters returning two authors: Author#2 was loaded earlier with its
+    /// books (so it comes from the identity map) and renamed without saving (dirty, autoflush off).
+    static let query = produced(authorsAndBooks + """
+
+        :set autoflush off
+        Author#2.books
+        Author#2.name = "村上春樹 👍🏽"
+        """, then: #"Author.where(born < 1950 and name like "%u%")"#, ms: [0.0423])
 
     /// `entity Author { … }`: mapping and DDL, no objects.
-    static let ddl = Report(
-        input: "entity Author { name: String; born: Int?; books: [Book]; index(name) }",
-        mapping: [EntityFacts(entity: "Author", table: "author", columns: authorMapping.columns,
-                              associations: [AssociationFacts(name: "books", kind: "has-many", target: "Book",
-                                                              storage: "book.author_id → author.id", details: ["pending"])],
-                              indexes: ["author_name ON author(name)"], status: "waiting for Book")],
-        sql: [
-            StatementRecord(sql: "CREATE TABLE \"author\" (\n  \"id\" INTEGER PRIMARY KEY,\n  \"name\" TEXT NOT NULL,\n  \"born\" INTEGER\n)",
-                            rows: 0, ms: 0.31, cause: "entity Author"),
-            StatementRecord(sql: "CREATE INDEX \"author_name\" ON \"author\"(\"name\")", rows: 0, ms: 0.1, cause: "entity Author"),
-        ])
+    static let ddl = produced("", then: "entity Author { name: String; born: Int?; index(name) }", ms: [0.31, 0.1])
+
+    /// An entity whose association names one not defined yet: it waits.
+    static let waiting = produced("", then: "entity Author { name: String; books: [Book] }")
 
     /// A typo: one error diagnostic, nothing ran.
-    static let diagnostic = Report(
-        input: "Author.where(nmae == \"x\")", ok: false,
-        diagnostics: [DiagnosticRecord(
-            severity: "error", message: "unknown property 'nmae' on Author", line: 1, column: 14,
-            hint: "did you mean 'name'?",
-            rendered: "error: unknown property 'nmae' on Author\n --> 1:14\n  |\n1 | Author.where(nmae == \"x\")\n  |              ^^^^\n  = hint: did you mean 'name'?")])
+    static let diagnostic = produced("entity Author { name: String }", then: #"Author.where(nmae == "x")"#)
 
-    /// `for a in Author.all { a.books.count }` over three authors: 1 + 3 statements and a warning.
-    static let nPlusOne: Report = {
-        var sql = [StatementRecord(sql: "SELECT \"author\".* FROM \"author\"", rows: 3, ms: 0.05, cause: "Author.all",
-                                   counters: StatementCounters(vmSteps: 40, fullScanSteps: 1000, sorts: 1))]
-        for id in 1...3 {
-            sql.append(StatementRecord(sql: "SELECT \"book\".* FROM \"book\" WHERE \"book\".\"author_id\" = ?",
-                                       params: [.integer(Int64(id))], rows: 1, ms: 0.02, cause: "Author#\(id).books"))
-        }
-        return Report(
-            input: "for a in Author.all { a.books.count }", sql: sql,
-            value: .integer(3),
-            notes: [Note(.nPlusOne, "N+1: the loop over Author.all ran the same SELECT on book 3 times, once per author. Load the books up front with Author.include(books)."),
-                    Note(.lesson, "Lazy loading runs a query the first time an association is touched.")])
-    }()
+    /// A loop touching each author's lazy books: 1 + 3 statements and the N+1 note.
+    static let nPlusOne = produced("""
+        entity Author { name: String; books: [Book] }
+        entity Book { title: String; author: Author }
+        insert Author(name: "Le Guin")
+        insert Author(name: "Butler")
+        insert Author(name: "Jemisin")
+        insert Book(title: "The Dispossessed", author: Author#1)
+        insert Book(title: "Kindred", author: Author#2)
+        insert Book(title: "The Fifth Season", author: Author#3)
+        save
+        :forget
+        """, then: "for a in Author.all.order(name) { a.books.count }", ms: [0.05, 0.02])
 
-    /// `:help`: text only.
-    static let help = Report(
-        input: ":help",
-        blocks: [.text(title: "ORMLab help", body: "Type a DSL statement to see its mapping, SQL and objects.\n  :schema    the mapping and the DDL\n  :quit      leave"),
-                 .code(title: "Example", lines: ["insert Author(name: \"Ursula\", email: \"u@example.org\")", "Author.all"])])
+    /// An expression with a value: a lazy load, then its count.
+    static let value = produced("""
+        entity Author { name: String; books: [Book] }
+        entity Book { title: String; author: Author }
+        insert Author(name: "Le Guin")
+        insert Book(title: "The Dispossessed", author: Author#1)
+        save
+        :forget
+        """, then: "Author#1.books.count")
 
-    /// `:sql SELECT …`: a table of rows.
-    static let table = Report(
-        input: ":sql SELECT id, name, born FROM author",
-        sql: [StatementRecord(sql: "SELECT id, name, born FROM author", rows: 3, ms: 0.012, cause: ":sql")],
-        blocks: [.table(title: nil, header: ["id", "name", "born"],
-                        rows: [["1", "Ursula K. Le Guin", "1929"], ["2", "村上春樹", "1949"], ["10", "Octavia", "nil"]])])
+    /// `:help` on one topic: text blocks only.
+    static let help = produced("", then: ":help identity")
+
+    /// `:sql SELECT …`: a table of rows, one of them wide and one with a NULL.
+    static let table = produced("""
+        entity Author { name: String; born: Int? }
+        insert Author(name: "Ursula K. Le Guin", born: 1929)
+        insert Author(name: "村上春樹", born: 1949)
+        insert Author(name: "Butler", born: 1947)
+        insert Author(name: "Jemisin", born: 1972)
+        insert Author(name: "Leckie", born: 1966)
+        insert Author(name: "Chiang", born: 1967)
+        insert Author(name: "Wells", born: 1964)
+        insert Author(name: "Liu", born: 1963)
+        insert Author(name: "Okorafor", born: 1974)
+        insert Author(name: "Octavia")
+        save
+        """, then: ":sql SELECT id, name, born FROM author WHERE id IN (1, 2, 10)")
 }

@@ -168,15 +168,6 @@ let habitCases: [HabitCase] = [
               "'each' is the ActiveRecord way to loop; in ORMLab write: for a in Author.all { a.name }")
 ]
 
-/// The model the habits are typed against: one author with one book, saved.
-let habitModel = """
-entity Author { name: String; born: Int?; books: [Book] }
-entity Book { title: String; year: Int; author: Author }
-insert Author(name: "Le Guin", born: 1929)
-insert Book(title: "The Dispossessed", year: 1974, author: Author#1)
-save
-"""
-
 @Suite struct ForeignHabitTests {
     /// Runs `text` after the model; the reports of `text` only.
     func runAfterModel(_ text: String) throws -> (Workbench, [Report]) {
@@ -270,110 +261,5 @@ save
             "entity Item { name: String; last: Int }\ninsert Item(name: \"a\", last: 1)\nsave\n:forget\n"
                 + "let q = Item.select(name).first\nq.last")
         #expect(reports.last?.diagnostics.map(\.message) == ["Item#1.last was not selected: this object is partial"])
-    }
-}
-
-// Two words on a line are one command (issue 16, item 8): supported as one, or rejected before
-// anything on the line runs.
-@Suite struct OneLineOneCommandTests {
-    @Test(arguments: [
-        ("save now", 6, "expected a new line or ';' after 'save', found 'now'", "nothing on this line ran; 'save' takes nothing after it"),
-        ("begin oops", 7, "expected a new line or ';' after 'begin', found 'oops'",
-         "nothing on this line ran; begin takes nothing after it, or 'transaction', or 'immediate' (BEGIN IMMEDIATE)"),
-        ("begin transaction oops", 19, "expected a new line or ';' after 'begin', found 'oops'",
-         "nothing on this line ran; begin takes nothing after it, or 'transaction', or 'immediate' (BEGIN IMMEDIATE)"),
-        ("begin exclusive", 7, "expected a new line or ';' after 'begin', found 'exclusive'",
-         "nothing on this line ran; begin takes nothing after it, or 'transaction', or 'immediate' (BEGIN IMMEDIATE)"),
-        ("commit work", 8, "expected a new line or ';' after 'commit', found 'work'", "nothing on this line ran; 'commit' takes nothing after it"),
-        ("begin   save   Author", 16, "expected a new line or ';' after 'save', found 'Author'",
-         "nothing on this line ran; 'save' takes nothing after it"),
-        ("save   Author#1   x", 19, "expected a new line or ';' after the command, found 'x'",
-         "nothing on this line ran; put each command on its own line, or separate them with ';'"),
-        ("begin   Author#1.name = )", 25, "expected an expression, found ')'", nil),
-    ] as [(String, Int, String, String?)])
-    func aLineWhoseTailFailsRunsNothing(_ line: String, _ column: Int, _ message: String, _ hint: String?) throws {
-        let wb = try Workbench()
-        for r in wb.run(habitModel + "\ninsert Author(name: \"Butler\")", sourceName: "<test>") { expectOK(r) }
-        let reports = wb.run(line, sourceName: "<test>")
-        #expect(reports.count == 1)
-        let report = try #require(reports.first)
-        #expect(!report.ok)
-        #expect(report.input == line)
-        #expect(report.diagnostics.map(\.message) == [message])
-        #expect(report.diagnostics.first?.line == 1)
-        #expect(report.diagnostics.first?.column == column)
-        #expect(report.diagnostics.first?.hint == hint)
-        #expect(report.sql.isEmpty)
-        #expect(!wb.session.db.isInTransaction)
-        #expect(!wb.session.explicitTransaction)
-        // The insert is still pending: the line's save did not run.
-        #expect(wb.session.hasPendingChanges)
-    }
-
-    @Test func beginTransactionIsBegin() throws {
-        let wb = try Workbench()
-        let reports = wb.run("begin transaction", sourceName: "<test>")
-        #expect(reports.count == 1)
-        expectOK(reports[0])
-        #expect(sqlTexts(reports[0]) == ["BEGIN"])
-        #expect(wb.session.explicitTransaction)
-        expectOK(try #require(wb.run("rollback").first))
-        #expect(!wb.session.db.isInTransaction)
-    }
-
-    @Test(arguments: ["begin immediate", "begin immediate transaction"])
-    func beginImmediateTakesTheWriteLock(_ line: String) throws {
-        let wb = try Workbench()
-        let reports = wb.run(line, sourceName: "<test>")
-        #expect(reports.count == 1)
-        expectOK(reports[0])
-        #expect(sqlTexts(reports[0]) == ["BEGIN IMMEDIATE"])
-        #expect(reports[0].sql.first?.cause == "begin immediate")
-        #expect(reports[0].notes.map(\.message) == ["transaction open with BEGIN IMMEDIATE: SQLite takes the write (RESERVED) lock now, not at the first write as plain `begin` does; other connections can still read, but none can write until `commit` or `rollback`"])
-        #expect(wb.session.explicitTransaction)
-        #expect(wb.session.db.isInTransaction)
-    }
-
-    /// Commands that each stand alone still share a line, as the README's listings do.
-    @Test func commandsThatStandAloneStillShareALine() throws {
-        let wb = try Workbench()
-        let reports = wb.run(habitModel + "\nAuthor#1    Author.all    Author.count\nbegin   rollback", sourceName: "<test>")
-        #expect(reports.map(\.input).suffix(5) == ["Author#1", "Author.all", "Author.count", "begin", "rollback"])
-        for r in reports { expectOK(r) }
-    }
-}
-
-// A line starting with `.` continues only a query (issue 16, item 8).
-@Suite struct DotLineTests {
-    @Test(arguments: [
-        ("entity Author { name: String }\n.\nAuthor.all", "an entity definition"),
-        ("entity Author { name: String }\n  .limit(3)\nAuthor.all", "an entity definition"),
-        ("entity Author { name: String }\nsave\n.limit(3)\nAuthor.all", "a transaction command"),
-        ("entity Author { name: String }\ninsert Author(name: \"x\")\n// a comment\n\n.all\nAuthor.all", "an insert"),
-        ("entity Author { name: String }\n:schema\n.all\nAuthor.all", "a ':' command"),
-    ])
-    func aDotLineAfterANonQueryIsItsOwnDiagnostic(_ script: String, _ before: String) throws {
-        let reports = try runScript(script)
-        let failed = reports.filter { !$0.ok }
-        #expect(failed.count == 1)
-        let diagnostic = try #require(failed.first?.diagnostics.first)
-        #expect(diagnostic.message == "a line that starts with '.' continues a query on the line before, and the line before is \(before)")
-        #expect(diagnostic.hint == "write the query whole, as in Author.all.limit(3); the line before stays as it was")
-        let lines = script.split(separator: "\n", omittingEmptySubsequences: false)
-        let dotLine = try #require(lines.firstIndex { $0.drop { $0 == " " }.hasPrefix(".") })
-        #expect(diagnostic.line == dotLine + 1)
-        #expect(diagnostic.column == lines[dotLine].prefix { $0 == " " }.count + 1)
-        // The entity survived: the first command succeeded and the query after runs on it.
-        #expect(reports.first?.ok == true)
-        let last = try #require(reports.last)
-        expectOK(last)
-        #expect(last.input == "Author.all")
-    }
-
-    @Test func aDotLineStillContinuesAQuery() throws {
-        let reports = try runScript("entity Author { name: String }\nAuthor.all\n  .order(name desc)\n  .limit(3)")
-        #expect(reports.count == 2)
-        for r in reports { expectOK(r) }
-        #expect(sqlTexts(reports[1]) == ["SELECT \"author\".* FROM \"author\" ORDER BY \"author\".\"name\" DESC LIMIT ?"])
     }
 }

@@ -5,67 +5,6 @@ import Testing
 // Lessons run by the real binary: a transcript piped into `ormlab lesson ID`, and the REPL in
 // a terminal. The lesson is written here, so these tests do not depend on Lessons/.
 
-let renameLesson = """
-# Rename and count
-id: rename
-
-```orm setup
-entity Author { name: String }
-insert Author(name: "Le Guin")
-insert Author(name: "Butler")
-save
-```
-
-## Step 1: Rename and save
-
-Give Author#1 the name "U" and make it stick.
-
-```orm solution
-Author#1.name = "U"
-save
-```
-
-```orm wrong
-Author#1.name = "U"
-```
-
-> hint: Changes wait in the unit of work.
-> hint: Assign, then `save`.
-
-Checks:
-- [the rename] row Author#1.name == "U"
-- [the save] note: save
-
-## Step 2: Count
-
-Insert an author named "C", then count the authors.
-
-```orm solution
-insert Author(name: "C")
-Author.count
-```
-
-```orm wrong
-Author.count
-```
-
-Checks:
-- [the insert] note: pending
-- [the count] value: 3
-
-## In other ORMs
-
-- **Rails**: `author.update(name: "U")` saves at once.
-"""
-
-/// A lessons directory holding `renameLesson`, and a state directory for the progress.
-func lessonDirectories() throws -> (lessons: String, state: String) {
-    let root = try temporaryDirectory()
-    try FileManager.default.createDirectory(atPath: root + "/lessons", withIntermediateDirectories: true)
-    try renameLesson.write(toFile: root + "/lessons/01-rename.md", atomically: true, encoding: .utf8)
-    return (root + "/lessons", root + "/state")
-}
-
 @Suite(.serialized) struct LessonTranscriptTests {
     @Test func exploreThenAnswerPassesAndTheNextStepStartsClean() throws {
         let dirs = try lessonDirectories()
@@ -118,23 +57,5 @@ func lessonDirectories() throws -> (lessons: String, state: String) {
 
             """)
         #expect(result.status == 0)
-    }
-}
-
-@Suite(.serialized) struct LessonInATerminalTests {
-    @Test(.timeLimit(.minutes(1))) func ctrlDInALessonSandboxLeavesWithoutAWarning() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
-            Issue.record("tmux is missing: ./dev test installs it")
-            return
-        }
-        let dirs = try lessonDirectories()
-        let session = try TmuxSession(command: "env XDG_STATE_HOME=\(dirs.state) HOME=\(dirs.state) TERM=xterm-256color NO_COLOR=1 \(ormlabBinary) lesson rename --dir \(dirs.lessons)")
-        defer { session.kill() }
-        try session.waitForPrompt()
-        // A change pending in the sandbox: the sandbox is rebuilt from the lesson, nothing is lost.
-        try session.enter(["Author#1.name = \"U\""])
-        _ = try session.waitFor("not yet")
-        try session.send("C-d")
-        #expect(session.hasLeft(), "Ctrl-D in a lesson sandbox should leave at once: \((try? session.screen()) ?? "")")
     }
 }

@@ -1,0 +1,121 @@
+import DSL
+import Mapping
+import Report
+import Runtime
+import DatabaseKit
+
+// Evaluating expressions: entity names, literals, variables, queries and member access (the
+// loads a member triggers go through the session's loaders).
+
+extension Workbench {
+    func evaluate(_ expr: Expr) throws -> Value {
+        switch expr {
+        case .name(let id):
+            if let v = variables[id.name] { return v }
+            if let info = session.info(id.name) { return .entity(info) }
+            if session.schema.waiting[id.name] != nil {
+                throw EvalError("\(id.name) is not mapped yet: it waits for \(session.schema.waiting[id.name]!.joined(separator: ", "))", at: id.range,
+                                hint: "define the missing entities first")
+            }
+            let candidates = session.schema.order + Array(variables.keys)
+            throw EvalError("unknown name '\(id.name)'", at: id.range, hint: suggestion(id.name, candidates)
+                            ?? (session.schema.order.isEmpty ? "define an entity first, e.g. entity Author { name: String }" : "entities: \(session.schema.order.joined(separator: ", "))"))
+        case .objectRef(let entity, let id, let range):
+            guard let info = session.info(entity.name) else { throw unknownEntity(entity) }
+            let found = try session.find(info.name, id: id, cause: "\(entity.name)#\(id)")
+            guard let object = found.object else {
+                throw EvalError("\(entity.name)#\(id) does not exist", at: range,
+                                hint: "no row of \(info.table) has id \(id); \(entity.name).all lists the objects")
+            }
+            return .object(object, fromIdentityMap: found.fromIdentityMap)
+        case .literal(let literal, _):
+            return .scalar(sqliteValue(literal, type: nil), literalType(literal))
+        case .member(let base, let name, let range):
+            return try member(try evaluate(base), name, arguments: nil, range: range, baseExpr: base)
+        case .call(let base, let name, let arguments, let range):
+            return try member(try evaluate(base), name, arguments: arguments, range: range, baseExpr: base)
+        case .list(_, let range):
+            throw EvalError("a list can only appear after `in` inside where(...)", at: range)
+        case .binary(let op, _, _, let range):
+            throw EvalError("'\(op.rawValue)' can only be used inside where(...), having(...) or any(...)", at: range,
+                            hint: "for example Author.where(born < 1950)")
+        case .unary(let op, _, let range):
+            throw EvalError("'\(op.rawValue)' can only be used inside where(...)", at: range)
+        }
+    }
+
+    func unknownEntity(_ id: Identifier) -> EvalError {
+        if let missing = session.schema.waiting[id.name] {
+            return EvalError("\(id.name) is not mapped yet: it waits for \(missing.joined(separator: ", "))", at: id.range,
+                             hint: "define \(missing.joined(separator: " and ")) first")
+        }
+        return EvalError("unknown entity '\(id.name)'", at: id.range,
+                         hint: suggestion(id.name, session.schema.order) ?? (session.schema.order.isEmpty
+                            ? "define it first: entity \(id.name) { name: String }"
+                            : "defined entities: \(session.schema.order.joined(separator: ", "))"))
+    }
+
+    func suggestion(_ name: String, _ candidates: [String]) -> String? {
+        nearest(name, in: candidates).map { "did you mean '\($0)'?" }
+    }
+
+    /// Type of a literal as written.
+    func literalType(_ literal: Literal) -> ScalarType? {
+        switch literal {
+        case .integer: return .int
+        case .double: return .double
+        case .string: return .string
+        case .bool: return .bool
+        case .null: return nil
+        }
+    }
+
+    func member(_ base: Value, _ name: Identifier, arguments: [Argument]?, range: SourceRange, baseExpr: Expr) throws -> Value {
+        let text = currentSource.slice(range)
+        switch base {
+        case .entity(let info):
+            var query = Query(entity: info.name, dsl: info.name)
+            query.dsl = info.name
+            return try queryMethod(&query, info: info, name, arguments, range: range, text: text)
+        case .query(var query, let info):
+            return try queryMethod(&query, info: info, name, arguments, range: range, text: text)
+        case .object(let object, _):
+            return try objectMember(object, name, arguments: arguments, range: range, access: text)
+        case .association(let owner, let association, let access):
+            return try associationMember(owner, association, access: access, name, arguments: arguments, range: range)
+        case .objects(let objects):
+            if name.name == "count" && arguments == nil { return .scalar(.integer(Int64(objects.count)), .int) }
+            if name.name == "first" && arguments == nil { return objects.first.map { .object($0, fromIdentityMap: true) } ?? .scalar(.null, nil) }
+            throw EvalError("a list of objects has no '\(name.name)'", at: name.range, hint: "use .count or .first, or loop over it with for x in ... { }")
+        case .scalar(.null, _):
+            throw EvalError("'\(currentSource.slice(baseExpr.range))' is nil, so it has no '\(name.name)'", at: name.range)
+        case .scalar, .table, .nothing, .batches:
+            throw EvalError("'\(currentSource.slice(baseExpr.range))' has no member '\(name.name)'", at: name.range)
+        }
+    }
+
+    /// `a.name`, `a.books`, `a.author` on an object.
+    func objectMember(_ object: ManagedObject, _ name: Identifier, arguments: [Argument]?, range: SourceRange, access: String) throws -> Value {
+        let mapping = object.entity.mapping
+        if arguments != nil {
+            throw EvalError("'\(name.name)' is not a method of \(mapping.name) objects", at: name.range,
+                            hint: "objects have properties and associations: \(mapping.memberNames.joined(separator: ", "))")
+        }
+        if name.name == "id" { return object.id.map { .scalar(.integer($0), .int) } ?? .scalar(.null, .int) }
+        if let association = mapping.association(named: name.name) {
+            return .association(object, association, access: access)
+        }
+        if let index = mapping.columnIndex(forProperty: name.name), let type = mapping.columns[index].scalarType {
+            guard object.isLoaded(column: index) else {
+                throw EvalError("\(object.ref).\(name.name) was not selected: this object is partial", at: name.range,
+                                hint: "select(...) loaded only some properties; add \(name.name) to select(...) or load the object without select")
+            }
+            return .scalar(object.value(ofColumn: index), type)
+        }
+        if let index = mapping.columnIndex(named: name.name) {
+            return .scalar(object.value(ofColumn: index), .int)
+        }
+        throw EvalError("unknown property '\(name.name)' on \(mapping.name)", at: name.range,
+                        hint: suggestion(name.name, mapping.memberNames) ?? "\(mapping.name) has: \(mapping.memberNames.joined(separator: ", "))")
+    }
+}
