@@ -53,6 +53,7 @@ let package = Package(
         // Helpers shared by the test targets (starting child processes that cannot hang a run).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Mapping", "DSL", "DatabaseKit", "SQLiteKit"]),
         .testTarget(name: "SQLBuilderTests", dependencies: ["SQLBuilder", "DatabaseKit"]),
         .testTarget(name: "DSLTests", dependencies: ["DSL", "TestSupport"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "DSL", "SQLBuilder", "TestSupport"]),

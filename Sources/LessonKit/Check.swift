@@ -46,7 +46,7 @@ public struct Check: Sendable, Equatable {
         /// No statement's SQL contains the text.
         case sqlNotContains(String)
         /// `object Author#1 is dirty`.
-        case objectState(ref: String, state: ObjectState)
+        case objectState(ref: String, state: ObjectSnapshot.State)
         /// `Author#1.books loaded` / `Author#1.books not loaded`.
         case associationLoaded(ref: String, association: String, loaded: Bool)
         /// `Author#1.name == "X"` (the value as the objects pane shows it).
@@ -269,7 +269,7 @@ extension Check {
             let ref = text[text.index(text.startIndex, offsetBy: 7)..<isRange.lowerBound].trimmed
             let stateText = text[isRange.upperBound...].trimmed
             guard isObjectRef(ref) else { return fail("'\(ref)' is not an object reference like Author#1 or Author (new #3)") }
-            guard let state = ObjectState(rawValue: stateText.lowercased()) else {
+            guard let state = ObjectSnapshot.State(rawValue: stateText.lowercased()) else {
                 return fail("unknown state '\(stateText)': new, clean, dirty, deleted, partial or detached")
             }
             return made(.objectState(ref: ref, state: state))

@@ -213,7 +213,7 @@ struct PaneBuilder {
         return lines
     }
 
-    private func stateStyle(_ state: ObjectState) -> Style? {
+    private func stateStyle(_ state: ObjectSnapshot.State) -> Style? {
         switch state {
         case .new: return .green
         case .dirty: return .yellow

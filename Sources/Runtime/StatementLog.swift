@@ -197,15 +197,16 @@ public final class StatementLog {
 /// A statement's cause as the log keeps it.
 enum LogCause: Sendable {
     case text(String)
-    /// A flush's insert of a new object: `start` (as "save: Person (new #"), the serial, ") new".
-    case newObject(start: String, serial: Int)
+    /// A flush's write: its flush's cause with ": " ("save: "), then why it writes
+    /// ("Person (new #3) new"), spelled out when read.
+    case write(prefix: String, WriteCause)
     /// The statement failed: its cause, and the error (boxed: the common cases stay small).
     indirect case failed(LogCause, error: String)
 
     var text: String {
         switch self {
         case .text(let text): return text
-        case .newObject(let start, let serial): return reason(start, serial, ") new")
+        case .write(let prefix, let cause): return prefix + cause.description
         case .failed(let cause, _): return cause.text
         }
     }

@@ -167,90 +167,7 @@ final class UnitOfWork {
     }
 }
 
-// MARK: - Flush plan
-
-/// A value in a planned statement: known now, or the id of an object inserted earlier in the flush.
-enum PlannedValue {
-    case value(DatabaseValue)
-    case idOf(ManagedObject)
-}
-
-/// One write of a flush, in order.
-struct PlannedWrite {
-    enum Kind { case insert, update, delete, link, unlink }
-    var kind: Kind
-    var object: ManagedObject
-    var sql: String
-    /// The parameters known now, NULL in place of each id still to come (see `pending`): most
-    /// writes are bound with this very array, not a copy made per write.
-    var values: [DatabaseValue]
-    /// The parameters (by index) that are the id of an object inserted earlier in the flush.
-    var pending: [(index: Int, object: ManagedObject)] = []
-    /// "Author (new #1) new", "Author#1 dirty (name)", "Book#2.tags.add(Tag#1)": kept as the
-    /// log keeps it, so a new object's is only spelled out when read.
-    var cause: LogCause
-    var reason: String { cause.text }
-    var updatedColumns: [Int] = []
-
-    init(kind: Kind, object: ManagedObject, sql: String, values: [DatabaseValue], cause: LogCause) {
-        self.kind = kind
-        self.object = object
-        self.sql = sql
-        self.values = values
-        self.cause = cause
-    }
-
-    init(kind: Kind, object: ManagedObject, sql: String, params: [PlannedValue], reason: String, updatedColumns: [Int] = []) {
-        self.kind = kind
-        self.object = object
-        self.sql = sql
-        self.cause = .text(reason)
-        self.updatedColumns = updatedColumns
-        values = []
-        values.reserveCapacity(params.count)
-        for (i, param) in params.enumerated() {
-            switch param {
-            case .value(let value): values.append(value)
-            case .idOf(let object):
-                values.append(.null)
-                pending.append((i, object))
-            }
-        }
-    }
-
-    /// The parameters, ids still to come named by their object.
-    var params: [PlannedValue] {
-        var params = values.map(PlannedValue.value)
-        for (i, object) in pending { params[i] = .idOf(object) }
-        return params
-    }
-}
-
-/// The cause of each new object's INSERT ("save: Person (new #3) new"), kept as its parts
-/// (`LogCause.newObject`) and spelled out only when read. The entity's name is read once per
-/// run of objects of one entity (reading it through the object copies the entity's mapping).
-struct NewObjectCauses {
-    let causePrefix: String
-    private var lastEntity: EntityInfo?
-    private var entityName = ""
-    /// "save: Person (new #", the same for a run of one entity.
-    private var start = ""
-
-    init(causePrefix: String) { self.causePrefix = causePrefix }
-
-    /// (Inlined: as a call it cost a flush about 100 instructions per insert.)
-    @inline(__always)
-    mutating func cause(of object: ManagedObject) -> LogCause {
-        let info = object.entity
-        if info !== lastEntity {
-            lastEntity = info
-            entityName = info.mapping.name
-            start = causePrefix + entityName + " (new #"
-        }
-        return object.id.map { LogCause.text("\(causePrefix)\(entityName)#\($0) new") }
-            ?? .newObject(start: start, serial: object.serial)
-    }
-}
+// MARK: - Flush
 
 /// What a flush wrote.
 public struct FlushResult {
@@ -262,11 +179,166 @@ public struct FlushResult {
     public var objects: [ManagedObject] { inserted + updated + deleted }
 }
 
-/// A statement `:pending` shows: SQL, its values (ids of not-yet-inserted objects spelled out).
-public struct PendingStatement {
-    public var sql: String
-    public var params: [String]
-    public var reason: String
+extension UnitOfWork {
+    /// Writes the pending changes: runs `plan(dialect:)` (the plan `:pending` shows) in the open
+    /// transaction (with a savepoint) or in one it opens. On failure nothing is written and every
+    /// object stays as it was. `reason` ("save", "autoflush before …") starts each statement's cause.
+    func flush(reason: String, in session: Session) throws -> FlushResult {
+        guard hasChanges else { return FlushResult() }
+        let plan = try plan(dialect: session.dialect)
+        let inserts = plan.inserts
+        let writes = plan.writes
+        let db = session.db
+        let log = session.log
+        let causePrefix = reason + ": "
+        let openedTransaction = !db.isInTransaction
+        if !openedTransaction {
+            session.explainOnce("savepoint", Note(.transaction, "SAVEPOINT flush: a transaction was already open (\(session.explicitTransaction ? "`begin`" : "an autoflush opened it; `save` commits it")), so the unit of work wraps its writes in a savepoint: if one fails, ROLLBACK TO flush undoes just those writes and the unit of work is left as it was; RELEASE flush keeps them"))
+        }
+        // The id each insert got, in order; and by object, for writes that refer to objects
+        // inserted before them (only looked up when some write does).
+        var insertedIDs: [Int64] = []
+        insertedIDs.reserveCapacity(inserts.count)
+        let refersToNewObjects = plan.refersToNewObjects
+        var assigned: [ObjectIdentifier: Int64] = [:]
+        if refersToNewObjects { assigned.reserveCapacity(inserts.count) }
+        /// The parameters of write `w` with the ids inserted before it filled in. (By index:
+        /// passing the write itself copied it, a dozen references, per write.)
+        func parameters(_ w: Int) -> [DatabaseValue] {
+            guard !writes[w].pending.isEmpty else { return writes[w].values }
+            var values = writes[w].values
+            for (i, object) in writes[w].pending {
+                if let id = idOf(object) { values[i] = .integer(id) }
+            }
+            return values
+        }
+        /// The id of `object`: its own, or the one its INSERT got earlier in this flush.
+        func idOf(_ object: ManagedObject) -> Int64? { object.id ?? assigned[ObjectIdentifier(object)] }
+        /// Writes the ids of the objects `object`'s foreign keys point at into them, once written.
+        func fillPendingReferences(of object: ManagedObject) {
+            for (i, ref) in object.pendingReferences {
+                if let refID = idOf(ref) { object.setValue(.integer(refID), ofColumn: i) }
+            }
+            object.pendingReferences = [:]
+        }
+        /// The write that failed, for the error: the insert of `inserts[k]`, or `writes[w]`.
+        var failedInsert: Int?
+        var current: Int?
+        do {
+            try log.withCause(reason) {
+                try session.run(openedTransaction ? .begin : .savepoint(.flush))
+            }
+            // One statement per write: room for them in the log at once, not by doubling.
+            // And for the values the inserts bind, which the log keeps one after another.
+            log.reserveCapacity(forMore: plan.statementCount + 1,
+                                values: inserts.reduce(0) { $0 + max(0, $1.valueCount - 1) })
+            do {
+                // Each write is its statement's cause (set directly: `withCause` per write
+                // saved and restored the cause around each).
+                let savedCause = log.logCause
+                defer { log.logCause = savedCause }
+                // The entity's name is read once per run of objects of one entity (reading it
+                // through the object copies the entity's mapping).
+                var lastEntity: EntityInfo?
+                var entityName = ""
+                for k in inserts.indices {
+                    failedInsert = k
+                    let object = inserts[k]
+                    let info = object.entity
+                    if info !== lastEntity {
+                        lastEntity = info
+                        entityName = info.mapping.name
+                    }
+                    log.logCause = .write(prefix: causePrefix, .insert(of: object, entity: entityName))
+                    // Every column but the id: bound where they are in the object (the log copies
+                    // them next to the command's others), or in a copy when some is an id to fill in.
+                    let columnCount = info.newObjectValues.count
+                    if object.hasPendingReferences {
+                        var values = object.valuesAfterID(upTo: columnCount)
+                        // The id of the object referred to, inserted before this one (else NULL).
+                        for (i, ref) in object.pendingReferences where i > 0 && i < columnCount {
+                            values[i - 1] = idOf(ref).map { .integer($0) } ?? .null
+                        }
+                        try db.run(info.insertSQL, values)
+                    } else {
+                        _ = try object.withValuesAfterID(upTo: columnCount) { try db.run(info.insertSQL, lending: $0) }
+                    }
+                    let id = db.lastInsertID
+                    insertedIDs.append(id)
+                    if refersToNewObjects { assigned[ObjectIdentifier(object)] = id }
+                }
+                failedInsert = nil
+                for i in writes.indices {
+                    current = i
+                    log.logCause = .write(prefix: causePrefix, writes[i].cause)
+                    try db.run(writes[i].sql, parameters(i))
+                }
+            }
+            if !openedTransaction { try log.withCause(reason) { try session.run(.release(.flush)) } }
+        } catch {
+            try? log.withCause("\(reason) failed") {
+                if openedTransaction { try session.run(.rollback) } else {
+                    try session.run(.rollbackTo(.flush))
+                    try session.run(.release(.flush))
+                }
+            }
+            if let databaseError = error as? any DatabaseError {
+                let failed: (object: ManagedObject, cause: WriteCause)? = failedInsert.map { k in
+                    (inserts[k], .insert(of: inserts[k], entity: inserts[k].entity.mapping.name))
+                } ?? current.map { (writes[$0].object, writes[$0].cause) }
+                let explained = session.explain(databaseError, during: failed)
+                log.explainLastFailure(explained.message)   // under the failed statement in the SQL pane
+                throw explained
+            }
+            throw error
+        }
+
+        // Success: only now do the objects change.
+        var result = FlushResult()
+        result.inserted.reserveCapacity(inserts.count)
+        for (k, object) in inserts.enumerated() {
+            let id = insertedIDs[k]
+            object.setValue(.integer(id), ofColumn: 0)
+            if object.hasPendingReferences { fillPendingReferences(of: object) }
+            object.state = .clean
+            object.entity.identityMap[id] = object
+            result.inserted.append(object)
+        }
+        for i in writes.indices { // by index: a copy of each write costs more than the loop body
+            let object = writes[i].object
+            switch writes[i].kind {
+            case .update:
+                fillPendingReferences(of: object)
+                object.originalValues = nil
+                object.state = object.loadedColumns == nil ? .clean : .partial
+                result.updated.append(object)
+            case .delete:
+                if let id = object.id { object.entity.identityMap[id] = nil }
+                object.state = .detached
+                session.applyDeleteRules(for: object)
+                result.deleted.append(object)
+            case .link, .unlink:
+                result.links += 1
+            }
+        }
+        // Expiring depends only on the entity: once per entity, not once per object (a flush of
+        // 10,000 new books would otherwise walk every loaded author 10,000 times).
+        // (One EntityInfo per entity: its identity stands for the name, without reading it.)
+        var expiredEntities = Set<ObjectIdentifier>()
+        var lastEntity: ObjectIdentifier?
+        for objects in [result.inserted, result.updated, result.deleted] {
+            for object in objects {
+                // Objects of one entity come in runs: hash once per run, not once per object.
+                let entity = ObjectIdentifier(object.entity)
+                if entity == lastEntity { continue }
+                lastEntity = entity
+                if expiredEntities.insert(entity).inserted { session.expireInverse(of: object) }
+            }
+        }
+        linksFlushed()
+        clearPending()
+        return result
+    }
 }
 
 extension Session {
@@ -462,358 +534,18 @@ extension Session {
 
     public var pendingLinkCount: Int { unitOfWork.linkChanges.count }
 
-    // MARK: - Planning
-
-    /// The statements a flush would run now, in order (for `:pending`).
-    public func pendingStatements() throws -> [PendingStatement] {
-        try plan().map { write in
-            PendingStatement(sql: write.sql, params: write.params.map {
-                switch $0 {
-                case .value(let v): return reportValue(v).display
-                case .idOf(let o): return o.id.map(String.init) ?? "⟨id of \(o.ref)⟩"
-                }
-            }, reason: write.reason)
-        }
-    }
-
-    /// The writes of a flush, in order; each reason starts with `causePrefix` (a flush's
-    /// "save: "), so the flush can log it as the cause as it is.
-    func plan(causePrefix: String = "") throws -> [PlannedWrite] {
-        var writes: [PlannedWrite] = []
-        let inserts = try orderedInserts()
-        writes.reserveCapacity(inserts.count)
-        var causes = NewObjectCauses(causePrefix: causePrefix)
-        for object in inserts {
-            let columnCount = object.entity.newObjectValues.count
-            // Built in the append: a write built in a variable first was copied into the array
-            // (a dozen references) and then destroyed.
-            writes.append(PlannedWrite(kind: .insert, object: object, sql: object.entity.insertSQL,
-                                       values: object.valuesAfterID(upTo: columnCount), cause: causes.cause(of: object)))
-            if object.hasPendingReferences {
-                let last = writes.count - 1
-                for (i, ref) in object.pendingReferences.sorted(by: { $0.key < $1.key }) where i > 0 && i < columnCount {
-                    writes[last].values[i - 1] = .null
-                    writes[last].pending.append((i - 1, ref))
-                }
-            }
-        }
-        writes += planOtherWrites(causePrefix: causePrefix)
-        return writes
-    }
-
-    /// The writes of a flush after its inserts (updates, links, deletes), in order.
-    func planOtherWrites(causePrefix: String) -> [PlannedWrite] {
-        var writes: [PlannedWrite] = []
-        for object in unitOfWork.dirtyObjects {
-            let current = object.values   // one copy: `values` hands out a new array per read
-            let original = object.originalValues ?? current
-            let changed = current.indices.filter { $0 > 0 && (current[$0] != original[$0] || object.pendingReferences[$0] != nil) }
-            guard !changed.isEmpty, let id = object.id else { continue }
-            let info = object.entity
-            let update = Update(table: info.table,
-                                assignments: changed.map { (info.mapping.columns[$0].name, SQLExpr.parameter) },
-                                filter: .eq(.column(table: nil, name: "id"), .parameter))
-            var params: [PlannedValue] = changed.map { i in
-                if let ref = object.pendingReferences[i] { return .idOf(ref) }
-                return .value(current[i])
-            }
-            params.append(.value(.integer(id)))
-            let names = changed.map { info.mapping.columns[$0].property }.joined(separator: ", ")
-            writes.append(PlannedWrite(kind: .update, object: object, sql: dialect.render(update).sql, params: params,
-                                       reason: "\(object.ref) dirty (\(names))", updatedColumns: changed))
-        }
-        for change in unitOfWork.linkChanges {
-            guard let jt = change.association.joinTable else { continue }
-            let ownerValue: PlannedValue = change.owner.id.map { .value(.integer($0)) } ?? .idOf(change.owner)
-            let targetValue: PlannedValue = change.target.id.map { .value(.integer($0)) } ?? .idOf(change.target)
-            let reason = change.description
-            if change.add {
-                let insert = Insert(table: jt.name, columns: [jt.ownerColumn, jt.targetColumn], values: [.parameter, .parameter])
-                writes.append(PlannedWrite(kind: .link, object: change.owner, sql: dialect.render(insert).sql,
-                                           params: [ownerValue, targetValue], reason: reason))
-            } else {
-                let delete = Delete(table: jt.name, filter: .and([.eq(.column(table: nil, name: jt.ownerColumn), .parameter),
-                                                                 .eq(.column(table: nil, name: jt.targetColumn), .parameter)]))
-                writes.append(PlannedWrite(kind: .unlink, object: change.owner, sql: dialect.render(delete).sql,
-                                           params: [ownerValue, targetValue], reason: reason))
-            }
-        }
-        for object in orderedDeletes() {
-            guard let id = object.id else { continue }
-            let delete = Delete(table: object.entity.table, filter: .eq(.column(table: nil, name: "id"), .parameter))
-            writes.append(PlannedWrite(kind: .delete, object: object, sql: dialect.render(delete).sql,
-                                       params: [.value(.integer(id))], reason: "\(object.ref) deleted"))
-        }
-        if !causePrefix.isEmpty {
-            for i in writes.indices { writes[i].cause = .text(causePrefix + writes[i].reason) }
-        }
-        return writes
-    }
-
-    /// New objects with parents first (a topological order of their references to other new
-    /// objects); a cycle cannot be ordered and is explained.
-    ///
-    /// The order is that of repeated passes over the new objects, each taking (in the order they
-    /// were created) every object whose new parents are already taken. It is computed in one
-    /// walk, O(objects + references): an object goes in the pass of its latest parent, or the
-    /// pass after it when that parent was created after it.
-    func orderedInserts() throws -> [ManagedObject] {
-        let objects = unitOfWork.newObjects
-        // No new object refers to another (nor to itself): the order they were created in.
-        if objects.allSatisfy({ !$0.hasPendingReferences }) { return objects }
-        var position: [ObjectIdentifier: Int] = [:]
-        position.reserveCapacity(objects.count)
-        for (i, object) in objects.enumerated() { position[ObjectIdentifier(object)] = i }
-        // The new objects each one refers to (itself excluded: checked below).
-        var parents: [[Int]] = []
-        parents.reserveCapacity(objects.count)
-        var hasReferences = false
-        for object in objects {
-            var list: [Int] = []
-            for ref in object.pendingReferences.values where ref !== object {
-                if let i = position[ObjectIdentifier(ref)] { list.append(i) }
-            }
-            if !list.isEmpty { hasReferences = true }
-            parents.append(list)
-        }
-        var ordered = objects
-        if hasReferences {
-            let unorderable = Int.max
-            var pass = [Int](repeating: 0, count: objects.count)   // 0: not computed yet
-            var onPath = [Bool](repeating: false, count: objects.count)
-            for root in objects.indices where pass[root] == 0 {
-                // Depth-first, without recursion: a chain of 100,000 new objects must not overflow the stack.
-                var path: [(object: Int, nextParent: Int)] = [(root, 0)]
-                onPath[root] = true
-                while let (object, next) = path.last {
-                    if next < parents[object].count {
-                        path[path.count - 1].nextParent += 1
-                        let parent = parents[object][next]
-                        if pass[parent] == 0 && !onPath[parent] {
-                            onPath[parent] = true
-                            path.append((parent, 0))
-                        }
-                        continue
-                    }
-                    var objectPass = 1
-                    for parent in parents[object] {
-                        // A parent still on the path refers back to this object: a cycle.
-                        guard pass[parent] != 0, pass[parent] != unorderable else { objectPass = unorderable; break }
-                        objectPass = max(objectPass, parent > object ? pass[parent] + 1 : pass[parent])
-                    }
-                    pass[object] = objectPass
-                    onPath[object] = false
-                    path.removeLast()
-                }
-            }
-            let remaining = objects.indices.filter { pass[$0] == unorderable }.map { objects[$0] }
-            if !remaining.isEmpty {
-                let pendingIDs = Set(objects.map(ObjectIdentifier.init))
-                let cycle = remaining.map { object -> String in
-                    let refs = object.pendingReferences.compactMap { (i, ref) -> String? in
-                        guard pendingIDs.contains(ObjectIdentifier(ref)) else { return nil }
-                        return "\(object.ref).\(object.entity.mapping.columns[i].property) → \(ref.ref)"
-                    }
-                    return refs.joined(separator: ", ")
-                }.joined(separator: "; ")
-                throw ORMError("cannot order the inserts: these new objects refer to each other in a cycle: \(cycle)",
-                               hint: "save one of them first with the association set to nil, then assign it and save again")
-            }
-            ordered = objects.indices.sorted { pass[$0] != pass[$1] ? pass[$0] < pass[$1] : $0 < $1 }.map { objects[$0] }
-        }
-        // An object referring to itself also needs two steps.
-        if let selfRef = ordered.first(where: { o in o.pendingReferences.values.contains { $0 === o } }) {
-            throw ORMError("\(selfRef.ref) refers to itself before it has an id",
-                           hint: "save it with the association set to nil first, then assign it and save again")
-        }
-        return ordered
-    }
-
-    /// Deleted objects with children first, so no row is left pointing at a deleted parent.
-    func orderedDeletes() -> [ManagedObject] {
-        let objects = unitOfWork.deletedObjects
-        var ids: [String: Set<Int64>] = [:]
-        for o in objects { if let id = o.id { ids[o.entity.name, default: []].insert(id) } }
-        // parent → number of deleted children pointing at it
-        func references(_ child: ManagedObject, _ parent: ManagedObject) -> Bool {
-            guard let parentID = parent.id, child !== parent else { return false }
-            for (association, index) in child.entity.foreignKeyIndex {
-                guard child.entity.mapping.association(named: association)?.target == parent.entity.name else { continue }
-                if child.integer(ofColumn: index) == parentID { return true }
-            }
-            return false
-        }
-        var remaining = objects
-        var ordered: [ManagedObject] = []
-        while !remaining.isEmpty {
-            // Take objects that no remaining object... depends on: i.e. no remaining child refers to them.
-            let next = remaining.filter { candidate in !remaining.contains { references($0, candidate) } }
-            let batch = next.isEmpty ? [remaining[0]] : next
-            ordered += batch
-            remaining.removeAll { o in batch.contains { $0 === o } }
-        }
-        return ordered
-    }
-
     // MARK: - Flushing
 
-    /// Writes the unit of work. Runs inside the open transaction (with a savepoint) or opens one;
-    /// on failure nothing is written and every object stays as it was.
+    /// Writes the unit of work (see `UnitOfWork.flush`): the plan `:pending` shows, in one
+    /// transaction or savepoint; on failure nothing is written and every object stays as it was.
     @discardableResult
     public func flush(reason: String) throws -> FlushResult {
-        guard unitOfWork.hasChanges else { return FlushResult() }
-        let causePrefix = reason + ": "
-        // The inserts run straight from their objects (no planned write per insert: making and
-        // freeing one cost about a tenth of the flush); the other writes are planned.
-        let inserts = try orderedInserts()
-        let writes = planOtherWrites(causePrefix: causePrefix)
-        let openedTransaction = !db.isInTransaction
-        if !openedTransaction {
-            explainOnce("savepoint", Note(.transaction, "SAVEPOINT flush: a transaction was already open (\(explicitTransaction ? "`begin`" : "an autoflush opened it; `save` commits it")), so the unit of work wraps its writes in a savepoint: if one fails, ROLLBACK TO flush undoes just those writes and the unit of work is left as it was; RELEASE flush keeps them"))
-        }
-        // The id each insert got, in order; and by object, for writes that refer to objects
-        // inserted before them (only looked up when some write does).
-        var insertedIDs: [Int64] = []
-        insertedIDs.reserveCapacity(inserts.count)
-        let refersToNewObjects = writes.contains { !$0.pending.isEmpty } || inserts.contains { $0.hasPendingReferences }
-        var assigned: [ObjectIdentifier: Int64] = [:]
-        if refersToNewObjects { assigned.reserveCapacity(inserts.count) }
-        /// The parameters of write `w` with the ids inserted before it filled in. (By index:
-        /// passing the write itself copied it, a dozen references, per write.)
-        func parameters(_ w: Int) -> [DatabaseValue] {
-            guard !writes[w].pending.isEmpty else { return writes[w].values }
-            var values = writes[w].values
-            for (i, object) in writes[w].pending {
-                if let id = idOf(object) { values[i] = .integer(id) }
-            }
-            return values
-        }
-        /// The id of `object`: its own, or the one its INSERT got earlier in this flush.
-        func idOf(_ object: ManagedObject) -> Int64? { object.id ?? assigned[ObjectIdentifier(object)] }
-        /// Writes the ids of the objects `object`'s foreign keys point at into them, once written.
-        func fillPendingReferences(of object: ManagedObject) {
-            for (i, ref) in object.pendingReferences {
-                if let refID = idOf(ref) { object.setValue(.integer(refID), ofColumn: i) }
-            }
-            object.pendingReferences = [:]
-        }
-        /// The write that failed, for the error: the insert of `inserts[k]`, or `writes[w]`.
-        var failedInsert: Int?
-        var current: Int?
-        do {
-            try log.withCause(reason) {
-                try run(openedTransaction ? .begin : .savepoint(.flush))
-            }
-            // One statement per write: room for them in the log at once, not by doubling.
-            // And for the values the inserts bind, which the log keeps one after another.
-            log.reserveCapacity(forMore: inserts.count + writes.count + 1,
-                                values: inserts.reduce(0) { $0 + max(0, $1.valueCount - 1) })
-            do {
-                // Each write is its statement's cause (set directly: `withCause` per write
-                // saved and restored the cause around each).
-                let savedCause = log.logCause
-                defer { log.logCause = savedCause }
-                var causes = NewObjectCauses(causePrefix: causePrefix)
-                for k in inserts.indices {
-                    failedInsert = k
-                    let object = inserts[k]
-                    let info = object.entity
-                    log.logCause = causes.cause(of: object)
-                    // Every column but the id: bound where they are in the object (the log copies
-                    // them next to the command's others), or in a copy when some is an id to fill in.
-                    let columnCount = info.newObjectValues.count
-                    if object.hasPendingReferences {
-                        var values = object.valuesAfterID(upTo: columnCount)
-                        // The id of the object referred to, inserted before this one (else NULL).
-                        for (i, ref) in object.pendingReferences where i > 0 && i < columnCount {
-                            values[i - 1] = idOf(ref).map { .integer($0) } ?? .null
-                        }
-                        try db.run(info.insertSQL, values)
-                    } else {
-                        _ = try object.withValuesAfterID(upTo: columnCount) { try db.run(info.insertSQL, lending: $0) }
-                    }
-                    let id = db.lastInsertID
-                    insertedIDs.append(id)
-                    if refersToNewObjects { assigned[ObjectIdentifier(object)] = id }
-                }
-                failedInsert = nil
-                for i in writes.indices {
-                    current = i
-                    log.logCause = writes[i].cause
-                    try db.run(writes[i].sql, parameters(i))
-                }
-            }
-            if !openedTransaction { try log.withCause(reason) { try run(.release(.flush)) } }
-        } catch {
-            try? log.withCause("\(reason) failed") {
-                if openedTransaction { try run(.rollback) } else {
-                    try run(.rollbackTo(.flush))
-                    try run(.release(.flush))
-                }
-            }
-            if let sqlError = error as? any DatabaseError {
-                let write = failedInsert.map { k in
-                    PlannedWrite(kind: .insert, object: inserts[k], sql: inserts[k].entity.insertSQL, values: [], cause: .text(""))
-                } ?? current.map { writes[$0] }
-                let explained = explain(sqlError, during: write)
-                log.explainLastFailure(explained.message)   // under the failed statement in the SQL pane
-                throw explained
-            }
-            throw error
-        }
-
-        // Success: only now do the objects change.
-        var result = FlushResult()
-        result.inserted.reserveCapacity(inserts.count)
-        for (k, object) in inserts.enumerated() {
-            let id = insertedIDs[k]
-            object.setValue(.integer(id), ofColumn: 0)
-            if object.hasPendingReferences { fillPendingReferences(of: object) }
-            object.state = .clean
-            object.entity.identityMap[id] = object
-            result.inserted.append(object)
-        }
-        for i in writes.indices { // by index: a copy of each write costs more than the loop body
-            let object = writes[i].object
-            switch writes[i].kind {
-            case .insert:
-                break // (inserts run from `inserts` above, not as planned writes)
-            case .update:
-                fillPendingReferences(of: object)
-                object.originalValues = nil
-                object.state = object.loadedColumns == nil ? .clean : .partial
-                result.updated.append(object)
-            case .delete:
-                if let id = object.id { object.entity.identityMap[id] = nil }
-                object.state = .detached
-                applyDeleteRules(for: object)
-                result.deleted.append(object)
-            case .link, .unlink:
-                result.links += 1
-            }
-        }
-        // Expiring depends only on the entity: once per entity, not once per object (a flush of
-        // 10,000 new books would otherwise walk every loaded author 10,000 times).
-        // (One EntityInfo per entity: its identity stands for the name, without reading it.)
-        var expiredEntities = Set<ObjectIdentifier>()
-        var lastEntity: ObjectIdentifier?
-        for objects in [result.inserted, result.updated, result.deleted] {
-            for object in objects {
-                // Objects of one entity come in runs: hash once per run, not once per object.
-                let entity = ObjectIdentifier(object.entity)
-                if entity == lastEntity { continue }
-                lastEntity = entity
-                if expiredEntities.insert(entity).inserted { expireInverse(of: object) }
-            }
-        }
-        unitOfWork.linksFlushed()
-        unitOfWork.clearPending()
-        return result
+        try unitOfWork.flush(reason: reason, in: self)
     }
 
     /// After a parent's DELETE, SQLite applied the ON DELETE rules: say so, and mirror them on
     /// the children loaded in the session (recursively, as SQLite cascades).
-    private func applyDeleteRules(for parent: ManagedObject) {
+    func applyDeleteRules(for parent: ManagedObject) {
         guard let parentID = parent.id else { return }
         for info in infos.values.sorted(by: { $0.name < $1.name }) {
             for association in info.mapping.associations where association.kind == .belongsTo && association.target == parent.entity.name {
@@ -846,7 +578,8 @@ extension Session {
     }
 
     /// A constraint failure explained in ORM terms: which object, which association or property.
-    func explain(_ error: any DatabaseError, during write: PlannedWrite?) -> ORMError {
+    /// `write`: the object whose statement failed and why it ran (nil when unknown).
+    func explain(_ error: any DatabaseError, during write: (object: ManagedObject, cause: WriteCause)?) -> ORMError {
         let subject = write.map { "cannot save \($0.object.ref)" } ?? "cannot save"
         let constraint = error.violatedConstraint
         // SQLite names the column as "table.column".
@@ -855,7 +588,7 @@ extension Session {
         let property = write.flatMap { w in w.object.entity.mapping.columns.first { $0.name == columnName } }
         let propertyName = property?.property ?? columnName
         if constraint == .foreignKey {
-            if let write, write.kind == .delete {
+            if let write, case .deleted = write.cause {
                 let object = write.object
                 let children = infos.values.sorted { $0.name < $1.name }.flatMap { info in
                     info.mapping.associations.filter { $0.kind == .belongsTo && $0.target == object.entity.name && $0.onDelete == nil }
@@ -867,9 +600,8 @@ extension Session {
             return ORMError("\(subject): one of its associations points at a row that does not exist",
                             hint: "check the objects it refers to still exist; nothing was saved")
         }
-        if let write, write.kind == .link, constraint == .unique {
+        if let write, case .link(let change) = write.cause, constraint == .unique {
             // The join table's key is the pair: the link exists already (not "book_id is taken").
-            let change = write.reason.components(after: ": ")
             let table = failedColumn.split(separator: ".").first.map(String.init) ?? "the join table"
             return ORMError("cannot save \(change): the pair is linked already (\(table) has that row)",
                             hint: "drop the add (`rollback` discards the pending changes); nothing was saved")
@@ -932,36 +664,4 @@ func valuesAfterID(_ values: UnsafeBufferPointer<DatabaseValue>, upTo end: Int) 
     out.reserveCapacity(end - 1)
     for i in 1..<end { out.append(values[i]) }
     return out
-}
-
-/// `start`, the decimal digits of `number` and `end`, in one allocation and one copy of each
-/// piece: interpolation appends piece by piece (about 400 instructions a piece), which for the
-/// reason of each write of a flush cost more than binding its values.
-func reason(_ start: String, _ number: Int, _ end: String) -> String {
-    var start = start
-    var end = end
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: any Int, its sign included
-    return withUnsafeMutableBytes(of: &digits) { digitBuffer -> String in
-        var magnitude = number.magnitude
-        var first = digitBuffer.count
-        repeat {
-            first -= 1
-            digitBuffer[first] = UInt8(48 + magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
-        if number < 0 { first -= 1; digitBuffer[first] = 45 }
-        let digitCount = digitBuffer.count - first
-        return start.withUTF8 { head in
-            end.withUTF8 { tail in
-                String(unsafeUninitializedCapacity: head.count + digitCount + tail.count) { buffer in
-                    guard let base = buffer.baseAddress else { return 0 }
-                    let out = UnsafeMutableRawPointer(base)
-                    if let h = head.baseAddress { out.copyMemory(from: h, byteCount: head.count) }
-                    if let d = digitBuffer.baseAddress { (out + head.count).copyMemory(from: d + first, byteCount: digitCount) }
-                    if let t = tail.baseAddress { (out + head.count + digitCount).copyMemory(from: t, byteCount: tail.count) }
-                    return head.count + digitCount + tail.count
-                }
-            }
-        }
-    }
 }

@@ -195,7 +195,7 @@ func everyBoxLineIsExactlyTheTerminalWidth(width: Int) {
 }
 
 @Test func objectStatesHaveTheirColours() {
-    let states: [(ObjectState, String)] = [(.new, "32"), (.dirty, "33"), (.deleted, "31"), (.partial, "35")]
+    let states: [(ObjectSnapshot.State, String)] = [(.new, "32"), (.dirty, "33"), (.deleted, "31"), (.partial, "35")]
     for (state, code) in states {
         let report = Report(input: "x", objects: [ObjectSnapshot(ref: "Tag#1", entity: "Tag", state: state, values: [])])
         let out = TerminalRenderer.render(report, options: RenderOptions(width: 80, color: true))

@@ -8,12 +8,12 @@ import Testing
 // binds (with ids of objects inserted earlier filled in), the columns an insert gave, and
 // the insert plan remembered from the line before.
 
-@Test func reasonsSpellTheNumberLikeInterpolation() {
+@Test func writeCausesSpellTheNumberLikeInterpolation() {
     for number in [0, 1, 9, 10, 17, 12345, -1, -40, Int.max, Int.min] {
-        #expect(reason("save: Person (new #", number, ") new") == "save: Person (new #\(number)) new")
+        #expect(LogCause.write(prefix: "save: ", .newObject(entity: "Person", serial: number)).text == "save: Person (new #\(number)) new")
     }
-    #expect(reason("", 7, "") == "7")
-    #expect(reason("Kraków #", 3, " — é") == "Kraków #3 — é")
+    #expect(WriteCause.newObjectWithID(entity: "Kraków", id: 3).description == "Kraków#3 new")
+    #expect(WriteCause.dirty(ref: "Author#1", properties: ["name", "born"]).description == "Author#1 dirty (name, born)")
 }
 
 @Test func valuesAfterTheIDAreCopiedInOrder() {
