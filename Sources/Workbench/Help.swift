@@ -219,7 +219,7 @@ public let helpTopics: [HelpTopic] = [
         :pending          the unit of work   :sql STATEMENT  raw SQL, rows as a table
         :explain QUERY    the query plan     :compare QUERY  lazy vs IN vs JOIN
         :seed Entity N    fake data          :set lazy select|batch|raise, :set autoflush on|off
-        :export swift plain|grdb [FILE]      :save FILE, :load FILE   the session as a script
+        :export swift plain|grdb [FILE]      :save FILE.orm, :load FILE   the session as a script
         :lessons, :lesson ID|N, :hint, :check, :next, :solution, :reset [lesson], :lesson off   lessons
         :more             all objects of the last result            :quit (or Ctrl-D)
         """,
