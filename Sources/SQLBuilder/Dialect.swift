@@ -90,8 +90,3 @@ extension Dialect {
 /// so far. The session renders with its driver's dialect (`Session.dialect`).
 public let standardDialect: any Dialect = SQLiteDialect()
 
-/// Double-quotes an SQL identifier, doubling any quote inside it (the standard dialect's quoting).
-@available(*, deprecated, message: "build statements as values (SQLBuilder) and render them with a Dialect")
-public func quoteIdentifier(_ name: String) -> String {
-    standardDialect.quoteIdentifier(name)
-}

@@ -26,7 +26,7 @@ import Testing
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/ormlab", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/ormlab/lessons.json", contents: Data("{not json".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/ormlab/lessons.json", contents: Data("{not json".utf8))
         let store = ProgressStore(environment: ["XDG_STATE_HOME": dir])
         #expect(store.lessons.isEmpty)
         try store.update("x") { $0.step = 2 }

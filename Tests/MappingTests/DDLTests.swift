@@ -134,7 +134,7 @@ func tableNames(entity: String, standard: String, rails: String) {
         #"CREATE TABLE "order" ("id" INTEGER PRIMARY KEY, "group" TEXT NOT NULL, "select" INTEGER NOT NULL, "from" INTEGER NOT NULL UNIQUE)"#,
         #"CREATE INDEX "order_select" ON "order"("select")"#,
     ])
-    #expect(quoteIdentifier(#"we"ird"#) == #""we""ird""#)
+    #expect(standardDialect.quoteIdentifier(#"we"ird"#) == #""we""ird""#)
     #expect(quoteSQLString("it's") == "'it''s'")
 }
 
