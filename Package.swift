@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "DatabaseKit", swiftSettings: hotPath),
         .target(name: "SQLiteKit", dependencies: ["CSQLite", "DatabaseKit"], swiftSettings: hotPath),
         .target(name: "DSL", swiftSettings: hotPath),
-        .target(name: "Report"),
+        .target(name: "Report", dependencies: ["DatabaseKit"]),
         .target(name: "Mapping", dependencies: ["DSL", "Report", "SQLBuilder"]),
         .target(name: "SQLBuilder", dependencies: ["DatabaseKit"], swiftSettings: hotPath),
         // Runtime names its driver in one file (Runtime/Driver.swift); nothing above it imports one.

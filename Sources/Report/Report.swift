@@ -175,27 +175,26 @@ public struct StatementRecord: Sendable, Equatable {
 }
 
 /// The statements of a report, in order: a random-access collection of `StatementRecord`, made
-/// from an array or from a `StatementRecordSource` that makes each record when it is read. The
-/// statement log is such a source: a flush of 10,000 inserts keeps its compact log entries (SQL
-/// text shared, parameters as bound, causes made on demand), and a report that nobody reads
-/// never builds the 10,000 records.
+/// from an array or from the statement log's entries (`StatementEntries`, plain values held by
+/// this report), each record made when it is read. A flush of 10,000 inserts keeps its compact
+/// entries (SQL text shared, parameters as bound, causes as their parts), and a report that
+/// nobody reads never builds the 10,000 records.
 ///
-/// Why not plain values copied when the command ends (issue 17 asks for a report of plain
-/// values): measured on ormlab-bench's "script" workload (10,000 inserts + save), making the
-/// save's 10,000 records at the end of the command (`StatementRecords(log.current.array)`) took
-/// the script's run from 196.8 M to 252.4 M instructions (callgrind, warm-up + one run): +28%,
-/// against a budget of 5%. So the statements stay lazy. The source is still a value: what it
-/// holds is the log's arrays as they were when the command ended (copy-on-write), so a later
-/// command cannot change a report already handed out.
+/// Why the records themselves are not made when the command ends: measured on ormlab-bench's
+/// "script" workload (10,000 inserts + save), making the save's 10,000 records at the end of
+/// the command took the script's run from 196.8 M to 252.4 M instructions (callgrind, warm-up +
+/// one run): +28%, against a budget of 5%. The entries are the plain values the report copies
+/// instead: the log's arrays as they were when the command ended (copy-on-write), so a later
+/// command cannot change a report already handed out, and reading one calls nothing outside
+/// Report.
 public struct StatementRecords: RandomAccessCollection, MutableCollection, RangeReplaceableCollection,
                                 ExpressibleByArrayLiteral, Sendable, Equatable {
     private enum Storage: Sendable {
         case records([StatementRecord])
-        case source(any StatementRecordSource)
+        case entries(StatementEntries)
     }
     private var storage: Storage
-    /// The number of statements, kept apart: reading it through `storage` copied the source
-    /// (an existential) each time, and a command asks for it several times.
+    /// The number of statements, kept apart: a command asks for it several times.
     public private(set) var endIndex: Int
 
     public init() {
@@ -208,10 +207,10 @@ public struct StatementRecords: RandomAccessCollection, MutableCollection, Range
     }
     public init<S: Sequence>(_ records: S) where S.Element == StatementRecord { self.init(Array(records)) }
     public init(arrayLiteral records: StatementRecord...) { self.init(records) }
-    /// Records read from `source` as they are needed.
-    public init(source: any StatementRecordSource) {
-        endIndex = source.count
-        storage = .source(source)
+    /// Records made from the log's entries as they are read.
+    public init(entries: StatementEntries) {
+        endIndex = entries.count
+        storage = .entries(entries)
     }
 
     public var startIndex: Int { 0 }
@@ -222,9 +221,9 @@ public struct StatementRecords: RandomAccessCollection, MutableCollection, Range
         get {
             switch storage {
             case .records(let records): return records[position]
-            case .source(let source):
-                precondition(position >= 0 && position < source.count, "StatementRecords index out of range")
-                return source.record(at: position)
+            case .entries(let entries):
+                precondition(position >= 0 && position < entries.count, "StatementRecords index out of range")
+                return entries.record(at: position)
             }
         }
         set {
@@ -243,11 +242,11 @@ public struct StatementRecords: RandomAccessCollection, MutableCollection, Range
         self = StatementRecords(records)
     }
 
-    /// The records as an array (made from the source if need be).
+    /// The records as an array (made from the entries if need be).
     public var array: [StatementRecord] {
         switch storage {
         case .records(let records): return records
-        case .source(let source): return (0..<source.count).map(source.record(at:))
+        case .entries(let entries): return (0..<entries.count).map(entries.record(at:))
         }
     }
 
@@ -255,7 +254,7 @@ public struct StatementRecords: RandomAccessCollection, MutableCollection, Range
     public func sql(at i: Int) -> String {
         switch storage {
         case .records(let records): return records[i].sql
-        case .source(let source): return source.sql(at: i)
+        case .entries(let entries): return entries.sql(at: i)
         }
     }
 
@@ -264,7 +263,7 @@ public struct StatementRecords: RandomAccessCollection, MutableCollection, Range
     public func indices(ofSQLWithPrefix prefix: String) -> [Int] {
         switch storage {
         case .records(let records): return records.indices.filter { records[$0].sql.hasPrefix(prefix) }
-        case .source(let source): return source.indices(ofSQLWithPrefix: prefix)
+        case .entries(let entries): return entries.indices(ofSQLWithPrefix: prefix)
         }
     }
 
@@ -272,32 +271,13 @@ public struct StatementRecords: RandomAccessCollection, MutableCollection, Range
     public func cause(at i: Int) -> String {
         switch storage {
         case .records(let records): return records[i].cause
-        case .source(let source): return source.cause(at: i)
+        case .entries(let entries): return entries.cause(at: i)
         }
     }
 
     public static func == (lhs: StatementRecords, rhs: StatementRecords) -> Bool {
         lhs.count == rhs.count && lhs.elementsEqual(rhs)
     }
-}
-
-/// Statements kept in some other form, made into `StatementRecord`s when read (see
-/// `StatementRecords`). A source is a value: what it holds must not change once handed out.
-public protocol StatementRecordSource: Sendable {
-    var count: Int { get }
-    func record(at index: Int) -> StatementRecord
-    /// `record(at:).sql`, cheaper.
-    func sql(at index: Int) -> String
-    /// `record(at:).cause`, cheaper.
-    func cause(at index: Int) -> String
-    /// The positions whose SQL starts with `prefix`.
-    func indices(ofSQLWithPrefix prefix: String) -> [Int]
-}
-
-extension StatementRecordSource {
-    public func indices(ofSQLWithPrefix prefix: String) -> [Int] { (0..<count).filter { sql(at: $0).hasPrefix(prefix) } }
-    public func sql(at index: Int) -> String { record(at: index).sql }
-    public func cause(at index: Int) -> String { record(at: index).cause }
 }
 
 public struct StatementCounters: Sendable, Equatable {

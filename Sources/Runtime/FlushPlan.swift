@@ -6,36 +6,7 @@ import SQLBuilder
 // it; `UnitOfWork.flush` runs it; `:pending` (`Session.pendingStatements`) shows it. One
 // computation, so the preview cannot drift from what `save` does.
 
-/// Why a flush writes a statement: shown under it by `:pending` and, after the flush's own cause
-/// ("save: "), in the SQL pane. Kept as its parts and spelled out only when read (a flush of
-/// 10,000 inserts logs 10,000 causes; few are ever read).
-///
-/// Each case holds what the object was called when the plan was made: a new object's INSERT is
-/// "Person (new #3) new" in the log even after the object became Person#17.
-enum WriteCause: Sendable, CustomStringConvertible {
-    /// "Person (new #3) new": a new object's INSERT, named by its entity and creation number.
-    case newObject(entity: String, serial: Int)
-    /// "Person#3 new": a new object that was given its id.
-    case newObjectWithID(entity: String, id: Int64)
-    /// "Author#1 dirty (name, email)": an UPDATE of the changed properties.
-    case dirty(ref: String, properties: [String])
-    /// "Book#1.tags.add(Tag#2)": a join-table row to insert.
-    case link(String)
-    /// "Book#1.tags.remove(Tag#2)": a join-table row to delete.
-    case unlink(String)
-    /// "Author#1 deleted": a DELETE.
-    case deleted(ref: String)
-
-    var description: String {
-        switch self {
-        case .newObject(let entity, let serial): return entity + " (new #" + String(serial) + ") new"
-        case .newObjectWithID(let entity, let id): return entity + "#" + String(id) + " new"
-        case .dirty(let ref, let properties): return ref + " dirty (" + properties.joined(separator: ", ") + ")"
-        case .link(let change), .unlink(let change): return change
-        case .deleted(let ref): return ref + " deleted"
-        }
-    }
-
+extension WriteCause {
     /// The cause of a new object's INSERT.
     static func insert(of object: ManagedObject, entity: String) -> WriteCause {
         object.id.map { .newObjectWithID(entity: entity, id: $0) } ?? .newObject(entity: entity, serial: object.serial)

@@ -24,7 +24,7 @@ public final class StatementLog {
     /// Statements of the current command.
     public var current: StatementRecords {
         // (Most commands run no statement: an empty array costs less to pass around.)
-        currentStatements.isEmpty ? [] : StatementRecords(source: LoggedStatements(statements: currentStatements,
+        currentStatements.isEmpty ? [] : StatementRecords(entries: LoggedStatements(statements: currentStatements,
                                                                                     params: currentParams, start: 0))
     }
     private var currentStatements: [LoggedStatement] = []
@@ -194,104 +194,12 @@ public final class StatementLog {
 
 }
 
-/// A statement's cause as the log keeps it.
-enum LogCause: Sendable {
-    case text(String)
-    /// A flush's write: its flush's cause with ": " ("save: "), then why it writes
-    /// ("Person (new #3) new"), spelled out when read.
-    case write(prefix: String, WriteCause)
-    /// The statement failed: its cause, and the error (boxed: the common cases stay small).
-    indirect case failed(LogCause, error: String)
-
-    var text: String {
-        switch self {
-        case .text(let text): return text
-        case .write(let prefix, let cause): return prefix + cause.description
-        case .failed(let cause, _): return cause.text
-        }
-    }
-
-    var error: String? {
-        if case .failed(_, let error) = self { return error }
-        return nil
-    }
-}
-
-/// One statement of the log, as compact as it comes: made into a `StatementRecord` when read.
-struct LoggedStatement: Sendable {
-    enum Params: Sendable {
-        /// As bound (the array the statement ran with, not a copy).
-        case values([DatabaseValue])
-        /// As the report shows them (a summary recorded as a `StatementRecord`).
-        case shown([ReportValue])
-        /// As bound, `count` of them from `start` in the command's parameters (lent to the log).
-        case kept(start: Int, count: Int)
-    }
-    var sql: String
-    var params: Params
-    var rows: Int
-    var ms: Double
-    var cause: LogCause
-    var counters: StatementCounters?
-
-    /// The record, with `kept` the parameters of its command (`.kept` ones are read there).
-    func record(params kept: [DatabaseValue]) -> StatementRecord {
-        let shown: [ReportValue]
-        switch params {
-        case .values(let values): shown = values.map(reportValue)
-        case .shown(let values): shown = values
-        case .kept(let start, let count): shown = kept[start..<start + count].map(reportValue)
-        }
-        return StatementRecord(sql: sql, params: shown, rows: rows, ms: ms, cause: cause.text, counters: counters, error: cause.error)
-    }
-}
-
-extension LoggedStatement {
-    /// A statement recorded as the report shows it. (In an extension, so that the struct keeps
-    /// its memberwise initializer.)
-    init(_ record: StatementRecord) {
-        self.init(sql: record.sql, params: .shown(record.params), rows: record.rows, ms: record.ms,
-                  cause: record.error.map { .failed(.text(record.cause), error: $0) } ?? .text(record.cause), counters: record.counters)
-    }
-}
-
-/// Statements of one command from `start` on, read as `StatementRecord`s (`StatementLog.current`).
-struct LoggedStatements: StatementRecordSource {
-    let statements: [LoggedStatement]
-    let params: [DatabaseValue]
-    let start: Int
-    var count: Int { statements.count - start }
-    func record(at index: Int) -> StatementRecord { statements[start + index].record(params: params) }
-    func sql(at index: Int) -> String { statements[start + index].sql }
-    func cause(at index: Int) -> String { statements[start + index].cause.text }
-    func indices(ofSQLWithPrefix prefix: String) -> [Int] {
-        // A run of one statement shares one SQL text: compare it with the previous (its identical
-        // storage compares at once) before checking the prefix again.
-        var found: [Int] = []
-        var previous: String?
-        var previousMatches = false
-        for i in start..<statements.count {
-            let sql = statements[i].sql
-            if sql != previous {
-                previousMatches = sql.hasPrefix(prefix)
-                previous = sql
-            }
-            if previousMatches { found.append(i - start) }
-        }
-        return found
-    }
-}
-
-/// A database value as the report shows it.
-public func reportValue(_ v: DatabaseValue) -> ReportValue {
-    switch v {
-    case .null: return .null
-    case .integer(let i): return .integer(i)
-    case .real(let d): return .real(d)
-    case .text(let s): return .text(s)
-    case .blob(let b): return .blob(b)
-    }
-}
+// The log's entries (`LoggedStatement`, `LogCause`, `LoggedStatements`) are plain values
+// defined in Report (Report/StatementEntries.swift), so a report holds them by value and makes
+// its records from them with no call back into the Runtime.
+typealias LoggedStatement = StatementEntry
+typealias LogCause = StatementEntry.Cause
+typealias LoggedStatements = StatementEntries
 
 // MARK: - N+1 detection
 
