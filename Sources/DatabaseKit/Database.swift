@@ -138,6 +138,13 @@ public protocol DatabaseError: Error, CustomStringConvertible {
     var isInterrupted: Bool { get }
     /// Which kind of constraint the statement broke, when it broke one.
     var violatedConstraint: ConstraintKind? { get }
+    /// The columns of the broken constraint as "table.column", when the database names them
+    /// (each driver reads its own message format; empty when it cannot tell).
+    var violatedColumns: [String] { get }
+}
+
+extension DatabaseError {
+    public var violatedColumns: [String] { [] }
 }
 
 /// The kinds of constraint an ORM explains in its own terms.

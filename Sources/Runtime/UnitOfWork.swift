@@ -582,8 +582,8 @@ extension Session {
     func explain(_ error: any DatabaseError, during write: (object: ManagedObject, cause: WriteCause)?) -> ORMError {
         let subject = write.map { "cannot save \($0.object.ref)" } ?? "cannot save"
         let constraint = error.violatedConstraint
-        // SQLite names the column as "table.column".
-        let failedColumn = error.message.components(after: "failed: ").split(separator: ",").first.map(String.init) ?? ""
+        // The driver reads its database's message for the column ("table.column").
+        let failedColumn = error.violatedColumns.first ?? ""
         let columnName = failedColumn.split(separator: ".").last.map(String.init) ?? failedColumn
         let property = write.flatMap { w in w.object.entity.mapping.columns.first { $0.name == columnName } }
         let propertyName = property?.property ?? columnName
@@ -623,12 +623,6 @@ extension Session {
 }
 
 extension String {
-    /// The text after the first occurrence of `marker` (or the whole string).
-    func components(after marker: String) -> String {
-        guard let r = range(of: marker) else { return self }
-        return String(self[r.upperBound...])
-    }
-
     func range(of marker: String) -> Range<String.Index>? {
         guard !marker.isEmpty, count >= marker.count else { return nil }
         var i = startIndex

@@ -50,6 +50,13 @@ public struct SQLiteError: DatabaseError, Sendable {
         }
     }
 
+    /// SQLite names them after "failed: " in its message: "UNIQUE constraint failed: book_tag.book_id,
+    /// book_tag.tag_id" (a foreign key failure names none).
+    public var violatedColumns: [String] {
+        guard isConstraintViolation, let range = message.firstRange(of: "failed: ") else { return [] }
+        return message[range.upperBound...].split(separator: ",").map { String($0.drop { $0 == " " }) }
+    }
+
     /// `SQLITE_CONSTRAINT_UNIQUE: UNIQUE constraint failed: author.email (SQL: INSERT ...)`.
     public var description: String {
         var text = "\(codeName): \(message)"

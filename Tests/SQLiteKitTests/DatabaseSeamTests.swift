@@ -29,6 +29,18 @@ import DatabaseKit
         #expect(syntax != nil && syntax?.violatedConstraint == nil)
     }
 
+    @Test func theDriverNamesTheColumnsOfABrokenConstraint() throws {
+        let connection = try libraryConnection()
+        #expect(failure(connection, "INSERT INTO author(email) VALUES (?)", [.text("ann@example.com")])?.violatedColumns == ["author.email"])
+        #expect(failure(connection, "INSERT INTO book(title, author_id) VALUES (?, ?)", [.null, .integer(1)])?.violatedColumns == ["book.title"])
+        try connection.execute("CREATE TABLE pair(a INTEGER, b INTEGER, UNIQUE (a, b))")
+        try connection.execute("INSERT INTO pair(a, b) VALUES (1, 2)")
+        #expect(failure(connection, "INSERT INTO pair(a, b) VALUES (?, ?)", [.integer(1), .integer(2)])?.violatedColumns == ["pair.a", "pair.b"])
+        // A foreign key failure names no column; a failure that is no constraint names none.
+        #expect(failure(connection, "INSERT INTO book(title, author_id) VALUES (?, ?)", [.text("Dune"), .integer(99)])?.violatedColumns == [])
+        #expect(failure(connection, "INSERT INTO nowhere VALUES (?)", [.integer(1)])?.violatedColumns == [])
+    }
+
     @Test func storedEntityDefinitionsRoundTripAndStayOutOfListings() throws {
         let connection = try Connection()
         #expect(try connection.storedEntityDefinitions() == [])
