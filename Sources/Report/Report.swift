@@ -1,3 +1,4 @@
+import DatabaseKit
 // The report: what one command did, as plain data. The terminal renderer, the JSON renderer, the
 // lesson checks and the tests all read this same value, so nothing is computed twice.
 
@@ -280,18 +281,10 @@ public struct StatementRecords: RandomAccessCollection, MutableCollection, Range
     }
 }
 
-public struct StatementCounters: Sendable, Equatable {
-    public var vmSteps: Int
-    public var fullScanSteps: Int
-    public var sorts: Int
-    public var autoIndexes: Int
-    public init(vmSteps: Int = 0, fullScanSteps: Int = 0, sorts: Int = 0, autoIndexes: Int = 0) {
-        self.vmSteps = vmSteps
-        self.fullScanSteps = fullScanSteps
-        self.sorts = sorts
-        self.autoIndexes = autoIndexes
-    }
-}
+/// A statement's counters as the report shows them: the driver's per-statement counters
+/// (`DatabaseKit.StatementStatus`: VM steps, full-scan steps, sorts, automatic-index rows),
+/// plain values already.
+public typealias StatementCounters = StatementStatus
 
 // MARK: - Objects
 

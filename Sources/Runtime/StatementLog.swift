@@ -105,11 +105,8 @@ public final class StatementLog {
     /// The log's entry for `executed`, its parameters kept as `params` says, its cause the current one.
     @inline(__always)
     private func entry(for executed: ExecutedStatement, params: LoggedStatement.Params) -> LoggedStatement {
-        let status = executed.status
-        return LoggedStatement(sql: executed.sql, params: params, rows: executed.rows, ms: executed.duration * 1000,
-                               cause: logCause,
-                               counters: StatementCounters(vmSteps: status.vmSteps, fullScanSteps: status.fullScanSteps,
-                                                           sorts: status.sorts, autoIndexes: status.autoIndexes))
+        LoggedStatement(sql: executed.sql, params: params, rows: executed.rows, ms: executed.duration * 1000,
+                        cause: logCause, counters: executed.status)
     }
 
     /// Adds a statement to the current command and to the session log.
