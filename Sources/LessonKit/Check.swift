@@ -548,7 +548,7 @@ extension Check {
             return result(containsAtTokenBoundaries(shown, text), "\(entity).\(name) is \(shown)")
         case .index(let text):
             // The sandbox's mapping after the answer: an index dropped since does not count.
-            let indexes = workbench.map { wb in wb.session.schema.order.flatMap { wb.session.schema.facts(for: $0).indexes } }
+            let indexes = workbench.map { wb in wb.session.schema.order.flatMap { wb.session.schema.facts(for: $0, in: wb.session.dialect).indexes } }
                 ?? reports.flatMap(\.mapping).flatMap(\.indexes)
             return result(indexes.contains { containsAtTokenBoundaries($0, text) },
                           indexes.isEmpty ? "there are no indexes" : "indexes: \(Array(Set(indexes)).sorted().joined(separator: ", "))")
@@ -560,7 +560,7 @@ extension Check {
             // A waiting entity has facts too: its declared columns and associations ("pending").
             let schema = wb.session.schema
             guard schema.order.contains(entity) || schema.waitingDeclarations.contains(where: { $0.name.name == entity }) else { return nil }
-            return schema.facts(for: entity)
+            return schema.facts(for: entity, in: wb.session.dialect)
         }
         return reports.flatMap(\.mapping).last { $0.entity == entity }
     }

@@ -13,7 +13,7 @@ extension Schema {
 
     /// `"author_id" INTEGER NOT NULL REFERENCES "author"("id") ON DELETE CASCADE`
     func columnDefinition(_ column: Column) -> ColumnDefinition {
-        var definition = ColumnDefinition(name: column.name, type: column.sqlType)
+        var definition = ColumnDefinition(name: column.name, type: column.columnType)
         if case .primaryKey = column.role {
             definition.isPrimaryKey = true
             return definition
@@ -54,7 +54,7 @@ extension Schema {
     func createJoinTableStatement(_ join: JoinTable) -> SchemaStatement? {
         guard let (first, second) = joinTableEntities(join) else { return nil }
         func column(_ name: String, _ entity: String) -> ColumnDefinition {
-            ColumnDefinition(name: name, type: "INTEGER", notNull: true,
+            ColumnDefinition(name: name, type: .integer, notNull: true,
                              references: ForeignKeyReference(table: tableName(forEntity: entity), column: "id", onDelete: "CASCADE"))
         }
         return .createTable(CreateTable(name: join.name, columns: [column(join.ownerColumn, first), column(join.targetColumn, second)],

@@ -44,8 +44,9 @@ public struct SchemaChange: Sendable {
 extension Schema {
     /// Defines or redefines one entity. Pure: the caller runs `statements` and keeps `schema`.
     /// `onDisk` is what the entity's table holds when it was changed behind the mapping's back:
-    /// the migration then starts from that table, not from the old mapping.
-    public func defining(_ decl: EntityDecl, onDisk: TableOnDisk? = nil) -> SchemaChange {
+    /// the migration then starts from that table, not from the old mapping. `dialect` decides
+    /// whether a column's new type is a change the database sees (Bool to Int is none on SQLite).
+    public func defining(_ decl: EntityDecl, onDisk: TableOnDisk? = nil, in dialect: any Dialect = standardDialect) -> SchemaChange {
         let name = decl.name.name
         // A new declaration replaces the entity's own pending one.
         var base = self
@@ -53,7 +54,7 @@ extension Schema {
         // Redefinitions waiting for this entity are applied with it when it now points back.
         let partners = base.pendingRedefinitions.filter { $0.waitsFor.contains(name) }
         if !partners.isEmpty {
-            var together = base.defining(decl, with: partners.map(\.declaration), onDisk: onDisk)
+            var together = base.defining(decl, with: partners.map(\.declaration), onDisk: onDisk, in: dialect)
             if !together.hasErrors {
                 let applied = Set(partners.map(\.entity))
                 together.schema.pendingRedefinitions.removeAll { applied.contains($0.entity) }
@@ -67,12 +68,12 @@ extension Schema {
                 return together
             }
         }
-        return base.defining(decl, with: [], onDisk: onDisk)
+        return base.defining(decl, with: [], onDisk: onDisk, in: dialect)
     }
 
     /// Defines `decl` with `substitutes` (pending redefinitions of other entities) in place of
     /// those entities' current declarations.
-    private func defining(_ decl: EntityDecl, with substitutes: [EntityDecl], onDisk: TableOnDisk?) -> SchemaChange {
+    private func defining(_ decl: EntityDecl, with substitutes: [EntityDecl], onDisk: TableOnDisk?, in dialect: any Dialect) -> SchemaChange {
         let name = decl.name.name
         let wasDefined = entities[name] != nil
         var diagnostics: [Diagnostic] = []
@@ -175,14 +176,14 @@ extension Schema {
             if e == name, let onDisk {
                 migration = repair(onDisk, to: mapping, in: new)
             } else if let ordered = keepingTableOrder(of: old, for: mapping),
-                      case let appended = self.migration(from: old, to: ordered, in: new), !appended.steps.contains(.transaction(.begin)) {
+                      case let appended = self.migration(from: old, to: ordered, in: new, dialect: dialect), !appended.steps.contains(.transaction(.begin)) {
                 // The table keeps its column order and the new columns go at its end (ALTER
                 // TABLE ADD COLUMN), rather than a rebuild only to follow the declaration's order.
                 migration = appended
                 new.entities[e] = ordered
                 change.schema.entities[e] = ordered
             } else {
-                migration = self.migration(from: old, to: mapping, in: new)
+                migration = self.migration(from: old, to: mapping, in: new, dialect: dialect)
             }
             change.steps += migration.steps
             change.explanation += migration.explanation

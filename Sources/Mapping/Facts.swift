@@ -1,5 +1,6 @@
 import DSL
 import Report
+import SQLBuilder
 
 // The mapping pane: an entity's table, columns with constraints, associations named in the
 // vocabulary of other ORMs with where their data lives, and indexes, as plain report values.
@@ -7,11 +8,12 @@ import Report
 extension Schema {
     /// How an entity maps to its table, for the mapping pane. A waiting entity shows what is
     /// known so far with `status` "waiting for Book"; an unknown one has status "not defined"; a
-    /// mapped one whose redefinition waits says so ("new definition waits for Tag").
-    public func facts(for entity: String) -> EntityFacts {
+    /// mapped one whose redefinition waits says so ("new definition waits for Tag"). Column types
+    /// are named as `dialect` declares them (the session's database).
+    public func facts(for entity: String, in dialect: any Dialect = standardDialect) -> EntityFacts {
         if let mapping = entities[entity] {
             var facts = EntityFacts(entity: entity, table: mapping.table,
-                                    columns: mapping.columns.map(columnFacts),
+                                    columns: mapping.columns.map { columnFacts($0, in: dialect) },
                                     associations: mapping.associations.map { associationFacts($0, in: mapping) },
                                     indexes: mapping.indexes.map { indexFact($0, table: mapping.table) })
             if let pending = pendingRedefinitions.first(where: { $0.entity == entity }) {
@@ -23,12 +25,12 @@ extension Schema {
         guard let decl = waitingDeclarations.first(where: { $0.name.name == entity }) else {
             return EntityFacts(entity: entity, table: table, columns: [], associations: [], status: "not defined")
         }
-        return waitingFacts(decl, table: table)
+        return waitingFacts(decl, table: table, in: dialect)
     }
 
     // MARK: - Columns
 
-    func columnFacts(_ column: Column) -> ColumnFacts {
+    func columnFacts(_ column: Column, in dialect: any Dialect) -> ColumnFacts {
         var constraints: [String] = []
         if column.role == .primaryKey {
             constraints.append("PRIMARY KEY")
@@ -41,7 +43,8 @@ extension Schema {
                 if let rule = column.onDelete { constraints.append("ON DELETE \(rule.rawValue)") }
             }
         }
-        return ColumnFacts(property: column.property, column: column.name, sqlType: column.sqlType, constraints: constraints)
+        return ColumnFacts(property: column.property, column: column.name, sqlType: dialect.columnTypeName(column.columnType),
+                           constraints: constraints)
     }
 
     // MARK: - Associations
@@ -97,15 +100,15 @@ extension Schema {
     // MARK: - Waiting entities
 
     /// What is known of a waiting entity: its scalar columns, and its associations as pending.
-    private func waitingFacts(_ decl: EntityDecl, table: String) -> EntityFacts {
-        var columns = [ColumnFacts(property: "id", column: "id", sqlType: "INTEGER", constraints: ["PRIMARY KEY"])]
+    private func waitingFacts(_ decl: EntityDecl, table: String, in dialect: any Dialect) -> EntityFacts {
+        var columns = [ColumnFacts(property: "id", column: "id", sqlType: dialect.columnTypeName(.integer), constraints: ["PRIMARY KEY"])]
         var associations: [AssociationFacts] = []
         for p in decl.properties {
             if let scalar = p.type.scalar {
                 let value: Literal? = p.defaultValue == .null ? nil : p.defaultValue
                 let column = Column(name: naming.columnName(forProperty: p.name.name), property: p.name.name, role: .scalar(scalar),
                                     isNullable: p.type.isOptional, isUnique: p.isUnique, defaultValue: value)
-                columns.append(columnFacts(column))
+                columns.append(columnFacts(column, in: dialect))
             } else {
                 let target = p.type.name.name
                 associations.append(AssociationFacts(name: p.name.name, kind: p.type.isArray ? AssociationKind.hasMany.rawValue : AssociationKind.belongsTo.rawValue,

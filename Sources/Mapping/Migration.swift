@@ -22,11 +22,13 @@ struct TableMigration {
 
 extension Schema {
     /// How to migrate `old` (as in this schema) to `new` (as in `newSchema`).
-    func migration(from old: EntityMapping, to new: EntityMapping, in newSchema: Schema) -> TableMigration {
+    /// Columns are compared as `dialect` declares them: a change the database cannot see (Bool
+    /// to Int on SQLite, both INTEGER) needs no SQL.
+    func migration(from old: EntityMapping, to new: EntityMapping, in newSchema: Schema, dialect: any Dialect) -> TableMigration {
         var result = TableMigration()
         let table = new.table
-        let oldColumns = old.columns.dropFirst().map { (name: $0.name, definition: columnDefinition($0), column: $0) }
-        let newColumns = new.columns.dropFirst().map { (name: $0.name, definition: newSchema.columnDefinition($0), column: $0) }
+        let oldColumns = old.columns.dropFirst().map { (name: $0.name, definition: dialect.columnDefinitionSQL(columnDefinition($0)), column: $0) }
+        let newColumns = new.columns.dropFirst().map { (name: $0.name, definition: dialect.columnDefinitionSQL(newSchema.columnDefinition($0)), column: $0) }
 
         if oldColumns.map(\.definition) != newColumns.map(\.definition) {
             // What changed, column by column, and why ALTER TABLE cannot do it.
@@ -48,10 +50,10 @@ extension Schema {
                 warnings.append("the values of \(table).\(o.name) are dropped with the column")
             }
             for n in newColumns {
-                guard let o = oldByName[n.name], columnDefinition(o) != n.definition else { continue }
+                guard let o = oldByName[n.name], dialect.columnDefinitionSQL(columnDefinition(o)) != n.definition else { continue }
                 let c = n.column
                 let before = reasons.count
-                if o.sqlType != c.sqlType { reasons.append("change the type of column \(c.name)") }
+                if dialect.columnTypeName(o.columnType) != dialect.columnTypeName(c.columnType) { reasons.append("change the type of column \(c.name)") }
                 if o.isNullable && !c.isNullable {
                     reasons.append("add NOT NULL to column \(c.name)")
                     warnings.append("the copy fails if a row has \(c.name) = NULL")
@@ -84,7 +86,7 @@ extension Schema {
                     result.explanation.append("column \(name) dropped with ALTER TABLE DROP COLUMN: its values are lost")
                 }
                 for a in added {
-                    result.steps.append(.addColumn(table: table, a.definition))
+                    result.steps.append(.addColumn(table: table, newSchema.columnDefinition(a.column)))
                     let fill = a.column.defaultValue.map { "its default \(sqlLiteral($0))" } ?? "NULL"
                     result.explanation.append("column \(a.name) added with ALTER TABLE ADD COLUMN: existing rows get \(fill)")
                 }

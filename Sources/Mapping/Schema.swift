@@ -1,4 +1,5 @@
 import DSL
+import SQLBuilder
 
 // The resolved schema: what every entity maps to. Built from `EntityDecl`s by `SchemaBuilder`,
 // read by the runtime (hydration, query compilation, unit of work), the renderers' mapping pane
@@ -13,13 +14,15 @@ public enum ScalarType: String, Sendable, CaseIterable {
     case date = "Date"
     case data = "Data"
 
-    /// The SQLite storage class used for the column.
-    public var sqlType: String {
+    /// What its column holds; the dialect names the SQL type (`Dialect.columnTypeName`).
+    public var columnType: ColumnType {
         switch self {
-        case .int, .bool: return "INTEGER"
-        case .double: return "REAL"
-        case .string, .date: return "TEXT"
-        case .data: return "BLOB"
+        case .int: return .integer
+        case .bool: return .boolean
+        case .double: return .real
+        case .string: return .text
+        case .date: return .date
+        case .data: return .blob
         }
     }
 }
@@ -62,10 +65,11 @@ public struct Column: Sendable, Equatable {
         self.declRange = declRange
     }
 
-    public var sqlType: String {
+    /// What the column holds: keys are integers, a scalar its type's kind.
+    public var columnType: ColumnType {
         switch role {
-        case .primaryKey, .foreignKey: return "INTEGER"
-        case .scalar(let t): return t.sqlType
+        case .primaryKey, .foreignKey: return .integer
+        case .scalar(let t): return t.columnType
         }
     }
 

@@ -119,7 +119,7 @@ public final class Session {
     /// `onDisk`: what the entity's table holds when it no longer matches the mapping (changed with
     /// raw SQL); the migration then starts from it, which repairs the drift.
     public func define(_ decl: EntityDecl, source: String, onDisk: TableOnDisk? = nil) -> SchemaChange {
-        var change = schema.defining(decl, onDisk: onDisk)
+        var change = schema.defining(decl, onDisk: onDisk, in: dialect)
         if change.diagnostics.contains(where: { $0.severity == .error }) { return change }
         if !change.statements.isEmpty && (db.isInTransaction || unitOfWork.hasChanges) {
             change.diagnostics.append(Diagnostic(.error, "cannot change the schema while changes are pending or a transaction is open",
@@ -320,7 +320,7 @@ public final class Session {
 
     /// Rebuilds the mapping from a stored declaration without running DDL (the tables exist).
     public func restore(_ decl: EntityDecl) -> [Diagnostic] {
-        let change = schema.defining(decl)
+        let change = schema.defining(decl, in: dialect)
         if change.diagnostics.contains(where: { $0.severity == .error }) { return change.diagnostics }
         // The table's column order, which ALTER TABLE ADD COLUMN may have made unlike the
         // declaration's: objects are read by position, so the mapping follows the table.

@@ -3,7 +3,7 @@ import DatabaseKit
 // How a database spells SQL. Statements are values (SQL.swift, SchemaStatements.swift); one
 // renderer walks them and asks the dialect at each point where databases differ: quoting,
 // placeholders, LIMIT/OFFSET, booleans, RETURNING, transaction control, the foreign-key switches
-// of a table rebuild. The defaults below are standard SQL; a dialect overrides what its database
+// of a table rebuild, column type names. The defaults below are standard SQL; a dialect overrides what its database
 // does otherwise. A new database is one new file with one type conforming to `Dialect`
 // (SQLiteDialect.swift is the model), nothing else.
 
@@ -14,6 +14,8 @@ public protocol Dialect: Sendable {
 
     /// An identifier (table, column, index, alias) quoted so any name, keywords included, works.
     func quoteIdentifier(_ name: String) -> String
+    /// The type name a column of this kind is declared with (`INTEGER`, `TIMESTAMP`, `BLOB`).
+    func columnTypeName(_ type: ColumnType) -> String
     /// A string as an SQL literal, for DDL defaults (values of statements are always bound).
     func stringLiteral(_ text: String) -> String
     /// The placeholder for the `index`th bound parameter (1-based): `?`, `$1`, `@p1`.
@@ -44,6 +46,18 @@ extension Dialect {
             if ch == "\"" { out += "\"\"" } else { out.unicodeScalars.append(ch) }
         }
         return out + "\""
+    }
+
+    /// Standard SQL's names.
+    public func columnTypeName(_ type: ColumnType) -> String {
+        switch type {
+        case .integer: return "INTEGER"
+        case .real: return "DOUBLE PRECISION"
+        case .text: return "VARCHAR"
+        case .boolean: return "BOOLEAN"
+        case .date: return "TIMESTAMP"
+        case .blob: return "BLOB"
+        }
     }
 
     public func stringLiteral(_ text: String) -> String {

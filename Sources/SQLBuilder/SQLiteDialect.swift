@@ -6,6 +6,17 @@ public struct SQLiteDialect: Dialect {
 
     public var name: String { "SQLite" }
 
+    /// SQLite's storage classes: no boolean or date type, so booleans are integers 0 and 1 and
+    /// dates ISO-8601 text (SQLite's date functions read them).
+    public func columnTypeName(_ type: ColumnType) -> String {
+        switch type {
+        case .integer, .boolean: return "INTEGER"
+        case .real: return "REAL"
+        case .text, .date: return "TEXT"
+        case .blob: return "BLOB"
+        }
+    }
+
     /// SQLite has no boolean type: true and false are the integers 1 and 0.
     public func booleanLiteral(_ value: Bool) -> String { value ? "1" : "0" }
 

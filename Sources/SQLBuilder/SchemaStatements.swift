@@ -15,6 +15,21 @@ public enum SQLLiteral: Sendable, Equatable {
     case null
 }
 
+/// What a column holds, as the mapping chose it; each dialect names it (`Dialect.columnTypeName`):
+/// a boolean is `INTEGER` on SQLite and `BOOLEAN` on PostgreSQL, a date `TEXT` and `TIMESTAMP`.
+public enum ColumnType: Sendable, Equatable {
+    /// A whole number, and every key (primary and foreign).
+    case integer
+    /// A floating-point number.
+    case real
+    case text
+    case boolean
+    /// A point in time.
+    case date
+    /// Bytes.
+    case blob
+}
+
 /// `REFERENCES "author"("id") ON DELETE CASCADE`
 public struct ForeignKeyReference: Sendable, Equatable {
     public var table: String
@@ -32,8 +47,8 @@ public struct ForeignKeyReference: Sendable, Equatable {
 /// `"author_id" INTEGER NOT NULL REFERENCES "author"("id") ON DELETE CASCADE`.
 public struct ColumnDefinition: Sendable, Equatable {
     public var name: String
-    /// The declared type as the mapping chose it (`INTEGER`, `TEXT`, `REAL`, `BLOB`).
-    public var type: String
+    /// What it holds; the dialect writes the type name (`INTEGER`, `TEXT`, `REAL`, `BLOB` on SQLite).
+    public var type: ColumnType
     /// The row's key (`PRIMARY KEY`; nothing else is written after it).
     public var isPrimaryKey: Bool
     public var notNull: Bool
@@ -41,7 +56,7 @@ public struct ColumnDefinition: Sendable, Equatable {
     public var defaultValue: SQLLiteral?
     public var references: ForeignKeyReference?
 
-    public init(name: String, type: String, isPrimaryKey: Bool = false, notNull: Bool = false, unique: Bool = false,
+    public init(name: String, type: ColumnType, isPrimaryKey: Bool = false, notNull: Bool = false, unique: Bool = false,
                 defaultValue: SQLLiteral? = nil, references: ForeignKeyReference? = nil) {
         self.name = name
         self.type = type
@@ -177,7 +192,7 @@ extension Dialect {
 
     /// `"author_id" INTEGER NOT NULL REFERENCES "author"("id") ON DELETE CASCADE`
     public func columnDefinitionSQL(_ column: ColumnDefinition) -> String {
-        var parts = [quoteIdentifier(column.name), column.type]
+        var parts = [quoteIdentifier(column.name), columnTypeName(column.type)]
         if column.isPrimaryKey {
             parts.append("PRIMARY KEY")
             return parts.joined(separator: " ")

@@ -50,13 +50,13 @@ extension Workbench {
             report.blocks.append(.code(title: "Schema", lines: lines.isEmpty ? ["-- no entities yet: entity Author { name: String }"] : lines))
         case "mapping":
             if argument.isEmpty {
-                report.mapping = session.schema.order.map { session.schema.facts(for: $0) }
+                report.mapping = session.schema.order.map { session.schema.facts(for: $0, in: session.dialect) }
                 if report.mapping.isEmpty { report.notes.append(Note(.info, "no entities yet: define one with entity Author { name: String }")) }
             } else {
                 guard session.schema.entity(argument) != nil || session.schema.waiting[argument] != nil else {
                     throw EvalError("unknown entity '\(argument)'", at: argumentRange, hint: suggestion(argument, session.schema.order))
                 }
-                report.mapping = [session.schema.facts(for: argument)]
+                report.mapping = [session.schema.facts(for: argument, in: session.dialect)]
             }
         case "log":
             logReport(into: &report)

@@ -96,7 +96,7 @@ extension Workbench {
 
         let runs = [lazy, inList, join]
         report.sql = StatementRecords(runs.flatMap(\.records))
-        report.mapping = [session.schema.facts(for: info.name)]
+        report.mapping = [session.schema.facts(for: info.name, in: session.dialect)]
         let pathText = path.joined(separator: ".")
         report.blocks.append(.table(
             title: "Loading \(pathText) for \(plain.dsl): three strategies, each on an empty identity map",

@@ -126,7 +126,7 @@ extension Workbench {
                 }
             }
         }
-        report.mapping = [session.schema.facts(for: entity)]
+        report.mapping = [session.schema.facts(for: entity, in: session.dialect)]
         let wanted = wantedColumns(resolved)
         var costly = false
         var explained: [(sql: String, arguments: [DatabaseValue], plan: QueryPlan)] = []

@@ -273,7 +273,7 @@ struct SeedPlan {
         let expired = session.expireLoadedAssociations()
 
         // The report: counts, timing, a few sample rows; no objects.
-        report.mapping = [session.schema.facts(for: mapping.name)]
+        report.mapping = [session.schema.facts(for: mapping.name, in: session.dialect)]
         let rate = seconds > 0 ? Int(Double(count) / seconds) : count
         var summary = "seeded \(formatCount(count)) \(mapping.name) row\(count == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s (\(formatCount(rate)) rows/s), "
             + "in one transaction with one prepared INSERT; \(mapping.table) now has \(formatCount(existingRows + count)) rows"

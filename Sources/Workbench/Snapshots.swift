@@ -6,7 +6,7 @@ import DatabaseKit
 extension Workbench {
     /// The mapping pane of a statement's report: how `entity` maps (nothing when `buildsReports` is off).
     func showMapping(_ entity: String, into report: inout Report) {
-        if buildsReports { report.mapping = [session.schema.facts(for: entity)] }
+        if buildsReports { report.mapping = [session.schema.facts(for: entity, in: session.dialect)] }
     }
 
     /// The objects pane for objects a command created, changed or deleted: a snapshot of each,

@@ -194,7 +194,7 @@ public final class Workbench {
         guard !change.diagnostics.contains(where: { $0.severity == .error }) else { return }
         var names = change.affectedEntities
         if !names.contains(decl.name.name) { names.insert(decl.name.name, at: 0) }
-        report.mapping = names.map { session.schema.facts(for: $0) }
+        report.mapping = names.map { session.schema.facts(for: $0, in: session.dialect) }
         for line in change.explanation {
             let kind: Note.Kind = change.migrationSentences.contains(line) ? .migration : change.waitingSentences.contains(line) ? .waiting : .info
             report.notes.append(Note(kind, line))

@@ -18,6 +18,16 @@ private func redefine(_ source: String, from setup: String = bookV1) -> SchemaCh
     #expect(change.diagnostics == [])
 }
 
+@Test func aTypeChangeTheDatabaseCannotSeeNeedsNoSQL() {
+    // Bool and Int are both INTEGER on SQLite: the mapping changes, the table does not.
+    let change = redefine("entity Flag { on: Int }", from: "entity Flag { on: Bool }")
+    #expect(change.statements == [])
+    #expect(change.schema.entity("Flag")?.columns.last?.scalarType == .int)
+    // Int to String is a new storage class: the table is rebuilt.
+    let rebuilt = redefine("entity Flag { on: String }", from: "entity Flag { on: Int }")
+    #expect(rebuilt.statements.contains(#"CREATE TABLE "new_flag" ("id" INTEGER PRIMARY KEY, "on" TEXT NOT NULL)"#))
+}
+
 @Test func addingAnIndex() {
     let change = redefine("entity Book { title: String; year: Int index; isbn: String? }")
     #expect(change.statements == [#"CREATE INDEX "book_year" ON "book"("year")"#])

@@ -39,4 +39,14 @@ private let numbered = NumberedDialect()
         #expect(numbered.render(.foreignKeyEnforcement(false)) == nil)
         #expect(numbered.render(.foreignKeyCheck(table: "book")) == nil)
     }
+
+    @Test func columnTypesAreNamedByTheDialect() {
+        let done = ColumnDefinition(name: "done", type: .boolean, notNull: true)
+        let since = ColumnDefinition(name: "since", type: .date)
+        #expect(numbered.columnDefinitionSQL(done) == #""done" BOOLEAN NOT NULL"#)
+        #expect(numbered.columnDefinitionSQL(since) == #""since" TIMESTAMP"#)
+        // SQLite has storage classes, not these types.
+        #expect(SQLiteDialect().columnDefinitionSQL(done) == #""done" INTEGER NOT NULL"#)
+        #expect(SQLiteDialect().columnDefinitionSQL(since) == #""since" TEXT"#)
+    }
 }

@@ -91,12 +91,12 @@ private func column(_ name: String, _ table: String? = nil) -> SQLExpr { .column
 
     @Test func createTableWithEveryKindOfColumn() {
         let table = CreateTable(name: "book", columns: [
-            ColumnDefinition(name: "id", type: "INTEGER", isPrimaryKey: true),
-            ColumnDefinition(name: "title", type: "TEXT", notNull: true, unique: true),
-            ColumnDefinition(name: "note", type: "TEXT", defaultValue: .text("O'Brien")),
-            ColumnDefinition(name: "done", type: "INTEGER", notNull: true, defaultValue: .bool(false)),
-            ColumnDefinition(name: "price", type: "REAL", defaultValue: .real(9.5)),
-            ColumnDefinition(name: "author_id", type: "INTEGER", notNull: true,
+            ColumnDefinition(name: "id", type: .integer, isPrimaryKey: true),
+            ColumnDefinition(name: "title", type: .text, notNull: true, unique: true),
+            ColumnDefinition(name: "note", type: .text, defaultValue: .text("O'Brien")),
+            ColumnDefinition(name: "done", type: .boolean, notNull: true, defaultValue: .bool(false)),
+            ColumnDefinition(name: "price", type: .real, defaultValue: .real(9.5)),
+            ColumnDefinition(name: "author_id", type: .integer, notNull: true,
                              references: ForeignKeyReference(table: "author", onDelete: "CASCADE")),
         ])
         #expect(sqlite.render(.createTable(table)) == #"CREATE TABLE "book" ("id" INTEGER PRIMARY KEY, "title" TEXT NOT NULL UNIQUE, "note" TEXT DEFAULT 'O''Brien', "done" INTEGER NOT NULL DEFAULT 0, "price" REAL DEFAULT 9.5, "author_id" INTEGER NOT NULL REFERENCES "author"("id") ON DELETE CASCADE)"#)
@@ -104,7 +104,7 @@ private func column(_ name: String, _ table: String? = nil) -> SQLExpr { .column
 
     @Test func joinTableHasACompositeKey() {
         let link = { (name: String, table: String) in
-            ColumnDefinition(name: name, type: "INTEGER", notNull: true, references: ForeignKeyReference(table: table, onDelete: "CASCADE"))
+            ColumnDefinition(name: name, type: .integer, notNull: true, references: ForeignKeyReference(table: table, onDelete: "CASCADE"))
         }
         let table = CreateTable(name: "book_tag", columns: [link("book_id", "book"), link("tag_id", "tag")], primaryKey: ["book_id", "tag_id"])
         #expect(sqlite.render(.createTable(table)) == #"CREATE TABLE "book_tag" ("book_id" INTEGER NOT NULL REFERENCES "book"("id") ON DELETE CASCADE, "tag_id" INTEGER NOT NULL REFERENCES "tag"("id") ON DELETE CASCADE, PRIMARY KEY ("book_id", "tag_id"))"#)
@@ -115,7 +115,7 @@ private func column(_ name: String, _ table: String? = nil) -> SQLExpr { .column
                 == #"CREATE UNIQUE INDEX "book_title_year" ON "book"("title", "year")"#)
         #expect(sqlite.render(.createIndex(CreateIndex(name: "book_year", table: "book", columns: ["year"]))) == #"CREATE INDEX "book_year" ON "book"("year")"#)
         #expect(sqlite.render(.dropIndex("book_year")) == #"DROP INDEX "book_year""#)
-        #expect(sqlite.render(.addColumn(table: "book", ColumnDefinition(name: "subtitle", type: "TEXT"))) == #"ALTER TABLE "book" ADD COLUMN "subtitle" TEXT"#)
+        #expect(sqlite.render(.addColumn(table: "book", ColumnDefinition(name: "subtitle", type: .text))) == #"ALTER TABLE "book" ADD COLUMN "subtitle" TEXT"#)
         #expect(sqlite.render(.renameTable("new_book", to: "book")) == #"ALTER TABLE "new_book" RENAME TO "book""#)
         #expect(sqlite.render(.dropColumn(table: "book", column: "subtitle")) == #"ALTER TABLE "book" DROP COLUMN "subtitle""#)
         #expect(sqlite.render(.createIndex(CreateIndex(name: "book_year", table: "book", columns: ["year"], ifNotExists: true)))
@@ -125,7 +125,7 @@ private func column(_ name: String, _ table: String? = nil) -> SQLExpr { .column
         #expect(sqlite.render(.foreignKeyEnforcement(false)) == "PRAGMA foreign_keys = OFF")
         #expect(sqlite.render(.foreignKeyEnforcement(true)) == "PRAGMA foreign_keys = ON")
         #expect(sqlite.render(.foreignKeyCheck(table: "book")) == #"PRAGMA foreign_key_check("book")"#)
-        #expect(sqlite.render(.createTable(CreateTable(name: "t", columns: [ColumnDefinition(name: "id", type: "INTEGER", isPrimaryKey: true)], ifNotExists: true)))
+        #expect(sqlite.render(.createTable(CreateTable(name: "t", columns: [ColumnDefinition(name: "id", type: .integer, isPrimaryKey: true)], ifNotExists: true)))
                 == #"CREATE TABLE IF NOT EXISTS "t" ("id" INTEGER PRIMARY KEY)"#)
     }
 

@@ -60,7 +60,7 @@ extension Workbench {
             let object = try insert(entity, arguments, range: range)
             variables[name.name] = .object(object, fromIdentityMap: true)
             report.objects = [snapshot(object)]
-            report.mapping = [session.schema.facts(for: object.entity.name)]
+            report.mapping = [session.schema.facts(for: object.entity.name, in: session.dialect)]
             report.notes.append(Note(.pending, "\(name.name) is \(object.ref): new, its INSERT pending until `save`; other inserts can refer to it, and the unit of work writes it first"))
         case .letBinding(let name, let expr, _):
             let value = try evaluate(expr)
