@@ -16,19 +16,19 @@ public struct Lexer {
     /// The text being lexed.
     private let text: String
     /// Its UTF-8 bytes.
-    let bytes: [UInt8]   // internal: read by FastPath/PlainInsertReader.swift
+    let bytes: [UInt8]   // internal: read by FastPath/Lexer+PlainInsert.swift
     /// Byte index of the next character to read.
-    var index = 0   // internal: read by FastPath/PlainInsertReader.swift
+    var index = 0   // internal: read by FastPath/Lexer+PlainInsert.swift
     /// Location of the next character to read, in the source file's coordinates.
-    var location: SourceLocation   // internal: read by FastPath/PlainInsertReader.swift
+    var location: SourceLocation   // internal: read by FastPath/Lexer+PlainInsert.swift
     /// The open brackets, innermost last: "(", "[" or "{".
-    var openBrackets: [Character] = []   // internal: read by FastPath/PlainInsertReader.swift
+    var openBrackets: [Character] = []   // internal: read by FastPath/Lexer+PlainInsert.swift
     /// How many of each bracket are open, so an unmatched closer is ignored in constant time.
     private var openCounts: [Character: Int] = [:]
     /// Set when a line break was skipped since the last token.
-    var skippedNewline = false   // internal: read by FastPath/PlainInsertReader.swift
+    var skippedNewline = false   // internal: read by FastPath/Lexer+PlainInsert.swift
     /// Short texts `plainInsert` made, by their packed bytes (see `string(_:_:_:isASCII:)`).
-    let shortStrings = ShortStrings()   // internal: read by FastPath/PlainInsertReader.swift
+    let shortStrings = ShortStrings()   // internal: read by FastPath/Lexer+PlainInsert.swift
 
     /// A lexer for the whole file, or only for the text covered by `range` (locations stay in
     /// the file's coordinates).
@@ -294,7 +294,7 @@ public struct Lexer {
 
     // MARK: - Names
 
-    func isIdentifierStart(_ a: UInt8) -> Bool {   // internal: FastPath/PlainInsertReader.swift
+    func isIdentifierStart(_ a: UInt8) -> Bool {   // internal: FastPath/Lexer+PlainInsert.swift
         (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95
     }
 

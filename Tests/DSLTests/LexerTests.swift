@@ -206,18 +206,18 @@ private func offsetRange(_ lo: Int, _ hi: Int) -> SourceRange {
     // `packedName` loads two words where the buffer has 16 bytes past the start and goes byte
     // by byte near its end: both must pack the same bytes the same way.
     let text: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz_0123456789é".utf8)
-    func reference(_ bytes: ArraySlice<UInt8>) -> Lexer.PackedName {
+    func reference(_ bytes: ArraySlice<UInt8>) -> PackedName {
         var low: UInt64 = 0
         var high = UInt64(bytes.count) << 56
         for (k, b) in bytes.enumerated() {
             if k < 8 { low |= UInt64(b) << UInt64(8 * k) } else { high |= UInt64(b) << UInt64(8 * (k - 8)) }
         }
-        return Lexer.PackedName(low: low, high: high)
+        return PackedName(low: low, high: high)
     }
     text.withUnsafeBufferPointer { buffer in
         for from in 0..<buffer.count {
             for length in 0...min(15, buffer.count - from) {
-                #expect(Lexer.packedName(buffer, from, from + length) == reference(text[from..<(from + length)]),
+                #expect(PackedName(buffer, from, from + length) == reference(text[from..<(from + length)]),
                         "from \(from), length \(length)")
             }
         }

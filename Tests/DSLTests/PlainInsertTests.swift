@@ -132,7 +132,7 @@ private func randomlyEdited(_ text: [Character], from alphabet: [Character], _ g
     let others: [Unicode.Scalar] = ["a", "é", "\u{AD}", "\u{85}", "\u{A9}", "\u{2FF}", "\u{300}", "\u{301}", "\u{200D}", "日", "👩"]
     func check(_ text: String) {
         let bytes = Array(text.utf8)
-        let counted = bytes.withUnsafeBufferPointer { Lexer.characterCountBelowCombiningMarks($0, 0, bytes.count) }
+        let counted = bytes.withUnsafeBufferPointer { PlainInsertReader.characterCountBelowCombiningMarks($0, 0, bytes.count) }
         let below = text.unicodeScalars.allSatisfy { $0.value < 0x300 }
         #expect(counted == (below ? text.count : nil), "\(text.debugDescription)")
     }
@@ -155,7 +155,7 @@ private func randomlyEdited(_ text: [Character], from alphabet: [Character], _ g
 @Test func namePartsByMaskAreLettersDigitsAndUnderscores() {
     for a in UInt8.min...UInt8.max {
         let expected = (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 || (a >= 48 && a <= 57)
-        #expect(Lexer.isNamePart(a) == expected, "\(a)")
+        #expect(PlainInsertReader.isNamePart(a) == expected, "\(a)")
     }
 }
 
@@ -170,7 +170,7 @@ private func randomlyEdited(_ text: [Character], from alphabet: [Character], _ g
         samples.append("\(whole).\(zeros)\(fraction)")
     }
     for text in samples {
-        #expect(Lexer.plainDecimal(ArraySlice(Array(text.utf8))) == Double(text), "\(text)")
+        #expect(PlainInsertReader.plainDecimal(ArraySlice(Array(text.utf8))) == Double(text), "\(text)")
     }
 }
 
@@ -238,7 +238,7 @@ private func randomlyEdited(_ text: [Character], from alphabet: [Character], _ g
                 bytes[Int(generator.next() % UInt64(length))] = stops[Int(generator.next() % 4)]
             }
             for from in [0, 1, 3].filter({ $0 <= length }) {
-                let fast = bytes.withUnsafeBufferPointer { Lexer.plainStringEnd($0, from: from) }
+                let fast = bytes.withUnsafeBufferPointer { PlainInsertReader.plainStringEnd($0, from: from) }
                 let slow = byteLoop(bytes, from: from)
                 #expect(fast?.end == slow?.end && fast?.ascii == slow?.ascii, "\(bytes) from \(from)")
             }
@@ -250,7 +250,7 @@ private func randomlyEdited(_ text: [Character], from alphabet: [Character], _ g
     for length in 0..<40 {
         let text = String((0..<length).map { Character(UnicodeScalar(UInt8(32 + ($0 * 7) % 95))) })
         let bytes = Array(text.utf8)
-        let made = bytes.withUnsafeBufferPointer { Lexer.asciiString($0, 0, $0.count) }
+        let made = bytes.withUnsafeBufferPointer { PlainInsertReader.asciiString($0, 0, $0.count) }
         #expect(made == text)
         #expect(made.utf8.count == length)
     }

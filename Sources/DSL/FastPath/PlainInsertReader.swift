@@ -6,13 +6,12 @@
 // Tests/DSLTests/PlainInsertTests.swift compares the two on lists of variants and thousands of
 // seeded random edits. When in doubt, return nil: the parser then reads the line as usual.
 //
-// The parser's interface to it is four Lexer methods: `plainInsert()`,
-// `insertKeywordAndPlainInsert()`, `nextAfterPlainInsert()` and `reuseNewlineAfterPlainInsert(_:)`.
-// It reads the lexer's state (`bytes`, `index`, `location`, `openBrackets`, `skippedNewline`,
-// `shortStrings`), which is internal rather than private for this file alone.
+// `PlainInsertReader` is a pure function of the bytes, a position and the name cache: it reads
+// no lexer state and moves nothing. The parser reaches it only through four Lexer methods
+// (Lexer+PlainInsert.swift), which move the lexer past what it read.
 
-
-extension Lexer {
+/// Reads a plain `insert` line straight from the source bytes, without making tokens.
+enum PlainInsertReader {
     /// The entity, arguments and end (where the closing `)` ends) of a plain insert read
     /// straight from the bytes (see `plainInsert`).
     typealias PlainInsert = (entity: Identifier, arguments: [Argument], end: SourceLocation)
@@ -42,18 +41,13 @@ extension Lexer {
     /// is written in the plainest way: unquoted names, labelled arguments, each value a string
     /// without escapes, a number without `_` or exponent, `true`, `false` or `nil`, and only
     /// spaces between tokens. It builds exactly the nodes (and ranges) the parser would and
-    /// leaves the lexer where the parser would after the `)`: a script of inserts then skips
-    /// making a token per word. Anything else returns nil and moves nothing; the parser reads
-    /// the command token by token, which also gives any diagnostic. Call it only with no token
-    /// read ahead. (A test compares it with the parser on many variations.)
-    mutating func plainInsert() -> PlainInsert? {
-        // One pass over the bytes through a pointer (no bounds checks, no array retains); the
-        // strings come from `shortStrings` or straight from the buffer.
-        let bytes = self.bytes
-        return bytes.withUnsafeBufferPointer { buffer in plainInsert(in: buffer) }
-    }
-
-    private mutating func plainInsert(in bytes: UnsafeBufferPointer<UInt8>) -> PlainInsert? {
+    /// ends where the parser would after the `)`: a script of inserts then skips making a
+    /// token per word. Anything else returns nil; the parser reads the command token by token,
+    /// which also gives any diagnostic. (A test compares it with the parser on many variations.)
+    /// `index` is the byte at `location`, right after the `insert` keyword; the result's `end`
+    /// is where the `)` ends (its offset says how far the lexer moves).
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int, at location: SourceLocation,
+                     names shortStrings: ShortStrings) -> PlainInsert? {
         let count = bytes.count
         var i = index
         var column = location.column
@@ -77,7 +71,7 @@ extension Lexer {
         func nameEnd() -> Int? {
             guard i < count, isNameStart(bytes[i]) else { return nil }
             var end = i + 1
-            while end < count, Lexer.isNamePart(bytes[end]) { end += 1 }
+            while end < count, PlainInsertReader.isNamePart(bytes[end]) { end += 1 }
             return end
         }
         /// An unquoted name at `i`, or nil.
@@ -100,12 +94,12 @@ extension Lexer {
             if a == 34 { // "
                 let contentStart = i + 1
                 // Escapes and line breaks are the lexer's case.
-                guard let (end, ascii) = Lexer.plainStringEnd(bytes, from: contentStart) else { return nil }
+                guard let (end, ascii) = PlainInsertReader.plainStringEnd(bytes, from: contentStart) else { return nil }
                 i = end
                 // Decoded directly, not through `shortStrings`: values repeat far less than
                 // names, and a miss (a lookup, a decode and a replaced slot) cost more than the
                 // hits saved (measured on the benchmark's script: 1% of its instructions).
-                let content = ascii ? Lexer.asciiString(bytes, contentStart, i)
+                let content = ascii ? PlainInsertReader.asciiString(bytes, contentStart, i)
                     : String(decoding: UnsafeBufferPointer(rebasing: bytes[contentStart..<i]), as: UTF8.self)
                 if ascii {
                     column += i - contentStart
@@ -113,7 +107,7 @@ extension Lexer {
                     // Columns count Characters. With ASCII at both ends of the content, its
                     // Characters are exactly those of the source between the quotes.
                     guard bytes[contentStart] < 0x80, bytes[i - 1] < 0x80 else { return nil }
-                    column += Lexer.characterCountBelowCombiningMarks(bytes, contentStart, i) ?? content.count
+                    column += PlainInsertReader.characterCountBelowCombiningMarks(bytes, contentStart, i) ?? content.count
                 }
                 i += 1
                 column += 2
@@ -132,7 +126,7 @@ extension Lexer {
                 if i < count, isNameStart(bytes[i]) || bytes[i] == 46 || bytes[i] >= 0x80 { return nil }
                 let digits = UnsafeBufferPointer(rebasing: bytes[first..<i])
                 if isDecimal {
-                    guard let double = Lexer.plainDecimal(digits), double.isFinite else { return nil }
+                    guard let double = PlainInsertReader.plainDecimal(digits), double.isFinite else { return nil }
                     value = .double(double)
                 } else {
                     guard digits.count <= 18 else { return nil } // always fits in Int64
@@ -142,10 +136,10 @@ extension Lexer {
                 }
                 column += i - first
             } else if let end = nameEnd() {
-                switch end - i <= 15 ? Lexer.packedName(bytes, i, end) : PackedName(low: 0, high: 0) {
-                case Lexer.packedTrue: value = .bool(true)
-                case Lexer.packedFalse: value = .bool(false)
-                case Lexer.packedNil: value = .null
+                switch end - i <= 15 ? PackedName(bytes, i, end) : PackedName(low: 0, high: 0) {
+                case packedTrue: value = .bool(true)
+                case packedFalse: value = .bool(false)
+                case packedNil: value = .null
                 default: return nil
                 }
                 column += end - i
@@ -206,9 +200,7 @@ extension Lexer {
         guard i < count, bytes[i] == 41, i + 1 >= count || bytes[i + 1] < 0x80 else { return nil }
         i += 1
         column += 1
-        index = i
-        location = here(i, column)
-        return (entity, arguments, location)
+        return (entity, arguments, here(i, column))
     }
 
     /// `[A-Za-z0-9_]`: the byte's bit in one of two masks (the four range tests it replaces
@@ -299,142 +291,7 @@ extension Lexer {
         }
     }
 
-    /// The keyword `insert` at the cursor, then a plain insert (see `plainInsert`): what
-    /// `next()` and `plainInsert()` would give together, without making the keyword's token.
-    /// The parser calls it right after a line break, where a script of inserts has its next
-    /// command. Only when the keyword is followed by a space or a tab (then `next()` would read
-    /// exactly `insert` as an identifier); nil, with nothing moved, otherwise.
-    mutating func insertKeywordAndPlainInsert() -> (keyword: SourceRange, insert: PlainInsert)? {
-        guard index > 0, index + 6 < bytes.count, bytes[index - 1] < 0x80 else { return nil }
-        let spelled = bytes.withUnsafeBufferPointer { buffer in
-            buffer[index] == 0x69 && buffer[index + 1] == 0x6E && buffer[index + 2] == 0x73   // ins
-                && buffer[index + 3] == 0x65 && buffer[index + 4] == 0x72 && buffer[index + 5] == 0x74 // ert
-                && (buffer[index + 6] == 32 || buffer[index + 6] == 9)
-        }
-        guard spelled else { return nil }
-        let savedIndex = index
-        let start = location
-        let wasSkipped = skippedNewline
-        index += 6
-        location.offset += 6
-        location.column += 6
-        let keyword = SourceRange(start, location)
-        skippedNewline = false // `finish` clears it for the keyword's token
-        guard let insert = plainInsert() else {
-            index = savedIndex
-            location = start
-            skippedNewline = wasSkipped
-            return nil
-        }
-        return (keyword, insert)
-    }
-
-    /// What `next()` gives right after a plain insert. When a line break follows at once, with
-    /// no bracket open, and the next line starts with a name (the next command of a script of
-    /// inserts), that is a `newline` token made directly: none of `next()`'s trivia, blank-line,
-    /// comment or leading-`.` steps applies there. Otherwise `next()`.
-    mutating func nextAfterPlainInsert() -> Token {
-        guard index + 1 < bytes.count, bytes[index] == 10, isIdentifierStart(bytes[index + 1]),
-              openBrackets.isEmpty else { return next() }
-        let start = location
-        index += 1
-        location.offset += 1
-        location.line += 1
-        location.column = 1
-        var token = Token(kind: .newline, text: "\n", range: SourceRange(start, location))
-        // What `finish` sets, with no bracket open.
-        token.endIndex = index
-        token.followsSkippedNewline = skippedNewline
-        skippedNewline = false
-        return token
-    }
-
-    /// `nextAfterPlainInsert()`'s line break written into `token`, a `newline` token already
-    /// (the one before the insert), instead of a new token: true when that case applies, else
-    /// false with nothing changed. A newline token's text and extras are always the same, so
-    /// its range and bookkeeping are all that differ (a new token and the old one's destroy
-    /// cost about 200 instructions a line).
-    mutating func reuseNewlineAfterPlainInsert(_ token: inout Token) -> Bool {
-        guard token.kind == .newline, index + 1 < bytes.count, bytes[index] == 10,
-              isIdentifierStart(bytes[index + 1]), openBrackets.isEmpty else { return false }
-        let start = location
-        index += 1
-        location.offset += 1
-        location.line += 1
-        location.column = 1
-        token.range = SourceRange(start, location)
-        token.endIndex = index
-        token.depth = 0
-        token.followsSkippedNewline = skippedNewline
-        skippedNewline = false
-        return true
-    }
-
-    /// The bytes `from..<to` (at most 15 of them) and their count packed into two words, the
-    /// first byte lowest, the count in the top byte: equal packings are equal byte strings.
-    @inline(__always)
-    static func packedName(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> PackedName {
-        let length = to - from
-        var high = UInt64(truncatingIfNeeded: length) &<< 56
-        // Whole words where the buffer has them (one load instead of a loop per byte), the
-        // bytes past `to` masked off; byte by byte near the buffer's end. Little-endian, like
-        // the loop: the first byte lowest.
-        if let base = bytes.baseAddress, from + 16 <= bytes.count {
-            let raw = UnsafeRawPointer(base + from)
-            let first = raw.loadUnaligned(as: UInt64.self).littleEndian
-            let second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian
-            let low = length >= 8 ? first : first & ((1 &<< UInt64(length * 8)) &- 1)
-            if length > 8 { high |= second & ((1 &<< UInt64((length - 8) * 8)) &- 1) }
-            return PackedName(low: low, high: high)
-        }
-        var low: UInt64 = 0
-        var shift: UInt64 = 0
-        var j = from
-        while j < to && j < from + 8 { low |= UInt64(bytes[j]) &<< shift; shift &+= 8; j += 1 }
-        shift = 0
-        while j < to { high |= UInt64(bytes[j]) &<< shift; shift &+= 8; j += 1 }
-        return PackedName(low: low, high: high)
-    }
-
-    struct PackedName: Equatable {
-        var low: UInt64
-        var high: UInt64
-    }
-    private static let packedTrue = PackedName(low: 0x65_75_72_74, high: 4 << 56)       // "true"
-    private static let packedFalse = PackedName(low: 0x65_73_6C_61_66, high: 5 << 56)   // "false"
-    private static let packedNil = PackedName(low: 0x6C_69_6E, high: 3 << 56)           // "nil"
-
-}
-
-/// Short texts a lexer made, by their bytes packed in two words: names, keywords and short
-/// values repeat line after line, and making a string from bytes checks and copies them
-/// through several layers of the standard library. A class, so that reading a token's text
-/// (a non-mutating step) can fill it; a direct-mapped table of 64 slots, so a miss only
-/// replaces one entry.
-final class ShortStrings {
-    private var slots = [(key: Lexer.PackedName, text: String)](repeating: (Lexer.PackedName(low: 0, high: 0), ""), count: 64)
-
-    /// The text of `bytes[from..<to]`. The hit is inlined at each caller (a call per name cost
-    /// more than the lookup); everything else is `miss`.
-    @inline(__always)
-    func string(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
-        let length = to - from
-        guard length > 0, length <= 15 else { return miss(bytes, from, to, slot: -1) }
-        let key = Lexer.packedName(bytes, from, to)
-        // ASCII only (no high bit set in any byte; the count's byte has none): other text
-        // decodes as usual, its bytes may be an incomplete character the decoder repairs.
-        guard (key.low | key.high) & 0x8080_8080_8080_8080 == 0 else { return miss(bytes, from, to, slot: -1) }
-        // Fibonacci hashing of both words into the table's 64 slots.
-        let slot = Int(truncatingIfNeeded: ((key.low ^ (key.high &* 31)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
-        if slots[slot].key == key { return slots[slot].text }
-        return miss(bytes, from, to, slot: slot)
-    }
-
-    /// The text decoded, and kept in `slot` unless it is -1 (not short ASCII).
-    @inline(never)
-    private func miss(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, slot: Int) -> String {
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
-        if slot >= 0 { slots[slot] = (Lexer.packedName(bytes, from, to), text) }
-        return text
-    }
+    static let packedTrue = PackedName(low: 0x65_75_72_74, high: 4 << 56)       // "true"
+    static let packedFalse = PackedName(low: 0x65_73_6C_61_66, high: 5 << 56)   // "false"
+    static let packedNil = PackedName(low: 0x6C_69_6E, high: 3 << 56)           // "nil"
 }
