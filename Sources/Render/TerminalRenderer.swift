@@ -229,6 +229,9 @@ public enum TerminalRenderer {
                 let leading = safe.prefix(while: { $0 == " " }).count
                 lines += wrap(safe, width: width - 2, indent: leading + 4).map { "  " + $0 }
             }
+        case .diagram(let title, let diagram):
+            heading(title)
+            lines += DiagramLayout.terminalLines(diagram, width: width, color: color)
         }
         return lines
     }

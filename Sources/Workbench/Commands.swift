@@ -12,7 +12,7 @@ public let quitCommandNames: Set<String> = ["quit", "exit", "q"]
 
 public let workbenchCommands = [
     "help", "schema", "mapping", "log", "stats", "forget", "pending", "explain", "compare", "seed", "sql", "set",
-    "export", "save", "load", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
+    "export", "save", "load", "diagram", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
 ]
 
 extension Workbench {
@@ -88,6 +88,8 @@ extension Workbench {
             try saveHistory(to: argument, range: argumentRange, into: &report)
         case "load":
             try load(argument, range: argumentRange, into: &report)
+        case "diagram":
+            try diagram(argument, range: argumentRange, into: &report)
         case _ where quitCommandNames.contains(name):
             quitRequested = true
         default:

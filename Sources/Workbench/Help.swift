@@ -222,6 +222,7 @@ public let helpTopics: [HelpTopic] = [
         :export swift plain|grdb [FILE]      :save FILE.orm, :load FILE   the session as a script
         :lessons, :lesson ID|N, :hint, :check, :next, :solution, :reset [lesson], :lesson off   lessons
         :more             all objects of the last result            :quit (or Ctrl-D)
+        :diagram [Entity…], :diagram mermaid, :diagram svg FILE   the schema as a picture
         """,
         example: """
         entity Author { name: String }
@@ -231,6 +232,28 @@ public let helpTopics: [HelpTopic] = [
         :log
         :stats
         :schema
+        """),
+    HelpTopic(
+        name: "diagram", summary: "the schema as an ER diagram: terminal, Mermaid, SVG",
+        body: """
+        :diagram draws every table as a box (PK primary key, FK foreign key, UQ unique, a type
+        ending in ? may be NULL) and every foreign key as a line between two boxes. Each end of
+        a line says how many rows of its box stand there: 1 exactly one, 0..1 zero or one,
+        * any number. A join table (many-to-many) is a box of its own with two lines; a
+        self-reference is a line from a box back to itself. The picture fits the terminal:
+        side by side when the boxes fit in one row, stacked otherwise.
+        :diagram Book Tag          only these entities (and the join tables between them)
+        :diagram mermaid           Mermaid erDiagram text, for Markdown (GitHub draws it)
+        :diagram svg FILE.svg      an SVG picture for a browser or a document
+        """,
+        example: """
+        entity Author { name: String; books: [Book] }
+        entity Book { title: String; author: Author; tags: [Tag] }
+        entity Tag { label: String unique; books: [Book] }
+        :diagram
+        :diagram Book Tag
+        :diagram mermaid
+        :diagram svg /tmp/ormlab-help-diagram.svg
         """),
 ]
 

@@ -1,0 +1,231 @@
+import Foundation
+import Report
+
+// The ER diagram for documents: Mermaid `erDiagram` text (GitHub, GitLab and many wikis draw
+// it), and a standalone SVG laid out here, without any external tool.
+
+public enum DiagramMermaid {
+    /// Mermaid `erDiagram` text, one entity block per box and one line per relationship.
+    public static func text(_ diagram: ERDiagram) -> String {
+        var lines = ["erDiagram"]
+        for box in DiagramLayout.orderedBoxes(diagram) {
+            lines.append("    \(mermaidName(box.name)) {")
+            for column in box.columns {
+                var line = "        \(mermaidName(column.type)) \(mermaidName(column.name))"
+                let keys = [column.isPrimaryKey ? "PK" : nil, column.references != nil ? "FK" : nil,
+                            column.isUnique && !column.isPrimaryKey ? "UK" : nil].compactMap { $0 }
+                if !keys.isEmpty { line += " " + keys.joined(separator: ", ") }
+                var comments: [String] = []
+                if box.kind == .joinTable && column == box.columns.first { comments.append("join table") }
+                // The table, when it is more than the entity's name in lower case (`Author` → `author`).
+                if box.kind == .entity && column == box.columns.first && squashed(box.table) != squashed(box.name) { comments.append("table \(box.table)") }
+                if column.isNullable { comments.append("may be NULL") }
+                if !comments.isEmpty { line += " \"\(mermaidString(comments.joined(separator: "; ")))\"" }
+                lines.append(line)
+            }
+            lines.append("    }")
+        }
+        for r in diagram.relationships {
+            lines.append("    \(mermaidName(r.from)) \(r.fromEnd.mermaidLeft)--\(r.toEnd.mermaidRight) \(mermaidName(r.to)) : \"\(mermaidString(r.label))\"")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func squashed(_ name: String) -> String { name.lowercased().replacingOccurrences(of: "_", with: "") }
+
+    /// Mermaid names are letters, digits, `_` and `-`; anything else becomes `_`.
+    static func mermaidName(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
+    }
+
+    static func mermaidString(_ text: String) -> String {
+        text.replacingOccurrences(of: "\"", with: "'")
+    }
+}
+
+public enum DiagramSVG {
+    static let charWidth = 7.8      // 13px monospace
+    static let lineHeight = 20.0
+    static let padding = 10.0
+
+    struct Placed {
+        var box: ERDiagram.Box
+        var x: Double, y: Double, width: Double, height: Double
+        var centerX: Double { x + width / 2 }
+        var centerY: Double { y + height / 2 }
+    }
+
+    /// A standalone SVG document: boxes in a grid (about as many columns as rows), straight
+    /// lines between them with crow's-foot ends, the association names on the lines.
+    public static func document(_ diagram: ERDiagram, title: String = "ER diagram") -> String {
+        let boxes = DiagramLayout.orderedBoxes(diagram)
+        guard !boxes.isEmpty else {
+            return svgDocument(width: 320, height: 60, title: title,
+                               body: "<text x=\"16\" y=\"36\" class=\"er-note\">no tables yet</text>")
+        }
+        let columns = max(1, Int(Double(boxes.count).squareRoot().rounded(.up)))
+        var sizes: [(Double, Double)] = []
+        for box in boxes {
+            let text = DiagramLayout.TextBox(box)
+            let w = Double(text.innerWidth) * charWidth + 2 * padding
+            let h = lineHeight * Double(box.columns.count + 1) + padding + 6
+            sizes.append((w, h))
+        }
+        var colWidth = Array(repeating: 0.0, count: columns)
+        var rowHeight: [Double] = []
+        for (i, size) in sizes.enumerated() {
+            let c = i % columns, r = i / columns
+            colWidth[c] = max(colWidth[c], size.0)
+            if rowHeight.count <= r { rowHeight.append(0) }
+            rowHeight[r] = max(rowHeight[r], size.1)
+        }
+        let gapX = 110.0, gapY = 90.0, margin = 30.0
+        var placed: [Placed] = []
+        for (i, box) in boxes.enumerated() {
+            let c = i % columns, r = i / columns
+            let x = margin + colWidth[..<c].reduce(0, +) + gapX * Double(c) + (colWidth[c] - sizes[i].0) / 2
+            let y = margin + rowHeight[..<r].reduce(0, +) + gapY * Double(r)
+            placed.append(Placed(box: box, x: x, y: y, width: sizes[i].0, height: sizes[i].1))
+        }
+        let totalWidth = margin * 2 + colWidth.reduce(0, +) + gapX * Double(columns - 1) + 60
+        let totalHeight = margin * 2 + rowHeight.reduce(0, +) + gapY * Double(rowHeight.count - 1) + 40
+
+        var body = ""
+        let byName = Dictionary(placed.map { ($0.box.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var labels = ""
+        for r in diagram.relationships {
+            guard let a = byName[r.from], let b = byName[r.to] else { continue }
+            if r.isSelfReference {
+                // A loop out of the right side and back into the top.
+                let x0 = a.x + a.width, y0 = a.y + a.height * 0.6, x1 = a.x + a.width * 0.75, y1 = a.y
+                body += "<path class=\"er-line\" d=\"M\(f(x0)) \(f(y0)) H\(f(x0 + 40)) V\(f(y1 - 30)) H\(f(x1)) V\(f(y1))\"/>\n"
+                body += endMark(r.fromEnd, atX: x0, y: y0, towardsX: x0 + 40, y: y0)
+                body += endMark(r.toEnd, atX: x1, y: y1, towardsX: x1, y: y1 - 30)
+                labels += label(r.label, x: x0 + 44, y: y1 - 34, anchor: "start")
+                continue
+            }
+            let start = clip(from: (a.centerX, a.centerY), to: (b.centerX, b.centerY), box: a)
+            let end = clip(from: (b.centerX, b.centerY), to: (a.centerX, a.centerY), box: b)
+            body += "<line class=\"er-line\" x1=\"\(f(start.0))\" y1=\"\(f(start.1))\" x2=\"\(f(end.0))\" y2=\"\(f(end.1))\"/>\n"
+            body += endMark(r.fromEnd, atX: start.0, y: start.1, towardsX: end.0, y: end.1)
+            body += endMark(r.toEnd, atX: end.0, y: end.1, towardsX: start.0, y: start.1)
+            labels += label(r.label, x: (start.0 + end.0) / 2, y: (start.1 + end.1) / 2 - 6, anchor: "middle")
+        }
+        for p in placed { body += boxSVG(p) }
+        body += labels
+        var noteY = totalHeight - 14
+        for note in diagram.notes {
+            body += "<text x=\"\(f(margin))\" y=\"\(f(noteY))\" class=\"er-note\">\(xmlEscape(note))</text>\n"
+            noteY += 18
+        }
+        return svgDocument(width: totalWidth, height: noteY + (diagram.notes.isEmpty ? 0 : 4), title: title, body: body)
+    }
+
+    static func svgDocument(width: Double, height: Double, title: String, body: String) -> String {
+        """
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" role="img" aria-label="\(xmlEscape(title))">
+        <title>\(xmlEscape(title))</title>
+        <style>
+        text { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; fill: #1d2330; }
+        .er-box { fill: #ffffff; stroke: #44506a; stroke-width: 1.5; }
+        .er-head { fill: #e4ebf7; stroke: #44506a; stroke-width: 1.5; }
+        .er-join { fill: #f3efe3; stroke: #8a7a4a; stroke-width: 1.5; }
+        .er-name { font-weight: bold; }
+        .er-key { fill: #8a4b08; font-weight: bold; }
+        .er-type { fill: #5a6478; }
+        .er-line { stroke: #44506a; stroke-width: 1.4; fill: none; }
+        .er-label { fill: #234e9c; paint-order: stroke; stroke: #ffffff; stroke-width: 4px; stroke-linejoin: round; }
+        .er-note { fill: #5a6478; font-style: italic; }
+        </style>
+        <rect width="100%" height="100%" fill="#ffffff"/>
+        \(body)</svg>
+        """
+    }
+
+    static func boxSVG(_ p: Placed) -> String {
+        var out = "<g class=\"er-table\" data-name=\"\(xmlEscape(p.box.name))\">\n"
+        let headClass = p.box.kind == .joinTable ? "er-join" : "er-head"
+        out += "<rect class=\"er-box\" x=\"\(f(p.x))\" y=\"\(f(p.y))\" width=\"\(f(p.width))\" height=\"\(f(p.height))\" rx=\"4\"/>\n"
+        out += "<rect class=\"\(headClass)\" x=\"\(f(p.x))\" y=\"\(f(p.y))\" width=\"\(f(p.width))\" height=\"\(f(lineHeight + 6))\" rx=\"4\"/>\n"
+        let text = DiagramLayout.TextBox(p.box)
+        out += "<text class=\"er-name\" x=\"\(f(p.x + padding))\" y=\"\(f(p.y + 18))\">\(xmlEscape(text.header))</text>\n"
+        let markWidth = p.box.columns.map(\.keyMarks.count).max() ?? 0
+        for (i, column) in p.box.columns.enumerated() {
+            let y = p.y + lineHeight * Double(i + 2) + 4
+            var x = p.x + padding
+            if markWidth > 0 {
+                out += "<text class=\"er-key\" x=\"\(f(x))\" y=\"\(f(y))\">\(xmlEscape(column.keyMarks))</text>"
+                x += Double(markWidth + 1) * charWidth
+            }
+            let nameWidth = p.box.columns.map { $0.name.count }.max() ?? 0
+            out += "<text x=\"\(f(x))\" y=\"\(f(y))\">\(xmlEscape(column.name))</text>"
+            x += Double(nameWidth + 1) * charWidth
+            out += "<text class=\"er-type\" x=\"\(f(x))\" y=\"\(f(y))\">\(xmlEscape(column.type + (column.isNullable ? "?" : "")))</text>\n"
+        }
+        return out + "</g>\n"
+    }
+
+    /// Where the segment from `from` to `to` leaves the rectangle of `box` (`from` is its centre).
+    static func clip(from: (Double, Double), to: (Double, Double), box: Placed) -> (Double, Double) {
+        let dx = to.0 - from.0, dy = to.1 - from.1
+        guard dx != 0 || dy != 0 else { return from }
+        let tx = dx == 0 ? Double.infinity : (box.width / 2) / abs(dx)
+        let ty = dy == 0 ? Double.infinity : (box.height / 2) / abs(dy)
+        let t = min(tx, ty)
+        return (from.0 + dx * t, from.1 + dy * t)
+    }
+
+    /// Crow's-foot notation at one end: a bar for "one", a circle for "zero", three toes for "many".
+    static func endMark(_ cardinality: ERDiagram.Cardinality, atX x: Double, y: Double, towardsX tx: Double, y ty: Double) -> String {
+        let length = ((tx - x) * (tx - x) + (ty - y) * (ty - y)).squareRoot()
+        guard length > 0 else { return "" }
+        let ux = (tx - x) / length, uy = (ty - y) / length      // along the line, away from the box
+        let nx = -uy, ny = ux                                    // across it
+        func point(_ along: Double, _ across: Double) -> String { "\(f(x + ux * along + nx * across)) \(f(y + uy * along + ny * across))" }
+        var out = ""
+        switch cardinality {
+        case .exactlyOne:
+            out += "<path class=\"er-line\" d=\"M\(point(8, -7)) L\(point(8, 7)) M\(point(14, -7)) L\(point(14, 7))\"/>\n"
+        case .zeroOrOne:
+            out += "<path class=\"er-line\" d=\"M\(point(8, -7)) L\(point(8, 7))\"/>\n"
+            out += circle(x + ux * 19, y + uy * 19)
+        case .zeroOrMany:
+            out += "<path class=\"er-line\" d=\"M\(point(0, -8)) L\(point(12, 0)) L\(point(0, 8)) M\(point(0, 0)) L\(point(12, 0))\"/>\n"
+            out += circle(x + ux * 19, y + uy * 19)
+        }
+        return out
+    }
+
+    static func circle(_ x: Double, _ y: Double) -> String {
+        "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"5\" fill=\"#ffffff\" stroke=\"#44506a\" stroke-width=\"1.4\"/>\n"
+    }
+
+    static func label(_ text: String, x: Double, y: Double, anchor: String) -> String {
+        "<text class=\"er-label\" x=\"\(f(x))\" y=\"\(f(y))\" text-anchor=\"\(anchor)\">\(xmlEscape(text))</text>\n"
+    }
+
+    static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+}
+
+/// `text` safe inside XML and HTML text and attribute values.
+public func xmlEscape(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for character in text {
+        switch character {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default:
+            // XML 1.0 forbids most control characters, even escaped.
+            if let v = character.unicodeScalars.first?.value, v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D {
+                out += "\u{FFFD}"
+            } else {
+                out.append(character)
+            }
+        }
+    }
+    return out
+}
