@@ -201,7 +201,7 @@ public enum DiagramLayout {
         let boxesWidth = boxes.map(\.width).max() ?? 0
         let drawn = relationships.indices.filter { index[relationships[$0].from] != nil && index[relationships[$0].to] != nil }
         // Each end takes one row of its box's right border: a foreign key its column's row, a
-        // target the free row nearest its primary key.
+        // target its primary key's row, or the name's, or the free row nearest the key.
         var taken: [Int: Set<Int>] = [:]
         var endY: [Int: [Bool: Int]] = [:]
         for r in drawn {
@@ -213,7 +213,8 @@ public enum DiagramLayout {
         for r in drawn {
             let b = index[relationships[r].to]!
             let pk = boxes[b].box.columns.firstIndex { $0.isPrimaryKey }.map { $0 + 3 } ?? 1
-            let candidates = ([1] + Array(3..<(boxes[b].height - 1))).sorted { abs($0 - pk) < abs($1 - pk) || (abs($0 - pk) == abs($1 - pk) && $0 > $1) }
+            // The key's row, then the name's (the line points at the table), then the nearest free.
+            let candidates = [pk, 1] + Array(3..<(boxes[b].height - 1)).filter { $0 != pk }.sorted { abs($0 - pk) < abs($1 - pk) }
             let row = candidates.first { !(taken[b]?.contains($0) ?? false) } ?? pk
             taken[b, default: []].insert(row)
             endY[r, default: [:]][false] = ys[b] + row

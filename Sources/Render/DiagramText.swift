@@ -79,7 +79,7 @@ public enum DiagramSVG {
             if rowHeight.count <= r { rowHeight.append(0) }
             rowHeight[r] = max(rowHeight[r], size.1)
         }
-        let gapX = 110.0, gapY = 90.0, margin = 30.0
+        let gapX = 150.0, gapY = 100.0, margin = 40.0
         var placed: [Placed] = []
         for (i, box) in boxes.enumerated() {
             let c = i % columns, r = i / columns
@@ -87,8 +87,9 @@ public enum DiagramSVG {
             let y = margin + rowHeight[..<r].reduce(0, +) + gapY * Double(r)
             placed.append(Placed(box: box, x: x, y: y, width: sizes[i].0, height: sizes[i].1))
         }
-        let totalWidth = margin * 2 + colWidth.reduce(0, +) + gapX * Double(columns - 1) + 60
-        let totalHeight = margin * 2 + rowHeight.reduce(0, +) + gapY * Double(rowHeight.count - 1) + 40
+        let totalWidth = margin * 2 + colWidth.reduce(0, +) + gapX * Double(columns - 1)
+        // (room under the last row for a self-reference's loop and its name)
+        let totalHeight = margin * 2 + rowHeight.reduce(0, +) + gapY * Double(rowHeight.count - 1) + 40 + (diagram.notes.isEmpty ? 0 : 24)
 
         var body = ""
         let byName = Dictionary(placed.map { ($0.box.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -96,12 +97,12 @@ public enum DiagramSVG {
         for r in diagram.relationships {
             guard let a = byName[r.from], let b = byName[r.to] else { continue }
             if r.isSelfReference {
-                // A loop out of the right side and back into the top.
-                let x0 = a.x + a.width, y0 = a.y + a.height * 0.6, x1 = a.x + a.width * 0.75, y1 = a.y
-                body += "<path class=\"er-line\" d=\"M\(f(x0)) \(f(y0)) H\(f(x0 + 40)) V\(f(y1 - 30)) H\(f(x1)) V\(f(y1))\"/>\n"
-                body += endMark(r.fromEnd, atX: x0, y: y0, towardsX: x0 + 40, y: y0)
-                body += endMark(r.toEnd, atX: x1, y: y1, towardsX: x1, y: y1 - 30)
-                labels += label(r.label, x: x0 + 44, y: y1 - 34, anchor: "start")
+                // A loop out of the bottom and back into it, clear of the lines to other boxes.
+                let bottom = a.y + a.height, x0 = a.x + a.width * 0.3, x1 = a.x + a.width * 0.7, low = bottom + 36
+                body += "<path class=\"er-line\" d=\"M\(f(x0)) \(f(bottom)) V\(f(low)) H\(f(x1)) V\(f(bottom))\"/>\n"
+                body += endMark(r.fromEnd, atX: x0, y: bottom, towardsX: x0, y: low)
+                body += endMark(r.toEnd, atX: x1, y: bottom, towardsX: x1, y: low)
+                labels += label(r.label, x: a.centerX, y: low + 16, anchor: "middle")
                 continue
             }
             let start = clip(from: (a.centerX, a.centerY), to: (b.centerX, b.centerY), box: a)
@@ -109,7 +110,7 @@ public enum DiagramSVG {
             body += "<line class=\"er-line\" x1=\"\(f(start.0))\" y1=\"\(f(start.1))\" x2=\"\(f(end.0))\" y2=\"\(f(end.1))\"/>\n"
             body += endMark(r.fromEnd, atX: start.0, y: start.1, towardsX: end.0, y: end.1)
             body += endMark(r.toEnd, atX: end.0, y: end.1, towardsX: start.0, y: start.1)
-            labels += label(r.label, x: (start.0 + end.0) / 2, y: (start.1 + end.1) / 2 - 6, anchor: "middle")
+            labels += label(r.label, x: (start.0 + end.0) / 2, y: (start.1 + end.1) / 2 - 9, anchor: "middle")
         }
         for p in placed { body += boxSVG(p) }
         body += labels
