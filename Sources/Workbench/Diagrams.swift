@@ -8,6 +8,9 @@ import Report
 // out for its width), as Mermaid text, or as an SVG file.
 
 extension Workbench {
+    /// The whole schema's diagram now (the top of a session's HTML page).
+    public var schemaDiagram: ERDiagram { session.schema.diagram(in: session.dialect) }
+
     func diagram(_ argument: String, range: SourceRange, into report: inout Report) throws {
         var words = argument.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         var wordIndex = 0

@@ -136,6 +136,7 @@ func runInteractively(runner: LessonRunner, output: Output, start: (() -> Void)?
             if !report.ok { ok = false }
             output.print(report)
         }
+        output.finishPage(title: "ORMLab session", diagram: runner.home.schemaDiagram)
         if !ok { throw ExitCode(1) }
     }
 }
