@@ -219,7 +219,7 @@ public let helpTopics: [HelpTopic] = [
         :pending          the unit of work   :sql STATEMENT  raw SQL, rows as a table
         :explain QUERY    the query plan     :compare QUERY  lazy vs IN vs JOIN
         :seed Entity N    fake data          :set lazy select|batch|raise, :set autoflush on|off
-        :export swift plain|grdb [FILE]      :save FILE.orm, :load FILE   the session as a script
+        :export swift plain|grdb [FILE]      :save FILE.orm|.html|.json, :load FILE   the session
         :lessons, :lesson ID|N, :hint, :check, :next, :solution, :reset [lesson], :lesson off   lessons
         :more             all objects of the last result            :quit (or Ctrl-D)
         :diagram [Entity…], :diagram mermaid, :diagram svg FILE   the schema as a picture
@@ -254,6 +254,29 @@ public let helpTopics: [HelpTopic] = [
         :diagram Book Tag
         :diagram mermaid
         :diagram svg /tmp/ormlab-help-diagram.svg
+        """),
+    HelpTopic(
+        name: "save", summary: "keep or hand out a session: .orm script, .html page, .json lines",
+        body: """
+        :save FILE writes the session in the form its extension names, and nothing else:
+        :save s.orm     the successful commands as a script (:load s.orm or ormlab run s.orm
+                        replays them)
+        :save s.html    one page of the whole session for a browser, to hand out or read on a
+                        phone: the schema's diagram at the top, then every command with its
+                        Mapping, SQL and Objects panes, notes and errors; no network needed
+        :save s.json    every command's report as one JSON object per line
+        Other extensions are refused, as are folders that do not exist; a file that cannot be
+        written is an error, and nothing half-written is left. From the shell,
+        ormlab run s.orm --format html > s.html writes the page of a script.
+        """,
+        example: """
+        entity Author { name: String; books: [Book] }
+        entity Book { title: String; author: Author }
+        insert Author(name: "Le Guin")
+        save
+        :save /tmp/ormlab-help-session.orm
+        :save /tmp/ormlab-help-session.html
+        :save /tmp/ormlab-help-session.json
         """),
 ]
 
