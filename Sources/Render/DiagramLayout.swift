@@ -2,11 +2,13 @@ import Report
 
 // Lays an ER diagram out as terminal text. Two arrangements, the same idea turned by a quarter:
 //
-// - side by side (when every box fits in one row): each relationship leaves the bottom of one box
-//   and enters the bottom of the other, through its own horizontal lane under the boxes;
-// - stacked (narrower terminals): boxes one under the other, each relationship leaves the right
-//   border at its foreign-key column and enters the target at a row near its primary key,
-//   through its own vertical lane right of the boxes.
+// - in rows (as many boxes side by side as the width holds): a relationship within a row leaves
+//   the bottom of one box and enters the bottom of the other, through its own horizontal lane
+//   under the row; one to a box of the next row enters that box's top. Chosen when it draws
+//   every line (a line between rows further apart cannot be drawn there);
+// - stacked (narrow terminals, or rows that cannot draw a line): boxes one under the other, each
+//   relationship leaves the right border at its foreign-key column and enters the target at its
+//   primary key's row, through its own vertical lane right of the boxes.
 //
 // Lanes are given out shortest span first, so short lines sit inside long ones and cross them
 // rarely. Each end carries its cardinality ("1", "0..1", "*") beside the line. A line that cannot
@@ -22,11 +24,13 @@ public enum DiagramLayout {
         var lines: [String]
         var unplaced: [ERDiagram.Relationship]
         let gap = 3
-        let rowWidth = boxes.reduce(0) { $0 + $1.width } + gap * (boxes.count - 1)
-        if rowWidth <= width {
-            (lines, unplaced) = sideBySide(boxes, diagram.relationships, width: width, gap: gap, color: color)
+        // Rows when every line can be drawn in them (or when stacking draws no more); else stacked.
+        let stackedPicture = stacked(boxes, diagram.relationships, width: width, color: color)
+        if let rows = inRows(boxes, diagram.relationships, width: width, gap: gap, color: color),
+           rows.unplaced.count <= stackedPicture.1.count {
+            (lines, unplaced) = rows
         } else {
-            (lines, unplaced) = stacked(boxes, diagram.relationships, width: width, color: color)
+            (lines, unplaced) = stackedPicture
         }
         var under: [String] = []
         if !diagram.relationships.isEmpty {
@@ -108,80 +112,181 @@ public enum DiagramLayout {
         var box: Int
     }
 
-    static func sideBySide(_ input: [TextBox], _ relationships: [ERDiagram.Relationship], width: Int, gap: Int,
-                           color: Bool) -> ([String], [ERDiagram.Relationship]) {
+    /// Boxes in rows that fit the width (one row when they all fit), each row followed by its
+    /// lanes. A line between two boxes of one row leaves and enters their bottoms; a line to a
+    /// box in the next row enters that box's top. Nil when a row cannot hold its boxes once
+    /// they are wide enough for their lines.
+    static func inRows(_ input: [TextBox], _ relationships: [ERDiagram.Relationship], width: Int, gap: Int,
+                       color: Bool) -> (lines: [String], unplaced: [ERDiagram.Relationship])? {
         var boxes = input
         let index = Dictionary(boxes.enumerated().map { ($1.box.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let drawn = relationships.indices.filter { index[relationships[$0].from] != nil && index[relationships[$0].to] != nil }
-        // Ends per box, ordered by where the other end lies, so lines leave towards their target.
-        var ends: [[End]] = Array(repeating: [], count: boxes.count)
-        for r in drawn {
-            ends[index[relationships[r].from]!].append(End(relationship: r, isFrom: true, box: index[relationships[r].from]!))
-            ends[index[relationships[r].to]!].append(End(relationship: r, isFrom: false, box: index[relationships[r].to]!))
+        // Rows, filled in order; then where each box stands.
+        func assignRows() -> [Int]? {
+            var row = 0, used = 0
+            var rows: [Int] = []
+            for box in boxes {
+                if box.width > width { return nil }
+                if used > 0 && used + gap + box.width > width { row += 1; used = 0 }
+                used += (used > 0 ? gap : 0) + box.width
+                rows.append(row)
+            }
+            return rows
         }
-        for b in ends.indices {
-            ends[b].sort { a, c in
-                let oa = index[a.isFrom ? relationships[a.relationship].to : relationships[a.relationship].from]!
-                let oc = index[c.isFrom ? relationships[c.relationship].to : relationships[c.relationship].from]!
-                return oa != oc ? oa < oc : (a.relationship, a.isFrom ? 0 : 1) < (c.relationship, c.isFrom ? 0 : 1)
+        guard var rowOf = assignRows() else { return nil }
+        func positions() -> [Int] {
+            var xs: [Int] = []
+            var x = 0, row = -1
+            for (b, box) in boxes.enumerated() {
+                if rowOf[b] != row { row = rowOf[b]; x = 0 }
+                xs.append(x)
+                x += box.width + gap
+            }
+            return xs
+        }
+        var xs = positions()
+        // Drawn: lines within a row or between neighbouring rows; the others are listed.
+        let drawn = relationships.indices.filter { r in
+            guard let a = index[relationships[r].from], let b = index[relationships[r].to] else { return false }
+            return abs(rowOf[a] - rowOf[b]) <= 1
+        }
+        // Which border each end stands on: the bottom, unless its box is the lower of two rows.
+        func onTop(_ r: Int, isFrom: Bool) -> Bool {
+            let a = index[relationships[r].from]!, b = index[relationships[r].to]!
+            let mine = isFrom ? a : b, other = isFrom ? b : a
+            return rowOf[mine] > rowOf[other]
+        }
+        var ends: [[End]] = Array(repeating: [], count: boxes.count)
+        var topEnds: [[End]] = Array(repeating: [], count: boxes.count)
+        for r in drawn {
+            for isFrom in [true, false] {
+                let b = index[isFrom ? relationships[r].from : relationships[r].to]!
+                if onTop(r, isFrom: isFrom) { topEnds[b].append(End(relationship: r, isFrom: isFrom, box: b)) } else { ends[b].append(End(relationship: r, isFrom: isFrom, box: b)) }
+            }
+        }
+        // Ends ordered by where the other end lies, so lines leave towards their target.
+        func otherX(_ end: End) -> Int {
+            let o = index[end.isFrom ? relationships[end.relationship].to : relationships[end.relationship].from]!
+            return xs[o] + boxes[o].width / 2
+        }
+        for b in boxes.indices {
+            for side in [0, 1] {
+                var list = side == 0 ? ends[b] : topEnds[b]
+                list.sort { a, c in
+                    let oa = otherX(a), oc = otherX(c)
+                    return oa != oc ? oa < oc : (a.relationship, a.isFrom ? 0 : 1) < (c.relationship, c.isFrom ? 0 : 1)
+                }
+                if side == 0 { ends[b] = list } else { topEnds[b] = list }
             }
         }
         // Ends stand six columns apart ("│0..1 " fits between two lines); widen a box that needs it.
         let spacing = 6
-        for b in boxes.indices where ends[b].count > 0 {
-            let needed = ends[b].count * spacing + 2
+        for b in boxes.indices where max(ends[b].count, topEnds[b].count) > 0 {
+            let needed = max(ends[b].count, topEnds[b].count) * spacing + 2
             if boxes[b].innerWidth < needed { boxes[b] = TextBox(boxes[b].box, minimumInner: needed) }
         }
-        let total = boxes.reduce(0) { $0 + $1.width } + gap * (boxes.count - 1)
-        guard total <= width else { return stacked(input, relationships, width: width, color: color) }
-        var xs: [Int] = []
-        var x = 0
-        for box in boxes { xs.append(x); x += box.width + gap }
-        let boxesHeight = boxes.map(\.height).max() ?? 0
-
-        var canvas = Canvas()
-        for (b, box) in boxes.enumerated() { box.draw(on: &canvas, x: xs[b], y: 0) }
-        // Where each end meets its box's bottom border.
+        guard let widened = assignRows(), widened == rowOf else { return nil }
+        rowOf = widened
+        xs = positions()
+        // Where each end meets its border: spread, two columns clear of the corners; a top end
+        // moves off a column a bottom end of the row above already uses.
         var endX: [Int: [Bool: Int]] = [:]
+        var bottomColumns: [Int: Set<Int>] = [:]
         for b in boxes.indices {
             let count = ends[b].count
             for (i, end) in ends[b].enumerated() {
-                // Spread over the bottom border, two columns clear of its corners.
                 let inner = boxes[b].width - 2
                 let offset = count == 1 ? inner / 2 : 2 + i * (inner - 5) / max(count - 1, 1)
-                endX[end.relationship, default: [:]][end.isFrom] = xs[b] + 1 + min(offset, inner - 2)
+                let x = xs[b] + 1 + min(offset, inner - 2)
+                endX[end.relationship, default: [:]][end.isFrom] = x
+                bottomColumns[rowOf[b], default: []].insert(x)
             }
         }
-        // Lanes: shortest span first.
-        let lanes = drawn.sorted { a, c in
-            let sa = abs(endX[a]![true]! - endX[a]![false]!), sc = abs(endX[c]![true]! - endX[c]![false]!)
-            return sa != sc ? sa < sc : a < c
-        }
-        let laneTop = boxesHeight + 1
-        for (lane, r) in lanes.enumerated() {
-            let y = laneTop + lane
-            let xa = endX[r]![true]!, xb = endX[r]![false]!
-            for (isFrom, xe) in [(true, xa), (false, xb)] {
-                let box = boxes[index[isFrom ? relationships[r].from : relationships[r].to]!]
-                canvas.put("┬", x: xe, y: box.height - 1)
-                for yy in box.height..<y { canvas.vertical(x: xe, y: yy) }
-                let marker = isFrom ? relationships[r].fromEnd.rawValue : relationships[r].toEnd.rawValue
-                canvas.put(marker, x: xe + 1, y: box.height)
+        for b in boxes.indices {
+            let count = topEnds[b].count
+            for (i, end) in topEnds[b].enumerated() {
+                let inner = boxes[b].width - 2
+                let offset = count == 1 ? inner / 2 : 2 + i * (inner - 5) / max(count - 1, 1)
+                var x = xs[b] + 1 + min(offset, inner - 2)
+                let above = bottomColumns[rowOf[b] - 1] ?? []
+                while above.contains(x) || above.contains(x - 1) || above.contains(x + 1), x < xs[b] + boxes[b].width - 3 { x += 1 }
+                endX[end.relationship, default: [:]][end.isFrom] = x
             }
-            let (left, right) = (min(xa, xb), max(xa, xb))
-            for xx in (left + 1)..<max(right, left + 1) { canvas.horizontal(x: xx, y: y) }
-            canvas.put("└", x: left, y: y)
-            canvas.put("┘", x: right, y: y)
+        }
+        // Lanes of each row: shortest span first.
+        let rowCount = (rowOf.max() ?? 0) + 1
+        var lanesOfRow: [[Int]] = Array(repeating: [], count: rowCount)
+        for r in drawn {
+            lanesOfRow[min(rowOf[index[relationships[r].from]!], rowOf[index[relationships[r].to]!])].append(r)
+        }
+        for row in lanesOfRow.indices {
+            lanesOfRow[row].sort { a, c in
+                let sa = abs(endX[a]![true]! - endX[a]![false]!), sc = abs(endX[c]![true]! - endX[c]![false]!)
+                return sa != sc ? sa < sc : a < c
+            }
+        }
+        // Rows from the top: boxes, a row for the markers, the lanes, a row for the markers of
+        // the next row's top ends.
+        var rowTop: [Int] = []
+        var y = 0
+        for row in 0..<rowCount {
+            rowTop.append(y)
+            let height = boxes.indices.filter { rowOf[$0] == row }.map { boxes[$0].height }.max() ?? 0
+            y += height + 1 + lanesOfRow[row].count + (row + 1 < rowCount ? 1 : 0)
+        }
+        var canvas = Canvas()
+        for b in boxes.indices { boxes[b].draw(on: &canvas, x: xs[b], y: rowTop[rowOf[b]]) }
+        var laneY: [Int: Int] = [:]
+        for row in 0..<rowCount {
+            let height = boxes.indices.filter { rowOf[$0] == row }.map { boxes[$0].height }.max() ?? 0
+            for (lane, r) in lanesOfRow[row].enumerated() {
+                let ly = rowTop[row] + height + 1 + lane
+                laneY[r] = ly
+                var turns: [(x: Int, fromAbove: Bool)] = []
+                for isFrom in [true, false] {
+                    let b = index[isFrom ? relationships[r].from : relationships[r].to]!
+                    let xe = endX[r]![isFrom]!
+                    let marker = isFrom ? relationships[r].fromEnd.rawValue : relationships[r].toEnd.rawValue
+                    if onTop(r, isFrom: isFrom) {
+                        let top = rowTop[rowOf[b]]
+                        canvas.put("┴", x: xe, y: top)
+                        for yy in (ly + 1)..<top { canvas.vertical(x: xe, y: yy) }
+                        canvas.put(marker, x: xe + 1, y: top - 1)
+                        turns.append((xe, false))
+                    } else {
+                        let bottom = rowTop[rowOf[b]] + boxes[b].height - 1
+                        canvas.put("┬", x: xe, y: bottom)
+                        for yy in (bottom + 1)..<ly { canvas.vertical(x: xe, y: yy) }
+                        canvas.put(marker, x: xe + 1, y: bottom + 1)
+                        turns.append((xe, true))
+                    }
+                }
+                let left = turns[0].x <= turns[1].x ? turns[0] : turns[1]
+                let right = turns[0].x <= turns[1].x ? turns[1] : turns[0]
+                if left.x == right.x {
+                    canvas.vertical(x: left.x, y: ly)
+                    continue
+                }
+                for xx in (left.x + 1)..<right.x { canvas.horizontal(x: xx, y: ly) }
+                canvas.put(left.fromAbove ? "└" : "┌", x: left.x, y: ly)
+                canvas.put(right.fromAbove ? "┘" : "┐", x: right.x, y: ly)
+            }
         }
         // Labels: inside the lane's line where it is free, else just right of it.
         var unplaced: [ERDiagram.Relationship] = []
-        for (lane, r) in lanes.enumerated() {
-            let y = laneTop + lane
+        for r in drawn {
+            let ly = laneY[r]!
             let xa = endX[r]![true]!, xb = endX[r]![false]!
             let text = " " + relationships[r].label + " "
-            if let p = canvas.freeRun(y: y, length: displayWidth(text), from: min(xa, xb) + 2, to: max(xa, xb) - 1, allowing: "─")
-                ?? canvas.freeRun(y: y, length: displayWidth(text), from: max(xa, xb) + 1, to: width, allowing: nil) {
-                canvas.put(text, x: p, y: y)
+            // Inside the line where it is free, else right beside its end, else left of its start
+            // (never across another line, which would make it read as that line's).
+            let length = displayWidth(text)
+            let (left, right) = (min(xa, xb), max(xa, xb))
+            if let p = canvas.freeRun(y: ly, length: length, from: left + 2, to: right - 1, allowing: "─") {
+                canvas.put(text, x: p, y: ly)
+            } else if right + 1 + length <= width, canvas.isBlank(y: ly, from: right + 1, to: right + 1 + length) {
+                canvas.put(text, x: right + 1, y: ly)
+            } else if left - length >= 0, canvas.isBlank(y: ly, from: left - length, to: left) {
+                canvas.put(text, x: left - length, y: ly)
             } else {
                 unplaced.append(relationships[r])
             }
@@ -229,7 +334,7 @@ public enum DiagramLayout {
         guard laneCount == 0 || laneLeft + 2 * laneCount <= width else {
             var canvas = Canvas()
             for (b, box) in boxes.enumerated() { box.draw(on: &canvas, x: 0, y: ys[b]) }
-            return (canvas.lines(color: color), relationships)
+            return (canvas.lines(color: color), drawn.map { relationships[$0] } + relationships.indices.filter { !drawn.contains($0) }.map { relationships[$0] })
         }
         var canvas = Canvas()
         for (b, box) in boxes.enumerated() { box.draw(on: &canvas, x: 0, y: ys[b]) }
@@ -305,6 +410,11 @@ struct Canvas {
 
     mutating func horizontal(x: Int, y: Int) {
         put(self[x, y] == "│" ? "┼" : "─", x: x, y: y)
+    }
+
+    /// True when the cells `from..<to` of row `y` hold only spaces.
+    func isBlank(y: Int, from: Int, to: Int) -> Bool {
+        from >= 0 && (from..<to).allSatisfy { self[$0, y] == " " }
     }
 
     /// The first column in `from..<to` where `length` cells hold only spaces (or `allowing`).

@@ -107,6 +107,40 @@ private func diagramOf(_ reports: [Report]) throws -> ERDiagram {
             """)
     }
 
+    @Test func inRowsALineToTheNextRowEntersTheTopOfItsBox() throws {
+        let report = try #require(try runScript("""
+            entity Author { name: String; born: Int?; books: [Book] }
+            entity Book { title: String; year: Int; author: Author; tags: [Tag] }
+            entity Tag { label: String unique; books: [Book] }
+            :diagram
+            """).last)
+        let text = TerminalRenderer.render(report, options: RenderOptions(width: 75, color: false))
+        #expect(text == """
+            Schema
+            ┌──────────────────┐   ┌──────────────────────┐   ┌──────────────────┐
+            │ Author → author  │   │ Book → book          │   │ Tag → tag        │
+            ├──────────────────┤   ├──────────────────────┤   ├──────────────────┤
+            │ PK id   INTEGER  │   │ PK id        INTEGER │   │ PK id    INTEGER │
+            │    name TEXT     │   │    title     TEXT    │   │ UQ label TEXT    │
+            │    born INTEGER? │   │    year      INTEGER │   └─────────┬────────┘
+            └─────────┬────────┘   │ FK author_id INTEGER │             │1
+                      │1           └──┬────────────────┬──┘             │
+                      │               │*               │1               │
+                      └───────────────┘ author / books │                │
+                                 ┌─ Tag.books ─────────┼────────────────┘
+               ┌─ Book.tags ─────┼─────────────────────┘
+               │*                │*
+            ┌──┴─────────────────┴──┐
+            │ book_tag (join table) │
+            ├───────────────────────┤
+            │ PK FK book_id INTEGER │
+            │ PK FK tag_id  INTEGER │
+            └───────────────────────┘
+
+              ends of a line: 1 exactly one · 0..1 zero or one · * any number
+            """)
+    }
+
     @Test func mermaidIsAnERDiagramWithCrowsFeet() throws {
         let report = try #require(try runScript(blog + "\n:diagram mermaid").last)
         expectOK(report)
