@@ -141,6 +141,41 @@ private func diagramOf(_ reports: [Report]) throws -> ERDiagram {
             """)
     }
 
+    /// Random schemas (one association per pair of entities: belongs-to, many-to-many or none;
+    /// some self-references) at every width: the picture never crashes, never runs past the
+    /// width, and shows or lists every relationship.
+    @Test func randomSchemasFitEveryWidth() throws {
+        var seed: UInt64 = 0x5EED
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        for _ in 0..<25 {
+            let count = 2 + next(5)
+            var members = Array(repeating: ["name: String"], count: count)
+            for i in 0..<count {
+                for j in (i + 1)..<count {
+                    switch next(4) {
+                    case 0: members[j].append("e\(i): E\(i)"); members[i].append("e\(j)s: [E\(j)]")
+                    case 1: members[j].append("m\(i)s: [E\(i)]"); members[i].append("m\(j)s: [E\(j)]")
+                    default: break
+                    }
+                }
+                if next(4) == 0 { members[i] += ["up: E\(i)?", "downs: [E\(i)] via up"] }
+            }
+            let script = (0..<count).map { "entity E\($0) { \(members[$0].joined(separator: "; ")) }" }.joined(separator: "\n") + "\n:diagram"
+            let report = try #require(try runScript(script).last)
+            expectOK(report)
+            guard case .diagram(_, let diagram)? = report.blocks.first else { Issue.record("no diagram: \(script)"); continue }
+            for width in [24, 40, 60, 80, 100, 140, 200] {
+                let text = TerminalRenderer.render(report, options: RenderOptions(width: width, color: false))
+                for line in text.split(separator: "\n") { #expect(displayWidth(String(line)) <= width, "\(script)\n\(line)") }
+                let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+                for r in diagram.relationships { #expect(words.contains(r.label), "\(script) at \(width): \(r.label)") }
+            }
+        }
+    }
+
     @Test func mermaidIsAnERDiagramWithCrowsFeet() throws {
         let report = try #require(try runScript(blog + "\n:diagram mermaid").last)
         expectOK(report)
