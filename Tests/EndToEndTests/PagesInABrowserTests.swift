@@ -75,6 +75,18 @@ private func consoleProblems(_ log: String) -> [String] {
         #expect(!html.contains("<script") && !html.contains(" src=") && !html.contains("<link"))
     }
 
+    @Test func aFailingScriptStillPrintsItsWholePageAndExitsWith1() throws {
+        let path = directory + "/broken.orm"
+        try "entity Author { name: String }\nAuthor.whre(name == \"x\")\ninsert Author(name: \"<i>Le Guin</i>\")\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try runProcess(ormlabBinary, ["run", path, "--format", "html"])
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("<!DOCTYPE html>") && result.stdout.hasSuffix("</html>\n"))
+        #expect(result.stdout.components(separatedBy: "<section class=\"cmd").count - 1 == 3)
+        #expect(result.stdout.contains("<section class=\"cmd failed\" id=\"c2\">"))
+        #expect(result.stdout.contains("&lt;i&gt;Le Guin&lt;/i&gt;") && !result.stdout.contains("<i>Le Guin"))
+    }
+
     @Test(.enabled(if: chromium != nil, "chromium is not installed (scripts/setup-system.sh installs it)"),
           arguments: [(1200, 1800), (390, 1400)])
     func chromiumRendersThePageWithoutConsoleErrors(width: Int, height: Int) throws {

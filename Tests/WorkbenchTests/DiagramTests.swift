@@ -237,4 +237,11 @@ private func diagramOf(_ reports: [Report]) throws -> ERDiagram {
         let boxes = try #require((block["diagram"] as? [String: Any])?["boxes"] as? [[String: Any]])
         #expect(boxes.map { $0["table"] as? String } == ["book"])
     }
+
+    @Test func pipesGetThePictureAtOneHundredColumns() throws {
+        let report = try #require(try runScript(blog + "\n:diagram Book Tag").last)
+        let plain = PlainRenderer.render(report)
+        #expect(plain.hasPrefix("Schema: Book, Tag\n┌──────────────────────┐   ┌──────────────────┐   ┌───────────────────────┐"))
+        #expect(plain.contains("└─ Book.tags ─"))
+    }
 }
