@@ -71,18 +71,19 @@ public enum DiagramSVG {
             let h = lineHeight * Double(box.columns.count + 1) + padding + 6
             sizes.append((w, h))
         }
+        let rows = (boxes.count + columns - 1) / columns
+        let cellOf = arrangement(boxes, diagram.relationships, sizes: sizes, columns: columns, rows: rows)
         var colWidth = Array(repeating: 0.0, count: columns)
-        var rowHeight: [Double] = []
+        var rowHeight = Array(repeating: 0.0, count: rows)
         for (i, size) in sizes.enumerated() {
-            let c = i % columns, r = i / columns
+            let c = cellOf[i] % columns, r = cellOf[i] / columns
             colWidth[c] = max(colWidth[c], size.0)
-            if rowHeight.count <= r { rowHeight.append(0) }
             rowHeight[r] = max(rowHeight[r], size.1)
         }
         let gapX = 150.0, gapY = 100.0, margin = 40.0
         var placed: [Placed] = []
         for (i, box) in boxes.enumerated() {
-            let c = i % columns, r = i / columns
+            let c = cellOf[i] % columns, r = cellOf[i] / columns
             let x = margin + colWidth[..<c].reduce(0, +) + gapX * Double(c) + (colWidth[c] - sizes[i].0) / 2
             let y = margin + rowHeight[..<r].reduce(0, +) + gapY * Double(r)
             placed.append(Placed(box: box, x: x, y: y, width: sizes[i].0, height: sizes[i].1))
@@ -120,6 +121,70 @@ public enum DiagramSVG {
             noteY += 18
         }
         return svgDocument(width: totalWidth, height: noteY + (diagram.notes.isEmpty ? 0 : 4), title: title, body: body)
+    }
+
+    /// The grid cell of each box: definition order first, then pairs of cells swapped while
+    /// that makes fewer lines run through boxes or cross each other (deterministic).
+    static func arrangement(_ boxes: [ERDiagram.Box], _ relationships: [ERDiagram.Relationship],
+                            sizes: [(Double, Double)], columns: Int, rows: Int) -> [Int] {
+        let cellWidth = (sizes.map(\.0).max() ?? 0) + 150, cellHeight = (sizes.map(\.1).max() ?? 0) + 100
+        let index = Dictionary(boxes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let pairs = relationships.compactMap { r -> (Int, Int)? in
+            guard let a = index[r.from], let b = index[r.to], a != b else { return nil }
+            return (a, b)
+        }
+        func center(_ cell: Int) -> (Double, Double) {
+            (Double(cell % columns) * cellWidth + cellWidth / 2, Double(cell / columns) * cellHeight + cellHeight / 2)
+        }
+        func cost(_ cellOf: [Int]) -> Double {
+            var total = 0.0
+            var segments: [((Double, Double), (Double, Double), Int, Int)] = []
+            for (a, b) in pairs {
+                let p = center(cellOf[a]), q = center(cellOf[b])
+                total += (abs(p.0 - q.0) / cellWidth + abs(p.1 - q.1) / cellHeight) * 0.1
+                // A line through another box hides behind it: the worst.
+                for o in boxes.indices where o != a && o != b {
+                    let c = center(cellOf[o]), half = (sizes[o].0 / 2 + 6, sizes[o].1 / 2 + 6)
+                    if (1..<20).contains(where: { step -> Bool in
+                        let t = Double(step) / 20
+                        let x = p.0 + (q.0 - p.0) * t, y = p.1 + (q.1 - p.1) * t
+                        return abs(x - c.0) < half.0 && abs(y - c.1) < half.1
+                    }) { total += 10 }
+                }
+                segments.append((p, q, a, b))
+            }
+            func side(_ p: (Double, Double), _ q: (Double, Double), _ r: (Double, Double)) -> Double {
+                (q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0)
+            }
+            for i in segments.indices {
+                for j in segments.indices where j > i {
+                    let s = segments[i], t = segments[j]
+                    if Set([s.2, s.3]).intersection([t.2, t.3]).isEmpty,
+                       side(s.0, s.1, t.0) * side(s.0, s.1, t.1) < 0, side(t.0, t.1, s.0) * side(t.0, t.1, s.1) < 0 {
+                        total += 1
+                    }
+                }
+            }
+            return total
+        }
+        var cellOf = Array(boxes.indices)
+        guard !pairs.isEmpty, boxes.count > 2 else { return cellOf }
+        var best = cost(cellOf)
+        for _ in 0..<12 {
+            var improved = false
+            for a in 0..<(columns * rows) {
+                for b in (a + 1)..<(columns * rows) {
+                    var trial = cellOf
+                    for i in trial.indices {
+                        if trial[i] == a { trial[i] = b } else if trial[i] == b { trial[i] = a }
+                    }
+                    let c = cost(trial)
+                    if c < best - 1e-9 { best = c; cellOf = trial; improved = true }
+                }
+            }
+            if !improved { break }
+        }
+        return cellOf
     }
 
     static func svgDocument(width: Double, height: Double, title: String, body: String) -> String {

@@ -210,6 +210,37 @@ private func diagramOf(_ reports: [Report]) throws -> ERDiagram {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["blog.svg"])
     }
 
+    /// In the SVG no line runs under a box it does not join: in definition order A, B and C stand
+    /// in one row and the line from C to A would pass under B; the layout moves boxes until not.
+    @Test(arguments: [
+        "entity A { name: String }\nentity B { name: String }\nentity C { name: String; a: A }\nentity D { name: String }\nentity E { name: String }",
+        try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Playground/08-diagrams.orm"), encoding: .utf8),
+    ])
+    func svgLinesDoNotRunThroughOtherBoxes(script: String) throws {
+        let report = try #require(try runScript(script + "\n:diagram").last)
+        guard case .diagram(_, let diagram)? = report.blocks.first else { Issue.record("no diagram"); return }
+        let svg = DiagramSVG.document(diagram)
+        func numbers(_ pattern: String) -> [[Double]] {
+            let regex = try! NSRegularExpression(pattern: pattern)
+            return regex.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).map { match in
+                (1..<match.numberOfRanges).map { Double(svg[Range(match.range(at: $0), in: svg)!])! }
+            }
+        }
+        let boxes = numbers(#"<rect class="er-box" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)""#)
+        let lines = numbers(#"<line class="er-line" x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)""#)
+        #expect(boxes.count == diagram.boxes.count)
+        #expect(lines.count == diagram.relationships.filter { !$0.isSelfReference }.count)
+        for l in lines {
+            for step in 1..<40 {
+                let t = Double(step) / 40
+                let x = l[0] + (l[2] - l[0]) * t, y = l[1] + (l[3] - l[1]) * t
+                let inside = boxes.filter { b in x > b[0] + 1 && x < b[0] + b[2] - 1 && y > b[1] + 1 && y < b[1] + b[3] - 1 }
+                #expect(inside.isEmpty, "line \(l) runs through a box at \(x), \(y)")
+            }
+        }
+    }
+
     @Test func badArgumentsAreDiagnosedWhereTheyAreAndNothingIsWritten() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ormlab-svg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
