@@ -170,10 +170,14 @@ public enum DiagramSVG {
         var cellOf = Array(boxes.indices)
         guard !pairs.isEmpty, boxes.count > 2 else { return cellOf }
         var best = cost(cellOf)
+        // A budget of trial layouts, so a schema of fifty tables is laid out in well under a second.
+        var trials = max(1, 3_000_000 / (pairs.count * boxes.count * 20 + 1))
         for _ in 0..<12 {
             var improved = false
             for a in 0..<(columns * rows) {
                 for b in (a + 1)..<(columns * rows) {
+                    trials -= 1
+                    if trials < 0 { return cellOf }
                     var trial = cellOf
                     for i in trial.indices {
                         if trial[i] == a { trial[i] = b } else if trial[i] == b { trial[i] = a }
