@@ -136,6 +136,7 @@ public final class Workbench {
     public func execute(_ command: Command, in file: SourceFile) -> Report {
         var report = Report(input: "")
         execute(command, in: file, into: &report)
+        keepInTranscript(report)
         return report
     }
 

@@ -75,6 +75,17 @@ private func consoleProblems(_ log: String) -> [String] {
         #expect(!html.contains("<script") && !html.contains(" src=") && !html.contains("<link"))
     }
 
+    /// Commands read from a pipe (`ormlab < script`, through the lesson runner) are on the page
+    /// `:save FILE.html` writes, as typed commands are.
+    @Test func saveHTMLFromAPipeHoldsTheCommandsBeforeIt() throws {
+        let page = directory + "/piped.html"
+        let result = try runProcess(ormlabBinary, [], stdin: Data("entity Author { name: String }\ninsert Author(name: \"Le Guin\")\n:save \(page)\n".utf8))
+        #expect(result.status == 0, "\(result.stdout)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.components(separatedBy: "<section class=\"cmd").count - 1 == 2)
+        #expect(html.contains("insert Author(name: &quot;Le Guin&quot;)"))
+    }
+
     @Test func aFailingScriptStillPrintsItsWholePageAndExitsWith1() throws {
         let path = directory + "/broken.orm"
         try "entity Author { name: String }\nAuthor.whre(name == \"x\")\ninsert Author(name: \"<i>Le Guin</i>\")\n"
