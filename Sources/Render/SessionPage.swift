@@ -164,7 +164,7 @@ public enum SessionPage {
     .sub { color: var(--muted); margin: .2rem 0 1rem; }
     .schema { background: var(--pane); border: 1px solid var(--line); border-radius: 8px; padding: .6rem 1rem; margin-bottom: 1.2rem; }
     .schema h2 { font-size: 1.1rem; margin: .2rem 0 .5rem; }
-    .svg { overflow-x: auto; }
+    .svg { overflow-x: auto; }  /* on a phone a wide diagram scrolls rather than shrinking past reading */
     .svg svg { max-width: 100%; height: auto; }
     .cmd { background: var(--pane); border: 1px solid var(--line); border-left: 4px solid #6f8fc9; border-radius: 8px; padding: .6rem .9rem; margin: 0 0 1rem; }
     .cmd.failed { border-left-color: #c0392b; }
@@ -193,6 +193,7 @@ public enum SessionPage {
     th { background: #eef2f8; }
     .b { font-weight: bold; } .d { color: var(--muted); }
     .c31 { color: #c0392b; } .c32 { color: #1e8449; } .c33 { color: #9a6700; } .c34 { color: #1f5fbf; } .c35 { color: #8e44ad; } .c36 { color: #11808f; }
-    @media (max-width: 40rem) { body { padding: .5rem; font-size: 14px; } .cmd { padding: .5rem; } pre { font-size: 12px; } }
+    @media (max-width: 40rem) { body { padding: .5rem; font-size: 14px; } .cmd { padding: .5rem; } pre { font-size: 12px; }
+      .svg svg { max-width: none; width: max(100%, 36rem); } }
     """
 }
