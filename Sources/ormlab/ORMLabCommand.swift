@@ -61,10 +61,6 @@ struct REPLCommand: ParsableCommand {
     @OptionGroup var options: OutputOptions
 
     func run() throws {
-        if options.format == .html && isatty(STDIN_FILENO) == 1 {
-            FileHandleStream.standardError.write("ormlab: --format html writes a page of a script: ormlab run FILE.orm --format html > page.html (in the REPL, :save FILE.html)\n")
-            throw ExitCode(2)
-        }
         let workbench = try openWorkbench(options.db)
         let output = Output(options)
         // The lesson commands work in every REPL session (see LessonCommand.swift).
