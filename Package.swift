@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "SQLBuilder", dependencies: ["DatabaseKit"], swiftSettings: hotPath),
         // Runtime names its driver in one file (Runtime/Driver.swift); nothing above it imports one.
         .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "DatabaseKit", "SQLiteKit", "Report"], swiftSettings: hotPath),
-        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLBuilder", "DatabaseKit", "SwiftExport"], swiftSettings: hotPath),
+        .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLBuilder", "DatabaseKit", "SwiftExport", "Render"], swiftSettings: hotPath),
         .target(name: "Render", dependencies: ["Report"]),
         .target(name: "SwiftExport", dependencies: ["Mapping"]),
         .target(name: "LessonKit", dependencies: ["Workbench", "Report", "Render", "DSL"]),

@@ -8,6 +8,7 @@ dpkg -s libedit-dev    >/dev/null 2>&1 || need+=(libedit-dev)
 dpkg -s pkg-config     >/dev/null 2>&1 || dpkg -s pkgconf >/dev/null 2>&1 || need+=(pkg-config)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)        # the terminal tests drive the REPL in tmux
 command -v strace >/dev/null 2>&1 || need+=(strace)    # the sandbox test checks which files are opened
+command -v chromium >/dev/null 2>&1 || need+=(chromium) # the HTML page and SVG tests render them headless
 if [ ${#need[@]} -gt 0 ]; then
   echo "ormlab: installing system packages: ${need[*]}" >&2
   SUDO=()

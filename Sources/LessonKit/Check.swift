@@ -1,3 +1,4 @@
+import Render
 import Report
 import Workbench
 
@@ -666,6 +667,7 @@ func blockText(_ block: Block) -> String {
     case .text(let title, let body): return (title ?? "") + "\n" + body
     case .table(let title, let header, let rows): return ([title ?? "", header.joined(separator: " | ")] + rows.map { $0.joined(separator: " | ") }).joined(separator: "\n")
     case .code(let title, let lines): return ([title ?? ""] + lines).joined(separator: "\n")
+    case .diagram(let title, let diagram): return (title ?? "") + "\n" + DiagramMermaid.text(diagram)
     }
 }
 

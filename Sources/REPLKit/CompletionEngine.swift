@@ -49,6 +49,7 @@ public enum CompletionEngine {
         switch command {
         case ":help": options = vocabulary.helpTopics
         case ":lesson": options = vocabulary.lessonIDs
+        case ":diagram": options = ["mermaid", "svg"] + vocabulary.entities.map(\.name)
         case _ where entityArgumentCommands.contains(command): options = vocabulary.entities.map(\.name)
         default: options = []
         }

@@ -122,7 +122,34 @@ public enum JSONRenderer {
             ])
         case .code(let heading, let lines):
             return .object([("type", .string("code")), ("title", title(heading)), ("lines", .array(lines.map(JSON.string)))])
+        case .diagram(let heading, let diagram):
+            return .object([("type", .string("diagram")), ("title", title(heading)), ("diagram", diagramJSON(diagram))])
         }
+    }
+
+    /// Boxes with their columns, relationships with both ends' cardinality (`1`, `0..1`, `*`).
+    static func diagramJSON(_ diagram: ERDiagram) -> JSON {
+        .object([
+            ("boxes", .array(diagram.boxes.map { box in
+                .object([
+                    ("name", .string(box.name)), ("table", .string(box.table)), ("kind", .string(box.kind.rawValue)),
+                    ("columns", .array(box.columns.map { column in
+                        .object([
+                            ("name", .string(column.name)), ("type", .string(column.type)),
+                            ("primary_key", .bool(column.isPrimaryKey)), ("references", column.references.map(JSON.string) ?? .null),
+                            ("nullable", .bool(column.isNullable)), ("unique", .bool(column.isUnique)),
+                        ])
+                    })),
+                ])
+            })),
+            ("relationships", .array(diagram.relationships.map { r in
+                .object([
+                    ("from", .string(r.from)), ("column", .string(r.column)), ("to", .string(r.to)),
+                    ("from_end", .string(r.fromEnd.rawValue)), ("to_end", .string(r.toEnd.rawValue)), ("label", .string(r.label)),
+                ])
+            })),
+            ("notes", .array(diagram.notes.map(JSON.string))),
+        ])
     }
 
     static func valueJSON(_ value: ReportValue) -> JSON {

@@ -47,6 +47,10 @@ public enum PlainRenderer {
         case .code(let title, let codeLines):
             if let title, !title.isEmpty { lines.append(title) }
             lines += codeLines.map { $0.isEmpty ? "" : "  " + $0 }
+        case .diagram(let title, let diagram):
+            // Pipes have no width: drawn for 100 columns, like the transcripts' default.
+            if let title, !title.isEmpty { lines.append(title) }
+            lines += DiagramLayout.terminalLines(diagram, width: 100, color: false)
         }
         return lines
     }

@@ -222,9 +222,16 @@ public enum TerminalRenderer {
             lines += boxTable(header: header, rows: SQLFolding.foldingSQLColumn(header: header, rows: cutRows(rows, to: maxRows)), maxWidth: width, color: color)
         case .code(let title, let codeLines):
             heading(title)
+            // Wrapped, never cut: a long DDL line or plan row is read whole; continuation lines
+            // sit four columns further in, so they read as the same line.
             for line in codeLines {
-                lines.append("  " + truncate(terminalSafe(line), toWidth: width - 2))
+                let safe = terminalSafe(line)
+                let leading = safe.prefix(while: { $0 == " " }).count
+                lines += wrap(safe, width: width - 2, indent: leading + 4).map { "  " + $0 }
             }
+        case .diagram(let title, let diagram):
+            heading(title)
+            lines += DiagramLayout.terminalLines(diagram, width: width, color: color)
         }
         return lines
     }

@@ -467,4 +467,6 @@ public enum Block: Sendable, Equatable {
     case table(title: String?, header: [String], rows: [[String]])
     /// Preformatted lines shown as they are (query-plan trees, DSL examples, Swift code).
     case code(title: String?, lines: [String])
+    /// An entity-relationship diagram (`:diagram`), laid out by each renderer for its medium.
+    case diagram(title: String?, ERDiagram)
 }

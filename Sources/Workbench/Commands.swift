@@ -5,6 +5,7 @@ import Report
 import Runtime
 import SQLBuilder
 import DatabaseKit
+import Render
 
 /// Every `:command`, for help, completion and did-you-mean.
 /// The names of the command that leaves (`:quit` and its aliases), for the REPL to ask first.
@@ -12,7 +13,7 @@ public let quitCommandNames: Set<String> = ["quit", "exit", "q"]
 
 public let workbenchCommands = [
     "help", "schema", "mapping", "log", "stats", "forget", "pending", "explain", "compare", "seed", "sql", "set",
-    "export", "save", "load", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
+    "export", "save", "load", "diagram", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
 ]
 
 extension Workbench {
@@ -88,6 +89,8 @@ extension Workbench {
             try saveHistory(to: argument, range: argumentRange, into: &report)
         case "load":
             try load(argument, range: argumentRange, into: &report)
+        case "diagram":
+            try diagram(argument, range: argumentRange, into: &report)
         case _ where quitCommandNames.contains(name):
             quitRequested = true
         default:
@@ -293,25 +296,46 @@ extension Workbench {
     func saveHistory(to path: String, range: SourceRange, into report: inout Report) throws {
         guard !path.isEmpty else { throw EvalError(":save needs a file name", at: range, hint: "for example :save session.orm") }
         try checkSavePath(path, range: range)
-        let text = "// Saved by ORMLab: the session's successful commands, replayable with :load or ormlab run\n"
-            + history.joined(separator: "\n") + "\n"
+        // The extension says what the file holds, and nothing else is written there.
+        let format = URL(fileURLWithPath: path).pathExtension.lowercased()
+        let text: String
+        switch format {
+        case "html":
+            text = SessionPage.html(transcript, diagram: session.schema.diagram(in: session.dialect),
+                                    title: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
+                                    omitted: transcriptOmitted)
+        case "json":
+            text = transcript.map(JSONRenderer.render).joined(separator: "\n") + (transcript.isEmpty ? "" : "\n")
+        default:
+            text = "// Saved by ORMLab: the session's successful commands, replayable with :load or ormlab run\n"
+                + history.joined(separator: "\n") + "\n"
+        }
         do {
             try writeFileAtomically(text, to: path)
         } catch {
-            throw EvalError("cannot write \(path): \(error.localizedDescription)", at: range)
+            throw EvalError("cannot write \(path): \(error.localizedDescription); nothing was written", at: range)
         }
-        report.notes.append(Note(.info, "saved \(history.count) command\(history.count == 1 ? "" : "s") to \(path); replay with :load \(path) or ormlab run \(path)"))
+        let more = transcriptOmitted > 0 ? " (the first \(transcript.count); \(transcriptOmitted) later ones are not kept)" : ""
+        switch format {
+        case "html":
+            report.notes.append(Note(.info, "saved the page of \(transcript.count) command\(transcript.count == 1 ? "" : "s")\(more) to \(path); open it in a browser (no network needed)"))
+        case "json":
+            report.notes.append(Note(.info, "saved \(transcript.count) report\(transcript.count == 1 ? "" : "s")\(more) to \(path) as JSON Lines, one per command"))
+        default:
+            report.notes.append(Note(.info, "saved \(history.count) command\(history.count == 1 ? "" : "s") to \(path); replay with :load \(path) or ormlab run \(path)"))
+        }
     }
 
-    /// `:save` writes an .orm script and nothing else (the only kind of file it can write), into
-    /// a folder that exists: refused before anything is written.
+    /// `:save` writes an .orm script, an .html page or .json JSON Lines and nothing else, into a
+    /// folder that exists: refused before anything is written.
     func checkSavePath(_ path: String, range: SourceRange) throws {
         let url = URL(fileURLWithPath: path)
         let stem = url.deletingPathExtension().lastPathComponent
-        guard url.pathExtension.lowercased() == "orm" else {
+        guard ["orm", "html", "json"].contains(url.pathExtension.lowercased()) else {
             let kind = url.pathExtension.isEmpty ? "a file without an extension" : "a .\(url.pathExtension) file"
-            throw EvalError(":save writes the session as an .orm script, not \(kind); nothing was written", at: range,
-                            hint: "for example :save \(stem.isEmpty ? "session" : stem).orm (:export swift writes Swift code)")
+            let name = stem.isEmpty ? "session" : stem
+            throw EvalError(":save writes the session as an .orm script, an .html page or .json lines, not \(kind); nothing was written", at: range,
+                            hint: "for example :save \(name).orm or :save \(name).html (:export swift writes Swift code)")
         }
         var isFolder: ObjCBool = false
         let folder = url.deletingLastPathComponent().path

@@ -219,9 +219,10 @@ public let helpTopics: [HelpTopic] = [
         :pending          the unit of work   :sql STATEMENT  raw SQL, rows as a table
         :explain QUERY    the query plan     :compare QUERY  lazy vs IN vs JOIN
         :seed Entity N    fake data          :set lazy select|batch|raise, :set autoflush on|off
-        :export swift plain|grdb [FILE]      :save FILE.orm, :load FILE   the session as a script
+        :export swift plain|grdb [FILE]      :save FILE.orm|.html|.json, :load FILE   the session
         :lessons, :lesson ID|N, :hint, :check, :next, :solution, :reset [lesson], :lesson off   lessons
         :more             all objects of the last result            :quit (or Ctrl-D)
+        :diagram [Entity…], :diagram mermaid, :diagram svg FILE   the schema as a picture
         """,
         example: """
         entity Author { name: String }
@@ -231,6 +232,51 @@ public let helpTopics: [HelpTopic] = [
         :log
         :stats
         :schema
+        """),
+    HelpTopic(
+        name: "diagram", summary: "the schema as an ER diagram: terminal, Mermaid, SVG",
+        body: """
+        :diagram draws every table as a box (PK primary key, FK foreign key, UQ unique, a type
+        ending in ? may be NULL) and every foreign key as a line between two boxes. Each end of
+        a line says how many rows of its box stand there: 1 exactly one, 0..1 zero or one,
+        * any number. A join table (many-to-many) is a box of its own with two lines; a
+        self-reference is a line from a box back to itself. The picture fits the terminal:
+        side by side when the boxes fit in one row, stacked otherwise.
+        :diagram Book Tag          only these entities (and the join tables between them)
+        :diagram mermaid           Mermaid erDiagram text, for Markdown (GitHub draws it)
+        :diagram svg FILE.svg      an SVG picture for a browser or a document
+        """,
+        example: """
+        entity Author { name: String; books: [Book] }
+        entity Book { title: String; author: Author; tags: [Tag] }
+        entity Tag { label: String unique; books: [Book] }
+        :diagram
+        :diagram Book Tag
+        :diagram mermaid
+        :diagram svg /tmp/ormlab-help-diagram.svg
+        """),
+    HelpTopic(
+        name: "save", summary: "keep or hand out a session: .orm script, .html page, .json lines",
+        body: """
+        :save FILE writes the session in the form its extension names, and nothing else:
+        :save s.orm     the successful commands as a script (:load s.orm or ormlab run s.orm
+                        replays them)
+        :save s.html    one page of the whole session for a browser, to hand out or read on a
+                        phone: the schema's diagram at the top, then every command with its
+                        Mapping, SQL and Objects panes, notes and errors; no network needed
+        :save s.json    every command's report as one JSON object per line
+        Other extensions are refused, as are folders that do not exist; a file that cannot be
+        written is an error, and nothing half-written is left. From the shell,
+        ormlab run s.orm --format html > s.html writes the page of a script.
+        """,
+        example: """
+        entity Author { name: String; books: [Book] }
+        entity Book { title: String; author: Author }
+        insert Author(name: "Le Guin")
+        save
+        :save /tmp/ormlab-help-session.orm
+        :save /tmp/ormlab-help-session.html
+        :save /tmp/ormlab-help-session.json
         """),
 ]
 

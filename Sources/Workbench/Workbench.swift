@@ -22,6 +22,13 @@ public final class Workbench {
     public internal(set) var history: [String] = []
     /// Commands handled by upper layers (lessons, export), by name without the colon.
     public var commandHandlers: [String: (_ argument: String, _ workbench: Workbench) -> Report] = [:]
+    /// Every command's report, in order, for `:save FILE.html` and `:save FILE.json`: at most
+    /// `transcriptLimit` of them (a seeding script of 100,000 inserts keeps the first ones and
+    /// counts the rest), and none when `buildsReports` is off.
+    public internal(set) var transcript: [Report] = []
+    /// Commands run after the transcript was full.
+    public internal(set) var transcriptOmitted = 0
+    public var transcriptLimit = 500
     /// Set by `:quit`.
     public internal(set) var quitRequested = false
     /// The objects of the last result, for `:more`.
@@ -106,21 +113,30 @@ public final class Workbench {
             switch item {
             case .command(let command):
                 execute(command, in: file, into: &report)
+                keepInTranscript(report)
                 onReport(report)
             case .failure(let diagnostic, let range):
                 report.reset(input: file.trimmedSlice(range))
                 report.ok = false
                 report.diagnostics = [record(habitAware(diagnostic, in: file, command: range), in: file)]
+                keepInTranscript(report)
                 onReport(report)
             }
             if quitRequested { break }
         }
     }
 
+    /// Keeps a copy of `report` for `:save FILE.html` (a cheap check when it is full or off).
+    func keepInTranscript(_ report: Report) {
+        guard buildsReports else { return }
+        if transcript.count < transcriptLimit { transcript.append(report) } else { transcriptOmitted += 1 }
+    }
+
     /// Runs one parsed command and reports what it did.
     public func execute(_ command: Command, in file: SourceFile) -> Report {
         var report = Report(input: "")
         execute(command, in: file, into: &report)
+        keepInTranscript(report)
         return report
     }
 

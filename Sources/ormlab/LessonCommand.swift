@@ -122,6 +122,11 @@ func makeLessonRunner(library: LessonLibrary, home: Workbench) -> LessonRunner {
 /// `start` runs first (after the REPL's banner): `ormlab lesson ID` starts its lesson there.
 func runInteractively(runner: LessonRunner, output: Output, start: (() -> Void)? = nil) throws {
     if isatty(STDIN_FILENO) == 1 {
+        // A page is printed when the run ends, which a typed session does not.
+        if output.format == .html {
+            FileHandleStream.standardError.write("ormlab: --format html writes a page of a script: ormlab run FILE.orm --format html > page.html (in the REPL, :save FILE.html)\n")
+            throw ExitCode(2)
+        }
         let repl = REPL(workbench: runner.home, output: output)
         repl.lessonIDs = { runner.library.lessons.map(\.id) }
         repl.afterReport = { runner.observe(&$0) }
@@ -136,6 +141,7 @@ func runInteractively(runner: LessonRunner, output: Output, start: (() -> Void)?
             if !report.ok { ok = false }
             output.print(report)
         }
+        output.finishPage(title: "ORMLab session", diagram: runner.home.schemaDiagram)
         if !ok { throw ExitCode(1) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LessonKit
 import Render
 import Workbench
@@ -14,14 +15,14 @@ struct ORMLabCommand: ParsableCommand {
         commandName: "ormlab",
         abstract: "An educational ORM workbench: see the mapping, the SQL and the objects of every command.",
         usage: """
-        ormlab [--db FILE] [--format text|json] [--no-color] [--width N]
+        ormlab [--db FILE] [--format text|json|html] [--no-color] [--width N]
           ormlab <subcommand>
         """,
         discussion: """
         Without a subcommand, ormlab starts the REPL on a fresh in-memory database, or on --db FILE (created if missing; its mapping is restored on reopen). When standard input is not a terminal, the commands are read from it as `ormlab run` does.
 
         --db FILE: a SQLite database file
-        --format text|json: panes or plain text, or JSON Lines
+        --format text|json|html: panes or plain text, JSON Lines, or one HTML page of the whole run
         --no-color: never colour (NO_COLOR=1 does the same)
         --width N: draw the panes at this width, even in a pipe
 
@@ -37,7 +38,7 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "A SQLite database file (created if missing). Default: a fresh in-memory database.")
     var db: String?
 
-    @Option(name: .long, help: "Output format: text or json (JSON Lines, one object per command).")
+    @Option(name: .long, help: "Output format: text, json (JSON Lines, one object per command) or html (one self-contained page of the run).")
     var format: OutputFormat = .text
 
     @Flag(name: .customLong("no-color"), help: "Never colour the output (NO_COLOR=1 does the same).")
@@ -49,6 +50,8 @@ struct OutputOptions: ParsableArguments {
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+    /// One self-contained HTML page of the whole run, printed when it ends (SessionPage).
+    case html
 }
 
 /// `ormlab [--db FILE]`: the REPL (or, when stdin is not a terminal, the commands read from it).
@@ -82,7 +85,9 @@ struct RunCommand: ParsableCommand {
         }
         let workbench = try openWorkbench(options.db)
         let output = Output(options)
-        if !runScript(text, name: file, workbench: workbench, output: output) { throw ExitCode(1) }
+        let ok = runScript(text, name: file, workbench: workbench, output: output)
+        output.finishPage(title: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent, diagram: workbench.schemaDiagram)
+        if !ok { throw ExitCode(1) }
     }
 }
 

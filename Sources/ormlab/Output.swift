@@ -13,6 +13,12 @@ struct Output {
     var color: Bool
     /// Forced pane width (--width); nil follows the terminal.
     var width: Int?
+    /// `--format html`: the reports, kept until the run ends and printed as one page.
+    let page = PageReports()
+
+    final class PageReports {
+        var reports: [Report] = []
+    }
 
     init(_ options: OutputOptions) {
         format = options.format
@@ -28,6 +34,7 @@ struct Output {
     func render(_ report: Report) -> String {
         switch format {
         case .json: return JSONRenderer.render(report)
+        case .html: return PlainRenderer.render(report)
         case .text:
             if usesPanes {
                 // On a terminal a report fits its height, less two lines: the command typed above
@@ -42,11 +49,25 @@ struct Output {
     /// Prints a report; in a pipe each report is introduced by its command (`» Author.all`)
     /// unless `echo` is false (output of a subcommand rather than of typed commands).
     func print(_ report: Report, echo: Bool = true) {
+        if format == .html {
+            page.reports.append(report)
+            return
+        }
         var text = render(report)
         if echo && format == .text && !isTerminal { text = "» " + printable(report.input).replacingOccurrences(of: "\n", with: "\n  ") + "\n" + text }
         Swift.print(text)
         if format == .text && !isTerminal { Swift.print("") }
         fflush(stdout)
+    }
+}
+
+extension Output {
+    /// With `--format html`, prints the page of every report printed so far; otherwise nothing.
+    func finishPage(title: String, diagram: ERDiagram?) {
+        guard format == .html else { return }
+        Swift.print(SessionPage.html(page.reports, diagram: diagram, title: title), terminator: "")
+        fflush(stdout)
+        page.reports = []
     }
 }
 

@@ -61,6 +61,7 @@ struct CandidateCase: CustomTestStringConvertible, Sendable {
     CandidateCase(":seed ", ["Author", "Book", "Student", "Tag"]),
     CandidateCase(":seed Author ", []),
     CandidateCase(":mapping B", ["Book"]),
+    CandidateCase(":diagram ", ["Author", "Book", "Student", "Tag", "mermaid", "svg"]),
     CandidateCase(":explain ", ["Author", "Book", "Student", "Tag", "ursula"]),
     CandidateCase(":explain Book.where(", (bookMembers + ["not"]).sorted()),
     CandidateCase(":compare Author.include(", ["books"]),

@@ -254,7 +254,8 @@ func everyBoxLineIsExactlyTheTerminalWidth(width: Int) {
     #expect(lines[4].hasSuffix("word … │"))
 }
 
-@Test func textBlocksWrapAndCodeBlocksTruncate() {
+// Code blocks wrap too (SPEC §16: `:schema` shows DDL whole), continuation lines four columns in.
+@Test func textBlocksWrapAndCodeBlocksWrapWhole() {
     let body = "Eager loading runs one extra query with IN (…) instead of one query per parent object."
     let code = "Author.include(books).where(name like \"U%\").order(name desc).limit(10).offset(20)"
     let report = Report(input: ":help", blocks: [.text(title: "Eager loading", body: body), .code(title: nil, lines: [code])])
@@ -264,7 +265,9 @@ func everyBoxLineIsExactlyTheTerminalWidth(width: Int) {
         IN (…) instead of one query per parent
         object.
 
-          Author.include(books).where(name like…
+          Author.include(books).where(name like
+              "U%").order(name
+              desc).limit(10).offset(20)
         """)
 }
 

@@ -88,6 +88,7 @@ func maskTimes(_ block: Block) -> Block {
     case .text(let title, let body): return .text(title: title, body: maskTimes(body))
     case .table(let title, let header, let rows): return .table(title: title, header: header, rows: rows.map { $0.map(maskTimes) })
     case .code(let title, let lines): return .code(title: title, lines: lines.map(maskTimes))
+    case .diagram: return block
     }
 }
 

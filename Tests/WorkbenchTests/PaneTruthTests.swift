@@ -47,6 +47,8 @@ import Testing
         #expect(!logText.contains("IN (?, ?, ?"))
     }
 
+    // SPEC §16: `:save` writes what the extension promises (.orm script, .html page, .json
+    // lines) and refuses every other extension, a missing folder and a folder, writing nothing.
     @Test func saveRefusesFilesItCannotWrite() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ormlab-save-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -54,19 +56,19 @@ import Testing
         let wb = try Workbench()
         _ = wb.run("entity Author { name: String }")
         let d = directory.path
-        let reports = wb.run(":save \(d)/s.html\n:save \(d)/s.json\n:save \(d)/notes\n:save \(d)/missing/s.orm\n:save \(d)\n:save \(d)/s.ORM", sourceName: "<test>")
+        let reports = wb.run(":save \(d)/s.txt\n:save \(d)/s.md\n:save \(d)/notes\n:save \(d)/missing/s.orm\n:save \(d)\n:save \(d)/s.ORM", sourceName: "<test>")
         #expect(reports.map(\.ok) == [false, false, false, false, false, true])
         let first = try #require(reports[0].diagnostics.first)
-        #expect(first.message == ":save writes the session as an .orm script, not a .html file; nothing was written")
-        #expect(first.hint == "for example :save s.orm (:export swift writes Swift code)")
+        #expect(first.message == ":save writes the session as an .orm script, an .html page or .json lines, not a .txt file; nothing was written")
+        #expect(first.hint == "for example :save s.orm or :save s.html (:export swift writes Swift code)")
         #expect((first.line, first.column) == (1, 7))
-        #expect(reports[1].diagnostics.first?.message == ":save writes the session as an .orm script, not a .json file; nothing was written")
-        #expect(reports[2].diagnostics.first?.message == ":save writes the session as an .orm script, not a file without an extension; nothing was written")
+        #expect(reports[1].diagnostics.first?.message == ":save writes the session as an .orm script, an .html page or .json lines, not a .md file; nothing was written")
+        #expect(reports[2].diagnostics.first?.message == ":save writes the session as an .orm script, an .html page or .json lines, not a file without an extension; nothing was written")
         #expect(reports[3].diagnostics.first?.message == "cannot save to \(d)/missing/s.orm: the folder \(d)/missing does not exist; nothing was written")
         #expect(reports[3].diagnostics.first?.hint == "create the folder first, or save in the current one: :save s.orm")
         #expect(reports[4].diagnostics.first?.message.hasPrefix(":save writes the session as an .orm script") == true)
         #expect(try FileManager.default.contentsOfDirectory(atPath: d) == ["s.ORM"])
-        #expect(PlainRenderer.render(reports[0]).contains("error: :save writes the session as an .orm script, not a .html file; nothing was written\n --> <test>:1:7"))
+        #expect(PlainRenderer.render(reports[0]).contains("error: :save writes the session as an .orm script, an .html page or .json lines, not a .txt file; nothing was written\n --> <test>:1:7"))
     }
 
     @Test func aConstraintViolationShowsItsFailingStatement() throws {
