@@ -13,6 +13,7 @@ public let quitCommandNames: Set<String> = ["quit", "exit", "q"]
 public let workbenchCommands = [
     "help", "schema", "mapping", "log", "stats", "forget", "pending", "explain", "compare", "seed", "sql", "set",
     "export", "save", "load", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
+    "infer",
 ]
 
 extension Workbench {
@@ -88,6 +89,8 @@ extension Workbench {
             try saveHistory(to: argument, range: argumentRange, into: &report)
         case "load":
             try load(argument, range: argumentRange, into: &report)
+        case "infer":
+            try inferCommand(into: &report)
         case _ where quitCommandNames.contains(name):
             quitRequested = true
         default:
