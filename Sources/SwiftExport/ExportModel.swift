@@ -108,7 +108,7 @@ struct ExportModel {
             case .foreignKey(let association, let target):
                 let name = unique(memberName(association) + "ID", in: &used)
                 let targetType = typeNames[target] ?? typeName(target)
-                var comment = "\(association): belongs-to \(targetType) (\(column.name) REFERENCES \(schema.entity(target)?.table ?? target).id"
+                var comment = "\(association): belongs-to \(targetType) (\(column.name) REFERENCES \(schema.entity(target)?.table ?? target).\(schema.primaryKeyColumn(ofEntity: target))"
                 if let rule = column.onDelete { comment += " ON DELETE \(rule.rawValue)" }
                 comment += ")."
                 properties.append(ExportedProperty(name: name, column: column, type: "Int64" + (column.isNullable ? "?" : ""),
