@@ -103,6 +103,9 @@ struct ModelInference {
             if name != stem { model.notes.append("table \(shape.name): \(stem) is taken by another table, so the entity is named \(name)") }
             usedEntities.insert(name)
             entityName[shape.name] = name
+            if keywords.contains(shape.name.lowercased()) {
+                model.notes.append("table \(shape.name): its name is a word of the DSL, but entity names are capitalised, so \(name) is used as it is")
+            }
         }
         let byTable = Dictionary(entityTables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         /// The entity a foreign key points at, when it points at that entity's key.
