@@ -575,7 +575,7 @@ public struct Parser {
                          hint: "did you mean '\(word)'?")
         }
         return error("expected a new line or ';' after property '\(property.name)', found \(current.displayName)",
-                     hint: "modifiers are unique, index, = default, on delete cascade|set null|restrict, via inverse, column(\"Name\"), join(\"table\", \"a_id\", \"b_id\")")
+                     hint: "modifiers are unique, index, = default, on delete cascade|set null|restrict, via inverse")
     }
 
     private mutating func member() throws(ParseError) -> MemberDecl {

@@ -145,6 +145,12 @@ extension Schema {
             guard let old = entities[e], old.table == mapping.table, old.columns.contains(where: { $0.declaredType != nil }) else { continue }
             let declared = Dictionary(old.columns.map { ($0.name, ($0.declaredType, $0.columnType)) }, uniquingKeysWith: { a, _ in a })
             var kept = mapping
+            // So do the names of its indexes (IFK_AlbumArtistId), when the same columns are indexed.
+            for i in kept.indexes.indices {
+                if let same = old.indexes.first(where: { $0.columns == kept.indexes[i].columns && $0.isUnique == kept.indexes[i].isUnique }) {
+                    kept.indexes[i].name = same.name
+                }
+            }
             for i in kept.columns.indices {
                 if let (type, columnType) = declared[kept.columns[i].name], type != nil,
                    kept.columns[i].scalarType == .decimal || columnType == kept.columns[i].columnType { kept.columns[i].declaredType = type }

@@ -81,7 +81,7 @@ func validateDeclaration(_ decl: EntityDecl, knownEntities: Set<String>) -> [Dia
         }
         if name == "id" {
             diagnostics.append(Diagnostic(.error, "'id' is reserved for the primary key", at: p.name.range,
-                                          hint: "every entity gets id INTEGER PRIMARY KEY automatically; remove this line, choose another name, or name its column: id: Int column(\"\(capitalised(entity))Id\")"))
+                                          hint: "every entity gets id INTEGER PRIMARY KEY automatically; remove this line or choose another name"))
             continue
         }
         diagnostics += validateType(of: p, in: decl, knownEntities: knownEntities)

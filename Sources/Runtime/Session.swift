@@ -318,7 +318,8 @@ public final class Session {
     /// inferred model of a database ORMLab did not make, once the learner changes its schema,
     /// so that reopening restores the whole model and not only the entity changed.
     public func storeDeclarations(_ declarations: [(name: String, source: String)]) throws {
-        for (name, source) in declarations { try saveDeclaration(name, source: source) }
+        // Like the declaration `define` stores: ORMLab's bookkeeping, not the learner's statements.
+        try log.withoutRecording { for (name, source) in declarations { try saveDeclaration(name, source: source) } }
     }
 
     /// Entity declarations stored in a file database by an earlier session, in definition order.
@@ -339,6 +340,15 @@ public final class Session {
                 let declared = Dictionary(onDisk.map { ($0.name.lowercased(), $0.type) }, uniquingKeysWith: { a, _ in a })
                 for i in mapping.columns.indices {
                     mapping.columns[i].declaredType = declared[mapping.columns[i].name.lowercased()].flatMap { $0.isEmpty ? nil : $0 }
+                }
+                // Its indexes keep the names the database gave them (IFK_AlbumArtistId), so
+                // the mapping pane, :explain and a later migration speak of the real ones.
+                if let real = try? log.withoutRecording({ try db.indexes(of: mapping.table) }) {
+                    for i in mapping.indexes.indices {
+                        if let match = real.first(where: { $0.columns == mapping.indexes[i].columns && $0.isUnique == mapping.indexes[i].isUnique }) {
+                            mapping.indexes[i].name = match.name
+                        }
+                    }
                 }
                 change.schema.entities[mapping.name] = mapping
             }

@@ -118,6 +118,7 @@ struct ModelInference {
 
         // 3. Properties of each entity: key, scalars, to-ones; to-manys are added from the other side.
         var drafts: [String: [PropertyDraft]] = [:]
+        var indexLines: [String: [String]] = [:]
         var used: [String: Set<String>] = [:]
         func claim(_ wanted: String, in entity: String, why: String) -> String {
             var name = wanted.isEmpty ? "value" : wanted
@@ -167,6 +168,19 @@ struct ModelInference {
                 list.append(PropertyDraft(name: name, type: scalar + (column.notNull ? "" : "?"), modifiers: modifiers))
             }
             drafts[entity] = list
+            // Indexes made with CREATE INDEX on mapped columns: written as index(...) so that
+            // :explain and :compare know them (the mapping keeps their real names).
+            for index in shape.indexes where !index.isFromConstraint && !(index.isUnique && index.columns.count == 1) {
+                let names = index.columns.compactMap { column -> String? in
+                    if column == key { return nil }
+                    return list.first { $0.modifiers.contains("column(\(quoted(column)))") || snakeCase($0.name) == column || snakeCase($0.name) + "_id" == column }?.name
+                }
+                guard !names.isEmpty, names.count == index.columns.count else {
+                    model.notes.append("index \(index.name) on \(shape.name)(\(index.columns.joined(separator: ", "))): left to the database (it names a column that is not a property)")
+                    continue
+                }
+                indexLines[entity, default: []].append((index.isUnique ? "unique " : "") + "index(\(names.joined(separator: ", ")))")
+            }
         }
 
         // 4. Inverses: each to-one gets a to-many on its parent, named after the child (albums);
@@ -223,6 +237,7 @@ struct ModelInference {
             for draft in drafts[entity] ?? [] {
                 lines.append("  " + ([draft.name + ": " + draft.type] + draft.modifiers).joined(separator: " "))
             }
+            for index in indexLines[entity] ?? [] { lines.append("  " + index) }
             lines.append("}")
             model.entities.append(InferredModel.Entity(name: entity, table: shape.name, source: lines.joined(separator: "\n")))
         }
@@ -321,7 +336,7 @@ extension Workbench {
         report.mapping = adopted.map { session.schema.facts(for: $0.name, in: session.dialect) }
         for note in model.notes + failures { report.notes.append(Note(.info, note)) }
         report.notes.append(Note(.info, fileDatabase
-            ? "nothing was written: reading and querying leave the file as it is; ORMLab's metadata (table _ormlab_entities) is created only if you change the schema"
+            ? "nothing was written: reading and querying leave the file as it is; ORMLab's metadata table is created only if you change the schema"
             : "nothing was written: the tables stay as they are, and the mapping follows them"))
         history += adopted.map(\.source)
         unstoredInferredDeclarations = adopted.map { ($0.name, $0.source) }
@@ -349,7 +364,7 @@ extension Workbench {
         unstoredInferredDeclarations = []
         do {
             try session.storeDeclarations(others)
-            report.notes.append(Note(.info, "ORMLab's metadata table _ormlab_entities now holds the model (the \(others.count) inferred entit\(others.count == 1 ? "y" : "ies") and \(changed)), so reopening restores it: this is ORMLab's first write to this database besides your change"))
+            report.notes.append(Note(.info, "ORMLab's metadata table now holds the model (the \(others.count) inferred entit\(others.count == 1 ? "y" : "ies") and \(changed)), so reopening restores it: this is ORMLab's first write to this database besides your change"))
         } catch {
             report.notes.append(Note(.info, "the inferred model could not be stored (\(error)); reopening infers it again"))
         }

@@ -87,6 +87,13 @@ private func modelText(_ report: Report) -> String {
             #expect(sqlTexts(reports[6]) == [#"SELECT SUM(ROUND("Invoice"."Total" * 100)) FROM "Invoice""#])
             #expect(try bytes(path) == before)
             #expect(try !Connection(path: path).tableNames().contains("_ormlab_entities"))
+            // :save keeps the inferred model as DSL (and writes only the file it was asked to).
+            let saved = dir.appendingPathComponent("model.orm").path
+            expectOK(try #require(workbench.run(":save \(saved)").last))
+            let script = try String(contentsOfFile: saved, encoding: .utf8)
+            #expect(script.contains("entity Track table(\"Track\") {\n  id: Int column(\"TrackId\")"))
+            #expect(script.contains("  index(album)"))
+            #expect(try bytes(path) == before)
         }
     }
 
@@ -120,7 +127,7 @@ private func modelText(_ report: Report) -> String {
                 let reports = runAll(workbench, """
                 entity Artist table("Artist") { id: Int column("ArtistId"); name: String? column("Name"); country: String?; albums: [Album] via artist }
                 """)
-                #expect(reports[0].notes.contains { $0.message.hasPrefix("ORMLab's metadata table _ormlab_entities now holds the model (the 6 inferred entities and Artist)") })
+                #expect(reports[0].notes.contains { $0.message.hasPrefix("ORMLab's metadata table now holds the model (the 6 inferred entities and Artist)") })
             }
             let reopened = try Workbench(databasePath: path)
             #expect(reopened.openingReport == nil)
