@@ -103,12 +103,13 @@ extension Schema {
 
     /// What is known of a waiting entity: its scalar columns, and its associations as pending.
     private func waitingFacts(_ decl: EntityDecl, table: String, in dialect: any Dialect) -> EntityFacts {
-        var columns = [ColumnFacts(property: "id", column: "id", sqlType: dialect.columnTypeName(.integer), constraints: ["PRIMARY KEY"])]
+        var columns = [ColumnFacts(property: "id", column: decl.property(named: "id")?.column?.name ?? "id",
+                                   sqlType: dialect.columnTypeName(.integer), constraints: ["PRIMARY KEY"])]
         var associations: [AssociationFacts] = []
-        for p in decl.properties {
+        for p in decl.properties where p.name.name != "id" {
             if let scalar = p.type.scalar {
                 let value: Literal? = p.defaultValue == .null ? nil : p.defaultValue
-                let column = Column(name: naming.columnName(forProperty: p.name.name), property: p.name.name, role: .scalar(scalar),
+                let column = Column(name: p.column?.name ?? naming.columnName(forProperty: p.name.name), property: p.name.name, role: .scalar(scalar),
                                     isNullable: p.type.isOptional, isUnique: p.isUnique, defaultValue: value)
                 columns.append(columnFacts(column, in: dialect))
             } else {
