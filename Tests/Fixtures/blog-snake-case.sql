@@ -1,7 +1,7 @@
 -- A Rails-style blog: snake_case plural tables, `id` keys, `xxx_id` foreign keys, a join
 -- table with a composite key, a table without a primary key, and bad input on purpose: a table
 -- named like a DSL keyword, columns whose names differ only in case after camel-casing, a
--- foreign key to a table that does not exist, a type ORMLab cannot map. Written for ORMLab's tests.
+-- foreign key to a table that does not exist, a type ORMLab cannot map, a column without a type. Written for ORMLab's tests.
 CREATE TABLE authors (
     id INTEGER PRIMARY KEY,
     name VARCHAR(100) NOT NULL,
@@ -32,7 +32,8 @@ CREATE TABLE "index" (
     user_name TEXT,
     "UserName" TEXT,
     legacy_ref INTEGER REFERENCES legacy_things(id),
-    shape GEOMETRY
+    shape GEOMETRY,
+    misc
 );
 CREATE INDEX index_posts_on_title ON posts(title);
 
