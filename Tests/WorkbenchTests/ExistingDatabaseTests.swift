@@ -119,6 +119,23 @@ private func modelText(_ report: Report) -> String {
         }
     }
 
+    @Test func theGRDBExportOfAnInferredModelUsesTheRealNamesAsCodingKeys() throws {
+        try withTemporaryDirectory { dir in
+            let path = try fixtureDatabase("chinook-style.sql", in: dir)
+            let workbench = try Workbench(databasePath: path)
+            let report = try #require(workbench.run(":export swift grdb").last)
+            expectOK(report)
+            guard case .code(_, let lines)? = report.blocks.first else { Issue.record("no code"); return }
+            let code = lines.joined(separator: "\n")
+            #expect(code.contains(#"static let databaseTableName = "Track""#))
+            #expect(code.contains(#"case id = "TrackId""#))
+            #expect(code.contains(#"case albumID = "AlbumId""#))
+            #expect(code.contains("var unitPrice: Decimal"))
+            #expect(code.contains(#"case playlistID = "PlaylistId""#))
+            #expect(code.contains("static let track = belongsTo(Track.self"))
+        }
+    }
+
     @Test func theFirstSchemaChangeStoresTheWholeModelWithANote() throws {
         try withTemporaryDirectory { dir in
             let path = try fixtureDatabase("chinook-style.sql", in: dir)
