@@ -139,6 +139,9 @@ struct ModelInference {
             var list: [PropertyDraft] = []
             let key = shape.primaryKey[0]
             if key != "id" { list.append(PropertyDraft(name: "id", type: "Int", modifiers: ["column(\(quoted(key)))"])) }
+            if let fk = shape.foreignKeys.first(where: { $0.from == key }) {
+                model.notes.append("\(shape.name).\(key) is the key and also references \(fk.table): mapped as the key only (a shared primary key; ORMLab has no association for it)")
+            }
             let uniqueColumns = Set(shape.indexes.filter { $0.isUnique && $0.columns.count == 1 }.map { $0.columns[0] })
             for column in shape.columns where column.name != key {
                 let fks = shape.foreignKeys.filter { $0.from == column.name }
@@ -226,6 +229,9 @@ struct ModelInference {
             drafts[a, default: []].append(PropertyDraft(name: aName, type: "[\(b)]",
                                                         modifiers: ["join(\(quoted(shape.name)), \(quoted(first.from)), \(quoted(second.from)))", "via \(bName)"]))
             drafts[b, default: []].append(PropertyDraft(name: bName, type: "[\(a)]", modifiers: ["via \(aName)"]))
+            if a == b {
+                model.notes.append("\(a).\(aName) and \(a).\(bName): invented names for the two sides of a self-referencing many-to-many, from the columns \(second.from) and \(first.from)")
+            }
             model.notes.append("table \(shape.name): its key is two foreign keys, so it holds the pairs of the many-to-many \(a).\(aName) ↔ \(b).\(bName) (no entity of its own)")
         }
 

@@ -199,6 +199,29 @@ private func modelText(_ report: Report) -> String {
         #expect(!reports[4].ok)
     }
 
+    @Test func oddSchemasAreInferredWithANoteForEachGuess() throws {
+        let reports = try runScript("""
+        :sql CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)
+        :sql CREATE TABLE friendships (user_id INTEGER REFERENCES users(id), friend_id INTEGER REFERENCES users(id), PRIMARY KEY (user_id, friend_id))
+        :sql CREATE TABLE profiles (id INTEGER PRIMARY KEY REFERENCES users(id), bio TEXT)
+        :sql CREATE TABLE countries (code TEXT PRIMARY KEY, name TEXT)
+        :sql CREATE TABLE cities (id INTEGER PRIMARY KEY, country_code TEXT REFERENCES countries(code))
+        :sql CREATE TABLE "String" (id INTEGER PRIMARY KEY, value TEXT)
+        :infer
+        insert User(name: "a")
+        insert User(name: "b")
+        User#1.friends.add(User#2)
+        save
+        """)
+        for report in reports { expectOK(report) }
+        let notes = reports[6].notes.map(\.message)
+        #expect(notes.contains("table countries: skipped, its key code is TEXT, and ORMLab identifies objects by an integer id"))
+        #expect(notes.contains("table String: String is a scalar type, so the entity is named StringRecord"))
+        #expect(notes.contains { $0.hasPrefix("profiles.id is the key and also references users") })
+        #expect(notes.contains { $0.hasPrefix("User.friends and User.users: invented names") })
+        #expect(dataSQL(reports[10]).contains(#"INSERT INTO "friendships" ("user_id", "friend_id") VALUES (?, ?)"#))
+    }
+
     // MARK: - Explicit mapping in the DSL
 
     @Test func explicitNamesReachTheDDLAndEveryStatement() throws {
