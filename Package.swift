@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "SQLiteKit", dependencies: ["CSQLite", "DatabaseKit"], swiftSettings: hotPath),
         .target(name: "DSL", swiftSettings: hotPath),
         .target(name: "Report", dependencies: ["DatabaseKit"]),
-        .target(name: "Mapping", dependencies: ["DSL", "Report", "SQLBuilder"]),
+        .target(name: "Mapping", dependencies: ["DSL", "Report", "SQLBuilder", "DatabaseKit"]),
         .target(name: "SQLBuilder", dependencies: ["DatabaseKit"], swiftSettings: hotPath),
         // Runtime names its driver in one file (Runtime/Driver.swift); nothing above it imports one.
         .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "DatabaseKit", "SQLiteKit", "Report"], swiftSettings: hotPath),

@@ -31,10 +31,40 @@ public struct EntityDecl: Sendable, Equatable {
     public var name: Identifier
     public var members: [MemberDecl]
     public var range: SourceRange
+    /// `table("Artist")`: the real table, when it is not the naming convention's (explicit
+    /// mapping, as `self.table_name` in Rails or `@Table(name:)` in JPA).
+    public var table: MappedName?
 
-    public init(name: Identifier, members: [MemberDecl], range: SourceRange) {
+    public init(name: Identifier, members: [MemberDecl], range: SourceRange, table: MappedName? = nil) {
         self.name = name
         self.members = members
+        self.range = range
+        self.table = table
+    }
+}
+
+/// A real table or column name written in the DSL (`table("Artist")`, `column("ArtistId")`),
+/// with where it was written.
+public struct MappedName: Sendable, Equatable {
+    public var name: String
+    public var range: SourceRange
+    public init(_ name: String, _ range: SourceRange) {
+        self.name = name
+        self.range = range
+    }
+}
+
+/// `join("PlaylistTrack", "PlaylistId", "TrackId")` on a many-to-many: its join table and the
+/// columns pointing at this side and at the other (JPA's `@JoinTable(joinColumns:, inverseJoinColumns:)`).
+public struct JoinTableDecl: Sendable, Equatable {
+    public var table: MappedName
+    public var ownerColumn: MappedName
+    public var targetColumn: MappedName
+    public var range: SourceRange
+    public init(table: MappedName, ownerColumn: MappedName, targetColumn: MappedName, range: SourceRange) {
+        self.table = table
+        self.ownerColumn = ownerColumn
+        self.targetColumn = targetColumn
         self.range = range
     }
 }
@@ -54,6 +84,18 @@ public enum MemberDecl: Sendable, Equatable {
     case property(PropertyDecl)
     /// `index(a, b)` or `unique index(a, b)` on its own line.
     case index(IndexDecl)
+    /// `key(playlist, track)`: a composite primary key.
+    case key(KeyDecl)
+}
+
+/// `key(playlist, track)`
+public struct KeyDecl: Sendable, Equatable {
+    public var properties: [Identifier]
+    public var range: SourceRange
+    public init(properties: [Identifier], range: SourceRange) {
+        self.properties = properties
+        self.range = range
+    }
 }
 
 /// `name: Type? unique index = default on delete cascade via inverse`
@@ -71,6 +113,10 @@ public struct PropertyDecl: Sendable, Equatable {
     /// `via inverseName`
     public var via: Identifier?
     public var range: SourceRange
+    /// `column("ArtistId")`: the real column (of a scalar, of the key `id`, or a to-one's foreign key).
+    public var column: MappedName?
+    /// `join("PlaylistTrack", "PlaylistId", "TrackId")` on a many-to-many.
+    public var joinTable: JoinTableDecl?
 
     public init(name: Identifier, type: TypeRef, isUnique: Bool = false, isIndexed: Bool = false,
                 defaultValue: Literal? = nil, onDelete: DeleteRule? = nil, via: Identifier? = nil,

@@ -483,6 +483,12 @@ public struct Parser {
                         hint: "write it like: entity Author { name: String }")
         }
         let name = Self.identifier(advance())
+        // `table("Artist")`: the real table name (explicit mapping).
+        var table: MappedName?
+        if current.isWord("table") && peekKind() == .leftParen {
+            advance()
+            table = try mappedName(after: "table", example: "table(\"\(name)\")")
+        }
         let open = try consume(.leftBrace, "expected '{' after 'entity \(name)'",
                                hint: "the properties go in braces: entity \(name) { name: String }")
         var members: [MemberDecl] = []
@@ -497,14 +503,73 @@ public struct Parser {
             skipSeparators()
         }
         let close = advance()
-        return EntityDecl(name: name, members: members, range: SourceRange(keyword.range.start, close.range.end))
+        return EntityDecl(name: name, members: members, range: SourceRange(keyword.range.start, close.range.end), table: table)
+    }
+
+    /// `("Artist")` after `table`, `column`: one string, the real name.
+    private mutating func mappedName(after word: String, example: String) throws(ParseError) -> MappedName {
+        let open = try consume(.leftParen, "expected '(' after '\(word)'", hint: "write it like: \(example)")
+        let name = try quotedName(in: word, example: example)
+        guard check(.rightParen) else {
+            if check(.comma) { throw error("\(word)(...) takes one name", hint: "write it like: \(example)") }
+            throw unclosed(open)
+        }
+        advance()
+        return name
+    }
+
+    /// One string literal naming a table or column, not empty.
+    private mutating func quotedName(in word: String, example: String) throws(ParseError) -> MappedName {
+        guard check(.string), case .string(let text)? = current.literal else {
+            throw error("expected the real name in quotes in \(word)(...), found \(current.displayName)",
+                        hint: "write it like: \(example)")
+        }
+        if text.isEmpty || text.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            throw error("a table or column name cannot be empty or hold control characters", hint: "write it like: \(example)")
+        }
+        let token = advance()
+        return MappedName(text, token.range)
+    }
+
+    /// `join("PlaylistTrack", "PlaylistId", "TrackId")`: the join table, the column pointing here, the column pointing there.
+    private mutating func joinTableDeclaration() throws(ParseError) -> JoinTableDecl {
+        let start = advance().range.start // join
+        let example = "join(\"PlaylistTrack\", \"PlaylistId\", \"TrackId\")"
+        let open = try consume(.leftParen, "expected '(' after 'join'", hint: "write it like: \(example)")
+        var names: [MappedName] = []
+        repeat {
+            names.append(try quotedName(in: "join", example: example))
+        } while match(.comma) != nil
+        guard check(.rightParen) else { throw unclosed(open) }
+        advance()
+        guard names.count == 3 else {
+            throw ParseError(diagnostic: .error("join(...) takes three names: the join table, its column pointing at this entity, its column pointing at the other",
+                                                at: SourceRange(start, previousEnd), hint: "write it like: \(example)"))
+        }
+        return JoinTableDecl(table: names[0], ownerColumn: names[1], targetColumn: names[2], range: SourceRange(start, previousEnd))
+    }
+
+    /// `key(playlist, track)`
+    private mutating func keyDeclaration() throws(ParseError) -> KeyDecl {
+        let start = advance().range.start // key
+        let open = try consume(.leftParen, "expected '(' after 'key'", hint: "list the key's properties: key(playlist, track)")
+        var properties: [Identifier] = []
+        repeat {
+            guard check(.identifier) else {
+                throw error("expected a property name in key(...), found \(current.displayName)", hint: "write it like: key(playlist, track)")
+            }
+            properties.append(Self.identifier(advance()))
+        } while match(.comma) != nil
+        guard check(.rightParen) else { throw unclosed(open) }
+        advance()
+        return KeyDecl(properties: properties, range: SourceRange(start, previousEnd))
     }
 
     private func endOfMemberError(after member: MemberDecl) -> ParseError {
         guard case .property(let property) = member else {
             return error("expected a new line or ';' after the index, found \(current.displayName)")
         }
-        let modifiers = ["unique", "index", "on", "via"]
+        let modifiers = ["unique", "index", "on", "via", "column", "join"]
         if current.kind == .identifier, let word = nearest(current.text, in: modifiers) {
             return error("unknown modifier '\(current.text)' on property '\(property.name)'",
                          hint: "did you mean '\(word)'?")
@@ -517,6 +582,9 @@ public struct Parser {
         if (current.isWord("unique") && peek().isWord("index"))
             || (current.isWord("index") && peekKind() == .leftParen) {
             return .index(try indexDeclaration())
+        }
+        if current.isWord("key") && peekKind() == .leftParen {
+            return .key(try keyDeclaration())
         }
         return .property(try propertyDeclaration())
     }
@@ -580,6 +648,11 @@ public struct Parser {
                     throw error("expected the inverse property's name after 'via'", hint: "write it like: via manager")
                 }
                 property.via = Self.identifier(advance())
+            } else if current.isWord("column") && peekKind() == .leftParen {
+                advance()
+                property.column = try mappedName(after: "column", example: "column(\"\(name)\")")
+            } else if current.isWord("join") && peekKind() == .leftParen {
+                property.joinTable = try joinTableDeclaration()
             } else {
                 break
             }

@@ -197,3 +197,47 @@ public struct StoredEntityDefinition: Sendable, Equatable {
         self.source = source
     }
 }
+
+// MARK: - Reading a schema ORMLab did not make
+
+/// A foreign key as the catalog declares it: `from` in this table references `table`(`to`).
+public struct ForeignKeyInfo: Sendable, Equatable {
+    public var from: String
+    public var table: String
+    /// Nil when the reference names no column (the parent's primary key).
+    public var to: String?
+    /// `CASCADE`, `SET NULL`, `RESTRICT`, `NO ACTION`, `SET DEFAULT`.
+    public var onDelete: String
+    public init(from: String, table: String, to: String?, onDelete: String) {
+        self.from = from
+        self.table = table
+        self.to = to
+        self.onDelete = onDelete
+    }
+}
+
+/// An index as the catalog lists it.
+public struct IndexInfo: Sendable, Equatable {
+    public var name: String
+    public var columns: [String]
+    public var isUnique: Bool
+    /// Made by a PRIMARY KEY or UNIQUE constraint rather than CREATE INDEX.
+    public var isFromConstraint: Bool
+    public init(name: String, columns: [String], isUnique: Bool, isFromConstraint: Bool) {
+        self.name = name
+        self.columns = columns
+        self.isUnique = isUnique
+        self.isFromConstraint = isFromConstraint
+    }
+}
+
+/// What inferring a model from an existing database reads of the catalog. A driver that cannot
+/// answer (yet) reports none, and the model is inferred from tables and columns alone.
+public protocol SchemaCatalog {
+    /// The primary key's columns of `table`, in key order (empty when it has none).
+    func primaryKeyColumns(of table: String) throws -> [String]
+    func foreignKeys(of table: String) throws -> [ForeignKeyInfo]
+    func indexes(of table: String) throws -> [IndexInfo]
+    /// The views, sorted by name.
+    func viewNames() throws -> [String]
+}

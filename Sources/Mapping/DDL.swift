@@ -7,8 +7,16 @@ import SQLBuilder
 
 extension Schema {
     /// The table of an entity by this schema's naming convention (`BlogPost` → `blog_post`).
+    /// An entity mapped with `table("Artist")` keeps that name.
     public func tableName(forEntity name: String) -> String {
-        naming.tableName(forEntity: name)
+        if let mapping = entities[name] { return mapping.table }
+        if let table = waitingDeclarations.first(where: { $0.name.name == name })?.table { return table.name }
+        return naming.tableName(forEntity: name)
+    }
+
+    /// The primary key column of an entity ("id", or its `column("ArtistId")`).
+    public func primaryKeyColumn(ofEntity name: String) -> String {
+        entities[name]?.primaryKeyColumn ?? "id"
     }
 
     /// `"author_id" INTEGER NOT NULL REFERENCES "author"("id") ON DELETE CASCADE`
@@ -22,7 +30,7 @@ extension Schema {
         definition.unique = column.isUnique
         definition.defaultValue = column.defaultValue.map(ddlLiteral)
         if case .foreignKey(_, let target) = column.role {
-            definition.references = ForeignKeyReference(table: tableName(forEntity: target), column: "id",
+            definition.references = ForeignKeyReference(table: tableName(forEntity: target), column: primaryKeyColumn(ofEntity: target),
                                                         onDelete: column.onDelete?.rawValue)
         }
         return definition
@@ -55,7 +63,7 @@ extension Schema {
         guard let (first, second) = joinTableEntities(join) else { return nil }
         func column(_ name: String, _ entity: String) -> ColumnDefinition {
             ColumnDefinition(name: name, type: .integer, notNull: true,
-                             references: ForeignKeyReference(table: tableName(forEntity: entity), column: "id", onDelete: "CASCADE"))
+                             references: ForeignKeyReference(table: tableName(forEntity: entity), column: primaryKeyColumn(ofEntity: entity), onDelete: "CASCADE"))
         }
         return .createTable(CreateTable(name: join.name, columns: [column(join.ownerColumn, first), column(join.targetColumn, second)],
                                         primaryKey: [join.ownerColumn, join.targetColumn]))

@@ -139,6 +139,24 @@ extension Schema {
         // 4. The new schema.
         var new = self
         new.entities = output.mappings
+        // Types declared by a table another program made (NVARCHAR(120), NUMERIC(10,2)) stay
+        // with their columns when the mapping is rebuilt.
+        for (e, mapping) in new.entities {
+            guard let old = entities[e], old.table == mapping.table, old.columns.contains(where: { $0.declaredType != nil }) else { continue }
+            let declared = Dictionary(old.columns.map { ($0.name, ($0.declaredType, $0.columnType)) }, uniquingKeysWith: { a, _ in a })
+            var kept = mapping
+            // So do the names of its indexes (IFK_AlbumArtistId), when the same columns are indexed.
+            for i in kept.indexes.indices {
+                if let same = old.indexes.first(where: { $0.columns == kept.indexes[i].columns && $0.isUnique == kept.indexes[i].isUnique }) {
+                    kept.indexes[i].name = same.name
+                }
+            }
+            for i in kept.columns.indices {
+                if let (type, columnType) = declared[kept.columns[i].name], type != nil,
+                   kept.columns[i].scalarType == .decimal || columnType == kept.columns[i].columnType { kept.columns[i].declaredType = type }
+            }
+            new.entities[e] = kept
+        }
         let created = dependencyOrder(decls.map(\.name.name).filter { ready.contains($0) && entities[$0] == nil },
                                       mappings: output.mappings)
         new.order = order.filter(ready.contains) + created
@@ -330,7 +348,7 @@ extension Schema {
     /// ORMLab's own table names (`sqlite_…`, `_ormlab…`) are not available.
     private func tableClash(for decl: EntityDecl) -> Diagnostic? {
         let name = decl.name.name
-        let table = tableName(forEntity: name)
+        let table = decl.table?.name ?? naming.tableName(forEntity: name)
         if table.lowercased().hasPrefix("sqlite_") {
             return Diagnostic(.error, "table name '\(table)' is reserved by SQLite (names starting with sqlite_ are)",
                               at: decl.name.range, hint: "choose another name for \(name)")
@@ -340,7 +358,7 @@ extension Schema {
                               at: decl.name.range, hint: "choose another name for \(name)")
         }
         let others = (orderedEntities.map(\.name) + waitingDeclarations.map(\.name.name)).filter { $0 != name }
-        if let other = others.first(where: { tableName(forEntity: $0) == table }) {
+        if let other = others.first(where: { tableName(forEntity: $0).lowercased() == table.lowercased() }) {
             return Diagnostic(.error, "\(name) would map to table \(table), which is already the table of \(other)",
                               at: decl.name.range, hint: "choose another name for \(name)")
         }

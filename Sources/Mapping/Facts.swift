@@ -39,11 +39,13 @@ extension Schema {
             if column.isUnique { constraints.append("UNIQUE") }
             if let value = column.defaultValue { constraints.append("DEFAULT " + sqlLiteral(value)) }
             if case .foreignKey(_, let target) = column.role {
-                constraints.append("REFERENCES \(tableName(forEntity: target))(id)")
+                constraints.append("REFERENCES \(tableName(forEntity: target))(\(primaryKeyColumn(ofEntity: target)))")
                 if let rule = column.onDelete { constraints.append("ON DELETE \(rule.rawValue)") }
             }
         }
-        return ColumnFacts(property: column.property, column: column.name, sqlType: dialect.columnTypeName(column.columnType),
+        // A table another program made keeps the type it declares (NVARCHAR(120)); ORMLab's own
+        // tables show the dialect's name for the mapped type.
+        return ColumnFacts(property: column.property, column: column.name, sqlType: column.declaredType ?? dialect.columnTypeName(column.columnType),
                            constraints: constraints)
     }
 
@@ -56,11 +58,11 @@ extension Schema {
         case .belongsTo:
             let fk = association.foreignKey ?? ""
             let unique = mapping.columns.first { $0.name == fk }?.isUnique ?? false
-            return "\(mapping.table).\(fk) → \(targetTable).id" + (unique ? " (unique)" : "")
+            return "\(mapping.table).\(fk) → \(targetTable).\(primaryKeyColumn(ofEntity: association.target))" + (unique ? " (unique)" : "")
         case .hasMany:
-            return "\(targetTable).\(association.foreignKey ?? "") → \(mapping.table).id"
+            return "\(targetTable).\(association.foreignKey ?? "") → \(mapping.table).\(mapping.primaryKeyColumn)"
         case .hasOne:
-            return "\(targetTable).\(association.foreignKey ?? "") → \(mapping.table).id (unique)"
+            return "\(targetTable).\(association.foreignKey ?? "") → \(mapping.table).\(mapping.primaryKeyColumn) (unique)"
         case .manyToMany:
             guard let oriented = association.joinTable else { return "join table" }
             let join = joinTables.first { $0.name == oriented.name } ?? oriented
@@ -101,12 +103,13 @@ extension Schema {
 
     /// What is known of a waiting entity: its scalar columns, and its associations as pending.
     private func waitingFacts(_ decl: EntityDecl, table: String, in dialect: any Dialect) -> EntityFacts {
-        var columns = [ColumnFacts(property: "id", column: "id", sqlType: dialect.columnTypeName(.integer), constraints: ["PRIMARY KEY"])]
+        var columns = [ColumnFacts(property: "id", column: decl.property(named: "id")?.column?.name ?? "id",
+                                   sqlType: dialect.columnTypeName(.integer), constraints: ["PRIMARY KEY"])]
         var associations: [AssociationFacts] = []
-        for p in decl.properties {
+        for p in decl.properties where p.name.name != "id" {
             if let scalar = p.type.scalar {
                 let value: Literal? = p.defaultValue == .null ? nil : p.defaultValue
-                let column = Column(name: naming.columnName(forProperty: p.name.name), property: p.name.name, role: .scalar(scalar),
+                let column = Column(name: p.column?.name ?? naming.columnName(forProperty: p.name.name), property: p.name.name, role: .scalar(scalar),
                                     isNullable: p.type.isOptional, isUnique: p.isUnique, defaultValue: value)
                 columns.append(columnFacts(column, in: dialect))
             } else {

@@ -111,23 +111,28 @@ struct MappingBuilder {
 
         // Assemble the mappings.
         var joinTablesByPair: [String: JoinTable] = [:]
-        var usedTableNames = Set(order.map { naming.tableName(forEntity: $0) })
+        var usedTableNames = Set(order.map { tableName(of: $0) })
         for entity in order {
             guard let decl = decls[entity] else { continue }
-            var columns = [Column(name: "id", property: "id", role: .primaryKey)]
+            let primaryKey = decl.property(named: "id")?.column?.name ?? "id"
+            var columns = [Column(name: primaryKey, property: "id", role: .primaryKey, declRange: decl.property(named: "id")?.range)]
             var associations: [Association] = []
             var indexes: [Index] = []
-            let table = naming.tableName(forEntity: entity)
-            var columnOwners: [String: String] = ["id": "id"]
+            let table = tableName(of: entity)
+            // By lowercased name: SQLite's column names ignore case ("Name" and "name" are one column).
+            var columnOwners: [String: String] = [primaryKey.lowercased(): "id"]
 
             for member in decl.members {
                 switch member {
+                case .key:
+                    continue // refused by validation
                 case .property(let p):
                     let name = p.name.name
+                    if name == "id" { continue } // `id: Int column("ArtistId")` names the key's column
                     var newColumn: Column?
                     if let scalar = p.type.scalar {
                         let value: Literal? = p.defaultValue == .null ? nil : p.defaultValue
-                        newColumn = Column(name: naming.columnName(forProperty: name), property: name, role: .scalar(scalar),
+                        newColumn = Column(name: p.column?.name ?? naming.columnName(forProperty: name), property: name, role: .scalar(scalar),
                                            isNullable: p.type.isOptional, isUnique: p.isUnique, defaultValue: value,
                                            declRange: p.range)
                     } else {
@@ -135,7 +140,7 @@ struct MappingBuilder {
                         guard let resolution = resolutions[Key(entity: entity, property: name)] else { continue }
                         switch resolution {
                         case .belongsTo:
-                            let fk = naming.foreignKeyName(forAssociation: name)
+                            let fk = p.column?.name ?? naming.foreignKeyName(forAssociation: name)
                             newColumn = Column(name: fk, property: name, role: .foreignKey(association: name, target: target),
                                                isNullable: p.type.isOptional, isUnique: p.isUnique, onDelete: p.onDelete,
                                                declRange: p.range)
@@ -151,11 +156,11 @@ struct MappingBuilder {
                                                                 at: p.range, hint: "remove 'index'; \(target).\(inverse) is unique, so it is indexed already"))
                             }
                             associations.append(Association(name: name, kind: .hasOne, target: target,
-                                                            foreignKey: naming.foreignKeyName(forAssociation: inverse),
+                                                            foreignKey: foreignKeyColumn(inverse, of: target),
                                                             inverse: inverse, isOptional: true, declRange: p.range))
                         case .hasMany(let inverse):
                             associations.append(Association(name: name, kind: .hasMany, target: target,
-                                                            foreignKey: naming.foreignKeyName(forAssociation: inverse),
+                                                            foreignKey: foreignKeyColumn(inverse, of: target),
                                                             inverse: inverse, declRange: p.range))
                         case .manyToMany(let inverse):
                             let join = joinTable(entity: entity, property: name, target: target, inverse: inverse,
@@ -166,14 +171,14 @@ struct MappingBuilder {
                         }
                     }
                     if let column = newColumn {
-                        if let owner = columnOwners[column.name] {
+                        if let owner = columnOwners[column.name.lowercased()] {
                             let message = owner == "id"
                                 ? "'\(name)' maps to column \(column.name), which is the primary key"
                                 : "properties '\(owner)' and '\(name)' both map to column \(column.name)"
                             fail(entity, entity, Diagnostic(.error, message, at: p.name.range, hint: "rename '\(name)'"))
                             continue
                         }
-                        columnOwners[column.name] = name
+                        columnOwners[column.name.lowercased()] = name
                         columns.append(column)
                         if p.isIndexed {
                             addIndex(Index(name: "\(table)_\(column.name)", columns: [column.name], isUnique: false),
@@ -219,6 +224,18 @@ struct MappingBuilder {
             output.mappings[entity] = mapping
         }
         return output
+    }
+
+    // MARK: - Explicit names
+
+    /// The table of an entity: `table("Artist")` when declared, else the naming convention's.
+    private func tableName(of entity: String) -> String {
+        decls[entity]?.table?.name ?? naming.tableName(forEntity: entity)
+    }
+
+    /// The foreign key column of a to-one property of `entity`: `column("ArtistId")` or `artist_id`.
+    private func foreignKeyColumn(_ property: String, of entity: String) -> String {
+        decls[entity]?.property(named: property)?.column?.name ?? naming.foreignKeyName(forAssociation: property)
     }
 
     // MARK: - To-one
@@ -370,15 +387,30 @@ struct MappingBuilder {
     /// The join table of a many-to-many, canonical (as created) and seen from `entity.property`.
     private func joinTable(entity: String, property: String, target: String, inverse: String?,
                            known: inout [String: JoinTable], used: inout Set<String>) -> (canonical: JoinTable, oriented: JoinTable) {
-        let entityTable = naming.tableName(forEntity: entity)
-        let targetTable = naming.tableName(forEntity: target)
+        let entityTable = tableName(of: entity)
+        let targetTable = tableName(of: target)
         // The pair, in a fixed order, identifies the join table whichever side asks first.
         let sides = [(entity, property), (target, inverse ?? "")].sorted { ($0.0, $0.1) < ($1.0, $1.1) }
         let pairKey = sides.map { "\($0.0).\($0.1)" }.joined(separator: "|")
 
+        // `join("PlaylistTrack", "PlaylistId", "TrackId")` on this side, or on the other (seen from there).
+        let declared: JoinTable? = {
+            if let j = decls[entity]?.property(named: property)?.joinTable {
+                return JoinTable(name: j.table.name, ownerColumn: j.ownerColumn.name, targetColumn: j.targetColumn.name)
+            }
+            if let inverse, let j = decls[target]?.property(named: inverse)?.joinTable {
+                return JoinTable(name: j.table.name, ownerColumn: j.targetColumn.name, targetColumn: j.ownerColumn.name)
+            }
+            return nil
+        }()
         let canonical: JoinTable
         if let existing = known[pairKey] {
             canonical = existing
+        } else if let declared {
+            used.insert(declared.name)
+            canonical = declared
+            known[pairKey] = canonical
+            return (canonical, canonical)
         } else {
             var first: String, second: String, base: String
             if entity != target {
@@ -411,7 +443,9 @@ struct MappingBuilder {
 
         // Orient it from this side.
         let ownerIsFirst: Bool
-        if entity != target {
+        if let declared {
+            ownerIsFirst = canonical.ownerColumn == declared.ownerColumn
+        } else if entity != target {
             ownerIsFirst = canonical.ownerColumn == snakeCase(entity) + "_id"
         } else if let inverse {
             ownerIsFirst = declaredFirst(property, inverse, in: entity).0 == property

@@ -1,5 +1,6 @@
 import DSL
 import SQLBuilder
+import DatabaseKit
 
 // The resolved schema: what every entity maps to. Built from `EntityDecl`s by `SchemaBuilder`,
 // read by the runtime (hydration, query compilation, unit of work), the renderers' mapping pane
@@ -13,10 +14,14 @@ public enum ScalarType: String, Sendable, CaseIterable {
     case bool = "Bool"
     case date = "Date"
     case data = "Data"
+    /// Exact decimal numbers (money): `NUMERIC(10,2)`. Never computed through Double, see
+    /// `ExactDecimal`.
+    case decimal = "Decimal"
 
     /// What its column holds; the dialect names the SQL type (`Dialect.columnTypeName`).
     public var columnType: ColumnType {
         switch self {
+        case .decimal: return .decimal(precision: ExactDecimal.defaultPrecision, scale: ExactDecimal.defaultScale)
         case .int: return .integer
         case .bool: return .boolean
         case .double: return .real
@@ -51,6 +56,9 @@ public struct Column: Sendable, Equatable {
     public var onDelete: DeleteRule?
     /// Where the learner declared it.
     public var declRange: SourceRange?
+    /// The type the existing table declares (`NVARCHAR(120)`, `NUMERIC(10,2)`), when the table
+    /// was made by another program: the mapping pane shows it, and a Decimal takes its scale.
+    public var declaredType: String?
 
     public init(name: String, property: String, role: ColumnRole, isNullable: Bool = false,
                 isUnique: Bool = false, defaultValue: Literal? = nil, onDelete: DeleteRule? = nil,
@@ -69,9 +77,15 @@ public struct Column: Sendable, Equatable {
     public var columnType: ColumnType {
         switch role {
         case .primaryKey, .foreignKey: return .integer
+        case .scalar(.decimal):
+            let (precision, scale) = ExactDecimal.precisionAndScale(declaredType)
+            return .decimal(precision: precision, scale: scale)
         case .scalar(let t): return t.columnType
         }
     }
+
+    /// The digits after the point of a Decimal column (2 unless its declared type says).
+    public var decimalScale: Int { ExactDecimal.precisionAndScale(declaredType).scale }
 
     public var scalarType: ScalarType? {
         if case .scalar(let t) = role { return t }
@@ -180,6 +194,9 @@ public struct EntityMapping: Sendable, Equatable {
         self.indexes = indexes
         self.declaration = declaration
     }
+
+    /// The primary key's column ("id", or "ArtistId" when mapped with `id: Int column("ArtistId")`).
+    public var primaryKeyColumn: String { columns[0].name }
 
     /// Index of the column with this SQL name.
     public func columnIndex(named column: String) -> Int? {

@@ -70,12 +70,38 @@ func validateDeclaration(_ decl: EntityDecl, knownEntities: Set<String>) -> [Dia
             continue
         }
         seen[name] = p
+        if name == "id", let column = p.column {
+            // `id: Int column("ArtistId")`: the key keeps its name `id`, stored in another column.
+            if p.type.name.name != "Int" || p.type.isOptional || p.type.isArray || p.isUnique || p.isIndexed
+                || p.defaultValue != nil || p.onDelete != nil || p.via != nil || p.joinTable != nil {
+                diagnostics.append(Diagnostic(.error, "the primary key is an Int and takes only a column name", at: p.range,
+                                              hint: "write it like: id: Int column(\"\(column.name)\")"))
+            }
+            continue
+        }
         if name == "id" {
             diagnostics.append(Diagnostic(.error, "'id' is reserved for the primary key", at: p.name.range,
                                           hint: "every entity gets id INTEGER PRIMARY KEY automatically; remove this line or choose another name"))
             continue
         }
         diagnostics += validateType(of: p, in: decl, knownEntities: knownEntities)
+        if let join = p.joinTable, !(p.type.isArray && p.type.scalar == nil) {
+            diagnostics.append(Diagnostic(.error, "join(...) names the join table of a many-to-many, and '\(name)' is \(p.type.written)",
+                                          at: join.range, hint: p.type.isArray ? "remove it" : "for a to-one, name its foreign key column: \(name): \(p.type.written) column(\"\(capitalised(name))Id\")"))
+        }
+        if let column = p.column, p.type.isArray {
+            diagnostics.append(Diagnostic(.error, "column(...) names a column of this table, and '\(name)' is a to-many association stored elsewhere",
+                                          at: column.range, hint: "for a many-to-many, write join(\"table\", \"this_id\", \"other_id\"); for a has-many, put column(...) on \(p.type.name.name)'s to-one"))
+        }
+    }
+    for member in decl.members {
+        guard case .key(let key) = member else { continue }
+        let toOnes = key.properties.compactMap { decl.property(named: $0.name) }.filter { $0.type.scalar == nil && !$0.type.isArray }
+        let hint = toOnes.count == 2 && decl.properties.count == 2
+            ? "a table whose key is two foreign keys holds the pairs of a many-to-many: write \(lowerFirst(pluralize(toOnes[1].type.name.name))): [\(toOnes[1].type.name.name)] join(\"\(decl.table?.name ?? entity)\", \"…\", \"…\") on \(toOnes[0].type.name.name) (and the other side on \(toOnes[1].type.name.name)), and remove \(entity)"
+            : "ORMLab identifies each object by one integer key; map the table's other key columns as unique properties"
+        diagnostics.append(Diagnostic(.error, "composite primary keys are not supported for entities: ORMLab identifies objects by one integer id",
+                                      at: key.range, hint: hint))
     }
 
     for member in decl.members {
@@ -200,6 +226,10 @@ private func validateIndex(_ index: IndexDecl, in decl: EntityDecl) -> [Diagnost
         if decl.properties.contains(where: { $0.type.scalar != nil && snakeCase($0.name.name) == name }) {
             continue
         }
+        // A column named with column("…"): index(ArtistId).
+        if decl.properties.contains(where: { $0.column?.name == name && $0.name.name != "id" }) {
+            continue
+        }
         let message = name == "id" ? "'id' is the primary key and is already indexed"
                                    : "unknown column '\(name)' in index of \(decl.name.name)"
         let guess = nearest(name, in: names)
@@ -231,7 +261,8 @@ private func defaultProblem(_ value: Literal, for p: PropertyDecl, scalar: Scala
         let hex = String(control, radix: 16, uppercase: true)
         return ("a default value cannot contain control characters such as U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex): the default is written into the table's SQL as it is",
                 "remove it, or set the value when you insert")
-    case (.int, .integer), (.double, .integer), (.double, .double), (.string, .string), (.bool, .bool):
+    case (.int, .integer), (.double, .integer), (.double, .double), (.string, .string), (.bool, .bool),
+         (.decimal, .integer), (.decimal, .double):
         fits = true
     case (.date, .string(let text)):
         fits = isDateText(text)
@@ -256,6 +287,7 @@ private func exampleLiteral(_ scalar: ScalarType) -> String {
     case .bool: return "= false"
     case .date: return "= \"2024-05-01\""
     case .data: return "(none)"
+    case .decimal: return "= 0.00"
     }
 }
 

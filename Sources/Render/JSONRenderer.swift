@@ -160,6 +160,7 @@ public enum JSONRenderer {
         case .text(let s): return .string(s)
         case .bool(let b): return .bool(b)
         case .blob(let bytes): return .object([("bytes", .int(Int64(bytes.count)))])
+        case .decimal(let text): return .object([("decimal", .string(text))])
         }
     }
 }

@@ -297,6 +297,8 @@ public enum ReportValue: Sendable, Equatable {
     case bool(Bool)
     /// Binary data, shown by size.
     case blob([UInt8])
+    /// An exact decimal (a Decimal property), written as it is: `10.50`.
+    case decimal(String)
 
     /// As the DSL would write it: `nil`, `42`, `3.5`, `"text"`, `true`, `<3 bytes>`.
     public var display: String {
@@ -322,6 +324,7 @@ public enum ReportValue: Sendable, Equatable {
             return out + "\""
         case .bool(let b): return b ? "true" : "false"
         case .blob(let bytes): return "<\(bytes.count) bytes>"
+        case .decimal(let text): return text
         }
     }
 }

@@ -135,7 +135,7 @@ extension UnitOfWork {
             let info = object.entity
             let update = Update(table: info.table,
                                 assignments: changed.map { (info.mapping.columns[$0].name, SQLExpr.parameter) },
-                                filter: .eq(.column(table: nil, name: "id"), .parameter))
+                                filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .parameter))
             var params: [PlannedValue] = changed.map { i in
                 if let ref = object.pendingReferences[i] { return .idOf(ref) }
                 return .value(current[i])
@@ -161,7 +161,7 @@ extension UnitOfWork {
         }
         for object in orderedDeletes() {
             guard let id = object.id else { continue }
-            let delete = Delete(table: object.entity.table, filter: .eq(.column(table: nil, name: "id"), .parameter))
+            let delete = Delete(table: object.entity.table, filter: .eq(.column(table: nil, name: object.entity.mapping.primaryKeyColumn), .parameter))
             writes.append(PlannedWrite(kind: .delete, object: object, sql: dialect.render(delete).sql,
                                        params: [.value(.integer(id))], cause: .deleted(ref: object.ref)))
         }

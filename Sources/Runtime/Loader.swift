@@ -45,7 +45,7 @@ extension Session {
         try autoflushIfNeeded(before: cause)
         if let existing = info.identityMap[id], existing.loadedColumns == nil { return (existing, true) }
         var query = Query(entity: entity, dsl: cause)
-        let idPath = ColumnPath(entity: entity, column: "id", scalarType: .int)
+        let idPath = ColumnPath(entity: entity, column: info.mapping.primaryKeyColumn, scalarType: .int)
         query.filter = .compare(.column(idPath), "==", .value(.integer(id)))
         let result = try log.withCause(cause) { try run(QueryCompiler(schema: schema).select(query), info: info, refresh: true) }
         return (result.objects.first, false)

@@ -32,8 +32,10 @@ public struct QueryCompiler {
         /// The table name or alias that holds `path`'s column, adding JOINs for its hops.
         func name(for path: ColumnPath, joinKind: Join.Kind) -> String {
             var current = rootName
+            var currentEntity = rootEntity
             var key = ""
             for hop in path.hops {
+                defer { currentEntity = hop.association.target }
                 key = key.isEmpty ? hop.association.name : key + "." + hop.association.name
                 if let existing = joinNames[key] {
                     current = existing
@@ -45,10 +47,11 @@ public struct QueryCompiler {
                 let on: SQLExpr
                 switch hop.association.kind {
                 case .belongsTo:
-                    on = .eq(.column(table: targetName, name: "id"), .column(table: current, name: hop.association.foreignKey ?? "id"))
+                    on = .eq(.column(table: targetName, name: target.primaryKeyColumn), .column(table: current, name: hop.association.foreignKey ?? "id"))
                 default:
                     // has-one: the target's foreign key points back at the current row.
-                    on = .eq(.column(table: targetName, name: hop.association.foreignKey ?? "id"), .column(table: current, name: "id"))
+                    on = .eq(.column(table: targetName, name: hop.association.foreignKey ?? "id"),
+                             .column(table: current, name: schema.primaryKeyColumn(ofEntity: currentEntity)))
                 }
                 joins.append(Join(joinKind, table: target.table, alias: alias == target.table ? nil : alias, on: on))
                 joinNames[key] = alias
@@ -81,7 +84,7 @@ public struct QueryCompiler {
         let scope = Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: [])
         var columns: [SQLExpr] = [.allColumns(table: root)]
         if let selection = query.selection {
-            columns = [.column(table: root, name: "id")] + selection.map { .column(table: root, name: $0) }
+            columns = [.column(table: root, name: schema.primaryKeyColumn(ofEntity: query.entity))] + selection.map { .column(table: root, name: $0) }
         }
         var s = Select(columns: columns, from: root)
         applyCommonClauses(query, to: &s, scope: scope)
@@ -116,21 +119,32 @@ public struct QueryCompiler {
     func aggregateExpr(_ aggregate: Aggregate, scope: Scope) -> SQLExpr {
         guard let column = aggregate.column else { return .function(aggregate.function.rawValue, [.raw("*")]) }
         let name = scope.name(for: column, joinKind: .left)
+        if aggregate.function == .sum, column.scalarType == .decimal {
+            // An exact sum of money: each value as whole units of its last digit (10.50 → 1050),
+            // summed as integers, read back as units (`ExactDecimal`); a SUM of the values
+            // themselves would add doubles (0.1 + 0.2 = 0.30000000000000004).
+            let scale = schema.entity(column.entity)?.columns.first { $0.name == column.column }?.decimalScale ?? 2
+            var factor = 1
+            for _ in 0..<scale { factor *= 10 }
+            let units = SQLExpr.function("ROUND", [.binary(.column(table: name, name: column.column), "*", .raw(String(factor)))])
+            return .function(aggregate.function.rawValue, [units])
+        }
         return .function(aggregate.function.rawValue, [.column(table: name, name: column.column)])
     }
 
     func applyCommonClauses(_ query: Query, to s: inout Select, scope: Scope, orderByID: Bool = false) {
         let root = scope.rootName
+        let primaryKey = schema.primaryKeyColumn(ofEntity: scope.rootEntity)
         if let filter = query.filter { s.addFilter(predicate(filter, scope: scope)) }
         if let after = query.afterID {
-            s.addFilter(.binary(.column(table: root, name: "id"), ">", .value(.integer(after))))
+            s.addFilter(.binary(.column(table: root, name: primaryKey), ">", .value(.integer(after))))
         }
         for term in query.order {
             let name = scope.name(for: term.path, joinKind: .left)
             s.orderBy.append(OrderTerm(.column(table: name, name: term.path.column), descending: term.descending))
         }
         if orderByID || (query.afterID != nil && query.order.isEmpty) {
-            s.orderBy.append(OrderTerm(.column(table: root, name: "id")))
+            s.orderBy.append(OrderTerm(.column(table: root, name: primaryKey)))
         }
         if let limit = query.limit { s.limit = .value(.integer(limit)) }
         if let offset = query.offset {
@@ -190,11 +204,12 @@ public struct QueryCompiler {
         case .manyToMany:
             if let jt = association.joinTable {
                 s.joins.append(Join(.inner, table: jt.name,
-                                    on: .eq(.column(table: jt.name, name: jt.targetColumn), .column(table: innerName, name: "id"))))
-                s.addFilter(.eq(.column(table: jt.name, name: jt.ownerColumn), .column(table: outer.rootName, name: "id")))
+                                    on: .eq(.column(table: jt.name, name: jt.targetColumn), .column(table: innerName, name: schema.primaryKeyColumn(ofEntity: association.target)))))
+                s.addFilter(.eq(.column(table: jt.name, name: jt.ownerColumn), .column(table: outer.rootName, name: schema.primaryKeyColumn(ofEntity: outer.rootEntity))))
             }
         default:
-            s.addFilter(.eq(.column(table: innerName, name: association.foreignKey ?? "id"), .column(table: outer.rootName, name: "id")))
+            s.addFilter(.eq(.column(table: innerName, name: association.foreignKey ?? "id"),
+                            .column(table: outer.rootName, name: schema.primaryKeyColumn(ofEntity: outer.rootEntity))))
         }
         if let condition { s.addFilter(predicate(condition, scope: scope)) }
         s.joins += scope.joins
@@ -222,10 +237,10 @@ public struct QueryCompiler {
         var limitedIDs: Select?
         if query.limit != nil || query.offset != nil {
             var inner = select(query)
-            inner.columns = [.column(table: root, name: "id")]
+            inner.columns = [.column(table: root, name: schema.primaryKeyColumn(ofEntity: query.entity))]
             // Without an order, SQLite may read the ids through any index (a UNIQUE column's,
             // say), so LIMIT would pick other rows than the same query without the JOIN.
-            if inner.orderBy.isEmpty { inner.orderBy = [OrderTerm(.column(table: root, name: "id"))] }
+            if inner.orderBy.isEmpty { inner.orderBy = [OrderTerm(.column(table: root, name: schema.primaryKeyColumn(ofEntity: query.entity)))] }
             limitedIDs = inner
             outer.filter = nil
             outer.limit = nil
@@ -234,7 +249,7 @@ public struct QueryCompiler {
         }
         var s = Select(columns: [.allColumns(table: root)], from: root)
         applyCommonClauses(outer, to: &s, scope: scope)
-        if let limitedIDs { s.addFilter(.inSubquery(.column(table: root, name: "id"), limitedIDs)) }
+        if let limitedIDs { s.addFilter(.inSubquery(.column(table: root, name: schema.primaryKeyColumn(ofEntity: query.entity)), limitedIDs)) }
         var nodes: [JoinNode] = []
         var nodeIndex: [String: Int] = [:]
         var aliases: [Int: String] = [0: root]
@@ -256,22 +271,23 @@ public struct QueryCompiler {
                     continue
                 }
                 let parentName = aliases[parent] ?? root
+                let parentKey = schema.primaryKeyColumn(ofEntity: entity)
                 let alias = scope.uniqueName(preferred: target.table, fallback: key.split(separator: ".").joined(separator: "_"))
                 let aliasOrNil = alias == target.table ? nil : alias
                 switch association.kind {
                 case .belongsTo:
                     joins.append(Join(.left, table: target.table, alias: aliasOrNil,
-                                      on: .eq(.column(table: alias, name: "id"), .column(table: parentName, name: association.foreignKey ?? "id"))))
+                                      on: .eq(.column(table: alias, name: target.primaryKeyColumn), .column(table: parentName, name: association.foreignKey ?? "id"))))
                 case .hasMany, .hasOne:
                     joins.append(Join(.left, table: target.table, alias: aliasOrNil,
-                                      on: .eq(.column(table: alias, name: association.foreignKey ?? "id"), .column(table: parentName, name: "id"))))
+                                      on: .eq(.column(table: alias, name: association.foreignKey ?? "id"), .column(table: parentName, name: parentKey))))
                 case .manyToMany:
                     guard let jt = association.joinTable else { continue }
                     let jtAlias = scope.uniqueName(preferred: jt.name, fallback: jt.name)
                     joins.append(Join(.left, table: jt.name, alias: jtAlias == jt.name ? nil : jtAlias,
-                                      on: .eq(.column(table: jtAlias, name: jt.ownerColumn), .column(table: parentName, name: "id"))))
+                                      on: .eq(.column(table: jtAlias, name: jt.ownerColumn), .column(table: parentName, name: parentKey))))
                     joins.append(Join(.left, table: target.table, alias: aliasOrNil,
-                                      on: .eq(.column(table: alias, name: "id"), .column(table: jtAlias, name: jt.targetColumn))))
+                                      on: .eq(.column(table: alias, name: target.primaryKeyColumn), .column(table: jtAlias, name: jt.targetColumn))))
                 }
                 s.columns.append(.allColumns(table: alias))
                 nodes.append(JoinNode(parent: parent, association: association, entity: association.target, offset: offset))
@@ -297,13 +313,14 @@ public struct QueryCompiler {
         var s = Select(columns: [.allColumns(table: target)], from: target)
         switch association.kind {
         case .belongsTo:
-            key = .column(table: target, name: "id")
+            key = .column(table: target, name: schema.primaryKeyColumn(ofEntity: association.target))
         case .hasMany, .hasOne:
             key = .column(table: target, name: association.foreignKey ?? "id")
         case .manyToMany:
             guard let jt = association.joinTable else { return s }
             s.columns = [.column(table: jt.name, name: jt.ownerColumn), .allColumns(table: target)]
-            s.joins = [Join(.inner, table: jt.name, on: .eq(.column(table: jt.name, name: jt.targetColumn), .column(table: target, name: "id")))]
+            s.joins = [Join(.inner, table: jt.name, on: .eq(.column(table: jt.name, name: jt.targetColumn),
+                                                            .column(table: target, name: schema.primaryKeyColumn(ofEntity: association.target))))]
             key = .column(table: jt.name, name: jt.ownerColumn)
         }
         if ownerIDs.count == 1 {

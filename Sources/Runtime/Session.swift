@@ -242,6 +242,7 @@ public final class Session {
             switch type {
             case .int: sample = "0"
             case .double: sample = "0.0"
+            case .decimal: sample = "0.00"
             case .string: sample = "\"\""
             case .bool: sample = "false"
             case .date: sample = "\"2024-01-01\""
@@ -313,15 +314,45 @@ public final class Session {
         try db.storeEntityDefinition(StoredEntityDefinition(name: name, source: source))
     }
 
+    /// Stores declarations in the database's metadata without running anything else: the
+    /// inferred model of a database ORMLab did not make, once the learner changes its schema,
+    /// so that reopening restores the whole model and not only the entity changed.
+    public func storeDeclarations(_ declarations: [(name: String, source: String)]) throws {
+        // Like the declaration `define` stores: ORMLab's bookkeeping, not the learner's statements.
+        try log.withoutRecording { for (name, source) in declarations { try saveDeclaration(name, source: source) } }
+    }
+
     /// Entity declarations stored in a file database by an earlier session, in definition order.
     public func storedDeclarations() throws -> [(name: String, source: String)] {
         try log.withoutRecording { try db.storedEntityDefinitions().map { ($0.name, $0.source) } }
     }
 
     /// Rebuilds the mapping from a stored declaration without running DDL (the tables exist).
-    public func restore(_ decl: EntityDecl) -> [Diagnostic] {
-        let change = schema.defining(decl, in: dialect)
+    public func restore(_ decl: EntityDecl, keepingDeclaredTypes: Bool = false) -> [Diagnostic] {
+        var change = schema.defining(decl, in: dialect)
         if change.diagnostics.contains(where: { $0.severity == .error }) { return change.diagnostics }
+        if keepingDeclaredTypes {
+            // Tables another program made: the mapping pane shows the types they declare
+            // (NVARCHAR(120), NUMERIC(10,2)), and a Decimal takes its scale from them. Every
+            // mapped entity, since this one may have mapped others that were waiting for it.
+            for var mapping in change.schema.orderedEntities where !mapping.columns.contains(where: { $0.declaredType != nil }) {
+                guard let onDisk = try? log.withoutRecording({ try db.columns(of: mapping.table) }) else { continue }
+                let declared = Dictionary(onDisk.map { ($0.name.lowercased(), $0.type) }, uniquingKeysWith: { a, _ in a })
+                for i in mapping.columns.indices {
+                    mapping.columns[i].declaredType = declared[mapping.columns[i].name.lowercased()].flatMap { $0.isEmpty ? nil : $0 }
+                }
+                // Its indexes keep the names the database gave them (IFK_AlbumArtistId), so
+                // the mapping pane, :explain and a later migration speak of the real ones.
+                if let real = try? log.withoutRecording({ try db.indexes(of: mapping.table) }) {
+                    for i in mapping.indexes.indices {
+                        if let match = real.first(where: { $0.columns == mapping.indexes[i].columns && $0.isUnique == mapping.indexes[i].isUnique }) {
+                            mapping.indexes[i].name = match.name
+                        }
+                    }
+                }
+                change.schema.entities[mapping.name] = mapping
+            }
+        }
         // The table's column order, which ALTER TABLE ADD COLUMN may have made unlike the
         // declaration's: objects are read by position, so the mapping follows the table.
         if let table = change.schema.entity(decl.name.name)?.table,

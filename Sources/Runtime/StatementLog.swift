@@ -177,6 +177,11 @@ public final class StatementLog {
         return try body()
     }
 
+    /// `withoutRecording` for the layers above: reading a catalog is the workbench looking.
+    public func withoutRecordingPublic<T>(_ body: () throws -> T) rethrows -> T {
+        try withoutRecording(body)
+    }
+
     func withoutRecording<T>(_ body: () throws -> T) rethrows -> T {
         suspended += 1
         defer { suspended -= 1 }

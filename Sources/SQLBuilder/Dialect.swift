@@ -57,6 +57,7 @@ extension Dialect {
         case .boolean: return "BOOLEAN"
         case .date: return "TIMESTAMP"
         case .blob: return "BLOB"
+        case .decimal(let precision, let scale): return "NUMERIC(\(precision),\(scale))"
         }
     }
 

@@ -14,6 +14,12 @@ public struct SQLiteDialect: Dialect {
         case .real: return "REAL"
         case .text, .date: return "TEXT"
         case .blob: return "BLOB"
+        // NUMERIC affinity, so comparisons and ORDER BY are numeric (a TEXT column would sort
+        // '10.50' before '9.99'). SQLite then stores '10.50' as the REAL 10.5, but only when the
+        // conversion is lossless (15 significant digits or fewer; else it keeps the text):
+        // reading it back rounded to the column's scale gives exactly 10.50, and sums are made
+        // as scaled integers (`ExactDecimal`), never as a sum of doubles.
+        case .decimal(let precision, let scale): return "NUMERIC(\(precision),\(scale))"
         }
     }
 

@@ -28,6 +28,8 @@ public enum ColumnType: Sendable, Equatable {
     case date
     /// Bytes.
     case blob
+    /// An exact decimal number with `precision` digits, `scale` of them after the point (money).
+    case decimal(precision: Int, scale: Int)
 }
 
 /// `REFERENCES "author"("id") ON DELETE CASCADE`

@@ -462,3 +462,47 @@ func trimmedSQL(_ sql: String) -> String {
     while let last = text.last, last.isWhitespace || last == ";" { text.removeLast() }
     return String(text)
 }
+
+// MARK: - The catalog of a database ORMLab did not make
+
+extension Connection: SchemaCatalog {
+    /// Steps a catalog read (a PRAGMA function) outside the statement log: reading the schema
+    /// is the workbench looking, not the ORM working.
+    private func catalogRows(_ sql: String, _ params: [DatabaseValue], _ body: (Row) -> Void) throws {
+        let statement = try prepare(sql)
+        try statement.bind(params)
+        while try statement.step() { body(statement.row) }
+    }
+
+    public func primaryKeyColumns(of table: String) throws -> [String] {
+        var keyed: [(Int64, String)] = []
+        try catalogRows("SELECT pk, name FROM pragma_table_info(?) WHERE pk > 0", [.text(table)]) { keyed.append(($0.int64(0), $0.string(1))) }
+        return keyed.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    public func foreignKeys(of table: String) throws -> [ForeignKeyInfo] {
+        var keys: [ForeignKeyInfo] = []
+        try catalogRows(#"SELECT "from", "table", "to", on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq"#, [.text(table)]) { row in
+            keys.append(ForeignKeyInfo(from: row.string(0), table: row.string(1), to: row.isNull(2) ? nil : row.string(2), onDelete: row.string(3)))
+        }
+        return keys
+    }
+
+    public func indexes(of table: String) throws -> [IndexInfo] {
+        var list: [(name: String, unique: Bool, origin: String)] = []
+        try catalogRows(#"SELECT name, "unique", origin FROM pragma_index_list(?) ORDER BY name"#, [.text(table)]) { row in
+            list.append((row.string(0), row.int64(1) != 0, row.string(2)))
+        }
+        return try list.map { index in
+            var columns: [String] = []
+            try catalogRows("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [.text(index.name)]) { columns.append($0.string(0)) }
+            return IndexInfo(name: index.name, columns: columns, isUnique: index.unique, isFromConstraint: index.origin != "c")
+        }
+    }
+
+    public func viewNames() throws -> [String] {
+        var names: [String] = []
+        try catalogRows("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name", []) { names.append($0.string(0)) }
+        return names
+    }
+}

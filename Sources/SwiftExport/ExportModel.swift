@@ -108,7 +108,7 @@ struct ExportModel {
             case .foreignKey(let association, let target):
                 let name = unique(memberName(association) + "ID", in: &used)
                 let targetType = typeNames[target] ?? typeName(target)
-                var comment = "\(association): belongs-to \(targetType) (\(column.name) REFERENCES \(schema.entity(target)?.table ?? target).id"
+                var comment = "\(association): belongs-to \(targetType) (\(column.name) REFERENCES \(schema.entity(target)?.table ?? target).\(schema.primaryKeyColumn(ofEntity: target))"
                 if let rule = column.onDelete { comment += " ON DELETE \(rule.rawValue)" }
                 comment += ")."
                 properties.append(ExportedProperty(name: name, column: column, type: "Int64" + (column.isNullable ? "?" : ""),
@@ -146,7 +146,9 @@ struct ExportModel {
         var usedMembers: Set<String> = []
         let sides = [(join.ownerColumn, first), (join.targetColumn, second)].map { column, entity -> ExportedJoinRecord.JoinSide in
             // `book_id` → property `bookID`, association `book`.
-            let base = column.hasSuffix("_id") ? String(column.dropLast(3)) : column
+            // `PlaylistId` (a database ORMLab did not make) → `playlistID`, association `playlist`.
+            let base = column.hasSuffix("_id") ? String(column.dropLast(3))
+                : column.count > 2 && column.hasSuffix("Id") ? String(column.dropLast(2)) : column
             let association = unique(memberName(base), in: &usedMembers)
             let property = unique(memberName(base) + "ID", in: &usedMembers)
             return ExportedJoinRecord.JoinSide(column: column, property: property, association: association, entity: entity,

@@ -166,6 +166,9 @@ func swiftDefault(_ literal: Literal, for type: ScalarType) -> String? {
     case (.string(let s), .string): return swiftStringLiteral(s)
     case (.bool(let b), .bool): return b ? "true" : "false"
     case (.integer(let i), .bool) where i == 0 || i == 1: return i == 1 ? "true" : "false"
+    case (.integer(let i), .decimal): return String(i)
+    // Not a float literal: Decimal's init(floatLiteral:) goes through Double.
+    case (.double(let d), .decimal): return d.isFinite ? "Decimal(string: \"\(d)\")!" : nil
     default: return nil
     }
 }
@@ -179,5 +182,6 @@ func swiftType(_ type: ScalarType) -> String {
     case .bool: return "Bool"
     case .date: return "Date"
     case .data: return "Data"
+    case .decimal: return "Decimal"
     }
 }

@@ -14,6 +14,7 @@ public let quitCommandNames: Set<String> = ["quit", "exit", "q"]
 public let workbenchCommands = [
     "help", "schema", "mapping", "log", "stats", "forget", "pending", "explain", "compare", "seed", "sql", "set",
     "export", "save", "load", "diagram", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
+    "infer",
 ]
 
 extension Workbench {
@@ -91,6 +92,8 @@ extension Workbench {
             try load(argument, range: argumentRange, into: &report)
         case "diagram":
             try diagram(argument, range: argumentRange, into: &report)
+        case "infer":
+            try inferCommand(into: &report)
         case _ where quitCommandNames.contains(name):
             quitRequested = true
         default:

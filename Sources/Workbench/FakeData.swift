@@ -87,6 +87,7 @@ struct FakeData {
         case money         // Double price
         case rating(Int)   // Double rating 1.0 ... max
         case decimal       // any other Double
+        case exactAmount(scale: Int) // a Decimal amount (money), exact
         case bool(Double)  // probability of true
         case date(ClosedRange<Int>)  // years
         case data
@@ -146,6 +147,8 @@ struct FakeData {
             return .date(2000...2024)
         case .data:
             return .data
+        case .decimal:
+            return .exactAmount(scale: column.decimalScale)
         }
     }
 
@@ -201,6 +204,10 @@ struct FakeData {
         case .money: return .real(unique ? Double(serial) + 0.99 : Double(rng.int(199...9999)) / 100)
         case .rating(let max): return .real(unique ? Double(serial) : Double(rng.int(10...(max * 10))) / 10)
         case .decimal: return .real(unique ? Double(serial) : Double(rng.int(0...100_000)) / 100)
+        case .exactAmount(let scale):
+            // Whole units of the last digit, bound as exact text ('12.34'): never through Double.
+            let units = unique ? Int64(serial) * 100 + 99 : Int64(rng.int(99...9_999))
+            return ExactDecimal(units: units, scale: scale).databaseValue
         case .bool(let p): return .integer(rng.chance(p) ? 1 : 0)
         case .date(let years):
             if unique {

@@ -212,6 +212,30 @@ public let helpTopics: [HelpTopic] = [
         rollback
         """),
     HelpTopic(
+        name: "mapping", summary: "real table and column names, Decimal, a database you already have",
+        body: """
+        Explicit mapping, as every ORM has it: `table("Artist")` after the entity's name,
+        `column("ArtistId")` after a property (`id: Int column("ArtistId")` names the key's
+        column; on a to-one it names the foreign key), and on a many-to-many
+        `join("PlaylistTrack", "PlaylistId", "TrackId")`: the join table, its column pointing
+        here, its column pointing there. Every statement then uses these names, quoted.
+        Decimal is exact money (NUMERIC(10,2)): 10.50 is bound as text, never as a Double, and
+        sum(...) adds whole cents. `ormlab --db FILE` on a database ORMLab did not make infers
+        a model from its tables (shown as DSL, a note per guess) and writes nothing while you
+        only read; :infer does the same for tables made with :sql. Composite keys become a
+        many-to-many when they are two foreign keys; other tables without one integer key are skipped.
+        """,
+        example: """
+        :sql CREATE TABLE [Artist] ([ArtistId] INTEGER PRIMARY KEY, [Name] NVARCHAR(120))
+        :sql CREATE TABLE [Album] ([AlbumId] INTEGER PRIMARY KEY, [Title] NVARCHAR(160) NOT NULL, [Price] NUMERIC(10,2), [ArtistId] INTEGER NOT NULL REFERENCES [Artist]([ArtistId]))
+        :infer
+        insert Artist(name: "AC/DC")
+        insert Album(title: "Back in Black", price: 9.99, artist: Artist#1)
+        save
+        Artist#1.albums
+        Album.sum(price)
+        """),
+    HelpTopic(
         name: "workbench", summary: "the : commands",
         body: """
         :help [topic]     this help          :schema, :mapping [Entity]  the mapping and DDL
@@ -223,6 +247,7 @@ public let helpTopics: [HelpTopic] = [
         :lessons, :lesson ID|N, :hint, :check, :next, :solution, :reset [lesson], :lesson off   lessons
         :more             all objects of the last result            :quit (or Ctrl-D)
         :diagram [Entity…], :diagram mermaid, :diagram svg FILE   the schema as a picture
+        :infer            a model for tables no entity maps (see :help mapping)
         """,
         example: """
         entity Author { name: String }

@@ -62,6 +62,8 @@ struct RootIndexPlan {
     var sortElsewhere = false
     /// The query has a where(...) at all.
     var hasFilter = false
+    /// The key column: the table is ordered by it already (the rowid), so no index lists it.
+    var primaryKey = "id"
 
     /// The index columns: equality columns, then the order; a range column instead of the
     /// order when there is one (an index gives the order only within one value of a range column).
@@ -71,7 +73,7 @@ struct RootIndexPlan {
         let sameDirection = sortDescending.prefix { $0 == sortDescending.first }.count
         let sort = Array(self.sort.prefix(max(1, sameDirection)))
         var out: [String] = []
-        func add(_ c: String) { if c != "id", !out.contains(c) { out.append(c) } }
+        func add(_ c: String) { if c != primaryKey, !out.contains(c) { out.append(c) } }
         equal.forEach { add($0.column) }
         if let first = range.first {
             if sort.first?.column == first.column { sort.forEach { add($0.column) } } else { add(first.column) }
@@ -101,6 +103,7 @@ extension Workbench {
         }
         guard let mapping = session.schema.entity(query.entity) else { return nil }
         var plan = RootIndexPlan(entity: query.entity, table: mapping.table)
+        plan.primaryKey = mapping.primaryKeyColumn
         plan.hasFilter = query.filter != nil
         func own(_ operand: Runtime.Operand) -> ColumnPath? {
             if case .column(let path) = operand, path.hops.isEmpty, path.entity == query.entity { return path }

@@ -65,7 +65,7 @@ extension Workbench {
                 q.dsl = text
                 if name.name == "count" { return .aggregate(q, Aggregate(.count, nil), info) }
                 q.limit = 1
-                if q.order.isEmpty { q.order = [(ColumnPath(entity: info.name, column: "id", scalarType: .int), false)] }
+                if q.order.isEmpty { q.order = [(ColumnPath(entity: info.name, column: info.mapping.primaryKeyColumn, scalarType: .int), false)] }
                 return .rows(q, info)
             }
         case .call(let base, let name, let arguments, _) where ["sum", "avg", "min", "max"].contains(name.name):
@@ -144,7 +144,7 @@ extension Workbench {
             if plan.allNodes.contains(where: { isCostly($0.detail) }) { costly = true }
         }
         if case .aggregate(_, let aggregate, _) = resolved, aggregate.function == .min || aggregate.function == .max,
-           let column = aggregate.column, column.column != "id", !unindexed(wanted.filter { $0.column == column.column }).isEmpty {
+           let column = aggregate.column, column.column != session.schema.primaryKeyColumn(ofEntity: column.entity), !unindexed(wanted.filter { $0.column == column.column }).isEmpty {
             costly = true
         }
         let rootIndex = rootIndexPlan(resolved)
@@ -211,7 +211,8 @@ extension Workbench {
         var out: [WantedColumn] = []
         let schema = session.schema
         func add(_ entity: String, _ column: String, _ reason: String, benefit: String = "turns the scan into a search") {
-            guard column != "id", let mapping = schema.entity(entity), let c = mapping.columns.first(where: { $0.name == column }) else { return }
+            guard let mapping = schema.entity(entity), column != mapping.primaryKeyColumn,
+                  let c = mapping.columns.first(where: { $0.name == column }) else { return }
             guard !out.contains(where: { $0.table == mapping.table && $0.column == column }) else { return }
             out.append(WantedColumn(entity: entity, table: mapping.table, column: column, property: c.property, reason: reason, benefit: benefit))
         }

@@ -91,7 +91,7 @@ extension Workbench {
             try noArguments()
             var q = query
             q.limit = 1
-            if q.order.isEmpty { q.order = [(ColumnPath(entity: info.name, column: "id", scalarType: .int), false)] }
+            if q.order.isEmpty { q.order = [(ColumnPath(entity: info.name, column: info.mapping.primaryKeyColumn, scalarType: .int), false)] }
             let result = try session.fetch(q)
             guard let object = result.objects.first else { return .scalar(.null, nil) }
             return .object(object, fromIdentityMap: result.identityHits.contains(ObjectIdentifier(object)))
@@ -103,7 +103,7 @@ extension Workbench {
                 throw EvalError("\(name.name)(...) takes one property", at: name.range, hint: "for example \(name.name)(\(info.mapping.scalarColumns.first?.property ?? "id"))")
             }
             let path = try columnPath(args[0].value, entity: info.mapping)
-            if (name.name == "sum" || name.name == "avg"), let t = path.scalarType, t != .int && t != .double {
+            if (name.name == "sum" || name.name == "avg"), let t = path.scalarType, t != .int && t != .double && t != .decimal {
                 throw EvalError("\(name.name) needs a number, but \(path.dslPath) is \(t.rawValue)", at: args[0].range)
             }
             let fn = Aggregate.Function(rawValue: name.name.uppercased()) ?? .count
@@ -148,7 +148,19 @@ extension Workbench {
     }
 
     func runAggregate(_ query: Query, _ aggregate: Aggregate) throws -> Value {
-        let result = try session.aggregate(query, aggregate)
+        var result = try session.aggregate(query, aggregate)
+        if aggregate.function == .sum, let column = aggregate.column, column.scalarType == .decimal {
+            // The SQL summed whole units (see QueryCompiler.aggregateExpr): back to an exact decimal.
+            let scale = session.schema.entity(column.entity)?.columns.first { $0.name == column.column }?.decimalScale ?? 2
+            result.rows = result.rows.map { row in
+                var row = row
+                if let last = row.last {
+                    let units: Int64? = switch last { case .integer(let i): i; case .real(let d): Int64(exactly: d.rounded()); default: nil }
+                    if let units { row[row.count - 1] = ExactDecimal(units: units, scale: scale).databaseValue }
+                }
+                return row
+            }
+        }
         if query.grouping.isEmpty {
             let v = result.rows.first?.last ?? .null
             let type: ScalarType? = aggregate.function == .count ? .int : (aggregate.function == .avg ? .double : aggregate.column?.scalarType)
@@ -227,7 +239,7 @@ extension Workbench {
         for (i, name) in names.enumerated() {
             let isLast = i == names.count - 1
             if name.name == "id" && isLast {
-                return ColumnPath(hops: hops, entity: current.name, column: "id", scalarType: .int)
+                return ColumnPath(hops: hops, entity: current.name, column: current.primaryKeyColumn, scalarType: .int)
             }
             if let association = current.association(named: name.name) {
                 if association.isToMany {

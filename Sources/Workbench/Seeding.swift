@@ -80,10 +80,11 @@ struct SeedPlan {
         let dialect = workbench.session.dialect
         let log = workbench.session.log
         let table = mapping.table
-        let id = SQLExpr.column(table: nil, name: "id")
-        /// `SELECT "id" FROM "table" [WHERE ...] ORDER BY "id"`
-        func idQuery(of table: String, where filter: SQLExpr? = nil) -> RenderedSQL {
-            dialect.render(Select(columns: [id], from: table, filter: filter, orderBy: [OrderTerm(id)]))
+        let id = SQLExpr.column(table: nil, name: mapping.primaryKeyColumn)
+        /// `SELECT "id" FROM "table" [WHERE ...] ORDER BY "id"` (the key column of `entity`'s table).
+        func idQuery(of table: String, key: String = mapping.primaryKeyColumn, where filter: SQLExpr? = nil) -> RenderedSQL {
+            let keyColumn = SQLExpr.column(table: nil, name: key)
+            return dialect.render(Select(columns: [keyColumn], from: table, filter: filter, orderBy: [OrderTerm(keyColumn)]))
         }
         let sizeQuery = dialect.render(Select(columns: [.function("COUNT", [.raw("*")]), .function("COALESCE", [.function("MAX", [id]), .raw("0")])],
                                               from: table))
@@ -121,9 +122,10 @@ struct SeedPlan {
                 let foreignKey = SQLExpr.column(table: nil, name: column.name)
                 // A unique foreign key: only the parents no row points at yet.
                 let query = column.isUnique
-                    ? idQuery(of: parent.table, where: .notInSubquery(id, Select(columns: [foreignKey], from: table,
-                                                                             filter: .isNull(foreignKey, negated: true))))
-                    : idQuery(of: parent.table)
+                    ? idQuery(of: parent.table, key: parent.primaryKeyColumn,
+                              where: .notInSubquery(.column(table: nil, name: parent.primaryKeyColumn),
+                                                    Select(columns: [foreignKey], from: table, filter: .isNull(foreignKey, negated: true))))
+                    : idQuery(of: parent.table, key: parent.primaryKeyColumn)
                 _ = try log.withCause(cause + ": ids of \(target) for \(association)") {
                     try db.query(query.sql, query.arguments) { row in ids.append(row.int64(0)) }
                 }
@@ -294,7 +296,7 @@ struct SeedPlan {
                                     rows: sample.map { row in
                                         [String(row.id)] + zip(columns, row.values).map { column, value in
                                             if case .foreignKey(_, let target) = column.role, case .integer(let id) = value { return "\(target)#\(id)" }
-                                            return displayValue(value, type: column.scalarType).display
+                                            return displayValue(value, type: column.scalarType, scale: column.decimalScale).display
                                         }
                                     }))
     }

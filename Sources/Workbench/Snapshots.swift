@@ -36,10 +36,10 @@ extension Workbench {
             if let pending = object.pendingReference(column: i) {
                 values.append(NamedValue(name, .text("⟨id of \(pending.ref)⟩")))
             } else {
-                values.append(NamedValue(name, displayValue(object.value(ofColumn: i), type: column.scalarType)))
+                values.append(NamedValue(name, displayValue(object.value(ofColumn: i), type: column.scalarType, scale: column.decimalScale)))
             }
             if let original, original[i] != object.value(ofColumn: i) {
-                changes.append(NamedValue(name, displayValue(original[i], type: column.scalarType)))
+                changes.append(NamedValue(name, displayValue(original[i], type: column.scalarType, scale: column.decimalScale)))
             }
         }
         let associations = mapping.associations.map { association -> AssociationSnapshot in
@@ -52,7 +52,9 @@ extension Workbench {
 }
 
 /// A stored value as the learner sees it, using the property's type (Bool is stored as 0/1).
-func displayValue(_ v: DatabaseValue, type: ScalarType?) -> ReportValue {
+func displayValue(_ v: DatabaseValue, type: ScalarType?, scale: Int = ExactDecimal.defaultScale) -> ReportValue {
     if type == .bool, case .integer(let i) = v { return .bool(i != 0) }
+    // SQLite's NUMERIC affinity gives back 10.5 for '10.50': shown at the column's scale, exactly.
+    if type == .decimal, let exact = ExactDecimal(v, scale: scale) { return .decimal(exact.description) }
     return reportValue(v)
 }

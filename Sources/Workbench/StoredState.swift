@@ -88,7 +88,7 @@ extension Workbench {
         let found = unlogged {
             (try? session.database.query(query.sql, query.arguments) { row in
                 for (i, column) in mapping.columns.enumerated() {
-                    let value = displayValue(row.value(i), type: column.scalarType)
+                    let value = displayValue(row.value(i), type: column.scalarType, scale: column.decimalScale)
                     values.append(NamedValue(column.name, value))
                     if case .foreignKey(let association, let target) = column.role {
                         values.append(NamedValue(association, value))

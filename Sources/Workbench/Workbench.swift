@@ -58,6 +58,12 @@ public final class Workbench {
     /// What inserts need from each entity's mapping (see `InsertPlan`), and the one used last.
     var insertPlans: [ObjectIdentifier: InsertPlan] = [:]
     var lastInsertPlan: InsertPlan?
+    /// What opening the database has to say before the first command: the model inferred from
+    /// a database ORMLab did not make (see `ExistingDatabase.swift`), nil otherwise.
+    public internal(set) var openingReport: Report?
+    /// The inferred model's declarations until they are stored (the first schema change writes
+    /// ORMLab's metadata, and stores them with it).
+    var unstoredInferredDeclarations: [(name: String, source: String)] = []
 
     /// Opens a workbench on a database (":memory:" or a file path); a file's stored entity
     /// definitions are read back so its mapping is restored.
@@ -73,8 +79,10 @@ public final class Workbench {
         if stored.isEmpty {
             let foreign = tables.filter { !session.database.isMetadataTable($0) }
             if !foreign.isEmpty {
-                throw ORMError("this database was not created by ORMLab: it has tables (\(foreign.prefix(5).joined(separator: ", "))) but no ORMLab entity definitions",
-                               hint: "open a new file with --db, or use :sql to look at it from a fresh session")
+                // A database ORMLab did not make: infer a model from its catalog, write nothing.
+                var report = Report(input: "--db (a database ORMLab did not make)")
+                try adoptInferredModel(into: &report, fileDatabase: true)
+                openingReport = report
             }
             return
         }
@@ -206,6 +214,9 @@ public final class Workbench {
         let drifted = session.schema.entity(decl.name.name) == nil ? nil : currentDrift().first { $0.entity == decl.name.name }
         let change = session.define(decl, source: source, onDisk: drifted?.onDisk)
         driftCache = nil   // the mapping may have changed: compare it with the tables afresh
+        if !unstoredInferredDeclarations.isEmpty, !change.hasErrors, !change.steps.isEmpty {
+            storeInferredModel(besides: decl.name.name, into: &report)
+        }
         for d in change.diagnostics { report.diagnostics.append(record(d, in: currentSource)) }
         guard !change.diagnostics.contains(where: { $0.severity == .error }) else { return }
         var names = change.affectedEntities

@@ -63,6 +63,8 @@ struct REPLCommand: ParsableCommand {
     func run() throws {
         let workbench = try openWorkbench(options.db)
         let output = Output(options)
+        // A database ORMLab did not make: its inferred model is the first screen.
+        if let opening = workbench.openingReport { output.print(opening) }
         // The lesson commands work in every REPL session (see LessonCommand.swift).
         let runner = makeLessonRunner(library: (try? loadLessonLibrary(nil)) ?? LessonLibrary(lessons: []), home: workbench)
         try runInteractively(runner: runner, output: output)
@@ -85,6 +87,7 @@ struct RunCommand: ParsableCommand {
         }
         let workbench = try openWorkbench(options.db)
         let output = Output(options)
+        if let opening = workbench.openingReport { output.print(opening) }
         let ok = runScript(text, name: file, workbench: workbench, output: output)
         output.finishPage(title: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent, diagram: workbench.schemaDiagram)
         if !ok { throw ExitCode(1) }

@@ -33,7 +33,7 @@ func sexpr(_ command: Command) -> String {
 }
 
 func sexpr(_ e: EntityDecl) -> String {
-    "(entity \(e.name)" + e.members.map { " " + sexpr($0) }.joined() + ")"
+    "(entity \(e.name)" + (e.table.map { " table:\($0.name)" } ?? "") + e.members.map { " " + sexpr($0) }.joined() + ")"
 }
 
 func sexpr(_ m: MemberDecl) -> String {
@@ -47,7 +47,11 @@ func sexpr(_ m: MemberDecl) -> String {
         if let d = p.defaultValue { out += " =\(d.source)" }
         if let r = p.onDelete { out += " on-delete:\(r.rawValue)" }
         if let v = p.via { out += " via:\(v)" }
+        if let c = p.column { out += " column:\(c.name)" }
+        if let j = p.joinTable { out += " join:\(j.table.name)(\(j.ownerColumn.name),\(j.targetColumn.name))" }
         return out + ")"
+    case .key(let k):
+        return "(key \(k.properties.map(\.name).joined(separator: " ")))"
     }
 }
 

@@ -55,9 +55,19 @@ struct Transcript {
            let n = Int(first.dropFirst("// transcript: width ".count).trimmingCharacters(in: .whitespaces)) {
             width = n
         }
-        let workbench = try Workbench()
+        // `// transcript: db Tests/Fixtures/NAME.sql`: the script runs on a database file built
+        // from that SQL (a database ORMLab did not make); its opening report comes first.
+        var databasePath = ":memory:"
+        if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("// transcript: db ") }) {
+            let fixture = root.appendingPathComponent(String(line.dropFirst("// transcript: db ".count)).trimmingCharacters(in: .whitespaces))
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ormlab-transcript-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            databasePath = directory.appendingPathComponent("fixture.sqlite").path
+            try Workbench(databasePath: databasePath).session.database.execute(try String(contentsOf: fixture, encoding: .utf8))
+        }
+        let workbench = try Workbench(databasePath: databasePath)
         var sections: [String] = []
-        workbench.run(text, sourceName: script.lastPathComponent) { report in
+        func render(_ report: Report) {
             var shown = report
             shown.sql = StatementRecords(report.sql.map { record in
                 var fixed = record
@@ -74,6 +84,8 @@ struct Transcript {
             let body = TerminalRenderer.render(shown, options: RenderOptions(width: width, color: false))
             sections.append(echo + "\n" + body + "\n\n")
         }
+        if let opening = workbench.openingReport { render(opening) }
+        workbench.run(text, sourceName: script.lastPathComponent) { render($0) }
         return Transcript(sections: sections)
     }
 }

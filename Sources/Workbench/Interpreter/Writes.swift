@@ -141,7 +141,31 @@ extension Workbench {
             }
             return .null
         }
+        if type == .decimal { return try exactDecimal(v, range: range, property: property, entity: entity) }
         return try convert(v, given: given, to: type, property: property, range: range)
+    }
+
+    /// A value for a Decimal column, exact: a number literal is read from its source text
+    /// (`10.50` as written, not the Double the lexer made of it), checked against the column's
+    /// scale, and bound as text ('10.50'), so it never passes through Double.
+    private func exactDecimal(_ v: DatabaseValue, range: SourceRange, property: String, entity: String) throws -> DatabaseValue {
+        let scale = session.schema.entity(entity)?.columns.first { $0.property == property }?.decimalScale ?? ExactDecimal.defaultScale
+        let text: String
+        switch v {
+        case .integer(let i): text = String(i)
+        case .real(let d):
+            let written = currentSource.slice(range).filter { !$0.isWhitespace }
+            text = ExactDecimal(text: written, scale: 18) != nil ? written : "\(d)"
+        case .text(let s) where ExactDecimal(text: s, scale: 18) != nil: text = s
+        default:
+            throw EvalError("type mismatch: '\(property)' is Decimal, but \(reportValue(v).display) is not a number", at: range,
+                            hint: "write a number such as 10.50")
+        }
+        guard let exact = ExactDecimal(text: text, scale: scale) else {
+            throw EvalError("\(text) does not fit \(entity).\(property): it keeps \(scale) digit\(scale == 1 ? "" : "s") after the point", at: range,
+                            hint: "a Decimal is exact, so it is not rounded for you: write it with at most \(scale) decimal\(scale == 1 ? "" : "s")")
+        }
+        return exact.databaseValue
     }
 
     func convert(_ v: DatabaseValue, given: ScalarType?, to type: ScalarType, property: String, range: SourceRange) throws -> DatabaseValue {
@@ -158,6 +182,9 @@ extension Workbench {
         case (.int, .integer): return v
         case (.double, .integer(let i)): return .real(Double(i))
         case (.double, .real): return v
+        // A Decimal compared in a query (where(total > 9.5)): SQLite compares it with the
+        // NUMERIC column as a number.
+        case (.decimal, .integer), (.decimal, .real): return v
         case (.string, .text): return v
         case (.bool, .integer) where given == .bool: return v
         case (.date, .text(let s)):
