@@ -15,6 +15,8 @@ extension Workbench {
         case .beginImmediate:
             try session.begin(immediate: true)
             report.notes.append(Note(.transaction, "transaction open with BEGIN IMMEDIATE: SQLite takes the write (RESERVED) lock now, not at the first write as plain `begin` does; other connections can still read, but none can write until `commit` or `rollback`"))
+        case .save where session.pattern == .activeRecord:
+            explainSaveUnderActiveRecord(into: &report)
         case .save:
             let hadTransaction = session.database.isInTransaction
             let result = try session.save()
