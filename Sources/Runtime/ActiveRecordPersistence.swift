@@ -1,4 +1,5 @@
 import DatabaseKit
+import Mapping
 import Report
 import SQLBuilder
 
@@ -203,6 +204,18 @@ extension Session {
             forgetUnsaved(object)
             return result
         }
+    }
+
+    /// `Book#1.tags.add(Tag#2)` under Active Record: the join-table row is written at once, in
+    /// its own transaction (Rails' `book.tags << tag` on a saved book).
+    public func linkNow(_ owner: ManagedObject, _ association: Association, _ target: ManagedObject, add: Bool) throws {
+        guard owner.id != nil, target.id != nil else {
+            let unsaved = owner.id == nil ? owner : target
+            throw ORMError("\(unsaved.ref) is a new record: there is no row to link yet", hint: "save it first (.save), then link")
+        }
+        let change = LinkChange(owner: owner, association: association, target: target, add: add)
+        _ = try writeOne(reason: change.description) { $0.registerLink(change) }
+        keepLoadedCollectionsInStep(owner, association, target, add: add)
     }
 
     /// `Book#1.reload` (both patterns): reads the row again into this same object, dropping its

@@ -511,7 +511,11 @@ extension Session {
     /// `owner.assoc.add(target)` / `.remove(target)` on a many-to-many: a join-table row to write.
     public func link(_ owner: ManagedObject, _ association: Association, _ target: ManagedObject, add: Bool) {
         unitOfWork.registerLink(LinkChange(owner: owner, association: association, target: target, add: add))
-        // Keep loaded collections in step with the pending change.
+        keepLoadedCollectionsInStep(owner, association, target, add: add)
+    }
+
+    /// Keeps loaded collections in step with a link change (pending, or written at once).
+    func keepLoadedCollectionsInStep(_ owner: ManagedObject, _ association: Association, _ target: ManagedObject, add: Bool) {
         if case .many(var list)? = owner.associations[association.name] {
             if add { if !list.contains(where: { $0 === target }) { list.append(target) } } else { list.removeAll { $0 === target } }
             owner.associations[association.name] = .many(list)

@@ -124,6 +124,18 @@ import Testing
         #expect(save.objects.map(\.ref) == ["Note#2"])
     }
 
+    @Test func linkChangesAreWrittenAtOnceUnderActiveRecord() throws {
+        let wb = try activeRecordLibrary()
+        _ = try last(wb, "let b = Book#3")
+        _ = try last(wb, "let t = Tag#2")
+        let r = try last(wb, "b.tags.add(t)")
+        #expect(sqlTexts(r) == ["BEGIN", #"INSERT INTO "book_tag" ("book_id", "tag_id") VALUES (?, ?)"#, "COMMIT"])
+        #expect(r.sql[1].params == [.integer(3), .integer(2)])
+        #expect(r.notes.contains { $0.kind == .activeRecord })
+        #expect(wb.session.pendingLinkCount == 0)
+        #expect(try scalar(wb, "SELECT count(*) FROM book_tag WHERE book_id = 3") == "1")
+    }
+
     @Test func dataMapperExplainsObjectSaveAndDestroy() throws {
         let wb = try library()
         _ = try last(wb, "Book#1.year = 1975")

@@ -179,3 +179,16 @@ extension Workbench {
         return "name"
     }
 }
+
+extension Workbench {
+    /// `Book#1.tags.add(Tag#2)` under Active Record: the join-table row is written at once.
+    func linkNow(_ owner: ManagedObject, _ association: Association, _ target: ManagedObject, add: Bool, range: SourceRange) throws {
+        do {
+            try session.linkNow(owner, association, target, add: add)
+        } catch let error as ORMError {
+            throw EvalError(error.message, at: range, hint: error.hint)
+        }
+        let table = association.joinTable?.name ?? "the join table"
+        session.addNote(Note(.activeRecord, "\(owner.ref).\(association.name).\(add ? "add" : "remove")(\(target.ref)) was written at once: the row of \(table) \(add ? "inserted" : "deleted") in its own transaction (Active Record, like Rails' book.tags << tag)"))
+    }
+}

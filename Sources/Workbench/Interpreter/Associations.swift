@@ -42,6 +42,8 @@ extension Workbench {
 
     func changeCollection(_ owner: ManagedObject, _ association: Association, _ target: ManagedObject, add: Bool, range: SourceRange) throws {
         switch association.kind {
+        case .manyToMany where session.pattern == .activeRecord:
+            try linkNow(owner, association, target, add: add, range: range)
         case .manyToMany:
             let before = session.pendingLinkCount
             session.link(owner, association, target, add: add)
