@@ -61,8 +61,10 @@ extension Session {
     /// comes without an identity map, as in Rails; the data mapper with one.
     public func setPattern(_ newPattern: PersistencePattern) throws {
         guard newPattern != pattern else { return }
-        if unitOfWork.hasChanges {
-            let pending = pendingObjects.map(\.ref) + (pendingLinkCount > 0 ? ["\(pendingLinkCount) link change(s)"] : [])
+        // (An autoflush's writes, not committed yet, count: a per-object save would commit them.)
+        if unitOfWork.hasChanges || (db.isInTransaction && !explicitTransaction) {
+            var pending = pendingObjects.map(\.ref) + (pendingLinkCount > 0 ? ["\(pendingLinkCount) link change(s)"] : [])
+            if pending.isEmpty { pending = ["changes an autoflush wrote, not committed yet"] }
             throw ORMError("cannot switch to \(newPattern.rawValue): the unit of work holds pending changes (\(pending.prefix(5).joined(separator: ", "))), which Active Record would never write",
                            hint: "`save` them (or `rollback`) first, then switch; nothing was changed or lost")
         }

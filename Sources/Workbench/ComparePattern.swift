@@ -45,8 +45,18 @@ extension Workbench {
             throw EvalError(":compare pattern runs a script on copies of the current database, which has no entities yet", at: range,
                             hint: "define the entities (and insert some rows) first; the script then works on them")
         }
+        // A script that compares itself (directly or through :load) would copy the database
+        // again and again: refused, as :load refuses a file that loads itself.
+        let canonical = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        if filesBeingLoaded.contains(canonical) {
+            throw EvalError("\(path) is already running: :compare pattern would run it again and again", at: range,
+                            hint: "remove the :compare pattern line from the script it is in")
+        }
+        guard filesBeingLoaded.count < 16 else { throw EvalError(":compare pattern is nested too deeply", at: range) }
         let text = String(decoding: data, as: UTF8.self)
-        let runs = try [PersistencePattern.dataMapper, .activeRecord].map { try runScript(text, path: path, under: $0) }
+        let runs = try [PersistencePattern.dataMapper, .activeRecord].map {
+            try runScript(text, path: path, under: $0, loading: filesBeingLoaded + [canonical])
+        }
         let (mapper, record) = (runs[0], runs[1])
 
         report.sql = StatementRecords(runs.flatMap(\.records))
@@ -68,8 +78,9 @@ extension Workbench {
     }
 
     /// Runs `text` on a fresh copy of this database under `pattern`.
-    private func runScript(_ text: String, path: String, under pattern: PersistencePattern) throws -> PatternRun {
+    private func runScript(_ text: String, path: String, under pattern: PersistencePattern, loading: [String]) throws -> PatternRun {
         let copy = try Workbench(copying: self)
+        copy.filesBeingLoaded = loading
         try copy.session.setPattern(pattern)
         copy.buildsReports = false
         copy.compareLazyBudgetSeconds = compareLazyBudgetSeconds

@@ -209,6 +209,17 @@ import Testing
         expectOK(try last(wb, ":set pattern data-mapper"))
     }
 
+    @Test func switchingAfterAnAutoflushIsRefusedUntilSave() throws {
+        let wb = try library()
+        _ = try last(wb, #"insert Author(name: "Delany")"#)
+        let query = try last(wb, "Author.all")   // autoflush: the INSERT is written, not committed
+        #expect(sqlTexts(query).prefix(2) == ["BEGIN", #"INSERT INTO "author" ("name") VALUES (?)"#])
+        let refused = try #require(wb.run(":set pattern active-record").first)
+        #expect(refused.diagnostics.first?.message == "cannot switch to active-record: the unit of work holds pending changes (changes an autoflush wrote, not committed yet), which Active Record would never write")
+        #expect(sqlTexts(try last(wb, "save")) == ["COMMIT"])
+        expectOK(try last(wb, ":set pattern active-record"))
+    }
+
     @Test func mappingPaneNamesWhoPersists() throws {
         let wb = try library()
         let set = try last(wb, ":set pattern active-record")
@@ -272,6 +283,22 @@ import Testing
             // The current database is untouched.
             #expect(try scalar(wb, "SELECT name FROM author WHERE id = 1") == #""Le Guin""#)
             #expect(try scalar(wb, "SELECT count(*) FROM tag") == "2")
+        }
+    }
+
+    @Test func comparePatternRefusesAScriptThatComparesItselfAndPendingChanges() throws {
+        try withTemporaryDirectory { directory in
+            let script = directory.appendingPathComponent("self.orm")
+            try ":compare pattern \(script.path)\n".write(to: script, atomically: true, encoding: .utf8)
+            let wb = try library()
+            let r = try last(wb, ":compare pattern \(script.path)")
+            // Each run's one command failed: it would have run the script again.
+            #expect(tableRows(r)[6] == ["commands failed", "1", "1"])
+            _ = try last(wb, "Book#1.year = 1975")
+            let refused = try #require(wb.run(":compare pattern \(script.path)").first)
+            #expect(!refused.ok)
+            #expect(refused.diagnostics.first?.message == ":compare pattern copies the database as saved, and pending changes would not be in the copies")
+            #expect(try last(wb, ":pending").objects.map(\.ref) == ["Book#1"])
         }
     }
 }
