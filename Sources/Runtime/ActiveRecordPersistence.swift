@@ -220,6 +220,18 @@ extension Session {
         keepLoadedCollectionsInStep(owner, association, target, add: add)
     }
 
+    /// The statements `object.save` would run (`:pending` under Active Record): the plan of
+    /// its one-object unit of work, as `:pending` shows the session's.
+    public func statementsOfSaving(_ object: ManagedObject) throws -> [PendingStatement] {
+        let single = UnitOfWork()
+        switch object.state {
+        case .new: single.registerNew(object)
+        case .dirty: single.registerDirty(object)
+        default: return []
+        }
+        return try single.plan(dialect: dialect).statements()
+    }
+
     /// `Book#1.reload` (both patterns): reads the row again into this same object, dropping its
     /// unsaved changes and loaded associations (Rails' `reload`, SQLAlchemy's `refresh`).
     /// Returns the properties whose unsaved changes were dropped.

@@ -192,6 +192,7 @@ extension Workbench {
     // MARK: - :pending
 
     func pendingReport(into report: inout Report) throws {
+        if session.pattern == .activeRecord { return try activeRecordPendingReport(into: &report) }
         let objects = session.pendingObjects
         report.objects = objects.map { snapshot($0) }
         let statements = try session.pendingStatements()

@@ -66,6 +66,20 @@ import Testing
         #expect(messages(again).contains("Book#1 has no unsaved changes: save writes nothing and runs no SQL"))
     }
 
+    @Test func pendingUnderActiveRecordListsEachObjectsOwnSave() throws {
+        let wb = try activeRecordLibrary()
+        let empty = try last(wb, ":pending")
+        #expect(empty.blocks.isEmpty)
+        #expect(empty.notes.first?.kind == .activeRecord)
+        _ = try last(wb, "let b = Book#1")
+        _ = try last(wb, "b.year = 1975")
+        let r = try last(wb, ":pending")
+        #expect(r.sql.isEmpty)
+        #expect(r.objects.map(\.ref) == ["Book#1"])
+        #expect(r.blocks == [.code(title: "each object's own save would run, each in its own transaction",
+                                   lines: [#"Book#1.save: UPDATE "book" SET "year" = ? WHERE "id" = ?  -- 1975, 1"#])])
+    }
+
     @Test func sameChangesCountStatementsPerPattern() throws {
         let script = """
         let a = Author#1

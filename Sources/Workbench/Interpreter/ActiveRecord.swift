@@ -192,3 +192,24 @@ extension Workbench {
         session.addNote(Note(.activeRecord, "\(owner.ref).\(association.name).\(add ? "add" : "remove")(\(target.ref)) was written at once: the row of \(table) \(add ? "inserted" : "deleted") in its own transaction (Active Record, like Rails' book.tags << tag)"))
     }
 }
+
+extension Workbench {
+    /// `:pending` under Active Record: no unit of work, but the objects changed and not saved,
+    /// each with the statement its own save would run.
+    func activeRecordPendingReport(into report: inout Report) throws {
+        let unsaved = session.unsavedObjects
+        report.objects = unsaved.map { snapshot($0) }
+        guard !unsaved.isEmpty else {
+            report.notes.append(Note(.activeRecord, "under Active Record there is no unit of work, and no object has unsaved changes"))
+            return
+        }
+        var lines: [String] = []
+        for object in unsaved {
+            for s in try session.statementsOfSaving(object) {
+                lines.append("\(object.ref).save: \(s.sql)" + (s.params.isEmpty ? "" : "  -- " + s.params.joined(separator: ", ")))
+            }
+        }
+        report.blocks.append(.code(title: "each object's own save would run, each in its own transaction", lines: lines))
+        report.notes.append(Note(.activeRecord, "under Active Record there is no unit of work: nothing is pending, but \(unsaved.count == 1 ? "this object has" : "these \(unsaved.count) objects have") unsaved changes that only \(unsaved.count == 1 ? "its" : "each one's") own .save writes"))
+    }
+}
