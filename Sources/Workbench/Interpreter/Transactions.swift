@@ -39,6 +39,9 @@ extension Workbench {
             let restored = try session.rollback()
             showTouched(restored.objects, into: &report)
             report.notes.append(Note(.rollback, rollbackSummary(restored)))
+            if session.pattern == .activeRecord {
+                report.notes.append(Note(.activeRecord, "under Active Record the objects saved inside the transaction keep the values they had in memory (as in Rails): reload them (b.reload) to read the rows as they are again"))
+            }
         }
     }
 
