@@ -150,6 +150,17 @@ import Testing
         #expect(try scalar(wb, "SELECT count(*) FROM book_tag WHERE book_id = 3") == "1")
     }
 
+    @Test func hasManyAddSavesTheChildAtOnceUnderActiveRecord() throws {
+        let wb = try activeRecordLibrary()
+        _ = try last(wb, "let a = Author#2")
+        _ = try last(wb, "let b = Book#1")
+        let r = try last(wb, "a.books.add(b)")
+        #expect(dataSQL(r).last == #"UPDATE "book" SET "author_id" = ? WHERE "id" = ?"#)
+        #expect(sqlTexts(r).suffix(3) == ["BEGIN", #"UPDATE "book" SET "author_id" = ? WHERE "id" = ?"#, "COMMIT"])
+        #expect(try scalar(wb, "SELECT author_id FROM book WHERE id = 1") == "2")
+        #expect(wb.session.unsavedObjects.isEmpty)
+    }
+
     @Test func dataMapperExplainsObjectSaveAndDestroy() throws {
         let wb = try library()
         _ = try last(wb, "Book#1.year = 1975")

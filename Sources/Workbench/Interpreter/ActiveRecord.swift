@@ -213,3 +213,11 @@ extension Workbench {
         report.notes.append(Note(.activeRecord, "under Active Record there is no unit of work: nothing is pending, but \(unsaved.count == 1 ? "this object has" : "these \(unsaved.count) objects have") unsaved changes that only \(unsaved.count == 1 ? "its" : "each one's") own .save writes"))
     }
 }
+
+extension Workbench {
+    /// `Author#1.books.add(b)` under Active Record: the child's foreign key is saved at once.
+    func saveLinkedNow(_ child: ManagedObject, owner: ManagedObject, association: Association, add: Bool) throws {
+        _ = try session.saveObject(child)
+        session.addNote(Note(.activeRecord, "\(owner.ref).\(association.name).\(add ? "add" : "remove")(\(child.ref)) saved \(child.ref) at once: its foreign key, in its own transaction (Active Record, like Rails' author.books << book)"))
+    }
+}

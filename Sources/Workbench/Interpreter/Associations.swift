@@ -65,6 +65,8 @@ extension Workbench {
             }
             do {
                 try session.assign(target, association: back, to: add ? owner : nil)
+                // Active Record: Rails' author.books << book saves the book at once.
+                if session.pattern == .activeRecord, target.state == .dirty { try saveLinkedNow(target, owner: owner, association: association, add: add) }
             } catch let error as ORMError {
                 throw EvalError(add ? error.message : "cannot remove \(target.ref) from \(owner.ref).\(association.name): \(target.entity.name).\(inverse) is required", at: range,
                                 hint: add ? error.hint : "delete \(target.ref), or assign it another \(owner.entity.name); or make \(inverse) optional (\(inverse): \(owner.entity.name)?)")
