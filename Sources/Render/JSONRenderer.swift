@@ -59,6 +59,7 @@ public enum JSONRenderer {
             ("indexes", .array(entity.indexes.map(JSON.string))),
         ]
         if let status = entity.status { fields.append(("status", .string(status))) }
+        if let persistedBy = entity.persistedBy { fields.append(("persisted_by", .string(persistedBy))) }
         return .object(fields)
     }
 
@@ -93,6 +94,7 @@ public enum JSONRenderer {
             })),
             ("from_identity_map", .bool(object.fromIdentityMap)),
         ]
+        if let words = object.activeRecordState { fields.append(("active_record_state", .string(words))) }
         if !object.changes.isEmpty {
             fields.append(("changes", .object(object.changes.map { ($0.name, valueJSON($0.value)) })))
         }

@@ -62,6 +62,9 @@ struct PaneBuilder {
                 header += "  " + paint("(\(status))", .yellow, color: color)
             }
             lines.append(PaneLine(header, indent: 2))
+            if let persistedBy = entity.persistedBy {
+                lines.append(PaneLine("  saved by " + paint(persistedBy, .dim, color: color), indent: 11))
+            }
 
             let names = entity.columns.map(\.property) + entity.associations.map(\.name)
             let nameWidth = names.map(displayWidth).max() ?? 0
@@ -186,7 +189,7 @@ struct PaneBuilder {
     func objectLines(_ objects: [ObjectSnapshot], omitted: Int) -> [PaneLine] {
         var lines: [PaneLine] = []
         for object in objects.prefix(maxObjects) {
-            var header = object.ref + "  " + paint(object.state.rawValue, stateStyle(object.state), color: color)
+            var header = object.ref + "  " + paint(object.activeRecordState ?? object.state.rawValue, stateStyle(object.state), color: color)
             if object.fromIdentityMap { header += "  " + paint("⟲ identity map", .cyan, color: color) }
             lines.append(PaneLine(header, indent: 2))
 

@@ -95,6 +95,9 @@ public struct EntityFacts: Sendable, Equatable {
     public var indexes: [String]
     /// Not nil while the entity waits for another to be defined ("waiting for Book").
     public var status: String?
+    /// Who writes its objects, once a pattern was chosen with `:set pattern`: "the session's
+    /// unit of work …" or "each object itself …" (nil otherwise: nothing is shown).
+    public var persistedBy: String?
 
     public init(entity: String, table: String, columns: [ColumnFacts], associations: [AssociationFacts],
                 indexes: [String] = [], status: String? = nil) {
@@ -343,6 +346,9 @@ public struct ObjectSnapshot: Sendable, Equatable {
     public var fromIdentityMap: Bool
     /// Old values of dirty properties (name → old value).
     public var changes: [NamedValue]
+    /// Under Active Record, the state in its words ("new record", "persisted", "persisted,
+    /// changed", "destroyed"); nil under the data mapper, whose words are `state`'s.
+    public var activeRecordState: String?
 
     public init(ref: String, entity: String, state: State, values: [NamedValue],
                 associations: [AssociationSnapshot] = [], fromIdentityMap: Bool = false,
@@ -433,6 +439,8 @@ public struct Note: Sendable, Equatable {
         case rawSQL = "raw-sql"
         case info
         case lesson
+        /// Under Active Record: an object wrote itself (create, save, destroy), or a bare `save` wrote nothing.
+        case activeRecord = "active-record"
     }
     public var kind: Kind
     public var message: String

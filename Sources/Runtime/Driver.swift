@@ -34,3 +34,15 @@ extension Session {
 
 /// A row of the session's driver, read by column index in the hydration loops.
 typealias SessionRow = SessionDatabase.Row
+
+extension Session {
+    /// A session on an in-memory copy of this session's database, rows included, with the same
+    /// naming, lazy policy and autoflush; its mapping is restored by the caller from the stored
+    /// declarations (`:compare pattern` runs a script on two such copies).
+    public func sessionOnCopy() throws -> Session {
+        let copy = Session(connection: try log.withoutRecording { try db.copyInMemory() }, naming: schema.naming)
+        copy.lazyPolicy = lazyPolicy
+        copy.autoflush = autoflush
+        return copy
+    }
+}

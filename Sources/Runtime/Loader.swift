@@ -41,6 +41,7 @@ extension Session {
     /// `Author#1`: the identity map first; a query only when the object is not loaded.
     public func find(_ entity: String, id: Int64, cause: String) throws -> (object: ManagedObject?, fromIdentityMap: Bool) {
         guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
+        if !usesIdentityMap { startFindWithoutIdentityMap(info, id: id, cause: cause) }
         if let existing = info.identityMap[id], existing.loadedColumns == nil { return (existing, true) }
         try autoflushIfNeeded(before: cause)
         if let existing = info.identityMap[id], existing.loadedColumns == nil { return (existing, true) }
@@ -56,6 +57,7 @@ extension Session {
     /// Runs a query: objects through the identity map, then its `include`s.
     public func fetch(_ query: Query) throws -> FetchResult {
         guard let info = infos[query.entity] else { throw ORMError("unknown entity \(query.entity)") }
+        startLoadWithoutIdentityMapIfOff()
         try autoflushIfNeeded(before: query.dsl)
         let compiler = QueryCompiler(schema: schema)
         let joinPaths = query.includes.filter { $0.strategy == .join }.map(\.path)
@@ -444,6 +446,7 @@ extension Session {
             return AssociationLoad(objects: object.loadedObjects(of: association.name), ranQuery: false, fromIdentityMap: false)
         }
         let info = object.entity
+        startLoadWithoutIdentityMapIfOff()
         // A belongs-to whose target is in the identity map needs no query (as in Hibernate and SQLAlchemy).
         if association.kind == .belongsTo, let fk = info.foreignKeyIndex[association.name] {
             if let pending = object.pendingReferences[fk] {

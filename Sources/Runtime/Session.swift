@@ -49,6 +49,19 @@ public final class Session {
     public var lazyPolicy: LazyPolicy = .select
     public var autoflush = true
     let unitOfWork = UnitOfWork()
+    /// Who persists objects (`:set pattern`): the session's unit of work, or each object itself
+    /// (Active Record). See `ActiveRecordPersistence.swift`.
+    public internal(set) var pattern: PersistencePattern = .dataMapper
+    /// Whether a row is one object per session (`:set identity-map`); off, as in Rails, every
+    /// load builds new objects. Checked once per load, never per row.
+    public internal(set) var usesIdentityMap = true
+    /// Without an identity map: the ids of the rows loaded so far, by entity, and how many
+    /// objects were built for a row that already had one (`objectsLoadedTwice`).
+    var rowsLoadedWithoutIdentityMap: [String: Set<Int64>] = [:]
+    var duplicateObjectCount = 0
+    /// Active Record objects changed and not saved yet (they are in no unit of work), so a
+    /// switch of pattern cannot leave them behind.
+    var unsavedActiveRecordObjects: [ManagedObject] = []
     /// `begin` was typed and no `commit`/`rollback` yet.
     public internal(set) var explicitTransaction = false
     /// Notes produced while running the current command (autoflush, cascades...).
@@ -433,6 +446,8 @@ public final class Session {
         }
         loadGroups.removeAll()
         unitOfWork.clear()
+        unsavedActiveRecordObjects = []
+        rowsLoadedWithoutIdentityMap = [:]
         return count
     }
 

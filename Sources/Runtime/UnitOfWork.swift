@@ -55,6 +55,12 @@ final class UnitOfWork {
         created.append(object)
     }
 
+    /// Takes the new object at `index` out of the pending inserts (it is still among the
+    /// objects created since the last commit, which a rollback discards).
+    func removeNew(at index: Int) {
+        newObjects.remove(at: index)
+    }
+
     func registerDirty(_ object: ManagedObject) {
         remember(object)
         if !dirtyObjects.contains(where: { $0 === object }) { dirtyObjects.append(object) }
@@ -418,7 +424,7 @@ extension Session {
         let wasDirty = object.state == .dirty
         let unchanged = object.isLoaded(column: index) && object.value(ofColumn: index) == value && object.pendingReferences[index] == nil
         if object.originalValues == nil { object.originalValues = object.values }
-        unitOfWork.registerDirty(object)
+        registerChange(object)
         object.setValue(value, ofColumn: index)
         object.pendingReferences[index] = nil
         if object.loadedColumns != nil { object.loadedColumns?[index] = true }
@@ -459,7 +465,7 @@ extension Session {
             object.pendingReferences[fk] = target
             if object.state != .new {
                 object.state = .dirty
-                unitOfWork.registerDirty(object)
+                registerChange(object)
             }
         } else {
             assign(object, column: fk, value: .null, shown: "nil")
@@ -468,6 +474,12 @@ extension Session {
         if !unchanged {
             explainExpiredInverse(expireInverse(of: object, naming: true), change: "the change of \(object.ref).\(association.name)")
         }
+    }
+
+    /// A changed object: pending in the unit of work, or (Active Record) only its own to save.
+    @inline(__always)
+    private func registerChange(_ object: ManagedObject) {
+        if pattern == .activeRecord { rememberUnsaved(object) } else { unitOfWork.registerDirty(object) }
     }
 
     /// Dirty only while some value differs from what was loaded.
@@ -499,7 +511,11 @@ extension Session {
     /// `owner.assoc.add(target)` / `.remove(target)` on a many-to-many: a join-table row to write.
     public func link(_ owner: ManagedObject, _ association: Association, _ target: ManagedObject, add: Bool) {
         unitOfWork.registerLink(LinkChange(owner: owner, association: association, target: target, add: add))
-        // Keep loaded collections in step with the pending change.
+        keepLoadedCollectionsInStep(owner, association, target, add: add)
+    }
+
+    /// Keeps loaded collections in step with a link change (pending, or written at once).
+    func keepLoadedCollectionsInStep(_ owner: ManagedObject, _ association: Association, _ target: ManagedObject, add: Bool) {
         if case .many(var list)? = owner.associations[association.name] {
             if add { if !list.contains(where: { $0 === target }) { list.append(target) } } else { list.removeAll { $0 === target } }
             owner.associations[association.name] = .many(list)

@@ -426,6 +426,21 @@ public final class Connection: Database {
         return scratch
     }
 
+    /// A new in-memory database holding everything this one holds, rows included (SQLite's
+    /// online backup), for a run that must not touch this one (`:compare pattern`). Read
+    /// unobserved: nothing reaches the statement log.
+    public func copyInMemory() throws -> Connection {
+        let copy = try Connection()
+        guard let backup = sqlite3_backup_init(copy.handle, "main", handle, "main") else {
+            throw SQLiteError.fromConnection(copy.handle, resultCode: sqlite3_errcode(copy.handle), sql: nil)
+        }
+        let stepped = sqlite3_backup_step(backup, -1)
+        let finished = sqlite3_backup_finish(backup)
+        guard stepped == SQLITE_DONE else { throw SQLiteError.fromConnection(copy.handle, resultCode: stepped, sql: nil) }
+        try check(finished)
+        return copy
+    }
+
     // MARK: - ORMLab's metadata
 
     /// The table where entity declarations are kept so a file database restores its mapping.

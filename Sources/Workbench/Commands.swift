@@ -198,6 +198,7 @@ extension Workbench {
     // MARK: - :pending
 
     func pendingReport(into report: inout Report) throws {
+        if session.pattern == .activeRecord { return try activeRecordPendingReport(into: &report) }
         let objects = session.pendingObjects
         report.objects = objects.map { snapshot($0) }
         let statements = try session.pendingStatements()
@@ -289,8 +290,12 @@ extension Workbench {
             session.setNaming(naming)
             report.notes.append(Note(.info, naming == .rails ? "entities defined from now on get plural table names, as in Rails (Author → authors)"
                                                              : "entities defined from now on get singular snake_case table names (Author → author)"))
+        case "pattern":
+            try setPattern(parts[1], range: range, into: &report)
+        case "identity-map":
+            try setIdentityMap(parts[1], range: range, into: &report)
         default:
-            throw EvalError("unknown option '\(parts[0])'", at: range, hint: suggestion(parts[0], ["lazy", "autoflush", "naming"]) ?? "options: lazy, autoflush, naming")
+            throw EvalError("unknown option '\(parts[0])'", at: range, hint: suggestion(parts[0], ["lazy", "autoflush", "naming", "pattern", "identity-map"]) ?? "options: lazy, autoflush, naming, pattern, identity-map")
         }
     }
 

@@ -25,6 +25,9 @@ struct StrategyRun {
 
 extension Workbench {
     func compare(_ argument: String, range: SourceRange, into report: inout Report) throws {
+        if argument == "pattern" || argument.hasPrefix("pattern ") {
+            return try comparePattern(String(argument.dropFirst("pattern".count)).trimmingWhitespace(), range: range, into: &report)
+        }
         let resolved = try resolveQueryArgument(argument, range: range, command: "compare")
         guard case .rows(let query, let info) = resolved else {
             throw EvalError(":compare loads objects and their association; an aggregate loads none", at: range,

@@ -143,6 +143,39 @@ public let helpTopics: [HelpTopic] = [
         Author#1
         """),
     HelpTopic(
+        name: "pattern", summary: "Active Record vs Data Mapper: :set pattern, b.save, b.destroy, b.reload, b.changes",
+        body: """
+        Two ways an ORM persists objects. Data Mapper (the default; SQLAlchemy, Hibernate): the
+        session's unit of work collects inserts, changes and deletes, and `save` writes them all in
+        one transaction; the identity map gives one object per row. Active Record (Rails, Django,
+        Eloquent): `:set pattern active-record`, and each object saves itself. `insert` writes at
+        once (Rails' create); an assignment makes the object dirty until b.save writes its changed
+        columns, in a transaction of its own; b.destroy deletes at once; b.reload reads the row
+        again (both patterns); b.changes shows the dirty columns as Rails does. A bare `save`
+        writes nothing. There is no identity map, as in Rails: Author#1 twice runs two queries and
+        gives two objects, so keep the one you change in a variable (`:set identity-map on|off`
+        to try either). Switching pattern with changes pending is refused (nothing is lost).
+        `:compare pattern SCRIPT.orm` runs a script both ways on copies of the database and
+        compares statements, transactions, round trips, time and objects loaded twice.
+        """,
+        example: """
+        entity Author { name: String; books: [Book] }
+        entity Book { title: String; author: Author }
+        insert Author(name: "Le Guin")
+        save
+        :set pattern active-record
+        insert Book(title: "Lavinia", author: Author#1)
+        let b = Book#1
+        b.title = "Lavinia (2008)"
+        b.changes
+        save
+        b.save
+        Author#1
+        Author#1
+        b.destroy
+        :set pattern data-mapper
+        """),
+    HelpTopic(
         name: "performance", summary: ":seed data, :explain plans and indexes, :compare loading strategies",
         body: """
         :seed Entity N writes N rows of deterministic fake data (names, emails, titles, years,
@@ -243,6 +276,7 @@ public let helpTopics: [HelpTopic] = [
         :pending          the unit of work   :sql STATEMENT  raw SQL, rows as a table
         :explain QUERY    the query plan     :compare QUERY  lazy vs IN vs JOIN
         :seed Entity N    fake data          :set lazy select|batch|raise, :set autoflush on|off
+        :set pattern data-mapper|active-record, :set identity-map on|off   who saves (:help pattern)
         :export swift plain|grdb [FILE]      :save FILE.orm|.html|.json, :load FILE   the session
         :lessons, :lesson ID|N, :hint, :check, :next, :solution, :reset [lesson], :lesson off   lessons
         :more             all objects of the last result            :quit (or Ctrl-D)

@@ -46,8 +46,10 @@ extension Workbench {
             let loaded = object.isAssociationLoaded(association.name) ? object.loadedObjects(of: association.name).map(\.ref) : nil
             return AssociationSnapshot(name: association.name, loaded: loaded, isToMany: association.isToMany)
         }
-        return ObjectSnapshot(ref: object.ref, entity: mapping.name, state: ObjectSnapshot.State(object.state), values: values,
-                              associations: associations, fromIdentityMap: fromIdentityMap, changes: changes)
+        var snapshot = ObjectSnapshot(ref: object.ref, entity: mapping.name, state: ObjectSnapshot.State(object.state), values: values,
+                                      associations: associations, fromIdentityMap: fromIdentityMap, changes: changes)
+        if session.pattern == .activeRecord { snapshot.activeRecordState = object.state.activeRecordWords }
+        return snapshot
     }
 }
 

@@ -64,12 +64,23 @@ public final class Workbench {
     /// The inferred model's declarations until they are stored (the first schema change writes
     /// ORMLab's metadata, and stores them with it).
     var unstoredInferredDeclarations: [(name: String, source: String)] = []
+    /// Set by `:set pattern`: from then on the Mapping pane says who saves each entity's objects.
+    var namesPersister = false
 
     /// Opens a workbench on a database (":memory:" or a file path); a file's stored entity
     /// definitions are read back so its mapping is restored.
     public init(databasePath: String = ":memory:") throws {
         session = try Session.open(path: databasePath)
         if databasePath != ":memory:" { try restoreStoredSchema() }
+    }
+
+    /// A workbench on a copy of `other`'s database (rows, mapping and settings), for a run that
+    /// must leave `other` untouched.
+    init(copying other: Workbench) throws {
+        session = try other.session.sessionOnCopy()
+        try restoreStoredSchema()
+        history = []
+        objectLimit = other.objectLimit
     }
 
     /// Replays stored entity declarations without running their DDL (the tables exist).
@@ -183,6 +194,7 @@ public final class Workbench {
         } catch {
             report.diagnostics.append(record(Diagnostic(.error, "\(error)", at: command.range), in: file))
         }
+        if namesPersister { namePersister(in: &report) }
         if report.sql.isEmpty { report.sql = session.log.current }
         if !session.pendingNotes.isEmpty { report.notes = session.pendingNotes + report.notes }
         if report.sql.count >= 2 { addNPlusOneNotes(&report, command: command) } // (a repeated SELECT needs two statements)
@@ -234,6 +246,8 @@ public final class Workbench {
         guard report.sql.count >= 2 else { return }
         // A command that explains its own N+1 (`:compare`) gets no second, generic note.
         guard !report.notes.contains(where: { $0.kind == .nPlusOne }) else { return }
+        // `:compare pattern` lists two runs of a script: a SELECT in both is not a loop.
+        if case .workbench("compare", let argument, _, _)? = command, argument.hasPrefix("pattern") { return }
         let loops = command.map(loopSequences) ?? [:]
         var fixes: [(finding: NPlusOneDetector.Finding, cause: String, path: LazyPath?)] = []
         for finding in NPlusOneDetector.findings(in: report.sql) where finding.count >= 2 {

@@ -42,6 +42,8 @@ extension Workbench {
 
     func changeCollection(_ owner: ManagedObject, _ association: Association, _ target: ManagedObject, add: Bool, range: SourceRange) throws {
         switch association.kind {
+        case .manyToMany where session.pattern == .activeRecord:
+            try linkNow(owner, association, target, add: add, range: range)
         case .manyToMany:
             let before = session.pendingLinkCount
             session.link(owner, association, target, add: add)
@@ -63,6 +65,8 @@ extension Workbench {
             }
             do {
                 try session.assign(target, association: back, to: add ? owner : nil)
+                // Active Record: Rails' author.books << book saves the book at once.
+                if session.pattern == .activeRecord, target.state == .dirty { try saveLinkedNow(target, owner: owner, association: association, add: add) }
             } catch let error as ORMError {
                 throw EvalError(add ? error.message : "cannot remove \(target.ref) from \(owner.ref).\(association.name): \(target.entity.name).\(inverse) is required", at: range,
                                 hint: add ? error.hint : "delete \(target.ref), or assign it another \(owner.entity.name); or make \(inverse) optional (\(inverse): \(owner.entity.name)?)")

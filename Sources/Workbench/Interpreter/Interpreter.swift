@@ -33,11 +33,14 @@ extension Workbench {
     func runStatement(_ statement: ScriptStatement, into report: inout Report) throws {
         switch statement {
         case .expression(let expr):
+            if let call = persistenceMethodCall(expr), try runPersistenceMethod(call, into: &report) { break }
             let value = try evaluate(expr)
             try show(value, for: expr, into: &report)
         case .insert(let entity, let arguments, let range):
             let object = try insert(entity, arguments, range: range)
-            if buildsReports {
+            if session.pattern == .activeRecord {
+                try createNow(object, into: &report)
+            } else if buildsReports {
                 showTouched([object], into: &report)
                 showMapping(object.entity.name, into: &report)
                 report.notes.append(Note(.pending, "\(object.ref) is new: the INSERT is pending in the unit of work and runs at the next `save` (or before a query that needs it: autoflush). :pending shows it."))
@@ -47,8 +50,13 @@ extension Workbench {
         case .assign(let target, let value, let range):
             let object = try assign(target, value, range: range)
             showTouched([object], into: &report)
+            if session.pattern == .activeRecord { noteActiveRecordAssignment(object, target: target, into: &report) }
         case .delete(let expr, _):
             let objects = try objectsToDelete(expr)
+            if session.pattern == .activeRecord {
+                try destroyEach(objects, into: &report)
+                break
+            }
             for object in objects { try session.delete(object) }
             showTouched(objects, into: &report)
             if objects.isEmpty {
@@ -59,6 +67,10 @@ extension Workbench {
         case .letInsert(let name, let entity, let arguments, let range):
             let object = try insert(entity, arguments, range: range)
             variables[name.name] = .object(object, fromIdentityMap: true)
+            if session.pattern == .activeRecord {
+                try createNow(object, into: &report)
+                break
+            }
             report.objects = [snapshot(object)]
             report.mapping = [session.schema.facts(for: object.entity.name, in: session.dialect)]
             report.notes.append(Note(.pending, "\(name.name) is \(object.ref): new, its INSERT pending until `save`; other inserts can refer to it, and the unit of work writes it first"))
@@ -88,6 +100,8 @@ extension Workbench {
     func habitAware(_ diagnostic: Diagnostic, in file: SourceFile, command range: SourceRange) -> Diagnostic {
         ForeignHabits.diagnostic(for: diagnostic, in: file, command: range, isKnownName: { name in
             variables[name] != nil || session.schema.order.contains { session.info($0)?.mapping.memberNames.contains(name) == true }
+                // Under Active Record, Book#1.save and .destroy are ORMLab's own forms, not habits.
+                || (session.pattern == .activeRecord && persistenceMethodNames.contains(name))
         }) ?? diagnostic
     }
 }

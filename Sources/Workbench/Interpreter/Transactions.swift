@@ -15,6 +15,8 @@ extension Workbench {
         case .beginImmediate:
             try session.begin(immediate: true)
             report.notes.append(Note(.transaction, "transaction open with BEGIN IMMEDIATE: SQLite takes the write (RESERVED) lock now, not at the first write as plain `begin` does; other connections can still read, but none can write until `commit` or `rollback`"))
+        case .save where session.pattern == .activeRecord:
+            explainSaveUnderActiveRecord(into: &report)
         case .save:
             let hadTransaction = session.database.isInTransaction
             let result = try session.save()
@@ -37,6 +39,9 @@ extension Workbench {
             let restored = try session.rollback()
             showTouched(restored.objects, into: &report)
             report.notes.append(Note(.rollback, rollbackSummary(restored)))
+            if session.pattern == .activeRecord {
+                report.notes.append(Note(.activeRecord, "under Active Record the objects saved inside the transaction keep the values they had in memory (as in Rails): reload them (b.reload) to read the rows as they are again"))
+            }
         }
     }
 
