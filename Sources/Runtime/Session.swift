@@ -62,7 +62,7 @@ public final class Session {
 
     public init(connection: SessionDatabase, naming: NamingConvention = .standard) {
         self.db = connection
-        self.dialect = SessionDatabase.sqlDialect
+        self.dialect = connection.sqlDialect
         self.schema = Schema(naming: naming)
         schema.canDropColumns = connection.supportsDropColumn
         // The log itself, not the session: it refers to nothing, so this makes no cycle, and

@@ -46,6 +46,9 @@ public struct SQLiteDialect: Dialect {
         "PRAGMA foreign_keys = " + (enabled ? "ON" : "OFF")
     }
 
+    /// The rowid numbers rows: an `INTEGER PRIMARY KEY` column is an alias for it.
+    public func generatedKeyClause() -> String { "PRIMARY KEY" }
+
     /// `PRAGMA foreign_key_check("book")`: one row per broken reference.
     public func foreignKeyCheckSQL(table: String) -> String? {
         "PRAGMA foreign_key_check(" + quoteIdentifier(table) + ")"

@@ -164,7 +164,10 @@ struct SeedPlan {
     /// `INSERT INTO "book" ("title", "year", "author_id") VALUES (?, ?, ?)`, prepared once and
     /// run for every row with its values bound.
     func insertSQL(in dialect: any Dialect) -> String {
-        dialect.render(Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })).sql
+        var insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })
+        // PostgreSQL hands each new key back with RETURNING (read as the driver's lastInsertID).
+        if dialect.readsGeneratedKeysWithReturning, let key = mapping.columns.first { insert.returning = [key.name] }
+        return dialect.render(insert).sql
     }
 
     // MARK: - Running
