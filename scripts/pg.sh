@@ -45,7 +45,7 @@ case "${1:-start}" in
     fi
     if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
       as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w \
-        -o "-c listen_addresses='' -c unix_socket_directories='$data' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-c listen_addresses='' -c unix_socket_directories='$data' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off" \
         start >/dev/null
     fi
     if ! as_owner "$bin/psql" -h "$data" -U "$owner" -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = 'ormlab'" | grep -q 1; then

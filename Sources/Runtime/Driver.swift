@@ -353,5 +353,11 @@ extension Session {
     public func interrupt() { db.interrupt() }
 }
 
+/// `target` as it may be shown: a PostgreSQL connection string with its password hidden, a
+/// SQLite path as it is.
+public func displayedDatabaseTarget(_ target: String) -> String {
+    SessionDatabase.isPostgresTarget(target) ? redactedConnectionString(target) : target
+}
+
 /// A row of the session's driver, read by column index in the hydration loops.
 typealias SessionRow = SessionDatabase.Row

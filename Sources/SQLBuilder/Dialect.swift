@@ -57,6 +57,8 @@ public protocol Dialect: Sendable {
     func conversionSQL(_ column: String, from: ColumnType, to: ColumnType) -> String
     /// The statement that moves an identity column's sequence past the largest id, or nil.
     func resetGeneratedKeySQL(table: String, column: String) -> String?
+    /// True when SAVEPOINT outside a transaction starts one (SQLite); elsewhere it needs BEGIN.
+    var savepointStartsTransaction: Bool { get }
 }
 
 extension Dialect {
@@ -140,6 +142,8 @@ extension Dialect {
     }
 
     public func resetGeneratedKeySQL(table: String, column: String) -> String? { nil }
+
+    public var savepointStartsTransaction: Bool { false }
 }
 
 /// The dialect used where a caller names none (tests, previews): SQLite's, ORMLab's one database

@@ -30,6 +30,9 @@ public struct SQLiteDialect: Dialect {
 
     public var supportsReturning: Bool { true }
 
+    /// A SAVEPOINT outside BEGIN … COMMIT starts a transaction, and its RELEASE commits it.
+    public var savepointStartsTransaction: Bool { true }
+
     /// ORMLab's own savepoints are plain words; a name that needs quoting is quoted.
     public func savepointName(_ savepoint: Savepoint) -> String {
         savepoint.quoted ? quoteIdentifier(savepoint.name) : savepoint.name

@@ -2,6 +2,7 @@ import DSL
 import Mapping
 import Report
 import Runtime
+import SQLBuilder
 import DatabaseKit
 
 /// A mistake found while evaluating a command, pointing at the text responsible.
@@ -22,6 +23,8 @@ public final class Workbench {
     public internal(set) var history: [String] = []
     /// Commands handled by upper layers (lessons, export), by name without the colon.
     public var commandHandlers: [String: (_ argument: String, _ workbench: Workbench) -> Report] = [:]
+    /// `:dialect NAME`: the SQL pane is also shown in this dialect (nil: only the session's).
+    public internal(set) var shownDialect: (any Dialect)?
     /// Set by `:quit`.
     public internal(set) var quitRequested = false
     /// The objects of the last result, for `:more`.
@@ -58,6 +61,12 @@ public final class Workbench {
         session = try Session.open(path: databasePath)
         if databasePath != ":memory:" { try restoreStoredSchema() }
     }
+
+    /// A database target as it may be shown (a PostgreSQL password hidden).
+    public static func displayedTarget(_ target: String) -> String { displayedDatabaseTarget(target) }
+
+    /// True when `target` is a PostgreSQL connection string rather than a SQLite file.
+    public static func isPostgresTarget(_ target: String) -> Bool { SessionDatabase.isPostgresTarget(target) }
 
     /// Replays stored entity declarations without running their DDL (the tables exist).
     func restoreStoredSchema() throws {
@@ -154,12 +163,13 @@ public final class Workbench {
         } catch let error as ORMError {
             report.diagnostics.append(record(Diagnostic(.error, error.message, at: command.range, hint: error.hint), in: file))
         } catch let error as any DatabaseError {
-            report.diagnostics.append(record(Diagnostic(.error, "SQLite: \(error.message)", at: command.range,
+            report.diagnostics.append(record(Diagnostic(.error, "\(session.dialect.name): \(error.message)", at: command.range,
                                                         hint: error.isInterrupted ? "the statement was interrupted; the session goes on" : nil), in: file))
         } catch {
             report.diagnostics.append(record(Diagnostic(.error, "\(error)", at: command.range), in: file))
         }
         if report.sql.isEmpty { report.sql = session.log.current }
+        if shownDialect != nil { addDialectView(&report) }
         if !session.pendingNotes.isEmpty { report.notes = session.pendingNotes + report.notes }
         if report.sql.count >= 2 { addNPlusOneNotes(&report, command: command) } // (a repeated SELECT needs two statements)
         report.ok = !report.diagnostics.contains { $0.severity == "error" }

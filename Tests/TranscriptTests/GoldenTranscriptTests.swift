@@ -48,14 +48,14 @@ struct Transcript {
 
     /// Runs the script on a fresh in-memory workbench. The width comes from a first line
     /// `// transcript: width N` (default 100).
-    static func run(_ script: URL) throws -> Transcript {
+    static func run(_ script: URL, databasePath: String = ":memory:") throws -> Transcript {
         let text = try String(contentsOf: script, encoding: .utf8)
         var width = 100
         if let first = text.split(separator: "\n").first, first.hasPrefix("// transcript: width "),
            let n = Int(first.dropFirst("// transcript: width ".count).trimmingCharacters(in: .whitespaces)) {
             width = n
         }
-        let workbench = try Workbench()
+        let workbench = try Workbench(databasePath: databasePath)
         var sections: [String] = []
         workbench.run(text, sourceName: script.lastPathComponent) { report in
             var shown = report
