@@ -144,7 +144,13 @@ extension Schema {
                 result.steps.append(.alterColumn(table: table, column: name, .foreignKey(nil)))
                 result.explanation.append("the foreign key constraint of \(name) is dropped")
             }
-            if dialect.columnTypeName(before.type) != dialect.columnTypeName(after.type) {
+            let retyped = dialect.columnTypeName(before.type) != dialect.columnTypeName(after.type)
+            // A default of the old type cannot be converted with the values: it goes first and
+            // comes back after.
+            if retyped && before.defaultValue != nil {
+                result.steps.append(.alterColumn(table: table, column: name, .defaultValue(nil)))
+            }
+            if retyped {
                 result.steps.append(.alterColumn(table: table, column: name, .type(from: before.type, to: after.type)))
                 result.explanation.append("column \(name) changes type from \(dialect.columnTypeName(before.type)) to \(dialect.columnTypeName(after.type)): every value is converted (USING); one that does not convert fails the change")
             }
@@ -152,9 +158,11 @@ extension Schema {
                 result.steps.append(.alterColumn(table: table, column: name, .unique(after.unique)))
                 result.explanation.append(after.unique ? "UNIQUE added to \(name): fails if two rows share a value" : "UNIQUE dropped from \(name)")
             }
-            if before.defaultValue != after.defaultValue {
+            if before.defaultValue != after.defaultValue || (retyped && before.defaultValue != nil && after.defaultValue != nil) {
                 result.steps.append(.alterColumn(table: table, column: name, .defaultValue(after.defaultValue)))
-                result.explanation.append("the default of \(name) changes (existing rows keep their values)")
+                if before.defaultValue != after.defaultValue {
+                    result.explanation.append("the default of \(name) changes (existing rows keep their values)")
+                }
             }
             if before.notNull != after.notNull {
                 result.steps.append(.alterColumn(table: table, column: name, .notNull(after.notNull)))
