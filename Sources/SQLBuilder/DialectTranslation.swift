@@ -86,7 +86,10 @@ private func tokenize(_ sql: String) -> [Token] {
 
 extension Dialect {
     /// `sql`, written by `source`, spelled in this dialect, with the differences that matter.
-    public func translate(_ sql: String, from source: any Dialect) -> TranslatedStatement {
+    /// `keyColumn` names the generated key of a table (nil for a join table): an INSERT the
+    /// source wrote without RETURNING gets the target's way of handing the key back.
+    public func translate(_ sql: String, from source: any Dialect,
+                          keyColumn: (String) -> String? = { _ in nil }) -> TranslatedStatement {
         var notes: [String] = []
         func note(_ text: String) { if !notes.contains(text) { notes.append(text) } }
         let trimmed = trimmedSpaces(sql)
@@ -120,6 +123,17 @@ extension Dialect {
             returning = tokens[(r + 1)...].compactMap { if case .identifier(let n) = $0 { return n }; return nil }
             tokens.removeSubrange(r...)
             while case .space = tokens.last { tokens.removeLast() }
+        }
+
+        // An entity's INSERT where the source read the key afterwards (SQLite's rowid): the
+        // target's RETURNING or OUTPUT INSERTED, as ORMLab writes it there.
+        var addedReturning = false
+        if isInsert, returning.isEmpty, !source.readsGeneratedKeysWithReturning, !upper.contains(" SELECT "),
+           let table = tokens.first(where: { if case .identifier = $0 { return true }; return false }),
+           case .identifier(let tableName) = table, let key = keyColumn(tableName),
+           readsGeneratedKeysWithReturning || !insertOutputClause([key]).isEmpty {
+            returning = [key]
+            addedReturning = true
         }
 
         // LIMIT … OFFSET … at the end of a SELECT (outside parentheses).
@@ -276,7 +290,9 @@ extension Dialect {
             if insertOutputClause(returning).isEmpty && tail.isEmpty {
                 note("generated keys: no RETURNING in \(name); the driver asks for the new id after the INSERT (LAST_INSERT_ID(), SCOPE_IDENTITY())")
             } else if !insertOutputClause(returning).isEmpty {
-                note("generated keys: \(name) hands the new id back with OUTPUT INSERTED, before VALUES")
+                note("generated keys: \(name) hands the new id back with OUTPUT INSERTED, before VALUES" + (addedReturning ? " (\(source.name) asks for it after the INSERT)" : ""))
+            } else if addedReturning {
+                note("generated keys: \(name) reads the new id in the same trip with RETURNING (\(source.name) asks for it after the INSERT)")
             }
         } else if isInsert, !source.readsGeneratedKeysWithReturning, !upper.contains(" SELECT ") {
             // The source asked for the key after the INSERT (SQLite's last_insert_rowid()).

@@ -41,8 +41,11 @@ extension Workbench {
         let source = session.dialect
         var lines: [String] = []
         var notes: [String] = []
+        // An entity's table has a generated key (its first column); a join table has none.
+        let keys = Dictionary(session.schema.orderedEntities.compactMap { e in e.columns.first.map { (e.table, $0.name) } },
+                              uniquingKeysWith: { a, _ in a })
         for (i, record) in report.sql.enumerated() {
-            let translated = target.translate(record.sql, from: source)
+            let translated = target.translate(record.sql, from: source, keyColumn: { keys[$0] })
             lines.append("\(i + 1). \(translated.sql)")
             for note in translated.notes where !notes.contains(note) { notes.append(note) }
         }

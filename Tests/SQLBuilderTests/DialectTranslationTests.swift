@@ -46,6 +46,14 @@ private let sqlite = SQLiteDialect()
         #expect(mysql.notes.contains { $0.hasPrefix("generated keys: no RETURNING in MySQL") })
         let fromSQLite = PostgresDialect().translate(#"INSERT INTO "book" ("title") VALUES (?)"#, from: sqlite)
         #expect(fromSQLite.notes.contains { $0.hasPrefix(#"generated keys: an entity's INSERT ends with RETURNING "id" in PostgreSQL"#) })
+        // Told which tables have a generated key, an entity's INSERT gets it back the target's way; a join table's does not.
+        let keys = { (table: String) -> String? in table == "book" ? "id" : nil }
+        #expect(PostgresDialect().translate(#"INSERT INTO "book" ("title") VALUES (?)"#, from: sqlite, keyColumn: keys).sql
+                == #"INSERT INTO "book" ("title") VALUES ($1) RETURNING "id""#)
+        #expect(SQLServerDialect().translate(#"INSERT INTO "book" ("title") VALUES (?)"#, from: sqlite, keyColumn: keys).sql
+                == "INSERT INTO [book] ([title]) OUTPUT INSERTED.[id] VALUES (@p1)")
+        #expect(PostgresDialect().translate(#"INSERT INTO "book_tag" ("book_id", "tag_id") VALUES (?, ?)"#, from: sqlite, keyColumn: keys).sql
+                == #"INSERT INTO "book_tag" ("book_id", "tag_id") VALUES ($1, $2)"#)
         // Strings keep their quotes doubled; MySQL doubles a backslash too.
         #expect(MySQLDialect().translate(#"SELECT 'O''Brien \ x'"#, from: sqlite).sql == #"SELECT 'O''Brien \\ x'"#)
     }
