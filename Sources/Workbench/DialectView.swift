@@ -1,3 +1,4 @@
+import Foundation
 import DSL
 import Report
 import SQLBuilder
@@ -46,13 +47,35 @@ extension Workbench {
                               uniquingKeysWith: { a, _ in a })
         for (i, record) in report.sql.enumerated() {
             let translated = target.translate(record.sql, from: source, keyColumn: { keys[$0] })
-            lines.append("\(i + 1). \(translated.sql)")
+            lines += clauseLines(translated.sql, number: i + 1)
             for note in translated.notes where !notes.contains(note) { notes.append(note) }
         }
         let how = target.name == "PostgreSQL" ? "what runs there" : "shown, not run"
         report.blocks.append(.code(title: "In \(target.name) (\(how))", lines: lines))
         for note in notes { report.notes.append(Note(.info, "\(target.name): \(note)")) }
         if notes.isEmpty { report.notes.append(Note(.info, "\(target.name): the same text as \(source.name) for these statements")) }
+    }
+
+    /// A long statement as one line per clause (a code block is cut at the pane's width, not
+    /// wrapped), each after the first indented under the number.
+    func clauseLines(_ sql: String, number: Int) -> [String] {
+        let prefix = "\(number). "
+        guard sql.count > 70 else { return [prefix + sql] }
+        var lines: [String] = []
+        var current = ""
+        var rest = Substring(sql)
+        let breaks = [" FROM ", " WHERE ", " GROUP BY ", " ORDER BY ", " LIMIT ", " OFFSET ", " OUTPUT ", " VALUES ", " RETURNING "]
+        while !rest.isEmpty {
+            let next = breaks.compactMap { rest.range(of: $0) }.filter { $0.lowerBound > rest.startIndex }.min { $0.lowerBound < $1.lowerBound }
+            guard let cut = next else { current += rest; break }
+            current += rest[..<cut.lowerBound]
+            lines.append(current)
+            current = ""
+            rest = rest[rest.index(after: cut.lowerBound)...]
+        }
+        lines.append(current)
+        let indent = String(repeating: " ", count: prefix.count)
+        return lines.enumerated().map { $0.offset == 0 ? prefix + $0.element : indent + $0.element }
     }
 
     /// `--dialect NAME` of `ormlab run`: false for a name no dialect has.
