@@ -52,7 +52,7 @@ let package = Package(
         ]),
 
         // ORMLab against a hand-written loop over the SQLite C API: `swift run -c release ormlab-bench`.
-        .executableTarget(name: "ormlab-bench", dependencies: ["Workbench", "Runtime", "DSL", "SQLiteKit", "CSQLite"]),
+        .executableTarget(name: "ormlab-bench", dependencies: ["Workbench", "Runtime", "DSL", "SQLiteKit", "CSQLite", "CLibPQ"]),
 
         // Helpers shared by the test targets (starting child processes that cannot hang a run).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

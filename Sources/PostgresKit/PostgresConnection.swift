@@ -146,13 +146,15 @@ public final class PostgresConnection: Database {
         let count = Int(PQntuples(result))
         let columns = Int(PQnfields(result))
         let kinds = (0..<columns).map { PostgresColumnKind(oid: PQftype(result, Int32($0))) }
-        var row = PostgresRow(result: result!, kinds: kinds)
         var done = 0
         do {
-            while done < count {
-                row.row = Int32(done)
-                done += 1
-                try body(row)
+            try kinds.withUnsafeBufferPointer { kindBuffer in
+                var row = PostgresRow(result: result!, kinds: kindBuffer)
+                while done < count {
+                    row.row = Int32(done)
+                    done += 1
+                    try body(row)
+                }
             }
         } catch {
             observer?(ExecutedStatement(sql: sql, params: params, rows: done, duration: monotonicSeconds() - start))
@@ -230,13 +232,15 @@ public final class PostgresConnection: Database {
             throw PostgresError.from(result: result, connection: handle, sql: sql)
         }
         let kinds = (0..<Int(PQnfields(result))).map { PostgresColumnKind(oid: PQftype(result, Int32($0))) }
-        var row = PostgresRow(result: result!, kinds: kinds)
-        var rows: [[DatabaseValue]] = []
-        for r in 0..<PQntuples(result) {
-            row.row = r
-            rows.append(row.values)
+        return kinds.withUnsafeBufferPointer { kindBuffer in
+            var row = PostgresRow(result: result!, kinds: kindBuffer)
+            var rows: [[DatabaseValue]] = []
+            for r in 0..<PQntuples(result) {
+                row.row = r
+                rows.append(row.values)
+            }
+            return rows
         }
-        return rows
     }
 
     public func tableNames() throws -> [String] {

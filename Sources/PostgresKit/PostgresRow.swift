@@ -37,13 +37,14 @@ enum PostgresColumnKind: UInt8 {
 public struct PostgresRow: DatabaseRow {
     @usableFromInline let result: OpaquePointer
     @usableFromInline var row: Int32
-    @usableFromInline let kinds: [PostgresColumnKind]
+    /// The kinds of the result's columns, held by the query for as long as its rows are read.
+    @usableFromInline let kinds: UnsafePointer<PostgresColumnKind>
     public let columnCount: Int
 
-    init(result: OpaquePointer, kinds: [PostgresColumnKind]) {
+    init(result: OpaquePointer, kinds: UnsafeBufferPointer<PostgresColumnKind>) {
         self.result = result
         self.row = 0
-        self.kinds = kinds
+        self.kinds = kinds.baseAddress ?? UnsafePointer(bitPattern: 1)!
         self.columnCount = kinds.count
     }
 
@@ -51,7 +52,7 @@ public struct PostgresRow: DatabaseRow {
     public func isNull(_ i: Int) -> Bool { PQgetisnull(result, row, Int32(i)) != 0 }
 
     /// The value's bytes as libpq holds them (text format, NUL-terminated).
-    @inlinable @usableFromInline
+    @inlinable
     func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         let start = UnsafeRawPointer(PQgetvalue(result, row, Int32(i))!).assumingMemoryBound(to: UInt8.self)
         return UnsafeBufferPointer(start: start, count: Int(PQgetlength(result, row, Int32(i))))
@@ -92,26 +93,31 @@ public struct PostgresRow: DatabaseRow {
         return Array(bytes(i))
     }
 
+    /// The column's value by its kind. Its text is read once (`PQgetvalue`, `PQgetlength`);
+    /// only an empty one is asked whether it is NULL (NULL reads as empty text).
     @inlinable
     public func value(_ i: Int) -> DatabaseValue {
-        if PQgetisnull(result, row, Int32(i)) != 0 { return .null }
+        let column = Int32(i)
+        let start = UnsafeRawPointer(PQgetvalue(result, row, column)!).assumingMemoryBound(to: UInt8.self)
+        let length = Int(PQgetlength(result, row, column))
+        if length == 0 && PQgetisnull(result, row, column) != 0 { return .null }
+        let text = UnsafeBufferPointer(start: start, count: length)
         switch kinds[i] {
         case .integer:
-            return .integer(parseInteger(bytes(i)) ?? 0)
+            return .integer(parseInteger(text) ?? 0)
         case .real:
-            return .real(strtod(PQgetvalue(result, row, Int32(i)), nil))
+            return .real(strtod(UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), nil))
         case .boolean:
-            return .integer(bytes(i).first == UInt8(ascii: "t") ? 1 : 0)
+            return .integer(text.first == UInt8(ascii: "t") ? 1 : 0)
         case .numeric:
             // SUM and AVG answer NUMERIC: a whole number reads as an integer (as SQLite's SUM of
             // integers does), anything else as a double.
-            let text = bytes(i)
             if let whole = parseInteger(text) { return .integer(whole) }
-            return .real(strtod(PQgetvalue(result, row, Int32(i)), nil))
+            return .real(strtod(UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), nil))
         case .bytes:
-            return .blob(decodeByteaHex(bytes(i)))
+            return .blob(decodeByteaHex(text))
         case .text:
-            return .text(String(decoding: bytes(i), as: UTF8.self))
+            return .text(String(decoding: text, as: UTF8.self))
         }
     }
 
@@ -123,7 +129,7 @@ public struct PostgresRow: DatabaseRow {
 // MARK: - Text format
 
 /// A decimal integer (optional sign), or nil if the text is anything else.
-@inlinable @usableFromInline
+@inlinable
 func parseInteger(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
     guard !text.isEmpty else { return nil }
     var index = 0

@@ -170,6 +170,10 @@ public final class Workbench {
         }
         if report.sql.isEmpty { report.sql = session.log.current }
         if shownDialect != nil { addDialectView(&report) }
+        // PostgreSQL's warnings (its notices below WARNING are turned off by the driver).
+        if session.db.isPostgres {
+            for notice in session.db.takeNotices() { report.notes.append(Note(.info, "PostgreSQL said: " + notice)) }
+        }
         if !session.pendingNotes.isEmpty { report.notes = session.pendingNotes + report.notes }
         if report.sql.count >= 2 { addNPlusOneNotes(&report, command: command) } // (a repeated SELECT needs two statements)
         report.ok = !report.diagnostics.contains { $0.severity == "error" }

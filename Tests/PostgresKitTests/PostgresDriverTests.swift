@@ -136,6 +136,27 @@ struct PostgresDriverTests {
         }
     }
 
+    @Test func aDroppedConnectionIsOneErrorAndTheNextStatementReconnects() throws {
+        try withScratchSchema { db in
+            var pid: Int64 = 0
+            try db.query("SELECT pg_backend_pid()", []) { pid = $0.int64(0) }
+            let other = try PostgresConnection(connectionString: testServer!)
+            try other.query("SELECT pg_terminate_backend($1::int)", [.integer(pid)]) { _ in }
+            do {
+                try db.query("SELECT 1", []) { _ in }
+                Issue.record("a statement on a terminated connection succeeded")
+            } catch let error as PostgresError {
+                #expect(error.isConnectionFailure, "\(error)")
+            }
+            // The next statement resets the connection (a new session: the scratch schema is
+            // no longer on its search path, so ask something that needs none).
+            var one: Int64 = 0
+            try db.query("SELECT 1", []) { one = $0.int64(0) }
+            #expect(one == 1)
+            try db.execute("SET search_path TO public")
+        }
+    }
+
     @Test func noticesAreKeptForTheCaller() throws {
         try withScratchSchema { db in
             _ = db.takeNotices()
