@@ -149,7 +149,7 @@ public final class PostgresConnection: Database {
         var done = 0
         do {
             try kinds.withUnsafeBufferPointer { kindBuffer in
-                var row = PostgresRow(result: result!, kinds: kindBuffer)
+                let row = PostgresRow(result: result!, kinds: kindBuffer)
                 while done < count {
                     row.row = Int32(done)
                     done += 1
@@ -233,7 +233,7 @@ public final class PostgresConnection: Database {
         }
         let kinds = (0..<Int(PQnfields(result))).map { PostgresColumnKind(oid: PQftype(result, Int32($0))) }
         return kinds.withUnsafeBufferPointer { kindBuffer in
-            var row = PostgresRow(result: result!, kinds: kindBuffer)
+            let row = PostgresRow(result: result!, kinds: kindBuffer)
             var rows: [[DatabaseValue]] = []
             for r in 0..<PQntuples(result) {
                 row.row = r

@@ -34,16 +34,18 @@ enum PostgresColumnKind: UInt8 {
 /// Results come in libpq's text format: each value is read where libpq keeps it
 /// (`PQgetvalue`, `PQgetlength`) and converted by the column's kind. A boolean reads as the
 /// integer 1 or 0, as SQLite stores it, so the layers above see one shape of value.
-public struct PostgresRow: DatabaseRow {
+///
+/// A cursor object (one per query, moved from row to row), so the session's row, an enum of
+/// SQLite's two-word row and this reference, stays two words on the hydration paths.
+public final class PostgresRow: DatabaseRow {
     @usableFromInline let result: OpaquePointer
-    @usableFromInline var row: Int32
+    @usableFromInline var row: Int32 = 0
     /// The kinds of the result's columns, held by the query for as long as its rows are read.
     @usableFromInline let kinds: UnsafePointer<PostgresColumnKind>
     public let columnCount: Int
 
     init(result: OpaquePointer, kinds: UnsafeBufferPointer<PostgresColumnKind>) {
         self.result = result
-        self.row = 0
         self.kinds = kinds.baseAddress ?? UnsafePointer(bitPattern: 1)!
         self.columnCount = kinds.count
     }
