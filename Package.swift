@@ -24,17 +24,21 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         // Layers, bottom to top.
         // The driver seam (the `Database` protocol, values, errors) and the SQLite driver behind it.
         .target(name: "DatabaseKit", swiftSettings: hotPath),
         .target(name: "SQLiteKit", dependencies: ["CSQLite", "DatabaseKit"], swiftSettings: hotPath),
+        // The PostgreSQL driver behind the same seam, over libpq.
+        .target(name: "PostgresKit", dependencies: ["CLibPQ", "DatabaseKit"], swiftSettings: hotPath),
         .target(name: "DSL", swiftSettings: hotPath),
         .target(name: "Report", dependencies: ["DatabaseKit"]),
         .target(name: "Mapping", dependencies: ["DSL", "Report", "SQLBuilder", "DatabaseKit"]),
         .target(name: "SQLBuilder", dependencies: ["DatabaseKit"], swiftSettings: hotPath),
         // Runtime names its driver in one file (Runtime/Driver.swift); nothing above it imports one.
-        .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "DatabaseKit", "SQLiteKit", "Report"], swiftSettings: hotPath),
+        .target(name: "Runtime", dependencies: ["DSL", "Mapping", "SQLBuilder", "DatabaseKit", "SQLiteKit", "PostgresKit", "Report"], swiftSettings: hotPath),
         .target(name: "Workbench", dependencies: ["DSL", "Mapping", "Runtime", "Report", "SQLBuilder", "DatabaseKit", "SwiftExport", "Render"], swiftSettings: hotPath),
         .target(name: "Render", dependencies: ["Report"]),
         .target(name: "SwiftExport", dependencies: ["Mapping"]),
@@ -48,11 +52,12 @@ let package = Package(
         ]),
 
         // ORMLab against a hand-written loop over the SQLite C API: `swift run -c release ormlab-bench`.
-        .executableTarget(name: "ormlab-bench", dependencies: ["Workbench", "Runtime", "DSL", "SQLiteKit", "CSQLite"]),
+        .executableTarget(name: "ormlab-bench", dependencies: ["Workbench", "Runtime", "DSL", "SQLiteKit", "CSQLite", "CLibPQ"]),
 
         // Helpers shared by the test targets (starting child processes that cannot hang a run).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
+        .testTarget(name: "PostgresKitTests", dependencies: ["PostgresKit", "SQLBuilder"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Mapping", "DSL", "DatabaseKit", "SQLiteKit"]),
         .testTarget(name: "SQLBuilderTests", dependencies: ["SQLBuilder", "DatabaseKit"]),
         .testTarget(name: "DSLTests", dependencies: ["DSL", "TestSupport"]),

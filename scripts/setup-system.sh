@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the system libraries ORMLab links against (SQLite, libedit), and tmux and strace
+# Installs the system libraries ORMLab links against (SQLite, libedit, libpq), PostgreSQL's server, and tmux and strace
 # (used by the tests), when they are missing. Safe to run repeatedly.
 set -euo pipefail
 need=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
 dpkg -s libedit-dev    >/dev/null 2>&1 || need+=(libedit-dev)
 dpkg -s pkg-config     >/dev/null 2>&1 || dpkg -s pkgconf >/dev/null 2>&1 || need+=(pkg-config)
+dpkg -s libpq-dev      >/dev/null 2>&1 || need+=(libpq-dev)     # PostgresKit links libpq
+dpkg -s postgresql     >/dev/null 2>&1 || need+=(postgresql)    # ./dev pg: the private server
 command -v tmux >/dev/null 2>&1 || need+=(tmux)        # the terminal tests drive the REPL in tmux
 command -v strace >/dev/null 2>&1 || need+=(strace)    # the sandbox test checks which files are opened
 command -v chromium >/dev/null 2>&1 || need+=(chromium) # the HTML page and SVG tests render them headless

@@ -9,6 +9,19 @@ exec < /dev/null
 echo "== build"
 swift build --build-tests
 
+# A private PostgreSQL server for the tests that need one (they skip, loudly, without it),
+# stopped however this script ends.
+pg_was_running=0
+scripts/pg.sh status >/dev/null 2>&1 && pg_was_running=1
+if pg_url="$(scripts/pg.sh start | tail -n 1)"; then
+  export ORMLAB_TEST_PG="$pg_url"
+  # A server the developer started with ./dev pg stays up.
+  [ "$pg_was_running" -eq 1 ] || trap 'scripts/pg.sh stop || true' EXIT
+  echo "== PostgreSQL for the tests: $ORMLAB_TEST_PG"
+else
+  echo "== no PostgreSQL server could be started: the PostgreSQL tests will be skipped" >&2
+fi
+
 echo "== tests"
 # A hung test must fail the run with its output, not hold CI until its own time limit.
 status=0

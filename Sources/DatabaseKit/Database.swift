@@ -76,9 +76,14 @@ public protocol Database: AnyObject {
     func storeEntityDefinition(_ definition: StoredEntityDefinition) throws
     /// True for the table the driver keeps ORMLab's metadata in (left out of listings).
     func isMetadataTable(_ name: String) -> Bool
+    /// The keys, foreign keys, indexes and views of the schema, or nil when the driver cannot
+    /// read them (yet); by default the driver itself when it conforms to `SchemaCatalog`.
+    var schemaCatalog: (any SchemaCatalog)? { get }
 }
 
 extension Database {
+    public var schemaCatalog: (any SchemaCatalog)? { self as? any SchemaCatalog }
+
     /// `query(_:_:_:)` without parameters.
     @discardableResult
     public func query(_ sql: String, _ body: (Row) throws -> Void) throws -> Int {

@@ -30,7 +30,9 @@ extension Schema {
         let oldColumns = old.columns.dropFirst().map { (name: $0.name, definition: dialect.columnDefinitionSQL(columnDefinition($0)), column: $0) }
         let newColumns = new.columns.dropFirst().map { (name: $0.name, definition: dialect.columnDefinitionSQL(newSchema.columnDefinition($0)), column: $0) }
 
-        if oldColumns.map(\.definition) != newColumns.map(\.definition) {
+        if dialect.altersColumnsInPlace, oldColumns.map(\.definition) != newColumns.map(\.definition) {
+            return alteredInPlace(old: old, new: new, in: newSchema, dialect: dialect)
+        } else if oldColumns.map(\.definition) != newColumns.map(\.definition) {
             // What changed, column by column, and why ALTER TABLE cannot do it.
             var reasons: [String] = []
             var warnings: [String] = []
@@ -114,6 +116,76 @@ extension Schema {
         return result
     }
 
+    /// The migration where ALTER TABLE changes columns in place (PostgreSQL): no rebuild, so the
+    /// rows keep their ids and other tables' foreign keys keep pointing at them. Indexes on a
+    /// dropped or changed column are dropped first and made again after.
+    func alteredInPlace(old: EntityMapping, new: EntityMapping, in newSchema: Schema, dialect: any Dialect) -> TableMigration {
+        var result = TableMigration()
+        let table = new.table
+        let oldByName = Dictionary(old.columns.dropFirst().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let newByName = Dictionary(new.columns.dropFirst().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        result.explanation.append("\(dialect.name) changes \(table) in place with ALTER TABLE: no rebuild, the rows keep their ids and the foreign keys that point at them")
+        let newIndexes = Dictionary(new.indexes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let oldIndexes = Dictionary(old.indexes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for index in old.indexes where newIndexes[index.name] != index {
+            result.steps.append(.dropIndex(index.name))
+            result.explanation.append("index \(index.name) dropped")
+        }
+        for o in old.columns.dropFirst() where newByName[o.name] == nil {
+            result.steps.append(.dropColumn(table: table, column: o.name))
+            result.explanation.append("column \(o.name) dropped with ALTER TABLE DROP COLUMN (its constraints go with it): its values are lost")
+        }
+        for n in new.columns.dropFirst() {
+            guard let o = oldByName[n.name] else { continue }
+            let before = columnDefinition(o), after = newSchema.columnDefinition(n)
+            guard dialect.columnDefinitionSQL(before) != dialect.columnDefinitionSQL(after) else { continue }
+            let name = n.name
+            if before.references != nil && before.references != after.references {
+                result.steps.append(.alterColumn(table: table, column: name, .foreignKey(nil)))
+                result.explanation.append("the foreign key constraint of \(name) is dropped")
+            }
+            let retyped = dialect.columnTypeName(before.type) != dialect.columnTypeName(after.type)
+            // A default of the old type cannot be converted with the values: it goes first and
+            // comes back after.
+            if retyped && before.defaultValue != nil {
+                result.steps.append(.alterColumn(table: table, column: name, .defaultValue(nil)))
+            }
+            if retyped {
+                result.steps.append(.alterColumn(table: table, column: name, .type(from: before.type, to: after.type)))
+                result.explanation.append("column \(name) changes type from \(dialect.columnTypeName(before.type)) to \(dialect.columnTypeName(after.type)): every value is converted (USING); one that does not convert fails the change")
+            }
+            if before.unique != after.unique {
+                result.steps.append(.alterColumn(table: table, column: name, .unique(after.unique)))
+                result.explanation.append(after.unique ? "UNIQUE added to \(name): fails if two rows share a value" : "UNIQUE dropped from \(name)")
+            }
+            if before.defaultValue != after.defaultValue || (retyped && before.defaultValue != nil && after.defaultValue != nil) {
+                result.steps.append(.alterColumn(table: table, column: name, .defaultValue(after.defaultValue)))
+                if before.defaultValue != after.defaultValue {
+                    result.explanation.append("the default of \(name) changes (existing rows keep their values)")
+                }
+            }
+            if before.notNull != after.notNull {
+                result.steps.append(.alterColumn(table: table, column: name, .notNull(after.notNull)))
+                result.explanation.append(after.notNull ? "NOT NULL added to \(name): fails if a row has \(name) = NULL" : "NOT NULL dropped from \(name)")
+            }
+            if let reference = after.references, before.references != after.references {
+                result.steps.append(.alterColumn(table: table, column: name, .foreignKey(reference)))
+                result.explanation.append("\(name) now references \(reference.table)(\(reference.column)): fails if a row points nowhere")
+            }
+        }
+        for n in new.columns.dropFirst() where oldByName[n.name] == nil {
+            result.steps.append(.addColumn(table: table, newSchema.columnDefinition(n)))
+            let fill = n.defaultValue.map { "its default \(sqlLiteral($0))" } ?? "NULL"
+            result.explanation.append("column \(n.name) added with ALTER TABLE ADD COLUMN: existing rows get \(fill)"
+                                      + (!n.isNullable && n.defaultValue == nil ? " (it is required and has no default: fails if \(table) has rows)" : ""))
+        }
+        for index in new.indexes where oldIndexes[index.name] != index {
+            result.steps.append(createIndexStatement(index, table: table))
+            result.explanation.append("index \(index.name) created on \(table)(\(index.columns.joined(separator: ", ")))")
+        }
+        return result
+    }
+
     /// `new` with its columns in the order the table `old` has them, the columns added at the
     /// end: the order `ALTER TABLE … ADD COLUMN` leaves, whatever order the declaration lists
     /// them in (so an entity redefined with its properties in another order, or after an
@@ -187,6 +259,10 @@ extension Schema {
             .dropTable(table),
             .renameTable(temporary, to: table),
         ]
+        // The copied ids leave an identity column's sequence behind (no step on SQLite).
+        if let key = new.columns.first, shared.contains(key.name) {
+            statements.append(.resetGeneratedKey(table: table, column: key.name))
+        }
         statements += new.indexes.map { newSchema.createIndexStatement($0, table: table) }
         statements += [
             .foreignKeyCheck(table: table),

@@ -51,7 +51,9 @@ public final class EntityInfo {
             newObjectValues.append(literal.map { sqliteValue($0, type: type) } ?? .null)
         }
         let columns = mapping.columns.dropFirst()
-        let insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })
+        var insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })
+        // PostgreSQL hands the new key back with RETURNING (the driver reads it as lastInsertID).
+        if dialect.readsGeneratedKeysWithReturning, let key = mapping.columns.first { insert.returning = [key.name] }
         insertSQL = dialect.render(insert).sql
     }
 

@@ -75,7 +75,7 @@ public final class Session {
 
     public init(connection: SessionDatabase, naming: NamingConvention = .standard) {
         self.db = connection
-        self.dialect = SessionDatabase.sqlDialect
+        self.dialect = connection.sqlDialect
         self.schema = Schema(naming: naming)
         schema.canDropColumns = connection.supportsDropColumn
         // The log itself, not the session: it refers to nothing, so this makes no cycle, and
@@ -356,7 +356,7 @@ public final class Session {
                 }
                 // Its indexes keep the names the database gave them (IFK_AlbumArtistId), so
                 // the mapping pane, :explain and a later migration speak of the real ones.
-                if let real = try? log.withoutRecording({ try db.indexes(of: mapping.table) }) {
+                if let catalog = db.schemaCatalog, let real = try? log.withoutRecording({ try catalog.indexes(of: mapping.table) }) {
                     for i in mapping.indexes.indices {
                         if let match = real.first(where: { $0.columns == mapping.indexes[i].columns && $0.isUnique == mapping.indexes[i].isUnique }) {
                             mapping.indexes[i].name = match.name

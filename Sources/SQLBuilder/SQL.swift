@@ -106,6 +106,9 @@ public struct Insert: Sendable, Equatable {
     public var table: String
     public var columns: [String]
     public var values: [SQLExpr]
+    /// Columns the database generates that the statement hands back (the new row's key), in
+    /// the dialect's way: `RETURNING`, `OUTPUT INSERTED`, or nothing (the driver asks after).
+    public var returning: [String] = []
     public init(table: String, columns: [String], values: [SQLExpr]) {
         self.table = table
         self.columns = columns
@@ -169,7 +172,10 @@ public struct SQLRenderer {
     public static func render(_ insert: Insert, in dialect: any Dialect = standardDialect) -> RenderedSQL {
         var r = SQLRenderer(dialect: dialect)
         let values = insert.values.map { r.expr($0) }.joined(separator: ", ")
-        let sql = "INSERT INTO \(dialect.quoteIdentifier(insert.table)) (\(insert.columns.map(dialect.quoteIdentifier).joined(separator: ", "))) VALUES (\(values))"
+        var sql = "INSERT INTO \(dialect.quoteIdentifier(insert.table)) (\(insert.columns.map(dialect.quoteIdentifier).joined(separator: ", ")))"
+        if !insert.returning.isEmpty { sql += dialect.insertOutputClause(insert.returning) }
+        sql += " VALUES (\(values))"
+        if !insert.returning.isEmpty { sql += dialect.insertReturningClause(insert.returning) }
         return RenderedSQL(sql: sql, arguments: r.arguments)
     }
 
@@ -264,7 +270,9 @@ public struct SQLRenderer {
         case .binary(let a, let op, let b):
             let p = Self.precedence(e)
             // Left-associative: the left side may share our precedence, the right may not.
-            return "\(operand(a, above: p - 1)) \(op) \(operand(b, above: p))"
+            // (The DSL's `like` ignores case, as SQLite's LIKE does: ILIKE on PostgreSQL.)
+            let spelled = op == "LIKE" ? dialect.caseInsensitiveLikeOperator : op
+            return "\(operand(a, above: p - 1)) \(spelled) \(operand(b, above: p))"
         case .not(let inner):
             return "NOT " + operand(inner, above: 3)
         case .isNull(let inner, let negated):

@@ -36,6 +36,9 @@ public struct SQLiteDialect: Dialect {
 
     public var supportsReturning: Bool { true }
 
+    /// A SAVEPOINT outside BEGIN … COMMIT starts a transaction, and its RELEASE commits it.
+    public var savepointStartsTransaction: Bool { true }
+
     /// ORMLab's own savepoints are plain words; a name that needs quoting is quoted.
     public func savepointName(_ savepoint: Savepoint) -> String {
         savepoint.quoted ? quoteIdentifier(savepoint.name) : savepoint.name
@@ -51,6 +54,9 @@ public struct SQLiteDialect: Dialect {
     public func foreignKeyEnforcementSQL(_ enabled: Bool) -> String? {
         "PRAGMA foreign_keys = " + (enabled ? "ON" : "OFF")
     }
+
+    /// The rowid numbers rows: an `INTEGER PRIMARY KEY` column is an alias for it.
+    public func generatedKeyClause() -> String { "PRIMARY KEY" }
 
     /// `PRAGMA foreign_key_check("book")`: one row per broken reference.
     public func foreignKeyCheckSQL(table: String) -> String? {

@@ -130,6 +130,23 @@ public enum TransactionStatement: Sendable, Equatable {
     case rollbackTo(Savepoint)
 }
 
+// MARK: - Changing a column in place
+
+/// One change ALTER TABLE makes to an existing column where the database can (PostgreSQL; not
+/// SQLite, which rebuilds the table instead).
+public enum ColumnAlteration: Sendable, Equatable {
+    /// `ALTER COLUMN … TYPE new USING …`: the values are converted.
+    case type(from: ColumnType, to: ColumnType)
+    /// `SET NOT NULL` / `DROP NOT NULL`.
+    case notNull(Bool)
+    /// `SET DEFAULT …` / `DROP DEFAULT`.
+    case defaultValue(SQLLiteral?)
+    /// `ADD CONSTRAINT "t_c_key" UNIQUE ("c")` / `DROP CONSTRAINT "t_c_key"`.
+    case unique(Bool)
+    /// `DROP CONSTRAINT "t_c_fkey"` and, for a new target, `ADD CONSTRAINT "t_c_fkey" FOREIGN KEY …`.
+    case foreignKey(ForeignKeyReference?)
+}
+
 // MARK: - Schema statements
 
 /// One step of a schema change, as the mapping plans it and the session runs it.
@@ -151,6 +168,11 @@ public enum SchemaStatement: Sendable, Equatable {
     case foreignKeyEnforcement(Bool)
     /// Lists the rows of a table whose foreign keys point nowhere (rows, not an error).
     case foreignKeyCheck(table: String)
+    /// `ALTER TABLE "book" ALTER COLUMN "year" …`: a column changed in place.
+    case alterColumn(table: String, column: String, ColumnAlteration)
+    /// Moves the table's identity column past its largest id (after rows were copied in with
+    /// their ids), where the database numbers rows with a sequence; nil SQL elsewhere.
+    case resetGeneratedKey(table: String, column: String)
 }
 
 // MARK: - Rendering
@@ -189,14 +211,46 @@ extension Dialect {
             return foreignKeyEnforcementSQL(enabled)
         case .foreignKeyCheck(let table):
             return foreignKeyCheckSQL(table: table)
+        case .alterColumn(let table, let column, let change):
+            return alterColumnSQL(table: table, column: column, change)
+        case .resetGeneratedKey(let table, let column):
+            return resetGeneratedKeySQL(table: table, column: column)
         }
     }
+
+    /// `ALTER TABLE "t" ALTER COLUMN "c" …` (or the constraint form), in standard SQL; the
+    /// constraint names are PostgreSQL's defaults (`t_c_key`, `t_c_fkey`), which is what a
+    /// CREATE TABLE without names gets there.
+    public func alterColumnSQL(table: String, column: String, _ change: ColumnAlteration) -> String {
+        let prefix = "ALTER TABLE " + quoteIdentifier(table) + " "
+        let alter = prefix + "ALTER COLUMN " + quoteIdentifier(column) + " "
+        switch change {
+        case .type(let from, let to):
+            return alter + "TYPE " + columnTypeName(to) + " USING " + conversionSQL(quoteIdentifier(column), from: from, to: to)
+        case .notNull(let on):
+            return alter + (on ? "SET NOT NULL" : "DROP NOT NULL")
+        case .defaultValue(let value):
+            return alter + (value.map { "SET DEFAULT " + literalSQL($0) } ?? "DROP DEFAULT")
+        case .unique(let on):
+            let name = quoteIdentifier(table + "_" + column + "_key")
+            return prefix + (on ? "ADD CONSTRAINT " + name + " UNIQUE (" + quoteIdentifier(column) + ")" : "DROP CONSTRAINT " + name)
+        case .foreignKey(let reference):
+            let name = quoteIdentifier(table + "_" + column + "_fkey")
+            guard let reference else { return prefix + "DROP CONSTRAINT " + name }
+            var sql = prefix + "ADD CONSTRAINT " + name + " FOREIGN KEY (" + quoteIdentifier(column) + ") REFERENCES "
+                + quoteIdentifier(reference.table) + "(" + quoteIdentifier(reference.column) + ")"
+            if let rule = reference.onDelete { sql += " ON DELETE " + rule }
+            return sql
+        }
+    }
+
 
     /// `"author_id" INTEGER NOT NULL REFERENCES "author"("id") ON DELETE CASCADE`
     public func columnDefinitionSQL(_ column: ColumnDefinition) -> String {
         var parts = [quoteIdentifier(column.name), columnTypeName(column.type)]
         if column.isPrimaryKey {
-            parts.append("PRIMARY KEY")
+            // An integer key is numbered by the database (SQLite's rowid, an identity column).
+            parts.append(column.type == .integer ? generatedKeyClause() : "PRIMARY KEY")
             return parts.joined(separator: " ")
         }
         if column.notNull { parts.append("NOT NULL") }

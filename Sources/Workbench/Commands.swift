@@ -14,7 +14,7 @@ public let quitCommandNames: Set<String> = ["quit", "exit", "q"]
 public let workbenchCommands = [
     "help", "schema", "mapping", "log", "stats", "forget", "pending", "explain", "compare", "seed", "sql", "set",
     "export", "save", "load", "diagram", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
-    "infer",
+    "infer", "dialect",
 ]
 
 extension Workbench {
@@ -81,6 +81,8 @@ extension Workbench {
             try compare(argument, range: argumentRange, into: &report)
         case "set":
             try setOption(argument, range: argumentRange, into: &report)
+        case "dialect":
+            try dialectCommand(argument, range: argumentRange, into: &report)
         case "more":
             report.objects = lastObjects.map { snapshot($0) }
             if lastObjects.isEmpty { report.notes.append(Note(.info, "the last result had no objects")) }
@@ -237,7 +239,7 @@ extension Workbench {
                 throw EvalError(":sql runs one statement at a time", at: range,
                                 hint: "give each statement its own :sql line (BEGIN, COMMIT and ROLLBACK too)")
             }
-            throw EvalError("SQLite: \(error.message)", at: range, hint: error.codeName)
+            throw EvalError("\(session.dialect.name): \(error.message)", at: range, hint: error.codeName)
         }
         if !header.isEmpty {
             report.blocks.append(.table(title: nil, header: header, rows: rows))

@@ -52,7 +52,7 @@ struct ModelInference {
     /// Reads the catalog and infers the model. Never writes.
     func infer(from database: any Database) throws -> InferredModel {
         var model = InferredModel()
-        guard let catalog = database as? any SchemaCatalog else {
+        guard let catalog = database.schemaCatalog else {
             model.notes.append("this driver cannot list keys and foreign keys yet: no model was inferred")
             return model
         }

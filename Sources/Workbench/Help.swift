@@ -337,6 +337,50 @@ public let helpTopics: [HelpTopic] = [
         :save /tmp/ormlab-help-session.html
         :save /tmp/ormlab-help-session.json
         """),
+    HelpTopic(
+        name: "dialect", summary: "the SQL pane in PostgreSQL's, MySQL's or SQL Server's SQL",
+        body: """
+        `:dialect postgres|mysql|sqlserver` shows every statement of each command again as that
+        database writes it, under the SQL pane, with one note per difference that matters for those
+        statements: quoting ("name", `name`, [name]), placeholders (?, $1, @p1), how an INSERT hands
+        back its new id (rowid, RETURNING, LAST_INSERT_ID(), OUTPUT INSERTED), identity columns,
+        LIMIT/OFFSET vs OFFSET … FETCH, booleans, LIKE vs ILIKE, transaction words. MySQL and SQL
+        Server text is shown, not run; PostgreSQL text is what ORMLab runs on PostgreSQL
+        (:help postgres). `:dialect off` stops; `ormlab run --dialect mysql FILE` does the same for a script.
+        """,
+        example: """
+        entity Book { title: String; year: Int; in_print: Bool = true }
+        :dialect sqlserver
+        insert Book(title: "Kindred", year: 1979)
+        save
+        Book.where(title like "%kin%").order(year).limit(5).offset(10)
+        :dialect mysql
+        Book.where(in_print == true).limit(3)
+        :dialect off
+        """),
+    HelpTopic(
+        name: "postgres", summary: "running on PostgreSQL: ./dev pg, --db postgres://…",
+        body: """
+        `./dev pg` starts a private PostgreSQL server for ORMLab (data under .build/pg, a Unix
+        socket in it, no TCP port) and prints its connection string as its last line; `./dev pg
+        stop` stops it. `ormlab --db 'postgresql:///ormlab?host=…&user=…'` (any libpq connection
+        string; a password is never printed) runs everything on it: the same entities become
+        BIGINT identity columns, INSERTs read their new id with RETURNING, parameters are $1, $2,
+        the DSL's `like` is ILIKE (PostgreSQL's LIKE tells case apart), a redefinition changes
+        columns in place with ALTER TABLE instead of rebuilding the table, and :explain reads
+        EXPLAIN (FORMAT JSON) in the same ORM terms (full scan, index search, bitmap, hash join,
+        sort). Reopening restores the mapping, as with a file. On SQLite, :dialect postgres shows
+        the text PostgreSQL would run.
+        """,
+        example: """
+        entity Author { name: String; books: [Book] }
+        entity Book { title: String; author: Author }
+        :dialect postgres
+        insert Author(name: "Le Guin")
+        save
+        Author.all.include(books)
+        :dialect off
+        """),
 ]
 
 /// The body of `:help other-orms`: the habits ORMLab recognises (`ForeignHabits.all`), under

@@ -86,6 +86,9 @@ struct PlanStep: Equatable {
         /// SEARCH t (nothing after it): the min/max optimization, one entry if an index or the
         /// primary key orders the column, else every row.
         case minMax
+        /// SEARCH t USING BITMAP (PostgreSQL's Bitmap Heap Scan): an index lists the matching
+        /// rows first, then they are read in table order.
+        case bitmap
     }
     var table: String
     var access: Access
@@ -118,6 +121,8 @@ struct PlanStep: Equatable {
             let afterIndex = rest.components(separatedBy: "INDEX ").dropFirst().joined(separator: "INDEX ")
             let index = afterIndex.split(separator: " ").first.map(String.init) ?? ""
             access = isSearch ? .index(index, condition: condition, covering: covering) : .scanIndex(index, covering: covering)
+        } else if rest.hasPrefix("USING BITMAP") {
+            access = .bitmap
         } else if !isSearch {
             access = .scan
         } else if rest.isEmpty {
@@ -174,6 +179,8 @@ struct PlanExplainer {
                 text = "no index of \(t) fits (\(condition)), so SQLite builds a throw-away index for this one statement, every time it runs"
             case .minMax:
                 text = "looks for the smallest or largest value in \(t): one step through an index (or the id), otherwise every row"
+            case .bitmap:
+                text = "reads the rows of \(t) that the index below found, in table order (a bitmap of matching rows): only matching rows are read"
             }
             if step.leftJoin { text += " (LEFT JOIN: rows without a match are kept)" }
             return text
@@ -196,4 +203,12 @@ private let planExplanations: [(prefixes: [String], text: String)] = [
     (["MULTI-INDEX OR"], "an `or`: each side is looked up with its own index, then the rows are combined"),
     (["BLOOM FILTER ON"], "a quick in-memory pre-check that skips rows without a match before the lookup"),
     (["MATERIALIZE", "CO-ROUTINE"], "a subquery computed into a temporary result first"),
+    // PostgreSQL's plan nodes (PostgresKit names them this way).
+    (["BITMAP INDEX"], "looks the matching rows up in the index and marks them in a bitmap, for the step above to read"),
+    (["HASH JOIN"], "a hash join: one side is loaded into an in-memory hash table, the other side's rows look their match up in it"),
+    (["MERGE JOIN"], "a merge join: both sides sorted by the join key and walked side by side"),
+    (["NESTED LOOP"], "a nested loop join: for each row of the outer side, the inner side is searched (fast when that search uses an index)"),
+    (["HASH "], "builds the in-memory hash table the hash join above probes"),
+    (["AGGREGATE"], "computes the aggregate (COUNT, SUM, GROUP BY) over the rows below"),
+    (["LIMIT"], "stops after the rows asked for"),
 ]

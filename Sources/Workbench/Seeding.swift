@@ -166,7 +166,10 @@ struct SeedPlan {
     /// `INSERT INTO "book" ("title", "year", "author_id") VALUES (?, ?, ?)`, prepared once and
     /// run for every row with its values bound.
     func insertSQL(in dialect: any Dialect) -> String {
-        dialect.render(Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })).sql
+        var insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })
+        // PostgreSQL hands each new key back with RETURNING (read as the driver's lastInsertID).
+        if dialect.readsGeneratedKeysWithReturning, let key = mapping.columns.first { insert.returning = [key.name] }
+        return dialect.render(insert).sql
     }
 
     // MARK: - Running
@@ -193,8 +196,11 @@ struct SeedPlan {
         var linkCounts = Array(repeating: 0, count: links.count)
         var firstLink: [[DatabaseValue]] = Array(repeating: [], count: links.count)
         let insideTransaction = db.isInTransaction
-        try log.withCause(cause + ": one transaction for all rows (a savepoint, so it also nests inside begin … commit)") {
-            try db.execute(dialect.transactionSQL(.savepoint(.seed)))
+        // A savepoint nests inside begin … commit; where a savepoint cannot start a transaction
+        // (PostgreSQL), a seeding outside one is its own BEGIN … COMMIT.
+        let ownTransaction = !insideTransaction && !dialect.savepointStartsTransaction
+        try log.withCause(cause + (ownTransaction ? ": one transaction for all rows" : ": one transaction for all rows (a savepoint, so it also nests inside begin … commit)")) {
+            try db.execute(dialect.transactionSQL(ownTransaction ? .begin : .savepoint(.seed)))
         }
         let start = Date()
         do {
@@ -249,8 +255,12 @@ struct SeedPlan {
             }
         } catch {
             try? log.withCause(cause + ": undo") {
-                try db.execute(dialect.transactionSQL(.rollbackTo(.seed)))
-                try db.execute(dialect.transactionSQL(.release(.seed)))
+                if ownTransaction {
+                    try db.execute(dialect.transactionSQL(.rollback))
+                } else {
+                    try db.execute(dialect.transactionSQL(.rollbackTo(.seed)))
+                    try db.execute(dialect.transactionSQL(.release(.seed)))
+                }
             }
             let message = (error as? any DatabaseError)?.message ?? "\(error)"
             throw ORMError("seeding stopped at row \(insertedIDs.count + 1) of \(count): \(dialect.name): \(message); nothing was inserted (the seeding ran in one transaction, rolled back)",
@@ -259,7 +269,7 @@ struct SeedPlan {
         let insertSeconds = Date().timeIntervalSince(start)
         // RELEASE commits (or, inside begin … commit, folds into the open transaction); it is
         // recorded after the summaries below so the SQL pane reads in order.
-        let release = dialect.transactionSQL(.release(.seed))
+        let release = dialect.transactionSQL(ownTransaction ? .commit : .release(.seed))
         try log.suspendingRecording { try db.execute(release) }
         let seconds = Date().timeIntervalSince(start)
 

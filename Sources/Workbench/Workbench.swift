@@ -2,6 +2,7 @@ import DSL
 import Mapping
 import Report
 import Runtime
+import SQLBuilder
 import DatabaseKit
 
 /// A mistake found while evaluating a command, pointing at the text responsible.
@@ -29,6 +30,8 @@ public final class Workbench {
     /// Commands run after the transcript was full.
     public internal(set) var transcriptOmitted = 0
     public var transcriptLimit = 500
+    /// `:dialect NAME`: the SQL pane is also shown in this dialect (nil: only the session's).
+    public internal(set) var shownDialect: (any Dialect)?
     /// Set by `:quit`.
     public internal(set) var quitRequested = false
     /// The objects of the last result, for `:more`.
@@ -82,6 +85,11 @@ public final class Workbench {
         history = []
         objectLimit = other.objectLimit
     }
+    /// A database target as it may be shown (a PostgreSQL password hidden).
+    public static func displayedTarget(_ target: String) -> String { displayedDatabaseTarget(target) }
+
+    /// True when `target` is a PostgreSQL connection string rather than a SQLite file.
+    public static func isPostgresTarget(_ target: String) -> Bool { SessionDatabase.isPostgresTarget(target) }
 
     /// Replays stored entity declarations without running their DDL (the tables exist).
     func restoreStoredSchema() throws {
@@ -189,13 +197,18 @@ public final class Workbench {
         } catch let error as ORMError {
             report.diagnostics.append(record(Diagnostic(.error, error.message, at: command.range, hint: error.hint), in: file))
         } catch let error as any DatabaseError {
-            report.diagnostics.append(record(Diagnostic(.error, "SQLite: \(error.message)", at: command.range,
+            report.diagnostics.append(record(Diagnostic(.error, "\(session.dialect.name): \(error.message)", at: command.range,
                                                         hint: error.isInterrupted ? "the statement was interrupted; the session goes on" : nil), in: file))
         } catch {
             report.diagnostics.append(record(Diagnostic(.error, "\(error)", at: command.range), in: file))
         }
         if namesPersister { namePersister(in: &report) }
         if report.sql.isEmpty { report.sql = session.log.current }
+        if shownDialect != nil { addDialectView(&report) }
+        // PostgreSQL's warnings (its notices below WARNING are turned off by the driver).
+        if session.db.isPostgres {
+            for notice in session.db.takeNotices() { report.notes.append(Note(.info, "PostgreSQL said: " + notice)) }
+        }
         if !session.pendingNotes.isEmpty { report.notes = session.pendingNotes + report.notes }
         if report.sql.count >= 2 { addNPlusOneNotes(&report, command: command) } // (a repeated SELECT needs two statements)
         report.ok = !report.diagnostics.contains { $0.severity == "error" }

@@ -60,7 +60,7 @@ while let argument = arguments.first {
     case "-h", "--help":
         print("""
             usage: ormlab-bench [--json] [--runs N]   (build with -c release: swift run -c release ormlab-bench)
-              --only KEYS      run only these workloads: hydration,eager_in,eager_join,script,startup,memory
+              --only KEYS      run only these workloads: hydration,pg_hydration,eager_in,eager_join,script,startup,memory
               --dir PATH       build the database files in PATH and keep them (reused next time)
               --ormlab-only    run only ORMLab's side (for a profiler)
               --baseline-only  run only the C baseline (for a profiler)
@@ -114,6 +114,32 @@ func runBenchmark() throws -> BenchResults {
                 try require(rows.count == hydrationRows, "the baseline read \(rows.count) rows")
                 return ms
             }))
+    }
+
+    // Hydration from PostgreSQL (skipped, saying so, without a server).
+    if wanted("pg_hydration") {
+        if let server = postgresServer {
+            let schema = "ormlab_bench_\(getpid())"
+            progress("  building \(hydrationRows.formatted) rows on PostgreSQL (schema \(schema))…")
+            let url = try makePostgresPeople(server: server, schema: schema, rows: hydrationRows)
+            defer { dropPostgresSchema(server: server, schema: schema) }
+            let orm = try ORMLabLoads(path: url)
+            let raw = try RawPostgres(url)
+            results.comparisons.append(try compare("pg_hydration", "PostgreSQL hydration: \(hydrationRows.formatted) rows × 6 columns", target: 1.3, runs: runs,
+                ormlab: {
+                    let (ms, objects) = try orm.fetch(allPeople)
+                    try require(objects.count == hydrationRows, "ORMLab hydrated \(objects.count) objects")
+                    return ms
+                },
+                baseline: {
+                    var rows: [PersonRow] = []
+                    let ms = try timed { rows = try baselineHydratePeoplePostgres(raw) }
+                    try require(rows.count == hydrationRows, "the baseline read \(rows.count) rows")
+                    return ms
+                }))
+        } else {
+            progress("  SKIPPING PostgreSQL hydration: no server (set ORMLAB_BENCH_PG or ORMLAB_TEST_PG to the connection string ./dev pg prints)")
+        }
     }
 
     // Eager loading.

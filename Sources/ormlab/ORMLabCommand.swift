@@ -21,7 +21,7 @@ struct ORMLabCommand: ParsableCommand {
         discussion: """
         Without a subcommand, ormlab starts the REPL on a fresh in-memory database, or on --db FILE (created if missing; its mapping is restored on reopen). When standard input is not a terminal, the commands are read from it as `ormlab run` does.
 
-        --db FILE: a SQLite database file
+        --db FILE: a SQLite database file, or a PostgreSQL connection string (postgres://…; ./dev pg starts a private server and prints one)
         --format text|json|html: panes or plain text, JSON Lines, or one HTML page of the whole run
         --no-color: never colour (NO_COLOR=1 does the same)
         --width N: draw the panes at this width, even in a pipe
@@ -35,7 +35,7 @@ struct ORMLabCommand: ParsableCommand {
 
 /// Options shared by the commands that run DSL.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "A SQLite database file (created if missing). Default: a fresh in-memory database.")
+    @Option(name: .long, help: "A SQLite database file (created if missing), or a PostgreSQL connection string (postgres://…). Default: a fresh in-memory database.")
     var db: String?
 
     @Option(name: .long, help: "Output format: text, json (JSON Lines, one object per command) or html (one self-contained page of the run).")
@@ -78,6 +78,9 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The .orm script to run.")
     var file: String
 
+    @Option(name: .long, help: "Also show every statement in this dialect: sqlite, postgres, mysql or sqlserver (shown, not run).")
+    var dialect: String?
+
     @OptionGroup var options: OutputOptions
 
     func run() throws {
@@ -86,6 +89,10 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let workbench = try openWorkbench(options.db)
+        if let dialect, !workbench.showDialect(named: dialect) {
+            FileHandleStream.standardError.write("ormlab: unknown dialect \(dialect) (sqlite, postgres, mysql, sqlserver)\n")
+            throw ExitCode(2)
+        }
         let output = Output(options)
         if let opening = workbench.openingReport { output.print(opening) }
         let ok = runScript(text, name: file, workbench: workbench, output: output)
@@ -99,7 +106,12 @@ func openWorkbench(_ path: String?) throws -> Workbench {
     do {
         return try Workbench(databasePath: path ?? ":memory:")
     } catch {
-        FileHandleStream.standardError.write("ormlab: cannot open \(path ?? ":memory:"): \(describe(error))\n")
+        // A connection string's password is never printed.
+        let target = Workbench.displayedTarget(path ?? ":memory:")
+        FileHandleStream.standardError.write("ormlab: cannot open \(target): \(describe(error))\n")
+        if Workbench.isPostgresTarget(path ?? "") {
+            FileHandleStream.standardError.write("ormlab: is the server running? ./dev pg starts a private one and prints its connection string\n")
+        }
         throw ExitCode(1)
     }
 }

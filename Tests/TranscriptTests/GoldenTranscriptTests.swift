@@ -48,7 +48,7 @@ struct Transcript {
 
     /// Runs the script on a fresh in-memory workbench. The width comes from a first line
     /// `// transcript: width N` (default 100).
-    static func run(_ script: URL) throws -> Transcript {
+    static func run(_ script: URL, databasePath: String = ":memory:") throws -> Transcript {
         let text = try String(contentsOf: script, encoding: .utf8)
         var width = 100
         if let first = text.split(separator: "\n").first, first.hasPrefix("// transcript: width "),
@@ -57,7 +57,7 @@ struct Transcript {
         }
         // `// transcript: db Tests/Fixtures/NAME.sql`: the script runs on a database file built
         // from that SQL (a database ORMLab did not make); its opening report comes first.
-        var databasePath = ":memory:"
+        var databasePath = databasePath
         if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("// transcript: db ") }) {
             let fixture = root.appendingPathComponent(String(line.dropFirst("// transcript: db ".count)).trimmingCharacters(in: .whitespaces))
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ormlab-transcript-\(UUID().uuidString)")

@@ -1,0 +1,489 @@
+import CLibPQ
+@_exported import DatabaseKit
+import Foundation
+
+// MARK: - PostgresConnection
+
+/// An open connection to a PostgreSQL server through libpq: prepared statements by SQL text
+/// (`PQprepare` once, `PQexecPrepared` after), results read by column index, errors as one
+/// `PostgresError` with its SQLSTATE, the server's notices kept for the caller, and `interrupt()`
+/// through libpq's cancel request.
+///
+/// Parameters are sent as text with no declared type, so the server infers each one's type
+/// from where it stands (`"active" = $1` reads `1` as a boolean): the ORM binds the same values
+/// it binds on SQLite. Bytes go in binary. A connection lost between commands is reset on the
+/// next statement (its prepared statements are gone with it, so they are prepared again).
+///
+/// Used from one thread at a time; only `interrupt()` may be called from another.
+public final class PostgresConnection: Database {
+    /// The connection string as given, for reconnecting (never shown: see `redactedTarget`).
+    private let connectionString: String
+    /// The target with any password hidden, for messages.
+    public let redactedTarget: String
+    let handle: OpaquePointer
+    /// libpq's cancel handle for `interrupt()`; made once, used from any thread.
+    private var cancelHandle: OpaquePointer?
+    /// Prepared statement names by SQL text.
+    private var preparedNames: [String: String] = [:]
+    private var nextStatementNumber = 0
+
+    public var observer: ((ExecutedStatement) -> Void)?
+    /// Called when the server refuses a statement, before the error is thrown (the statement log
+    /// shows the failing statement too).
+    public var failureObserver: ((ExecutedStatement, any DatabaseError) -> Void)?
+    /// The server's notices and warnings since `takeNotices()` was last called.
+    private var pendingNotices: [String] = []
+
+    public private(set) var lastInsertID: Int64 = 0
+    public private(set) var changes: Int = 0
+    public var supportsDropColumn: Bool { true }
+
+    /// Connects; throws a `PostgresError` naming the target (password hidden) when it cannot.
+    public init(connectionString: String) throws {
+        self.connectionString = connectionString
+        self.redactedTarget = redactedConnectionString(connectionString)
+        guard let handle = PQconnectdb(connectionString) else {
+            throw PostgresError(sqlState: "08006", message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = PQerrorMessage(handle).map { String(cString: $0).trimmingSuffixWhitespace() } ?? ""
+            PQfinish(handle)
+            throw PostgresError(sqlState: "08006",
+                                message: "could not connect to \(redactedConnectionString(connectionString)): \(message)")
+        }
+        self.handle = handle
+        cancelHandle = PQgetCancel(handle)
+        installNoticeReceiver()
+        // Quiet the NOTICEs of IF NOT EXISTS; warnings still come through.
+        let result = PQexec(handle, "SET client_min_messages = warning")
+        PQclear(result)
+    }
+
+    deinit {
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+        PQfinish(handle)
+    }
+
+    private func installNoticeReceiver() {
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        PQsetNoticeReceiver(handle, { arg, result in
+            guard let arg, let result, let text = PQresultErrorMessage(result) else { return }
+            let connection = Unmanaged<PostgresConnection>.fromOpaque(arg).takeUnretainedValue()
+            connection.pendingNotices.append(String(cString: text).trimmingSuffixWhitespace())
+        }, me)
+    }
+
+    /// The notices and warnings the server sent since the last call (`NOTICE: …`, `WARNING: …`).
+    public func takeNotices() -> [String] {
+        defer { pendingNotices = [] }
+        return pendingNotices
+    }
+
+    // MARK: - State
+
+    public var isInTransaction: Bool {
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
+    }
+
+    /// Sends libpq's cancel request: the running statement fails with SQLSTATE 57014.
+    public func interrupt() {
+        guard let cancelHandle else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancelHandle, &buffer, 256)
+    }
+
+    /// Resets a connection the server dropped (restarted, stopped and started again): the
+    /// session goes on from the next command. Throws when the server is still unreachable.
+    private func ensureConnected() throws {
+        guard PQstatus(handle) != CONNECTION_OK else { return }
+        PQreset(handle)
+        preparedNames = [:]
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = PQerrorMessage(handle).map { String(cString: $0).trimmingSuffixWhitespace() } ?? ""
+            throw PostgresError(sqlState: "08006", message: "lost the connection to \(redactedTarget) and could not reconnect: \(message)")
+        }
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+        cancelHandle = PQgetCancel(handle)
+        PQclear(PQexec(handle, "SET client_min_messages = warning"))
+    }
+
+    // MARK: - Running SQL
+
+    public func execute(_ sql: String) throws {
+        try ensureConnected()
+        let start = monotonicSeconds()
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        let trimmed = trimmedSQL(sql)
+        try check(result, sql: trimmed, params: [])
+        changes = Int(commandTuples(result))
+        observer?(ExecutedStatement(sql: trimmed, rows: changes, duration: monotonicSeconds() - start))
+    }
+
+    @discardableResult
+    public func run(_ sql: String, _ params: [DatabaseValue]) throws -> Int {
+        let start = monotonicSeconds()
+        let result = try executePrepared(sql, params)
+        defer { PQclear(result) }
+        let returned = Int(PQntuples(result))
+        changes = Int(commandTuples(result))
+        // An INSERT … RETURNING "id": the key it generated (PostgreSQL's "last insert id").
+        if returned > 0, PQnfields(result) > 0, PQgetisnull(result, 0, 0) == 0,
+           let text = PQgetvalue(result, 0, 0), let id = Int64(String(cString: text)) {
+            lastInsertID = id
+        }
+        let rows = changes == 0 && returned > 0 ? returned : changes
+        observer?(ExecutedStatement(sql: sql, params: params, rows: rows, duration: monotonicSeconds() - start))
+        return changes
+    }
+
+    @discardableResult
+    public func query(_ sql: String, _ params: [DatabaseValue], _ body: (PostgresRow) throws -> Void) throws -> Int {
+        let start = monotonicSeconds()
+        let result = try executePrepared(sql, params)
+        defer { PQclear(result) }
+        let count = Int(PQntuples(result))
+        let columns = Int(PQnfields(result))
+        let kinds = (0..<columns).map { PostgresColumnKind(oid: PQftype(result, Int32($0))) }
+        var done = 0
+        do {
+            try kinds.withUnsafeBufferPointer { kindBuffer in
+                let row = PostgresRow(result: result!, kinds: kindBuffer)
+                while done < count {
+                    row.row = Int32(done)
+                    done += 1
+                    try body(row)
+                }
+            }
+        } catch {
+            observer?(ExecutedStatement(sql: sql, params: params, rows: done, duration: monotonicSeconds() - start))
+            throw error
+        }
+        observer?(ExecutedStatement(sql: sql, params: params, rows: count, duration: monotonicSeconds() - start))
+        return count
+    }
+
+    public func clearStatementCache() {
+        guard !preparedNames.isEmpty else { return }
+        preparedNames = [:]
+        PQclear(PQexec(handle, "DEALLOCATE ALL"))
+    }
+
+    /// Prepares `sql` once (by name), then runs it with `params`; the result is the caller's to
+    /// clear. A failure is reported to `failureObserver` and thrown.
+    private func executePrepared(_ sql: String, _ params: [DatabaseValue]) throws -> OpaquePointer? {
+        try ensureConnected()
+        let name: String
+        if let known = preparedNames[sql] {
+            name = known
+        } else {
+            nextStatementNumber += 1
+            name = "ormlab_\(nextStatementNumber)"
+            let prepared = PQprepare(handle, name, sql, 0, nil)
+            defer { PQclear(prepared) }
+            try check(prepared, sql: sql, params: params)
+            preparedNames[sql] = name
+        }
+        let result = withParameters(params) { values, lengths, formats in
+            PQexecPrepared(handle, name, Int32(params.count), values, lengths, formats, 0)
+        }
+        do {
+            try check(result, sql: sql, params: params)
+        } catch let error as PostgresError {
+            PQclear(result)
+            // A plan made before a schema change ("cached plan must not change result type"):
+            // prepare it again once.
+            if error.sqlState == "0A000" && preparedNames[sql] != nil && !isInTransaction {
+                preparedNames[sql] = nil
+                PQclear(PQexec(handle, "DEALLOCATE \"\(name)\""))
+                return try executePrepared(sql, params)
+            }
+            throw error
+        }
+        return result
+    }
+
+    /// Throws the error of a failed result (after reporting it).
+    private func check(_ result: OpaquePointer?, sql: String, params: [DatabaseValue]) throws {
+        let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
+        guard status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY else { return }
+        let error = PostgresError.from(result: result, connection: handle, sql: sql)
+        failureObserver?(ExecutedStatement(sql: sql, params: params), error)
+        throw error
+    }
+
+    private func commandTuples(_ result: OpaquePointer?) -> Int64 {
+        guard let result, let text = PQcmdTuples(result), text.pointee != 0 else { return 0 }
+        return Int64(String(cString: text)) ?? 0
+    }
+
+    // MARK: - Introspection (unobserved: the workbench looking, not the ORM working)
+
+    /// Runs `sql` without reporting it; rows as values.
+    func read(_ sql: String, _ params: [DatabaseValue] = []) throws -> [[DatabaseValue]] {
+        try ensureConnected()
+        let result = withParameters(params) { values, lengths, formats in
+            PQexecParams(handle, sql, Int32(params.count), nil, values, lengths, formats, 0)
+        }
+        defer { PQclear(result) }
+        let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
+        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
+            throw PostgresError.from(result: result, connection: handle, sql: sql)
+        }
+        let kinds = (0..<Int(PQnfields(result))).map { PostgresColumnKind(oid: PQftype(result, Int32($0))) }
+        return kinds.withUnsafeBufferPointer { kindBuffer in
+            let row = PostgresRow(result: result!, kinds: kindBuffer)
+            var rows: [[DatabaseValue]] = []
+            for r in 0..<PQntuples(result) {
+                row.row = r
+                rows.append(row.values)
+            }
+            return rows
+        }
+    }
+
+    public func tableNames() throws -> [String] {
+        try read("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename").map { text($0[0]) }
+    }
+
+    /// The columns with their types as PostgreSQL names them (`BIGINT`, `TIMESTAMP`), upper case
+    /// like the DDL ORMLab writes.
+    public func columns(of table: String) throws
+        -> [(name: String, type: String, notNull: Bool, defaultValue: String?, primaryKey: Bool)] {
+        try read("""
+            SELECT a.attname, upper(format_type(a.atttypid, NULL)), a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
+                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            WHERE c.relname = $1 AND n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum
+            """, [.text(table)]).map { row in
+            let type = text(row[1]).replacing(" WITHOUT TIME ZONE", with: "")
+            return (name: text(row[0]), type: type, notNull: row[2] == .integer(1),
+                    defaultValue: row[3] == .null ? nil : text(row[3]), primaryKey: row[4] == .integer(1))
+        }
+    }
+
+    /// A number that moves with every CREATE, ALTER and DROP in the current schema: the newest
+    /// catalog row's transaction and the number of tables, columns and indexes. (PostgreSQL has
+    /// no schema version counter like SQLite's; this reads the catalog, unobserved.)
+    public func schemaVersion() -> Int64? {
+        guard let rows = try? read("""
+            SELECT COALESCE(max(greatest(c.xmin::text::bigint, a.xmin::text::bigint)), 0) * 1000003 + count(*)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+            WHERE n.nspname = current_schema()
+            """), let first = rows.first?.first, case .integer(let version) = first else { return nil }
+        return version
+    }
+
+    public func schemaObjects() throws -> [SchemaObject] {
+        var objects: [SchemaObject] = []
+        for name in try tableNames() where !isMetadataTable(name) {
+            let columns = try self.columns(of: name).map { "\"\($0.name)\" \($0.type)" + ($0.notNull ? " NOT NULL" : "") }
+            objects.append(SchemaObject(type: "table", name: name, tableName: name,
+                                        sql: "CREATE TABLE \"\(name)\" (\(columns.joined(separator: ", ")))"))
+        }
+        for row in try read("""
+            SELECT indexname, tablename, indexdef FROM pg_indexes
+            WHERE schemaname = current_schema() AND tablename <> $1 ORDER BY indexname
+            """, [.text(Self.metadataTable)]) {
+            objects.append(SchemaObject(type: "index", name: text(row[0]), tableName: text(row[1]), sql: text(row[2])))
+        }
+        return objects.sorted { $0.name < $1.name }
+    }
+
+    /// PostgreSQL checks its own pages; there is no user-level check like SQLite's, so this asks
+    /// the server whether it answers.
+    public func integrityCheck() throws -> String {
+        _ = try read("SELECT 1")
+        return "ok"
+    }
+
+    /// PostgreSQL's `EXPLAIN (FORMAT JSON)`, flattened into steps (each node's parent is the
+    /// node above it), each described in the words SQLite's plans use so the workbench explains
+    /// both the same way (`SCAN book`, `SEARCH book USING INDEX …`); the node type stays in
+    /// brackets. Run like a query, so the observer records it.
+    public func queryPlan(_ sql: String, _ params: [DatabaseValue]) throws -> [QueryPlanStep] {
+        var json = ""
+        try query("EXPLAIN (FORMAT JSON) " + sql, params) { row in json += row.string(0) }
+        guard let data = json.data(using: .utf8),
+              let top = try JSONSerialization.jsonObject(with: data) as? [[String: Any]],
+              let plan = top.first?["Plan"] as? [String: Any] else { return [] }
+        var steps: [QueryPlanStep] = []
+        func walk(_ node: [String: Any], parent: Int) {
+            let id = steps.count + 1
+            steps.append(QueryPlanStep(id: id, parent: parent, detail: describePlanNode(node)))
+            for child in node["Plans"] as? [[String: Any]] ?? [] { walk(child, parent: id) }
+        }
+        walk(plan, parent: 0)
+        return steps
+    }
+
+    /// Not available on PostgreSQL yet: trying an index on a copy of the schema needs a scratch
+    /// schema on the server.
+    public func emptyCopyOfSchema() throws -> PostgresConnection {
+        throw PostgresError(sqlState: "0A000", message: "trying an index on an empty copy of the schema works on SQLite only for now")
+    }
+
+    // MARK: - ORMLab's metadata
+
+    public static let metadataTable = "_ormlab_entities"
+
+    public func isMetadataTable(_ name: String) -> Bool { name == Self.metadataTable }
+
+    public func storeEntityDefinition(_ definition: StoredEntityDefinition) throws {
+        try execute(#"CREATE TABLE IF NOT EXISTS "_ormlab_entities" ("position" BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "name" TEXT NOT NULL UNIQUE, "source" TEXT NOT NULL)"#)
+        try run(#"DELETE FROM "_ormlab_entities" WHERE "name" = $1"#, [.text(definition.name)])
+        try run(#"INSERT INTO "_ormlab_entities" ("name", "source") VALUES ($1, $2)"#, [.text(definition.name), .text(definition.source)])
+    }
+
+    public func storedEntityDefinitions() throws -> [StoredEntityDefinition] {
+        guard try tableNames().contains(Self.metadataTable) else { return [] }
+        var definitions: [StoredEntityDefinition] = []
+        try query(#"SELECT "name", "source" FROM "_ormlab_entities" ORDER BY "position""#, []) { row in
+            definitions.append(StoredEntityDefinition(name: row.string(0), source: row.string(1)))
+        }
+        return definitions
+    }
+}
+
+// MARK: - Parameters
+
+/// Calls `body` with libpq's parameter arrays for `params`: text for every value but bytes,
+/// which go in binary; NULL as a null pointer.
+func withParameters<R>(_ params: [DatabaseValue],
+                       _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R) -> R {
+    if params.isEmpty { return body(nil, nil, nil) }
+    // One buffer for every value, each NUL-terminated; pointers into it once it is complete.
+    var buffer: [UInt8] = []
+    var offsets: [Int] = []
+    var lengths: [Int32] = []
+    var formats: [Int32] = []
+    var isNull: [Bool] = []
+    for value in params {
+        offsets.append(buffer.count)
+        isNull.append(false)
+        formats.append(0)
+        switch value {
+        case .null:
+            isNull[isNull.count - 1] = true
+        case .integer(let i):
+            buffer.append(contentsOf: String(i).utf8)
+        case .real(let d):
+            buffer.append(contentsOf: (d.isFinite ? String(d) : (d.isNaN ? "NaN" : (d > 0 ? "Infinity" : "-Infinity"))).utf8)
+        case .text(let s):
+            buffer.append(contentsOf: s.utf8)
+        case .blob(let bytes):
+            formats[formats.count - 1] = 1
+            buffer.append(contentsOf: bytes)
+        }
+        lengths.append(Int32(buffer.count - offsets[offsets.count - 1]))
+        buffer.append(0)
+    }
+    return buffer.withUnsafeBytes { raw in
+        let base = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+        let pointers: [UnsafePointer<CChar>?] = params.indices.map { isNull[$0] ? nil : base + offsets[$0] }
+        return pointers.withUnsafeBufferPointer { values in
+            lengths.withUnsafeBufferPointer { lengthBuffer in
+                formats.withUnsafeBufferPointer { formatBuffer in
+                    body(values.baseAddress, lengthBuffer.baseAddress, formatBuffer.baseAddress)
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Helpers
+
+private func text(_ value: DatabaseValue) -> String {
+    switch value {
+    case .text(let s): return s
+    case .integer(let i): return String(i)
+    case .real(let d): return String(d)
+    case .null: return ""
+    case .blob(let b): return String(decoding: b, as: UTF8.self)
+    }
+}
+
+func trimmedSQL(_ sql: String) -> String {
+    var text = Substring(sql)
+    while let first = text.first, first.isWhitespace { text.removeFirst() }
+    while let last = text.last, last.isWhitespace || last == ";" { text.removeLast() }
+    return String(text)
+}
+
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
+/// One plan node in SQLite's words (what the workbench's plan reader understands), with
+/// PostgreSQL's node type after it: `SCAN book [Seq Scan]`.
+func describePlanNode(_ node: [String: Any]) -> String {
+    let type = node["Node Type"] as? String ?? "?"
+    let relation = node["Relation Name"] as? String
+    let index = node["Index Name"] as? String
+    let words: String
+    switch type {
+    case "Seq Scan":
+        words = "SCAN \(relation ?? "?")"
+    case "Index Scan", "Index Only Scan":
+        let covering = type == "Index Only Scan" ? "COVERING INDEX" : "INDEX"
+        let condition = (node["Index Cond"] as? String).map { " \($0)" } ?? ""
+        words = "SEARCH \(relation ?? "?") USING \(covering) \(index ?? "?")\(condition)"
+    case "Bitmap Heap Scan":
+        words = "SEARCH \(relation ?? "?") USING BITMAP"
+    case "Bitmap Index Scan":
+        words = "BITMAP INDEX \(index ?? "?")"
+    case "Sort":
+        let keys = (node["Sort Key"] as? [String])?.joined(separator: ", ") ?? ""
+        words = "USE TEMP B-TREE FOR ORDER BY \(keys)"
+    case "Hash Join", "Merge Join", "Nested Loop":
+        words = type.uppercased()
+    case "Hash":
+        words = "HASH"
+    case "Aggregate", "HashAggregate", "GroupAggregate":
+        words = "AGGREGATE"
+    case "Limit":
+        words = "LIMIT"
+    default:
+        words = type.uppercased()
+    }
+    return words + " [\(type)]"
+}
+
+/// `conninfo` with its password replaced by `***`, in both of libpq's forms:
+/// `postgresql://user:secret@host/db?password=…` and `host=… password=secret`.
+public func redactedConnectionString(_ conninfo: String) -> String {
+    var text = conninfo
+    if let scheme = text.firstRange(of: "://") {
+        let rest = text[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        if let at = rest[..<authorityEnd].lastIndex(of: "@"),
+           let colon = rest[..<at].firstIndex(of: ":") {
+            text.replaceSubrange(text.index(after: colon)..<at, with: "***")
+        }
+    }
+    // password=… as a key-value pair or a URI parameter (quoted values included).
+    var out = ""
+    var remaining = Substring(text)
+    while let range = remaining.range(of: "password=", options: .caseInsensitive) {
+        out += remaining[..<range.upperBound] + "***"
+        var end = range.upperBound
+        if end < remaining.endIndex, remaining[end] == "'" {
+            end = remaining.index(after: end)
+            while end < remaining.endIndex, remaining[end] != "'" {
+                if remaining[end] == "\\" { end = remaining.index(after: end) }
+                if end < remaining.endIndex { end = remaining.index(after: end) }
+            }
+            if end < remaining.endIndex { end = remaining.index(after: end) }
+        } else {
+            while end < remaining.endIndex, remaining[end] != " ", remaining[end] != "&" { end = remaining.index(after: end) }
+        }
+        remaining = remaining[end...]
+    }
+    return out + remaining
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import Workbench
+
+// The same golden transcripts run on PostgreSQL: the tour and the Part 1 topics, each in a fresh
+// schema of the server `./dev test` starts (ORMLAB_TEST_PG). Their output is recorded separately
+// under Tests/Transcripts/postgres/ — the SQL text differs ($1, RETURNING, BIGINT, identity
+// columns, RELEASE SAVEPOINT), the objects and notes are the ones SQLite gives.
+// `ORMLAB_RECORD=1` re-records them too. Without a server they are skipped, saying so.
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+private let recording = ProcessInfo.processInfo.environment["ORMLAB_RECORD"].map { !$0.isEmpty && $0 != "0" } ?? false
+
+let transcriptServer: String? = {
+    let url = ProcessInfo.processInfo.environment["ORMLAB_TEST_PG"]
+    if url == nil || url!.isEmpty {
+        FileHandle.standardError.write(Data("SKIPPING the PostgreSQL golden transcripts: ORMLAB_TEST_PG is not set (run ./dev test, or ./dev pg and export ORMLAB_TEST_PG=<its last line>)\n".utf8))
+        return nil
+    }
+    return url
+}()
+
+/// The scripts that also run on PostgreSQL.
+let postgresTranscripts = [
+    "tour.orm", "01-entities-and-mapping.orm", "02-crud.orm", "03-belongs-to-and-has-many.orm",
+    "04-many-to-many.orm", "06-identity-map.orm", "07-lazy-loading.orm", "08-eager-loading.orm",
+    "09-unit-of-work.orm", "10-indexes-and-query-plans.orm", "12-projections-and-aggregates.orm",
+]
+
+/// `base` with libpq's `options` setting the search path to `schema` (a URI or key=value string).
+func connectionString(_ base: String, schema: String) -> String {
+    if base.contains("://") { return base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema }
+    return base + " options=-csearch_path=" + schema
+}
+
+@Suite(.enabled(if: transcriptServer != nil, "ORMLAB_TEST_PG is not set: no PostgreSQL server for the transcripts"))
+struct PostgresTranscriptTests {
+    @Test(arguments: postgresTranscripts)
+    func outputMatchesThePostgresGoldenFile(_ name: String) throws {
+        let script = root.appendingPathComponent("Tests/Transcripts/\(name)")
+        let golden = root.appendingPathComponent("Tests/Transcripts/postgres/\(name.dropLast(4)).txt")
+        let schema = "golden_" + name.dropLast(4).map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        let admin = try Workbench(databasePath: transcriptServer!)
+        try admin.session.database.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)")
+        defer { try? admin.session.database.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+        let actual = try Transcript.run(script, databasePath: connectionString(transcriptServer!, schema: schema)).text
+        if recording {
+            try actual.write(to: golden, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
+            Issue.record("no golden output at \(golden.path): run ORMLAB_RECORD=1 swift test --filter PostgresTranscriptTests")
+            return
+        }
+        if actual != expected {
+            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let line = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
+            Issue.record("""
+                postgres/\(golden.lastPathComponent) differs at line \(line + 1):
+                  expected: \(line < e.count ? String(e[line]) : "<end>")
+                  actual:   \(line < a.count ? String(a[line]) : "<end>")
+                """)
+        }
+    }
+}
