@@ -13,6 +13,7 @@ public let quitCommandNames: Set<String> = ["quit", "exit", "q"]
 public let workbenchCommands = [
     "help", "schema", "mapping", "log", "stats", "forget", "pending", "explain", "compare", "seed", "sql", "set",
     "export", "save", "load", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
+    "rosetta",
 ]
 
 extension Workbench {
@@ -77,6 +78,8 @@ extension Workbench {
             try explain(argument, range: argumentRange, into: &report)
         case "compare":
             try compare(argument, range: argumentRange, into: &report)
+        case "rosetta":
+            try rosetta(argument, range: argumentRange, into: &report)
         case "set":
             try setOption(argument, range: argumentRange, into: &report)
         case "more":

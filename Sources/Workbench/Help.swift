@@ -212,6 +212,22 @@ public let helpTopics: [HelpTopic] = [
         rollback
         """),
     HelpTopic(
+        name: "rosetta", summary: "the same operation in ActiveRecord, SQLAlchemy, Django, GRDB…",
+        body: """
+        :rosetta QUERY-OR-COMMAND shows the catalogue entry for it: the idiomatic code in each
+        ORM and the SQL that ORM really ran on the same schema and rows, beside ORMLab's, with
+        the statement counts compared (BEGIN/COMMIT not counted). A query with other values
+        finds the entry of the same shape, marked "not recorded for this exact query".
+        :rosetta alone lists the entries; :rosetta ID shows one by id. The entries are the files
+        of Rosetta/catalogue, recorded by `./dev rosetta record` from the real ORMs.
+        """,
+        example: """
+        :rosetta
+        :rosetta Author.include(books)
+        :rosetta Book.where(year > 1990)
+        :rosetta delete-cascade
+        """),
+    HelpTopic(
         name: "workbench", summary: "the : commands",
         body: """
         :help [topic]     this help          :schema, :mapping [Entity]  the mapping and DDL
@@ -222,6 +238,7 @@ public let helpTopics: [HelpTopic] = [
         :export swift plain|grdb [FILE]      :save FILE.orm, :load FILE   the session as a script
         :lessons, :lesson ID|N, :hint, :check, :next, :solution, :reset [lesson], :lesson off   lessons
         :more             all objects of the last result            :quit (or Ctrl-D)
+        :rosetta QUERY    the same operation in other ORMs, with the SQL each ran
         """,
         example: """
         entity Author { name: String }

@@ -51,6 +51,8 @@ public final class Workbench {
     /// What inserts need from each entity's mapping (see `InsertPlan`), and the one used last.
     var insertPlans: [ObjectIdentifier: InsertPlan] = [:]
     var lastInsertPlan: InsertPlan?
+    /// The Rosetta catalogue `:rosetta` shows, read at its first use (nil: not read yet).
+    public var rosettaCatalogue: RosettaCatalogue?
 
     /// Opens a workbench on a database (":memory:" or a file path); a file's stored entity
     /// definitions are read back so its mapping is restored.
