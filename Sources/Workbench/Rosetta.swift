@@ -303,3 +303,56 @@ extension Workbench {
         }
     }
 }
+
+// MARK: - Lessons' "In other ORMs" from the catalogue
+
+extension RosettaCatalogue {
+    /// The first line of a generated part of a lesson: `<!-- rosetta: ID ID … -->`.
+    public static let lessonMarkerPrefix = "<!-- rosetta:"
+    public static let lessonEndMarker = "<!-- rosetta: end -->"
+
+    /// The lines a lesson's "In other ORMs" shows for these entries, between its markers: per
+    /// entry, each recorded ORM's code on one line and how many statements it ran. The
+    /// RosettaLessonSectionTests compare every lesson's part with this, so none of it is
+    /// hand-written (ORMLAB_RECORD=1 rewrites them).
+    public func lessonLines(for ids: [String]) -> [String]? {
+        var lines = ["\(Self.lessonMarkerPrefix) \(ids.joined(separator: " ")) (generated from Rosetta/catalogue; ORMLAB_RECORD=1 swift test --filter RosettaLessonSection rewrites it) -->"]
+        for id in ids {
+            guard let entry = entries.first(where: { $0.id == id }) else { return nil }
+            lines.append("")
+            lines.append("**\(entry.title)** (`:rosetta \(entry.id)` shows the SQL), the statements each ORM ran on the same rows:")
+            lines.append("")
+            for section in entry.sections {
+                let n = section.countedStatements
+                lines.append("- **\(section.heading)**: `\(Self.oneLine(section.code, language: section.language))` (\(n) statement\(n == 1 ? "" : "s"))")
+            }
+        }
+        lines.append("")
+        lines.append(Self.lessonEndMarker)
+        return lines
+    }
+
+    /// Code on one line for a list item: comment lines dropped, trailing comments cut, lines
+    /// joined with a space where the statement goes on and with "; " where a new one starts.
+    static func oneLine(_ code: [String], language: String) -> String {
+        let comment = ["python": "#", "ruby": "#", "orm": "//", "swift": "//", "js": "//", "java": "//"][language] ?? "//"
+        var parts: [String] = []
+        for raw in code {
+            var line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix(comment) || line.isEmpty { continue }
+            if let cut = line.range(of: "  " + comment) { line = String(line[..<cut.lowerBound]).trimmingCharacters(in: .whitespaces) }
+            parts.append(line)
+        }
+        var out = ""
+        for (i, part) in parts.enumerated() {
+            if i > 0 {
+                let previous = parts[i - 1]
+                let tight = ["(", "["].contains { previous.hasSuffix($0) } || [".", ")", "]"].contains { part.hasPrefix($0) }
+                let goesOn = ["{", ",", ":", " do", " in"].contains { previous.hasSuffix($0) } || part.hasPrefix("}") || part == "end"
+                out += tight ? "" : goesOn ? " " : "; "
+            }
+            out += part
+        }
+        return out.replacingOccurrences(of: "`", with: "'")
+    }
+}

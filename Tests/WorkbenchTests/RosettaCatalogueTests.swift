@@ -158,3 +158,64 @@ import Testing
         expectOK(reports[1])
     }
 }
+
+/// Lessons' "In other ORMs": the part between `<!-- rosetta: ID … -->` and
+/// `<!-- rosetta: end -->` is generated from the catalogue, so what it claims about each ORM was
+/// recorded by running that ORM. `ORMLAB_RECORD=1` rewrites the parts.
+@Suite struct RosettaLessonSectionTests {
+    static let root = RosettaCatalogueTests.root
+    static let lessonFiles: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/Lessons")) ?? [])
+        .filter { $0.hasSuffix(".md") && $0 != "README.md" }.sorted()
+
+    /// The generated parts of a lesson: (first line index, end line index, entry ids).
+    static func parts(_ lines: [String]) -> [(start: Int, end: Int, ids: [String])] {
+        var out: [(Int, Int, [String])] = []
+        var i = 0
+        while i < lines.count {
+            if lines[i].hasPrefix(RosettaCatalogue.lessonMarkerPrefix), lines[i] != RosettaCatalogue.lessonEndMarker {
+                let rest = lines[i].dropFirst(RosettaCatalogue.lessonMarkerPrefix.count)
+                let ids = rest.split(separator: " ").prefix { !$0.hasPrefix("(") && $0 != "-->" }.map(String.init)
+                if let end = lines[i...].firstIndex(of: RosettaCatalogue.lessonEndMarker) {
+                    out.append((i, end, ids))
+                    i = end
+                }
+            }
+            i += 1
+        }
+        return out
+    }
+
+    @Test(arguments: lessonFiles)
+    func generatedPartsMatchTheCatalogue(_ name: String) throws {
+        let path = Self.root + "/Lessons/" + name
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var lines = text.components(separatedBy: "\n")
+        let found = Self.parts(lines)
+        let named = RosettaCatalogueTests.catalogue.entries.filter { $0.lesson == (name as NSString).deletingPathExtension }
+        for entry in named {
+            #expect(found.contains { $0.ids.contains(entry.id) },
+                    "\(name): the catalogue entry \(entry.id) names this lesson, but its \"In other ORMs\" has no <!-- rosetta: \(entry.id) --> part")
+        }
+        var changed = false
+        for part in found.reversed() {
+            let expected = try #require(RosettaCatalogueTests.catalogue.lessonLines(for: part.ids), "\(name): unknown entry in \(part.ids)")
+            let actual = Array(lines[part.start...part.end])
+            if actual != expected {
+                if ProcessInfo.processInfo.environment["ORMLAB_RECORD"] == "1" {
+                    lines.replaceSubrange(part.start...part.end, with: expected)
+                    changed = true
+                } else {
+                    Issue.record("\(name): the Rosetta part for \(part.ids) differs from the catalogue (ORMLAB_RECORD=1 swift test --filter RosettaLessonSection rewrites it)\nexpected:\n\(expected.joined(separator: "\n"))")
+                }
+            }
+        }
+        if changed { try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8) }
+    }
+
+    @Test func codeOnOneLine() {
+        #expect(RosettaCatalogue.oneLine(["for author in session.scalars(select(Author)).all():", "    len(author.books)          # lazy"], language: "python")
+                == "for author in session.scalars(select(Author)).all(): len(author.books)")
+        #expect(RosettaCatalogue.oneLine(["let chiang = insert Author(name: \"Ted Chiang\")", "save"], language: "orm")
+                == "let chiang = insert Author(name: \"Ted Chiang\"); save")
+    }
+}
