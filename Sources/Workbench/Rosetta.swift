@@ -265,12 +265,15 @@ extension Workbench {
             report.notes.append(Note(.info, "skipped a catalogue file that is not well-formed: \(error)"))
         }
         if argument.isEmpty {
+            // One column per ORM: the statements each ran; the DSL last, where a cut hurts least.
+            var orms: [String] = []
+            for entry in catalogue.entries { for section in entry.sections where !orms.contains(section.orm) { orms.append(section.orm) } }
             let rows = catalogue.entries.map { entry -> [String] in
-                [entry.id, entry.title, entry.dsl.split(separator: "\n").first.map(String.init) ?? "",
-                 entry.sections.dropFirst().map(\.orm).joined(separator: ", ")]
+                [entry.id] + orms.map { orm in entry.sections.first { $0.orm == orm }.map { String($0.countedStatements) } ?? "–" }
+                    + [entry.dsl.replacingOccurrences(of: "\n", with: "; ")]
             }
-            report.blocks.append(.table(title: "Rosetta catalogue (:rosetta ID or :rosetta QUERY shows one)",
-                                        header: ["id", "concept", "ORMLab", "recorded in"], rows: rows))
+            report.blocks.append(.table(title: "Rosetta catalogue: statements each ORM ran (:rosetta ID or :rosetta QUERY shows one)",
+                                        header: ["id"] + orms + ["in ORMLab"], rows: rows))
             return
         }
         guard let (entry, exact) = catalogue.entry(for: argument) else {
@@ -293,13 +296,16 @@ extension Workbench {
         for section in entry.sections where section.orm != "ORMLab" && section.countedStatements != ormlabCount {
             report.notes.append(Note(.info, "\(section.orm): \(section.countedStatements) statement\(section.countedStatements == 1 ? "" : "s") here, ORMLab \(ormlabCount)" + (section.notes.first.map { "; \($0)" } ?? "")))
         }
+        // Text blocks, not code blocks: the terminal wraps them (a code line is cut at the
+        // width, and these SQL lines are long); each statement is a bullet, so a wrapped one
+        // stays visibly one statement.
         for section in entry.sections {
             let n = section.countedStatements
-            var lines = section.code
+            var lines = section.code.map { "  " + $0 }
             lines.append("")
-            lines += section.statements.isEmpty ? ["-- (no SQL recorded)"] : section.statements
-            if !section.notes.isEmpty { lines += [""] + section.notes }
-            report.blocks.append(.code(title: "\(section.heading): \(n) statement\(n == 1 ? "" : "s")", lines: lines))
+            lines += section.statements.isEmpty ? ["  (no SQL recorded)"] : section.statements.map { "  • " + $0 }
+            if !section.notes.isEmpty { lines += [""] + section.notes.map { "  " + $0 } }
+            report.blocks.append(.text(title: "\(section.heading): \(n) statement\(n == 1 ? "" : "s")", body: lines.joined(separator: "\n")))
         }
     }
 }

@@ -114,8 +114,8 @@ import Testing
         let r = try #require(wb.run(":rosetta Author.include(books)").first)
         expectOK(r)
         let entry = try #require(Self.catalogue.entries.first { $0.id == "include-in" })
-        let titles = r.blocks.compactMap { block -> String? in
-            if case .code(let title, _) = block { return title }
+        let titles = r.blocks.dropFirst().compactMap { block -> String? in
+            if case .text(let title, _) = block { return title }
             return nil
         }
         #expect(titles == entry.sections.map { "\($0.heading): \($0.countedStatements) statement\($0.countedStatements == 1 ? "" : "s")" })
