@@ -212,7 +212,7 @@ public let helpTopics: [HelpTopic] = [
         rollback
         """),
     HelpTopic(
-        name: "rosetta", summary: "the same operation in ActiveRecord, SQLAlchemy, Django, GRDB…",
+        name: "rosetta", summary: "the same operation in ActiveRecord, Hibernate, SQLAlchemy, Django, GRDB",
         body: """
         :rosetta QUERY-OR-COMMAND shows the catalogue entry for it: the idiomatic code in each
         ORM and the SQL that ORM really ran on the same schema and rows, beside ORMLab's, with
