@@ -14,6 +14,7 @@ A recorder whose toolchain cannot be installed is skipped with a SKIP line namin
 `record` then keeps that ORM's sections as they are, and `check` does not compare them (and says
 so). Nothing is skipped silently.
 """
+import difflib
 import json
 import os
 import re
@@ -355,14 +356,21 @@ def statement_count_summary(recorded):
 
 
 def main(argv):
+    usage = "\n".join(__doc__.strip().splitlines()[2:4])
     if not argv or argv[0] not in ("record", "check"):
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        print("usage:\n" + usage, file=sys.stderr)
         return 2
     mode, rest = argv[0], argv[1:]
     only = None
     if rest[:1] == ["--only"]:
+        if len(rest) < 2:
+            print("usage:\n" + usage, file=sys.stderr)
+            return 2
         only = set(rest[1].split(","))
         rest = rest[2:]
+        if only - set(ORM_KEYS):
+            print(f"rosetta: no recorder {', '.join(sorted(only - set(ORM_KEYS)))} (there are: {', '.join(ORM_KEYS)})", file=sys.stderr)
+            return 2
     entries = load_entries(rest)
     ids = [e.id for e in entries]
     recorded = {e.id: {} for e in entries}
@@ -441,7 +449,7 @@ def main(argv):
             if key not in recorded[e.id]:
                 continue
             old = e.sections.get(key)
-            fresh = render_section(*recorded[e.id][key][:2], *recorded[e.id][key][2:], e.notes(key))
+            fresh = render_section(*recorded[e.id][key], e.notes(key))
             fresh_body = fresh.partition("\n")[2]
             fresh_heading = fresh.partition("\n")[0][3:]
             if old is None or old[0] != fresh_heading or old[1].rstrip("\n") != fresh_body.rstrip("\n"):
@@ -450,7 +458,6 @@ def main(argv):
             for key, old, fresh in differs:
                 failures += 1
                 say(f"DIFF {e.id} / {recorded[e.id][key][0]} ({name}):")
-                import difflib
                 before = ("## " + old[0] + "\n" + old[1]).splitlines() if old else []
                 for line in difflib.unified_diff(before, fresh.splitlines(), "catalogue", "re-recorded", lineterm="", n=1):
                     say("    " + line)
