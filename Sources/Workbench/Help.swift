@@ -217,7 +217,9 @@ public let helpTopics: [HelpTopic] = [
         :rosetta QUERY-OR-COMMAND shows the catalogue entry for it: the idiomatic code in each
         ORM and the SQL that ORM really ran on the same schema and rows, beside ORMLab's, with
         the statement counts compared (BEGIN/COMMIT not counted). A query with other values
-        finds the entry of the same shape, marked "not recorded for this exact query".
+        finds the entry of the same shape, marked "not recorded for this exact query". Any
+        other query made of where(property OP value), order, limit, include and count gets
+        each ORM's code from templates, marked "not recorded" (no SQL: nothing ran it).
         :rosetta alone lists the entries; :rosetta ID shows one by id. The entries are the files
         of Rosetta/catalogue, recorded by `./dev rosetta record` from the real ORMs.
         """,
@@ -225,6 +227,7 @@ public let helpTopics: [HelpTopic] = [
         :rosetta
         :rosetta Author.include(books)
         :rosetta Book.where(year > 1990)
+        :rosetta Book.where(year >= 2000).order(title).limit(5)
         :rosetta delete-cascade
         """),
     HelpTopic(

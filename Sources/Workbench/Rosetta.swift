@@ -41,10 +41,11 @@ public struct RosettaSection: Sendable, Equatable {
 /// BEGIN / COMMIT / ROLLBACK / END / SAVEPOINT / RELEASE, in any ORM's spelling, and GRDB's
 /// `PRAGMA query_only` around each read transaction (the same rule as Rosetta/tools/rosetta.py).
 public func isRosettaTransactionControl(_ statement: String) -> Bool {
-    let words = statement.split(separator: " ").map { $0.uppercased() }
+    // Lowercase words: these read other ORMs' logs, they never build a statement.
+    let words = statement.split(separator: " ").map { $0.lowercased() }
     guard let first = words.first else { return false }
-    if first == "PRAGMA", words.count > 1, words[1] == "QUERY_ONLY" { return true }
-    return ["BEGIN", "COMMIT", "ROLLBACK", "END", "SAVEPOINT", "RELEASE"].contains(first)
+    if first == "pragma", words.count > 1, words[1] == "query_only" { return true }
+    return ["begin", "commit", "rollback", "end", "savepoint", "release"].contains(first)
 }
 
 /// One catalogue file.
@@ -277,8 +278,18 @@ extension Workbench {
             return
         }
         guard let (entry, exact) = catalogue.entry(for: argument) else {
-            throw EvalError("no Rosetta entry for '\(argument.firstLine(limit: 40))'", at: range,
-                            hint: "the catalogue has: \(catalogue.entries.map(\.id).joined(separator: ", ")); :rosetta lists them with their ORMLab form")
+            // No entry: the same query from each ORM's template, without SQL (nothing ran it).
+            switch RosettaTemplates.shape(of: argument) {
+            case .success(let shape):
+                report.notes.append(Note(.info, "not recorded: no catalogue entry has this query, so this code comes from templates and no ORM ran it (no SQL to show); run the query here for ORMLab's SQL"))
+                for (orm, lines) in RosettaTemplates.code(for: shape) {
+                    report.blocks.append(.text(title: "\(orm) (from the template, not recorded)", body: lines.map { "  " + $0 }.joined(separator: "\n")))
+                }
+                return
+            case .failure(let why):
+                throw EvalError("no Rosetta entry for '\(argument.firstLine(limit: 40))', and the templates cannot write it: \(why.message)", at: range,
+                                hint: "the catalogue has: \(catalogue.entries.map(\.id).joined(separator: ", ")); :rosetta lists them with their ORMLab form")
+            }
         }
         report.blocks.append(.text(title: "Rosetta: \(entry.title) (\(entry.id))", body: entry.prose))
         if !exact {

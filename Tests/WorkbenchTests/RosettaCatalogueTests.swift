@@ -146,6 +146,34 @@ import Testing
         }
     }
 
+    @Test func aQueryWithoutEntryComesFromTheTemplatesMarkedNotRecorded() throws {
+        let wb = try Workbench()
+        wb.rosettaCatalogue = Self.catalogue
+        let r = try #require(wb.run(":rosetta Book.where(year >= 2000, inPrint == true).order(title).limit(5).include(reviews)").first)
+        expectOK(r)
+        #expect(r.notes.map(\.message).contains { $0.hasPrefix("not recorded: no catalogue entry has this query") })
+        let bodies = Dictionary(uniqueKeysWithValues: r.blocks.compactMap { block -> (String, String)? in
+            if case .text(let title?, let body) = block { return (title, body) }
+            return nil
+        })
+        #expect(bodies["ActiveRecord (from the template, not recorded)"]
+                == "  books = Book.where(\"year >= ?\", 2000).where(in_print: true).order(title: :asc).limit(5).includes(:reviews).to_a")
+        #expect(bodies["Django (from the template, not recorded)"]
+                == "  books = list(Book.objects.filter(year__gte=2000, in_print=True).order_by(\"title\").prefetch_related(\"reviews\")[:5])")
+        #expect(bodies["SQLAlchemy (from the template, not recorded)"]
+                == "  books = session.scalars(select(Book).where(Book.year >= 2000).where(Book.in_print == True).order_by(Book.title).limit(5).options(selectinload(Book.reviews))).all()")
+        #expect(bodies["Hibernate (from the template, not recorded)"]?.contains("session.createQuery(\"select distinct b from Book b left join fetch b.reviews where b.year >= :p1 and b.inPrint = :p2 order by b.title\")") == true)
+        #expect(bodies["GRDB (from the template, not recorded)"]?.contains("try Book.filter(Column(\"year\") >= 2000).filter(Column(\"in_print\") == true).order(Column(\"title\")).limit(5).including(all: Book.reviews)") == true)
+    }
+
+    @Test func aQueryBeyondTheTemplatesSaysWhichPartAndWhy() throws {
+        let wb = try Workbench()
+        wb.rosettaCatalogue = Self.catalogue
+        let r = try #require(wb.run(":rosetta Book.where(title like \"The%\").count").first)
+        #expect(!r.ok)
+        #expect(r.diagnostics.first?.message.contains("the templates write a condition as property OP value") == true)
+    }
+
     @Test func anUnknownQueryIsADiagnosticAndTheSessionGoesOn() throws {
         let wb = try Workbench()
         wb.rosettaCatalogue = Self.catalogue
@@ -153,7 +181,7 @@ import Testing
         #expect(reports.count == 2)
         #expect(!reports[0].ok)
         let diagnostic = try #require(reports[0].diagnostics.first)
-        #expect(diagnostic.message == "no Rosetta entry for 'Foo.bar'")
+        #expect(diagnostic.message == "no Rosetta entry for 'Foo.bar', and the templates cannot write it: '.bar' is not one of the parts the templates write (where, order, limit, include, count)")
         #expect(diagnostic.line == 1 && diagnostic.column == 10)
         expectOK(reports[1])
     }
