@@ -54,6 +54,17 @@ if [ -x scripts/check-grdb-export.sh ]; then
   scripts/check-grdb-export.sh || failed=$((failed + 1))
 fi
 
+if [ -f Rosetta/tools/rosetta.py ]; then
+  # Re-records every catalogue entry with every ORM whose toolchain installs here (pip venv,
+  # apt's ruby-activerecord, the GRDB package) and fails on any difference; ~4 min cold.
+  echo "== Rosetta catalogue re-recorded (./dev rosetta check)"
+  if command -v python3 >/dev/null 2>&1; then
+    python3 Rosetta/tools/rosetta.py check || failed=$((failed + 1))
+  else
+    echo "SKIP Rosetta check: python3 is not installed (it runs the recorders)"
+  fi
+fi
+
 if [ -x scripts/fuzz.sh ]; then
   echo "== short fuzzing pass"
   scripts/fuzz.sh --ci || failed=$((failed + 1))

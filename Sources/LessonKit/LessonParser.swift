@@ -113,6 +113,9 @@ public enum LessonParser {
                 }
                 return
             }
+            // A one-line HTML comment (`<!-- rosetta: … -->`, which marks the part of "In other
+            // ORMs" generated from the Rosetta catalogue) is invisible on GitHub: not shown here either.
+            if trimmed.hasPrefix("<!--") && trimmed.hasSuffix("-->") { return }
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 let markerChar = trimmed.first!
                 let marker = String(trimmed.prefix { $0 == markerChar })

@@ -97,7 +97,7 @@ public struct StepAttempt {
 
     /// Workbench commands that only show something; they are part of an attempt only when the
     /// step's solution uses them (a step about `:pending`). `:save` and `:export` would write files.
-    static let showingCommands: Set<String> = ["help", "schema", "mapping", "log", "stats", "pending", "explain", "export", "save", "more"]
+    static let showingCommands: Set<String> = ["help", "schema", "mapping", "log", "stats", "pending", "explain", "export", "save", "more", "rosetta"]
 
     /// True when the command counts as part of the attempt (not a lesson command, not a
     /// command that only shows something the step does not ask about).

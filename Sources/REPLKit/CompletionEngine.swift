@@ -23,7 +23,7 @@ public enum CompletionEngine {
     // MARK: - Workbench commands
 
     private static let entityArgumentCommands: Set<String> = [":seed", ":mapping"]
-    private static let statementArgumentCommands: Set<String> = [":explain", ":compare"]
+    private static let statementArgumentCommands: Set<String> = [":explain", ":compare", ":rosetta"]
 
     private static func completeWorkbenchCommand(_ text: [Character], offset: Int,
                                                  vocabulary: CompletionVocabulary) -> CompletionResult {

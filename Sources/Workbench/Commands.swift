@@ -14,7 +14,7 @@ public let quitCommandNames: Set<String> = ["quit", "exit", "q"]
 public let workbenchCommands = [
     "help", "schema", "mapping", "log", "stats", "forget", "pending", "explain", "compare", "seed", "sql", "set",
     "export", "save", "load", "diagram", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
-    "infer", "dialect",
+    "infer", "dialect", "rosetta",
 ]
 
 extension Workbench {
@@ -79,6 +79,8 @@ extension Workbench {
             try explain(argument, range: argumentRange, into: &report)
         case "compare":
             try compare(argument, range: argumentRange, into: &report)
+        case "rosetta":
+            try rosetta(argument, range: argumentRange, into: &report)
         case "set":
             try setOption(argument, range: argumentRange, into: &report)
         case "dialect":

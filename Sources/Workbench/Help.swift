@@ -269,6 +269,25 @@ public let helpTopics: [HelpTopic] = [
         Album.sum(price)
         """),
     HelpTopic(
+        name: "rosetta", summary: "the same operation in ActiveRecord, Hibernate, SQLAlchemy, Django, GRDB",
+        body: """
+        :rosetta QUERY-OR-COMMAND shows the catalogue entry for it: the idiomatic code in each
+        ORM and the SQL that ORM really ran on the same schema and rows, beside ORMLab's, with
+        the statement counts compared (BEGIN/COMMIT not counted). A query with other values
+        finds the entry of the same shape, marked "not recorded for this exact query". Any
+        other query made of where(property OP value), order, limit, include and count gets
+        each ORM's code from templates, marked "not recorded" (no SQL: nothing ran it).
+        :rosetta alone lists the entries; :rosetta ID shows one by id. The entries are the files
+        of Rosetta/catalogue, recorded by `./dev rosetta record` from the real ORMs.
+        """,
+        example: """
+        :rosetta
+        :rosetta Author.include(books)
+        :rosetta Book.where(year > 1990)
+        :rosetta Book.where(year >= 2000).order(title).limit(5)
+        :rosetta delete-cascade
+        """),
+    HelpTopic(
         name: "workbench", summary: "the : commands",
         body: """
         :help [topic]     this help          :schema, :mapping [Entity]  the mapping and DDL
@@ -282,6 +301,7 @@ public let helpTopics: [HelpTopic] = [
         :more             all objects of the last result            :quit (or Ctrl-D)
         :diagram [Entity…], :diagram mermaid, :diagram svg FILE   the schema as a picture
         :infer            a model for tables no entity maps (see :help mapping)
+        :rosetta QUERY    the same operation in other ORMs, with the SQL each ran
         """,
         example: """
         entity Author { name: String }

@@ -69,6 +69,8 @@ public final class Workbench {
     var unstoredInferredDeclarations: [(name: String, source: String)] = []
     /// Set by `:set pattern`: from then on the Mapping pane says who saves each entity's objects.
     var namesPersister = false
+    /// The Rosetta catalogue `:rosetta` shows, read at its first use (nil: not read yet).
+    public var rosettaCatalogue: RosettaCatalogue?
 
     /// Opens a workbench on a database (":memory:" or a file path); a file's stored entity
     /// definitions are read back so its mapping is restored.

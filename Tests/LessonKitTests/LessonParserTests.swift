@@ -16,6 +16,14 @@ import Testing
         #expect(lesson.outro == "## Recap\n\nWell done.")
     }
 
+    /// The Rosetta markers around a generated "In other ORMs" part are one-line HTML comments:
+    /// invisible on GitHub, and not shown to the learner either.
+    @Test func oneLineHTMLCommentsAreNotShown() throws {
+        let text = sampleLesson.replacingOccurrences(of: "Well done.", with: "<!-- rosetta: find-by-id -->\nWell done.\n<!-- rosetta: end -->")
+        #expect(text.contains("<!-- rosetta: end -->"))
+        #expect(try parsed(text).outro == "## Recap\n\nWell done.")
+    }
+
     @Test func readsAStep() throws {
         let step = try parsed(sampleLesson).steps[0]
         #expect(step.number == 1)
