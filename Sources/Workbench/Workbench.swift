@@ -87,6 +87,7 @@ public final class Workbench {
         history = []
         objectLimit = other.objectLimit
     }
+
     /// A database target as it may be shown (a PostgreSQL password hidden).
     public static func displayedTarget(_ target: String) -> String { displayedDatabaseTarget(target) }
 
