@@ -145,6 +145,9 @@ public protocol DatabaseError: Error, CustomStringConvertible {
 
 extension DatabaseError {
     public var violatedColumns: [String] { [] }
+    /// True when the statement gave up waiting for a lock another connection holds
+    /// (SQLite's `database is locked`, PostgreSQL's `lock_timeout`).
+    public var isLockTimeout: Bool { false }
 }
 
 /// The kinds of constraint an ORM explains in its own terms.

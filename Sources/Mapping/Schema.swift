@@ -181,6 +181,12 @@ public struct EntityMapping: Sendable, Equatable {
         self.declaration = declaration
     }
 
+    /// The optimistic-locking counter's column (a bare `version` member), if declared.
+    public var versionColumn: Int? {
+        for case .property(let p) in declaration.members where p.isVersion { return columnIndex(forProperty: p.name.name) }
+        return nil
+    }
+
     /// Index of the column with this SQL name.
     public func columnIndex(named column: String) -> Int? {
         columns.firstIndex { $0.name == column }

@@ -85,6 +85,7 @@ public struct QueryCompiler {
         }
         var s = Select(columns: columns, from: root)
         applyCommonClauses(query, to: &s, scope: scope)
+        s.lock = query.lock
         return s
     }
 

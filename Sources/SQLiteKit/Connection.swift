@@ -141,6 +141,25 @@ public final class Connection: Database {
         try Statement(connectionHandle: handle, sql: sql, persistent: false)
     }
 
+    /// How long a statement waits for a lock another connection holds before failing with
+    /// `database is locked` (`SQLITE_BUSY`); 0 fails at once.
+    public func setBusyTimeout(milliseconds: Int32) throws {
+        try check(sqlite3_busy_timeout(handle, max(0, milliseconds)))
+    }
+
+    /// Copies this whole database into `destination` (SQLite's online backup API): how an
+    /// in-memory database, which belongs to its one connection, moves to a file others can open.
+    public func copyDatabase(into destination: Connection) throws {
+        guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+            throw SQLiteError.fromConnection(destination.handle, resultCode: sqlite3_errcode(destination.handle), sql: nil)
+        }
+        let stepCode = sqlite3_backup_step(backup, -1)
+        let finishCode = sqlite3_backup_finish(backup)
+        guard stepCode == SQLITE_DONE, finishCode == SQLITE_OK else {
+            throw SQLiteError.fromConnection(destination.handle, resultCode: finishCode == SQLITE_OK ? stepCode : finishCode, sql: nil)
+        }
+    }
+
     /// Finalizes every cached statement (call after schema changes you want to see re-planned).
     public func clearStatementCache() {
         lastCachedStatement = nil

@@ -13,6 +13,7 @@ public let quitCommandNames: Set<String> = ["quit", "exit", "q"]
 public let workbenchCommands = [
     "help", "schema", "mapping", "log", "stats", "forget", "pending", "explain", "compare", "seed", "sql", "set",
     "export", "save", "load", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
+    "session", "sessions",
 ]
 
 extension Workbench {
@@ -88,6 +89,10 @@ extension Workbench {
             try saveHistory(to: argument, range: argumentRange, into: &report)
         case "load":
             try load(argument, range: argumentRange, into: &report)
+        case "session":
+            try sessionCommand(argument, range: argumentRange, into: &report)
+        case "sessions":
+            sessionsReport(into: &report)
         case _ where quitCommandNames.contains(name):
             quitRequested = true
         default:
@@ -283,6 +288,11 @@ extension Workbench {
             session.setNaming(naming)
             report.notes.append(Note(.info, naming == .rails ? "entities defined from now on get plural table names, as in Rails (Author → authors)"
                                                              : "entities defined from now on get singular snake_case table names (Author → author)"))
+        case "lock_timeout":
+            let milliseconds = try setLockTimeout(parts[1], range: range)
+            report.notes.append(Note(.locking, milliseconds == 0
+                ? "lock_timeout 0: a statement that needs a lock another session holds fails at once with `database is locked`"
+                : "lock_timeout \(parts[1]): a statement waits up to \(milliseconds) ms for a lock another session holds (SQLite's busy timeout), then fails with `database is locked`; the REPL never waits longer"))
         default:
             throw EvalError("unknown option '\(parts[0])'", at: range, hint: suggestion(parts[0], ["lazy", "autoflush", "naming"]) ?? "options: lazy, autoflush, naming")
         }
