@@ -136,6 +136,8 @@ public protocol DatabaseError: Error, CustomStringConvertible {
     var isConstraintViolation: Bool { get }
     /// True when the statement was stopped by `interrupt()`.
     var isInterrupted: Bool { get }
+    /// True when the statement gave up waiting for a lock another connection holds.
+    var isLockTimeout: Bool { get }
     /// Which kind of constraint the statement broke, when it broke one.
     var violatedConstraint: ConstraintKind? { get }
     /// The columns of the broken constraint as "table.column", when the database names them

@@ -588,7 +588,7 @@ extension Session {
     func explain(_ error: any DatabaseError, during write: (object: ManagedObject, cause: WriteCause)?) -> ORMError {
         let subject = write.map { "cannot save \($0.object.ref)" } ?? "cannot save"
         if error.isLockTimeout {
-            return ORMError("\(subject): the database is locked: another connection holds its write lock (\(error.message))",
+            return ORMError("\(subject): database is locked: another connection holds the write lock",
                             hint: "nothing was saved; the unit of work keeps the changes: `save` again once the other session commits or rolls back")
         }
         let constraint = error.violatedConstraint
