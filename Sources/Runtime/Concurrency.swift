@@ -13,6 +13,11 @@ extension Session {
     /// session on the same database maps the same tables, but holds its own objects.
     public func shareMapping(of other: Session) {
         pendingRedefinitionSources = other.pendingRedefinitionSources
+        // Statements prepared before another session changed a table keep its old columns, and
+        // a statement prepared now would still see SQLite's cached schema: one read of the
+        // catalogue makes the connection notice the change, then the cache is emptied.
+        _ = try? db.tableNames()
+        db.clearStatementCache()
         adopt(other.schema)
     }
 

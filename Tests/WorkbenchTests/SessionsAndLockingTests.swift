@@ -203,3 +203,16 @@ import Testing
         #expect(read.value == .text("hi"))
     }
 }
+
+@Suite struct SessionsSchemaChangeTests {
+    /// A table changed in session A: session B's next read sees the new column (its connection
+    /// had cached SQLite's old schema; a stale statement read three of four columns).
+    @Test func aColumnAddedInOneSessionIsReadInTheOther() throws {
+        let wb = try Workbench()
+        runAll(wb, "entity Account { owner: String; balance: Int }\ninsert Account(owner: \"Ada\", balance: 100)\nsave\n:session B\nAccount#1\n:session A\nentity Account { owner: String; balance: Int; version }\n:session B")
+        let read = try #require(wb.run("Account#1").first)
+        expectOK(read)
+        #expect(read.objects.first?.state == .clean)
+        #expect(read.objects.first.flatMap { value($0, "version") } == .integer(1))
+    }
+}
