@@ -216,3 +216,15 @@ import Testing
         #expect(read.objects.first.flatMap { value($0, "version") } == .integer(1))
     }
 }
+
+@Suite struct SessionNameInOutputTests {
+    @Test func jsonNamesTheSessionOnlyWhenTwoAreOpen() throws {
+        let wb = try Workbench()
+        let one = try #require(wb.run("entity Account { owner: String }").first)
+        #expect(!JSONRenderer.render(one).contains("\"session\""))
+        _ = wb.run(":session B")
+        let two = try #require(wb.run("Account.count").first)
+        #expect(JSONRenderer.render(two).contains(#""session":"B""#))
+        #expect(TerminalRenderer.render(two, options: RenderOptions(width: 100, color: false)).contains("SQL · session B"))
+    }
+}
