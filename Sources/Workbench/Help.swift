@@ -282,7 +282,8 @@ public let helpTopics: [HelpTopic] = [
         aggregate loads no objects to lock.
         `:set lock_timeout 2s` (or 500ms, or 0) is how long a write waits for a lock; then it
         fails with `database is locked`, a note names the session holding it and the command
-        that opened its transaction, and both sessions go on (nothing pending is lost).
+        that opened its transaction, and both sessions go on (nothing pending is lost);
+        Ctrl-C ends a wait early.
         `begin isolation read committed | repeatable read | serializable`: SQLite gives one
         level, SERIALIZABLE, for all three (READ UNCOMMITTED is refused). On PostgreSQL these
         levels differ (not available in ORMLab yet).

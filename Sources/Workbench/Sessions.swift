@@ -215,8 +215,9 @@ extension Workbench {
         return milliseconds
     }
 
+    /// The set lock_timeout, or the connection's default 5 s, with the busy handler Ctrl-C can cut short.
     private func applyLockTimeout(to session: Session) throws {
-        if let lockTimeoutMilliseconds { try session.setLockTimeout(milliseconds: lockTimeoutMilliseconds) }
+        try session.setLockTimeout(milliseconds: lockTimeoutMilliseconds ?? 5_000)
     }
 
     /// The note under an entity with `version`.

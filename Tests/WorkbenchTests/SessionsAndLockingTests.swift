@@ -228,3 +228,21 @@ import Testing
         #expect(TerminalRenderer.render(two, options: RenderOptions(width: 100, color: false)).contains("SQL · session B"))
     }
 }
+
+@Suite struct LockWaitInterruptTests {
+    /// Ctrl-C (`Workbench.interrupt`, from another thread) during a lock wait: measured, so the
+    /// report says what happens rather than what we hope.
+    @Test func interruptDuringALockWait() throws {
+        let wb = try Workbench()
+        runAll(wb, "entity Account { owner: String; balance: Int }\ninsert Account(owner: \"Ada\", balance: 100)\nsave\n:session B\n:session A\nbegin immediate\n:session B\nAccount#1.balance = 1")
+        let start = Date()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { wb.interrupt() }
+        let save = try #require(wb.run("save").first)
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(!save.ok)
+        print("lock wait interrupted after \(elapsed) s: \(save.diagnostics.first?.message ?? "")")
+        #expect(elapsed < 2.5, "Ctrl-C should end the wait before the default lock timeout (5 s)")
+        // Both sessions go on.
+        runAll(wb, ":session A\ncommit\n:session B\nsave")
+    }
+}
