@@ -117,6 +117,9 @@ public struct PropertyDecl: Sendable, Equatable {
     public var column: MappedName?
     /// `join("PlaylistTrack", "PlaylistId", "TrackId")` on a many-to-many.
     public var joinTable: JoinTableDecl?
+    /// A bare `version` member: the optimistic-locking counter (Hibernate's `@Version`, Rails'
+    /// `lock_version`), an `Int = 1` the unit of work checks and increments on every UPDATE.
+    public var isVersion = false
 
     public init(name: Identifier, type: TypeRef, isUnique: Bool = false, isIndexed: Bool = false,
                 defaultValue: Literal? = nil, onDelete: DeleteRule? = nil, via: Identifier? = nil,
@@ -202,6 +205,11 @@ public enum TransactionVerb: String, Sendable, Equatable {
     case save, rollback, begin, commit
     /// `begin immediate`: SQLite's BEGIN IMMEDIATE, which takes the database's write lock at once.
     case beginImmediate = "begin immediate"
+    /// `begin isolation <level>`: a transaction at a named isolation level.
+    case beginReadUncommitted = "begin isolation read uncommitted"
+    case beginReadCommitted = "begin isolation read committed"
+    case beginRepeatableRead = "begin isolation repeatable read"
+    case beginSerializable = "begin isolation serializable"
 }
 
 /// One argument of a call: `name: "x"`, `born < 1950`, `name desc`, `using: join`.

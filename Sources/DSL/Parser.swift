@@ -623,6 +623,13 @@ public struct Parser {
         }
         let nameToken = advance()
         let name = Self.identifier(nameToken)
+        if name.name == "version", !check(.colon) {
+            // A bare `version`: the optimistic-locking counter, an Int starting at 1.
+            var property = PropertyDecl(name: name, type: TypeRef(name: Identifier("Int", nameToken.range), range: nameToken.range),
+                                        defaultValue: .integer(1), range: nameToken.range)
+            property.isVersion = true
+            return property
+        }
         guard match(.colon) != nil else {
             let hint = check(.identifier) ? "write '\(name): \(current.text)'" : "write it like 'name: String'"
             throw error("expected ':' after property name '\(name)'", hint: hint)
@@ -757,7 +764,7 @@ public struct Parser {
         case .for?: return try forStatement()
         case .save?: return .transaction(.save, range: advance().range)
         case .rollback?: return .transaction(.rollback, range: advance().range)
-        case .begin?: return beginStatement()
+        case .begin?: return try beginStatement()
         case .commit?: return .transaction(.commit, range: advance().range)
         case .entity? where inBody:
             throw error("an entity can only be declared at the top level, not inside 'for'")
@@ -767,12 +774,27 @@ public struct Parser {
 
     /// `begin`, and SQL's spellings on the same line: `begin transaction` (the same) and
     /// `begin immediate [transaction]` (SQLite's BEGIN IMMEDIATE, which takes the write lock at once).
-    private mutating func beginStatement() -> ScriptStatement {
+    private mutating func beginStatement() throws(ParseError) -> ScriptStatement {
         let keyword = advance()
         var verb = TransactionVerb.begin
         if currentIsOnSameLine, current.isWord("immediate") {
             advance()
             verb = .beginImmediate
+        } else if currentIsOnSameLine, current.isWord("isolation") {
+            advance()
+            if currentIsOnSameLine, current.isWord("level") { advance() }
+            var words: [String] = []
+            let levelToken = currentIsOnSameLine ? current : nil
+            while currentIsOnSameLine, check(.identifier), words.count < 2 { words.append(advance().text.lowercased()) }
+            switch words.joined(separator: " ") {
+            case "read uncommitted": verb = .beginReadUncommitted
+            case "read committed": verb = .beginReadCommitted
+            case "repeatable read": verb = .beginRepeatableRead
+            case "serializable": verb = .beginSerializable
+            default:
+                throw error(words.isEmpty ? "expected an isolation level after 'isolation'" : "unknown isolation level '\(words.joined(separator: " "))'", at: levelToken,
+                            hint: "the SQL standard's levels: begin isolation read committed | repeatable read | serializable")
+            }
         }
         if currentIsOnSameLine, current.isWord("transaction") { advance() }
         return .transaction(verb, range: SourceRange(keyword.range.start, previousEnd))

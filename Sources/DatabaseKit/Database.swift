@@ -141,6 +141,8 @@ public protocol DatabaseError: Error, CustomStringConvertible {
     var isConstraintViolation: Bool { get }
     /// True when the statement was stopped by `interrupt()`.
     var isInterrupted: Bool { get }
+    /// True when the statement gave up waiting for a lock another connection holds.
+    var isLockTimeout: Bool { get }
     /// Which kind of constraint the statement broke, when it broke one.
     var violatedConstraint: ConstraintKind? { get }
     /// The columns of the broken constraint as "table.column", when the database names them
@@ -150,6 +152,9 @@ public protocol DatabaseError: Error, CustomStringConvertible {
 
 extension DatabaseError {
     public var violatedColumns: [String] { [] }
+    /// True when the statement gave up waiting for a lock another connection holds
+    /// (SQLite's `database is locked`, PostgreSQL's `lock_timeout`).
+    public var isLockTimeout: Bool { false }
 }
 
 /// The kinds of constraint an ORM explains in its own terms.

@@ -197,6 +197,11 @@ public struct EntityMapping: Sendable, Equatable {
 
     /// The primary key's column ("id", or "ArtistId" when mapped with `id: Int column("ArtistId")`).
     public var primaryKeyColumn: String { columns[0].name }
+    /// The optimistic-locking counter's column (a bare `version` member), if declared.
+    public var versionColumn: Int? {
+        for case .property(let p) in declaration.members where p.isVersion { return columnIndex(forProperty: p.name.name) }
+        return nil
+    }
 
     /// Index of the column with this SQL name.
     public func columnIndex(named column: String) -> Int? {

@@ -21,6 +21,7 @@ public enum JSONRenderer {
             ("objects", .array(report.objects.map(objectJSON))),
         ]
         if report.omittedObjects > 0 { fields.append(("omitted_objects", .int(Int64(report.omittedObjects)))) }
+        if let session = report.sessionName { fields.append(("session", .string(session))) }
         if let value = report.value { fields.append(("value", valueJSON(value))) }
         fields += [
             ("notes", .array(report.notes.map { .object([("kind", .string($0.kind.rawValue)), ("message", .string($0.message))]) })),

@@ -47,7 +47,9 @@ struct PaneBuilder {
             // (No objects listed at all: the summary counts them, without an empty box.)
             Pane(title: "Objects", lines: maxObjects == 0 ? [] : objectLines(report.objects, omitted: report.omittedObjects), weight: 30),
         ]
-        return all.filter { !$0.lines.isEmpty }
+        // With two sessions open, each pane says whose it is.
+        guard let name = report.sessionName else { return all.filter { !$0.lines.isEmpty } }
+        return all.filter { !$0.lines.isEmpty }.map { Pane(title: $0.title + " · session " + name, lines: $0.lines, weight: $0.weight) }
     }
 
     // MARK: - Mapping
@@ -246,7 +248,7 @@ func noteSymbol(_ kind: Note.Kind) -> String {
 
 /// True for notes that point out a mistake rather than explain.
 func isWarning(_ kind: Note.Kind) -> Bool {
-    kind == .nPlusOne || kind == .unusedEagerLoad
+    kind == .nPlusOne || kind == .unusedEagerLoad || kind == .lostUpdate
 }
 
 /// The diagnostic's pre-rendered text with its headline coloured by severity.

@@ -10,7 +10,11 @@ public enum PlainRenderer {
         let builder = PaneBuilder(color: false)
         var main: [String] = []
         for pane in builder.panes(for: report) {
-            main.append("-- \(pane.title.lowercased()) --")
+            // (A session's name keeps its case: "-- sql · session B --".)
+            let title = report.sessionName.map { name in
+                pane.title.hasSuffix(" · session " + name) ? pane.title.dropLast(name.count).lowercased() + name : pane.title.lowercased()
+            } ?? pane.title.lowercased()
+            main.append("-- \(title) --")
             main += pane.lines.map { trimTrailingSpaces($0.text) }
         }
         if let value = report.value {

@@ -24,6 +24,8 @@ public struct Report: Sendable, Equatable {
     public var blocks: [Block]
     /// Objects that exist in the result but were left out of `objects` (large results).
     public var omittedObjects: Int
+    /// The session that ran the command, when more than one is open (pane headers name it).
+    public var sessionName: String? = nil
 
     public init(input: String, ok: Bool = true, mapping: [EntityFacts] = [], sql: StatementRecords = [],
                 objects: [ObjectSnapshot] = [], value: ReportValue? = nil, notes: [Note] = [],
@@ -63,6 +65,7 @@ public struct Report: Sendable, Equatable {
         if !diagnostics.isEmpty { diagnostics = [] }
         if !blocks.isEmpty { blocks = [] }
         omittedObjects = 0
+        sessionName = nil
     }
 
     /// One-line summary under the panes: "1 query · 2 rows · 2 objects (1 from the identity map)".
@@ -437,6 +440,12 @@ public struct Note: Sendable, Equatable {
         case cascade
         /// Raw `:sql` changed rows behind the session's back.
         case rawSQL = "raw-sql"
+        /// A save overwrote a value another session saved after this one read it.
+        case lostUpdate = "lost-update"
+        /// Locks, lock waits and isolation levels (`lock`, `begin isolation`, `database is locked`).
+        case locking
+        /// `:session`: a session opened, switched to or closed.
+        case session
         case info
         case lesson
         /// Under Active Record: an object wrote itself (create, save, destroy), or a bare `save` wrote nothing.

@@ -360,6 +360,27 @@ extension Session {
         return Session(connection: try SessionDatabase(path: target))
     }
 
+    /// This session, moved to a copy of its database in a new file at `path`: SQLite's in-memory
+    /// database belongs to one connection, so a second session needs the data in a file both can
+    /// open. Mapping, identity map, statement log and settings come along; nothing may be pending.
+    public func movedToFile(at path: String) throws -> Session {
+        guard !hasPendingChanges, !db.isInTransaction else {
+            throw ORMError("this session has unsaved changes or an open transaction", hint: "`save` or `rollback` first, then open the second session")
+        }
+        let connection = try SessionDatabase(path: path)
+        try db.copyDatabase(into: connection)
+        let moved = Session(connection: connection, naming: schema.naming, log: log)
+        moved.takeOver(from: self)
+        return moved
+    }
+
+    /// A second session on the database file this session uses, sharing its mapping.
+    public func openingAnotherSession() throws -> Session {
+        let other = Session(connection: try SessionDatabase(path: db.path), naming: schema.naming)
+        other.shareMapping(of: self)
+        return other
+    }
+
     /// The connection, through the driver seam: what the workbench and the tools above it use.
     public var database: any Database { db }
 

@@ -31,6 +31,9 @@ struct PlannedWrite {
     /// The parameters (by index) that are the id of an object inserted earlier in the flush.
     var pending: [(index: Int, object: ManagedObject)] = []
     var cause: WriteCause
+    /// For an UPDATE of a versioned entity: the version this session read, which the WHERE
+    /// clause requires (zero rows changed means another session changed the row first).
+    var expectedVersion: Int64?
 
     init(kind: Kind, object: ManagedObject, sql: String, params: [PlannedValue], cause: WriteCause) {
         self.kind = kind
@@ -130,19 +133,31 @@ extension UnitOfWork {
         for object in dirtyObjects {
             let current = object.values   // one copy: `values` hands out a new array per read
             let original = object.originalValues ?? current
-            let changed = current.indices.filter { $0 > 0 && (current[$0] != original[$0] || object.pendingReferences[$0] != nil) }
-            guard !changed.isEmpty, let id = object.id else { continue }
             let info = object.entity
-            let update = Update(table: info.table,
-                                assignments: changed.map { (info.mapping.columns[$0].name, SQLExpr.parameter) },
-                                filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .parameter))
+            let versionColumn = info.versionColumn
+            let changed = current.indices.filter { $0 > 0 && $0 != versionColumn && (current[$0] != original[$0] || object.pendingReferences[$0] != nil) }
+            guard !changed.isEmpty, let id = object.id else { continue }
+            var assignments = changed.map { (info.mapping.columns[$0].name, SQLExpr.parameter) }
+            var filter = SQLExpr.eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .parameter)
+            var expectedVersion: Int64?
+            if let versionColumn {
+                // Optimistic locking: the row must still have the version this session read.
+                let name = info.mapping.columns[versionColumn].name
+                assignments.append((name, .binary(.column(table: nil, name: name), "+", .raw("1"))))
+                filter = .and([filter, .eq(.column(table: nil, name: name), .parameter)])
+                if case .integer(let v) = original[versionColumn] { expectedVersion = v }
+            }
+            let update = Update(table: info.table, assignments: assignments, filter: filter)
             var params: [PlannedValue] = changed.map { i in
                 if let ref = object.pendingReferences[i] { return .idOf(ref) }
                 return .value(current[i])
             }
             params.append(.value(.integer(id)))
-            writes.append(PlannedWrite(kind: .update, object: object, sql: dialect.render(update).sql, params: params,
-                                       cause: .dirty(ref: object.ref, properties: changed.map { info.mapping.columns[$0].property })))
+            if let versionColumn { params.append(.value(original[versionColumn])) }
+            var write = PlannedWrite(kind: .update, object: object, sql: dialect.render(update).sql, params: params,
+                                     cause: .dirty(ref: object.ref, properties: changed.map { info.mapping.columns[$0].property }))
+            write.expectedVersion = versionColumn == nil ? nil : (expectedVersion ?? 0)
+            writes.append(write)
         }
         for change in linkChanges {
             guard let jt = change.association.joinTable else { continue }

@@ -59,6 +59,7 @@ extension Session {
         guard let info = infos[query.entity] else { throw ORMError("unknown entity \(query.entity)") }
         startLoadWithoutIdentityMapIfOff()
         try autoflushIfNeeded(before: query.dsl)
+        if query.lock != nil { try takeLock(for: query) }
         let compiler = QueryCompiler(schema: schema)
         let joinPaths = query.includes.filter { $0.strategy == .join }.map(\.path)
         var result: FetchResult

@@ -25,6 +25,8 @@ public final class EntityInfo {
     var insertSQL: String = ""
     /// The dialect `insertSQL` is rendered in: the session's.
     let dialect: any Dialect
+    /// The `version` column UPDATEs check and increment (optimistic locking), if the entity has one.
+    public internal(set) var versionColumn: Int?
 
     init(mapping: EntityMapping, dialect: any Dialect = SessionDatabase.sqlDialect) {
         self.mapping = mapping
@@ -50,6 +52,7 @@ public final class EntityInfo {
             let literal = i > 0 ? column.defaultValue : nil
             newObjectValues.append(literal.map { sqliteValue($0, type: type) } ?? .null)
         }
+        versionColumn = mapping.versionColumn
         let columns = mapping.columns.dropFirst()
         var insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })
         // PostgreSQL hands the new key back with RETURNING (the driver reads it as lastInsertID).

@@ -1,5 +1,6 @@
 import Mapping
 import DatabaseKit
+import SQLBuilder
 
 // A query after name resolution: every property and association is checked against the mapping,
 // so compiling it to SQL cannot fail on names. The workbench builds these from DSL expressions.
@@ -117,6 +118,8 @@ public struct Query: Sendable, Equatable {
     public var having: Predicate?
     /// The DSL text of this query, used as the statement's cause ("Author.where(born < 1950)").
     public var dsl: String
+    /// `.lock`: pessimistic locking of the rows it loads (FOR UPDATE, or SQLite's BEGIN IMMEDIATE).
+    public var lock: RowLock? = nil
 
     public init(entity: String, dsl: String) {
         self.entity = entity
@@ -136,6 +139,6 @@ public struct Query: Sendable, Equatable {
         a.entity == b.entity && a.filter == b.filter && a.limit == b.limit && a.offset == b.offset
             && a.selection == b.selection && a.includes == b.includes && a.dsl == b.dsl
             && a.order.map(\.path) == b.order.map(\.path) && a.order.map(\.descending) == b.order.map(\.descending)
-            && a.grouping == b.grouping && a.having == b.having && a.afterID == b.afterID
+            && a.grouping == b.grouping && a.having == b.having && a.afterID == b.afterID && a.lock == b.lock
     }
 }

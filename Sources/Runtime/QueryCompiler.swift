@@ -88,6 +88,7 @@ public struct QueryCompiler {
         }
         var s = Select(columns: columns, from: root)
         applyCommonClauses(query, to: &s, scope: scope)
+        s.lock = query.lock
         return s
     }
 

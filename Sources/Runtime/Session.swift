@@ -45,7 +45,7 @@ public final class Session {
     /// The source text of each pending redefinition (`Schema.pendingRedefinitions`), stored in a
     /// file database once the redefinition is applied.
     var pendingRedefinitionSources: [String: String] = [:]
-    public let log = StatementLog()
+    public let log: StatementLog
     public var lazyPolicy: LazyPolicy = .select
     public var autoflush = true
     let unitOfWork = UnitOfWork()
@@ -72,9 +72,18 @@ public final class Session {
     /// Objects whose `eagerLoaded` is not empty, so a new command resets only those (not every
     /// object of the identity map, which may hold a million).
     var eagerlyLoadedObjects: [ManagedObject] = []
+    /// True while other sessions share the database: a save first compares each changed
+    /// property's row with what this session read, and names a lost update (`noteLostUpdates`).
+    public var checksLostUpdates = false
 
-    public init(connection: SessionDatabase, naming: NamingConvention = .standard) {
+    /// `log`: a log to continue (a session moved to another connection keeps its history).
+    public convenience init(connection: SessionDatabase, naming: NamingConvention = .standard) {
+        self.init(connection: connection, naming: naming, log: StatementLog())
+    }
+
+    init(connection: SessionDatabase, naming: NamingConvention, log: StatementLog) {
         self.db = connection
+        self.log = log
         self.dialect = connection.sqlDialect
         self.schema = Schema(naming: naming)
         schema.canDropColumns = connection.supportsDropColumn
@@ -382,14 +391,23 @@ public final class Session {
 
     /// `begin`: opens an explicit transaction; `save` inside it flushes without committing.
     /// `begin`; `immediate` runs BEGIN IMMEDIATE, which takes SQLite's write lock at once.
-    public func begin(immediate: Bool = false) throws {
+    /// `isolation`: the level asked for (`begin isolation serializable`), spelled by the dialect.
+    public func begin(immediate: Bool = false, isolation: IsolationLevel? = nil, cause: String? = nil) throws {
         guard !explicitTransaction else { throw ORMError("a transaction is already open", hint: "`commit` or `rollback` it first") }
-        try log.withCause(immediate ? "begin immediate" : "begin") {
+        var statement = dialect.transactionSQL(immediate ? .beginImmediate : .begin)
+        if let isolation {
+            guard let sql = dialect.beginSQL(isolation: isolation) else {
+                throw ORMError("\(dialect.name) has no \(isolation.rawValue.uppercased()) isolation level",
+                               hint: dialect.isolationLevelsNote)
+            }
+            statement = sql
+        }
+        try log.withCause(cause ?? (immediate ? "begin immediate" : isolation.map { "begin isolation \($0.rawValue)" } ?? "begin")) {
             if db.isInTransaction {
                 // An autoflush left an implicit transaction open; it becomes the explicit one.
                 addNote(Note(.transaction, "an autoflush had already opened a transaction; it continues as the explicit one"))
             } else {
-                try run(immediate ? .beginImmediate : .begin)
+                try db.execute(statement)
             }
         }
         explicitTransaction = true
@@ -397,6 +415,7 @@ public final class Session {
 
     /// `save`: flushes the unit of work and commits, in one transaction (unless `begin` is open).
     public func save() throws -> FlushResult {
+        if checksLostUpdates { noteLostUpdates() }
         let result = try flush(reason: "save")
         if !explicitTransaction && db.isInTransaction {
             try log.withCause("save") { try run(.commit) }
@@ -409,6 +428,7 @@ public final class Session {
 
     /// `commit`: flushes and commits the open transaction.
     public func commit() throws -> FlushResult {
+        if checksLostUpdates { noteLostUpdates() }
         let result = try flush(reason: "commit")
         if db.isInTransaction {
             try log.withCause("commit") { try run(.commit) }
@@ -453,4 +473,21 @@ public final class Session {
 
     /// Number of objects in the identity map.
     public var identityMapCount: Int { infos.values.reduce(0) { $0 + $1.identityMap.count } }
+}
+
+extension Session {
+    /// Takes `old`'s mapping, identity map, history and settings: the same session, moved to a
+    /// new connection (an in-memory database copied to a file so a second session can open it).
+    /// `old` must have nothing pending and no transaction open; it is not used afterwards.
+    func takeOver(from old: Session) {
+        schema = old.schema
+        infos = old.infos
+        pendingRedefinitionSources = old.pendingRedefinitionSources
+        lazyPolicy = old.lazyPolicy
+        autoflush = old.autoflush
+        loadGroups = old.loadGroups
+        loadGroupCounter = old.loadGroupCounter
+        explainedTopics = old.explainedTopics
+        schemaGeneration = old.schemaGeneration + 1
+    }
 }

@@ -278,6 +278,9 @@ extension UnitOfWork {
                     current = i
                     log.logCause = .write(prefix: causePrefix, writes[i].cause)
                     try db.run(writes[i].sql, parameters(i))
+                    if let expected = writes[i].expectedVersion, db.changes == 0 {
+                        throw session.staleObject(writes[i].object, expectedVersion: expected)
+                    }
                 }
             }
             if !openedTransaction { try log.withCause(reason) { try session.run(.release(.flush)) } }
@@ -314,6 +317,9 @@ extension UnitOfWork {
             let object = writes[i].object
             switch writes[i].kind {
             case .update:
+                if let expected = writes[i].expectedVersion, let column = object.entity.versionColumn {
+                    object.setValue(.integer(expected + 1), ofColumn: column)   // as the UPDATE set it
+                }
                 fillPendingReferences(of: object)
                 object.originalValues = nil
                 object.state = object.loadedColumns == nil ? .clean : .partial
@@ -597,6 +603,10 @@ extension Session {
     /// `write`: the object whose statement failed and why it ran (nil when unknown).
     func explain(_ error: any DatabaseError, during write: (object: ManagedObject, cause: WriteCause)?) -> ORMError {
         let subject = write.map { "cannot save \($0.object.ref)" } ?? "cannot save"
+        if error.isLockTimeout {
+            return ORMError("\(subject): database is locked: another connection holds the write lock",
+                            hint: "nothing was saved; the unit of work keeps the changes: `save` again once the other session commits or rolls back")
+        }
         let constraint = error.violatedConstraint
         // The driver reads its database's message for the column ("table.column").
         let failedColumn = error.violatedColumns.first ?? ""

@@ -59,6 +59,15 @@ public protocol Dialect: Sendable {
     func resetGeneratedKeySQL(table: String, column: String) -> String?
     /// True when SAVEPOINT outside a transaction starts one (SQLite); elsewhere it needs BEGIN.
     var savepointStartsTransaction: Bool { get }
+    /// The statement that opens a transaction at `isolation`, or nil when the database lacks it.
+    func beginSQL(isolation: IsolationLevel) -> String?
+    /// Which isolation levels the database gives (for a note and for the error on a missing one).
+    var isolationLevelsNote: String { get }
+    /// The clause after a SELECT that locks its rows (` FOR UPDATE`), or nil when the database
+    /// has no row locks (SQLite: a transaction locks the whole database, see `locksWholeDatabase`).
+    func rowLockClause(_ lock: RowLock) -> String?
+    /// True when a write lock covers the whole database, not rows (SQLite).
+    var locksWholeDatabase: Bool { get }
 }
 
 extension Dialect {
@@ -145,6 +154,21 @@ extension Dialect {
     public func resetGeneratedKeySQL(table: String, column: String) -> String? { nil }
 
     public var savepointStartsTransaction: Bool { false }
+    public func beginSQL(isolation: IsolationLevel) -> String? {
+        "START TRANSACTION ISOLATION LEVEL " + isolation.rawValue.uppercased()
+    }
+
+    public var isolationLevelsNote: String { "the SQL standard's four levels: read uncommitted, read committed, repeatable read, serializable" }
+
+    public func rowLockClause(_ lock: RowLock) -> String? {
+        switch lock {
+        case .forUpdate: return " FOR UPDATE"
+        case .forUpdateNoWait: return " FOR UPDATE NOWAIT"
+        case .forUpdateSkipLocked: return " FOR UPDATE SKIP LOCKED"
+        }
+    }
+
+    public var locksWholeDatabase: Bool { false }
 }
 
 /// The dialect used where a caller names none (tests, previews): SQLite's, ORMLab's one database

@@ -75,6 +75,8 @@ public struct Select: Sendable, Equatable {
     public var limit: SQLExpr?
     public var offset: SQLExpr?
     public var distinct: Bool
+    /// Pessimistic locking of the rows read (`FOR UPDATE`), where the dialect has row locks.
+    public var lock: RowLock? = nil
 
     public init(columns: [SQLExpr], from: String, fromAlias: String? = nil, joins: [Join] = [],
                 filter: SQLExpr? = nil, groupBy: [SQLExpr] = [], having: SQLExpr? = nil,
@@ -222,6 +224,7 @@ public struct SQLRenderer {
         let limit = s.limit.map { expr($0) }
         let offset = s.offset.map { expr($0) }
         sql += dialect.limitClause(limit: limit, offset: offset)
+        if let lock = s.lock, let clause = dialect.rowLockClause(lock) { sql += clause }
         return sql
     }
 

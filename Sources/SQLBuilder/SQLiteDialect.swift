@@ -44,6 +44,22 @@ public struct SQLiteDialect: Dialect {
         savepoint.quoted ? quoteIdentifier(savepoint.name) : savepoint.name
     }
 
+    /// SQLite runs every transaction SERIALIZABLE: a plain BEGIN gives the stronger level for
+    /// read committed and repeatable read too (the standard allows a stronger level). Dirty
+    /// reads never happen, so READ UNCOMMITTED is refused rather than silently upgraded.
+    public func beginSQL(isolation: IsolationLevel) -> String? {
+        isolation == .readUncommitted ? nil : "BEGIN"
+    }
+
+    public var isolationLevelsNote: String {
+        "SQLite gives one level, SERIALIZABLE: a writer locks the whole database, so transactions run as if one after another; it has no dirty reads, non-repeatable reads, phantoms or write skew to show (ask for read committed, repeatable read or serializable: each gets SERIALIZABLE)"
+    }
+
+    /// No row locks: `Query.lock` opens the transaction with BEGIN IMMEDIATE instead.
+    public func rowLockClause(_ lock: RowLock) -> String? { nil }
+
+    public var locksWholeDatabase: Bool { true }
+
     public func transactionSQL(_ statement: TransactionStatement) -> String {
         if statement == .beginImmediate { return "BEGIN IMMEDIATE" }
         return standardTransactionSQL(statement)

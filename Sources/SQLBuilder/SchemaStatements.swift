@@ -145,6 +145,22 @@ public enum ColumnAlteration: Sendable, Equatable {
     case unique(Bool)
     /// `DROP CONSTRAINT "t_c_fkey"` and, for a new target, `ADD CONSTRAINT "t_c_fkey" FOREIGN KEY …`.
     case foreignKey(ForeignKeyReference?)
+/// The SQL standard's isolation levels, weakest first (`begin isolation serializable`).
+public enum IsolationLevel: String, Sendable, CaseIterable {
+    case readUncommitted = "read uncommitted"
+    case readCommitted = "read committed"
+    case repeatableRead = "repeatable read"
+    case serializable
+}
+
+/// A pessimistic lock on the rows a SELECT reads (`Query.lock`).
+public enum RowLock: Sendable, Equatable {
+    /// `FOR UPDATE`: other writers of these rows wait until this transaction ends.
+    case forUpdate
+    /// `FOR UPDATE NOWAIT`: fail at once instead of waiting.
+    case forUpdateNoWait
+    /// `FOR UPDATE SKIP LOCKED`: leave out rows another transaction holds.
+    case forUpdateSkipLocked
 }
 
 // MARK: - Schema statements

@@ -116,8 +116,15 @@ public final class Connection: Database {
     /// Safe to call from another thread (that is its purpose) or a signal handler. If nothing is
     /// running, it has no lasting effect: the next statement starts fresh.
     public func interrupt() {
+        busyWaitCancelled = true
         sqlite3_interrupt(handle)
     }
+
+    /// Set by `interrupt()`: ends a lock wait of the busy handler `setBusyTimeout` installs
+    /// (sqlite3_interrupt alone does not cut SQLite's own busy-timeout sleep short).
+    private var busyWaitCancelled = false
+    /// The wait `setBusyTimeout` allows, in milliseconds.
+    private var busyTimeoutLimit: Int32 = Connection.busyTimeoutMilliseconds
 
     // MARK: - Statements
 
@@ -139,6 +146,37 @@ public final class Connection: Database {
     /// A new statement for `sql`, not cached: finalized when you release it.
     public func prepare(_ sql: String) throws -> Statement {
         try Statement(connectionHandle: handle, sql: sql, persistent: false)
+    }
+
+    /// How long a statement waits for a lock another connection holds before failing with
+    /// `database is locked` (`SQLITE_BUSY`); 0 fails at once.
+    /// The wait is slept in 10 ms steps by a busy handler that gives up early after
+    /// `interrupt()` (Ctrl-C), so a waiting command can be cancelled.
+    public func setBusyTimeout(milliseconds: Int32) throws {
+        busyTimeoutLimit = max(0, milliseconds)
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try check(sqlite3_busy_handler(handle, { context, attempts in
+            guard let context else { return 0 }
+            let connection = Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue()
+            // A new wait forgets an interrupt that came while nothing waited.
+            if attempts == 0 { connection.busyWaitCancelled = false }
+            if connection.busyWaitCancelled || attempts * 10 >= connection.busyTimeoutLimit { return 0 }
+            sqlite3_sleep(10)
+            return 1
+        }, context))
+    }
+
+    /// Copies this whole database into `destination` (SQLite's online backup API): how an
+    /// in-memory database, which belongs to its one connection, moves to a file others can open.
+    public func copyDatabase(into destination: Connection) throws {
+        guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+            throw SQLiteError.fromConnection(destination.handle, resultCode: sqlite3_errcode(destination.handle), sql: nil)
+        }
+        let stepCode = sqlite3_backup_step(backup, -1)
+        let finishCode = sqlite3_backup_finish(backup)
+        guard stepCode == SQLITE_DONE, finishCode == SQLITE_OK else {
+            throw SQLiteError.fromConnection(destination.handle, resultCode: finishCode == SQLITE_OK ? stepCode : finishCode, sql: nil)
+        }
     }
 
     /// Finalizes every cached statement (call after schema changes you want to see re-planned).

@@ -37,6 +37,8 @@ public struct SQLiteError: DatabaseError, Sendable {
 
     /// True when the statement was stopped by `Connection.interrupt()`.
     public var isInterrupted: Bool { code == SQLITE_INTERRUPT }
+    /// `SQLITE_BUSY` (another connection holds the lock past the busy timeout) or `SQLITE_LOCKED`.
+    public var isLockTimeout: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
 
     /// The kind of constraint broken, from the extended code (`SQLITE_CONSTRAINT_FOREIGNKEY`...).
     public var violatedConstraint: ConstraintKind? {

@@ -14,7 +14,7 @@ public let quitCommandNames: Set<String> = ["quit", "exit", "q"]
 public let workbenchCommands = [
     "help", "schema", "mapping", "log", "stats", "forget", "pending", "explain", "compare", "seed", "sql", "set",
     "export", "save", "load", "diagram", "lessons", "lesson", "hint", "check", "next", "solution", "reset", "more", "quit",
-    "infer", "dialect", "rosetta",
+    "infer", "dialect", "rosetta", "session", "sessions",
 ]
 
 extension Workbench {
@@ -98,6 +98,10 @@ extension Workbench {
             try diagram(argument, range: argumentRange, into: &report)
         case "infer":
             try inferCommand(into: &report)
+        case "session":
+            try sessionCommand(argument, range: argumentRange, into: &report)
+        case "sessions":
+            sessionsReport(into: &report)
         case _ where quitCommandNames.contains(name):
             quitRequested = true
         default:
@@ -298,6 +302,11 @@ extension Workbench {
             try setPattern(parts[1], range: range, into: &report)
         case "identity-map":
             try setIdentityMap(parts[1], range: range, into: &report)
+        case "lock_timeout":
+            let milliseconds = try setLockTimeout(parts[1], range: range)
+            report.notes.append(Note(.locking, milliseconds == 0
+                ? "lock_timeout 0: a statement that needs a lock another session holds fails at once with `database is locked`"
+                : "lock_timeout \(parts[1]): a statement waits up to \(milliseconds) ms for a lock another session holds (SQLite's busy timeout), then fails with `database is locked`; the REPL never waits longer"))
         default:
             throw EvalError("unknown option '\(parts[0])'", at: range, hint: suggestion(parts[0], ["lazy", "autoflush", "naming", "pattern", "identity-map"]) ?? "options: lazy, autoflush, naming, pattern, identity-map")
         }

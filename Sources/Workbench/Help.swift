@@ -302,6 +302,8 @@ public let helpTopics: [HelpTopic] = [
         :diagram [Entity…], :diagram mermaid, :diagram svg FILE   the schema as a picture
         :infer            a model for tables no entity maps (see :help mapping)
         :rosetta QUERY    the same operation in other ORMs, with the SQL each ran
+        :session NAME, :sessions, :session close NAME [discard]   two sessions (:help sessions)
+        :set lock_timeout 2s|500ms|0   how long a write waits for another session's lock
         """,
         example: """
         entity Author { name: String }
@@ -400,6 +402,72 @@ public let helpTopics: [HelpTopic] = [
         save
         Author.all.include(books)
         :dialect off
+        """),
+    HelpTopic(
+        name: "sessions", summary: "two sessions on one database; the lost update",
+        body: """
+        `:session B` opens a second session (or switches to it): its own connection, identity
+        map and unit of work, on the same database, as two requests of a web application have.
+        The first session is A. Every pane header names the session while two are open;
+        `:sessions` lists them with their objects, pending changes and open transaction;
+        `:session close B` refuses while B has unsaved changes (`:session close B discard`
+        drops them). `:save` keeps the switches, so the script replays the same story.
+        SQLite's in-memory database belongs to one connection, so the first `:session` copies
+        it to a temporary file that both sessions open (deleted when ORMLab ends); shared-cache
+        memory would lock tables instead of the database and ignore the busy timeout, which
+        teaches the wrong locks. A file database (--db FILE) is simply opened twice.
+        The lost update: both sessions read a row, both change it, the second save overwrites
+        the first one's change without ever seeing it. With two sessions open, a save compares
+        each changed property's row with what this session read and names the loss in a note.
+        A `version` property turns it into an error (:help locking).
+        """,
+        example: """
+        entity Account { owner: String; balance: Int }
+        insert Account(owner: "Ada", balance: 100)
+        save
+        Account#1.balance
+        :session B
+        Account#1.balance = 70
+        save
+        :session A
+        Account#1.balance = 150
+        save
+        :sessions
+        """),
+    HelpTopic(
+        name: "locking", summary: "optimistic (version) and pessimistic (lock) locking, isolation",
+        body: """
+        Optimistic: `entity Account { owner: String; balance: Int; version }` adds an Int
+        version (Hibernate's @Version, Rails' lock_version). Every UPDATE sets
+        "version" = "version" + 1 WHERE "id" = ? AND "version" = ? (the version this session
+        read). Zero rows changed means another session saved first: save fails with a
+        stale-object error naming both versions, nothing is written and the unit of work
+        keeps the change. `Account#1.reload` reads the row again (dropping the change), then
+        change it again and save.
+        Pessimistic: `Account.where(id == 1).lock.first` opens a transaction that holds a lock
+        until commit or rollback. SQLite has no row locks (no FOR UPDATE): it opens the
+        transaction with BEGIN IMMEDIATE, the write lock on the whole database; other sessions
+        still read, but their writes wait. `lock` before count/sum/group is refused: an
+        aggregate loads no objects to lock.
+        `:set lock_timeout 2s` (or 500ms, or 0) is how long a write waits for a lock; then it
+        fails with `database is locked`, a note names the session holding it and the command
+        that opened its transaction, and both sessions go on (nothing pending is lost);
+        Ctrl-C ends a wait early.
+        `begin isolation read committed | repeatable read | serializable`: SQLite gives one
+        level, SERIALIZABLE, for all three (READ UNCOMMITTED is refused). On PostgreSQL these
+        levels differ (not available in ORMLab yet).
+        """,
+        example: """
+        entity Account { owner: String; balance: Int; version }
+        insert Account(owner: "Ada", balance: 100)
+        save
+        Account#1.balance = 70
+        save
+        :set lock_timeout 500ms
+        Account.where(id == 1).lock.first
+        commit
+        begin isolation serializable
+        rollback
         """),
 ]
 

@@ -3,6 +3,7 @@ import Mapping
 import Report
 import Runtime
 import DatabaseKit
+import SQLBuilder
 
 // Turns query-method chains (`Author.where(...).order(...)`) into resolved `Query` values,
 // checking every name against the mapping and every value against its column's type.
@@ -26,6 +27,10 @@ extension Workbench {
             }
             guard n >= 0 else { throw EvalError("\(name.name) cannot be negative", at: args[0].range) }
             return n
+        }
+        if query.lock != nil, ["count", "sum", "avg", "min", "max", "group"].contains(name.name) {
+            throw EvalError("lock locks the rows a query loads as objects; \(name.name) loads none (an aggregate reads rows without locking them)", at: name.range,
+                            hint: "lock the objects instead: \(info.name).where(...).lock.all")
         }
         switch name.name {
         case "all":
@@ -95,6 +100,14 @@ extension Workbench {
             let result = try session.fetch(q)
             guard let object = result.objects.first else { return .scalar(.null, nil) }
             return .object(object, fromIdentityMap: result.identityHits.contains(ObjectIdentifier(object)))
+        case "lock":
+            try noArguments()
+            guard query.grouping.isEmpty else {
+                throw EvalError("lock locks the rows a query loads as objects; a group(...) query has none to lock", at: name.range,
+                                hint: "lock the objects: \(info.name).where(...).lock.all")
+            }
+            query.lock = .forUpdate
+            return .query(query, info)
         case "count":
             try noArguments()
             return try runAggregate(query, Aggregate(.count, nil))

@@ -93,7 +93,7 @@ extension Workbench {
     /// Stops a statement while some table no longer matches its mapping, naming first the
     /// entities the command mentions.
     func checkSchemaDrift(before statement: ScriptStatement, range: SourceRange, input: String) throws {
-        if case .transaction(let verb, _) = statement, verb == .begin || verb == .beginImmediate || verb == .rollback { return }
+        if case .transaction(let verb, _) = statement, verb == .begin || verb == .beginImmediate || verb == .rollback || verb.rawValue.hasPrefix("begin isolation") { return }
         // An insert of literals runs no SQL (its INSERT waits for the next save or query, which
         // look afresh), so it stops on the drift already known (from :sql, or the last command
         // that looked) without reading the schema version: on a file database that read is a read

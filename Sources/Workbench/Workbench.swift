@@ -16,7 +16,23 @@ struct EvalError: Error {
 
 /// The interpreter: one command in, one report out. Owns the session; knows nothing of terminals.
 public final class Workbench {
-    public let session: Session
+    /// The session commands run in: the only one, or the one `:session NAME` switched to.
+    public internal(set) var session: Session
+    /// The named sessions once a second one is opened (`:session B`); empty before, so a
+    /// single-session workbench keeps nothing extra and checks one count.
+    var openSessions: [OpenSession] = []
+    /// Which of `openSessions` is `session`.
+    var currentSessionIndex = 0
+    /// The first session's name, "A", until a second session makes names matter.
+    var firstSessionName = "A"
+    /// Moves each time an entity is defined, so a session switched to adopts the new mapping.
+    var mappingVersion = 0
+    /// The database the workbench opened (":memory:" or a file).
+    let databasePath: String
+    /// The temporary file an in-memory database moved to when a second session opened.
+    var sharedDatabaseFile: String?
+    /// `:set lock_timeout`, in milliseconds, once set (every session gets it).
+    var lockTimeoutMilliseconds: Int?
     /// `let` bindings and loop variables.
     var variables: [String: Value] = [:]
     /// The successful commands of this session, as typed (for `:save`).
@@ -75,6 +91,7 @@ public final class Workbench {
     /// Opens a workbench on a database (":memory:" or a file path); a file's stored entity
     /// definitions are read back so its mapping is restored.
     public init(databasePath: String = ":memory:") throws {
+        self.databasePath = databasePath
         session = try Session.open(path: databasePath)
         if databasePath != ":memory:" { try restoreStoredSchema() }
     }
@@ -93,6 +110,8 @@ public final class Workbench {
 
     /// True when `target` is a PostgreSQL connection string rather than a SQLite file.
     public static func isPostgresTarget(_ target: String) -> Bool { SessionDatabase.isPostgresTarget(target) }
+
+    deinit { removeSharedDatabaseFile() }
 
     /// Replays stored entity declarations without running their DDL (the tables exist).
     func restoreStoredSchema() throws {
@@ -217,11 +236,12 @@ public final class Workbench {
         report.ok = !report.diagnostics.contains { $0.severity == "error" }
         if report.ok, shouldRecordInHistory(command) { history.append(input) }
         session.log.endCommand(objects: report.objects.count + report.omittedObjects)
+        if openSessions.count > 1 { afterCommandWithSessions(input, into: &report) }
     }
 
     private func shouldRecordInHistory(_ command: Command) -> Bool {
         if case .workbench(let name, _, _, _) = command {
-            return ["set", "seed", "sql"].contains(name)
+            return ["set", "seed", "sql", "session"].contains(name)
         }
         return true
     }
@@ -247,9 +267,11 @@ public final class Workbench {
         }
         for d in change.diagnostics { report.diagnostics.append(record(d, in: currentSource)) }
         guard !change.diagnostics.contains(where: { $0.severity == .error }) else { return }
+        if !openSessions.isEmpty { mappingDefined() }
         var names = change.affectedEntities
         if !names.contains(decl.name.name) { names.insert(decl.name.name, at: 0) }
         report.mapping = names.map { session.schema.facts(for: $0, in: session.dialect) }
+        if session.schema.entity(decl.name.name)?.versionColumn != nil { report.notes.append(versionNote(decl.name.name)) }
         for line in change.explanation {
             let kind: Note.Kind = change.migrationSentences.contains(line) ? .migration : change.waitingSentences.contains(line) ? .waiting : .info
             report.notes.append(Note(kind, line))

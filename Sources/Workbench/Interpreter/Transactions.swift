@@ -3,6 +3,7 @@ import Mapping
 import Report
 import Runtime
 import DatabaseKit
+import SQLBuilder
 
 // The unit of work's verbs: `save`, `begin`, `commit`, `rollback`, and what a rollback undid.
 
@@ -17,6 +18,17 @@ extension Workbench {
             report.notes.append(Note(.transaction, "transaction open with BEGIN IMMEDIATE: SQLite takes the write (RESERVED) lock now, not at the first write as plain `begin` does; other connections can still read, but none can write until `commit` or `rollback`"))
         case .save where session.pattern == .activeRecord:
             explainSaveUnderActiveRecord(into: &report)
+        case .beginReadUncommitted, .beginReadCommitted, .beginRepeatableRead, .beginSerializable:
+            let level: IsolationLevel = verb == .beginReadUncommitted ? .readUncommitted : verb == .beginReadCommitted ? .readCommitted
+                : verb == .beginRepeatableRead ? .repeatableRead : .serializable
+            try session.begin(isolation: level)
+            var note = "transaction open at \(level.rawValue.uppercased())"
+            if session.dialect.locksWholeDatabase && level != .serializable {
+                note += "; " + session.dialect.isolationLevelsNote
+            } else if session.dialect.locksWholeDatabase {
+                note += ": " + session.dialect.isolationLevelsNote
+            }
+            report.notes.append(Note(.locking, note))
         case .save:
             let hadTransaction = session.database.isInTransaction
             let result = try session.save()
