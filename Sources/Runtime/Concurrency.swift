@@ -64,30 +64,6 @@ extension Session {
         }
     }
 
-    /// `Account#1.reload`: reads the object's row again and drops this session's unsaved changes
-    /// to it (Hibernate's `refresh`, Rails' `reload`): how to retry after a stale-object error.
-    public func reload(_ object: ManagedObject) throws {
-        guard let id = object.id else { throw ORMError("\(object.ref) is new: there is no row to reload yet", hint: "`save` it first") }
-        let info = object.entity
-        let columns = info.mapping.columns
-        let select = Select(columns: columns.map { .column(table: nil, name: $0.name) }, from: info.table,
-                            filter: .eq(.column(table: nil, name: "id"), .value(.integer(id))))
-        let statement = dialect.render(select)
-        var row: [DatabaseValue]?
-        try log.withCause("\(object.ref).reload") {
-            _ = try db.query(statement.sql, statement.arguments) { r in row = columns.indices.map { r.value($0) } }
-        }
-        guard let row else {
-            throw ORMError("\(object.ref) was deleted by another session: its row is gone", hint: "`rollback` or :forget drops it from this session")
-        }
-        unitOfWork.unregisterDirty(object)
-        for (i, value) in row.enumerated() { object.setValue(value, ofColumn: i) }
-        object.originalValues = nil
-        object.pendingReferences = [:]
-        object.associations.removeAll()
-        object.state = .clean
-    }
-
     /// `:set lock_timeout`: how long a statement waits for a lock another session holds.
     public func setLockTimeout(milliseconds: Int) throws {
         try db.setBusyTimeout(milliseconds: Int32(clamping: milliseconds))

@@ -242,6 +242,33 @@ public final class SessionDatabase: Database {
         }
     }
 
+    // MARK: Two sessions (SQLite so far)
+
+    /// A second connection to the same database (`:session B`).
+    func openingAnother() throws -> SessionDatabase {
+        switch driver {
+        case .sqlite(let c): return try SessionDatabase(path: c.path)
+        case .postgres: throw ORMError("a second session works on SQLite only so far", hint: "run the two-session lessons on a SQLite file or the in-memory database")
+        }
+    }
+
+    /// Copies every table and row into `destination` (SQLite's backup), for a second session
+    /// on what was an in-memory database.
+    func copyDatabase(into destination: SessionDatabase) throws {
+        guard case .sqlite(let c) = driver, case .sqlite(let d) = destination.driver else {
+            throw ORMError("copying a database works between SQLite databases only")
+        }
+        try c.copyDatabase(into: d)
+    }
+
+    /// How long a statement waits for another connection's lock (SQLite's busy timeout).
+    func setBusyTimeout(milliseconds: Int32) throws {
+        guard case .sqlite(let c) = driver else {
+            throw ORMError("lock_timeout works on SQLite only so far", hint: "on PostgreSQL it will set lock_timeout; it is not wired yet")
+        }
+        try c.setBusyTimeout(milliseconds: milliseconds)
+    }
+
     /// An in-memory copy, rows included (`:compare pattern`); SQLite only (SQLite's backup).
     public func copyInMemory() throws -> SessionDatabase {
         switch driver {
@@ -376,7 +403,7 @@ extension Session {
 
     /// A second session on the database file this session uses, sharing its mapping.
     public func openingAnotherSession() throws -> Session {
-        let other = Session(connection: try SessionDatabase(path: db.path), naming: schema.naming)
+        let other = Session(connection: try db.openingAnother(), naming: schema.naming)
         other.shareMapping(of: self)
         return other
     }

@@ -145,6 +145,10 @@ public enum ColumnAlteration: Sendable, Equatable {
     case unique(Bool)
     /// `DROP CONSTRAINT "t_c_fkey"` and, for a new target, `ADD CONSTRAINT "t_c_fkey" FOREIGN KEY …`.
     case foreignKey(ForeignKeyReference?)
+}
+
+// MARK: - Transactions and locks
+
 /// The SQL standard's isolation levels, weakest first (`begin isolation serializable`).
 public enum IsolationLevel: String, Sendable, CaseIterable {
     case readUncommitted = "read uncommitted"

@@ -99,6 +99,7 @@ public final class Workbench {
     /// A workbench on a copy of `other`'s database (rows, mapping and settings), for a run that
     /// must leave `other` untouched.
     init(copying other: Workbench) throws {
+        databasePath = ":memory:"
         session = try other.session.sessionOnCopy()
         try restoreStoredSchema()
         history = []

@@ -115,13 +115,6 @@ extension Workbench {
         if let index = mapping.columnIndex(named: name.name) {
             return .scalar(object.value(ofColumn: index), .int)
         }
-        if name.name == "reload" {
-            // Minimal `.reload` for retrying after a stale-object error (Session.reload).
-            let wasDirty = object.state == .dirty
-            try session.reload(object)
-            session.addNote(Note(.locking, "\(object.ref) reloaded: its row as the database holds it now" + (wasDirty ? "; this session's unsaved changes to it were dropped (change it again, then save)" : "")))
-            return .object(object, fromIdentityMap: false)
-        }
         throw EvalError("unknown property '\(name.name)' on \(mapping.name)", at: name.range,
                         hint: suggestion(name.name, mapping.memberNames) ?? "\(mapping.name) has: \(mapping.memberNames.joined(separator: ", "))")
     }
