@@ -28,7 +28,7 @@ extension Session {
         var current: DatabaseValue?
         if let column = info.versionColumn, let id = object.id {
             let select = Select(columns: [.column(table: nil, name: info.mapping.columns[column].name)], from: info.table,
-                                filter: .eq(.column(table: nil, name: "id"), .value(.integer(id))))
+                                filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .value(.integer(id))))
             let statement = dialect.render(select)
             try? log.withoutRecording { _ = try db.query(statement.sql, statement.arguments) { current = $0.value(0) } }
         }
@@ -52,7 +52,7 @@ extension Session {
             let changed = current.indices.filter { $0 > 0 && $0 < original.count && current[$0] != original[$0] }
             guard !changed.isEmpty else { continue }
             let select = Select(columns: changed.map { .column(table: nil, name: info.mapping.columns[$0].name) }, from: info.table,
-                                filter: .eq(.column(table: nil, name: "id"), .value(.integer(id))))
+                                filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .value(.integer(id))))
             let statement = dialect.render(select)
             var row: [DatabaseValue] = []
             try? log.withoutRecording { _ = try db.query(statement.sql, statement.arguments) { r in row = changed.indices.map { r.value($0) } } }
