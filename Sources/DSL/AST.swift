@@ -246,12 +246,15 @@ public enum Expr: Sendable, Equatable {
     indirect case unary(op: UnaryOperator, operand: Expr, range: SourceRange)
     /// `[1, 2, 3]`
     case list([Expr], range: SourceRange)
+    /// `lower(email)`, `trim(name)`, `now()`: one of the scalar functions of assignments and
+    /// callbacks (`ScalarFunction` lists them); written without a receiver.
+    indirect case function(name: Identifier, arguments: [Expr], range: SourceRange)
 
     public var range: SourceRange {
         switch self {
         case .name(let id): return id.range
         case .literal(_, let r), .objectRef(_, _, let r), .member(_, _, let r), .call(_, _, _, let r),
-             .binary(_, _, _, let r), .unary(_, _, let r), .list(_, let r):
+             .binary(_, _, _, let r), .unary(_, _, let r), .list(_, let r), .function(_, _, let r):
             return r
         }
     }
@@ -314,6 +317,15 @@ public enum BinaryOperator: String, Sendable, Equatable {
     case minus = "-"
     case times = "*"
     case divide = "/"
+}
+
+/// The functions an expression may call without a receiver (`lower(email)`), in assignments,
+/// callbacks and bulk updates: each maps onto the SQL function of the same meaning.
+public enum ScalarFunction: String, Sendable, CaseIterable {
+    case lower, upper, trim, now
+
+    /// How many arguments it takes.
+    public var arity: Int { self == .now ? 0 : 1 }
 }
 
 public enum UnaryOperator: String, Sendable, Equatable {

@@ -1064,6 +1064,8 @@ public struct Parser {
             }
             let token = advance()
             if check(.hash) { return try objectReference(token) }
+            // `lower(email)`: a scalar function (only those names, so `find(1)` stays a habit).
+            if check(.leftParen), ScalarFunction(rawValue: token.text) != nil { return try functionCall(token) }
             return .name(Self.identifier(token))
         default:
             throw error("expected an expression, found \(current.displayName)")
@@ -1081,6 +1083,21 @@ public struct Parser {
             throw ParseError(diagnostic: Lexer.integerOverflow(number.text, number.range))
         }
         return .objectRef(entity: Self.identifier(entity), id: id, range: SourceRange(entity.range.start, number.range.end))
+    }
+
+    /// `lower(email)`, `now()` (the name is consumed; the current token is `(`).
+    private mutating func functionCall(_ name: Token) throws(ParseError) -> Expr {
+        let open = advance()
+        try enterNesting(open)
+        defer { nesting -= 1 }
+        var arguments: [Expr] = []
+        while !check(.rightParen) {
+            arguments.append(try expression())
+            if match(.comma) == nil { break }
+        }
+        guard check(.rightParen) else { throw unclosed(open) }
+        let close = advance()
+        return .function(name: Self.identifier(name), arguments: arguments, range: SourceRange(name.range.start, close.range.end))
     }
 
     /// `[1, 2, 3]`

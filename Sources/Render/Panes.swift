@@ -194,6 +194,12 @@ struct PaneBuilder {
             let nameWidth = names.map(displayWidth).max() ?? 0
             let hanging = 2 + nameWidth + 3
             for value in object.values {
+                // A stale object's values are what was loaded, not what the row holds now.
+                if object.state == .stale {
+                    let text = "  " + pad(value.name, toWidth: nameWidth) + " = " + paint("? (stale; loaded as \(value.value.display))", .red, color: color)
+                    lines.append(PaneLine(text, indent: hanging))
+                    continue
+                }
                 var text = "  " + pad(value.name, toWidth: nameWidth) + " = " + value.value.display
                 if let old = object.changes.first(where: { $0.name == value.name }) {
                     text += " " + paint("(was \(old.value.display))", .yellow, color: color)
@@ -220,6 +226,7 @@ struct PaneBuilder {
         case .deleted: return .red
         case .partial: return .magenta
         case .detached: return .dim
+        case .stale: return .red
         case .clean: return nil
         }
     }

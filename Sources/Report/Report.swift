@@ -359,6 +359,8 @@ extension ObjectSnapshot {
     /// says what each means): the names the objects pane and the JSON report show.
     public enum State: String, Sendable, Equatable {
         case new, clean, dirty, deleted, partial, detached
+        /// The row changed behind the session's back (bulk statement, raw `:sql`): values not current.
+        case stale
     }
 }
 
@@ -428,6 +430,12 @@ public struct Note: Sendable, Equatable {
         case cascade
         /// Raw `:sql` changed rows behind the session's back.
         case rawSQL = "raw-sql"
+        /// A bulk update or delete: one statement, rules skipped, loaded objects synced or stale.
+        case bulk
+        /// An object is stale: its row changed behind the session's back.
+        case stale
+        /// Validations and callbacks around a save (the lifecycle timeline).
+        case lifecycle
         case info
         case lesson
     }

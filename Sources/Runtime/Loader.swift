@@ -96,7 +96,9 @@ extension Session {
             }
             let object = found.takeUnretainedValue()
             if !added {
-                if object.loadedColumns != nil || refresh, object.state != .dirty {
+                if object.loadedColumns != nil || refresh || object.state == .stale, object.state != .dirty {
+                    // A stale object's row is read again: its values are current once more.
+                    if object.state == .stale { object.state = object.loadedColumns == nil ? .clean : .partial }
                     fill(object, from: row, layout: layout, columnCount: columnCount)
                 } else {
                     hits.insert(ObjectIdentifier(object))

@@ -1,3 +1,4 @@
+import DSL
 import Mapping
 import DatabaseKit
 
@@ -41,6 +42,8 @@ public indirect enum Operand: Sendable, Equatable {
     case column(ColumnPath)
     case value(DatabaseValue)
     case arithmetic(Operand, String, Operand)
+    /// `lower(email)` in a bulk update's value: the SQL function of the same name.
+    case function(ScalarFunction, [Operand])
 }
 
 /// A resolved condition of `where(...)` / `having(...)`.

@@ -1,3 +1,4 @@
+import DSL
 import Mapping
 import SQLBuilder
 import DatabaseKit
@@ -150,6 +151,8 @@ public struct QueryCompiler {
             return .value(v)
         case .arithmetic(let a, let op, let b):
             return .binary(operand(a, scope: scope), op, operand(b, scope: scope))
+        case .function(let function, let arguments):
+            return functionCall(function, arguments.map { operand($0, scope: scope) })
         }
     }
 
@@ -315,4 +318,56 @@ public struct QueryCompiler {
     }
 
     func table(_ entity: String) -> String { schema.entity(entity)?.table ?? entity }
+
+    /// A scalar function in SQL: `LOWER(...)`, `UPPER(...)`, `TRIM(...)`; `now()` is bound as a value
+    /// by the caller (the same instant as the objects in memory get).
+    func functionCall(_ function: ScalarFunction, _ arguments: [SQLExpr]) -> SQLExpr {
+        .function(function.rawValue.uppercased(), arguments)
+    }
+
+    // MARK: - Bulk statements
+
+    /// `Account.where(balance < 0).update(balance: balance - 30)`: ONE `UPDATE ... SET ... WHERE`,
+    /// the values computed by SQL from the row (`"balance" = "balance" - ?`). A condition through
+    /// a to-one path (a JOIN in a SELECT) becomes `"id" IN (SELECT ...)`, as UPDATE has no JOIN.
+    public func bulkUpdate(_ query: Query, set assignments: [(column: String, value: Operand)], returning: Bool) -> Update {
+        let root = table(query.entity)
+        let (filter, scope) = bulkFilter(query)
+        let sets = assignments.map { ($0.column, unqualified(operand($0.value, scope: scope), root: root)) }
+        return Update(table: root, assignments: sets, filter: filter, returning: returning ? [.raw("*")] : [])
+    }
+
+    /// `Account.where(balance == 0).delete()`: ONE `DELETE ... WHERE`.
+    public func bulkDelete(_ query: Query, returning: Bool) -> Delete {
+        let root = table(query.entity)
+        return Delete(table: root, filter: bulkFilter(query).filter, returning: returning ? [.column(table: nil, name: "id")] : [])
+    }
+
+    /// The WHERE of a bulk statement: the query's own condition, with its root columns written
+    /// bare, or `"id" IN (SELECT "id" ... JOIN ...)` when it needs a join.
+    func bulkFilter(_ query: Query) -> (filter: SQLExpr?, scope: Scope) {
+        let root = table(query.entity)
+        let scope = Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: [])
+        guard let condition = query.filter else { return (nil, scope) }
+        let compiled = predicate(condition, scope: scope)
+        if scope.joins.isEmpty { return (unqualified(compiled, root: root), scope) }
+        var ids = select(query)
+        ids.columns = [.column(table: root, name: "id")]
+        return (.inSubquery(.column(table: nil, name: "id"), ids), Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: []))
+    }
+
+    /// `"account"."balance"` as `"balance"` outside subqueries (an UPDATE names one table).
+    func unqualified(_ e: SQLExpr, root: String) -> SQLExpr {
+        switch e {
+        case .column(let table, let name) where table == root: return .column(table: nil, name: name)
+        case .binary(let a, let op, let b): return .binary(unqualified(a, root: root), op, unqualified(b, root: root))
+        case .not(let inner): return .not(unqualified(inner, root: root))
+        case .isNull(let inner, let negated): return .isNull(unqualified(inner, root: root), negated: negated)
+        case .inList(let inner, let items): return .inList(unqualified(inner, root: root), items)
+        case .function(let name, let arguments): return .function(name, arguments.map { unqualified($0, root: root) })
+        case .and(let terms): return .and(terms.map { unqualified($0, root: root) })
+        case .or(let terms): return .or(terms.map { unqualified($0, root: root) })
+        default: return e
+        }
+    }
 }

@@ -48,6 +48,10 @@ public final class Session {
     public let log = StatementLog()
     public var lazyPolicy: LazyPolicy = .select
     public var autoflush = true
+    /// What `now()` gives in assignments and callbacks, and timestamps (a Date value, UTC).
+    public var now: () -> String = ScalarExpression.systemNow
+    /// How a bulk update or delete treats objects already loaded (`:set sync ...`).
+    public var bulkSync: BulkSync = .evaluate
     let unitOfWork = UnitOfWork()
     /// `begin` was typed and no `commit`/`rollback` yet.
     public internal(set) var explicitTransaction = false

@@ -238,7 +238,16 @@ extension Workbench {
             // A write returns no rows; say how many it changed (and that the ORM did not see it).
             let changed = session.database.changes
             session.log.setRowsOfLast(changed)
-            report.notes.append(Note(.rawSQL, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL; objects already loaded in the session do not see it (:forget reloads them)"))
+            // The rows changed behind the unit of work: the loaded objects of that table are stale.
+            let stale = changed > 0 ? Session.tableWritten(by: sql).map { session.markStale(table: $0) } ?? [] : []
+            if stale.isEmpty {
+                report.notes.append(Note(.rawSQL, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL; objects already loaded in the session do not see it (:forget reloads them)"))
+            } else if let table = Session.tableWritten(by: sql) {
+                report.notes.append(Note(.rawSQL, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL, behind the unit of work's back"))
+                let refs = stale.prefix(5).map(\.ref).joined(separator: ", ") + (stale.count > 5 ? ", …" : "")
+                report.objects = stale.prefix(objectLimit).map { snapshot($0) }
+                report.notes.append(Note(.stale, "\(refs) \(stale.count == 1 ? "is" : "are") now stale: loaded from \(table) before this write, so \(stale.count == 1 ? "its values are" : "their values are") not shown as current; \(stale[0].ref).reload (or a query that returns it) reads it again"))
+            }
         }
         // Any schema change (CREATE, ALTER, DROP, in any spelling) moves PRAGMA schema_version.
         if schemaVersion() != versionBefore {
@@ -252,7 +261,7 @@ extension Workbench {
     func setOption(_ argument: String, range: SourceRange, into report: inout Report) throws {
         let parts = argument.split(separator: " ").map(String.init)
         guard parts.count == 2 else {
-            throw EvalError(":set takes an option and a value", at: range, hint: ":set lazy select|batch|raise, :set autoflush on|off, :set naming standard|rails")
+            throw EvalError(":set takes an option and a value", at: range, hint: ":set lazy select|batch|raise, :set autoflush on|off, :set naming standard|rails, :set sync evaluate|fetch|none")
         }
         switch parts[0] {
         case "lazy":
@@ -272,6 +281,18 @@ extension Workbench {
             session.autoflush = parts[1] == "on"
             report.notes.append(Note(.info, session.autoflush ? "autoflush on: pending changes are written before each query, so queries see them"
                                                               : "autoflush off: queries do not see pending changes until save"))
+        case "sync":
+            guard let sync = BulkSync(rawValue: parts[1]) else {
+                throw EvalError("sync is evaluate, fetch or none", at: range, hint: suggestion(parts[1], BulkSync.allCases.map(\.rawValue)))
+            }
+            session.bulkSync = sync
+            let explanation: String
+            switch sync {
+            case .evaluate: explanation = "a bulk update or delete judges its condition on the loaded objects and changes them in memory, with no extra SQL (the default; SQLAlchemy's synchronize_session='evaluate')"
+            case .fetch: explanation = "a bulk update or delete reads the changed rows back in the same statement (RETURNING) and refreshes the loaded objects (synchronize_session='fetch')"
+            case .none: explanation = "a bulk update or delete leaves the loaded objects as they are and marks them stale (synchronize_session=False; Rails' update_all)"
+            }
+            report.notes.append(Note(.info, "sync \(sync.rawValue): \(explanation)"))
         case "naming":
             guard let naming = NamingConvention(rawValue: parts[1]) else {
                 throw EvalError("naming is standard or rails", at: range)
@@ -284,7 +305,7 @@ extension Workbench {
             report.notes.append(Note(.info, naming == .rails ? "entities defined from now on get plural table names, as in Rails (Author → authors)"
                                                              : "entities defined from now on get singular snake_case table names (Author → author)"))
         default:
-            throw EvalError("unknown option '\(parts[0])'", at: range, hint: suggestion(parts[0], ["lazy", "autoflush", "naming"]) ?? "options: lazy, autoflush, naming")
+            throw EvalError("unknown option '\(parts[0])'", at: range, hint: suggestion(parts[0], ["lazy", "autoflush", "naming", "sync"]) ?? "options: lazy, autoflush, naming, sync")
         }
     }
 

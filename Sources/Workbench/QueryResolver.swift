@@ -137,6 +137,14 @@ extension Workbench {
                 throw EvalError("batches takes a size: batches(of: 1000)", at: name.range)
             }
             return .batches(query, info, size: n)
+        case "update", "delete":
+            do {
+                if name.name == "update" { return try bulkUpdate(query, info: info, arguments: args, name: name, range: range, text: text) }
+                return try bulkDelete(query, info: info, arguments: args, name: name, range: range, text: text)
+            } catch {
+                keepsOwnDiagnostic = true
+                throw error
+            }
         default:
             if info.mapping.association(named: name.name) != nil || info.mapping.columnIndex(forProperty: name.name) != nil {
                 throw EvalError("'\(name.name)' is a property of \(info.name) objects, not of the \(info.name) query", at: name.range,

@@ -18,6 +18,12 @@ public final class Workbench {
     public let session: Session
     /// `let` bindings and loop variables.
     var variables: [String: Value] = [:]
+    /// Set while a command only resolves a query (`:explain`, `:compare`): a bulk update or
+    /// delete then refuses with this message instead of running.
+    var bulkRefusal: String?
+    /// Set when a bulk update or delete on a query refused its arguments: its own diagnostic
+    /// stands (the `update(...)` habit of other ORMs is for objects, not queries).
+    var keepsOwnDiagnostic = false
     /// The successful commands of this session, as typed (for `:save`).
     public internal(set) var history: [String] = []
     /// Commands handled by upper layers (lessons, export), by name without the colon.

@@ -83,5 +83,6 @@ func sexpr(_ e: Expr) -> String {
     case .binary(let op, let l, let r, _): return "(\(op.rawValue) \(sexpr(l)) \(sexpr(r)))"
     case .unary(let op, let x, _): return "(\(op.rawValue) \(sexpr(x)))"
     case .list(let items, _): return "[" + items.map(sexpr).joined(separator: " ") + "]"
+    case .function(let name, let args, _): return "(\(name)()" + args.map { " " + sexpr($0) }.joined() + ")"
     }
 }
