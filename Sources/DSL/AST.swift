@@ -54,6 +54,89 @@ public enum MemberDecl: Sendable, Equatable {
     case property(PropertyDecl)
     /// `index(a, b)` or `unique index(a, b)` on its own line.
     case index(IndexDecl)
+    /// `on before save { email = lower(email) }`
+    case callback(CallbackDecl)
+    /// `timestamps`: created_at and updated_at, set by the unit of work.
+    case timestamps(SourceRange)
+    /// `soft delete`: deleted_at; delete sets it, queries skip such rows.
+    case softDelete(SourceRange)
+    /// `scope rich = where(balance > 1000)`: a named query, chainable.
+    case scope(ScopeDecl)
+}
+
+/// `validate(format: email)`, `validate(length: 1...80)`, `validate(>= 0)`, `validate(in: ["a", "b"])`
+/// after a property: checked by the unit of work before any SQL of a save.
+public struct ValidationDecl: Sendable, Equatable {
+    public enum Rule: Sendable, Equatable {
+        /// `format: email` (the known formats: `ValidationDecl.formats`).
+        case format(Identifier)
+        /// `length: 1...80`, `length: 3...`, `length: ...80` (characters).
+        case length(min: Int64?, max: Int64?)
+        /// `>= 0`, `< 100`: the value compared with a literal.
+        case compare(BinaryOperator, Literal)
+        /// `in: ["a", "b"]`: one of these values.
+        case oneOf([Literal])
+    }
+    public var rule: Rule
+    public var range: SourceRange
+    public init(rule: Rule, range: SourceRange) {
+        self.rule = rule
+        self.range = range
+    }
+
+    /// The formats `validate(format: ...)` knows.
+    public static let formats = ["email", "url"]
+
+    /// The rule as written: `format: email`, `length: 1...80`, `>= 0`, `in: ["a", "b"]`.
+    public var source: String {
+        switch rule {
+        case .format(let name): return "format: \(name.name)"
+        case .length(let min, let max): return "length: \(min.map(String.init) ?? "")...\(max.map(String.init) ?? "")"
+        case .compare(let op, let literal): return "\(op.rawValue) \(literal.source)"
+        case .oneOf(let values): return "in: [" + values.map(\.source).joined(separator: ", ") + "]"
+        }
+    }
+}
+
+/// `on before|after insert|update|save|delete { property = expression; … }`
+public struct CallbackDecl: Sendable, Equatable {
+    public enum Timing: String, Sendable, Equatable, CaseIterable { case before, after }
+    public enum Event: String, Sendable, Equatable, CaseIterable { case insert, update, save, delete }
+    public struct Assignment: Sendable, Equatable {
+        public var property: Identifier
+        public var value: Expr
+        public var range: SourceRange
+        public init(property: Identifier, value: Expr, range: SourceRange) {
+            self.property = property
+            self.value = value
+            self.range = range
+        }
+    }
+    public var timing: Timing
+    public var event: Event
+    public var assignments: [Assignment]
+    public var range: SourceRange
+    public init(timing: Timing, event: Event, assignments: [Assignment], range: SourceRange) {
+        self.timing = timing
+        self.event = event
+        self.assignments = assignments
+        self.range = range
+    }
+    /// `before save`
+    public var name: String { "\(timing.rawValue) \(event.rawValue)" }
+}
+
+/// `scope rich = where(balance > 1000).order(name)`: `query` is that chain on the entity's name
+/// (`Account.where(balance > 1000).order(name)`), evaluated when the scope is used.
+public struct ScopeDecl: Sendable, Equatable {
+    public var name: Identifier
+    public var query: Expr
+    public var range: SourceRange
+    public init(name: Identifier, query: Expr, range: SourceRange) {
+        self.name = name
+        self.query = query
+        self.range = range
+    }
 }
 
 /// `name: Type? unique index = default on delete cascade via inverse`
@@ -70,6 +153,8 @@ public struct PropertyDecl: Sendable, Equatable {
     public var onDelete: DeleteRule?
     /// `via inverseName`
     public var via: Identifier?
+    /// `validate(...)` rules, in the order written.
+    public var validations: [ValidationDecl] = []
     public var range: SourceRange
 
     public init(name: Identifier, type: TypeRef, isUnique: Bool = false, isIndexed: Bool = false,

@@ -43,7 +43,7 @@ struct PaneBuilder {
     func panes(for report: Report) -> [Pane] {
         let all = [
             Pane(title: "Mapping", lines: showsMapping ? mappingLines(report.mapping) : [], weight: 30),
-            Pane(title: "SQL", lines: sqlLines(report.sql), weight: 40),
+            Pane(title: "SQL", lines: sqlLines(report.sql) + lifecycleLines(report.lifecycle), weight: 40),
             // (No objects listed at all: the summary counts them, without an empty box.)
             Pane(title: "Objects", lines: maxObjects == 0 ? [] : objectLines(report.objects, omitted: report.omittedObjects), weight: 30),
         ]
@@ -120,6 +120,19 @@ struct PaneBuilder {
         if hidden > 0 {
             let noun = hidden == 1 ? "statement" : "statements"
             lines.append(PaneLine(paint("… \(hidden) more \(noun) (:log shows all)", .dim, color: color), indent: 2))
+        }
+        return lines
+    }
+
+    /// Each saved object's lifecycle under the statements: validate → before → SQL → after → commit.
+    func lifecycleLines(_ timelines: [LifecycleTimeline]) -> [PaneLine] {
+        var lines: [PaneLine] = []
+        for timeline in timelines {
+            lines.append(PaneLine(paint("lifecycle of \(terminalSafe(timeline.ref)):", .bold, color: color), indent: 2))
+            for (n, step) in timeline.steps.enumerated() {
+                let style: Style? = step.contains("✗") ? .red : nil
+                lines.append(PaneLine("  \(n + 1). " + paint(terminalSafe(step), style, color: color), indent: 5))
+            }
         }
         return lines
     }

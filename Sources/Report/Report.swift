@@ -24,6 +24,8 @@ public struct Report: Sendable, Equatable {
     public var blocks: [Block]
     /// Objects that exist in the result but were left out of `objects` (large results).
     public var omittedObjects: Int
+    /// Each saved object's way through validations, callbacks, SQL and commit (spec §10).
+    public var lifecycle: [LifecycleTimeline] = []
 
     public init(input: String, ok: Bool = true, mapping: [EntityFacts] = [], sql: StatementRecords = [],
                 objects: [ObjectSnapshot] = [], value: ReportValue? = nil, notes: [Note] = [],
@@ -63,6 +65,7 @@ public struct Report: Sendable, Equatable {
         if !diagnostics.isEmpty { diagnostics = [] }
         if !blocks.isEmpty { blocks = [] }
         omittedObjects = 0
+        if !lifecycle.isEmpty { lifecycle = [] }
     }
 
     /// One-line summary under the panes: "1 query · 2 rows · 2 objects (1 from the identity map)".
@@ -327,6 +330,17 @@ public enum ReportValue: Sendable, Equatable {
 }
 
 /// One object as the objects pane shows it.
+/// One object's lifecycle during a save: validate → before callbacks → SQL → after callbacks →
+/// commit, each step as a line ("validate ✓ email format: email", "before save: email = \"a@x.org\"").
+public struct LifecycleTimeline: Sendable, Equatable {
+    public var ref: String
+    public var steps: [String]
+    public init(ref: String, steps: [String]) {
+        self.ref = ref
+        self.steps = steps
+    }
+}
+
 public struct ObjectSnapshot: Sendable, Equatable {
     /// "Author#1", or "Author (new)" before it has an id.
     public var ref: String

@@ -25,6 +25,9 @@ public final class EntityInfo {
     var insertSQL: String = ""
     /// The dialect `insertSQL` is rendered in: the session's.
     let dialect: any Dialect
+    /// Validations, callbacks, timestamps, soft delete; nil when the entity declares none
+    /// (so a flush of such an entity checks nothing).
+    var lifecycle: EntityLifecycle?
 
     init(mapping: EntityMapping, dialect: any Dialect = SessionDatabase.sqlDialect) {
         self.mapping = mapping
@@ -38,6 +41,7 @@ public final class EntityInfo {
     }
 
     private func rebuildIndexes() {
+        lifecycle = EntityLifecycle(mapping: mapping)
         foreignKeyIndex = [:]
         newObjectValues = []
         for (i, column) in mapping.columns.enumerated() {

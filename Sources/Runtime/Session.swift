@@ -57,6 +57,8 @@ public final class Session {
     public internal(set) var explicitTransaction = false
     /// Notes produced while running the current command (autoflush, cascades...).
     public internal(set) var pendingNotes: [Note] = []
+    /// The lifecycle timelines of the current command's flushes (validations, callbacks).
+    public internal(set) var pendingTimelines: [LifecycleTimeline] = []
     /// The objects of recent queries, by load group number (see `ManagedObject.loadGroup`).
     var loadGroups: [Int: [ManagedObject]] = [:]
     var loadGroupCounter = 0
@@ -90,6 +92,7 @@ public final class Session {
         // (Only when there is something to clear: most commands of a script leave nothing, and
         // assigning an empty array still releases the old one.)
         if !pendingNotes.isEmpty { pendingNotes = [] }
+        if !pendingTimelines.isEmpty { pendingTimelines = [] }
         if !eagerlyLoadedObjects.isEmpty {
             for object in eagerlyLoadedObjects { object.eagerLoaded = [] }
             eagerlyLoadedObjects = []
@@ -357,10 +360,12 @@ public final class Session {
 
     /// `save`: flushes the unit of work and commits, in one transaction (unless `begin` is open).
     public func save() throws -> FlushResult {
+        let firstTimeline = pendingTimelines.count
         let result = try flush(reason: "save")
         if !explicitTransaction && db.isInTransaction {
             try log.withCause("save") { try run(.commit) }
             unitOfWork.committed()
+            for i in firstTimeline..<pendingTimelines.count { pendingTimelines[i].steps.append("commit") }
         } else if explicitTransaction {
             addNote(Note(.transaction, "inside begin … commit, save flushes the changes; commit makes them permanent"))
         }

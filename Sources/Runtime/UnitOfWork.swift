@@ -540,7 +540,9 @@ extension Session {
     /// transaction or savepoint; on failure nothing is written and every object stays as it was.
     @discardableResult
     public func flush(reason: String) throws -> FlushResult {
-        try unitOfWork.flush(reason: reason, in: self)
+        // Validations and callbacks only where an entity declares some (one pass over the entities).
+        if unitOfWork.hasChanges && hasLifecycleRules { return try flushWithLifecycle(reason: reason) }
+        return try unitOfWork.flush(reason: reason, in: self)
     }
 
     /// After a parent's DELETE, SQLite applied the ON DELETE rules: say so, and mirror them on

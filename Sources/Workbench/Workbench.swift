@@ -167,6 +167,7 @@ public final class Workbench {
         }
         if report.sql.isEmpty { report.sql = session.log.current }
         if !session.pendingNotes.isEmpty { report.notes = session.pendingNotes + report.notes }
+        if !session.pendingTimelines.isEmpty { report.lifecycle = session.pendingTimelines }
         if report.sql.count >= 2 { addNPlusOneNotes(&report, command: command) } // (a repeated SELECT needs two statements)
         report.ok = !report.diagnostics.contains { $0.severity == "error" }
         if report.ok, shouldRecordInHistory(command) { history.append(input) }

@@ -47,7 +47,16 @@ func sexpr(_ m: MemberDecl) -> String {
         if let d = p.defaultValue { out += " =\(d.source)" }
         if let r = p.onDelete { out += " on-delete:\(r.rawValue)" }
         if let v = p.via { out += " via:\(v)" }
+        for rule in p.validations { out += " validate(\(rule.source))" }
         return out + ")"
+    case .callback(let c):
+        return "(on \(c.name)" + c.assignments.map { " (= \($0.property) \(sexpr($0.value)))" }.joined() + ")"
+    case .timestamps:
+        return "(timestamps)"
+    case .softDelete:
+        return "(soft-delete)"
+    case .scope(let scope):
+        return "(scope \(scope.name) \(sexpr(scope.query)))"
     }
 }
 
