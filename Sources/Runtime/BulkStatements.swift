@@ -104,8 +104,14 @@ extension Session {
         try autoflushIfNeeded(before: cause)
         let sync = bulkSync
         let fetches = sync == .fetch && dialect.supportsReturning
-        let delete = QueryCompiler(schema: schema).bulkDelete(query, returning: fetches)
-        let rendered = dialect.render(delete)
+        let compiler = QueryCompiler(schema: schema)
+        // `soft delete`: the rows stay; ONE UPDATE sets their deleted_at.
+        let rendered: RenderedSQL
+        if let column = info.lifecycle?.deletedAt {
+            rendered = dialect.render(compiler.bulkUpdate(query, set: [(info.mapping.columns[column].name, .value(.text(now())))], returning: fetches))
+        } else {
+            rendered = dialect.render(compiler.bulkDelete(query, returning: fetches))
+        }
         var result = BulkResult(rows: 0)
         let loaded = info.identityMap.values.filter { $0.state != .new && $0.state != .detached }
         var matching: [ManagedObject]? = nil

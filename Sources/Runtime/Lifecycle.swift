@@ -61,6 +61,9 @@ final class EntityLifecycle {
         deletedAt = hasSoftDelete ? mapping.columnIndex(forProperty: "deleted_at") : nil
     }
 
+    /// True when an insert or update has something to run: rules, callbacks or timestamps.
+    var runsOnSave: Bool { !rules.isEmpty || !callbacks.isEmpty || createdAt != nil }
+
     /// The callbacks of `timing` that run for `event` (`save` runs for insert and update).
     func callbacks(_ timing: CallbackDecl.Timing, for event: CallbackDecl.Event) -> [Callback] {
         callbacks.filter { $0.decl.timing == timing && ($0.decl.event == event || ($0.decl.event == .save && (event == .insert || event == .update))) }
@@ -84,9 +87,10 @@ extension Session {
 
     /// A flush with validations, callbacks and timestamps around it (see the file's comment).
     func flushWithLifecycle(reason: String) throws -> FlushResult {
+        // (An entity whose only rule is `soft delete` has a timeline for its deletes only.)
         var timelines: [TimelineBuilder] = []
-        for object in unitOfWork.newObjects where object.entity.lifecycle != nil { timelines.append(TimelineBuilder(object: object, event: .insert)) }
-        for object in unitOfWork.dirtyObjects where object.entity.lifecycle != nil { timelines.append(TimelineBuilder(object: object, event: .update)) }
+        for object in unitOfWork.newObjects where object.entity.lifecycle?.runsOnSave == true { timelines.append(TimelineBuilder(object: object, event: .insert)) }
+        for object in unitOfWork.dirtyObjects where object.entity.lifecycle?.runsOnSave == true { timelines.append(TimelineBuilder(object: object, event: .update)) }
         for object in unitOfWork.deletedObjects where object.entity.lifecycle != nil { timelines.append(TimelineBuilder(object: object, event: .delete)) }
         guard !timelines.isEmpty else { return try unitOfWork.flush(reason: reason, in: self) }
 
@@ -164,7 +168,10 @@ extension Session {
             throw error
         }
         let verb: [CallbackDecl.Event: String] = [.insert: "INSERT", .update: "UPDATE", .delete: "DELETE"]
-        for timeline in timelines { timeline.steps.append("SQL: \(verb[timeline.event] ?? "")") }
+        for timeline in timelines {
+            let soft = timeline.event == .delete && timeline.object.entity.lifecycle?.deletedAt != nil
+            timeline.steps.append(soft ? "SQL: UPDATE deleted_at (soft delete: the row stays, queries skip it)" : "SQL: \(verb[timeline.event] ?? "")")
+        }
 
         // 4. After callbacks: they change the object in memory; a later save writes that.
         for timeline in timelines {

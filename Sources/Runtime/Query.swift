@@ -103,6 +103,11 @@ public struct IncludePath: Sendable, Equatable {
     }
 }
 
+/// Which rows of a soft-deleting entity a query reads.
+public enum DeletedRows: Sendable, Equatable {
+    case skip, include, only
+}
+
 /// A resolved query on one root entity.
 public struct Query: Sendable, Equatable {
     public var entity: String
@@ -120,6 +125,9 @@ public struct Query: Sendable, Equatable {
     public var having: Predicate?
     /// The DSL text of this query, used as the statement's cause ("Author.where(born < 1950)").
     public var dsl: String
+    /// For an entity with `soft delete`: skip deleted rows (the default), include them
+    /// (`with_deleted`) or read only them (`only_deleted`).
+    public var deletedRows: DeletedRows = .skip
 
     public init(entity: String, dsl: String) {
         self.entity = entity
@@ -139,6 +147,6 @@ public struct Query: Sendable, Equatable {
         a.entity == b.entity && a.filter == b.filter && a.limit == b.limit && a.offset == b.offset
             && a.selection == b.selection && a.includes == b.includes && a.dsl == b.dsl
             && a.order.map(\.path) == b.order.map(\.path) && a.order.map(\.descending) == b.order.map(\.descending)
-            && a.grouping == b.grouping && a.having == b.having && a.afterID == b.afterID
+            && a.grouping == b.grouping && a.having == b.having && a.afterID == b.afterID && a.deletedRows == b.deletedRows
     }
 }

@@ -122,6 +122,7 @@ public struct QueryCompiler {
 
     func applyCommonClauses(_ query: Query, to s: inout Select, scope: Scope, orderByID: Bool = false) {
         let root = scope.rootName
+        if let condition = deletedCondition(query.entity, table: root, rows: query.deletedRows) { s.addFilter(condition) }
         if let filter = query.filter { s.addFilter(predicate(filter, scope: scope)) }
         if let after = query.afterID {
             s.addFilter(.binary(.column(table: root, name: "id"), ">", .value(.integer(after))))
@@ -199,6 +200,7 @@ public struct QueryCompiler {
         default:
             s.addFilter(.eq(.column(table: innerName, name: association.foreignKey ?? "id"), .column(table: outer.rootName, name: "id")))
         }
+        if let deleted = deletedCondition(association.target, table: innerName) { s.addFilter(deleted) }
         if let condition { s.addFilter(predicate(condition, scope: scope)) }
         s.joins += scope.joins
         return s
@@ -276,6 +278,10 @@ public struct QueryCompiler {
                     joins.append(Join(.left, table: target.table, alias: aliasOrNil,
                                       on: .eq(.column(table: alias, name: "id"), .column(table: jtAlias, name: jt.targetColumn))))
                 }
+                // A soft-deleted row is not joined in (the condition goes in ON, so the parent stays).
+                if let deleted = deletedCondition(association.target, table: alias), let last = joins.popLast() {
+                    joins.append(Join(last.kind, table: last.table, alias: last.alias, on: .and([last.on, deleted])))
+                }
                 s.columns.append(.allColumns(table: alias))
                 nodes.append(JoinNode(parent: parent, association: association, entity: association.target, offset: offset))
                 nodeIndex[key] = nodes.count - 1
@@ -314,10 +320,18 @@ public struct QueryCompiler {
         } else {
             s.filter = .inList(key, ownerIDs.map { .value(.integer($0)) })
         }
+        if let deleted = deletedCondition(association.target, table: target) { s.addFilter(deleted) }
         return s
     }
 
     func table(_ entity: String) -> String { schema.entity(entity)?.table ?? entity }
+
+    /// `"account"."deleted_at" IS NULL` for an entity with `soft delete` (IS NOT NULL for
+    /// `only_deleted`), nil otherwise or for `with_deleted`.
+    func deletedCondition(_ entity: String, table: String, rows: DeletedRows = .skip) -> SQLExpr? {
+        guard rows != .include, let column = schema.entity(entity)?.softDeleteColumn else { return nil }
+        return .isNull(.column(table: table, name: column), negated: rows == .only)
+    }
 
     /// A scalar function in SQL: `LOWER(...)`, `UPPER(...)`, `TRIM(...)`; `now()` is bound as a value
     /// by the caller (the same instant as the objects in memory get).
@@ -348,8 +362,12 @@ public struct QueryCompiler {
     func bulkFilter(_ query: Query) -> (filter: SQLExpr?, scope: Scope) {
         let root = table(query.entity)
         let scope = Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: [])
-        guard let condition = query.filter else { return (nil, scope) }
-        let compiled = predicate(condition, scope: scope)
+        let deleted = deletedCondition(query.entity, table: root, rows: query.deletedRows)
+        guard let condition = query.filter else { return (deleted.map { unqualified($0, root: root) }, scope) }
+        var compiled = predicate(condition, scope: scope)
+        if let deleted {
+            if case .and(let terms) = compiled { compiled = .and([deleted] + terms) } else { compiled = .and([deleted, compiled]) }
+        }
         if scope.joins.isEmpty { return (unqualified(compiled, root: root), scope) }
         var ids = select(query)
         ids.columns = [.column(table: root, name: "id")]

@@ -493,6 +493,8 @@ extension Session {
         default:
             unitOfWork.registerDeleted(object)
             object.state = .deleted
+            // `soft delete`: the row stays; deleted_at says when it was deleted (written at save).
+            if let column = object.entity.lifecycle?.deletedAt { object.setValue(.text(now()), ofColumn: column) }
         }
     }
 

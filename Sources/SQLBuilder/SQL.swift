@@ -95,7 +95,10 @@ public struct Select: Sendable, Equatable {
     /// Adds a condition with AND.
     public mutating func addFilter(_ condition: SQLExpr) {
         if let existing = filter {
-            if case .and(let terms) = existing { filter = .and(terms + [condition]) } else { filter = .and([existing, condition]) }
+            // A conjunction's terms join the existing ones (no parentheses around them).
+            var added = [condition]
+            if case .and(let terms) = condition { added = terms }
+            if case .and(let terms) = existing { filter = .and(terms + added) } else { filter = .and([existing] + added) }
         } else {
             filter = condition
         }

@@ -137,6 +137,16 @@ extension Workbench {
                 throw EvalError("batches takes a size: batches(of: 1000)", at: name.range)
             }
             return .batches(query, info, size: n)
+        case _ where scopeNamed(name.name, in: info) != nil:
+            return try applyScope(name, arguments: arguments, to: &query, info: info, text: text)
+        case "with_deleted", "only_deleted":
+            try noArguments()
+            guard info.mapping.softDeleteColumn != nil else {
+                throw EvalError("\(info.name) has no soft delete, so no row is hidden: \(name.name) changes nothing", at: name.range,
+                                hint: "declare it in the entity: soft delete")
+            }
+            query.deletedRows = name.name == "with_deleted" ? .include : .only
+            return .query(query, info)
         case "update", "delete":
             do {
                 if name.name == "update" { return try bulkUpdate(query, info: info, arguments: args, name: name, range: range, text: text) }
@@ -150,9 +160,45 @@ extension Workbench {
                 throw EvalError("'\(name.name)' is a property of \(info.name) objects, not of the \(info.name) query", at: name.range,
                                 hint: "pick an object first: \(info.name)#1.\(name.name), or \(info.name).first")
             }
+            let scopes = info.mapping.declaration.members.compactMap { if case .scope(let s) = $0 { return s.name.name } else { return nil } }
             throw EvalError("unknown query method '\(name.name)'", at: name.range,
-                            hint: suggestion(name.name, queryMethodNames) ?? "queries have: \(queryMethodNames.joined(separator: ", "))")
+                            hint: suggestion(name.name, queryMethodNames + scopes) ?? "queries have: \((queryMethodNames + scopes).joined(separator: ", "))")
         }
+    }
+
+    func scopeNamed(_ name: String, in info: EntityInfo) -> ScopeDecl? {
+        for member in info.mapping.declaration.members { if case .scope(let scope) = member, scope.name.name == name { return scope } }
+        return nil
+    }
+
+    /// `Account.rich`: the scope's query (`where(balance > 1000)`), evaluated now and added to
+    /// this one (conditions with AND, orders after, a limit or include as given).
+    func applyScope(_ name: Identifier, arguments: [Argument]?, to query: inout Query, info: EntityInfo, text: String) throws -> Value {
+        guard let scope = scopeNamed(name.name, in: info) else { return .query(query, info) }
+        if let arguments, !arguments.isEmpty {
+            throw EvalError("scope \(name.name) takes no arguments", at: arguments[0].range)
+        }
+        // The scope was written in the entity's definition: its text is read from there.
+        let saved = currentSource
+        currentSource = scopeSources[info.name] ?? SourceFile(text: "")
+        let scoped: Query
+        do {
+            defer { currentSource = saved }
+            guard case .query(let q, _) = try evaluate(scope.query) else {
+                throw EvalError("scope \(name.name) of \(info.name) is not a query", at: name.range)
+            }
+            scoped = q
+        } catch let error as EvalError {
+            throw EvalError("scope \(name.name) of \(info.name): \(error.diagnostic.message)", at: name.range, hint: error.diagnostic.hint)
+        }
+        if let filter = scoped.filter { query.filter = query.filter.map { .and([$0, filter]) } ?? filter }
+        query.order += scoped.order
+        query.limit = scoped.limit ?? query.limit
+        query.offset = scoped.offset ?? query.offset
+        query.includes += scoped.includes
+        if scoped.deletedRows != .skip { query.deletedRows = scoped.deletedRows }
+        query.dsl = text
+        return .query(query, info)
     }
 
     func runAggregate(_ query: Query, _ aggregate: Aggregate) throws -> Value {

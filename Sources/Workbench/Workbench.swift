@@ -24,6 +24,8 @@ public final class Workbench {
     /// Set when a bulk update or delete on a query refused its arguments: its own diagnostic
     /// stands (the `update(...)` habit of other ORMs is for objects, not queries).
     var keepsOwnDiagnostic = false
+    /// The source each entity was defined in, to read its scopes' text (`scope rich = where(...)`).
+    var scopeSources: [String: SourceFile] = [:]
     /// The successful commands of this session, as typed (for `:save`).
     public internal(set) var history: [String] = []
     /// Commands handled by upper layers (lessons, export), by name without the colon.
@@ -196,6 +198,7 @@ public final class Workbench {
         // A table changed behind the mapping's back is migrated from what it holds now.
         let drifted = session.schema.entity(decl.name.name) == nil ? nil : currentDrift().first { $0.entity == decl.name.name }
         let change = session.define(decl, source: source, onDisk: drifted?.onDisk)
+        scopeSources[decl.name.name] = currentSource
         driftCache = nil   // the mapping may have changed: compare it with the tables afresh
         for d in change.diagnostics { report.diagnostics.append(record(d, in: currentSource)) }
         guard !change.diagnostics.contains(where: { $0.severity == .error }) else { return }

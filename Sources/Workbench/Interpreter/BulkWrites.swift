@@ -98,7 +98,7 @@ extension Workbench {
         case .evaluate where !result.couldNotEvaluate:
             if !result.synced.isEmpty {
                 let refs = result.synced.prefix(5).map(\.ref).joined(separator: ", ") + (result.synced.count > 5 ? ", …" : "")
-                session.addNote(Note(.bulk, "sync evaluate: \(refs) \(verb == "DELETE" ? "left the session (their rows are gone)" : "updated in memory") by judging the condition on the loaded values; no SQL read them"))
+                session.addNote(Note(.bulk, "sync evaluate: \(refs) \(verb == "DELETE" ? "left the session (deleted)" : "updated in memory") by judging the condition on the loaded values; no SQL read them"))
             }
         case .fetch:
             if !result.synced.isEmpty {
