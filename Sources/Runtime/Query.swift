@@ -128,6 +128,8 @@ public struct Query: Sendable, Equatable {
     /// For an entity with `soft delete`: skip deleted rows (the default), include them
     /// (`with_deleted`) or read only them (`only_deleted`).
     public var deletedRows: DeletedRows = .skip
+    /// `distinct`: SELECT DISTINCT.
+    public var distinct = false
 
     public init(entity: String, dsl: String) {
         self.entity = entity
@@ -147,6 +149,6 @@ public struct Query: Sendable, Equatable {
         a.entity == b.entity && a.filter == b.filter && a.limit == b.limit && a.offset == b.offset
             && a.selection == b.selection && a.includes == b.includes && a.dsl == b.dsl
             && a.order.map(\.path) == b.order.map(\.path) && a.order.map(\.descending) == b.order.map(\.descending)
-            && a.grouping == b.grouping && a.having == b.having && a.afterID == b.afterID && a.deletedRows == b.deletedRows
+            && a.grouping == b.grouping && a.having == b.having && a.afterID == b.afterID && a.deletedRows == b.deletedRows && a.distinct == b.distinct
     }
 }

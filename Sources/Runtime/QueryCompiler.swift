@@ -86,6 +86,33 @@ public struct QueryCompiler {
         }
         var s = Select(columns: columns, from: root)
         applyCommonClauses(query, to: &s, scope: scope)
+        s.distinct = query.distinct
+        return s
+    }
+
+    /// `Book.pluck(title)`, `Book.distinct.select(year)`: the values of some columns, no objects.
+    public func values(_ query: Query, columns: [ColumnPath]) -> Select {
+        let root = table(query.entity)
+        let scope = Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: [])
+        var s = Select(columns: [], from: root)
+        applyCommonClauses(query, to: &s, scope: scope)
+        s.columns = columns.map { .column(table: scope.name(for: $0, joinKind: .left), name: $0.column) }
+        s.joins = scope.joins
+        s.distinct = query.distinct
+        return s
+    }
+
+    /// `Book.where(...).exists`: `SELECT 1 FROM ... WHERE ... LIMIT 1`, the cheapest answer
+    /// (the database stops at the first matching row; no object, no count).
+    public func exists(_ query: Query) -> Select {
+        let root = table(query.entity)
+        let scope = Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: [])
+        var s = Select(columns: [.raw("1")], from: root)
+        var q = query
+        q.order = []
+        q.limit = nil
+        applyCommonClauses(q, to: &s, scope: scope)
+        s.limit = .value(.integer(1))
         return s
     }
 

@@ -20,4 +20,14 @@ public enum RawStatement {
             return nil
         }
     }
+
+    /// The first table after FROM in a raw SELECT (`SELECT * FROM "book" ...`), or nil.
+    public static func tableRead(by sql: String) -> String? {
+        let words = sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
+        guard let from = words.firstIndex(where: { $0.uppercased() == "FROM" }), from + 1 < words.count else { return nil }
+        var table = words[from + 1]
+        if let dot = table.lastIndex(of: ".") { table = String(table[table.index(after: dot)...]) }
+        let quotes: Set<Character> = ["\"", "`", "[", "]", "'", ";", ","]
+        return String(table.filter { !quotes.contains($0) })
+    }
 }

@@ -217,12 +217,17 @@ extension Workbench {
         guard !sql.isEmpty else { throw EvalError(":sql needs a statement", at: range, hint: "for example :sql SELECT * FROM author") }
         var header: [String] = []
         var rows: [[String]] = []
+        var values: [[DatabaseValue]] = []
         let versionBefore = schemaVersion()
         do {
             try session.log.withCause(":sql") {
                 try session.database.query(sql) { row in
                     if header.isEmpty { header = (0..<row.columnCount).map { row.columnName($0) } }
-                    if rows.count < 500 { rows.append((0..<row.columnCount).map { reportValue(row.value($0)).display }) }
+                    if rows.count < 500 {
+                        let rowValues = (0..<row.columnCount).map { row.value($0) }
+                        values.append(rowValues)
+                        rows.append(rowValues.map { reportValue($0).display })
+                    }
                 }
             }
         } catch let error as any DatabaseError {
@@ -234,6 +239,12 @@ extension Workbench {
         }
         if !header.isEmpty {
             report.blocks.append(.table(title: nil, header: header, rows: rows))
+            // Columns that are an entity's row: objects, through the identity map.
+            if sql.uppercased().hasPrefix("SELECT"), let hydrated = session.hydrateRawRows(header: header, rows: values, preferring: RawStatement.tableRead(by: sql)) {
+                setObjects(hydrated.objects, hits: hydrated.hits, rowsWereRead: false, into: &report)
+                showMapping(hydrated.entity, into: &report)
+                report.notes.append(Note(.identityMap, "the columns are \(hydrated.entity)'s row, so the rows became \(hydrated.entity) objects through the identity map" + (hydrated.hits.isEmpty ? "" : " (\(hydrated.hits.count) already loaded: the same object came back, its in-memory state wins)")))
+            }
         } else if ["INSERT", "UPDATE", "DELETE"].contains(where: { sql.uppercased().hasPrefix($0) }) {
             // A write returns no rows; say how many it changed (and that the ORM did not see it).
             let changed = session.database.changes

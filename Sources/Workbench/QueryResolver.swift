@@ -71,6 +71,8 @@ extension Workbench {
                 columns.append(info.mapping.columns[index].name)
             }
             query.selection = columns
+            // `distinct.select(year)`: the distinct values, not partial objects (each with its id).
+            if query.distinct { return try distinctValues(query, info: info, columns: columns) }
             return .query(query, info)
         case "include":
             guard let first = args.first, first.label == nil else {
@@ -139,6 +141,33 @@ extension Workbench {
             return .batches(query, info, size: n)
         case _ where scopeNamed(name.name, in: info) != nil:
             return try applyScope(name, arguments: arguments, to: &query, info: info, text: text)
+        case "distinct":
+            try noArguments()
+            query.distinct = true
+            if let selection = query.selection { return try distinctValues(query, info: info, columns: selection) }
+            return .query(query, info)
+        case "exists":
+            try noArguments()
+            return .scalar(.integer(try session.exists(query) ? 1 : 0), .bool)
+        case "pluck":
+            guard !args.isEmpty else {
+                throw EvalError("pluck(...) needs at least one property", at: name.range,
+                                hint: "for example \(info.name).pluck(\(info.mapping.scalarColumns.first?.property ?? "id"))")
+            }
+            var paths: [ColumnPath] = []
+            do {
+                for arg in args {
+                    if let label = arg.label { throw EvalError("pluck takes property names, not labelled values", at: label.range) }
+                    paths.append(try columnPath(arg.value, entity: info.mapping))
+                }
+            } catch {
+                keepsOwnDiagnostic = true // (ActiveRecord's pluck is ORMLab's too: its own message stands)
+                throw error
+            }
+            let rows = try session.values(query, columns: paths)
+            return .table(header: paths.map(writtenPath), rows: rows.map { row in
+                row.enumerated().map { i, v in displayValue(v, type: foreignKeyTarget(paths[i]) == nil ? paths[i].scalarType : nil).display }
+            })
         case "with_deleted", "only_deleted":
             try noArguments()
             guard info.mapping.softDeleteColumn != nil else {
@@ -164,6 +193,18 @@ extension Workbench {
             throw EvalError("unknown query method '\(name.name)'", at: name.range,
                             hint: suggestion(name.name, queryMethodNames + scopes) ?? "queries have: \((queryMethodNames + scopes).joined(separator: ", "))")
         }
+    }
+
+    /// The distinct values of some columns, as a table (an object has its id, so distinct objects
+    /// of a projection would all differ).
+    func distinctValues(_ query: Query, info: EntityInfo, columns: [String]) throws -> Value {
+        let paths = columns.map { column in
+            ColumnPath(entity: info.name, column: column, scalarType: info.mapping.columns.first { $0.name == column }?.scalarType)
+        }
+        let rows = try session.values(query, columns: paths)
+        return .table(header: paths.map(writtenPath), rows: rows.map { row in
+            row.enumerated().map { i, v in displayValue(v, type: paths[i].scalarType).display }
+        })
     }
 
     func scopeNamed(_ name: String, in info: EntityInfo) -> ScopeDecl? {

@@ -11,7 +11,7 @@ import Workbench
     @Test func everyExampleBlockRuns() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: repositoryLessons)
             .filter { $0.hasSuffix(".md") && $0 != "README.md" }.sorted()
-        #expect(files.count == 12)
+        #expect(files.count >= 12) // (the first wave's twelve, and the second wave's)
         var examples = 0
         for file in files {
             let text = try String(contentsOfFile: repositoryLessons + "/" + file, encoding: .utf8)

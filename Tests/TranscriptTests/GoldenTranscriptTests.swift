@@ -56,6 +56,7 @@ struct Transcript {
             width = n
         }
         let workbench = try Workbench()
+        workbench.session.now = { "2024-05-01T12:00:00" } // now() and timestamps: the same on every run
         var sections: [String] = []
         workbench.run(text, sourceName: script.lastPathComponent) { report in
             var shown = report

@@ -71,7 +71,7 @@ let habitCases: [HabitCase] = [
     HabitCase("Author.fetchCount(db)", column: 8,
               "'fetchCount(db)' is the GRDB way to count; in ORMLab write: Author.count"),
     HabitCase("Author.pluck(:name)", column: 8,
-              "'pluck(:name)' is the ActiveRecord way to read one column; in ORMLab write: Author.select(name)"),
+              "'pluck(:name)' is the ActiveRecord way to read one column; in ORMLab write: Author.pluck(name)"),
     HabitCase("Author.values_list(\"name\")", column: 8,
               "'values_list(\"name\")' is the Django way to read some columns; in ORMLab write: Author.select(name)"),
     HabitCase("Author.take(10)", column: 8,

@@ -128,3 +128,23 @@ private func bank() throws -> Workbench {
         #expect(!JSONRenderer.render(save).contains("lifecycle"))
     }
 }
+
+@Suite struct LifecycleExportTests {
+    @Test func validationsBecomeAThrowingValidateAndGRDBCallbacks() throws {
+        let wb = try Workbench()
+        runAll(wb, """
+        entity Account { email: String validate(format: email); nick: String? validate(length: ...8); balance: Int = 0 validate(>= 0); timestamps; soft delete }
+        """)
+        let plain = try #require(wb.run(":export swift plain").first)
+        let plainText = plain.blocks.map { "\($0)" }.joined()
+        #expect(plainText.contains(#"if !(ValidationError.isEmail(email)) { throw ValidationError(entity: \"Account\", property: \"email\", rule: \"format: email\") }"#))
+        #expect(plainText.contains(#"if let value = nick, !(value.count <= 8)"#))
+        #expect(plainText.contains("struct ValidationError: Error"))
+        let grdb = try #require(wb.run(":export swift grdb").first)
+        let grdbText = grdb.blocks.map { "\($0)" }.joined()
+        #expect(grdbText.contains("mutating func willInsert(_ db: Database) throws"))
+        #expect(grdbText.contains("if createdAt == nil { createdAt = now }"))
+        #expect(grdbText.contains("func willUpdate(_ db: Database, columns: Set<String>) throws"))
+        #expect(grdbText.contains("// soft delete: deleting sets deleted_at"))
+    }
+}

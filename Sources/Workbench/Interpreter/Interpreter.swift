@@ -28,7 +28,7 @@ indirect enum Value {
 /// Query methods in completion order; also used for did-you-mean.
 public let queryMethodNames = ["all", "where", "order", "limit", "offset", "select", "include", "count", "first",
                                "group", "having", "sum", "avg", "min", "max", "after", "batches",
-                               "update", "delete", "with_deleted", "only_deleted"]
+                               "update", "delete", "with_deleted", "only_deleted", "distinct", "exists", "pluck"]
 
 extension Workbench {
     func runStatement(_ statement: ScriptStatement, into report: inout Report) throws {
