@@ -463,6 +463,14 @@ public enum ForeignHabits {
                                                open: m.first + 1, close: m.last)
                          return assignments(call, object: "Author#1")
                      }),
+        ForeignHabit("Author.where(born < 1950).update_all(born: 1950)", [.activeRecord], "update many rows in one statement", .method("update_all"),
+                     ormlab: "Author.where(born < 1950).update(born: 1950)",
+                     why: "update(...) on a query is one UPDATE for every row; validations and callbacks do not run (:help bulk)",
+                     form: { m in "\(m.base).update(" + m.arguments.map { ($0.label.map { "\($0): " } ?? "") + $0.value }.joined(separator: ", ") + ")" }),
+        ForeignHabit("Book.where(year < 1950).delete_all", [.activeRecord], "delete many rows in one statement", .method("delete_all"),
+                     ormlab: "Book.where(year < 1950).delete()",
+                     why: "delete() on a query is one DELETE for every row; callbacks do not run (:help bulk)",
+                     form: { "\($0.base).delete()" }),
         ForeignHabit("Author#1.destroy", [.activeRecord], "delete", .method("destroy"), ormlab: "delete Author#1",
                      why: "delete marks the object deleted; the DELETE runs at save", form: { "delete \($0.base)" }),
         ForeignHabit("Author#1.delete()", [.django, .objection], "delete", .method("delete"), ormlab: "delete Author#1",

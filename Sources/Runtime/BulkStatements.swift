@@ -117,12 +117,22 @@ extension Session {
         var matching: [ManagedObject]? = nil
         if sync == .evaluate { matching = evaluateMatches(query.filter, among: loaded) }
         var deletedIDs: [Int64] = []
-        try log.withCause(cause) {
-            if fetches {
-                result.rows = try db.query(rendered.sql, rendered.arguments) { row in deletedIDs.append(row.int64(0)) }
-            } else {
-                result.rows = try db.run(rendered.sql, rendered.arguments)
+        do {
+            try log.withCause(cause) {
+                if fetches {
+                    result.rows = try db.query(rendered.sql, rendered.arguments) { row in deletedIDs.append(row.int64(0)) }
+                } else {
+                    result.rows = try db.run(rendered.sql, rendered.arguments)
+                }
             }
+        } catch let error as any DatabaseError where error.violatedConstraint == .foreignKey {
+            // In ORM terms: which associations still point at these rows.
+            let children = infos.values.sorted { $0.name < $1.name }.flatMap { child in
+                child.mapping.associations.filter { $0.kind == .belongsTo && $0.target == info.name && $0.onDelete == nil }.map { "\(child.name).\($0.name)" }
+            }
+            let message = "the bulk DELETE of \(info.name) rows failed: other rows still refer to some of them (\(children.joined(separator: ", ")); a foreign key without an ON DELETE rule); nothing was deleted"
+            log.explainLastFailure(message)
+            throw ORMError(message, hint: "delete or reassign those rows first, or declare the association with `on delete cascade` or `on delete set null`")
         }
         log.setRowsOfLast(result.rows)
         var gone: [ManagedObject] = []

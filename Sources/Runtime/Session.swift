@@ -374,9 +374,11 @@ public final class Session {
 
     /// `commit`: flushes and commits the open transaction.
     public func commit() throws -> FlushResult {
+        let firstTimeline = pendingTimelines.count
         let result = try flush(reason: "commit")
         if db.isInTransaction {
             try log.withCause("commit") { try run(.commit) }
+            for i in firstTimeline..<pendingTimelines.count { pendingTimelines[i].steps.append("commit") }
         } else {
             addNote(Note(.transaction, "no transaction was open; there was nothing to commit"))
         }

@@ -198,3 +198,25 @@ private func bank() throws -> Workbench {
 private func Runtime_tableWritten(_ sql: String) -> String? {
     Session.tableWritten(by: sql)
 }
+
+@Suite struct ConstraintInORMTermsTests {
+    @Test func aUniqueViolationNamesTheRowThatHoldsTheValue() throws {
+        let wb = try bank()
+        runAll(wb, #"insert Account(email: "a@x.org", name: "Dup")"#)
+        let save = try #require(wb.run("save").first)
+        #expect(save.diagnostics.first?.message == #"cannot save Account (new #4): email "a@x.org" is already taken (account.email is unique; Account#1 holds it)"#)
+        #expect(save.sql.last?.cause == #"which row holds email "a@x.org""#)
+    }
+
+    @Test func aBulkDeleteRefusedByAForeignKeyIsExplained() throws {
+        let wb = try Workbench()
+        runAll(wb, """
+        entity Author { name: String; books: [Book] }
+        entity Book { title: String; author: Author }
+        insert Author(name: "A"); insert Book(title: "B", author: Author#1); save
+        """)
+        let r = try #require(wb.run("Author.all.delete()").first)
+        #expect(r.diagnostics.first?.message == "the bulk DELETE of Author rows failed: other rows still refer to some of them (Book.author; a foreign key without an ON DELETE rule); nothing was deleted")
+        #expect(r.sql.first?.error?.hasPrefix("the bulk DELETE of Author rows failed") == true)
+    }
+}
