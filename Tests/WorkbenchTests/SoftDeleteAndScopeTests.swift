@@ -79,3 +79,18 @@ private func softLibrary() throws -> Workbench {
         #expect(use.diagnostics.first?.column == 3)
     }
 }
+
+@Suite struct SoftDeletedFindTests {
+    @Test func findingASoftDeletedObjectSaysWhereItIs() throws {
+        let wb = try Workbench()
+        runAll(wb, """
+        entity Note { text: String; soft delete }
+        insert Note(text: "x"); save
+        delete Note#1; save
+        """)
+        let r = try #require(wb.run("Note#1").first)
+        #expect(r.diagnostics.first?.message == "Note#1 does not exist (or is soft-deleted)")
+        #expect(r.diagnostics.first?.hint == "Note skips soft-deleted rows; Note.with_deleted.where(id == 1) finds it if it is one")
+        #expect(wb.run("Note.with_deleted.where(id == 1)").first?.objects.map(\.ref) == ["Note#1"])
+    }
+}

@@ -24,8 +24,11 @@ extension Workbench {
             guard let info = session.info(entity.name) else { throw unknownEntity(entity) }
             let found = try session.find(info.name, id: id, cause: "\(entity.name)#\(id)")
             guard let object = found.object else {
-                throw EvalError("\(entity.name)#\(id) does not exist", at: range,
-                                hint: "no row of \(info.table) has id \(id); \(entity.name).all lists the objects")
+                // (With soft delete the row may be there, deleted: queries skip it.)
+                let soft = info.mapping.softDeleteColumn != nil
+                throw EvalError("\(entity.name)#\(id) does not exist" + (soft ? " (or is soft-deleted)" : ""), at: range,
+                                hint: soft ? "\(entity.name) skips soft-deleted rows; \(entity.name).with_deleted.where(id == \(id)) finds it if it is one"
+                                           : "no row of \(info.table) has id \(id); \(entity.name).all lists the objects")
             }
             return .object(object, fromIdentityMap: found.fromIdentityMap)
         case .literal(let literal, _):
