@@ -86,6 +86,14 @@ public enum MemberDecl: Sendable, Equatable {
     case index(IndexDecl)
     /// `key(playlist, track)`: a composite primary key.
     case key(KeyDecl)
+    /// `on before save { email = lower(email) }`
+    case callback(CallbackDecl)
+    /// `timestamps`: created_at and updated_at, set by the unit of work.
+    case timestamps(SourceRange)
+    /// `soft delete`: deleted_at; delete sets it, queries skip such rows.
+    case softDelete(SourceRange)
+    /// `scope rich = where(balance > 1000)`: a named query, chainable.
+    case scope(ScopeDecl)
 }
 
 /// `key(playlist, track)`
@@ -94,6 +102,81 @@ public struct KeyDecl: Sendable, Equatable {
     public var range: SourceRange
     public init(properties: [Identifier], range: SourceRange) {
         self.properties = properties
+        self.range = range
+    }
+}
+
+/// `validate(format: email)`, `validate(length: 1...80)`, `validate(>= 0)`, `validate(in: ["a", "b"])`
+/// after a property: checked by the unit of work before any SQL of a save.
+public struct ValidationDecl: Sendable, Equatable {
+    public enum Rule: Sendable, Equatable {
+        /// `format: email` (the known formats: `ValidationDecl.formats`).
+        case format(Identifier)
+        /// `length: 1...80`, `length: 3...`, `length: ...80` (characters).
+        case length(min: Int64?, max: Int64?)
+        /// `>= 0`, `< 100`: the value compared with a literal.
+        case compare(BinaryOperator, Literal)
+        /// `in: ["a", "b"]`: one of these values.
+        case oneOf([Literal])
+    }
+    public var rule: Rule
+    public var range: SourceRange
+    public init(rule: Rule, range: SourceRange) {
+        self.rule = rule
+        self.range = range
+    }
+
+    /// The formats `validate(format: ...)` knows.
+    public static let formats = ["email", "url"]
+
+    /// The rule as written: `format: email`, `length: 1...80`, `>= 0`, `in: ["a", "b"]`.
+    public var source: String {
+        switch rule {
+        case .format(let name): return "format: \(name.name)"
+        case .length(let min, let max): return "length: \(min.map(String.init) ?? "")...\(max.map(String.init) ?? "")"
+        case .compare(let op, let literal): return "\(op.rawValue) \(literal.source)"
+        case .oneOf(let values): return "in: [" + values.map(\.source).joined(separator: ", ") + "]"
+        }
+    }
+}
+
+/// `on before|after insert|update|save|delete { property = expression; … }`
+public struct CallbackDecl: Sendable, Equatable {
+    public enum Timing: String, Sendable, Equatable, CaseIterable { case before, after }
+    public enum Event: String, Sendable, Equatable, CaseIterable { case insert, update, save, delete }
+    public struct Assignment: Sendable, Equatable {
+        public var property: Identifier
+        public var value: Expr
+        public var range: SourceRange
+        public init(property: Identifier, value: Expr, range: SourceRange) {
+            self.property = property
+            self.value = value
+            self.range = range
+        }
+    }
+    public var timing: Timing
+    public var event: Event
+    public var assignments: [Assignment]
+    public var range: SourceRange
+    public init(timing: Timing, event: Event, assignments: [Assignment], range: SourceRange) {
+        self.timing = timing
+        self.event = event
+        self.assignments = assignments
+        self.range = range
+    }
+    /// `before save`
+    public var name: String { "\(timing.rawValue) \(event.rawValue)" }
+}
+
+/// `scope rich = where(balance > 1000).order(name)`: `query` is that chain on the entity's name
+/// (`Account.where(balance > 1000).order(name)`), evaluated when the scope is used.
+public struct ScopeDecl: Sendable, Equatable {
+    public var name: Identifier
+    public var query: Expr
+    public var range: SourceRange
+    public init(name: Identifier, query: Expr, range: SourceRange) {
+        self.name = name
+        self.query = query
         self.range = range
     }
 }
@@ -112,6 +195,8 @@ public struct PropertyDecl: Sendable, Equatable {
     public var onDelete: DeleteRule?
     /// `via inverseName`
     public var via: Identifier?
+    /// `validate(...)` rules, in the order written.
+    public var validations: [ValidationDecl] = []
     public var range: SourceRange
     /// `column("ArtistId")`: the real column (of a scalar, of the key `id`, or a to-one's foreign key).
     public var column: MappedName?
@@ -300,12 +385,15 @@ public enum Expr: Sendable, Equatable {
     indirect case unary(op: UnaryOperator, operand: Expr, range: SourceRange)
     /// `[1, 2, 3]`
     case list([Expr], range: SourceRange)
+    /// `lower(email)`, `trim(name)`, `now()`: one of the scalar functions of assignments and
+    /// callbacks (`ScalarFunction` lists them); written without a receiver.
+    indirect case function(name: Identifier, arguments: [Expr], range: SourceRange)
 
     public var range: SourceRange {
         switch self {
         case .name(let id): return id.range
         case .literal(_, let r), .objectRef(_, _, let r), .member(_, _, let r), .call(_, _, _, let r),
-             .binary(_, _, _, let r), .unary(_, _, let r), .list(_, let r):
+             .binary(_, _, _, let r), .unary(_, _, let r), .list(_, let r), .function(_, _, let r):
             return r
         }
     }
@@ -368,6 +456,15 @@ public enum BinaryOperator: String, Sendable, Equatable {
     case minus = "-"
     case times = "*"
     case divide = "/"
+}
+
+/// The functions an expression may call without a receiver (`lower(email)`), in assignments,
+/// callbacks and bulk updates: each maps onto the SQL function of the same meaning.
+public enum ScalarFunction: String, Sendable, CaseIterable {
+    case lower, upper, trim, now
+
+    /// How many arguments it takes.
+    public var arity: Int { self == .now ? 0 : 1 }
 }
 
 public enum UnaryOperator: String, Sendable, Equatable {

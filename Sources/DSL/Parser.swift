@@ -495,7 +495,7 @@ public struct Parser {
         skipSeparators()
         while !check(.rightBrace) {
             if check(.endOfInput) { throw unclosed(open) }
-            let member = try self.member()
+            let member = try self.member(of: name)
             members.append(member)
             if check(.rightBrace) { break }
             if check(.endOfInput) { throw unclosed(open) }
@@ -569,7 +569,7 @@ public struct Parser {
         guard case .property(let property) = member else {
             return error("expected a new line or ';' after the index, found \(current.displayName)")
         }
-        let modifiers = ["unique", "index", "on", "via", "column", "join"]
+        let modifiers = ["unique", "index", "on", "via", "column", "join", "validate"]
         if current.kind == .identifier, let word = nearest(current.text, in: modifiers) {
             return error("unknown modifier '\(current.text)' on property '\(property.name)'",
                          hint: "did you mean '\(word)'?")
@@ -578,7 +578,7 @@ public struct Parser {
                      hint: "modifiers are unique, index, = default, on delete cascade|set null|restrict, via inverse")
     }
 
-    private mutating func member() throws(ParseError) -> MemberDecl {
+    private mutating func member(of entity: Identifier) throws(ParseError) -> MemberDecl {
         if (current.isWord("unique") && peek().isWord("index"))
             || (current.isWord("index") && peekKind() == .leftParen) {
             return .index(try indexDeclaration())
@@ -586,7 +586,164 @@ public struct Parser {
         if current.isWord("key") && peekKind() == .leftParen {
             return .key(try keyDeclaration())
         }
+        // Lifecycle members (spec §10); a property of the same name has a ':' next.
+        if current.isWord("on") && (peek().isWord("before") || peek().isWord("after")) {
+            return .callback(try callbackDeclaration())
+        }
+        if current.isWord("timestamps") && peekKind() != .colon {
+            return .timestamps(advance().range)
+        }
+        if current.isWord("soft") && peek().isWord("delete") {
+            let soft = advance()
+            let delete = advance()
+            return .softDelete(SourceRange(soft.range.start, delete.range.end))
+        }
+        if current.isWord("scope") && peekKind() == .identifier {
+            return .scope(try scopeDeclaration(entity: entity))
+        }
         return .property(try propertyDeclaration())
+    }
+
+    /// `on before save { email = lower(email); name = trim(name) }`
+    private mutating func callbackDeclaration() throws(ParseError) -> CallbackDecl {
+        let on = advance()
+        let timingToken = advance()
+        let timing: CallbackDecl.Timing = timingToken.text == "before" ? .before : .after
+        let events = CallbackDecl.Event.allCases.map(\.rawValue)
+        guard check(.identifier) || check(.delete), let event = CallbackDecl.Event(rawValue: current.text) else {
+            var hint = "write it like: on \(timing.rawValue) save { name = trim(name) }"
+            if check(.identifier), let word = nearest(current.text, in: events) { hint = "did you mean '\(word)'?" }
+            throw error("expected insert, update, save or delete after 'on \(timing.rawValue)', found \(current.displayName)", hint: hint)
+        }
+        advance()
+        let open = try consume(.leftBrace, "expected '{' after 'on \(timing.rawValue) \(event.rawValue)'",
+                               hint: "the assignments go in braces: on \(timing.rawValue) \(event.rawValue) { name = trim(name) }")
+        var assignments: [CallbackDecl.Assignment] = []
+        skipSeparators()
+        while !check(.rightBrace) {
+            if check(.endOfInput) { throw unclosed(open) }
+            guard check(.identifier) else {
+                throw error("expected an assignment such as 'name = trim(name)' in the callback, found \(current.displayName)",
+                            hint: "a callback assigns properties of its object: property = expression")
+            }
+            let property = Self.identifier(advance())
+            guard match(.assign) != nil else {
+                throw error("expected '=' after '\(property.name)' in the callback", hint: "write it like: \(property.name) = …")
+            }
+            let value = try expression()
+            assignments.append(CallbackDecl.Assignment(property: property, value: value,
+                                                       range: SourceRange(property.range.start, previousEnd)))
+            if check(.rightBrace) { break }
+            guard check(.newline) || check(.semicolon) else {
+                throw error("expected a new line or ';' after the assignment, found \(current.displayName)")
+            }
+            skipSeparators()
+        }
+        let close = advance()
+        return CallbackDecl(timing: timing, event: event, assignments: assignments, range: SourceRange(on.range.start, close.range.end))
+    }
+
+    /// `scope rich = where(balance > 1000).order(name)`: kept as that chain on the entity.
+    private mutating func scopeDeclaration(entity: Identifier) throws(ParseError) -> ScopeDecl {
+        let keyword = advance()
+        let name = Self.identifier(advance())
+        guard match(.assign) != nil else {
+            throw error("expected '=' after 'scope \(name.name)'", hint: "write it like: scope \(name.name) = where(balance > 1000)")
+        }
+        guard check(.identifier) else {
+            throw error("expected a query such as where(...) after 'scope \(name.name) ='", hint: "write it like: scope \(name.name) = where(balance > 1000)")
+        }
+        let start = current.range.start
+        let method = Self.identifier(advance())
+        let base = Expr.name(Identifier(entity.name, method.range))
+        var query: Expr
+        if let open = match(.leftParen) {
+            let arguments = try argumentList(open, isInsert: false)
+            query = .call(base: base, name: method, arguments: arguments, range: SourceRange(start, previousEnd))
+        } else {
+            query = .member(base: base, name: method, range: SourceRange(start, previousEnd))
+        }
+        query = try postfix(start: start, query)
+        return ScopeDecl(name: name, query: query, range: SourceRange(keyword.range.start, previousEnd))
+    }
+
+    /// `validate(format: email)`, `validate(length: 1...80)`, `validate(>= 0)`, `validate(in: ["a", "b"])`
+    private mutating func validation() throws(ParseError) -> ValidationDecl {
+        let keyword = advance()
+        let example = "validate(format: email), validate(length: 1...80), validate(>= 0) or validate(in: [\"a\", \"b\"])"
+        let open = try consume(.leftParen, "expected '(' after 'validate'", hint: "write a rule: " + example)
+        let rule: ValidationDecl.Rule
+        if let op = comparisonOperator(current), op != .like, op != .in {
+            advance()
+            let literal = try validationLiteral()
+            rule = .compare(op, literal)
+        } else if check(.identifier) && peekKind() == .colon || check(.in) && peekKind() == .colon {
+            let label = advance()
+            advance() // :
+            switch label.text {
+            case "format":
+                guard check(.identifier) else {
+                    throw error("expected a format name after 'format:', found \(current.displayName)",
+                                hint: "formats: " + ValidationDecl.formats.joined(separator: ", "))
+                }
+                rule = .format(Self.identifier(advance()))
+            case "length":
+                var low: Int64?
+                var high: Int64?
+                if check(.integer), case .integer(let n)? = current.literal { advance(); low = n }
+                guard match(.dot) != nil, match(.dot) != nil, match(.dot) != nil else {
+                    throw error("expected a range such as 1...80 after 'length:', found \(current.displayName)",
+                                hint: "write length: 1...80 (at least 1, at most 80 characters), 3... or ...80")
+                }
+                if check(.integer), case .integer(let n)? = current.literal { advance(); high = n }
+                guard low != nil || high != nil else {
+                    throw error("a length range needs a bound", hint: "write length: 1...80, 3... or ...80")
+                }
+                rule = .length(min: low, max: high)
+            case "in":
+                guard check(.leftBracket) else {
+                    throw error("expected a list such as [\"a\", \"b\"] after 'in:', found \(current.displayName)")
+                }
+                let listOpen = advance()
+                var values: [Literal] = []
+                while !check(.rightBracket) {
+                    values.append(try validationLiteral())
+                    if match(.comma) == nil { break }
+                }
+                guard check(.rightBracket) else { throw unclosed(listOpen) }
+                advance()
+                rule = .oneOf(values)
+            default:
+                let word = nearest(label.text, in: ["format", "length", "in"])
+                throw error("unknown validation '\(label.text)'", at: label,
+                            hint: (word.map { "did you mean '\($0)'? " } ?? "") + "rules: " + example)
+            }
+        } else {
+            throw error("expected a validation rule, found \(current.displayName)", hint: "rules: " + example)
+        }
+        guard check(.rightParen) else { throw unclosed(open) }
+        advance()
+        return ValidationDecl(rule: rule, range: SourceRange(keyword.range.start, previousEnd))
+    }
+
+    /// A literal in a validation rule: a number (maybe negative), a string, true or false.
+    private mutating func validationLiteral() throws(ParseError) -> Literal {
+        let minus = match(.minus)
+        let token = current
+        switch token.kind {
+        case .integer, .decimal:
+            advance()
+            return try numberLiteral(token, negated: minus != nil)
+        case .string where minus == nil:
+            advance()
+            if case .string(let s)? = token.literal { return .string(s) }
+        case .identifier where minus == nil:
+            if token.keyword == .true { advance(); return .bool(true) }
+            if token.keyword == .false { advance(); return .bool(false) }
+        default:
+            break
+        }
+        throw error("expected a value such as 0 or \"text\" in the rule, found \(current.displayName)")
     }
 
     /// `index(name, born)` or `unique index(email)`
@@ -649,6 +806,8 @@ public struct Parser {
             } else if current.isWord("on") {
                 advance()
                 property.onDelete = try deleteRule()
+            } else if current.isWord("validate") && peekKind() == .leftParen {
+                property.validations.append(try validation())
             } else if current.isWord("via") {
                 advance()
                 guard check(.identifier) else {
@@ -1159,6 +1318,8 @@ public struct Parser {
             }
             let token = advance()
             if check(.hash) { return try objectReference(token) }
+            // `lower(email)`: a scalar function (only those names, so `find(1)` stays a habit).
+            if check(.leftParen), ScalarFunction(rawValue: token.text) != nil { return try functionCall(token) }
             return .name(Self.identifier(token))
         default:
             throw error("expected an expression, found \(current.displayName)")
@@ -1176,6 +1337,21 @@ public struct Parser {
             throw ParseError(diagnostic: Lexer.integerOverflow(number.text, number.range))
         }
         return .objectRef(entity: Self.identifier(entity), id: id, range: SourceRange(entity.range.start, number.range.end))
+    }
+
+    /// `lower(email)`, `now()` (the name is consumed; the current token is `(`).
+    private mutating func functionCall(_ name: Token) throws(ParseError) -> Expr {
+        let open = advance()
+        try enterNesting(open)
+        defer { nesting -= 1 }
+        var arguments: [Expr] = []
+        while !check(.rightParen) {
+            arguments.append(try expression())
+            if match(.comma) == nil { break }
+        }
+        guard check(.rightParen) else { throw unclosed(open) }
+        let close = advance()
+        return .function(name: Self.identifier(name), arguments: arguments, range: SourceRange(name.range.start, close.range.end))
     }
 
     /// `[1, 2, 3]`

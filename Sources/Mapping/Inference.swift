@@ -204,6 +204,19 @@ struct MappingBuilder {
                         addIndex(Index(name: name, columns: indexColumns, isUnique: index.isUnique),
                                  to: &indexes, entity: entity, range: index.range, fail: fail)
                     }
+                case .timestamps(let range):
+                    // Nullable Date columns, set by the unit of work (nullable: an existing table gains them by ALTER TABLE).
+                    for property in ["created_at", "updated_at"] where !columns.contains(where: { $0.property == property }) {
+                        columns.append(Column(name: naming.columnName(forProperty: property), property: property, role: .scalar(.date),
+                                              isNullable: true, declRange: range))
+                    }
+                case .softDelete(let range):
+                    if !columns.contains(where: { $0.property == "deleted_at" }) {
+                        columns.append(Column(name: naming.columnName(forProperty: "deleted_at"), property: "deleted_at", role: .scalar(.date),
+                                              isNullable: true, declRange: range))
+                    }
+                case .callback, .scope:
+                    break // checked in Validation; they add no column
                 }
             }
             output.mappings[entity] = EntityMapping(name: entity, table: table, columns: columns,

@@ -217,6 +217,12 @@ public struct EntityMapping: Sendable, Equatable {
         associations.first { $0.name == name }
     }
 
+    /// `soft delete`: the deleted_at column, which a delete sets and queries skip rows by.
+    public var softDeleteColumn: String? {
+        for member in declaration.members { if case .softDelete = member { return columns.first { $0.property == "deleted_at" }?.name } }
+        return nil
+    }
+
     /// Scalar property columns (not id, not foreign keys), in declaration order.
     public var scalarColumns: [Column] {
         columns.filter { if case .scalar = $0.role { return true } else { return false } }

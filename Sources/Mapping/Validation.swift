@@ -108,6 +108,7 @@ func validateDeclaration(_ decl: EntityDecl, knownEntities: Set<String>) -> [Dia
         guard case .index(let index) = member else { continue }
         diagnostics += validateIndex(index, in: decl)
     }
+    diagnostics += validateLifecycle(decl)
     return diagnostics
 }
 

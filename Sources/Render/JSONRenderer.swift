@@ -22,6 +22,11 @@ public enum JSONRenderer {
         ]
         if report.omittedObjects > 0 { fields.append(("omitted_objects", .int(Int64(report.omittedObjects)))) }
         if let session = report.sessionName { fields.append(("session", .string(session))) }
+        if !report.lifecycle.isEmpty {
+            fields.append(("lifecycle", .array(report.lifecycle.map { timeline in
+                .object([("ref", .string(timeline.ref)), ("steps", .array(timeline.steps.map { .string($0) }))])
+            })))
+        }
         if let value = report.value { fields.append(("value", valueJSON(value))) }
         fields += [
             ("notes", .array(report.notes.map { .object([("kind", .string($0.kind.rawValue)), ("message", .string($0.message))]) })),

@@ -43,7 +43,7 @@ struct PaneBuilder {
     func panes(for report: Report) -> [Pane] {
         let all = [
             Pane(title: "Mapping", lines: showsMapping ? mappingLines(report.mapping) : [], weight: 30),
-            Pane(title: "SQL", lines: sqlLines(report.sql), weight: 40),
+            Pane(title: "SQL", lines: sqlLines(report.sql) + lifecycleLines(report.lifecycle), weight: 40),
             // (No objects listed at all: the summary counts them, without an empty box.)
             Pane(title: "Objects", lines: maxObjects == 0 ? [] : objectLines(report.objects, omitted: report.omittedObjects), weight: 30),
         ]
@@ -129,6 +129,19 @@ struct PaneBuilder {
         return lines
     }
 
+    /// Each saved object's lifecycle under the statements: validate → before → SQL → after → commit.
+    func lifecycleLines(_ timelines: [LifecycleTimeline]) -> [PaneLine] {
+        var lines: [PaneLine] = []
+        for timeline in timelines {
+            lines.append(PaneLine(paint("lifecycle of \(terminalSafe(timeline.ref)):", .bold, color: color), indent: 2))
+            for (n, step) in timeline.steps.enumerated() {
+                let style: Style? = step.contains("✗") ? .red : nil
+                lines.append(PaneLine("  \(n + 1). " + paint(terminalSafe(step), style, color: color), indent: 5))
+            }
+        }
+        return lines
+    }
+
     /// "… 18 more like ②: ? = 3 … 20 · 18 rows · 0.15 ms" for statements folded under the one
     /// numbered `like` (the JSON lists each of them).
     func foldLine(_ folded: [StatementRecord], like number: Int) -> PaneLine {
@@ -199,6 +212,12 @@ struct PaneBuilder {
             let nameWidth = names.map(displayWidth).max() ?? 0
             let hanging = 2 + nameWidth + 3
             for value in object.values {
+                // A stale object's values are what was loaded, not what the row holds now.
+                if object.state == .stale {
+                    let text = "  " + pad(value.name, toWidth: nameWidth) + " = " + paint("? (stale; loaded as \(value.value.display))", .red, color: color)
+                    lines.append(PaneLine(text, indent: hanging))
+                    continue
+                }
                 var text = "  " + pad(value.name, toWidth: nameWidth) + " = " + value.value.display
                 if let old = object.changes.first(where: { $0.name == value.name }) {
                     text += " " + paint("(was \(old.value.display))", .yellow, color: color)
@@ -225,6 +244,7 @@ struct PaneBuilder {
         case .deleted: return .red
         case .partial: return .magenta
         case .detached: return .dim
+        case .stale: return .red
         case .clean: return nil
         }
     }

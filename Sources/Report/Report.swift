@@ -26,6 +26,8 @@ public struct Report: Sendable, Equatable {
     public var omittedObjects: Int
     /// The session that ran the command, when more than one is open (pane headers name it).
     public var sessionName: String? = nil
+    /// Each saved object's way through validations, callbacks, SQL and commit (spec §10).
+    public var lifecycle: [LifecycleTimeline] = []
 
     public init(input: String, ok: Bool = true, mapping: [EntityFacts] = [], sql: StatementRecords = [],
                 objects: [ObjectSnapshot] = [], value: ReportValue? = nil, notes: [Note] = [],
@@ -66,6 +68,7 @@ public struct Report: Sendable, Equatable {
         if !blocks.isEmpty { blocks = [] }
         omittedObjects = 0
         sessionName = nil
+        if !lifecycle.isEmpty { lifecycle = [] }
     }
 
     /// One-line summary under the panes: "1 query · 2 rows · 2 objects (1 from the identity map)".
@@ -336,6 +339,17 @@ public enum ReportValue: Sendable, Equatable {
 }
 
 /// One object as the objects pane shows it.
+/// One object's lifecycle during a save: validate → before callbacks → SQL → after callbacks →
+/// commit, each step as a line ("validate ✓ email format: email", "before save: email = \"a@x.org\"").
+public struct LifecycleTimeline: Sendable, Equatable {
+    public var ref: String
+    public var steps: [String]
+    public init(ref: String, steps: [String]) {
+        self.ref = ref
+        self.steps = steps
+    }
+}
+
 public struct ObjectSnapshot: Sendable, Equatable {
     /// "Author#1", or "Author (new)" before it has an id.
     public var ref: String
@@ -371,6 +385,8 @@ extension ObjectSnapshot {
     /// says what each means): the names the objects pane and the JSON report show.
     public enum State: String, Sendable, Equatable {
         case new, clean, dirty, deleted, partial, detached
+        /// The row changed behind the session's back (bulk statement, raw `:sql`): values not current.
+        case stale
     }
 }
 
@@ -446,6 +462,12 @@ public struct Note: Sendable, Equatable {
         case locking
         /// `:session`: a session opened, switched to or closed.
         case session
+        /// A bulk update or delete: one statement, rules skipped, loaded objects synced or stale.
+        case bulk
+        /// An object is stale: its row changed behind the session's back.
+        case stale
+        /// Validations and callbacks around a save (the lifecycle timeline).
+        case lifecycle
         case info
         case lesson
         /// Under Active Record: an object wrote itself (create, save, destroy), or a bare `save` wrote nothing.

@@ -143,6 +143,8 @@ public enum WriteCause: Sendable, CustomStringConvertible {
     case unlink(String)
     /// "Author#1 deleted": a DELETE.
     case deleted(ref: String)
+    /// "Account#1 deleted (soft: deleted_at set)": a soft delete's UPDATE.
+    case softDeleted(ref: String)
 
     public var description: String {
         switch self {
@@ -151,6 +153,7 @@ public enum WriteCause: Sendable, CustomStringConvertible {
         case .dirty(let ref, let properties): return ref + " dirty (" + properties.joined(separator: ", ") + ")"
         case .link(let change), .unlink(let change): return change
         case .deleted(let ref): return ref + " deleted"
+        case .softDeleted(let ref): return ref + " deleted (soft: deleted_at set)"
         }
     }
 

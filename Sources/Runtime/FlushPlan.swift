@@ -176,6 +176,14 @@ extension UnitOfWork {
         }
         for object in orderedDeletes() {
             guard let id = object.id else { continue }
+            // `soft delete`: an UPDATE of deleted_at (set by `delete`) instead of a DELETE.
+            if let column = object.entity.lifecycle?.deletedAt {
+                let update = Update(table: object.entity.table, assignments: [(object.entity.mapping.columns[column].name, .parameter)],
+                                    filter: .eq(.column(table: nil, name: object.entity.mapping.primaryKeyColumn), .parameter))
+                writes.append(PlannedWrite(kind: .delete, object: object, sql: dialect.render(update).sql,
+                                           params: [.value(object.value(ofColumn: column)), .value(.integer(id))], cause: .softDeleted(ref: object.ref)))
+                continue
+            }
             let delete = Delete(table: object.entity.table, filter: .eq(.column(table: nil, name: object.entity.mapping.primaryKeyColumn), .parameter))
             writes.append(PlannedWrite(kind: .delete, object: object, sql: dialect.render(delete).sql,
                                        params: [.value(.integer(id))], cause: .deleted(ref: object.ref)))

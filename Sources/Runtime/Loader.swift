@@ -99,7 +99,9 @@ extension Session {
             }
             let object = found.takeUnretainedValue()
             if !added {
-                if object.loadedColumns != nil || refresh, object.state != .dirty {
+                if object.loadedColumns != nil || refresh || object.state == .stale, object.state != .dirty {
+                    // A stale object's row is read again: its values are current once more.
+                    if object.state == .stale { object.state = object.loadedColumns == nil ? .clean : .partial }
                     fill(object, from: row, layout: layout, columnCount: columnCount)
                 } else {
                     hits.insert(ObjectIdentifier(object))
@@ -191,6 +193,62 @@ extension Session {
             }
         }
         return (query.grouping.map(\.dslPath) + [aggregate.dsl], rows)
+    }
+
+    /// `pluck(...)`, `distinct.select(...)`: rows of values.
+    public func values(_ query: Query, columns: [ColumnPath]) throws -> [[DatabaseValue]] {
+        try autoflushIfNeeded(before: query.dsl)
+        let rendered = dialect.render(QueryCompiler(schema: schema).values(query, columns: columns))
+        var rows: [[DatabaseValue]] = []
+        try log.withCause(query.dsl) {
+            try db.query(rendered.sql, rendered.arguments) { row in rows.append((0..<row.columnCount).map { row.value($0) }) }
+        }
+        return rows
+    }
+
+    /// `.exists`: one `SELECT 1 ... LIMIT 1`.
+    public func exists(_ query: Query) throws -> Bool {
+        try autoflushIfNeeded(before: query.dsl)
+        let rendered = dialect.render(QueryCompiler(schema: schema).exists(query))
+        var found = false
+        try log.withCause(query.dsl) {
+            try db.query(rendered.sql, rendered.arguments) { _ in found = true }
+        }
+        return found
+    }
+
+    /// `:sql SELECT ...` whose columns are exactly an entity's row: objects through the identity
+    /// map (an object already loaded keeps its in-memory state, as after any query; a stale one
+    /// is read again). nil when the columns are no entity's row.
+    public func hydrateRawRows(header: [String], rows: [[DatabaseValue]], preferring table: String?) -> (entity: String, objects: [ManagedObject], hits: Set<ObjectIdentifier>)? {
+        let wanted = Set(header)
+        guard wanted.count == header.count else { return nil }
+        let candidates = infos.values.filter { info in
+            info.mapping.columns.count == header.count && Set(info.mapping.columns.map(\.name)) == wanted
+        }.sorted { $0.name < $1.name }
+        guard let info = candidates.first(where: { $0.table.lowercased() == table?.lowercased() }) ?? candidates.first,
+              let idColumn = header.firstIndex(of: "id") else { return nil }
+        let slots = header.map { name in info.mapping.columns.firstIndex { $0.name == name } ?? 0 }
+        var objects: [ManagedObject] = []
+        var hits = Set<ObjectIdentifier>()
+        for row in rows {
+            guard case .integer(let id) = row[idColumn] else { continue }
+            var values = [DatabaseValue](repeating: .null, count: info.mapping.columns.count)
+            for (i, slot) in slots.enumerated() { values[slot] = row[i] }
+            let (found, added) = info.identityMap.object(for: id) { ManagedObject.make(entity: info, values: values, state: .clean) }
+            let object = found.takeUnretainedValue()
+            if !added {
+                if object.state == .stale || object.loadedColumns != nil {
+                    for (i, value) in values.enumerated() { object.setValue(value, ofColumn: i) }
+                    object.loadedColumns = nil
+                    object.state = .clean
+                } else {
+                    hits.insert(ObjectIdentifier(object))
+                }
+            }
+            objects.append(object)
+        }
+        return (info.name, objects, hits)
     }
 
     // MARK: - Eager loading with IN

@@ -27,6 +27,9 @@ public final class EntityInfo {
     let dialect: any Dialect
     /// The `version` column UPDATEs check and increment (optimistic locking), if the entity has one.
     public internal(set) var versionColumn: Int?
+    /// Validations, callbacks, timestamps, soft delete; nil when the entity declares none
+    /// (so a flush of such an entity checks nothing).
+    var lifecycle: EntityLifecycle?
 
     init(mapping: EntityMapping, dialect: any Dialect = SessionDatabase.sqlDialect) {
         self.mapping = mapping
@@ -40,6 +43,7 @@ public final class EntityInfo {
     }
 
     private func rebuildIndexes() {
+        lifecycle = EntityLifecycle(mapping: mapping)
         foreignKeyIndex = [:]
         newObjectValues = []
         for (i, column) in mapping.columns.enumerated() {

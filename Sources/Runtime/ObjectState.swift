@@ -15,6 +15,10 @@ public enum ObjectState: String, Sendable, Equatable {
     case partial
     /// Deleted and flushed; no longer in the session.
     case detached
+    /// Its row was changed behind the unit of work's back (a bulk update or delete with
+    /// `:set sync none`, a raw `:sql` write): the values in memory may be old, so they are not
+    /// shown as current; a query that reads the row again, or `reload`, makes it clean.
+    case stale
 }
 
 extension ObjectSnapshot.State {
@@ -27,6 +31,7 @@ extension ObjectSnapshot.State {
         case .deleted: self = .deleted
         case .partial: self = .partial
         case .detached: self = .detached
+        case .stale: self = .stale
         }
     }
 }

@@ -1,3 +1,4 @@
+import DSL
 import Mapping
 import DatabaseKit
 import SQLBuilder
@@ -42,6 +43,8 @@ public indirect enum Operand: Sendable, Equatable {
     case column(ColumnPath)
     case value(DatabaseValue)
     case arithmetic(Operand, String, Operand)
+    /// `lower(email)` in a bulk update's value: the SQL function of the same name.
+    case function(ScalarFunction, [Operand])
 }
 
 /// A resolved condition of `where(...)` / `having(...)`.
@@ -101,6 +104,11 @@ public struct IncludePath: Sendable, Equatable {
     }
 }
 
+/// Which rows of a soft-deleting entity a query reads.
+public enum DeletedRows: Sendable, Equatable {
+    case skip, include, only
+}
+
 /// A resolved query on one root entity.
 public struct Query: Sendable, Equatable {
     public var entity: String
@@ -120,6 +128,11 @@ public struct Query: Sendable, Equatable {
     public var dsl: String
     /// `.lock`: pessimistic locking of the rows it loads (FOR UPDATE, or SQLite's BEGIN IMMEDIATE).
     public var lock: RowLock? = nil
+    /// For an entity with `soft delete`: skip deleted rows (the default), include them
+    /// (`with_deleted`) or read only them (`only_deleted`).
+    public var deletedRows: DeletedRows = .skip
+    /// `distinct`: SELECT DISTINCT.
+    public var distinct = false
 
     public init(entity: String, dsl: String) {
         self.entity = entity
@@ -139,6 +152,6 @@ public struct Query: Sendable, Equatable {
         a.entity == b.entity && a.filter == b.filter && a.limit == b.limit && a.offset == b.offset
             && a.selection == b.selection && a.includes == b.includes && a.dsl == b.dsl
             && a.order.map(\.path) == b.order.map(\.path) && a.order.map(\.descending) == b.order.map(\.descending)
-            && a.grouping == b.grouping && a.having == b.having && a.afterID == b.afterID && a.lock == b.lock
+            && a.grouping == b.grouping && a.having == b.having && a.afterID == b.afterID && a.lock == b.lock && a.deletedRows == b.deletedRows && a.distinct == b.distinct
     }
 }

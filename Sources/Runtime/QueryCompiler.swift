@@ -1,3 +1,4 @@
+import DSL
 import Mapping
 import SQLBuilder
 import DatabaseKit
@@ -89,6 +90,33 @@ public struct QueryCompiler {
         var s = Select(columns: columns, from: root)
         applyCommonClauses(query, to: &s, scope: scope)
         s.lock = query.lock
+        s.distinct = query.distinct
+        return s
+    }
+
+    /// `Book.pluck(title)`, `Book.distinct.select(year)`: the values of some columns, no objects.
+    public func values(_ query: Query, columns: [ColumnPath]) -> Select {
+        let root = table(query.entity)
+        let scope = Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: [])
+        var s = Select(columns: [], from: root)
+        applyCommonClauses(query, to: &s, scope: scope)
+        s.columns = columns.map { .column(table: scope.name(for: $0, joinKind: .left), name: $0.column) }
+        s.joins = scope.joins
+        s.distinct = query.distinct
+        return s
+    }
+
+    /// `Book.where(...).exists`: `SELECT 1 FROM ... WHERE ... LIMIT 1`, the cheapest answer
+    /// (the database stops at the first matching row; no object, no count).
+    public func exists(_ query: Query) -> Select {
+        let root = table(query.entity)
+        let scope = Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: [])
+        var s = Select(columns: [.raw("1")], from: root)
+        var q = query
+        q.order = []
+        q.limit = nil
+        applyCommonClauses(q, to: &s, scope: scope)
+        s.limit = .value(.integer(1))
         return s
     }
 
@@ -136,6 +164,7 @@ public struct QueryCompiler {
     func applyCommonClauses(_ query: Query, to s: inout Select, scope: Scope, orderByID: Bool = false) {
         let root = scope.rootName
         let primaryKey = schema.primaryKeyColumn(ofEntity: scope.rootEntity)
+        if let condition = deletedCondition(query.entity, table: root, rows: query.deletedRows) { s.addFilter(condition) }
         if let filter = query.filter { s.addFilter(predicate(filter, scope: scope)) }
         if let after = query.afterID {
             s.addFilter(.binary(.column(table: root, name: primaryKey), ">", .value(.integer(after))))
@@ -165,6 +194,8 @@ public struct QueryCompiler {
             return .value(v)
         case .arithmetic(let a, let op, let b):
             return .binary(operand(a, scope: scope), op, operand(b, scope: scope))
+        case .function(let function, let arguments):
+            return functionCall(function, arguments.map { operand($0, scope: scope) })
         }
     }
 
@@ -212,6 +243,7 @@ public struct QueryCompiler {
             s.addFilter(.eq(.column(table: innerName, name: association.foreignKey ?? "id"),
                             .column(table: outer.rootName, name: schema.primaryKeyColumn(ofEntity: outer.rootEntity))))
         }
+        if let deleted = deletedCondition(association.target, table: innerName) { s.addFilter(deleted) }
         if let condition { s.addFilter(predicate(condition, scope: scope)) }
         s.joins += scope.joins
         return s
@@ -290,6 +322,10 @@ public struct QueryCompiler {
                     joins.append(Join(.left, table: target.table, alias: aliasOrNil,
                                       on: .eq(.column(table: alias, name: target.primaryKeyColumn), .column(table: jtAlias, name: jt.targetColumn))))
                 }
+                // A soft-deleted row is not joined in (the condition goes in ON, so the parent stays).
+                if let deleted = deletedCondition(association.target, table: alias), let last = joins.popLast() {
+                    joins.append(Join(last.kind, table: last.table, alias: last.alias, on: .and([last.on, deleted])))
+                }
                 s.columns.append(.allColumns(table: alias))
                 nodes.append(JoinNode(parent: parent, association: association, entity: association.target, offset: offset))
                 nodeIndex[key] = nodes.count - 1
@@ -329,8 +365,72 @@ public struct QueryCompiler {
         } else {
             s.filter = .inList(key, ownerIDs.map { .value(.integer($0)) })
         }
+        if let deleted = deletedCondition(association.target, table: target) { s.addFilter(deleted) }
         return s
     }
 
     func table(_ entity: String) -> String { schema.entity(entity)?.table ?? entity }
+
+    /// `"account"."deleted_at" IS NULL` for an entity with `soft delete` (IS NOT NULL for
+    /// `only_deleted`), nil otherwise or for `with_deleted`.
+    func deletedCondition(_ entity: String, table: String, rows: DeletedRows = .skip) -> SQLExpr? {
+        guard rows != .include, let column = schema.entity(entity)?.softDeleteColumn else { return nil }
+        return .isNull(.column(table: table, name: column), negated: rows == .only)
+    }
+
+    /// A scalar function in SQL: `LOWER(...)`, `UPPER(...)`, `TRIM(...)`; `now()` is bound as a value
+    /// by the caller (the same instant as the objects in memory get).
+    func functionCall(_ function: ScalarFunction, _ arguments: [SQLExpr]) -> SQLExpr {
+        .function(function.rawValue.uppercased(), arguments)
+    }
+
+    // MARK: - Bulk statements
+
+    /// `Account.where(balance < 0).update(balance: balance - 30)`: ONE `UPDATE ... SET ... WHERE`,
+    /// the values computed by SQL from the row (`"balance" = "balance" - ?`). A condition through
+    /// a to-one path (a JOIN in a SELECT) becomes `"id" IN (SELECT ...)`, as UPDATE has no JOIN.
+    public func bulkUpdate(_ query: Query, set assignments: [(column: String, value: Operand)], returning: Bool) -> Update {
+        let root = table(query.entity)
+        let (filter, scope) = bulkFilter(query)
+        let sets = assignments.map { ($0.column, unqualified(operand($0.value, scope: scope), root: root)) }
+        return Update(table: root, assignments: sets, filter: filter, returning: returning ? [.raw("*")] : [])
+    }
+
+    /// `Account.where(balance == 0).delete()`: ONE `DELETE ... WHERE`.
+    public func bulkDelete(_ query: Query, returning: Bool) -> Delete {
+        let root = table(query.entity)
+        return Delete(table: root, filter: bulkFilter(query).filter, returning: returning ? [.column(table: nil, name: "id")] : [])
+    }
+
+    /// The WHERE of a bulk statement: the query's own condition, with its root columns written
+    /// bare, or `"id" IN (SELECT "id" ... JOIN ...)` when it needs a join.
+    func bulkFilter(_ query: Query) -> (filter: SQLExpr?, scope: Scope) {
+        let root = table(query.entity)
+        let scope = Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: [])
+        let deleted = deletedCondition(query.entity, table: root, rows: query.deletedRows)
+        guard let condition = query.filter else { return (deleted.map { unqualified($0, root: root) }, scope) }
+        var compiled = predicate(condition, scope: scope)
+        if let deleted {
+            if case .and(let terms) = compiled { compiled = .and([deleted] + terms) } else { compiled = .and([deleted, compiled]) }
+        }
+        if scope.joins.isEmpty { return (unqualified(compiled, root: root), scope) }
+        var ids = select(query)
+        ids.columns = [.column(table: root, name: "id")]
+        return (.inSubquery(.column(table: nil, name: "id"), ids), Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: []))
+    }
+
+    /// `"account"."balance"` as `"balance"` outside subqueries (an UPDATE names one table).
+    func unqualified(_ e: SQLExpr, root: String) -> SQLExpr {
+        switch e {
+        case .column(let table, let name) where table == root: return .column(table: nil, name: name)
+        case .binary(let a, let op, let b): return .binary(unqualified(a, root: root), op, unqualified(b, root: root))
+        case .not(let inner): return .not(unqualified(inner, root: root))
+        case .isNull(let inner, let negated): return .isNull(unqualified(inner, root: root), negated: negated)
+        case .inList(let inner, let items): return .inList(unqualified(inner, root: root), items)
+        case .function(let name, let arguments): return .function(name, arguments.map { unqualified($0, root: root) })
+        case .and(let terms): return .and(terms.map { unqualified($0, root: root) })
+        case .or(let terms): return .or(terms.map { unqualified($0, root: root) })
+        default: return e
+        }
+    }
 }

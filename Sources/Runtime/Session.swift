@@ -48,6 +48,10 @@ public final class Session {
     public let log: StatementLog
     public var lazyPolicy: LazyPolicy = .select
     public var autoflush = true
+    /// What `now()` gives in assignments and callbacks, and timestamps (a Date value, UTC).
+    public var now: () -> String = ScalarExpression.systemNow
+    /// How a bulk update or delete treats objects already loaded (`:set sync ...`).
+    public var bulkSync: BulkSync = .evaluate
     let unitOfWork = UnitOfWork()
     /// Who persists objects (`:set pattern`): the session's unit of work, or each object itself
     /// (Active Record). See `ActiveRecordPersistence.swift`.
@@ -66,6 +70,8 @@ public final class Session {
     public internal(set) var explicitTransaction = false
     /// Notes produced while running the current command (autoflush, cascades...).
     public internal(set) var pendingNotes: [Note] = []
+    /// The lifecycle timelines of the current command's flushes (validations, callbacks).
+    public internal(set) var pendingTimelines: [LifecycleTimeline] = []
     /// The objects of recent queries, by load group number (see `ManagedObject.loadGroup`).
     var loadGroups: [Int: [ManagedObject]] = [:]
     var loadGroupCounter = 0
@@ -108,6 +114,7 @@ public final class Session {
         // (Only when there is something to clear: most commands of a script leave nothing, and
         // assigning an empty array still releases the old one.)
         if !pendingNotes.isEmpty { pendingNotes = [] }
+        if !pendingTimelines.isEmpty { pendingTimelines = [] }
         if !eagerlyLoadedObjects.isEmpty {
             for object in eagerlyLoadedObjects { object.eagerLoaded = [] }
             eagerlyLoadedObjects = []
@@ -416,10 +423,12 @@ public final class Session {
     /// `save`: flushes the unit of work and commits, in one transaction (unless `begin` is open).
     public func save() throws -> FlushResult {
         if checksLostUpdates { noteLostUpdates() }
+        let firstTimeline = pendingTimelines.count
         let result = try flush(reason: "save")
         if !explicitTransaction && db.isInTransaction {
             try log.withCause("save") { try run(.commit) }
             unitOfWork.committed()
+            for i in firstTimeline..<pendingTimelines.count { pendingTimelines[i].steps.append("commit") }
         } else if explicitTransaction {
             addNote(Note(.transaction, "inside begin … commit, save flushes the changes; commit makes them permanent"))
         }
@@ -429,9 +438,11 @@ public final class Session {
     /// `commit`: flushes and commits the open transaction.
     public func commit() throws -> FlushResult {
         if checksLostUpdates { noteLostUpdates() }
+        let firstTimeline = pendingTimelines.count
         let result = try flush(reason: "commit")
         if db.isInTransaction {
             try log.withCause("commit") { try run(.commit) }
+            for i in firstTimeline..<pendingTimelines.count { pendingTimelines[i].steps.append("commit") }
         } else {
             addNote(Note(.transaction, "no transaction was open; there was nothing to commit"))
         }

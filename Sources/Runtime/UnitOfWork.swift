@@ -511,6 +511,8 @@ extension Session {
         default:
             unitOfWork.registerDeleted(object)
             object.state = .deleted
+            // `soft delete`: the row stays; deleted_at says when it was deleted (written at save).
+            if let column = object.entity.lifecycle?.deletedAt { object.setValue(.text(now()), ofColumn: column) }
         }
     }
 
@@ -562,7 +564,9 @@ extension Session {
     /// transaction or savepoint; on failure nothing is written and every object stays as it was.
     @discardableResult
     public func flush(reason: String) throws -> FlushResult {
-        try unitOfWork.flush(reason: reason, in: self)
+        // Validations and callbacks only where an entity declares some (one pass over the entities).
+        if unitOfWork.hasChanges && hasLifecycleRules { return try flushWithLifecycle(reason: reason) }
+        return try unitOfWork.flush(reason: reason, in: self)
     }
 
     /// After a parent's DELETE, SQLite applied the ON DELETE rules: say so, and mirror them on
@@ -601,6 +605,21 @@ extension Session {
 
     /// A constraint failure explained in ORM terms: which object, which association or property.
     /// `write`: the object whose statement failed and why it ran (nil when unknown).
+    /// The id of the row (other than `object`'s) whose `column` holds `value`, read after a
+    /// UNIQUE violation so the message can name it.
+    func holderOfValue(_ value: DatabaseValue, column: String, of object: ManagedObject) -> Int64? {
+        var select = Select(columns: [.column(table: nil, name: "id")], from: object.entity.table,
+                            filter: .eq(.column(table: nil, name: column), .value(value)))
+        if let id = object.id { select.addFilter(.binary(.column(table: nil, name: "id"), "!=", .value(.integer(id)))) }
+        select.limit = .value(.integer(1))
+        let rendered = dialect.render(select)
+        var found: Int64?
+        try? log.withCause("which row holds \(object.entity.mapping.columns.first { $0.name == column }?.property ?? column) \(reportValue(value).display)") {
+            _ = try db.query(rendered.sql, rendered.arguments) { row in found = row.int64(0) }
+        }
+        return found
+    }
+
     func explain(_ error: any DatabaseError, during write: (object: ManagedObject, cause: WriteCause)?) -> ORMError {
         let subject = write.map { "cannot save \($0.object.ref)" } ?? "cannot save"
         if error.isLockTimeout {
@@ -634,10 +653,16 @@ extension Session {
         }
         if constraint == .unique {
             var shown = ""
+            var holder = ""
             if let write, let index = write.object.entity.mapping.columnIndex(named: columnName) {
-                shown = " \(reportValue(write.object.value(ofColumn: index)).display)"
+                let value = write.object.value(ofColumn: index)
+                shown = " \(reportValue(value).display)"
+                // Which row holds the value already, in ORM terms (one indexed lookup).
+                if error.violatedColumns.count == 1, let id = holderOfValue(value, column: columnName, of: write.object) {
+                    holder = "; \(write.object.entity.name)#\(id) holds it"
+                }
             }
-            return ORMError("\(subject): \(propertyName)\(shown) is already taken (\(failedColumn) is unique)",
+            return ORMError("\(subject): \(propertyName)\(shown) is already taken (\(failedColumn) is unique\(holder))",
                             hint: "use another value, or change the existing object; nothing was saved")
         }
         if constraint == .notNull {

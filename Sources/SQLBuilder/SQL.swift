@@ -97,7 +97,10 @@ public struct Select: Sendable, Equatable {
     /// Adds a condition with AND.
     public mutating func addFilter(_ condition: SQLExpr) {
         if let existing = filter {
-            if case .and(let terms) = existing { filter = .and(terms + [condition]) } else { filter = .and([existing, condition]) }
+            // A conjunction's terms join the existing ones (no parentheses around them).
+            var added = [condition]
+            if case .and(let terms) = condition { added = terms }
+            if case .and(let terms) = existing { filter = .and(terms + added) } else { filter = .and([existing] + added) }
         } else {
             filter = condition
         }
@@ -122,23 +125,29 @@ public struct Update: Sendable, Equatable {
     public var table: String
     public var assignments: [(column: String, value: SQLExpr)]
     public var filter: SQLExpr?
-    public init(table: String, assignments: [(column: String, value: SQLExpr)], filter: SQLExpr?) {
+    /// `RETURNING ...`: the changed rows, in the same trip (a bulk update's `:set sync fetch`).
+    public var returning: [SQLExpr]
+    public init(table: String, assignments: [(column: String, value: SQLExpr)], filter: SQLExpr?, returning: [SQLExpr] = []) {
         self.table = table
         self.assignments = assignments
         self.filter = filter
+        self.returning = returning
     }
     public static func == (a: Update, b: Update) -> Bool {
         a.table == b.table && a.filter == b.filter && a.assignments.map(\.column) == b.assignments.map(\.column)
-            && a.assignments.map(\.value) == b.assignments.map(\.value)
+            && a.assignments.map(\.value) == b.assignments.map(\.value) && a.returning == b.returning
     }
 }
 
 public struct Delete: Sendable, Equatable {
     public var table: String
     public var filter: SQLExpr?
-    public init(table: String, filter: SQLExpr?) {
+    /// `RETURNING ...`: the deleted rows' columns (a bulk delete's `:set sync fetch`).
+    public var returning: [SQLExpr]
+    public init(table: String, filter: SQLExpr?, returning: [SQLExpr] = []) {
         self.table = table
         self.filter = filter
+        self.returning = returning
     }
 }
 
@@ -186,6 +195,7 @@ public struct SQLRenderer {
         let sets = update.assignments.map { "\(dialect.quoteIdentifier($0.column)) = \(r.expr($0.value))" }.joined(separator: ", ")
         var sql = "UPDATE \(dialect.quoteIdentifier(update.table)) SET \(sets)"
         if let f = update.filter { sql += " WHERE " + r.expr(f) }
+        if !update.returning.isEmpty { sql += " RETURNING " + update.returning.map { r.expr($0) }.joined(separator: ", ") }
         return RenderedSQL(sql: sql, arguments: r.arguments)
     }
 
@@ -193,6 +203,7 @@ public struct SQLRenderer {
         var r = SQLRenderer(dialect: dialect)
         var sql = "DELETE FROM \(dialect.quoteIdentifier(delete.table))"
         if let f = delete.filter { sql += " WHERE " + r.expr(f) }
+        if !delete.returning.isEmpty { sql += " RETURNING " + delete.returning.map { r.expr($0) }.joined(separator: ", ") }
         return RenderedSQL(sql: sql, arguments: r.arguments)
     }
 

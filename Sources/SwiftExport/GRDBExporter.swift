@@ -26,6 +26,10 @@ struct GRDBExporter {
             code.line()
             write(entity, into: &code)
         }
+        if model.hasValidations {
+            code.line()
+            model.validationErrorType(into: &code)
+        }
         for join in model.joinRecords {
             code.line()
             code.line("// MARK: - \(join.typeName) (join table)")
@@ -55,6 +59,32 @@ struct GRDBExporter {
             code.block("mutating func didInsert(_ inserted: InsertionSuccess)") { code in
                 code.line("id = inserted.rowID")
             }
+            // Lifecycle: validations and timestamps in GRDB's persistence callbacks.
+            let validates = !model.validationRules(entity).isEmpty
+            let timestamps = model.timestampProperties(entity)
+            if validates {
+                code.line()
+                model.validateFunction(entity, into: &code)
+            }
+            if validates || timestamps != nil {
+                code.line()
+                code.line("/// Called by GRDB before an INSERT: the rules, then the timestamps.")
+                code.block("mutating func willInsert(_ db: Database) throws") { code in
+                    if validates { code.line("try validate()") }
+                    if let timestamps {
+                        code.line("let now = Date()")
+                        code.line("if \(timestamps.created) == nil { \(timestamps.created) = now }")
+                        code.line("\(timestamps.updated) = now")
+                    }
+                }
+                code.line()
+                code.line("/// Called by GRDB before an UPDATE (it cannot change the record: set")
+                code.line("/// \(timestamps?.updated ?? "updatedAt") = Date() yourself before updating, as ORMLab's flush does).")
+                code.block("func willUpdate(_ db: Database, columns: Set<String>) throws") { code in
+                    code.line(validates ? "try validate()" : "// no validate(...) rules")
+                }
+            }
+            model.lifecycleComments(entity, into: &code)
         }
         guard !entity.associations.isEmpty else { return }
         code.line()

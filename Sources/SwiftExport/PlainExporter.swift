@@ -16,6 +16,10 @@ struct PlainExporter {
             code.line()
             write(entity, into: &code)
         }
+        if model.hasValidations {
+            code.line()
+            model.validationErrorType(into: &code)
+        }
     }
 
     private func write(_ entity: ExportedEntity, into code: inout CodeWriter) {
@@ -33,6 +37,11 @@ struct PlainExporter {
                 code.line()
                 model.codingKeys(entity.properties.map { ($0.name, $0.column.name) }, into: &code)
             }
+            if !model.validationRules(entity).isEmpty {
+                code.line()
+                model.validateFunction(entity, into: &code)
+            }
+            model.lifecycleComments(entity, into: &code)
         }
     }
 

@@ -232,12 +232,17 @@ extension Workbench {
         guard !sql.isEmpty else { throw EvalError(":sql needs a statement", at: range, hint: "for example :sql SELECT * FROM author") }
         var header: [String] = []
         var rows: [[String]] = []
+        var values: [[DatabaseValue]] = []
         let versionBefore = schemaVersion()
         do {
             try session.log.withCause(":sql") {
                 try session.database.query(sql) { row in
                     if header.isEmpty { header = (0..<row.columnCount).map { row.columnName($0) } }
-                    if rows.count < 500 { rows.append((0..<row.columnCount).map { reportValue(row.value($0)).display }) }
+                    if rows.count < 500 {
+                        let rowValues = (0..<row.columnCount).map { row.value($0) }
+                        values.append(rowValues)
+                        rows.append(rowValues.map { reportValue($0).display })
+                    }
                 }
             }
         } catch let error as any DatabaseError {
@@ -249,11 +254,26 @@ extension Workbench {
         }
         if !header.isEmpty {
             report.blocks.append(.table(title: nil, header: header, rows: rows))
+            // Columns that are an entity's row: objects, through the identity map.
+            if sql.uppercased().hasPrefix("SELECT"), let hydrated = session.hydrateRawRows(header: header, rows: values, preferring: RawStatement.tableRead(by: sql)) {
+                setObjects(hydrated.objects, hits: hydrated.hits, rowsWereRead: false, into: &report)
+                showMapping(hydrated.entity, into: &report)
+                report.notes.append(Note(.identityMap, "the columns are \(hydrated.entity)'s row, so the rows became \(hydrated.entity) objects through the identity map" + (hydrated.hits.isEmpty ? "" : " (\(hydrated.hits.count) already loaded: the same object came back, its in-memory state wins)")))
+            }
         } else if ["INSERT", "UPDATE", "DELETE"].contains(where: { sql.uppercased().hasPrefix($0) }) {
             // A write returns no rows; say how many it changed (and that the ORM did not see it).
             let changed = session.database.changes
             session.log.setRowsOfLast(changed)
-            report.notes.append(Note(.rawSQL, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL; objects already loaded in the session do not see it (:forget reloads them)"))
+            // The rows changed behind the unit of work: the loaded objects of that table are stale.
+            let stale = changed > 0 ? Session.tableWritten(by: sql).map { session.markStale(table: $0) } ?? [] : []
+            if stale.isEmpty {
+                report.notes.append(Note(.rawSQL, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL; objects already loaded in the session do not see it (:forget reloads them)"))
+            } else if let table = Session.tableWritten(by: sql) {
+                report.notes.append(Note(.rawSQL, "\(changed) row\(changed == 1 ? "" : "s") changed by raw SQL, behind the unit of work's back"))
+                let refs = stale.prefix(5).map(\.ref).joined(separator: ", ") + (stale.count > 5 ? ", …" : "")
+                report.objects = stale.prefix(objectLimit).map { snapshot($0) }
+                report.notes.append(Note(.stale, "\(refs) \(stale.count == 1 ? "is" : "are") now stale: loaded from \(table) before this write, so \(stale.count == 1 ? "its values are" : "their values are") not shown as current; \(stale[0].ref).reload (or a query that returns it) reads it again"))
+            }
         }
         // Any schema change (CREATE, ALTER, DROP, in any spelling) moves PRAGMA schema_version.
         if schemaVersion() != versionBefore {
@@ -267,7 +287,7 @@ extension Workbench {
     func setOption(_ argument: String, range: SourceRange, into report: inout Report) throws {
         let parts = argument.split(separator: " ").map(String.init)
         guard parts.count == 2 else {
-            throw EvalError(":set takes an option and a value", at: range, hint: ":set lazy select|batch|raise, :set autoflush on|off, :set naming standard|rails")
+            throw EvalError(":set takes an option and a value", at: range, hint: ":set lazy select|batch|raise, :set autoflush on|off, :set naming standard|rails, :set sync evaluate|fetch|none")
         }
         switch parts[0] {
         case "lazy":
@@ -287,6 +307,18 @@ extension Workbench {
             session.autoflush = parts[1] == "on"
             report.notes.append(Note(.info, session.autoflush ? "autoflush on: pending changes are written before each query, so queries see them"
                                                               : "autoflush off: queries do not see pending changes until save"))
+        case "sync":
+            guard let sync = BulkSync(rawValue: parts[1]) else {
+                throw EvalError("sync is evaluate, fetch or none", at: range, hint: suggestion(parts[1], BulkSync.allCases.map(\.rawValue)))
+            }
+            session.bulkSync = sync
+            let explanation: String
+            switch sync {
+            case .evaluate: explanation = "a bulk update or delete judges its condition on the loaded objects and changes them in memory, with no extra SQL (the default; SQLAlchemy's synchronize_session='evaluate')"
+            case .fetch: explanation = "a bulk update or delete reads the changed rows back in the same statement (RETURNING) and refreshes the loaded objects (synchronize_session='fetch')"
+            case .none: explanation = "a bulk update or delete leaves the loaded objects as they are and marks them stale (synchronize_session=False; Rails' update_all)"
+            }
+            report.notes.append(Note(.info, "sync \(sync.rawValue): \(explanation)"))
         case "naming":
             guard let naming = NamingConvention(rawValue: parts[1]) else {
                 throw EvalError("naming is standard or rails", at: range)
@@ -308,7 +340,7 @@ extension Workbench {
                 ? "lock_timeout 0: a statement that needs a lock another session holds fails at once with `database is locked`"
                 : "lock_timeout \(parts[1]): a statement waits up to \(milliseconds) ms for a lock another session holds (SQLite's busy timeout), then fails with `database is locked`; the REPL never waits longer"))
         default:
-            throw EvalError("unknown option '\(parts[0])'", at: range, hint: suggestion(parts[0], ["lazy", "autoflush", "naming", "pattern", "identity-map"]) ?? "options: lazy, autoflush, naming, pattern, identity-map")
+            throw EvalError("unknown option '\(parts[0])'", at: range, hint: suggestion(parts[0], ["lazy", "autoflush", "naming", "pattern", "identity-map", "sync", "lock_timeout"]) ?? "options: lazy, autoflush, naming, pattern, identity-map, sync, lock_timeout")
         }
     }
 

@@ -61,7 +61,7 @@ func expressionDepth(_ root: Expr) -> Int {
             stack.append((rhs, depth + 1))
         case .unary(_, let operand, _):
             stack.append((operand, depth + 1))
-        case .list(let elements, _):
+        case .list(let elements, _), .function(_, let elements, _):
             for element in elements { stack.append((element, depth + 1)) }
         }
     }

@@ -288,6 +288,73 @@ public let helpTopics: [HelpTopic] = [
         :rosetta delete-cascade
         """),
     HelpTopic(
+        name: "lifecycle", summary: "validations, callbacks, timestamps, soft delete, scopes",
+        body: """
+        Rules the unit of work runs around each object it saves, in order: validate → before
+        callbacks → SQL → after callbacks → commit; the SQL pane shows this timeline per object.
+          validate(format: email|url), validate(length: 1...80), validate(>= 0), validate(in: ["a", "b"])
+          on before|after insert|update|save|delete { property = expression; ... }
+          timestamps      created_at, updated_at: set by the flush, bound in the INSERT/UPDATE
+          soft delete     deleted_at: `delete` becomes an UPDATE; queries, counts and includes
+                          skip such rows; Entity.with_deleted, Entity.only_deleted
+          scope NAME = where(...)   a named query, chainable: Account.rich.order(name)
+        A failed validation stops the save before any SQL, names object, property, rule and
+        value, and leaves everything pending. Expressions (assignments, callbacks, bulk updates):
+        literals, properties, + - * /, string +, lower(), upper(), trim(), now().
+        Queries: .distinct, .exists (SELECT 1 … LIMIT 1), .pluck(props) (values, no objects).
+        """,
+        example: """
+        entity Account {
+          email: String unique validate(format: email)
+          name: String validate(length: 1...80)
+          balance: Int = 0 validate(>= 0)
+          timestamps
+          soft delete
+          on before save { email = lower(email) }
+          on before insert { name = trim(name) }
+          scope rich = where(balance > 1000)
+        }
+        insert Account(email: "Ann@Example.org", name: "  Ann ", balance: 1500)
+        save
+        Account#1.balance = Account#1.balance - 30
+        save
+        Account.rich.pluck(name, balance)
+        Account.where(balance > 0).exists
+        delete Account#1
+        save
+        Account.count
+        Account.with_deleted.count
+        """),
+    HelpTopic(
+        name: "bulk", summary: "update(...) and delete() on a query: one statement; :set sync; stale objects",
+        body: """
+        Query.update(prop: expr, ...) and Query.delete() run ONE statement for every matching row,
+        computed by the database (balance = balance - 30), like Rails' update_all, Django's
+        QuerySet.update or SQLAlchemy's query.update. No object is loaded, so validations and
+        callbacks do not run. Objects already loaded are brought in line by :set sync:
+          evaluate   judge the condition on them and apply the change in memory (the default)
+          fetch      read the changed rows back in the same statement (RETURNING)
+          none       mark them stale: their values are not shown as current; touching one says
+                     how to refresh (Account#1.reload, a query that returns it, or :forget)
+        A raw :sql UPDATE/DELETE marks the loaded objects of its table stale too. The per-object
+        form stays: delete Book.where(...) loads the objects and deletes each at save.
+        """,
+        example: """
+        entity Account { name: String; balance: Int = 0 }
+        insert Account(name: "Ann", balance: 100)
+        insert Account(name: "Bob", balance: 5)
+        save
+        Account.all
+        Account.where(balance < 50).update(balance: balance + 10)
+        :set sync none
+        Account.where(name == "Ann").update(balance: balance - 30)
+        Account#1
+        Account.where(id == 1)
+        :set sync fetch
+        Account.where(balance > 0).update(balance: balance * 2)
+        Account.where(balance == 0).delete()
+        """),
+    HelpTopic(
         name: "workbench", summary: "the : commands",
         body: """
         :help [topic]     this help          :schema, :mapping [Entity]  the mapping and DDL
@@ -296,6 +363,7 @@ public let helpTopics: [HelpTopic] = [
         :explain QUERY    the query plan     :compare QUERY  lazy vs IN vs JOIN
         :seed Entity N    fake data          :set lazy select|batch|raise, :set autoflush on|off
         :set pattern data-mapper|active-record, :set identity-map on|off   who saves (:help pattern)
+        :set sync evaluate|fetch|none        how a bulk update/delete treats loaded objects
         :export swift plain|grdb [FILE]      :save FILE.orm|.html|.json, :load FILE   the session
         :lessons, :lesson ID|N, :hint, :check, :next, :solution, :reset [lesson], :lesson off   lessons
         :more             all objects of the last result            :quit (or Ctrl-D)

@@ -82,6 +82,8 @@ extension Workbench {
         default:
             break
         }
+        bulkRefusal = ":\(command) takes a query; update(...) and delete() write rows, so they do not run here"
+        defer { bulkRefusal = nil }
         switch try evaluate(expr) {
         case .query(let q, let info): return .rows(q, info)
         case .entity(let info): return .rows(Query(entity: info.name, dsl: "\(info.name).all"), info)

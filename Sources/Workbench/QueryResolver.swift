@@ -76,6 +76,8 @@ extension Workbench {
                 columns.append(info.mapping.columns[index].name)
             }
             query.selection = columns
+            // `distinct.select(year)`: the distinct values, not partial objects (each with its id).
+            if query.distinct { return try distinctValues(query, info: info, columns: columns) }
             return .query(query, info)
         case "include":
             guard let first = args.first, first.label == nil else {
@@ -150,14 +152,107 @@ extension Workbench {
                 throw EvalError("batches takes a size: batches(of: 1000)", at: name.range)
             }
             return .batches(query, info, size: n)
+        case _ where scopeNamed(name.name, in: info) != nil:
+            return try applyScope(name, arguments: arguments, to: &query, info: info, text: text)
+        case "distinct":
+            try noArguments()
+            query.distinct = true
+            if let selection = query.selection { return try distinctValues(query, info: info, columns: selection) }
+            return .query(query, info)
+        case "exists":
+            try noArguments()
+            return .scalar(.integer(try session.exists(query) ? 1 : 0), .bool)
+        case "pluck":
+            guard !args.isEmpty else {
+                throw EvalError("pluck(...) needs at least one property", at: name.range,
+                                hint: "for example \(info.name).pluck(\(info.mapping.scalarColumns.first?.property ?? "id"))")
+            }
+            var paths: [ColumnPath] = []
+            do {
+                for arg in args {
+                    if let label = arg.label { throw EvalError("pluck takes property names, not labelled values", at: label.range) }
+                    paths.append(try columnPath(arg.value, entity: info.mapping))
+                }
+            } catch {
+                keepsOwnDiagnostic = true // (ActiveRecord's pluck is ORMLab's too: its own message stands)
+                throw error
+            }
+            let rows = try session.values(query, columns: paths)
+            return .table(header: paths.map(writtenPath), rows: rows.map { row in
+                row.enumerated().map { i, v in displayValue(v, type: foreignKeyTarget(paths[i]) == nil ? paths[i].scalarType : nil).display }
+            })
+        case "with_deleted", "only_deleted":
+            try noArguments()
+            guard info.mapping.softDeleteColumn != nil else {
+                throw EvalError("\(info.name) has no soft delete, so no row is hidden: \(name.name) changes nothing", at: name.range,
+                                hint: "declare it in the entity: soft delete")
+            }
+            query.deletedRows = name.name == "with_deleted" ? .include : .only
+            return .query(query, info)
+        case "update", "delete":
+            do {
+                if name.name == "update" { return try bulkUpdate(query, info: info, arguments: args, name: name, range: range, text: text) }
+                return try bulkDelete(query, info: info, arguments: args, name: name, range: range, text: text)
+            } catch {
+                keepsOwnDiagnostic = true
+                throw error
+            }
         default:
             if info.mapping.association(named: name.name) != nil || info.mapping.columnIndex(forProperty: name.name) != nil {
                 throw EvalError("'\(name.name)' is a property of \(info.name) objects, not of the \(info.name) query", at: name.range,
                                 hint: "pick an object first: \(info.name)#1.\(name.name), or \(info.name).first")
             }
+            let scopes = info.mapping.declaration.members.compactMap { if case .scope(let s) = $0 { return s.name.name } else { return nil } }
             throw EvalError("unknown query method '\(name.name)'", at: name.range,
-                            hint: suggestion(name.name, queryMethodNames) ?? "queries have: \(queryMethodNames.joined(separator: ", "))")
+                            hint: suggestion(name.name, queryMethodNames + scopes) ?? "queries have: \((queryMethodNames + scopes).joined(separator: ", "))")
         }
+    }
+
+    /// The distinct values of some columns, as a table (an object has its id, so distinct objects
+    /// of a projection would all differ).
+    func distinctValues(_ query: Query, info: EntityInfo, columns: [String]) throws -> Value {
+        let paths = columns.map { column in
+            ColumnPath(entity: info.name, column: column, scalarType: info.mapping.columns.first { $0.name == column }?.scalarType)
+        }
+        let rows = try session.values(query, columns: paths)
+        return .table(header: paths.map(writtenPath), rows: rows.map { row in
+            row.enumerated().map { i, v in displayValue(v, type: paths[i].scalarType).display }
+        })
+    }
+
+    func scopeNamed(_ name: String, in info: EntityInfo) -> ScopeDecl? {
+        for member in info.mapping.declaration.members { if case .scope(let scope) = member, scope.name.name == name { return scope } }
+        return nil
+    }
+
+    /// `Account.rich`: the scope's query (`where(balance > 1000)`), evaluated now and added to
+    /// this one (conditions with AND, orders after, a limit or include as given).
+    func applyScope(_ name: Identifier, arguments: [Argument]?, to query: inout Query, info: EntityInfo, text: String) throws -> Value {
+        guard let scope = scopeNamed(name.name, in: info) else { return .query(query, info) }
+        if let arguments, !arguments.isEmpty {
+            throw EvalError("scope \(name.name) takes no arguments", at: arguments[0].range)
+        }
+        // The scope was written in the entity's definition: its text is read from there.
+        let saved = currentSource
+        currentSource = scopeSources[info.name] ?? SourceFile(text: "")
+        let scoped: Query
+        do {
+            defer { currentSource = saved }
+            guard case .query(let q, _) = try evaluate(scope.query) else {
+                throw EvalError("scope \(name.name) of \(info.name) is not a query", at: name.range)
+            }
+            scoped = q
+        } catch let error as EvalError {
+            throw EvalError("scope \(name.name) of \(info.name): \(error.diagnostic.message)", at: name.range, hint: error.diagnostic.hint)
+        }
+        if let filter = scoped.filter { query.filter = query.filter.map { .and([$0, filter]) } ?? filter }
+        query.order += scoped.order
+        query.limit = scoped.limit ?? query.limit
+        query.offset = scoped.offset ?? query.offset
+        query.includes += scoped.includes
+        if scoped.deletedRows != .skip { query.deletedRows = scoped.deletedRows }
+        query.dsl = text
+        return .query(query, info)
     }
 
     func runAggregate(_ query: Query, _ aggregate: Aggregate) throws -> Value {

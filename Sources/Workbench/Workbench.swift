@@ -35,6 +35,14 @@ public final class Workbench {
     var lockTimeoutMilliseconds: Int?
     /// `let` bindings and loop variables.
     var variables: [String: Value] = [:]
+    /// Set while a command only resolves a query (`:explain`, `:compare`): a bulk update or
+    /// delete then refuses with this message instead of running.
+    var bulkRefusal: String?
+    /// Set when a bulk update or delete on a query refused its arguments: its own diagnostic
+    /// stands (the `update(...)` habit of other ORMs is for objects, not queries).
+    var keepsOwnDiagnostic = false
+    /// The source each entity was defined in, to read its scopes' text (`scope rich = where(...)`).
+    var scopeSources: [String: SourceFile] = [:]
     /// The successful commands of this session, as typed (for `:save`).
     public internal(set) var history: [String] = []
     /// Commands handled by upper layers (lessons, export), by name without the colon.
@@ -233,6 +241,7 @@ public final class Workbench {
             for notice in session.db.takeNotices() { report.notes.append(Note(.info, "PostgreSQL said: " + notice)) }
         }
         if !session.pendingNotes.isEmpty { report.notes = session.pendingNotes + report.notes }
+        if !session.pendingTimelines.isEmpty { report.lifecycle = session.pendingTimelines }
         if report.sql.count >= 2 { addNPlusOneNotes(&report, command: command) } // (a repeated SELECT needs two statements)
         report.ok = !report.diagnostics.contains { $0.severity == "error" }
         if report.ok, shouldRecordInHistory(command) { history.append(input) }
@@ -262,6 +271,7 @@ public final class Workbench {
         // A table changed behind the mapping's back is migrated from what it holds now.
         let drifted = session.schema.entity(decl.name.name) == nil ? nil : currentDrift().first { $0.entity == decl.name.name }
         let change = session.define(decl, source: source, onDisk: drifted?.onDisk)
+        scopeSources[decl.name.name] = currentSource
         driftCache = nil   // the mapping may have changed: compare it with the tables afresh
         if !unstoredInferredDeclarations.isEmpty, !change.hasErrors, !change.steps.isEmpty {
             storeInferredModel(besides: decl.name.name, into: &report)

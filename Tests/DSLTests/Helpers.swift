@@ -49,9 +49,18 @@ func sexpr(_ m: MemberDecl) -> String {
         if let v = p.via { out += " via:\(v)" }
         if let c = p.column { out += " column:\(c.name)" }
         if let j = p.joinTable { out += " join:\(j.table.name)(\(j.ownerColumn.name),\(j.targetColumn.name))" }
+        for rule in p.validations { out += " validate(\(rule.source))" }
         return out + ")"
     case .key(let k):
         return "(key \(k.properties.map(\.name).joined(separator: " ")))"
+    case .callback(let c):
+        return "(on \(c.name)" + c.assignments.map { " (= \($0.property) \(sexpr($0.value)))" }.joined() + ")"
+    case .timestamps:
+        return "(timestamps)"
+    case .softDelete:
+        return "(soft-delete)"
+    case .scope(let scope):
+        return "(scope \(scope.name) \(sexpr(scope.query)))"
     }
 }
 
@@ -87,5 +96,6 @@ func sexpr(_ e: Expr) -> String {
     case .binary(let op, let l, let r, _): return "(\(op.rawValue) \(sexpr(l)) \(sexpr(r)))"
     case .unary(let op, let x, _): return "(\(op.rawValue) \(sexpr(x)))"
     case .list(let items, _): return "[" + items.map(sexpr).joined(separator: " ") + "]"
+    case .function(let name, let args, _): return "(\(name)()" + args.map { " " + sexpr($0) }.joined() + ")"
     }
 }

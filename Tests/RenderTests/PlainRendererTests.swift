@@ -146,12 +146,29 @@ import Report
 }
 
 @Test func plainTableIsPipeSeparatedWithNumbersRightAligned() {
+    // (The columns are Author's whole row, so `:sql` also hydrates them: issue 20.)
     #expect(PlainRenderer.render(Fixtures.table) == """
+        -- mapping --
+        Author → author
+          id   → id INTEGER PRIMARY KEY
+          name → name TEXT NOT NULL
+          born → born INTEGER
         -- sql --
         ① SELECT id, name, born FROM author WHERE id IN (1, 2, 10)
           3 rows · 0.01 ms
           ↳ :sql
-        1 statement · 3 rows
+        -- objects --
+        Author#1  clean  ⟲ identity map
+          name = "Ursula K. Le Guin"
+          born = 1929
+        Author#2  clean  ⟲ identity map
+          name = "村上春樹"
+          born = 1949
+        Author#10  clean  ⟲ identity map
+          name = "Octavia"
+          born = nil
+        1 statement · 3 rows · 3 objects (3 from the identity map)
+        note: the columns are Author's row, so the rows became Author objects through the identity map (3 already loaded: the same object came back, its in-memory state wins)
 
         | id  | name                | born |
         |----:|---------------------|-----:|

@@ -66,6 +66,7 @@ struct Transcript {
             try Workbench(databasePath: databasePath).session.database.execute(try String(contentsOf: fixture, encoding: .utf8))
         }
         let workbench = try Workbench(databasePath: databasePath)
+        workbench.session.now = { "2024-05-01T12:00:00" } // now() and timestamps: the same on every run
         var sections: [String] = []
         func render(_ report: Report) {
             var shown = report

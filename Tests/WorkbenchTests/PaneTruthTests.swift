@@ -84,11 +84,13 @@ import Testing
             """, sourceName: "<test>")
         let save = reports[5]
         #expect(!save.ok)
-        #expect(sqlTexts(save) == ["BEGIN", #"INSERT INTO "author" ("name", "email") VALUES (?, ?)"#, "ROLLBACK"])
+        #expect(sqlTexts(save) == ["BEGIN", #"INSERT INTO "author" ("name", "email") VALUES (?, ?)"#, "ROLLBACK",
+                                   #"SELECT "id" FROM "author" WHERE "email" = ? LIMIT ?"#])
+        #expect(save.sql[3].cause == #"which row holds email "a@x""#)
         let failed = save.sql[1]
         #expect(failed.params == [.text("Bea"), .text("a@x")])
         #expect(failed.cause == "save: Author (new #2) new")
-        #expect(failed.error == #"cannot save Author (new #2): email "a@x" is already taken (author.email is unique); SQLite: UNIQUE constraint failed: author.email"#)
+        #expect(failed.error == #"cannot save Author (new #2): email "a@x" is already taken (author.email is unique; Author#1 holds it); SQLite: UNIQUE constraint failed: author.email"#)
         #expect(save.sql[0].error == nil && save.sql[2].error == nil)
         #expect(PlainRenderer.render(save).hasPrefix(#"""
             -- sql --
@@ -98,10 +100,10 @@ import Testing
             ② INSERT INTO "author" ("name", "email") VALUES (?, ?)  -- ? = "Bea", "a@x"
               0 rows · 0.00 ms
               ↳ save: Author (new #2) new
-              ✗ failed: cannot save Author (new #2): email "a@x" is already taken (author.email is unique); SQLite: UNIQUE constraint failed: author.email
+              ✗ failed: cannot save Author (new #2): email "a@x" is already taken (author.email is unique; Author#1 holds it); SQLite: UNIQUE constraint failed: author.email
             ③ ROLLBACK
             """#))
-        #expect(JSONRenderer.render(save).contains(#""cause":"save: Author (new #2) new","error":"cannot save Author (new #2): email \"a@x\" is already taken (author.email is unique); SQLite: UNIQUE constraint failed: author.email"}"#))
+        #expect(JSONRenderer.render(save).contains(#""cause":"save: Author (new #2) new","error":"cannot save Author (new #2): email \"a@x\" is already taken (author.email is unique; Author#1 holds it); SQLite: UNIQUE constraint failed: author.email"}"#))
         // The unit of work is as before the failed save: the new Author still pending, no row written.
         #expect(reports[6].objects.map(\.ref) == ["Author (new #2)"])
         #expect(wb.session.hasPendingWorkOrTransaction)

@@ -142,8 +142,9 @@ import Testing
         """)
         let failed = reports[2]
         #expect(!failed.ok)
-        #expect(failed.diagnostics[0].message == #"cannot save Tag (new #3): name "classic" is already taken (tag.name is unique)"#)
-        #expect(sqlTexts(failed).last == "ROLLBACK")
+        #expect(failed.diagnostics[0].message == #"cannot save Tag (new #3): name "classic" is already taken (tag.name is unique; Tag#1 holds it)"#)
+        // The rollback, then the lookup that names the row holding the value.
+        #expect(sqlTexts(failed).suffix(2) == ["ROLLBACK", #"SELECT "id" FROM "tag" WHERE "name" = ? LIMIT ?"#])
         // The unit of work is unchanged: still dirty, still new, and the database has the old values.
         let pending = try #require(wb.run(":pending").first)
         #expect(pending.objects.map(\.state) == [.new, .dirty])

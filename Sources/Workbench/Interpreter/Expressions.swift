@@ -24,8 +24,11 @@ extension Workbench {
             guard let info = session.info(entity.name) else { throw unknownEntity(entity) }
             let found = try session.find(info.name, id: id, cause: "\(entity.name)#\(id)")
             guard let object = found.object else {
-                throw EvalError("\(entity.name)#\(id) does not exist", at: range,
-                                hint: "no row of \(info.table) has id \(id); \(entity.name).all lists the objects")
+                // (With soft delete the row may be there, deleted: queries skip it.)
+                let soft = info.mapping.softDeleteColumn != nil
+                throw EvalError("\(entity.name)#\(id) does not exist" + (soft ? " (or is soft-deleted)" : ""), at: range,
+                                hint: soft ? "\(entity.name) skips soft-deleted rows; \(entity.name).with_deleted.where(id == \(id)) finds it if it is one"
+                                           : "no row of \(info.table) has id \(id); \(entity.name).all lists the objects")
             }
             return .object(object, fromIdentityMap: found.fromIdentityMap)
         case .literal(let literal, _):
@@ -36,12 +39,48 @@ extension Workbench {
             return try member(try evaluate(base), name, arguments: arguments, range: range, baseExpr: base)
         case .list(_, let range):
             throw EvalError("a list can only appear after `in` inside where(...)", at: range)
+        case .binary(let op, _, _, _) where ScalarExpression.isArithmetic(op):
+            return try scalarExpression(expr)
+        case .unary(.negate, _, _), .function:
+            return try scalarExpression(expr)
         case .binary(let op, _, _, let range):
             throw EvalError("'\(op.rawValue)' can only be used inside where(...), having(...) or any(...)", at: range,
                             hint: "for example Author.where(born < 1950)")
         case .unary(let op, _, let range):
             throw EvalError("'\(op.rawValue)' can only be used inside where(...)", at: range)
         }
+    }
+
+    /// `Account#1.balance - 30`, `lower(a.email) + "!"`: arithmetic, string `+` and the scalar
+    /// functions, computed here; each operand is evaluated as any expression is.
+    func scalarExpression(_ expr: Expr) throws -> Value {
+        do {
+            let result = try ScalarExpression.evaluate(expr, now: session.now) { leaf in
+                switch try evaluate(leaf) {
+                case .scalar(let value, let type):
+                    return TypedValue(value, type)
+                case .association(_, let association, let access) where !association.isToMany:
+                    throw EvalError("\(access) is a \(association.target) object, not a value", at: leaf.range,
+                                    hint: "use one of its properties, e.g. \(access).id")
+                default:
+                    if case .name(let id) = leaf, variables[id.name] == nil, session.info(id.name) == nil {
+                        throw EvalError("unknown name '\(id.name)'", at: leaf.range,
+                                        hint: "outside a callback, name the object: Account#1.\(id.name), or a variable bound with let")
+                    }
+                    throw EvalError("'\(currentSource.slice(leaf.range))' is not a value: arithmetic needs numbers, and '+' joins Strings",
+                                    at: leaf.range)
+                }
+            }
+            return .scalar(result.value, result.type)
+        } catch let error as ExpressionError {
+            throw EvalError(error.message, at: error.range, hint: error.hint)
+        }
+    }
+
+    /// Touching a stale object: its values may be old, so none is given as current.
+    func staleObject(_ object: ManagedObject, touching name: Identifier) -> EvalError {
+        EvalError("\(object.ref) is stale: its row was changed behind the session's back (a bulk statement or raw :sql), so \(object.ref).\(name.name) in memory may be old",
+                  at: name.range, hint: "\(object.ref).reload reads the row again (a query that returns it does too, and :forget drops every loaded object)")
     }
 
     func unknownEntity(_ id: Identifier) -> EvalError {
@@ -102,6 +141,7 @@ extension Workbench {
                             hint: "objects have properties and associations: \(mapping.memberNames.joined(separator: ", "))")
         }
         if name.name == "id" { return object.id.map { .scalar(.integer($0), .int) } ?? .scalar(.null, .int) }
+        if object.state == .stale { throw staleObject(object, touching: name) }
         if let association = mapping.association(named: name.name) {
             return .association(object, association, access: access)
         }

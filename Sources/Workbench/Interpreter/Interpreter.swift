@@ -27,7 +27,8 @@ indirect enum Value {
 
 /// Query methods in completion order; also used for did-you-mean.
 public let queryMethodNames = ["all", "where", "order", "limit", "offset", "select", "include", "count", "first",
-                               "group", "having", "sum", "avg", "min", "max", "after", "batches"]
+                               "group", "having", "sum", "avg", "min", "max", "after", "batches",
+                               "update", "delete", "with_deleted", "only_deleted", "distinct", "exists", "pluck"]
 
 extension Workbench {
     func runStatement(_ statement: ScriptStatement, into report: inout Report) throws {
@@ -98,7 +99,11 @@ extension Workbench {
     /// The diagnostic of a failed command; or, when the command shows a habit from another ORM
     /// where it failed (`Author.find(1)`), the one naming the ORMLab form (see `ForeignHabits`).
     func habitAware(_ diagnostic: Diagnostic, in file: SourceFile, command range: SourceRange) -> Diagnostic {
-        ForeignHabits.diagnostic(for: diagnostic, in: file, command: range, isKnownName: { name in
+        if keepsOwnDiagnostic {
+            keepsOwnDiagnostic = false
+            return diagnostic
+        }
+        return ForeignHabits.diagnostic(for: diagnostic, in: file, command: range, isKnownName: { name in
             variables[name] != nil || session.schema.order.contains { session.info($0)?.mapping.memberNames.contains(name) == true }
                 // Under Active Record, Book#1.save and .destroy are ORMLab's own forms, not habits.
                 || (session.pattern == .activeRecord && persistenceMethodNames.contains(name))

@@ -91,6 +91,9 @@ extension Workbench {
         }
         report.objects = objects.prefix(objectLimit).map { snapshot($0, fromIdentityMap: hits.contains(ObjectIdentifier($0))) }
         report.omittedObjects = max(0, objects.count - objectLimit)
+        if let stale = objects.first(where: { $0.state == .stale }), !session.pendingNotes.contains(where: { $0.kind == .bulk }) {
+            report.notes.append(Note(.stale, "\(stale.ref) is stale: its row changed behind the session's back, so its values are shown as loaded, not as current; \(stale.ref).reload (or a query that returns it) reads it again"))
+        }
         let hitCount = objects.filter { hits.contains(ObjectIdentifier($0)) }.count
         if rowsWereRead && hitCount > 0 && !session.log.current.isEmpty && objects.count > 0 {
             report.notes.append(Note(.identityMap, "\(hitCount) of \(objects.count) object\(objects.count == 1 ? " was" : "s were") already in the identity map: the row was read, but the same object came back (its in-memory state wins)"))

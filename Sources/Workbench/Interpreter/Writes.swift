@@ -220,6 +220,7 @@ extension Workbench {
         if name.name == "id" {
             throw EvalError("the primary key cannot be assigned", at: name.range, hint: "ids are given by the database on insert")
         }
+        if object.state == .stale { throw staleObject(object, touching: name) }
         if let association = mapping.association(named: name.name) {
             guard association.kind == .belongsTo else {
                 throw EvalError("\(name.name) is a \(association.kind.rawValue) association and cannot be assigned", at: name.range,
