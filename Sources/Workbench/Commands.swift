@@ -41,7 +41,7 @@ extension Workbench {
         case "schema":
             var lines: [String] = []
             for entity in session.schema.orderedEntities {
-                lines += session.schema.createStatements(for: entity.name)
+                lines += session.schema.createStatements(for: entity.name, in: session.dialect)
             }
             for (name, missing) in session.schema.waiting.sorted(by: { $0.key < $1.key }) {
                 lines.append("-- \(name): waiting for \(missing.joined(separator: ", ")) (no table yet)")

@@ -73,7 +73,7 @@ extension Workbench {
     func repairHint(_ drift: SchemaDrift) -> String {
         let redefine = "define \(drift.entity) again (as it is, or as the table now is) and the table is rebuilt to match, keeping the rows; or "
         guard let missing = drift.missingColumns else {
-            let create = session.schema.createStatements(for: drift.entity).first.map { ": :sql \($0)" } ?? ""
+            let create = session.schema.createStatements(for: drift.entity, in: session.dialect).first.map { ": :sql \($0)" } ?? ""
             return "define \(drift.entity) again to create the table, or recreate it as the mapping expects (the CREATE TABLE that :schema shows)\(create)"
         }
         var steps: [String] = []
