@@ -30,6 +30,8 @@ public final class EntityInfo {
     /// Validations, callbacks, timestamps, soft delete; nil when the entity declares none
     /// (so a flush of such an entity checks nothing).
     var lifecycle: EntityLifecycle?
+    /// The `updated_at` column of `timestamps`, if the entity declares them.
+    public var updatedAtColumn: Int? { lifecycle?.updatedAt }
 
     init(mapping: EntityMapping, dialect: any Dialect = SessionDatabase.sqlDialect) {
         self.mapping = mapping

@@ -64,6 +64,27 @@ private func bank() throws -> Workbench {
 }
 
 @Suite struct BulkStatementTests {
+    @Test func aBulkUpdateSaysItLeavesTimestampsAndTheVersionAlone() throws {
+        let wb = try Workbench()
+        runAll(wb, """
+        entity Ledger { total: Int; version; timestamps }
+        insert Ledger(total: 1)
+        save
+        """)
+        let r = try #require(wb.run("Ledger.where(total > 0).update(total: total + 1)").first)
+        expectOK(r)
+        // One statement, and it touches neither updated_at nor version: as Rails' update_all.
+        #expect(dataSQL(r) == [#"UPDATE "ledger" SET "total" = "total" + ? WHERE "total" > ?"#])
+        let note = try #require(r.notes.first { $0.kind == .bulk }?.message)
+        #expect(note.contains("nor does it set updated_at or add 1 to version, as Rails' update_all does not"))
+        #expect(note.contains("optimistic lock cannot see this change"))
+        // Without those columns the note does not mention them.
+        let plain = try #require(wb.run("entity Tally { n: Int }").first)
+        expectOK(plain)
+        let bulk = try #require(wb.run("Tally.where(n > 0).update(n: n + 1)").first)
+        #expect(bulk.notes.first { $0.kind == .bulk }?.message.contains("nor does it") == false)
+    }
+
     @Test func bulkUpdateIsOneStatementWithColumnArithmeticInSQL() throws {
         let wb = try bank()
         let r = try #require(wb.run("Account.where(balance < 50).update(balance: balance + 10, name: lower(name))").first)

@@ -93,7 +93,19 @@ extension Workbench {
     /// The notes of a bulk statement: one statement, rules skipped, and what happened to loaded objects.
     private func bulkNotes(_ result: BulkResult, verb: String, info: EntityInfo) {
         let rows = "\(result.rows) row\(result.rows == 1 ? "" : "s")"
-        session.addNote(Note(.bulk, "bulk \(verb): one statement for \(rows) of \(info.table); no object was loaded, so validations and callbacks did not run (they run per object at save)"))
+        var skipped = ""
+        if verb.lowercased() == "update" {
+            // What the unit of work sets on every UPDATE of an object, a bulk UPDATE leaves as it
+            // was (as Rails' update_all does): say which of those columns this entity has.
+            var untouched: [String] = []
+            if let column = info.updatedAtColumn { untouched.append("set " + info.mapping.columns[column].name) }
+            if let column = info.versionColumn { untouched.append("add 1 to " + info.mapping.columns[column].name) }
+            if !untouched.isEmpty {
+                skipped = "; nor does it " + untouched.joined(separator: " or ") + ", as Rails' update_all does not"
+                if info.versionColumn != nil { skipped += ": another session's optimistic lock cannot see this change" }
+            }
+        }
+        session.addNote(Note(.bulk, "bulk \(verb): one statement for \(rows) of \(info.table); no object was loaded, so validations and callbacks did not run (they run per object at save)" + skipped))
         switch session.bulkSync {
         case .evaluate where !result.couldNotEvaluate:
             if !result.synced.isEmpty {
