@@ -728,21 +728,7 @@ public struct Parser {
 
     /// A literal in a validation rule: a number (maybe negative), a string, true or false.
     private mutating func validationLiteral() throws(ParseError) -> Literal {
-        let minus = match(.minus)
-        let token = current
-        switch token.kind {
-        case .integer, .decimal:
-            advance()
-            return try numberLiteral(token, negated: minus != nil)
-        case .string where minus == nil:
-            advance()
-            if case .string(let s)? = token.literal { return .string(s) }
-        case .identifier where minus == nil:
-            if token.keyword == .true { advance(); return .bool(true) }
-            if token.keyword == .false { advance(); return .bool(false) }
-        default:
-            break
-        }
+        if let literal = try declarationLiteral(allowsNil: false) { return literal }
         throw error("expected a value such as 0 or \"text\" in the rule, found \(current.displayName)")
     }
 
@@ -855,6 +841,15 @@ public struct Parser {
 
     /// The literal after `=` in a property: a number (maybe negative), a string, true, false, nil.
     private mutating func defaultValue() throws(ParseError) -> Literal {
+        if let literal = try declarationLiteral(allowsNil: true) { return literal }
+        throw error("expected a default value after '=', found \(current.displayName)",
+                    hint: "a default is a literal such as 0, -1.5, \"text\", true or nil")
+    }
+
+    /// A literal written in a declaration (a default, a validation rule's value): a number
+    /// (maybe negative), a string, true, false, and `nil` where `allowsNil`; nil when the tokens
+    /// are none of these (the caller names what it expected).
+    private mutating func declarationLiteral(allowsNil: Bool) throws(ParseError) -> Literal? {
         let minus = match(.minus)
         let token = current
         switch token.kind {
@@ -868,14 +863,13 @@ public struct Parser {
             switch token.keyword {
             case .true?: advance(); return .bool(true)
             case .false?: advance(); return .bool(false)
-            case .nil?: advance(); return .null
+            case .nil? where allowsNil: advance(); return .null
             default: break
             }
         default:
             break
         }
-        throw error("expected a default value after '=', found \(current.displayName)",
-                    hint: "a default is a literal such as 0, -1.5, \"text\", true or nil")
+        return nil
     }
 
     /// The value of a number token, with a minus sign folded in (so Int64.min can be written).
