@@ -469,13 +469,7 @@ public final class Connection: Database {
     /// unobserved: nothing reaches the statement log.
     public func copyInMemory() throws -> Connection {
         let copy = try Connection()
-        guard let backup = sqlite3_backup_init(copy.handle, "main", handle, "main") else {
-            throw SQLiteError.fromConnection(copy.handle, resultCode: sqlite3_errcode(copy.handle), sql: nil)
-        }
-        let stepped = sqlite3_backup_step(backup, -1)
-        let finished = sqlite3_backup_finish(backup)
-        guard stepped == SQLITE_DONE else { throw SQLiteError.fromConnection(copy.handle, resultCode: stepped, sql: nil) }
-        try check(finished)
+        try copyDatabase(into: copy)
         return copy
     }
 
