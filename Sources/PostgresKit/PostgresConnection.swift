@@ -36,6 +36,21 @@ public final class PostgresConnection: Database {
 
     public private(set) var lastInsertID: Int64 = 0
     public private(set) var changes: Int = 0
+
+    /// psql's ON_ERROR_ROLLBACK, for the ORM. PostgreSQL aborts the whole transaction when one
+    /// statement in it fails ("current transaction is aborted, commands ignored until end of
+    /// transaction block"); SQLite undoes just that statement and goes on. So inside a
+    /// transaction block each statement runs after `SAVEPOINT ormlab_statement` and is followed
+    /// by `RELEASE SAVEPOINT ormlab_statement`; a failed one is undone with `ROLLBACK TO
+    /// SAVEPOINT ormlab_statement`, and the transaction goes on as on SQLite. The SAVEPOINT and
+    /// RELEASE are not reported to the observer (they would double the SQL pane inside `begin`;
+    /// psql hides them too); the ROLLBACK TO is, under the failed statement.
+    /// `statementGuardPaused`: the flush and `:seed` have their own savepoint and undo themselves.
+    public var statementGuardPaused = false
+    /// The name of the savepoint each statement inside a transaction runs after.
+    public static let statementSavepoint = "ormlab_statement"
+    /// Failed statements undone with ROLLBACK TO since `takeRolledBackStatements()`.
+    private var rolledBackStatements = 0
     public var supportsDropColumn: Bool { true }
 
     /// Connects; throws a `PostgresError` naming the target (password hidden) when it cannot.
@@ -112,6 +127,13 @@ public final class PostgresConnection: Database {
 
     public func execute(_ sql: String) throws {
         try ensureConnected()
+        if guardsNextStatement && !isTransactionControl(sql) {
+            return try withStatementSavepoint { try executeUnguarded(sql) }
+        }
+        try executeUnguarded(sql)
+    }
+
+    private func executeUnguarded(_ sql: String) throws {
         let start = monotonicSeconds()
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
@@ -174,6 +196,55 @@ public final class PostgresConnection: Database {
     /// clear. A failure is reported to `failureObserver` and thrown.
     private func executePrepared(_ sql: String, _ params: [DatabaseValue]) throws -> OpaquePointer? {
         try ensureConnected()
+        if guardsNextStatement { return try withStatementSavepoint { try executePreparedUnguarded(sql, params) } }
+        return try executePreparedUnguarded(sql, params)
+    }
+
+    // MARK: - The statement savepoint (see `statementGuardPaused`)
+
+    /// True inside a transaction block (not an aborted one), unless the caller undoes itself.
+    @inline(__always)
+    private var guardsNextStatement: Bool {
+        !statementGuardPaused && PQtransactionStatus(handle) == PQTRANS_INTRANS
+    }
+
+    /// BEGIN, COMMIT, SAVEPOINT…: they manage the transaction themselves.
+    private func isTransactionControl(_ sql: String) -> Bool {
+        let word = sql.drop(while: \.isWhitespace).prefix(while: { $0.isLetter }).uppercased()
+        return ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "ABORT"].contains(word)
+    }
+
+    /// Runs `body` after a savepoint; undoes it (ROLLBACK TO, reported) when it fails, so the
+    /// transaction is not left aborted.
+    private func withStatementSavepoint<R>(_ body: () throws -> R) throws -> R {
+        PQclear(PQexec(handle, "SAVEPOINT \(Self.statementSavepoint)"))
+        do {
+            let result = try body()
+            PQclear(PQexec(handle, "RELEASE SAVEPOINT \(Self.statementSavepoint)"))
+            return result
+        } catch {
+            guard PQtransactionStatus(handle) == PQTRANS_INERROR else { throw error }
+            let start = monotonicSeconds()
+            let sql = "ROLLBACK TO SAVEPOINT \(Self.statementSavepoint)"
+            let undone = PQexec(handle, sql)
+            let ok = undone.map { PQresultStatus($0) == PGRES_COMMAND_OK } ?? false
+            PQclear(undone)
+            if ok {
+                PQclear(PQexec(handle, "RELEASE SAVEPOINT \(Self.statementSavepoint)"))
+                rolledBackStatements += 1
+                observer?(ExecutedStatement(sql: sql, rows: 0, duration: monotonicSeconds() - start))
+            }
+            throw error
+        }
+    }
+
+    /// How many failed statements were undone by the statement savepoint since the last call.
+    public func takeRolledBackStatements() -> Int {
+        defer { rolledBackStatements = 0 }
+        return rolledBackStatements
+    }
+
+    private func executePreparedUnguarded(_ sql: String, _ params: [DatabaseValue]) throws -> OpaquePointer? {
         let name: String
         if let known = preparedNames[sql] {
             name = known
@@ -197,7 +268,7 @@ public final class PostgresConnection: Database {
             if error.sqlState == "0A000" && preparedNames[sql] != nil && !isInTransaction {
                 preparedNames[sql] = nil
                 PQclear(PQexec(handle, "DEALLOCATE \"\(name)\""))
-                return try executePrepared(sql, params)
+                return try executePreparedUnguarded(sql, params)
             }
             throw error
         }

@@ -74,6 +74,20 @@ public final class SessionDatabase: Database {
         return []
     }
 
+    /// PostgreSQL's statement savepoint (`PostgresConnection.statementGuardPaused`): paused while
+    /// the flush or `:seed` run under their own savepoint, which undoes them on failure.
+    public var statementGuardPaused: Bool {
+        get { if case .postgres(let c) = driver { return c.statementGuardPaused } else { return true } }
+        set { if case .postgres(let c) = driver { c.statementGuardPaused = newValue } }
+    }
+
+    /// How many failed statements PostgreSQL's statement savepoint undid since the last call
+    /// (none on SQLite, which undoes a failed statement by itself).
+    public func takeRolledBackStatements() -> Int {
+        if case .postgres(let c) = driver { return c.takeRolledBackStatements() }
+        return 0
+    }
+
     // MARK: Observers
 
     public var observer: ((ExecutedStatement) -> Void)? {

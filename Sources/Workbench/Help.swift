@@ -460,7 +460,11 @@ public let helpTopics: [HelpTopic] = [
         columns in place with ALTER TABLE instead of rebuilding the table, and :explain reads
         EXPLAIN (FORMAT JSON) in the same ORM terms (full scan, index search, bitmap, hash join,
         sort). Reopening restores the mapping, as with a file. On SQLite, :dialect postgres shows
-        the text PostgreSQL would run.
+        the text PostgreSQL would run. Bound values show under their placeholders' names
+        (-- $1 = "Le Guin"). PostgreSQL aborts a whole transaction when one statement in it
+        fails; inside a transaction ORMLab runs each statement after SAVEPOINT ormlab_statement
+        (released after it, not shown, like psql's ON_ERROR_ROLLBACK), so a failed one is undone
+        with ROLLBACK TO SAVEPOINT ormlab_statement (shown) and the transaction goes on, as on SQLite.
         """,
         example: """
         entity Author { name: String; books: [Book] }

@@ -196,6 +196,10 @@ struct SeedPlan {
         var linkCounts = Array(repeating: 0, count: links.count)
         var firstLink: [[DatabaseValue]] = Array(repeating: [], count: links.count)
         let insideTransaction = db.isInTransaction
+        // Seeding undoes itself (ROLLBACK or ROLLBACK TO seed): no statement savepoint per row on PostgreSQL.
+        let guardWasPaused = session.db.statementGuardPaused
+        session.db.statementGuardPaused = true
+        defer { session.db.statementGuardPaused = guardWasPaused }
         // A savepoint nests inside begin … commit; where a savepoint cannot start a transaction
         // (PostgreSQL), a seeding outside one is its own BEGIN … COMMIT.
         let ownTransaction = !insideTransaction && !dialect.savepointStartsTransaction
