@@ -180,7 +180,6 @@ struct PaneBuilder {
         for (lineIndex, sqlLine) in sqlLines.enumerated() {
             var text = (lineIndex == 0 ? prefix : margin) + SQLHighlighter.highlight(sqlLine, color: color)
             if lineIndex == sqlLines.count - 1 && !statement.params.isEmpty {
-                let params = folded.params.joined(separator: ", ")
                 text += "  " + paint("-- " + BoundParameterComment.text(sql: folded.sql, values: folded.params), .dim, color: color)
             }
             lines.append(PaneLine(text, indent: prefixWidth))

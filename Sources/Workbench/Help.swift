@@ -465,6 +465,13 @@ public let helpTopics: [HelpTopic] = [
         fails; inside a transaction ORMLab runs each statement after SAVEPOINT ormlab_statement
         (released after it, not shown, like psql's ON_ERROR_ROLLBACK), so a failed one is undone
         with ROLLBACK TO SAVEPOINT ormlab_statement (shown) and the transaction goes on, as on SQLite.
+        `:explain analyze QUERY` runs the query with EXPLAIN ANALYZE: each step's actual rows,
+        loops and time (a write is refused, ANALYZE would really run it). :explain's index advice
+        is checked with BEGIN; CREATE INDEX …; EXPLAIN …; ROLLBACK (DDL is transactional there):
+        the plan with the index on the real rows, and with sequential scans ruled out when the
+        table is too small for the planner to bother. `:seed` takes the ids from the identity
+        sequence, then loads every row with one COPY. A connection the server ends is opened
+        again by the next command (a transaction open on it is reported lost: `rollback`).
         """,
         example: """
         entity Author { name: String; books: [Book] }

@@ -244,6 +244,10 @@ public final class Workbench {
         if session.db.isPostgres, session.db.takeRolledBackStatements() > 0 {
             report.notes.append(Note(.transaction, statementSavepointNote))
         }
+        // A connection the server ended (restart, shutdown), opened again by this command.
+        if session.db.isPostgres, session.db.takeReconnections() > 0 {
+            report.notes.append(Note(.info, "the connection to \(session.db.displayTarget) was lost (the server restarted or ended the session) and opened again for this command; the objects in memory are as they were"))
+        }
         if !session.pendingNotes.isEmpty { report.notes = session.pendingNotes + report.notes }
         if !session.pendingTimelines.isEmpty { report.lifecycle = session.pendingTimelines }
         if report.sql.count >= 2 { addNPlusOneNotes(&report, command: command) } // (a repeated SELECT needs two statements)
