@@ -436,7 +436,9 @@ public let helpTopics: [HelpTopic] = [
         back its new id (rowid, RETURNING, LAST_INSERT_ID(), OUTPUT INSERTED), identity columns,
         LIMIT/OFFSET vs OFFSET … FETCH, booleans, LIKE vs ILIKE, transaction words. MySQL and SQL
         Server text is shown, not run; PostgreSQL text is what ORMLab runs on PostgreSQL
-        (:help postgres). `:dialect off` stops; `ormlab run --dialect mysql FILE` does the same for a script.
+        (:help postgres). Each statement's bound values follow it under that database's
+        placeholder names (-- @p1 = "Kindred", @p2 = 1979; -- $1 = … on PostgreSQL).
+        `:dialect off` stops; `ormlab run --dialect mysql FILE` does the same for a script.
         """,
         example: """
         entity Book { title: String; year: Int; in_print: Bool = true }
