@@ -36,6 +36,21 @@ public final class PostgresConnection: Database {
 
     public private(set) var lastInsertID: Int64 = 0
     public private(set) var changes: Int = 0
+
+    /// psql's ON_ERROR_ROLLBACK, for the ORM. PostgreSQL aborts the whole transaction when one
+    /// statement in it fails ("current transaction is aborted, commands ignored until end of
+    /// transaction block"); SQLite undoes just that statement and goes on. So inside a
+    /// transaction block each statement runs after `SAVEPOINT ormlab_statement` and is followed
+    /// by `RELEASE SAVEPOINT ormlab_statement`; a failed one is undone with `ROLLBACK TO
+    /// SAVEPOINT ormlab_statement`, and the transaction goes on as on SQLite. The SAVEPOINT and
+    /// RELEASE are not reported to the observer (they would double the SQL pane inside `begin`;
+    /// psql hides them too); the ROLLBACK TO is, under the failed statement.
+    /// `statementGuardPaused`: the flush and `:seed` have their own savepoint and undo themselves.
+    public var statementGuardPaused = false
+    /// The name of the savepoint each statement inside a transaction runs after.
+    public static let statementSavepoint = "ormlab_statement"
+    /// Failed statements undone with ROLLBACK TO since `takeRolledBackStatements()`.
+    private var rolledBackStatements = 0
     public var supportsDropColumn: Bool { true }
 
     /// Connects; throws a `PostgresError` naming the target (password hidden) when it cannot.
@@ -95,8 +110,17 @@ public final class PostgresConnection: Database {
 
     /// Resets a connection the server dropped (restarted, stopped and started again): the
     /// session goes on from the next command. Throws when the server is still unreachable.
-    private func ensureConnected() throws {
-        guard PQstatus(handle) != CONNECTION_OK else { return }
+    private func ensureConnected(reportingLostTransaction: Bool = true) throws {
+        if PQstatus(handle) != CONNECTION_OK { try reconnect() }
+        // A transaction open on the lost connection is gone (the server rolled it back): the
+        // statement that notices must not run as if it were still inside it.
+        if reportingLostTransaction && lostTransaction {
+            lostTransaction = false
+            throw PostgresError(sqlState: "08007", message: "the connection to \(redactedTarget) was lost inside a transaction, and PostgreSQL rolled that transaction back; the connection is open again, the statement did not run")
+        }
+    }
+
+    private func reconnect() throws {
         PQreset(handle)
         preparedNames = [:]
         guard PQstatus(handle) == CONNECTION_OK else {
@@ -106,12 +130,60 @@ public final class PostgresConnection: Database {
         if let cancelHandle { PQfreeCancel(cancelHandle) }
         cancelHandle = PQgetCancel(handle)
         PQclear(PQexec(handle, "SET client_min_messages = warning"))
+        reconnections += 1
+        if transactionOpenAtLastStatement {
+            transactionOpenAtLastStatement = false
+            lostTransaction = true
+        }
+    }
+
+    /// The connection was reset while a transaction was open on it (reported once, by the next statement).
+    private var lostTransaction = false
+
+    /// Connections lost and opened again since `takeReconnections()`.
+    private var reconnections = 0
+    /// Whether the last statement left a transaction open (read when a lost connection is reset).
+    private var transactionOpenAtLastStatement = false
+
+    /// Remembers whether a transaction is open (unknown on a broken connection: left as it was).
+    @inline(__always)
+    private func noteTransactionStatus() {
+        let status = PQtransactionStatus(handle)
+        if status != PQTRANS_UNKNOWN { transactionOpenAtLastStatement = status != PQTRANS_IDLE }
+    }
+
+    /// How many times the connection was lost and opened again since the last call.
+    public func takeReconnections() -> Int {
+        defer { reconnections = 0 }
+        return reconnections
+    }
+
+    /// PostgreSQL's text cannot hold a NUL character, and libpq sends text up to the first one:
+    /// a value with one is refused here rather than cut short on the server.
+    private func refuseNULInText(_ sql: String, _ params: [DatabaseValue]) throws {
+        for value in params {
+            guard case .text(let s) = value else { continue }
+            let hasNUL = s.utf8.withContiguousStorageIfAvailable { $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil } ?? s.utf8.contains(0)
+            if hasNUL {
+                let error = PostgresError(sqlState: "22021", message: "a text value holds a NUL character (\\0), which PostgreSQL's text cannot store", sql: sql)
+                failureObserver?(ExecutedStatement(sql: sql, params: params), error)
+                throw error
+            }
+        }
     }
 
     // MARK: - Running SQL
 
     public func execute(_ sql: String) throws {
         try ensureConnected()
+        defer { noteTransactionStatus() }
+        if guardsNextStatement && !isTransactionControl(sql) {
+            return try withStatementSavepoint { try executeUnguarded(sql) }
+        }
+        try executeUnguarded(sql)
+    }
+
+    private func executeUnguarded(_ sql: String) throws {
         let start = monotonicSeconds()
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
@@ -174,6 +246,57 @@ public final class PostgresConnection: Database {
     /// clear. A failure is reported to `failureObserver` and thrown.
     private func executePrepared(_ sql: String, _ params: [DatabaseValue]) throws -> OpaquePointer? {
         try ensureConnected()
+        try refuseNULInText(sql, params)
+        defer { noteTransactionStatus() }
+        if guardsNextStatement { return try withStatementSavepoint { try executePreparedUnguarded(sql, params) } }
+        return try executePreparedUnguarded(sql, params)
+    }
+
+    // MARK: - The statement savepoint (see `statementGuardPaused`)
+
+    /// True inside a transaction block (not an aborted one), unless the caller undoes itself.
+    @inline(__always)
+    private var guardsNextStatement: Bool {
+        !statementGuardPaused && PQtransactionStatus(handle) == PQTRANS_INTRANS
+    }
+
+    /// BEGIN, COMMIT, SAVEPOINT…: they manage the transaction themselves.
+    private func isTransactionControl(_ sql: String) -> Bool {
+        let word = sql.drop(while: \.isWhitespace).prefix(while: { $0.isLetter }).uppercased()
+        return ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "ABORT"].contains(word)
+    }
+
+    /// Runs `body` after a savepoint; undoes it (ROLLBACK TO, reported) when it fails, so the
+    /// transaction is not left aborted.
+    private func withStatementSavepoint<R>(_ body: () throws -> R) throws -> R {
+        PQclear(PQexec(handle, "SAVEPOINT \(Self.statementSavepoint)"))
+        do {
+            let result = try body()
+            PQclear(PQexec(handle, "RELEASE SAVEPOINT \(Self.statementSavepoint)"))
+            return result
+        } catch {
+            guard PQtransactionStatus(handle) == PQTRANS_INERROR else { throw error }
+            let start = monotonicSeconds()
+            let sql = "ROLLBACK TO SAVEPOINT \(Self.statementSavepoint)"
+            let undone = PQexec(handle, sql)
+            let ok = undone.map { PQresultStatus($0) == PGRES_COMMAND_OK } ?? false
+            PQclear(undone)
+            if ok {
+                PQclear(PQexec(handle, "RELEASE SAVEPOINT \(Self.statementSavepoint)"))
+                rolledBackStatements += 1
+                observer?(ExecutedStatement(sql: sql, rows: 0, duration: monotonicSeconds() - start))
+            }
+            throw error
+        }
+    }
+
+    /// How many failed statements were undone by the statement savepoint since the last call.
+    public func takeRolledBackStatements() -> Int {
+        defer { rolledBackStatements = 0 }
+        return rolledBackStatements
+    }
+
+    private func executePreparedUnguarded(_ sql: String, _ params: [DatabaseValue]) throws -> OpaquePointer? {
         let name: String
         if let known = preparedNames[sql] {
             name = known
@@ -197,7 +320,7 @@ public final class PostgresConnection: Database {
             if error.sqlState == "0A000" && preparedNames[sql] != nil && !isInTransaction {
                 preparedNames[sql] = nil
                 PQclear(PQexec(handle, "DEALLOCATE \"\(name)\""))
-                return try executePrepared(sql, params)
+                return try executePreparedUnguarded(sql, params)
             }
             throw error
         }
@@ -222,7 +345,7 @@ public final class PostgresConnection: Database {
 
     /// Runs `sql` without reporting it; rows as values.
     func read(_ sql: String, _ params: [DatabaseValue] = []) throws -> [[DatabaseValue]] {
-        try ensureConnected()
+        try ensureConnected(reportingLostTransaction: false)   // the next statement reports it
         let result = withParameters(params) { values, lengths, formats in
             PQexecParams(handle, sql, Int32(params.count), nil, values, lengths, formats, 0)
         }
@@ -321,10 +444,134 @@ public final class PostgresConnection: Database {
         return steps
     }
 
-    /// Not available on PostgreSQL yet: trying an index on a copy of the schema needs a scratch
-    /// schema on the server.
+    /// `EXPLAIN (ANALYZE, FORMAT JSON)`: the plan with what happened when the statement ran —
+    /// each step's actual rows, loops and time (and the rows its filter removed), described like
+    /// `queryPlan`'s steps with `· actual …` after them; plus the planning and execution time.
+    /// ANALYZE runs the statement: the caller runs only queries through it.
+    public func analyzedQueryPlan(_ sql: String, _ params: [DatabaseValue]) throws
+        -> (steps: [QueryPlanStep], planningMs: Double, executionMs: Double) {
+        var json = ""
+        try query("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params) { row in json += row.string(0) }
+        guard let data = json.data(using: .utf8),
+              let top = try JSONSerialization.jsonObject(with: data) as? [[String: Any]],
+              let first = top.first, let plan = first["Plan"] as? [String: Any] else { return ([], 0, 0) }
+        var steps: [QueryPlanStep] = []
+        func walk(_ node: [String: Any], parent: Int) {
+            let id = steps.count + 1
+            steps.append(QueryPlanStep(id: id, parent: parent, detail: describePlanNode(node) + describeActuals(node)))
+            for child in node["Plans"] as? [[String: Any]] ?? [] { walk(child, parent: id) }
+        }
+        walk(plan, parent: 0)
+        return (steps, number(first["Planning Time"]), number(first["Execution Time"]))
+    }
+
+    /// The plans of `statements` with indexes that exist only for the moment: PostgreSQL's DDL is
+    /// transactional, so `BEGIN; CREATE INDEX …; EXPLAIN …; ROLLBACK` (a savepoint inside an open
+    /// transaction) shows the plan the planner would choose with them, on the real rows and
+    /// statistics, and no one else ever sees the index. `ruleOutSequentialScans`: with
+    /// `SET LOCAL enable_seqscan = off`, whether an index *can* serve the query (on a small
+    /// table the planner rightly prefers reading it whole). Every statement goes to the
+    /// observer (the SQL pane shows the trial); the rollback runs even when a step fails.
+    public func plansTryingIndexes(_ createIndexSQL: [String], for statements: [(sql: String, arguments: [DatabaseValue])],
+                                   ruleOutSequentialScans: Bool) throws -> [[QueryPlanStep]] {
+        try ensureConnected()
+        let nested = PQtransactionStatus(handle) == PQTRANS_INTRANS
+        let paused = statementGuardPaused
+        statementGuardPaused = true   // the trial undoes itself
+        defer { statementGuardPaused = paused }
+        try execute(nested ? "SAVEPOINT ormlab_index_trial" : "BEGIN")
+        func undo() throws {
+            if nested {
+                try execute("ROLLBACK TO SAVEPOINT ormlab_index_trial")
+                try execute("RELEASE SAVEPOINT ormlab_index_trial")
+            } else {
+                try execute("ROLLBACK")
+            }
+        }
+        do {
+            for sql in createIndexSQL { try execute(sql) }
+            if ruleOutSequentialScans { try execute("SET LOCAL enable_seqscan = off") }
+            let plans = try statements.map { try queryPlan($0.sql, $0.arguments) }
+            try undo()
+            return plans
+        } catch {
+            try? undo()
+            throw error
+        }
+    }
+
+    /// Not available on PostgreSQL: `plansTryingIndexes` tries an index on the real table inside
+    /// a transaction that is rolled back instead.
     public func emptyCopyOfSchema() throws -> PostgresConnection {
         throw PostgresError(sqlState: "0A000", message: "trying an index on an empty copy of the schema works on SQLite only for now")
+    }
+
+    // MARK: - Bulk loading (`:seed`)
+
+    /// `count` new keys from the sequence behind `table`'s identity `column`, in one statement:
+    /// rows loaded with COPY carry their ids, so they are taken first (and the sequence moves
+    /// past them, so later INSERTs get fresh ones). Reported to the observer.
+    public func reserveKeys(table: String, column: String, count: Int) throws -> [Int64] {
+        var keys: [Int64] = []
+        keys.reserveCapacity(count)
+        try query("SELECT nextval(pg_get_serial_sequence($1, $2)) FROM generate_series(1, $3)",
+                  [.text(quotedName(table)), .text(column), .integer(Int64(count))]) { row in keys.append(row.int64(0)) }
+        return keys
+    }
+
+    /// `COPY "table" ("a", "b") FROM STDIN`: every row in one statement, sent in COPY's text
+    /// format (PQputCopyData in chunks); reported to the observer as that one statement with
+    /// its row count. Returns the rows the server loaded.
+    @discardableResult
+    public func copyRows(into table: String, columns: [String], rows: [[DatabaseValue]]) throws -> Int {
+        try ensureConnected()
+        let sql = "COPY \(quotedName(table)) (\(columns.map(quotedName).joined(separator: ", "))) FROM STDIN"
+        let start = monotonicSeconds()
+        let begun = PQexec(handle, sql)
+        guard let begun, PQresultStatus(begun) == PGRES_COPY_IN else {
+            defer { PQclear(begun) }
+            try check(begun, sql: sql, params: [])
+            throw PostgresError(sqlState: "XX000", message: "COPY did not start", sql: sql)
+        }
+        PQclear(begun)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 16)
+        var sendFailed = false
+        func flush() {
+            guard !buffer.isEmpty else { return }
+            let sent = buffer.withUnsafeBufferPointer { raw in
+                raw.baseAddress!.withMemoryRebound(to: CChar.self, capacity: raw.count) { PQputCopyData(handle, $0, Int32(raw.count)) }
+            }
+            if sent != 1 { sendFailed = true }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        for row in rows {
+            for (i, value) in row.enumerated() {
+                if i > 0 { buffer.append(9) }   // tab
+                appendCopyText(value, to: &buffer)
+            }
+            buffer.append(10)   // newline
+            if buffer.count >= 1 << 16 { flush() }
+        }
+        flush()
+        _ = PQputCopyEnd(handle, sendFailed ? "ORMLab could not send every row" : nil)
+        var failure: PostgresError?
+        var loaded = 0
+        while let result = PQgetResult(handle) {
+            if PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil {
+                failure = PostgresError.from(result: result, connection: handle, sql: sql)
+            } else {
+                loaded = Int(commandTuples(result))
+            }
+            PQclear(result)
+        }
+        if let failure {
+            failureObserver?(ExecutedStatement(sql: sql, params: []), failure)
+            throw failure
+        }
+        changes = loaded
+        observer?(ExecutedStatement(sql: sql, rows: loaded, duration: monotonicSeconds() - start))
+        return loaded
     }
 
     // MARK: - ORMLab's metadata
@@ -397,6 +644,35 @@ func withParameters<R>(_ params: [DatabaseValue],
 
 // MARK: - Helpers
 
+/// `"name"`, with any `"` inside doubled.
+func quotedName(_ name: String) -> String { "\"" + name.replacing("\"", with: "\"\"") + "\"" }
+
+/// One value in COPY's text format: `\N` for NULL; backslash, tab, newline and carriage return
+/// escaped; bytes as bytea's hex (`\\x0a0b`, its backslash escaped for COPY).
+func appendCopyText(_ value: DatabaseValue, to buffer: inout [UInt8]) {
+    func appendEscaped<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        for b in bytes {
+            switch b {
+            case 92: buffer += [92, 92]            // \ → \\
+            case 9: buffer += [92, 116]            // tab → \t
+            case 10: buffer += [92, 110]           // newline → \n
+            case 13: buffer += [92, 114]           // CR → \r
+            default: buffer.append(b)
+            }
+        }
+    }
+    switch value {
+    case .null: buffer += [92, 78]   // \N
+    case .integer(let i): buffer += String(i).utf8
+    case .real(let d): buffer += (d.isFinite ? String(d) : (d.isNaN ? "NaN" : (d > 0 ? "Infinity" : "-Infinity"))).utf8
+    case .text(let s): appendEscaped(s.utf8)
+    case .blob(let bytes):
+        buffer += [92, 92, UInt8(ascii: "x")]
+        let hex = Array("0123456789abcdef".utf8)
+        for b in bytes { buffer += [hex[Int(b >> 4)], hex[Int(b & 15)]] }
+    }
+}
+
 private func text(_ value: DatabaseValue) -> String {
     switch value {
     case .text(let s): return s
@@ -418,6 +694,27 @@ func monotonicSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
+/// ` · actual 1 row (199 removed by the filter), 1 loop, 0.031 ms` for a node of EXPLAIN ANALYZE.
+func describeActuals(_ node: [String: Any]) -> String {
+    guard node["Actual Rows"] != nil else { return "" }
+    let rows = Int(number(node["Actual Rows"]))
+    let loops = Int(number(node["Actual Loops"]))
+    var text = " · actual \(rows) row\(rows == 1 ? "" : "s")"
+    let removed = Int(number(node["Rows Removed by Filter"])) + Int(number(node["Rows Removed by Index Recheck"]))
+    if removed > 0 { text += " (\(removed) removed by the filter)" }
+    text += loops == 1 ? ", 1 loop" : ", \(loops) loops"
+    text += ", " + String(format: "%.3f", number(node["Actual Total Time"])) + " ms"
+    return text
+}
+
+/// A JSON number (Int or Double) as a Double; 0 when absent.
+func number(_ value: Any?) -> Double {
+    if let d = value as? Double { return d }
+    if let i = value as? Int { return Double(i) }
+    if let n = value as? NSNumber { return n.doubleValue }
+    return 0
 }
 
 /// One plan node in SQLite's words (what the workbench's plan reader understands), with

@@ -150,7 +150,15 @@ struct PaneBuilder {
             func values(_ s: StatementRecord) -> String {
                 SQLFolding.foldingINLists(sql: s.sql, params: s.params.map(\.display)).params.joined(separator: ", ")
             }
-            text += ": ? = " + values(first) + " … " + values(last)
+            if BoundParameterComment.style(of: first.sql) == .positional {
+                text += ": ? = " + values(first) + " … " + values(last)
+            } else {   // `$1 = 3 … $1 = 20`: the placeholders' names on PostgreSQL and SQL Server
+                func labelled(_ s: StatementRecord) -> String {
+                    let folded = SQLFolding.foldingINLists(sql: s.sql, params: s.params.map(\.display))
+                    return BoundParameterComment.text(sql: folded.sql, values: folded.params)
+                }
+                text += ": " + labelled(first) + " … " + labelled(last)
+            }
         }
         let rows = folded.reduce(0) { $0 + $1.rows }
         text += " · " + (rows == 1 ? "1 row" : "\(groupThousands(rows)) rows")
@@ -172,8 +180,7 @@ struct PaneBuilder {
         for (lineIndex, sqlLine) in sqlLines.enumerated() {
             var text = (lineIndex == 0 ? prefix : margin) + SQLHighlighter.highlight(sqlLine, color: color)
             if lineIndex == sqlLines.count - 1 && !statement.params.isEmpty {
-                let params = folded.params.joined(separator: ", ")
-                text += "  " + paint("-- ? = " + params, .dim, color: color)
+                text += "  " + paint("-- " + BoundParameterComment.text(sql: folded.sql, values: folded.params), .dim, color: color)
             }
             lines.append(PaneLine(text, indent: prefixWidth))
         }

@@ -11,7 +11,7 @@ public enum SQLFolding {
     /// values, then `… N values`. Values are folded only when there is one per placeholder.
     public static func foldingINLists(sql: String, params: [String]) -> (sql: String, params: [String]) {
         // Cheap check first: most statements have no IN list of placeholders at all.
-        guard sql.contains("IN (?, ?") else { return (sql, params) }
+        guard sql.contains("IN (?, ?") || sql.contains("IN ($") || sql.contains("IN (@p") else { return (sql, params) }
         let bytes = Array(sql.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -35,9 +35,16 @@ public enum SQLFolding {
                 continue
             }
             if b == UInt8(ascii: "?") { placeholders += 1 }
+            // PostgreSQL's `$3` and SQL Server's `@p3` are placeholders too.
+            if (b == UInt8(ascii: "$") || b == UInt8(ascii: "@")), let end = placeholderEnd(bytes, from: i), end > i + 1 {
+                placeholders += 1
+                out += bytes[i..<end]
+                i = end
+                continue
+            }
             if b == UInt8(ascii: "I"), bytes[i...].starts(with: prefix), let n = placeholderList(bytes, from: i + prefix.count),
                n.count > inListFoldLimit {
-                out += Array("IN (?, ?, … \(n.count) values)".utf8)
+                out += Array("IN (\(n.first), \(n.second), … \(n.count) values)".utf8)
                 folds.append((placeholders, n.count))
                 placeholders += n.count
                 i = n.end
@@ -59,7 +66,7 @@ public enum SQLFolding {
 
     /// A statement as one line, `SQL  -- v1, v2, …` (as `:log` shows it), folded the same way.
     public static func foldingINLists(inStatementLine line: String) -> String {
-        guard line.contains("IN (?, ?") else { return line }
+        guard line.contains("IN (?, ?") || line.contains("IN ($") || line.contains("IN (@p") else { return line }
         let bytes = Array(line.utf8), marker = Array("  -- ".utf8)
         guard let at = bytes.indices.first(where: { bytes[$0...].starts(with: marker) }) else {
             return foldingINLists(sql: line, params: []).sql
@@ -74,22 +81,44 @@ public enum SQLFolding {
     public static func foldingSQLColumn(header: [String], rows: [[String]]) -> [[String]] {
         guard let column = header.firstIndex(of: "sql") else { return rows }
         return rows.map { row in
-            guard column < row.count, row[column].contains("IN (?, ?") else { return row }
+            guard column < row.count, row[column].contains("IN (?, ?") || row[column].contains("IN ($") || row[column].contains("IN (@p") else { return row }
             var row = row
             row[column] = foldingINLists(inStatementLine: row[column])
             return row
         }
     }
 
-    /// `?, ?, ?)` from `start`: the number of placeholders and the index after the `)`.
-    private static func placeholderList(_ bytes: [UInt8], from start: Int) -> (count: Int, end: Int)? {
+    /// The end of the placeholder at `start`: `?`, `$12` or `@p12` (nil when there is none).
+    private static func placeholderEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        var i = start
+        switch bytes[i] {
+        case UInt8(ascii: "?"): return i + 1
+        case UInt8(ascii: "$"): i += 1
+        case UInt8(ascii: "@"):
+            guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "p") else { return nil }
+            i += 2
+        default: return nil
+        }
+        let digits = i
+        while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { i += 1 }
+        return i > digits ? i : nil
+    }
+
+    /// `?, ?, ?)` (or `$1, $2, $3)`, `@p1, @p2, @p3)`) from `start`: the number of placeholders,
+    /// the first two as written and the index after the `)`.
+    private static func placeholderList(_ bytes: [UInt8], from start: Int) -> (count: Int, end: Int, first: String, second: String)? {
         var i = start
         var count = 0
+        var written: [String] = []
         while i < bytes.count {
-            guard bytes[i] == UInt8(ascii: "?") else { return nil }
+            guard let end = placeholderEnd(bytes, from: i) else { return nil }
+            if written.count < 2 { written.append(String(decoding: bytes[i..<end], as: UTF8.self)) }
             count += 1
-            i += 1
-            if i < bytes.count, bytes[i] == UInt8(ascii: ")") { return (count, i + 1) }
+            i = end
+            if i < bytes.count, bytes[i] == UInt8(ascii: ")") {
+                return (count, i + 1, written.first ?? "?", written.count > 1 ? written[1] : "?")
+            }
             guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: ","), bytes[i + 1] == UInt8(ascii: " ") else { return nil }
             i += 2
         }

@@ -74,6 +74,26 @@ public final class SessionDatabase: Database {
         return []
     }
 
+    /// PostgreSQL's statement savepoint (`PostgresConnection.statementGuardPaused`): paused while
+    /// the flush or `:seed` run under their own savepoint, which undoes them on failure.
+    public var statementGuardPaused: Bool {
+        get { if case .postgres(let c) = driver { return c.statementGuardPaused } else { return true } }
+        set { if case .postgres(let c) = driver { c.statementGuardPaused = newValue } }
+    }
+
+    /// How many times PostgreSQL's connection was lost and opened again since the last call.
+    public func takeReconnections() -> Int {
+        if case .postgres(let c) = driver { return c.takeReconnections() }
+        return 0
+    }
+
+    /// How many failed statements PostgreSQL's statement savepoint undid since the last call
+    /// (none on SQLite, which undoes a failed statement by itself).
+    public func takeRolledBackStatements() -> Int {
+        if case .postgres(let c) = driver { return c.takeRolledBackStatements() }
+        return 0
+    }
+
     // MARK: Observers
 
     public var observer: ((ExecutedStatement) -> Void)? {
@@ -197,6 +217,39 @@ public final class SessionDatabase: Database {
         case .sqlite(let c): return try c.queryPlan(sql, params)
         case .postgres(let c): return try c.queryPlan(sql, params)
         }
+    }
+
+    /// PostgreSQL's EXPLAIN ANALYZE (`PostgresConnection.analyzedQueryPlan`); nil on SQLite,
+    /// whose EXPLAIN QUERY PLAN has no actual rows or times.
+    public func analyzedQueryPlan(_ sql: String, _ params: [DatabaseValue]) throws
+        -> (steps: [QueryPlanStep], planningMs: Double, executionMs: Double)? {
+        guard case .postgres(let c) = driver else { return nil }
+        return try c.analyzedQueryPlan(sql, params)
+    }
+
+    /// PostgreSQL: plans with indexes created in a transaction that is rolled back
+    /// (`PostgresConnection.plansTryingIndexes`); nil on SQLite (it uses `emptyCopyOfSchema`).
+    public func plansTryingIndexes(_ createIndexSQL: [String], for statements: [(sql: String, arguments: [DatabaseValue])],
+                                   ruleOutSequentialScans: Bool) throws -> [[QueryPlanStep]]? {
+        guard case .postgres(let c) = driver else { return nil }
+        return try c.plansTryingIndexes(createIndexSQL, for: statements, ruleOutSequentialScans: ruleOutSequentialScans)
+    }
+
+    /// True where `:seed` loads rows with COPY (PostgreSQL): keys reserved from the sequence
+    /// first (`reserveKeys`), then every row in one COPY (`copyRows`).
+    public var loadsRowsWithCopy: Bool { isPostgres }
+
+    /// PostgreSQL: `count` new keys from `table`'s identity sequence (see PostgresConnection).
+    public func reserveKeys(table: String, column: String, count: Int) throws -> [Int64] {
+        guard case .postgres(let c) = driver else { throw ORMError("reserving keys works on PostgreSQL only") }
+        return try c.reserveKeys(table: table, column: column, count: count)
+    }
+
+    /// PostgreSQL: every row in one `COPY … FROM STDIN` (see PostgresConnection).
+    @discardableResult
+    public func copyRows(into table: String, columns: [String], rows: [[DatabaseValue]]) throws -> Int {
+        guard case .postgres(let c) = driver else { throw ORMError("COPY works on PostgreSQL only") }
+        return try c.copyRows(into: table, columns: columns, rows: rows)
     }
 
     public func tableNames() throws -> [String] {

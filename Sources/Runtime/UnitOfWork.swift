@@ -198,6 +198,10 @@ extension UnitOfWork {
         let log = session.log
         let causePrefix = reason + ": "
         let openedTransaction = !db.isInTransaction
+        // The flush undoes itself (ROLLBACK or ROLLBACK TO flush): no statement savepoint on PostgreSQL.
+        let guardWasPaused = db.statementGuardPaused
+        db.statementGuardPaused = true
+        defer { db.statementGuardPaused = guardWasPaused }
         if !openedTransaction {
             session.explainOnce("savepoint", Note(.transaction, "SAVEPOINT flush: a transaction was already open (\(session.explicitTransaction ? "`begin`" : "an autoflush opened it; `save` commits it")), so the unit of work wraps its writes in a savepoint: if one fails, ROLLBACK TO flush undoes just those writes and the unit of work is left as it was; RELEASE flush keeps them"))
         }

@@ -47,7 +47,13 @@ extension Workbench {
                               uniquingKeysWith: { a, _ in a })
         for (i, record) in report.sql.enumerated() {
             let translated = target.translate(record.sql, from: source, keyColumn: { keys[$0] })
-            lines += clauseLines(translated.sql, number: i + 1)
+            var statementLines = clauseLines(translated.sql, number: i + 1)
+            // The bound values under the target's placeholder names (`-- @p1 = …`, `-- $1 = …`).
+            if !record.params.isEmpty, !statementLines.isEmpty {
+                let folded = SQLFolding.foldingINLists(sql: translated.sql, params: record.params.map(\.display))
+                statementLines[statementLines.count - 1] += "  -- " + BoundParameterComment.text(sql: translated.sql, values: folded.params)
+            }
+            lines += statementLines
             for note in translated.notes where !notes.contains(note) { notes.append(note) }
         }
         let how = target.name == "PostgreSQL" ? "what runs there" : "shown, not run"

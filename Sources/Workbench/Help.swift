@@ -436,7 +436,9 @@ public let helpTopics: [HelpTopic] = [
         back its new id (rowid, RETURNING, LAST_INSERT_ID(), OUTPUT INSERTED), identity columns,
         LIMIT/OFFSET vs OFFSET … FETCH, booleans, LIKE vs ILIKE, transaction words. MySQL and SQL
         Server text is shown, not run; PostgreSQL text is what ORMLab runs on PostgreSQL
-        (:help postgres). `:dialect off` stops; `ormlab run --dialect mysql FILE` does the same for a script.
+        (:help postgres). Each statement's bound values follow it under that database's
+        placeholder names (-- @p1 = "Kindred", @p2 = 1979; -- $1 = … on PostgreSQL).
+        `:dialect off` stops; `ormlab run --dialect mysql FILE` does the same for a script.
         """,
         example: """
         entity Book { title: String; year: Int; in_print: Bool = true }
@@ -460,7 +462,18 @@ public let helpTopics: [HelpTopic] = [
         columns in place with ALTER TABLE instead of rebuilding the table, and :explain reads
         EXPLAIN (FORMAT JSON) in the same ORM terms (full scan, index search, bitmap, hash join,
         sort). Reopening restores the mapping, as with a file. On SQLite, :dialect postgres shows
-        the text PostgreSQL would run.
+        the text PostgreSQL would run. Bound values show under their placeholders' names
+        (-- $1 = "Le Guin"). PostgreSQL aborts a whole transaction when one statement in it
+        fails; inside a transaction ORMLab runs each statement after SAVEPOINT ormlab_statement
+        (released after it, not shown, like psql's ON_ERROR_ROLLBACK), so a failed one is undone
+        with ROLLBACK TO SAVEPOINT ormlab_statement (shown) and the transaction goes on, as on SQLite.
+        `:explain analyze QUERY` runs the query with EXPLAIN ANALYZE: each step's actual rows,
+        loops and time (a write is refused, ANALYZE would really run it). :explain's index advice
+        is checked with BEGIN; CREATE INDEX …; EXPLAIN …; ROLLBACK (DDL is transactional there):
+        the plan with the index on the real rows, and with sequential scans ruled out when the
+        table is too small for the planner to bother. `:seed` takes the ids from the identity
+        sequence, then loads every row with one COPY. A connection the server ends is opened
+        again by the next command (a transaction open on it is reported lost: `rollback`).
         """,
         example: """
         entity Author { name: String; books: [Book] }

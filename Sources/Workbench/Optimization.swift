@@ -101,6 +101,10 @@ extension Workbench {
     // MARK: - :explain
 
     func explain(_ argument: String, range: SourceRange, into report: inout Report) throws {
+        // `:explain analyze QUERY`: PostgreSQL's EXPLAIN ANALYZE (PostgresExplain.swift).
+        let (analyze, argument, range) = takingAnalyzeWord(argument, range: range)
+        if analyze { try checkAnalyzeIsAvailable(range: range) }
+        var analyzedMs: (planning: Double, execution: Double) = (0, 0)
         let resolved = try resolveQueryArgument(argument, range: range, command: "explain")
         let compiler = QueryCompiler(schema: session.schema)
         var statements: [(label: String, select: Select)] = []
@@ -134,8 +138,13 @@ extension Workbench {
         var explained: [(sql: String, arguments: [DatabaseValue], plan: QueryPlan)] = []
         for (n, statement) in statements.enumerated() {
             let rendered = session.dialect.render(statement.select)
-            let rows = try session.log.withCause(":explain \(statement.label)") {
-                try session.database.queryPlan(rendered.sql, rendered.arguments).map { (id: $0.id, parent: $0.parent, detail: $0.detail) }
+            let rows = try session.log.withCause(":explain \(analyze ? "analyze " : "")\(statement.label)") {
+                if analyze, let analyzed = try session.db.analyzedQueryPlan(rendered.sql, rendered.arguments) {
+                    analyzedMs.planning += analyzed.planningMs
+                    analyzedMs.execution += analyzed.executionMs
+                    return analyzed.steps.map { (id: $0.id, parent: $0.parent, detail: $0.detail) }
+                }
+                return try session.database.queryPlan(rendered.sql, rendered.arguments).map { (id: $0.id, parent: $0.parent, detail: $0.detail) }
             }
             let plan = QueryPlan(rows: rows)
             explained.append((rendered.sql, rendered.arguments, plan))
@@ -149,17 +158,33 @@ extension Workbench {
            let column = aggregate.column, column.column != session.schema.primaryKeyColumn(ofEntity: column.entity), !unindexed(wanted.filter { $0.column == column.column }).isEmpty {
             costly = true
         }
+        if analyze { report.notes.append(Note(.info, analyzeNote(planningMs: analyzedMs.planning, executionMs: analyzedMs.execution))) }
         let rootIndex = rootIndexPlan(resolved)
         var suggestions = costly ? indexAdvice(resolved, wanted: wanted, root: rootIndex) : []
         // Advice the tool checked is advice that is true: the plans again, on an empty copy of
         // the schema with the suggested indexes; an index SQLite would not use is not suggested.
         var checked: [QueryPlan]?
-        if !suggestions.isEmpty, let after = try? plansWithIndexes(suggestions, for: explained.map { ($0.sql, $0.arguments) }) {
+        // PostgreSQL: the index created in a transaction that is rolled back, on the real rows.
+        var postgresTrial: PostgresIndexTrial?
+        if !suggestions.isEmpty, session.db.isPostgres {
+            postgresTrial = postgresIndexTrial(suggestions, for: explained.map { ($0.sql, $0.arguments) })
+            if let trial = postgresTrial {
+                let used = Set(trial.usable.flatMap(\.allNodes).compactMap { postgresIndexName($0.detail) })
+                suggestions = suggestions.filter { used.contains($0.indexName) }
+                checked = suggestions.isEmpty ? nil : trial.usable
+            }
+        } else if !suggestions.isEmpty, let after = try? plansWithIndexes(suggestions, for: explained.map { ($0.sql, $0.arguments) }) {
             let used = Set(after.flatMap(\.allNodes).compactMap { PlanStep($0.detail)?.indexName })
             suggestions = suggestions.filter { used.contains($0.indexName) }
             checked = suggestions.isEmpty ? nil : after
         }
         if suggestions.isEmpty {
+            // PostgreSQL may read a small table whole although an index serves the query.
+            if costly, let message = postgresExistingIndexMessage(for: explained.map { ($0.sql, $0.arguments) },
+                                                                  costly: explained.flatMap(\.plan.allNodes).map(\.detail).filter(isCostly)) {
+                report.notes.append(Note(.info, message))
+                return
+            }
             report.notes.append(Note(.info, costly ? costlyWithoutAdvice(resolved, wanted: wanted, root: rootIndex, plans: explained.map(\.plan))
                                                    : cheapPlanMessage(explained.map(\.plan))))
             return
@@ -180,7 +205,23 @@ extension Workbench {
                                            lines: redefinition.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
             }
         }
-        if let checked {
+        if let checked, let trial = postgresTrial {
+            report.notes.append(Note(.info, postgresCheckedMessage(suggestions, trial: trial)))
+            // The plan after, beside the plan before (drawn above).
+            var explainer = PlanExplainer(schema: session.schema)
+            for (n, plan) in trial.natural.enumerated() where n < explained.count {
+                let title = "Query plan with \(suggestions.map(\.declaration).joined(separator: " and ")) (tried in a transaction that was rolled back)"
+                explainer.aliases = [:]
+                report.blocks.append(.code(title: explained.count == 1 ? title : title + ", \(n + 1) of \(explained.count)",
+                                           lines: plan.render(explaining: explainer.explain)))
+            }
+            if trial.forced != nil {
+                for (n, plan) in checked.enumerated() where n < explained.count {
+                    report.blocks.append(.code(title: "… and with sequential scans ruled out" + (explained.count == 1 ? "" : ", \(n + 1) of \(explained.count)"),
+                                               lines: plan.render(explaining: explainer.explain)))
+                }
+            }
+        } else if let checked {
             report.notes.append(Note(.info, checkedMessage(suggestions, plans: checked, root: rootIndex)))
         }
         if hasLike(resolved) {

@@ -196,12 +196,26 @@ struct SeedPlan {
         var linkCounts = Array(repeating: 0, count: links.count)
         var firstLink: [[DatabaseValue]] = Array(repeating: [], count: links.count)
         let insideTransaction = db.isInTransaction
+        // Seeding undoes itself (ROLLBACK or ROLLBACK TO seed): no statement savepoint per row on PostgreSQL.
+        let guardWasPaused = session.db.statementGuardPaused
+        session.db.statementGuardPaused = true
+        defer { session.db.statementGuardPaused = guardWasPaused }
         // A savepoint nests inside begin … commit; where a savepoint cannot start a transaction
         // (PostgreSQL), a seeding outside one is its own BEGIN … COMMIT.
         let ownTransaction = !insideTransaction && !dialect.savepointStartsTransaction
         try log.withCause(cause + (ownTransaction ? ": one transaction for all rows" : ": one transaction for all rows (a savepoint, so it also nests inside begin … commit)")) {
             try db.execute(dialect.transactionSQL(ownTransaction ? .begin : .savepoint(.seed)))
         }
+        // PostgreSQL: the keys first, from the identity column's sequence (one statement), then
+        // every row in one COPY after the loop; SQLite runs the prepared INSERT per row.
+        let copyKeys: [Int64]? = session.db.loadsRowsWithCopy
+            ? try log.withCause(cause + ": \(formatCount(count)) ids from \(mapping.table)'s identity sequence, for the COPY") {
+                try session.db.reserveKeys(table: mapping.table, column: mapping.primaryKeyColumn, count: count)
+            }
+            : nil
+        var copiedRows: [[DatabaseValue]] = []
+        var copiedLinks: [[[DatabaseValue]]] = Array(repeating: [], count: links.count)
+        if copyKeys != nil { copiedRows.reserveCapacity(count) }
         let start = Date()
         do {
             try log.suspendingRecording {
@@ -236,8 +250,14 @@ struct SeedPlan {
                             }
                         }
                     }
-                    try db.run(sql, values)
-                    let id = db.lastInsertID
+                    let id: Int64
+                    if let copyKeys {
+                        id = copyKeys[n]
+                        copiedRows.append([.integer(id)] + values)
+                    } else {
+                        try db.run(sql, values)
+                        id = db.lastInsertID
+                    }
                     insertedIDs.append(id)
                     if n == 0 { firstValues = values }
                     if sample.count < 5 { sample.append((id, values)) }
@@ -246,11 +266,28 @@ struct SeedPlan {
                         for _ in 0..<rng.int(0...3) {
                             let target = rng.pick(link.targetIDs)
                             guard chosen.insert(target).inserted else { continue }
-                            try db.run(link.sql, [.integer(id), .integer(target)])
+                            if copyKeys != nil {
+                                copiedLinks[l].append([.integer(id), .integer(target)])
+                            } else {
+                                try db.run(link.sql, [.integer(id), .integer(target)])
+                            }
                             if linkCounts[l] == 0 { firstLink[l] = [.integer(id), .integer(target)] }
                             linkCounts[l] += 1
                         }
                     }
+                }
+            }
+            if copyKeys != nil {
+                try log.withCause(cause + ": every row in one COPY (ids reserved above)") {
+                    try session.db.copyRows(into: mapping.table, columns: [mapping.primaryKeyColumn] + columns.map(\.name), rows: copiedRows)
+                }
+                for (l, link) in links.enumerated() where !copiedLinks[l].isEmpty {
+                    let jt = link.association.joinTable
+                    try log.withCause(cause + ": \(link.association.name) links in one COPY") {
+                        try session.db.copyRows(into: link.table, columns: [jt?.ownerColumn ?? "", jt?.targetColumn ?? ""], rows: copiedLinks[l])
+                    }
+                    linkCounts[l] = copiedLinks[l].count
+                    firstLink[l] = copiedLinks[l][0]
                 }
             }
         } catch {
@@ -273,10 +310,12 @@ struct SeedPlan {
         try log.suspendingRecording { try db.execute(release) }
         let seconds = Date().timeIntervalSince(start)
 
-        // One record stands for the N executions of the prepared INSERT.
-        log.recordSummary(StatementRecord(sql: sql, params: firstValues.map(reportValue), rows: count, ms: insertSeconds * 1000,
-                                          cause: "\(cause): prepared once, run \(formatCount(count)) times (values of the first row shown)"))
-        for (l, link) in links.enumerated() where linkCounts[l] > 0 {
+        // One record stands for the N executions of the prepared INSERT (the COPYs recorded themselves).
+        if copyKeys == nil {
+            log.recordSummary(StatementRecord(sql: sql, params: firstValues.map(reportValue), rows: count, ms: insertSeconds * 1000,
+                                              cause: "\(cause): prepared once, run \(formatCount(count)) times (values of the first row shown)"))
+        }
+        for (l, link) in links.enumerated() where linkCounts[l] > 0 && copyKeys == nil {
             log.recordSummary(StatementRecord(sql: link.sql, params: firstLink[l].map(reportValue), rows: linkCounts[l], ms: 0,
                                               cause: "\(cause): \(link.association.name) links, prepared once, run \(formatCount(linkCounts[l])) times (time included above)"))
         }
@@ -288,7 +327,8 @@ struct SeedPlan {
         report.mapping = [session.schema.facts(for: mapping.name, in: session.dialect)]
         let rate = seconds > 0 ? Int(Double(count) / seconds) : count
         var summary = "seeded \(formatCount(count)) \(mapping.name) row\(count == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s (\(formatCount(rate)) rows/s), "
-            + "in one transaction with one prepared INSERT; \(mapping.table) now has \(formatCount(existingRows + count)) rows"
+            + (copyKeys == nil ? "in one transaction with one prepared INSERT" : "in one transaction with one COPY (PostgreSQL's bulk load; the ids were taken from the sequence first)")
+            + "; \(mapping.table) now has \(formatCount(existingRows + count)) rows"
         for (l, link) in links.enumerated() {
             summary += "; \(formatCount(linkCounts[l])) \(link.table) links (\(link.association.name), 0–3 per row)"
         }

@@ -240,6 +240,14 @@ public final class Workbench {
         if session.db.isPostgres {
             for notice in session.db.takeNotices() { report.notes.append(Note(.info, "PostgreSQL said: " + notice)) }
         }
+        // A failed statement inside a transaction, undone by the driver's statement savepoint.
+        if session.db.isPostgres, session.db.takeRolledBackStatements() > 0 {
+            report.notes.append(Note(.transaction, statementSavepointNote))
+        }
+        // A connection the server ended (restart, shutdown), opened again by this command.
+        if session.db.isPostgres, session.db.takeReconnections() > 0 {
+            report.notes.append(Note(.info, "the connection to \(session.db.displayTarget) was lost (the server restarted or ended the session) and opened again for this command; the objects in memory are as they were"))
+        }
         if !session.pendingNotes.isEmpty { report.notes = session.pendingNotes + report.notes }
         if !session.pendingTimelines.isEmpty { report.lifecycle = session.pendingTimelines }
         if report.sql.count >= 2 { addNPlusOneNotes(&report, command: command) } // (a repeated SELECT needs two statements)
@@ -441,3 +449,6 @@ public func failureMessage(_ error: Error) -> String {
     if let e = error as? any DatabaseError { return e.message }
     return "\(error)"
 }
+
+/// Why a ROLLBACK TO SAVEPOINT ormlab_statement follows a failed statement on PostgreSQL.
+let statementSavepointNote = "PostgreSQL aborts the whole transaction when one statement in it fails (\"current transaction is aborted\"); SQLite undoes just that statement. So inside a transaction ORMLab runs each statement after SAVEPOINT ormlab_statement and releases it after (not shown in the SQL pane, as psql's ON_ERROR_ROLLBACK does): ROLLBACK TO SAVEPOINT ormlab_statement undid only the failed statement, and the transaction and the unit of work go on, as on SQLite"

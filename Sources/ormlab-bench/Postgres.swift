@@ -78,3 +78,56 @@ func baselineHydratePeoplePostgres(_ db: RawPostgres) throws -> [PersonRow] {
     }
     return people
 }
+
+// MARK: - Eager IN on PostgreSQL
+
+/// A fresh schema with `parents` parents and `childrenPerParent` children each (children
+/// interleaved across parents, as in the SQLite fixture); returns the connection string.
+func makePostgresParentsAndChildren(server: String, schema: String, parents: Int, childrenPerParent: Int) throws -> String {
+    let url = server + (server.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
+    let admin = try Workbench(databasePath: server)
+    try admin.session.database.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)")
+    let workbench = try Workbench(databasePath: url)
+    let defined = workbench.run(parentDeclaration + "\n" + childDeclaration, sourceName: "bench")
+    try require(defined.allSatisfy(\.ok), "could not define Parent and Child on PostgreSQL")
+    try workbench.session.database.execute("""
+        INSERT INTO "parent" ("name") SELECT 'Parent ' || n FROM generate_series(1, \(parents)) AS n;
+        INSERT INTO "child" ("name", "parent_id")
+        SELECT 'Child ' || (c + 1) || ' of a family', c % \(parents) + 1 FROM generate_series(0, \(parents * childrenPerParent - 1)) AS c;
+        ANALYZE "parent"; ANALYZE "child"
+        """)
+    return url
+}
+
+/// Parents, then their children with one `IN ($1, …)` query (bound as text, as ORMLab binds
+/// them), stitched by a dictionary: the hand-written libpq version of `include(children)`.
+func baselineLoadParentsWithINPostgres(_ db: RawPostgres) throws -> [ParentRow] {
+    guard let parentResult = PQexecParams(db.connection, "SELECT \"parent\".* FROM \"parent\"", 0, nil, nil, nil, nil, 0) else {
+        throw BenchError("libpq returned no result")
+    }
+    defer { PQclear(parentResult) }
+    try require(PQresultStatus(parentResult) == PGRES_TUPLES_OK, "the baseline's parent query failed")
+    var parents: [ParentRow] = []
+    parents.reserveCapacity(Int(PQntuples(parentResult)))
+    for r in 0..<PQntuples(parentResult) {
+        parents.append(ParentRow(id: pgInt(parentResult, r, 0), name: pgString(parentResult, r, 1)))
+    }
+    guard !parents.isEmpty else { return parents }
+    let placeholders = (1...parents.count).map { "$\($0)" }.joined(separator: ", ")
+    let sql = "SELECT \"child\".* FROM \"child\" WHERE \"child\".\"parent_id\" IN (\(placeholders))"
+    let texts = parents.map { strdup(String($0.id))! }
+    defer { texts.forEach { free($0) } }
+    let values = texts.map { UnsafePointer<CChar>($0) as UnsafePointer<CChar>? }
+    guard let childResult = values.withUnsafeBufferPointer({ PQexecParams(db.connection, sql, Int32(parents.count), nil, $0.baseAddress, nil, nil, 0) }) else {
+        throw BenchError("libpq returned no result")
+    }
+    defer { PQclear(childResult) }
+    try require(PQresultStatus(childResult) == PGRES_TUPLES_OK, "the baseline's child query failed")
+    var childrenByParent: [Int64: [ChildRow]] = [:]
+    for r in 0..<PQntuples(childResult) {
+        let child = ChildRow(id: pgInt(childResult, r, 0), name: pgString(childResult, r, 1), parentID: pgInt(childResult, r, 2))
+        childrenByParent[child.parentID, default: []].append(child)
+    }
+    for i in parents.indices { parents[i].children = childrenByParent[parents[i].id] ?? [] }
+    return parents
+}

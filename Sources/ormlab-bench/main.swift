@@ -60,7 +60,7 @@ while let argument = arguments.first {
     case "-h", "--help":
         print("""
             usage: ormlab-bench [--json] [--runs N]   (build with -c release: swift run -c release ormlab-bench)
-              --only KEYS      run only these workloads: hydration,pg_hydration,eager_in,eager_join,script,startup,memory
+              --only KEYS      run only these workloads: hydration,pg_hydration,pg_eager_in,eager_in,eager_join,script,startup,memory
               --dir PATH       build the database files in PATH and keep them (reused next time)
               --ormlab-only    run only ORMLab's side (for a profiler)
               --baseline-only  run only the C baseline (for a profiler)
@@ -139,6 +139,35 @@ func runBenchmark() throws -> BenchResults {
                 }))
         } else {
             progress("  SKIPPING PostgreSQL hydration: no server (set ORMLAB_BENCH_PG or ORMLAB_TEST_PG to the connection string ./dev pg prints)")
+        }
+    }
+
+    // Eager IN on PostgreSQL: Parent.all.include(children) against a libpq loop, same server.
+    if wanted("pg_eager_in") {
+        if let server = postgresServer {
+            let schema = "ormlab_bench_eager_\(getpid())"
+            progress("  building \(parentCount.formatted) parents + \((parentCount * childrenPerParent).formatted) children on PostgreSQL (schema \(schema))…")
+            let url = try makePostgresParentsAndChildren(server: server, schema: schema, parents: parentCount, childrenPerParent: childrenPerParent)
+            defer { dropPostgresSchema(server: server, schema: schema) }
+            let orm = try ORMLabLoads(path: url)
+            let raw = try RawPostgres(url)
+            let expectedChildren = parentCount * childrenPerParent
+            results.comparisons.append(try compare("pg_eager_in", "PostgreSQL eager IN: \(parentCount.formatted) parents + \(expectedChildren.formatted) children", target: 1.5, runs: runs,
+                ormlab: {
+                    let (ms, parents) = try orm.fetch(parentsWithChildren(.inList))
+                    try require(parents.count == parentCount, "ORMLab loaded \(parents.count) parents")
+                    try require(try loadedChildren(of: parents) == expectedChildren, "ORMLab loaded the wrong number of children")
+                    return ms
+                },
+                baseline: {
+                    var parents: [ParentRow] = []
+                    let ms = try timed { parents = try baselineLoadParentsWithINPostgres(raw) }
+                    try require(parents.count == parentCount, "the baseline loaded \(parents.count) parents")
+                    try require(parents.reduce(0) { $0 + $1.children.count } == expectedChildren, "the baseline loaded the wrong number of children")
+                    return ms
+                }))
+        } else {
+            progress("  SKIPPING PostgreSQL eager IN: no server (set ORMLAB_BENCH_PG or ORMLAB_TEST_PG to the connection string ./dev pg prints)")
         }
     }
 
