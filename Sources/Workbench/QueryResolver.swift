@@ -91,6 +91,10 @@ extension Workbench {
                 }
                 strategy = s.name == "join" ? .join : .inList
             }
+            if let path = try polymorphicIncludePath(first.value, entity: info.mapping, strategy: strategy) {
+                query.includes.append(IncludePath(path: path, strategy: strategy))
+                return .query(query, info)
+            }
             let path = try associationPath(first.value, entity: info.mapping)
             query.includes.append(IncludePath(path: path, strategy: strategy))
             return .query(query, info)
