@@ -150,6 +150,18 @@ import Testing
         #expect(join.diagnostics.first?.message.contains("no single key to JOIN on") == true)
     }
 
+    @Test func conditionsNameTheTwoColumns() throws {
+        let wb = try seeded()
+        let r = try #require(runAll(wb, "Comment.where(subject_type == \"Photo\" and subject_id == 2)").first)
+        #expect(r.objects.map(\.ref) == ["Comment#2"])
+        let through = try #require(wb.run("Comment.where(subject == Post#1)").first)
+        #expect(!through.ok)
+        #expect(through.diagnostics.first?.message == "subject is polymorphic (Post | Photo): a condition compares its two columns")
+        #expect(through.diagnostics.first?.hint == "write subject_type == \"Post\" and subject_id == 1")
+        let any = try #require(wb.run("Post.where(comments.any(body == \"x\"))").first)
+        #expect(any.diagnostics.first?.message == "comments is a polymorphic has-many: a condition cannot go through it")
+    }
+
     @Test func assigningChangesTypeAndIdAndRefusesAnotherEntity() throws {
         let wb = try seeded()
         let r = runAll(wb, "Comment#1.subject = Photo#1\nsave")

@@ -111,4 +111,17 @@ extension Workbench {
         }
         return [first.name]
     }
+
+    /// `where(subject == Post#1)`: a polymorphic association is two columns, and a condition
+    /// names them (as in SQL); no path goes through it (its rows are in several tables).
+    func polymorphicInCondition(_ association: PolymorphicAssociation, _ name: Identifier) -> EvalError {
+        switch association.kind {
+        case .belongsTo:
+            return EvalError("\(name.name) is polymorphic (\(association.targets.joined(separator: " | "))): a condition compares its two columns", at: name.range,
+                             hint: "write \(PolymorphicAssociation.typeProperty(association.name)) == \"\(association.targets[0])\" and \(PolymorphicAssociation.idProperty(association.name)) == 1")
+        case .hasMany:
+            return EvalError("\(name.name) is a polymorphic has-many: a condition cannot go through it", at: name.range,
+                             hint: "query \(association.targets[0]) instead: \(association.targets[0]).where(\(association.inverse.map(PolymorphicAssociation.typeProperty) ?? "subject_type") == \"…\")")
+        }
+    }
 }
