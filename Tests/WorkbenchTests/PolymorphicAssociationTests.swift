@@ -150,6 +150,21 @@ import Testing
         #expect(join.diagnostics.first?.message.contains("no single key to JOIN on") == true)
     }
 
+    @Test func seedingPointsEachRowAtAnExistingRowOfOneTarget() throws {
+        let wb = try Workbench()
+        runAll(wb, model)
+        let refused = try #require(wb.run(":seed Comment 5").first)
+        #expect(refused.diagnostics.first?.message == "seed Post or Photo first: every Comment needs a subject, and none of its tables has rows")
+        runAll(wb, ":seed Post 3\n:seed Photo 4\n:seed Comment 200")
+        #expect(wb.run("Comment.count").first?.value == .integer(200))
+        // Every row names a target and an id that exists in that target's table.
+        #expect(wb.run("Comment.where(subject_type != \"Post\" and subject_type != \"Photo\").count").first?.value == .integer(0))
+        #expect(wb.run("Comment.where(subject_type == \"Post\" and (subject_id < 1 or subject_id > 3)).count").first?.value == .integer(0))
+        #expect(wb.run("Comment.where(subject_type == \"Photo\" and (subject_id < 1 or subject_id > 4)).count").first?.value == .integer(0))
+        #expect(wb.run("Comment.where(subject_type == \"Post\").count").first?.value != .integer(0))
+        #expect(wb.run("Comment.where(subject_type == \"Photo\").count").first?.value != .integer(0))
+    }
+
     @Test func conditionsNameTheTwoColumns() throws {
         let wb = try seeded()
         let r = try #require(runAll(wb, "Comment.where(subject_type == \"Photo\" and subject_id == 2)").first)
