@@ -227,6 +227,11 @@ public struct TypeRef: Sendable, Equatable {
     public var isOptional: Bool
     public var isArray: Bool
     public var range: SourceRange
+    /// `Post | Photo`: every entity a polymorphic belongs-to may point at, in the order written
+    /// (`name` is the first). Empty for an ordinary type.
+    public var polymorphicTargets: [Identifier] = []
+    /// True for `subject: Post | Photo` (Rails' `belongs_to :subject, polymorphic: true`).
+    public var isPolymorphic: Bool { !polymorphicTargets.isEmpty }
 
     public init(name: Identifier, isOptional: Bool = false, isArray: Bool = false, range: SourceRange) {
         self.name = name

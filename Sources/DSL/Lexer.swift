@@ -513,6 +513,7 @@ public struct Lexer {
         case 45: kind = .minus
         case 42: kind = .star
         case 47: kind = .slash
+        case 124: kind = .pipe // only a polymorphic type uses it; elsewhere the parser hints 'or'
         case 61: if b == 61 { kind = .equal; length = 2 } else { kind = .assign }
         case 33 where b == 61: kind = .notEqual; length = 2
         case 60: if b == 61 { kind = .lessEqual; length = 2 } else { kind = .less }

@@ -222,6 +222,8 @@ public struct Parser {
     private func error(_ message: String, at token: Token? = nil, hint: String? = nil) -> ParseError {
         let token = token ?? current
         if token.kind == .error, let diagnostic = token.diagnostic { return ParseError(diagnostic: diagnostic) }
+        // `|` is a token for polymorphic types (`Post | Photo`); in a condition it is 'or'.
+        if token.kind == .pipe, hint == nil { return ParseError(diagnostic: .error(message, at: place(token), hint: "write 'or' to combine conditions")) }
         return ParseError(diagnostic: .error(message, at: place(token), hint: hint))
     }
 
@@ -834,9 +836,35 @@ public struct Parser {
                         hint: "scalar types are Int, Double, String, Bool, Date and Data; or name an entity")
         }
         let nameToken = advance()
+        if check(.pipe) { return try polymorphicTypeReference(first: nameToken) }
+        if check(.question), peekKind() == .pipe { throw misplacedOptional([Self.identifier(nameToken)]) }
         let isOptional = match(.question) != nil
         return TypeRef(name: Self.identifier(nameToken), isOptional: isOptional,
                        range: SourceRange(nameToken.range.start, previousEnd))
+    }
+
+    /// `Post | Photo`, `Post | Photo?` (after the first name): a polymorphic belongs-to's targets.
+    /// The optional mark goes after the last name and applies to the whole association.
+    private mutating func polymorphicTypeReference(first: Token) throws(ParseError) -> TypeRef {
+        var targets = [Self.identifier(first)]
+        while match(.pipe) != nil {
+            guard check(.identifier) else {
+                throw error("expected an entity name after '|', found \(current.displayName)",
+                            hint: "a polymorphic association lists entities: subject: Post | Photo")
+            }
+            let token = advance()
+            targets.append(Self.identifier(token))
+            if check(.question), peekKind() == .pipe { throw misplacedOptional(targets) }
+        }
+        let isOptional = match(.question) != nil
+        var type = TypeRef(name: targets[0], isOptional: isOptional, range: SourceRange(first.range.start, previousEnd))
+        type.polymorphicTargets = targets
+        return type
+    }
+
+    private func misplacedOptional(_ targets: [Identifier]) -> ParseError {
+        error("'?' goes after the last entity of a polymorphic type: the whole association is optional, not one target",
+              hint: "write it like: subject: \(targets.map(\.name).joined(separator: " | ")) | Other?")
     }
 
     /// The literal after `=` in a property: a number (maybe negative), a string, true, false, nil.

@@ -38,6 +38,8 @@ public enum TokenKind: String, Sendable, Equatable, CaseIterable {
     case minus = "-"
     case star = "*"
     case slash = "/"
+    /// `|` between entity names: a polymorphic to-one (`subject: Post | Photo`).
+    case pipe = "|"
     /// Text the lexer could not read; the token's `diagnostic` says why.
     case error
     /// The end of the source (or of the parsed slice).

@@ -207,6 +207,10 @@ extension Schema {
             change.explanation += migration.explanation
             change.migrationSentences.formUnion(migration.explanation)
             if e == name || old != mapping { changed.append(e) }
+            // A new polymorphic has-many changes no table: say so rather than "no change".
+            for a in mapping.polymorphicAssociations where a.kind == .hasMany && !old.polymorphicAssociations.contains(a) {
+                inverseUpdates.append("\(e).\(a.name) is now a polymorphic has-many: no table changes, its rows are the \(a.targets[0]) rows whose \(a.typeColumn) is '\(e)'")
+            }
             if e != name && old.associations != mapping.associations {
                 for a in mapping.associations where !old.associations.contains(a) {
                     inverseUpdates.append("\(e).\(a.name) is now \(a.kind.rawValue): \(new.storage(of: a, in: mapping))")

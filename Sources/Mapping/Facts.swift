@@ -14,7 +14,8 @@ extension Schema {
         if let mapping = entities[entity] {
             var facts = EntityFacts(entity: entity, table: mapping.table,
                                     columns: mapping.columns.map { columnFacts($0, in: dialect) },
-                                    associations: mapping.associations.map { associationFacts($0, in: mapping) },
+                                    associations: mapping.associations.map { associationFacts($0, in: mapping) }
+                                        + mapping.polymorphicAssociations.map { polymorphicFacts($0, in: mapping) },
                                     indexes: mapping.indexes.map { indexFact($0, table: mapping.table) })
             if let pending = pendingRedefinitions.first(where: { $0.entity == entity }) {
                 facts.status = pending.status
@@ -113,8 +114,8 @@ extension Schema {
                                     isNullable: p.type.isOptional, isUnique: p.isUnique, defaultValue: value)
                 columns.append(columnFacts(column, in: dialect))
             } else {
-                let target = p.type.name.name
-                associations.append(AssociationFacts(name: p.name.name, kind: p.type.isArray ? AssociationKind.hasMany.rawValue : AssociationKind.belongsTo.rawValue,
+                let target = p.type.isPolymorphic ? p.type.written : p.type.name.name
+                associations.append(AssociationFacts(name: p.name.name, kind: p.type.isPolymorphic ? PolymorphicAssociation.Kind.belongsTo.rawValue : p.type.isArray ? AssociationKind.hasMany.rawValue : AssociationKind.belongsTo.rawValue,
                                                      target: target, storage: "decided when \(target) is defined",
                                                      details: ["pending"]))
             }

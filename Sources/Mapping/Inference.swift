@@ -49,6 +49,7 @@ struct MappingBuilder {
     func build() -> Output {
         var output = Output()
         var resolutions: [Key: Resolution] = [:]
+        var polymorphic: [Key: PolymorphicAssociation] = [:]
 
         func fail(_ entity: String, _ target: String, _ d: Diagnostic) {
             output.diagnostics[entity, default: []].append(d)
@@ -62,6 +63,8 @@ struct MappingBuilder {
             for p in decl.properties where p.type.scalar == nil && !p.type.isArray {
                 let target = p.type.name.name
                 guard let targetDecl = decls[target] else { continue }
+                if p.type.isPolymorphic { continue } // its own columns, below
+                if let d = polymorphicToOneInverse(p, in: decl, targetDecl: targetDecl) { fail(entity, target, d); continue }
                 switch resolveToOne(p, in: decl, targetDecl: targetDecl) {
                 case .success(let r): resolutions[Key(entity: entity, property: p.name.name)] = r
                 case .failure(let d): fail(entity, target, d)
@@ -76,6 +79,14 @@ struct MappingBuilder {
             for p in decl.properties where p.type.scalar == nil && p.type.isArray {
                 let target = p.type.name.name
                 guard let targetDecl = decls[target] else { continue }
+                // `comments: [Comment] via subject` where Comment.subject is `Post | Photo`.
+                if let result = polymorphicInverse(p, in: decl, targetDecl: targetDecl) {
+                    switch result {
+                    case .success(let association): polymorphic[Key(entity: entity, property: p.name.name)] = association
+                    case .failure(let d): fail(entity, target, d)
+                    }
+                    continue
+                }
                 let isBelongsTo: (String) -> Bool = { name in
                     if case .belongsTo = resolutions[Key(entity: target, property: name)] { return true }
                     return false
@@ -117,6 +128,7 @@ struct MappingBuilder {
             let primaryKey = decl.property(named: "id")?.column?.name ?? "id"
             var columns = [Column(name: primaryKey, property: "id", role: .primaryKey, declRange: decl.property(named: "id")?.range)]
             var associations: [Association] = []
+            var polymorphicAssociations: [PolymorphicAssociation] = []
             var indexes: [Index] = []
             let table = tableName(of: entity)
             // By lowercased name: SQLite's column names ignore case ("Name" and "name" are one column).
@@ -130,6 +142,32 @@ struct MappingBuilder {
                     let name = p.name.name
                     if name == "id" { continue } // `id: Int column("ArtistId")` names the key's column
                     var newColumn: Column?
+                    if p.type.isPolymorphic {
+                        // Two plain columns and one index over both; no foreign key.
+                        let association = polymorphicBelongsTo(p)
+                        var added = true
+                        for (column, property, type) in [(association.typeColumn, PolymorphicAssociation.typeProperty(name), ScalarType.string),
+                                                          (association.idColumn, PolymorphicAssociation.idProperty(name), ScalarType.int)] {
+                            if let owner = columnOwners[column.lowercased()] {
+                                fail(entity, entity, Diagnostic(.error, "'\(name)' maps to column \(column), which '\(owner)' maps to already",
+                                                                at: p.name.range, hint: "rename '\(owner == "id" ? name : owner)'"))
+                                added = false
+                                continue
+                            }
+                            columnOwners[column.lowercased()] = name
+                            columns.append(Column(name: column, property: property, role: .scalar(type), isNullable: p.type.isOptional, declRange: p.range))
+                        }
+                        if added {
+                            addIndex(Index(name: "\(table)_\(association.typeColumn)_\(association.idColumn)", columns: [association.typeColumn, association.idColumn], isUnique: false),
+                                     to: &indexes, entity: entity, range: p.range, fail: fail)
+                            polymorphicAssociations.append(association)
+                        }
+                        continue
+                    }
+                    if let association = polymorphic[Key(entity: entity, property: name)] {
+                        polymorphicAssociations.append(association)
+                        continue
+                    }
                     if let scalar = p.type.scalar {
                         let value: Literal? = p.defaultValue == .null ? nil : p.defaultValue
                         newColumn = Column(name: p.column?.name ?? naming.columnName(forProperty: name), property: name, role: .scalar(scalar),
@@ -221,6 +259,7 @@ struct MappingBuilder {
             }
             output.mappings[entity] = EntityMapping(name: entity, table: table, columns: columns,
                                                     associations: associations, indexes: indexes, declaration: decl)
+            output.mappings[entity]?.polymorphicAssociations = polymorphicAssociations
         }
 
         // Phase 3: a belongs-to's inverse is the has-many or has-one on the target that uses it.
@@ -237,6 +276,55 @@ struct MappingBuilder {
             output.mappings[entity] = mapping
         }
         return output
+    }
+
+    // MARK: - Polymorphic associations
+
+    /// `subject: Post | Photo` as a mapping: subject_type and subject_id.
+    private func polymorphicBelongsTo(_ p: PropertyDecl) -> PolymorphicAssociation {
+        let name = p.name.name
+        return PolymorphicAssociation(name: name, kind: .belongsTo, targets: p.type.polymorphicTargets.map(\.name),
+                                      typeColumn: naming.columnName(forProperty: PolymorphicAssociation.typeProperty(name)),
+                                      idColumn: naming.columnName(forProperty: PolymorphicAssociation.idProperty(name)),
+                                      isOptional: p.type.isOptional, declRange: p.range)
+    }
+
+    /// A to-many whose inverse is a polymorphic belongs-to: the has-many, or why not; nil when
+    /// `p` has nothing polymorphic to do (an ordinary has-many or many-to-many).
+    private func polymorphicInverse(_ p: PropertyDecl, in decl: EntityDecl, targetDecl: EntityDecl) -> Result<PolymorphicAssociation, Diagnostic>? {
+        let entity = decl.name.name
+        let target = targetDecl.name.name
+        let q: PropertyDecl
+        if let via = p.via {
+            guard let named = targetDecl.property(named: via.name), named.type.isPolymorphic else { return nil }
+            q = named
+        } else {
+            // Without via: the target's one polymorphic property that lists this entity, when no
+            // ordinary property points back.
+            let candidates = targetDecl.properties.filter { $0.type.isPolymorphic && $0.type.polymorphicTargets.contains { $0.name == entity } }
+            guard !candidates.isEmpty, !targetDecl.properties.contains(where: { !$0.type.isPolymorphic && $0.type.name.name == entity }) else { return nil }
+            guard candidates.count == 1 else {
+                return .failure(Diagnostic(.error, "ambiguous inverse for '\(p.name.name)': \(target) has \(candidates.count) polymorphic associations that may point at \(entity)",
+                                           at: p.name.range, hint: "write `\(p.written) via \(candidates[0].name.name)`"))
+            }
+            q = candidates[0]
+        }
+        guard q.type.polymorphicTargets.contains(where: { $0.name == entity }) else {
+            return .failure(Diagnostic(.error, "\(target).\(q.name.name) does not point back at \(entity): it is \(q.type.written)",
+                                       at: p.via?.range ?? p.name.range,
+                                       hint: "add \(entity) to it: \(q.name.name): \(q.type.polymorphicTargets.map(\.name).joined(separator: " | ")) | \(entity)"))
+        }
+        let owner = polymorphicBelongsTo(q)
+        return .success(PolymorphicAssociation(name: p.name.name, kind: .hasMany, targets: [target], typeColumn: owner.typeColumn,
+                                               idColumn: owner.idColumn, inverse: q.name.name, declRange: p.range))
+    }
+
+    /// `subject: Comment via subject` when Comment.subject is polymorphic: the inverse of a
+    /// polymorphic belongs-to is a to-many here.
+    private func polymorphicToOneInverse(_ p: PropertyDecl, in decl: EntityDecl, targetDecl: EntityDecl) -> Diagnostic? {
+        guard let via = p.via, let q = targetDecl.property(named: via.name), q.type.isPolymorphic else { return nil }
+        return Diagnostic(.error, "'\(p.name.name)' is a to-one, and \(targetDecl.name.name).\(via.name) is polymorphic (\(q.type.written)): its inverse is a to-many",
+                          at: via.range, hint: "write \(p.name.name): [\(targetDecl.name.name)] via \(via.name)")
     }
 
     // MARK: - Explicit names

@@ -181,6 +181,9 @@ public struct EntityMapping: Sendable, Equatable {
     /// In declaration order.
     public var associations: [Association]
     public var indexes: [Index]
+    /// `subject: Post | Photo` and `comments: [Comment] via subject` (see Polymorphic.swift);
+    /// kept apart from `associations`, whose code reads one target and one foreign key.
+    public var polymorphicAssociations: [PolymorphicAssociation] = []
     /// The declaration this mapping was built from (replayed when a file database is reopened,
     /// exported as Swift, diffed on redefinition).
     public var declaration: EntityDecl
@@ -230,7 +233,7 @@ public struct EntityMapping: Sendable, Equatable {
 
     /// Every name the learner can use after `Entity.` or inside `where(...)`.
     public var memberNames: [String] {
-        ["id"] + scalarColumns.map(\.property) + associations.map(\.name)
+        ["id"] + scalarColumns.map(\.property) + associations.map(\.name) + polymorphicAssociations.map(\.name)
     }
 }
 

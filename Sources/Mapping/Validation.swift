@@ -10,7 +10,8 @@ import DSL
 extension TypeRef {
     /// The type as the learner wrote it: `Int?`, `[Book]`.
     var written: String {
-        (isArray ? "[\(name.name)]" : name.name) + (isOptional ? "?" : "")
+        if isPolymorphic { return polymorphicTargets.map(\.name).joined(separator: " | ") + (isOptional ? "?" : "") }
+        return (isArray ? "[\(name.name)]" : name.name) + (isOptional ? "?" : "")
     }
 
     /// The scalar type this names, if any.
@@ -36,6 +37,12 @@ extension EntityDecl {
         var seen: [String] = []
         for p in properties where p.type.scalar == nil && !seen.contains(p.type.name.name) {
             seen.append(p.type.name.name)
+        }
+        // `subject: Post | Photo` waits for every target, not only the first.
+        for p in properties where p.type.isPolymorphic {
+            for target in p.type.polymorphicTargets where !seen.contains(target.name) && ScalarType(rawValue: target.name) == nil {
+                seen.append(target.name)
+            }
         }
         return seen
     }
@@ -144,6 +151,7 @@ private func validateType(of p: PropertyDecl, in decl: EntityDecl, knownEntities
     let typeName = p.type.name.name
     let name = p.name.name
 
+    if p.type.isPolymorphic { return validatePolymorphic(p, in: decl, knownEntities: knownEntities) }
     if let scalar = p.type.scalar {
         if p.type.isArray {
             diagnostics.append(Diagnostic(.error, "arrays of scalar values are not supported: '\(p.written)'",

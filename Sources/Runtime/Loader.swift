@@ -258,7 +258,13 @@ extension Session {
         var owners = roots
         var entity = roots.first?.entity.name
         for (level, name) in include.path.enumerated() {
-            guard let entityName = entity, let association = infos[entityName]?.mapping.association(named: name) else { return }
+            guard let entityName = entity, let association = infos[entityName]?.mapping.association(named: name) else {
+                // `include(subject)`: a polymorphic association, one level (QueryResolver allows no more).
+                if level == 0, let entityName = entity, let polymorphic = infos[entityName]?.mapping.polymorphicAssociation(named: name) {
+                    try eagerLoadPolymorphic(polymorphic, roots: owners, dsl: include.dsl)
+                }
+                return
+            }
             try log.withCause(include.dsl) {
                 try loadBatch(association, owners: owners.filter { !$0.isAssociationLoaded(name) })
             }

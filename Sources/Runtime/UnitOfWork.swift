@@ -488,7 +488,7 @@ extension Session {
 
     /// A changed object: pending in the unit of work, or (Active Record) only its own to save.
     @inline(__always)
-    private func registerChange(_ object: ManagedObject) {
+    func registerChange(_ object: ManagedObject) {
         if pattern == .activeRecord { rememberUnsaved(object) } else { unitOfWork.registerDirty(object) }
     }
 

@@ -85,6 +85,7 @@ struct GRDBExporter {
                 }
             }
             model.lifecycleComments(entity, into: &code)
+            model.polymorphicMembers(entity, grdb: true, into: &code)
         }
         guard !entity.associations.isEmpty else { return }
         code.line()

@@ -42,6 +42,7 @@ struct PlainExporter {
                 model.validateFunction(entity, into: &code)
             }
             model.lifecycleComments(entity, into: &code)
+            model.polymorphicMembers(entity, grdb: false, into: &code)
         }
     }
 

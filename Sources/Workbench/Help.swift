@@ -58,6 +58,7 @@ public let helpTopics: [HelpTopic] = [
         restrict` on a to-one decides what deleting the parent does. To add a many-to-many between
         entities that already exist, redefine one with its array: it waits, keeping its current
         mapping, until you redefine the other with the array pointing back; then both apply.
+        `subject: Post | Photo` points at one of several entities: :help polymorphic.
         """,
         example: """
         entity Author { name: String; books: [Book] }
@@ -95,6 +96,35 @@ public let helpTopics: [HelpTopic] = [
         for a in Author.all.include(books) { a.books.count }
         :forget
         Author.include(books, using: join)
+        """),
+    HelpTopic(
+        name: "polymorphic", summary: "polymorphic associations: subject: Post | Photo, via, include",
+        body: """
+        `subject: Post | Photo` is a to-one that may point at either entity (Rails'
+        `belongs_to :subject, polymorphic: true`). The table stores two plain columns:
+        subject_type (the entity name, as Rails stores the class name) and subject_id, indexed
+        together, with NO foreign key: no constraint can point at two tables. So the database
+        keeps no referential integrity (deleting a Post leaves orphan comments; ORMLab's unit of
+        work does not cascade either, it says so), cannot JOIN by one key, and cannot check the
+        type. `comments: [Comment] via subject` is the other side (Rails' `as: :subject`): WHERE
+        subject_type = 'Post' AND subject_id = ?. Touching c.subject reads the table its type
+        names; include(subject) runs one IN query per type present.
+        """,
+        example: """
+        entity Post { title: String; comments: [Comment] via subject }
+        entity Photo { url: String; comments: [Comment] via subject }
+        entity Comment { body: String; subject: Post | Photo }
+        insert Post(title: "Hello")
+        insert Photo(url: "cat.png")
+        save
+        insert Comment(body: "Nice post", subject: Post#1)
+        insert Comment(body: "Cute", subject: Photo#1)
+        save
+        :forget
+        Comment#2.subject
+        Post#1.comments
+        :forget
+        Comment.include(subject)
         """),
     HelpTopic(
         name: "identity", summary: "the identity map: one object per row per session",

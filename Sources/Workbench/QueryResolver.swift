@@ -91,6 +91,10 @@ extension Workbench {
                 }
                 strategy = s.name == "join" ? .join : .inList
             }
+            if let path = try polymorphicIncludePath(first.value, entity: info.mapping, strategy: strategy) {
+                query.includes.append(IncludePath(path: path, strategy: strategy))
+                return .query(query, info)
+            }
             let path = try associationPath(first.value, entity: info.mapping)
             query.includes.append(IncludePath(path: path, strategy: strategy))
             return .query(query, info)
@@ -372,6 +376,7 @@ extension Workbench {
                 }
                 return ColumnPath(hops: hops, entity: current.name, column: current.columns[index].name, scalarType: type)
             }
+            if let polymorphic = current.polymorphicAssociation(named: name.name) { throw polymorphicInCondition(polymorphic, name) }
             throw EvalError("unknown property '\(name.name)' on \(current.name)", at: name.range,
                             hint: suggestion(name.name, current.memberNames) ?? "\(current.name) has: \(current.memberNames.joined(separator: ", "))")
         }
@@ -450,6 +455,7 @@ extension Workbench {
             throw EvalError("any(...) follows a to-many association of \(entity.name), like books.any(year > 2000)", at: base.range)
         }
         guard let association = entity.association(named: name.name) else {
+            if let polymorphic = entity.polymorphicAssociation(named: name.name) { throw polymorphicInCondition(polymorphic, name) }
             throw EvalError("\(entity.name) has no association '\(name.name)'", at: name.range, hint: suggestion(name.name, entity.associations.map(\.name)))
         }
         guard association.isToMany, let target = session.schema.entity(association.target) else {

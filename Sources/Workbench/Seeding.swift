@@ -49,6 +49,10 @@ struct SeedPlan {
         case parent(ids: [Int64], optional: Bool, unique: Bool)
         /// A belongs-to pointing at the seeded entity itself: earlier rows of this table.
         case selfReference(optional: Bool)
+        /// A polymorphic belongs-to's type column: one of the targets that has rows, and one of
+        /// its ids, which the id column after it takes (`polymorphicID`).
+        case polymorphicType(targets: [(name: String, ids: [Int64])], optional: Bool)
+        case polymorphicID
     }
 
     struct Link {
@@ -100,6 +104,26 @@ struct SeedPlan {
             case .primaryKey:
                 continue
             case .scalar(let type):
+                // subject_type / subject_id of `subject: Post | Photo`: an existing row of a target.
+                if let polymorphic = mapping.polymorphicAssociations.first(where: { $0.kind == .belongsTo && ($0.typeColumn == column.name || $0.idColumn == column.name) }) {
+                    if column.name == polymorphic.idColumn { fillers.append(.polymorphicID); continue }
+                    var targets: [(name: String, ids: [Int64])] = []
+                    for target in polymorphic.targets {
+                        guard let parent = schema.entity(target) else { continue }
+                        var ids: [Int64] = []
+                        _ = try log.withCause(cause + ": ids of \(target) for \(polymorphic.name)") {
+                            let query = idQuery(of: parent.table, key: parent.primaryKeyColumn)
+                            try db.query(query.sql, query.arguments) { row in ids.append(row.int64(0)) }
+                        }
+                        if !ids.isEmpty { targets.append((target, ids)) }
+                    }
+                    if targets.isEmpty && !column.isNullable {
+                        throw EvalError("seed \(polymorphic.targets.joined(separator: " or ")) first: every \(mapping.name) needs \(article(polymorphic.name)) \(polymorphic.name), and none of its tables has rows",
+                                        at: range, hint: ":seed \(polymorphic.targets[0]) 100, then :seed \(mapping.name) \(count)")
+                    }
+                    fillers.append(.polymorphicType(targets: targets, optional: column.isNullable))
+                    continue
+                }
                 let kind = FakeData.kind(for: column, type: type, entity: mapping.name)
                 fillers.append(.scalar(kind, unique: column.isUnique, optional: column.isNullable))
             case .foreignKey(let association, let target):
@@ -221,6 +245,7 @@ struct SeedPlan {
             try log.suspendingRecording {
                 var values = [DatabaseValue](repeating: .null, count: columns.count)
                 var chosen = Set<Int64>()
+                var polymorphicID = DatabaseValue.null  // set by the type column, read by the id column after it
                 for n in 0..<count {
                     let serial = Int(maxID) + n + 1
                     let persona = FakeData.persona(&rng)
@@ -240,6 +265,17 @@ struct SeedPlan {
                             } else {
                                 values[i] = .integer(rng.pick(ids))
                             }
+                        case .polymorphicType(let targets, let optional):
+                            if targets.isEmpty || (optional && rng.chance(0.1)) {
+                                values[i] = .null
+                                polymorphicID = .null
+                            } else {
+                                let target = targets[rng.int(0...(targets.count - 1))]
+                                values[i] = .text(target.name)
+                                polymorphicID = .integer(rng.pick(target.ids))
+                            }
+                        case .polymorphicID:
+                            values[i] = polymorphicID
                         case .selfReference:
                             let pool = existingIDs.count + insertedIDs.count
                             if pool == 0 || rng.chance(0.2) {

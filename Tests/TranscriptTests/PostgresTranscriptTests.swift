@@ -26,6 +26,7 @@ let postgresTranscripts = [
     "04-many-to-many.orm", "06-identity-map.orm", "07-lazy-loading.orm", "08-eager-loading.orm",
     "09-unit-of-work.orm", "10-indexes-and-query-plans.orm", "12-projections-and-aggregates.orm",
     "pg2-failed-statement-in-transaction.orm",
+    "polymorphic-associations.orm",
 ]
 
 /// `base` with libpq's `options` setting the search path to `schema` (a URI or key=value string).

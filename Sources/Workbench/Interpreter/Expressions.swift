@@ -145,6 +145,9 @@ extension Workbench {
         if let association = mapping.association(named: name.name) {
             return .association(object, association, access: access)
         }
+        if let association = mapping.polymorphicAssociation(named: name.name) {
+            return try polymorphicMember(object, association, access: access, range: range)
+        }
         if let index = mapping.columnIndex(forProperty: name.name), let type = mapping.columns[index].scalarType {
             guard object.isLoaded(column: index) else {
                 throw EvalError("\(object.ref).\(name.name) was not selected: this object is partial", at: name.range,

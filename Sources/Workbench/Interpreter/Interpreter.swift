@@ -65,6 +65,10 @@ extension Workbench {
             } else {
                 report.notes.append(Note(.pending, "\(objects.count == 1 ? objects[0].ref : "\(objects.count) objects") marked for deletion; the DELETE runs at `save` (:pending shows it)"))
             }
+            // No foreign key behind a polymorphic association: say what happens to the rows pointing here.
+            if let first = objects.first, session.schema.hasPolymorphicAssociations, let note = session.polymorphicOrphanNote(deleting: first) {
+                report.notes.append(Note(.info, note))
+            }
         case .letInsert(let name, let entity, let arguments, let range):
             let object = try insert(entity, arguments, range: range)
             variables[name.name] = .object(object, fromIdentityMap: true)

@@ -41,6 +41,11 @@ extension Workbench {
                 }
                 func labelRange() -> SourceRange { arguments[n].label?.range ?? arguments[n].range }
                 guard let targetIndex = plan.targetIndex(labelName, guess: nextTarget) else {
+                    // Not a column nor an ordinary association: `subject: Post#1` of a polymorphic one.
+                    if let association = plan.mapping.polymorphicAssociation(named: labelName) {
+                        try insertPolymorphic(association, arguments[n], into: object, plan: plan, given: &given, references: &references)
+                        continue
+                    }
                     throw EvalError("unknown property '\(labelName)' on \(plan.mapping.name)", at: labelRange(),
                                     hint: suggestion(labelName, plan.mapping.scalarColumns.map(\.property) + plan.mapping.associations.map(\.name))
                                         ?? "\(plan.mapping.name) has: \(plan.mapping.memberNames.dropFirst().joined(separator: ", "))")
@@ -226,6 +231,10 @@ extension Workbench {
             throw EvalError("the primary key cannot be assigned", at: name.range, hint: "ids are given by the database on insert")
         }
         if object.state == .stale { throw staleObject(object, touching: name) }
+        if let association = mapping.polymorphicAssociation(named: name.name) {
+            try assignPolymorphic(object, association, name: name, valueExpr)
+            return object
+        }
         if let association = mapping.association(named: name.name) {
             guard association.kind == .belongsTo else {
                 throw EvalError("\(name.name) is a \(association.kind.rawValue) association and cannot be assigned", at: name.range,
