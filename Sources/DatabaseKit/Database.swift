@@ -250,4 +250,11 @@ public protocol SchemaCatalog {
     func indexes(of table: String) throws -> [IndexInfo]
     /// The views, sorted by name.
     func viewNames() throws -> [String]
+    /// Declared types with their modifiers by column name (`NUMERIC(10,2)`), where `columns(of:)`
+    /// gives less; empty when `columns(of:)` says it all (SQLite keeps the DDL's text).
+    func declaredColumnTypes(of table: String) throws -> [String: String]
+}
+
+extension SchemaCatalog {
+    public func declaredColumnTypes(of table: String) throws -> [String: String] { [:] }
 }

@@ -48,6 +48,7 @@ extension Schema {
     /// whether a column's new type is a change the database sees (Bool to Int is none on SQLite).
     public func defining(_ decl: EntityDecl, onDisk: TableOnDisk? = nil, in dialect: any Dialect = standardDialect) -> SchemaChange {
         let name = decl.name.name
+        if decl.joinEntitySides != nil { return definingJoinEntity(decl) }
         // A new declaration replaces the entity's own pending one.
         var base = self
         base.pendingRedefinitions.removeAll { $0.entity == name }
@@ -111,7 +112,7 @@ extension Schema {
                                            hint: "define \(target) first, then redefine \(name)")])
             }
             let readyOrder = decls.map(\.name.name).filter(ready.contains)
-            output = MappingBuilder(decls: byName.filter { ready.contains($0.key) }, order: readyOrder, naming: naming).build()
+            output = MappingBuilder(decls: byName.filter { ready.contains($0.key) }, order: readyOrder, naming: naming, joinEntities: joinEntities).build()
             let failedWaiting = readyOrder.filter { e in
                 e != name && entities[e] == nil && (output.diagnostics[e] ?? []).contains { $0.severity == .error }
             }

@@ -59,7 +59,11 @@ struct ModelInference {
         let tables = try database.tableNames().filter { !database.isMetadataTable($0) }
         var shapes: [TableShape] = []
         for table in tables {
-            shapes.append(TableShape(name: table, columns: try database.columns(of: table), primaryKey: try catalog.primaryKeyColumns(of: table),
+            var columns = try database.columns(of: table)
+            // PostgreSQL's NUMERIC(10,2) and VARCHAR(120) keep their modifiers (money's scale).
+            let declared = try catalog.declaredColumnTypes(of: table)
+            for i in columns.indices { if let type = declared[columns[i].name] { columns[i].type = type } }
+            shapes.append(TableShape(name: table, columns: columns, primaryKey: try catalog.primaryKeyColumns(of: table),
                                      foreignKeys: try catalog.foreignKeys(of: table), indexes: try catalog.indexes(of: table)))
         }
         for view in try catalog.viewNames() {
@@ -374,5 +378,38 @@ extension Workbench {
         } catch {
             report.notes.append(Note(.info, "the inferred model could not be stored (\(error)); reopening infers it again"))
         }
+    }
+}
+
+// MARK: - Join entities (key(playlist, track))
+
+extension Workbench {
+    /// Stored declarations with the join entities first: a many-to-many replayed after its join
+    /// entity keeps its pairs in that entity's table (it may have been declared after it).
+    func joinEntitiesFirst(_ stored: [(name: String, source: String)]) -> [(name: String, source: String)] {
+        let isJoin = stored.map { item in
+            Parser.parse(SourceFile(name: "stored \(item.name)", text: item.source)).commands.contains {
+                if case .entity(let decl) = $0 { return decl.joinEntitySides != nil }
+                return false
+            }
+        }
+        return zip(stored, isJoin).filter { $0.1 }.map(\.0) + zip(stored, isJoin).filter { !$0.1 }.map(\.0)
+    }
+
+    /// A join entity on a model inferred from a database ORMLab did not make: it names a join
+    /// table that exists, so nothing runs and nothing is written (it is stored with the rest of
+    /// the model if the learner changes the schema later).
+    func defineJoinEntityOnInferredModel(_ decl: EntityDecl, source: String, into report: inout Report) throws {
+        let change = session.schema.defining(decl, in: session.dialect)
+        for d in change.diagnostics { report.diagnostics.append(record(d, in: currentSource)) }
+        guard !change.hasErrors else { return }
+        _ = session.restore(decl)
+        unstoredInferredDeclarations.removeAll { $0.name == decl.name.name }
+        unstoredInferredDeclarations.append((decl.name.name, source))
+        var names = change.affectedEntities
+        if !names.contains(decl.name.name) { names.insert(decl.name.name, at: 0) }
+        report.mapping = names.map { session.schema.facts(for: $0, in: session.dialect) }
+        for line in change.explanation { report.notes.append(Note(.info, line)) }
+        report.notes.append(Note(.info, "nothing was written: the join table exists, and the join entity only names it"))
     }
 }
