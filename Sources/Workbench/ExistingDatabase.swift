@@ -345,7 +345,9 @@ extension Workbench {
                                    lines: source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
         report.mapping = adopted.map { session.schema.facts(for: $0.name, in: session.dialect) }
         for note in model.notes + failures { report.notes.append(Note(.info, note)) }
-        report.notes.append(Note(.info, fileDatabase
+        report.notes.append(Note(.info, session.db.isPostgres
+            ? "nothing was written: reading and querying leave the schema and its rows as they are; ORMLab's metadata table is created only if you change the schema"
+            : fileDatabase
             ? "nothing was written: reading and querying leave the file as it is; ORMLab's metadata table is created only if you change the schema"
             : "nothing was written: the tables stay as they are, and the mapping follows them"))
         history += adopted.map(\.source)

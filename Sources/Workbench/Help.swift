@@ -255,7 +255,8 @@ public let helpTopics: [HelpTopic] = [
         Decimal is exact money (NUMERIC(10,2)): 10.50 is bound as text, never as a Double, and
         sum(...) adds whole cents. `ormlab --db FILE` on a database ORMLab did not make infers
         a model from its tables (shown as DSL, a note per guess) and writes nothing while you
-        only read; :infer does the same for tables made with :sql. Composite keys become a
+        only read (on PostgreSQL too, from pg_catalog: ormlab --db postgres://…); :infer does
+        the same for tables made with :sql. Composite keys become a
         many-to-many when they are two foreign keys (a join entity, see :help keys); other tables
         without one integer key are skipped.
         """,

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import Workbench
+
+// Bringing your own database on PostgreSQL (issue 18): the Chinook-style fixture written as
+// PostgreSQL DDL is loaded into a fresh schema of the test server (ORMLAB_TEST_PG), and opening
+// it infers the model from pg_catalog, as SQLite's catalog does for the SQLite fixture. Its golden
+// output is Tests/Transcripts/postgres/existing-database-chinook.txt. Without a server the suite
+// is skipped, saying so (see `transcriptServer`).
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+private let recording = ProcessInfo.processInfo.environment["ORMLAB_RECORD"].map { !$0.isEmpty && $0 != "0" } ?? false
+
+/// A fresh schema holding the PostgreSQL Chinook-style fixture; dropped by `body`'s end.
+private func withChinookSchema(_ name: String, _ body: (String) throws -> Void) throws {
+    let admin = try Workbench(databasePath: transcriptServer!)
+    try admin.session.database.execute("DROP SCHEMA IF EXISTS \(name) CASCADE; CREATE SCHEMA \(name)")
+    defer { try? admin.session.database.execute("DROP SCHEMA IF EXISTS \(name) CASCADE") }
+    let target = connectionString(transcriptServer!, schema: name)
+    let fixture = try String(contentsOf: root.appendingPathComponent("Tests/Fixtures/chinook-style-postgres.sql"), encoding: .utf8)
+    try admin.session.database.execute("SET search_path TO \(name); " + fixture + "; SET search_path TO DEFAULT")
+    try body(target)
+}
+
+@Suite(.enabled(if: transcriptServer != nil, "ORMLAB_TEST_PG is not set: no PostgreSQL server for inferring an existing schema"))
+struct PostgresExistingDatabaseTests {
+    @Test func theChinookStyleSchemaIsInferredFromPgCatalog() throws {
+        try withChinookSchema("byo_infer") { target in
+            let workbench = try Workbench(databasePath: target)
+            let opening = try #require(workbench.openingReport)
+            guard case .code(_, let lines)? = opening.blocks.first else { Issue.record("no inferred model"); return }
+            let model = lines.joined(separator: "\n")
+            #expect(model.contains("""
+            entity Artist table("Artist") {
+              id: Int column("ArtistId")
+              name: String? column("Name")
+              albums: [Album] via artist
+            }
+            """))
+            #expect(model.contains(#"unitPrice: Decimal column("UnitPrice")"#))
+            #expect(model.contains(#"hireDate: Date? column("HireDate")"#))
+            #expect(model.contains(#"email: String unique column("Email")"#))
+            #expect(model.contains(#"supportRep: Employee? column("SupportRepId") on delete set null"#))
+            #expect(model.contains(#"customer: Customer column("CustomerId") on delete cascade"#))
+            #expect(model.contains(#"tracks: [Track] join("PlaylistTrack", "PlaylistId", "TrackId") via playlists"#))
+            #expect(model.contains("index(artist)"))
+            let notes = opening.notes.map(\.message)
+            #expect(notes.contains { $0.hasPrefix("view AlbumTrackCount: skipped") })
+            // The declared type keeps its modifiers, so the money keeps its scale.
+            let track = try #require(opening.mapping.first { $0.entity == "Track" })
+            #expect(track.columns.first { $0.column == "UnitPrice" }?.sqlType == "NUMERIC(10,2)")
+            #expect(try #require(opening.mapping.first { $0.entity == "Album" }).indexes == ["IFK_AlbumArtistId ON Album(ArtistId)"])
+        }
+    }
+
+    @Test func openingAndReadingWritesNothing() throws {
+        try withChinookSchema("byo_readonly") { target in
+            let before = try Workbench(databasePath: target)
+            let version = before.session.database.schemaVersion()
+            let reports = before.run("""
+            Artist#1.albums
+            Invoice.sum(total)
+            Album.where(artist.name == "AC/DC").include(tracks).all
+            """)
+            for report in reports { #expect(report.ok, "\(report.input): \(report.diagnostics.map(\.message))") }
+            #expect(reports[1].value == .decimal("6.24"))
+            #expect(before.session.database.schemaVersion() == version)
+            #expect(try !before.session.database.tableNames().contains("_ormlab_entities"))
+            #expect(reports.allSatisfy { $0.sql.allSatisfy { $0.sql.hasPrefix("SELECT") } })
+        }
+    }
+
+    @Test func theInferredModelsTranscriptMatchesItsGolden() throws {
+        try withChinookSchema("byo_golden") { target in
+            let script = root.appendingPathComponent("Tests/Transcripts/postgres/existing-database-chinook.orm")
+            let golden = script.deletingPathExtension().appendingPathExtension("txt")
+            let actual = try Transcript.run(script, databasePath: target).text
+            if recording {
+                try actual.write(to: golden, atomically: true, encoding: .utf8)
+                return
+            }
+            let expected = try String(contentsOf: golden, encoding: .utf8)
+            if actual != expected {
+                let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+                let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+                let line = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
+                Issue.record("""
+                    postgres/\(golden.lastPathComponent) differs at line \(line + 1):
+                      expected: \(line < e.count ? String(e[line]) : "<end>")
+                      actual:   \(line < a.count ? String(a[line]) : "<end>")
+                    """)
+            }
+        }
+    }
+}
