@@ -233,11 +233,15 @@ public struct IndexInfo: Sendable, Equatable {
     public var isUnique: Bool
     /// Made by a PRIMARY KEY or UNIQUE constraint rather than CREATE INDEX.
     public var isFromConstraint: Bool
-    public init(name: String, columns: [String], isUnique: Bool, isFromConstraint: Bool) {
+    /// A partial index (`CREATE INDEX … WHERE …`): it serves only queries that imply its
+    /// condition, so the mapping does not count it as an index on its columns.
+    public var isPartial: Bool
+    public init(name: String, columns: [String], isUnique: Bool, isFromConstraint: Bool, isPartial: Bool = false) {
         self.name = name
         self.columns = columns
         self.isUnique = isUnique
         self.isFromConstraint = isFromConstraint
+        self.isPartial = isPartial
     }
 }
 

@@ -51,14 +51,16 @@ extension PostgresConnection: SchemaCatalog {
                    i.indisprimary OR EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u')),
                    (SELECT string_agg(a.attname::text, chr(31) ORDER BY k.ord)
                     FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum)
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum),
+                   i.indpred IS NOT NULL
             FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relname = $1 AND n.nspname = current_schema()
             ORDER BY ic.relname
             """, [.text(table)]).map { row in
             IndexInfo(name: catalogText(row[0]), columns: catalogText(row[3]).split(separator: "\u{1F}").map(String.init),
-                      isUnique: row[1] == .integer(1), isFromConstraint: row[2] == .integer(1))
+                      isUnique: row[1] == .integer(1), isFromConstraint: row[2] == .integer(1),
+                      isPartial: row[4] == .integer(1))
         }
     }
 

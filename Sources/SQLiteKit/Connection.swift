@@ -536,14 +536,15 @@ extension Connection: SchemaCatalog {
     }
 
     public func indexes(of table: String) throws -> [IndexInfo] {
-        var list: [(name: String, unique: Bool, origin: String)] = []
-        try catalogRows(#"SELECT name, "unique", origin FROM pragma_index_list(?) ORDER BY name"#, [.text(table)]) { row in
-            list.append((row.string(0), row.int64(1) != 0, row.string(2)))
+        var list: [(name: String, unique: Bool, origin: String, partial: Bool)] = []
+        try catalogRows(#"SELECT name, "unique", origin, partial FROM pragma_index_list(?) ORDER BY name"#, [.text(table)]) { row in
+            list.append((row.string(0), row.int64(1) != 0, row.string(2), row.int64(3) != 0))
         }
         return try list.map { index in
             var columns: [String] = []
             try catalogRows("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [.text(index.name)]) { columns.append($0.string(0)) }
-            return IndexInfo(name: index.name, columns: columns, isUnique: index.unique, isFromConstraint: index.origin != "c")
+            return IndexInfo(name: index.name, columns: columns, isUnique: index.unique, isFromConstraint: index.origin != "c",
+                             isPartial: index.partial)
         }
     }
 

@@ -146,7 +146,7 @@ struct ModelInference {
             if let fk = shape.foreignKeys.first(where: { $0.from == key }) {
                 model.notes.append("\(shape.name).\(key) is the key and also references \(fk.table): mapped as the key only (a shared primary key; ORMLab has no association for it)")
             }
-            let uniqueColumns = Set(shape.indexes.filter { $0.isUnique && $0.columns.count == 1 }.map { $0.columns[0] })
+            let uniqueColumns = Set(shape.indexes.filter { $0.isUnique && $0.columns.count == 1 && !$0.isPartial }.map { $0.columns[0] })
             for column in shape.columns where column.name != key {
                 let fks = shape.foreignKeys.filter { $0.from == column.name }
                 if fks.count == 1, let parent = target(of: fks[0]) {
@@ -177,7 +177,13 @@ struct ModelInference {
             drafts[entity] = list
             // Indexes made with CREATE INDEX on mapped columns: written as index(...) so that
             // :explain and :compare know them (the mapping keeps their real names).
-            for index in shape.indexes where !index.isFromConstraint && !(index.isUnique && index.columns.count == 1) {
+            for index in shape.indexes where !index.isFromConstraint && !(index.isUnique && index.columns.count == 1 && !index.isPartial) {
+                if index.isPartial {
+                    // index(...) cannot say WHERE: counted as a full index, :explain would trust it
+                    // for queries it cannot serve.
+                    model.notes.append("index \(index.name) on \(shape.name)(\(index.columns.joined(separator: ", "))): left to the database (a partial index, with a WHERE that index(...) cannot say; :explain does not count on it)")
+                    continue
+                }
                 let names = index.columns.compactMap { column -> String? in
                     if column == key { return nil }
                     return list.first { $0.modifiers.contains("column(\(quoted(column)))") || snakeCase($0.name) == column || snakeCase($0.name) + "_id" == column }?.name
