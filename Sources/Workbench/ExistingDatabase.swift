@@ -74,6 +74,17 @@ struct ModelInference {
         var entityTables: [TableShape] = []
         var candidateJoins: [TableShape] = []
         for shape in shapes {
+            // PostgreSQL keeps "Name" and name apart; ORMLab's mapping, like SQLite, takes them
+            // for one column, so such a table cannot be mapped column for column.
+            var seen: [String: String] = [:]
+            var clash: (String, String)?
+            for column in shape.columns where clash == nil {
+                if let earlier = seen.updateValue(column.name, forKey: column.name.lowercased()) { clash = (earlier, column.name) }
+            }
+            if let clash {
+                model.notes.append("table \(shape.name): skipped, its columns \(clash.0) and \(clash.1) differ only in case, which ORMLab's mapping takes for one column (as SQLite does); read it with :sql")
+                continue
+            }
             if shape.primaryKey.count == 1, let key = shape.columns.first(where: { $0.name == shape.primaryKey[0] }) {
                 if !key.type.uppercased().contains("INT") {
                     model.notes.append("table \(shape.name): skipped, its key \(key.name) is \(key.type.isEmpty ? "untyped" : key.type), and ORMLab identifies objects by an integer id")
@@ -306,6 +317,12 @@ struct ModelInference {
     func scalarType(declared: String) -> (type: String, note: String?) {
         let t = declared.uppercased()
         if t.isEmpty { return ("String", "its column has no declared type; read as String (SQLite keeps whatever was stored)") }
+        // PostgreSQL's arrays (INTEGER[]) and geometric or interval types hold no one scalar,
+        // and their names contain words (INT in POINT, INTERVAL) the rules below would misread.
+        if t.hasSuffix("]") { return ("String", "type \(declared) is an array, which ORMLab does not map to one value; read as String (its text form)") }
+        if ["POINT", "INTERVAL", "LINE", "LSEG", "BOX", "PATH", "POLYGON", "CIRCLE"].contains(where: { t.hasPrefix($0) }) {
+            return ("String", "type \(declared) is not one ORMLab maps; read as String")
+        }
         if t.contains("BOOL") { return ("Bool", nil) }
         if t.contains("DATE") || t.contains("TIME") { return ("Date", nil) }
         if t.contains("NUMERIC") || t.contains("DECIMAL") || t.contains("MONEY") { return ("Decimal", nil) }
@@ -345,6 +362,12 @@ extension Workbench {
                 failures.append("\(entity.name) (table \(entity.table)) could not be written as DSL: \(d.message); left out")
             }
         }
+        // An entity still waiting after the whole model was adopted was refused on the way (its
+        // mapping failed once what it waits for arrived): said, and left out of the model.
+        for entity in adopted where session.schema.waiting[entity.name] != nil {
+            failures.append("\(entity.name) (table \(entity.table)) could not be mapped: \(session.schema.waitingSentence(for: entity.name) ?? "it waits"); left out")
+        }
+        adopted.removeAll { session.schema.waiting[$0.name] != nil }
         let tables = (try? session.database.tableNames().filter { !session.database.isMetadataTable($0) }.count) ?? 0
         let source = adopted.map(\.source).joined(separator: "\n")
         report.blocks.append(.code(title: "Inferred model: \(adopted.count) entit\(adopted.count == 1 ? "y" : "ies") from \(tables) table\(tables == 1 ? "" : "s") (:save model.orm keeps it)",

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Report
 import Workbench
 
 // Bringing your own database on PostgreSQL (issue 18): the Chinook-style fixture written as
@@ -9,6 +10,10 @@ import Workbench
 // is skipped, saying so (see `transcriptServer`).
 
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+private func value(_ object: ObjectSnapshot, _ name: String) -> ReportValue? {
+    object.values.first { $0.name == name }?.value
+}
+
 private let recording = ProcessInfo.processInfo.environment["ORMLAB_RECORD"].map { !$0.isEmpty && $0 != "0" } ?? false
 
 /// A fresh schema holding the PostgreSQL Chinook-style fixture; dropped by `body`'s end.
@@ -68,6 +73,42 @@ struct PostgresExistingDatabaseTests {
             #expect(try !before.session.database.tableNames().contains("_ormlab_entities"))
             #expect(reports.allSatisfy { $0.sql.allSatisfy { $0.sql.hasPrefix("SELECT") } })
         }
+    }
+
+    @Test func badInputIsSaidNotCrashedOnAndNothingIsWritten() throws {
+        let admin = try Workbench(databasePath: transcriptServer!)
+        try admin.session.database.execute("""
+            DROP SCHEMA IF EXISTS byo_bad CASCADE; DROP SCHEMA IF EXISTS byo_bad_elsewhere CASCADE;
+            CREATE SCHEMA byo_bad; CREATE SCHEMA byo_bad_elsewhere;
+            CREATE TABLE byo_bad_elsewhere.things (id INTEGER PRIMARY KEY);
+            CREATE TABLE byo_bad."entity" (id SERIAL PRIMARY KEY, "Tags" INTEGER[], doc JSONB, spot POINT, wait INTERVAL,
+                                           ref INTEGER REFERENCES byo_bad_elsewhere.things (id), price NUMERIC(12,4));
+            CREATE TABLE byo_bad.people (id SERIAL PRIMARY KEY, "Name" TEXT, name TEXT);
+            CREATE TABLE byo_bad.countries (code CHAR(2) PRIMARY KEY, name TEXT);
+            CREATE TABLE byo_bad.logs (msg TEXT);
+            INSERT INTO byo_bad."entity" ("Tags", doc, spot, wait, price) VALUES ('{1,2}', '{"a": 1}', '(1,2)', '1 day', 12.3456);
+            """)
+        defer { try? admin.session.database.execute("DROP SCHEMA IF EXISTS byo_bad CASCADE; DROP SCHEMA IF EXISTS byo_bad_elsewhere CASCADE") }
+        let workbench = try Workbench(databasePath: connectionString(transcriptServer!, schema: "byo_bad"))
+        let version = workbench.session.database.schemaVersion()
+        let opening = try #require(workbench.openingReport)
+        let notes = opening.notes.map(\.message)
+        #expect(notes.contains("table entity: its name is a word of the DSL, but entity names are capitalised, so Entity is used as it is"))
+        #expect(notes.contains("table people: skipped, its columns Name and name differ only in case, which ORMLab's mapping takes for one column (as SQLite does); read it with :sql"))
+        #expect(notes.contains("table countries: skipped, its key code is CHARACTER(2), and ORMLab identifies objects by an integer id"))
+        #expect(notes.contains { $0.hasPrefix("table logs: skipped, it has no primary key") })
+        #expect(notes.contains { $0.hasPrefix("entity.ref references things(id), which is not an entity here") })
+        #expect(notes.contains("Entity.tags: type INTEGER[] is an array, which ORMLab does not map to one value; read as String (its text form)"))
+        #expect(notes.contains("Entity.spot: type POINT is not one ORMLab maps; read as String"))
+        #expect(notes.contains("Entity.wait: type INTERVAL is not one ORMLab maps; read as String"))
+        #expect(notes.contains("Entity.doc: type JSONB is not one ORMLab maps; read as String"))
+        let reports = workbench.run("Entity#1\nEntity.sum(price)")
+        for report in reports { #expect(report.ok, "\(report.input): \(report.diagnostics.map(\.message))") }
+        let entity = try #require(reports[0].objects.first)
+        #expect(value(entity, "tags") == .text("{1,2}"))
+        #expect(reports[1].value == .decimal("12.3456"))
+        #expect(workbench.session.database.schemaVersion() == version)
+        #expect(try !workbench.session.database.tableNames().contains("_ormlab_entities"))
     }
 
     @Test func theInferredModelsTranscriptMatchesItsGolden() throws {
