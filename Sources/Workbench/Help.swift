@@ -258,7 +258,8 @@ public let helpTopics: [HelpTopic] = [
         only read (on PostgreSQL too, from pg_catalog: ormlab --db postgres://…); :infer does
         the same for tables made with :sql. Composite keys become a
         many-to-many when they are two foreign keys (a join entity, see :help keys); other tables
-        without one integer key are skipped.
+        without one integer key are skipped. `ormlab export --db FILE --style grdb` (or :export
+        swift grdb) writes the model as Swift with the real names as table names and coding keys.
         """,
         example: """
         :sql CREATE TABLE [Artist] ([ArtistId] INTEGER PRIMARY KEY, [Name] NVARCHAR(120))
