@@ -109,8 +109,10 @@ extension Schema {
             ColumnFacts(property: side.name.name, column: column, sqlType: dialect.columnTypeName(.integer),
                         constraints: ["NOT NULL", "REFERENCES \(tableName(forEntity: side.type.name.name))(\(primaryKeyColumn(ofEntity: side.type.name.name)))"])
         }
+        // The key in the order the table declares it, once the many-to-many made (or mapped) it.
+        let key = joinTables.first { $0.name == join.name } ?? join
         var facts = EntityFacts(entity: decl.name.name, table: join.name, columns: columns, associations: [],
-                                indexes: ["PRIMARY KEY (\(join.ownerColumn), \(join.targetColumn)): one row per pair"])
+                                indexes: ["PRIMARY KEY (\(key.ownerColumn), \(key.targetColumn)): one row per pair"])
         if let (entity, association) = manyToMany(of: decl) {
             facts.associations.append(AssociationFacts(name: "\(entity).\(association.name)", kind: AssociationKind.manyToMany.rawValue, target: association.target,
                                                        storage: "join table \(join.name)(\(join.ownerColumn), \(join.targetColumn))",
