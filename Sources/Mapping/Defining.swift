@@ -49,6 +49,10 @@ extension Schema {
     public func defining(_ decl: EntityDecl, onDisk: TableOnDisk? = nil, in dialect: any Dialect = standardDialect) -> SchemaChange {
         let name = decl.name.name
         if decl.joinEntitySides != nil { return definingJoinEntity(decl) }
+        if let join = joinEntity(named: name), let (a, b) = join.joinEntitySides {
+            return SchemaChange(schema: self, diagnostics: [Diagnostic(.error, "\(name) is a join entity (the pairs of \(a.type.name.name) ↔ \(b.type.name.name)), so it cannot become an entity with an id of its own",
+                                                                       at: decl.name.range, hint: "give this entity another name")])
+        }
         // A new declaration replaces the entity's own pending one.
         var base = self
         base.pendingRedefinitions.removeAll { $0.entity == name }

@@ -283,6 +283,10 @@ public let helpTopics: [HelpTopic] = [
         integer id, so key(...) is refused, with its reason, when it is over scalar values, has
         one or more than two properties, an optional side, or sits in an entity with other
         members (a join table with data of its own): give such a table an integer key column.
+        For the same reason an inferred database skips, each with a note saying why, a table
+        whose key is not one integer (a natural key such as code TEXT, or two columns that are
+        not both foreign keys), a table without a primary key, and a view; read them with :sql,
+        and a foreign key pointing at one stays a plain value.
         """,
         example: """
         entity Playlist { name: String }

@@ -120,5 +120,13 @@ import Testing
         #expect(d.message == "Pairs is a join entity: its rows are the pairs of the many-to-many Playlist ↔ Track, not objects with an identity of their own")
         #expect(d.hint == #"read them through the many-to-many, e.g. Playlist#1.tracks; or :sql SELECT * FROM "playlist_track""#)
         #expect(d.line == 4 && d.column == 1)
+        // Nor does it become an entity with an id later.
+        let redefined = try #require(try runScript("""
+        entity Playlist { name: String; tracks: [Track] }
+        entity Track { name: String; playlists: [Playlist] }
+        entity Pairs table("playlist_track") { playlist: Playlist; track: Track; key(playlist, track) }
+        entity Pairs { note: String }
+        """).last)
+        #expect(redefined.diagnostics.first?.message == "Pairs is a join entity (the pairs of Playlist ↔ Track), so it cannot become an entity with an id of its own")
     }
 }
