@@ -257,8 +257,12 @@ public protocol SchemaCatalog {
     /// Declared types with their modifiers by column name (`NUMERIC(10,2)`), where `columns(of:)`
     /// gives less; empty when `columns(of:)` says it all (SQLite keeps the DDL's text).
     func declaredColumnTypes(of table: String) throws -> [String: String]
+    /// True when the database gives `column` of `table` a value on INSERT without one (SQLite's
+    /// rowid alias, PostgreSQL's identity or sequence default): a key ORMLab can leave out.
+    func generatesValue(of column: String, in table: String) throws -> Bool
 }
 
 extension SchemaCatalog {
     public func declaredColumnTypes(of table: String) throws -> [String: String] { [:] }
+    public func generatesValue(of column: String, in table: String) throws -> Bool { true }
 }

@@ -49,7 +49,9 @@ extension Schema {
     public func defining(_ decl: EntityDecl, onDisk: TableOnDisk? = nil, in dialect: any Dialect = standardDialect) -> SchemaChange {
         let name = decl.name.name
         if decl.joinEntitySides != nil { return definingJoinEntity(decl) }
-        if let join = joinEntity(named: name), let (a, b) = join.joinEntitySides {
+        // (A declaration with its own key(...) gets the reason that key is refused instead.)
+        let declaresKey = decl.members.contains { if case .key = $0 { return true } else { return false } }
+        if !declaresKey, let join = joinEntity(named: name), let (a, b) = join.joinEntitySides {
             return SchemaChange(schema: self, diagnostics: [Diagnostic(.error, "\(name) is a join entity (the pairs of \(a.type.name.name) ↔ \(b.type.name.name)), so it cannot become an entity with an id of its own",
                                                                        at: decl.name.range, hint: "give this entity another name")])
         }

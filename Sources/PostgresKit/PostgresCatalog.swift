@@ -68,6 +68,17 @@ extension PostgresConnection: SchemaCatalog {
         try read("SELECT viewname::text FROM pg_views WHERE schemaname = current_schema() ORDER BY viewname").map { catalogText($0[0]) }
     }
 
+    /// An identity column, or a default that draws from a sequence (SERIAL).
+    public func generatesValue(of column: String, in table: String) throws -> Bool {
+        let rows = try read("""
+            SELECT a.attidentity <> '' OR COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false)
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            WHERE c.relname = $1 AND a.attname = $2 AND n.nspname = current_schema()
+            """, [.text(table), .text(column)])
+        return rows.first?.first == .integer(1)
+    }
+
     /// The declared types with their modifiers (`NUMERIC(10,2)`, `CHARACTER VARYING(120)`),
     /// which `columns(of:)` leaves out so that ORMLab's own tables compare by kind.
     public func declaredColumnTypes(of table: String) throws -> [String: String] {
