@@ -548,6 +548,15 @@ extension Connection: SchemaCatalog {
         }
     }
 
+    /// Only a rowid alias (a one-column `INTEGER PRIMARY KEY`) is given a value by SQLite; any
+    /// other key (`INT PRIMARY KEY`, `WITHOUT ROWID`) has an index of origin "pk" and is not.
+    public func generatesValue(of column: String, in table: String) throws -> Bool {
+        var keyIndexes = 0
+        try catalogRows("SELECT 1 FROM pragma_index_list(?) WHERE origin = 'pk'", [.text(table)]) { _ in keyIndexes += 1 }
+        let key = try primaryKeyColumns(of: table)
+        return keyIndexes == 0 && key == [column]
+    }
+
     public func viewNames() throws -> [String] {
         var names: [String] = []
         try catalogRows("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name", []) { names.append($0.string(0)) }

@@ -27,3 +27,21 @@ import Testing
         }
     }
 }
+
+@Suite struct ExistingDatabaseKeyGenerationTests {
+    /// `INT PRIMARY KEY` is not SQLite's rowid alias: the database gives it no value, so the
+    /// inferred model says saving a new object fails (ORMLab would read the rowid as its id).
+    @Test func aKeyThatIsNotARowidAliasIsSaid() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("keys.sqlite").path
+            try Connection(path: path).execute("""
+                CREATE TABLE things (id INT PRIMARY KEY, name TEXT);
+                CREATE TABLE gadgets (id INTEGER PRIMARY KEY, name TEXT);
+                """)
+            let opening = try #require(try Workbench(databasePath: path).openingReport)
+            let notes = opening.notes.map(\.message)
+            #expect(notes.contains("Thing.id: the database gives things.id no value on INSERT (no identity, sequence or rowid alias), so saving a new Thing fails; reading, updating and deleting work"))
+            #expect(!notes.contains { $0.hasPrefix("Gadget.id:") })
+        }
+    }
+}
