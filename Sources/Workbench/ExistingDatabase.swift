@@ -156,7 +156,7 @@ struct ModelInference {
             if key != "id" { list.append(PropertyDraft(name: "id", type: "Int", modifiers: ["column(\(quoted(key)))"])) }
             if try !catalog.generatesValue(of: key, in: shape.name) {
                 // ORMLab leaves the key out of an INSERT and reads back the one the database gave.
-                model.notes.append("\(entity).id: the database gives \(shape.name).\(key) no value on INSERT (no identity, sequence or rowid alias), so saving a new \(entity) fails; reading, updating and deleting work")
+                model.notes.append("\(entity).id: the database gives \(shape.name).\(key) no value on INSERT (no identity, sequence or rowid alias), and ORMLab leaves the key out of an INSERT: add new \(entity) rows with :sql; reading, updating and deleting work")
             }
             if let fk = shape.foreignKeys.first(where: { $0.from == key }) {
                 model.notes.append("\(shape.name).\(key) is the key and also references \(fk.table): mapped as the key only (a shared primary key; ORMLab has no association for it)")
