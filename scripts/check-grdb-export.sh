@@ -3,9 +3,12 @@
 # Tests/Fixtures/ExportScripts): the exported records compile against GRDB.swift 7.10.0, the
 # exported migrator creates exactly the schema ORMLab created for the same script (sqlite_master:
 # type, name, table and SQL of every table and index), and every association resolves its
-# foreign key in GRDB.
+# foreign key in GRDB. For each database fixture (Tests/Fixtures/*.sql written in another ORM's
+# style), the model `ormlab export --db` infers from it compiles, and its records read that
+# database itself, joining through every association: its real table and column names are
+# their coding keys (there is no migrator schema to compare: the tables exist).
 #
-#   scripts/check-grdb-export.sh [SCRIPT.orm ...]     (default: all of them)
+#   scripts/check-grdb-export.sh [SCRIPT.orm | FIXTURE.sql ...]     (default: all of them)
 #
 # The fixture package Tests/Fixtures/GRDBExportCheck is built once per script in
 # .build-grdb-check (GRDB itself only the first time). Needs `swift build` of ormlab first.
@@ -24,13 +27,21 @@ if [ ! -x "$ORMLAB" ]; then
     exit 2
 fi
 
+databases=()
 if [ $# -gt 0 ]; then
-    scripts=("$@")
+    scripts=()
+    for argument in "$@"; do
+        case "$argument" in
+            *.sql) databases+=("$argument") ;;
+            *) scripts+=("$argument") ;;
+        esac
+    done
 else
     shopt -s nullglob
     scripts=(Playground/*.orm Tests/Fixtures/ExportScripts/*.orm)
+    databases=(Tests/Fixtures/chinook-style.sql Tests/Fixtures/blog-snake-case.sql)
 fi
-if [ ${#scripts[@]} -eq 0 ]; then
+if [ $(( ${#scripts[@]} + ${#databases[@]} )) -eq 0 ]; then
     echo "check-grdb-export: no scripts to check" >&2
     exit 2
 fi
@@ -38,7 +49,7 @@ fi
 passed=0
 failed=0
 start=$(date +%s)
-for script in "${scripts[@]}"; do
+for script in ${scripts[@]+"${scripts[@]}"}; do
     name=$(basename "$script" .orm)
     if ! "$ORMLAB" export "$script" --style grdb -o "$SOURCES/Model.swift" 2>"$WORK/$name.err" \
         || ! "$ORMLAB" export "$script" --association-checks -o "$SOURCES/Checks.swift" 2>>"$WORK/$name.err" \
@@ -67,6 +78,39 @@ for script in "${scripts[@]}"; do
         continue
     fi
     echo "ok   $script: $(wc -l <"$WORK/$name.grdb" | tr -d ' ') schema objects identical, $(cat "$WORK/$name.run" | tr -d '\n')"
+    passed=$((passed + 1))
+done
+
+for fixture in ${databases[@]+"${databases[@]}"}; do
+    name=$(basename "$fixture" .sql)
+    database="$WORK/$name.sqlite"
+    python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).executescript(open(sys.argv[2], encoding="utf-8").read())' "$database" "$fixture"
+    before=$(cksum <"$database")
+    if ! "$ORMLAB" export --db "$database" --style grdb -o "$SOURCES/Model.swift" 2>"$WORK/$name.err" \
+        || ! "$ORMLAB" export --db "$database" --association-checks -o "$SOURCES/Checks.swift" 2>>"$WORK/$name.err"; then
+        echo "FAIL $fixture: ormlab export --db failed"
+        sed 's/^/    /' "$WORK/$name.err"
+        failed=$((failed + 1))
+        continue
+    fi
+    if [ "$(cksum <"$database")" != "$before" ]; then
+        echo "FAIL $fixture: ormlab export --db wrote to the database"
+        failed=$((failed + 1))
+        continue
+    fi
+    if ! swift build --package-path "$FIXTURE" --scratch-path "$SCRATCH" >"$WORK/$name.build" 2>&1; then
+        echo "FAIL $fixture: the GRDB export of the inferred model does not compile"
+        grep -E "error:" "$WORK/$name.build" | head -20 | sed 's/^/    /'
+        failed=$((failed + 1))
+        continue
+    fi
+    if ! ORMLAB_GRDB_DATABASE="$database" SWIFT_BACKTRACE=enable=no "$SCRATCH/debug/GRDBExportCheck" >/dev/null 2>"$WORK/$name.run"; then
+        echo "FAIL $fixture: the exported records cannot read the database they were inferred from"
+        head -20 "$WORK/$name.run" | sed 's/^/    /'
+        failed=$((failed + 1))
+        continue
+    fi
+    echo "ok   $fixture (ormlab export --db): $(cat "$WORK/$name.run" | tr -d '\n')"
     passed=$((passed + 1))
 done
 

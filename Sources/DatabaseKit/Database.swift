@@ -233,11 +233,15 @@ public struct IndexInfo: Sendable, Equatable {
     public var isUnique: Bool
     /// Made by a PRIMARY KEY or UNIQUE constraint rather than CREATE INDEX.
     public var isFromConstraint: Bool
-    public init(name: String, columns: [String], isUnique: Bool, isFromConstraint: Bool) {
+    /// A partial index (`CREATE INDEX … WHERE …`): it serves only queries that imply its
+    /// condition, so the mapping does not count it as an index on its columns.
+    public var isPartial: Bool
+    public init(name: String, columns: [String], isUnique: Bool, isFromConstraint: Bool, isPartial: Bool = false) {
         self.name = name
         self.columns = columns
         self.isUnique = isUnique
         self.isFromConstraint = isFromConstraint
+        self.isPartial = isPartial
     }
 }
 
@@ -250,4 +254,15 @@ public protocol SchemaCatalog {
     func indexes(of table: String) throws -> [IndexInfo]
     /// The views, sorted by name.
     func viewNames() throws -> [String]
+    /// Declared types with their modifiers by column name (`NUMERIC(10,2)`), where `columns(of:)`
+    /// gives less; empty when `columns(of:)` says it all (SQLite keeps the DDL's text).
+    func declaredColumnTypes(of table: String) throws -> [String: String]
+    /// True when the database gives `column` of `table` a value on INSERT without one (SQLite's
+    /// rowid alias, PostgreSQL's identity or sequence default): a key ORMLab can leave out.
+    func generatesValue(of column: String, in table: String) throws -> Bool
+}
+
+extension SchemaCatalog {
+    public func declaredColumnTypes(of table: String) throws -> [String: String] { [:] }
+    public func generatesValue(of column: String, in table: String) throws -> Bool { true }
 }

@@ -48,6 +48,13 @@ extension Schema {
     /// whether a column's new type is a change the database sees (Bool to Int is none on SQLite).
     public func defining(_ decl: EntityDecl, onDisk: TableOnDisk? = nil, in dialect: any Dialect = standardDialect) -> SchemaChange {
         let name = decl.name.name
+        if decl.joinEntitySides != nil { return definingJoinEntity(decl) }
+        // (A declaration with its own key(...) gets the reason that key is refused instead.)
+        let declaresKey = decl.members.contains { if case .key = $0 { return true } else { return false } }
+        if !declaresKey, let join = joinEntity(named: name), let (a, b) = join.joinEntitySides {
+            return SchemaChange(schema: self, diagnostics: [Diagnostic(.error, "\(name) is a join entity (the pairs of \(a.type.name.name) ↔ \(b.type.name.name)), so it cannot become an entity with an id of its own",
+                                                                       at: decl.name.range, hint: "give this entity another name")])
+        }
         // A new declaration replaces the entity's own pending one.
         var base = self
         base.pendingRedefinitions.removeAll { $0.entity == name }
@@ -111,7 +118,7 @@ extension Schema {
                                            hint: "define \(target) first, then redefine \(name)")])
             }
             let readyOrder = decls.map(\.name.name).filter(ready.contains)
-            output = MappingBuilder(decls: byName.filter { ready.contains($0.key) }, order: readyOrder, naming: naming).build()
+            output = MappingBuilder(decls: byName.filter { ready.contains($0.key) }, order: readyOrder, naming: naming, joinEntities: joinEntities).build()
             let failedWaiting = readyOrder.filter { e in
                 e != name && entities[e] == nil && (output.diagnostics[e] ?? []).contains { $0.severity == .error }
             }

@@ -22,6 +22,7 @@ extension Schema {
             }
             return facts
         }
+        if let join = joinEntity(named: entity), let facts = joinEntityFacts(join, in: dialect) { return facts }
         let table = tableName(forEntity: entity)
         guard let decl = waitingDeclarations.first(where: { $0.name.name == entity }) else {
             return EntityFacts(entity: entity, table: table, columns: [], associations: [], status: "not defined")

@@ -28,6 +28,8 @@ struct MappingBuilder {
     /// Ready entities in the order used for determinism (definition order).
     let order: [String]
     let naming: NamingConvention
+    /// Join entities, each naming the join table of the many-to-many between its two entities.
+    var joinEntities: [EntityDecl] = []
 
     /// The result: mappings, join tables, and diagnostics per entity.
     struct Output {
@@ -502,7 +504,7 @@ struct MappingBuilder {
             if let inverse, let j = decls[target]?.property(named: inverse)?.joinTable {
                 return JoinTable(name: j.table.name, ownerColumn: j.targetColumn.name, targetColumn: j.ownerColumn.name)
             }
-            return nil
+            return joinEntityTable(entity: entity, property: property, target: target, inverse: inverse)
         }()
         let canonical: JoinTable
         if let existing = known[pairKey] {
@@ -556,6 +558,25 @@ struct MappingBuilder {
         let oriented = ownerIsFirst ? canonical
                                     : JoinTable(name: canonical.name, ownerColumn: canonical.targetColumn, targetColumn: canonical.ownerColumn)
         return (canonical, oriented)
+    }
+
+    /// The join table a join entity declares for the pair (entity, target), seen from `entity`.
+    private func joinEntityTable(entity: String, property: String, target: String, inverse: String?) -> JoinTable? {
+        for decl in joinEntities {
+            guard let (a, b) = decl.joinEntitySides else { continue }
+            let table = decl.table?.name ?? naming.tableName(forEntity: decl.name.name)
+            let columnA = a.column?.name ?? naming.foreignKeyName(forAssociation: a.name.name)
+            let columnB = b.column?.name ?? naming.foreignKeyName(forAssociation: b.name.name)
+            let targets = (a.type.name.name, b.type.name.name)
+            if targets == (entity, target) {
+                // A self many-to-many: the property declared first owns the first key column.
+                let ownerIsA = entity != target || inverse == nil || declaredFirst(property, inverse!, in: entity).0 == property
+                return ownerIsA ? JoinTable(name: table, ownerColumn: columnA, targetColumn: columnB)
+                                : JoinTable(name: table, ownerColumn: columnB, targetColumn: columnA)
+            }
+            if targets == (target, entity) { return JoinTable(name: table, ownerColumn: columnB, targetColumn: columnA) }
+        }
+        return nil
     }
 
     private func declaredFirst(_ a: String, _ b: String, in entity: String) -> (String, String) {

@@ -258,6 +258,9 @@ public struct Schema: Sendable, Equatable {
     /// SQLite has ALTER TABLE DROP COLUMN (3.35 and later); without it a dropped column takes
     /// the table rebuild. Set by the session from the library it runs on.
     public var canDropColumns = true
+    /// Join entities (`key(playlist, track)` over two to-ones): each names the join table of the
+    /// many-to-many between its two entities. They have no mapping of their own (see JoinEntity.swift).
+    public var joinEntities: [EntityDecl] = []
 
     public init(naming: NamingConvention = .standard) {
         self.entities = [:]

@@ -103,12 +103,8 @@ func validateDeclaration(_ decl: EntityDecl, knownEntities: Set<String>) -> [Dia
     }
     for member in decl.members {
         guard case .key(let key) = member else { continue }
-        let toOnes = key.properties.compactMap { decl.property(named: $0.name) }.filter { $0.type.scalar == nil && !$0.type.isArray }
-        let hint = toOnes.count == 2 && decl.properties.count == 2
-            ? "a table whose key is two foreign keys holds the pairs of a many-to-many: write \(lowerFirst(pluralize(toOnes[1].type.name.name))): [\(toOnes[1].type.name.name)] join(\"\(decl.table?.name ?? entity)\", \"…\", \"…\") on \(toOnes[0].type.name.name) (and the other side on \(toOnes[1].type.name.name)), and remove \(entity)"
-            : "ORMLab identifies each object by one integer key; map the table's other key columns as unique properties"
-        diagnostics.append(Diagnostic(.error, "composite primary keys are not supported for entities: ORMLab identifies objects by one integer id",
-                                      at: key.range, hint: hint))
+        // A join entity (two to-ones, key(both), nothing else) never reaches here: see JoinEntity.swift.
+        diagnostics.append(compositeKeyRefusal(key, in: decl))
     }
 
     for member in decl.members {
@@ -334,4 +330,39 @@ func capitalised(_ s: String) -> String {
 func lowerFirst(_ s: String) -> String {
     guard let first = s.first else { return s }
     return first.lowercased() + s.dropFirst()
+}
+
+/// Why a `key(...)` that does not make a join entity is refused, in the precise case it is.
+func compositeKeyRefusal(_ key: KeyDecl, in decl: EntityDecl) -> Diagnostic {
+    let entity = decl.name.name
+    let named = key.properties.map { decl.property(named: $0.name) }
+    if let missing = zip(key.properties, named).first(where: { $0.1 == nil })?.0 {
+        return Diagnostic(.error, "key(...) names '\(missing.name)', which is not a property of \(entity)", at: missing.range,
+                          hint: "list the two to-one properties whose pair is the key: key(playlist, track)")
+    }
+    let props = named.compactMap { $0 }
+    let toOnes = props.filter { $0.type.scalar == nil && !$0.type.isArray }
+    if key.properties.count != 2 || toOnes.count != 2 {
+        let scalars = props.filter { $0.type.scalar != nil }.map(\.name.name)
+        let what = scalars.isEmpty ? "a key of \(key.properties.count) propert\(key.properties.count == 1 ? "y" : "ies")" : "a key over scalar values (\(scalars.joined(separator: ", ")))"
+        return Diagnostic(.error, "composite primary keys are mapped only for join entities (key over two to-one properties): \(what) would need objects identified by several columns, and ORMLab identifies each object by one integer id",
+                          at: key.range, hint: "give the table an integer key column and keep the values unique with unique index(\(key.properties.map(\.name).joined(separator: ", ")))")
+    }
+    if let optional = toOnes.first(where: { $0.type.isOptional }) {
+        return Diagnostic(.error, "'\(optional.name.name)' is part of the key, so it cannot be optional", at: optional.type.range,
+                          hint: "write \(optional.name.name): \(optional.type.name.name)")
+    }
+    let others = decl.members.compactMap { member -> String? in
+        switch member {
+        case .property(let p): return toOnes.contains(where: { $0.name.name == p.name.name }) ? nil : p.name.name
+        case .key: return nil
+        case .index: return "index(...)"
+        case .callback: return "a callback"
+        case .timestamps: return "timestamps"
+        case .softDelete: return "soft delete"
+        case .scope(let s): return "scope \(s.name.name)"
+        }
+    }
+    return Diagnostic(.error, "a join entity holds only its two key properties, and \(entity) also has \(others.joined(separator: ", ")): a join table with data of its own would need objects identified by two columns, which ORMLab does not model",
+                      at: key.range, hint: "remove \(others.joined(separator: ", ")) to map the pairs of a many-to-many, or give \(entity) an integer id column and make the pair unique with unique index(\(toOnes.map(\.name.name).joined(separator: ", ")))")
 }

@@ -330,11 +330,12 @@ public final class SessionDatabase: Database {
         }
     }
 
-    /// The SQLite catalog; PostgreSQL's (information_schema) is not read yet, so a PostgreSQL
-    /// database is not inferred.
+    /// The catalog: SQLite's PRAGMAs, or PostgreSQL's pg_catalog (PostgresCatalog.swift).
     public var schemaCatalog: (any SchemaCatalog)? {
-        if case .sqlite(let c) = driver { return c }
-        return nil
+        switch driver {
+        case .sqlite(let c): return c
+        case .postgres(let c): return c
+        }
     }
 
     // MARK: ORMLab's metadata

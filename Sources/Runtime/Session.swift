@@ -366,7 +366,11 @@ public final class Session {
             // mapped entity, since this one may have mapped others that were waiting for it.
             for var mapping in change.schema.orderedEntities where !mapping.columns.contains(where: { $0.declaredType != nil }) {
                 guard let onDisk = try? log.withoutRecording({ try db.columns(of: mapping.table) }) else { continue }
-                let declared = Dictionary(onDisk.map { ($0.name.lowercased(), $0.type) }, uniquingKeysWith: { a, _ in a })
+                var declared = Dictionary(onDisk.map { ($0.name.lowercased(), $0.type) }, uniquingKeysWith: { a, _ in a })
+                // PostgreSQL's NUMERIC(10,2): the catalog keeps the modifiers columns(of:) leaves out.
+                if let full = try? log.withoutRecording({ try db.schemaCatalog?.declaredColumnTypes(of: mapping.table) }) {
+                    for (column, type) in full { declared[column.lowercased()] = type }
+                }
                 for i in mapping.columns.indices {
                     mapping.columns[i].declaredType = declared[mapping.columns[i].name.lowercased()].flatMap { $0.isEmpty ? nil : $0 }
                 }

@@ -536,15 +536,25 @@ extension Connection: SchemaCatalog {
     }
 
     public func indexes(of table: String) throws -> [IndexInfo] {
-        var list: [(name: String, unique: Bool, origin: String)] = []
-        try catalogRows(#"SELECT name, "unique", origin FROM pragma_index_list(?) ORDER BY name"#, [.text(table)]) { row in
-            list.append((row.string(0), row.int64(1) != 0, row.string(2)))
+        var list: [(name: String, unique: Bool, origin: String, partial: Bool)] = []
+        try catalogRows(#"SELECT name, "unique", origin, partial FROM pragma_index_list(?) ORDER BY name"#, [.text(table)]) { row in
+            list.append((row.string(0), row.int64(1) != 0, row.string(2), row.int64(3) != 0))
         }
         return try list.map { index in
             var columns: [String] = []
             try catalogRows("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [.text(index.name)]) { columns.append($0.string(0)) }
-            return IndexInfo(name: index.name, columns: columns, isUnique: index.unique, isFromConstraint: index.origin != "c")
+            return IndexInfo(name: index.name, columns: columns, isUnique: index.unique, isFromConstraint: index.origin != "c",
+                             isPartial: index.partial)
         }
+    }
+
+    /// Only a rowid alias (a one-column `INTEGER PRIMARY KEY`) is given a value by SQLite; any
+    /// other key (`INT PRIMARY KEY`, `WITHOUT ROWID`) has an index of origin "pk" and is not.
+    public func generatesValue(of column: String, in table: String) throws -> Bool {
+        var keyIndexes = 0
+        try catalogRows("SELECT 1 FROM pragma_index_list(?) WHERE origin = 'pk'", [.text(table)]) { _ in keyIndexes += 1 }
+        let key = try primaryKeyColumns(of: table)
+        return keyIndexes == 0 && key == [column]
     }
 
     public func viewNames() throws -> [String] {

@@ -59,7 +59,11 @@ struct ModelInference {
         let tables = try database.tableNames().filter { !database.isMetadataTable($0) }
         var shapes: [TableShape] = []
         for table in tables {
-            shapes.append(TableShape(name: table, columns: try database.columns(of: table), primaryKey: try catalog.primaryKeyColumns(of: table),
+            var columns = try database.columns(of: table)
+            // PostgreSQL's NUMERIC(10,2) and VARCHAR(120) keep their modifiers (money's scale).
+            let declared = try catalog.declaredColumnTypes(of: table)
+            for i in columns.indices { if let type = declared[columns[i].name] { columns[i].type = type } }
+            shapes.append(TableShape(name: table, columns: columns, primaryKey: try catalog.primaryKeyColumns(of: table),
                                      foreignKeys: try catalog.foreignKeys(of: table), indexes: try catalog.indexes(of: table)))
         }
         for view in try catalog.viewNames() {
@@ -70,6 +74,17 @@ struct ModelInference {
         var entityTables: [TableShape] = []
         var candidateJoins: [TableShape] = []
         for shape in shapes {
+            // PostgreSQL keeps "Name" and name apart; ORMLab's mapping, like SQLite, takes them
+            // for one column, so such a table cannot be mapped column for column.
+            var seen: [String: String] = [:]
+            var clash: (String, String)?
+            for column in shape.columns where clash == nil {
+                if let earlier = seen.updateValue(column.name, forKey: column.name.lowercased()) { clash = (earlier, column.name) }
+            }
+            if let clash {
+                model.notes.append("table \(shape.name): skipped, its columns \(clash.0) and \(clash.1) differ only in case, which ORMLab's mapping takes for one column (as SQLite does); read it with :sql")
+                continue
+            }
             if shape.primaryKey.count == 1, let key = shape.columns.first(where: { $0.name == shape.primaryKey[0] }) {
                 if !key.type.uppercased().contains("INT") {
                     model.notes.append("table \(shape.name): skipped, its key \(key.name) is \(key.type.isEmpty ? "untyped" : key.type), and ORMLab identifies objects by an integer id")
@@ -139,10 +154,14 @@ struct ModelInference {
             var list: [PropertyDraft] = []
             let key = shape.primaryKey[0]
             if key != "id" { list.append(PropertyDraft(name: "id", type: "Int", modifiers: ["column(\(quoted(key)))"])) }
+            if try !catalog.generatesValue(of: key, in: shape.name) {
+                // ORMLab leaves the key out of an INSERT and reads back the one the database gave.
+                model.notes.append("\(entity).id: the database gives \(shape.name).\(key) no value on INSERT (no identity, sequence or rowid alias), and ORMLab leaves the key out of an INSERT: add new \(entity) rows with :sql; reading, updating and deleting work")
+            }
             if let fk = shape.foreignKeys.first(where: { $0.from == key }) {
                 model.notes.append("\(shape.name).\(key) is the key and also references \(fk.table): mapped as the key only (a shared primary key; ORMLab has no association for it)")
             }
-            let uniqueColumns = Set(shape.indexes.filter { $0.isUnique && $0.columns.count == 1 }.map { $0.columns[0] })
+            let uniqueColumns = Set(shape.indexes.filter { $0.isUnique && $0.columns.count == 1 && !$0.isPartial }.map { $0.columns[0] })
             for column in shape.columns where column.name != key {
                 let fks = shape.foreignKeys.filter { $0.from == column.name }
                 if fks.count == 1, let parent = target(of: fks[0]) {
@@ -173,7 +192,13 @@ struct ModelInference {
             drafts[entity] = list
             // Indexes made with CREATE INDEX on mapped columns: written as index(...) so that
             // :explain and :compare know them (the mapping keeps their real names).
-            for index in shape.indexes where !index.isFromConstraint && !(index.isUnique && index.columns.count == 1) {
+            for index in shape.indexes where !index.isFromConstraint && !(index.isUnique && index.columns.count == 1 && !index.isPartial) {
+                if index.isPartial {
+                    // index(...) cannot say WHERE: counted as a full index, :explain would trust it
+                    // for queries it cannot serve.
+                    model.notes.append("index \(index.name) on \(shape.name)(\(index.columns.joined(separator: ", "))): left to the database (a partial index, with a WHERE that index(...) cannot say; :explain does not count on it)")
+                    continue
+                }
                 let names = index.columns.compactMap { column -> String? in
                     if column == key { return nil }
                     return list.first { $0.modifiers.contains("column(\(quoted(column)))") || snakeCase($0.name) == column || snakeCase($0.name) + "_id" == column }?.name
@@ -296,6 +321,12 @@ struct ModelInference {
     func scalarType(declared: String) -> (type: String, note: String?) {
         let t = declared.uppercased()
         if t.isEmpty { return ("String", "its column has no declared type; read as String (SQLite keeps whatever was stored)") }
+        // PostgreSQL's arrays (INTEGER[]) and geometric or interval types hold no one scalar,
+        // and their names contain words (INT in POINT, INTERVAL) the rules below would misread.
+        if t.hasSuffix("]") { return ("String", "type \(declared) is an array, which ORMLab does not map to one value; read as String (its text form)") }
+        if ["POINT", "INTERVAL", "LINE", "LSEG", "BOX", "PATH", "POLYGON", "CIRCLE"].contains(where: { t.hasPrefix($0) }) {
+            return ("String", "type \(declared) is not one ORMLab maps; read as String")
+        }
         if t.contains("BOOL") { return ("Bool", nil) }
         if t.contains("DATE") || t.contains("TIME") { return ("Date", nil) }
         if t.contains("NUMERIC") || t.contains("DECIMAL") || t.contains("MONEY") { return ("Decimal", nil) }
@@ -335,13 +366,21 @@ extension Workbench {
                 failures.append("\(entity.name) (table \(entity.table)) could not be written as DSL: \(d.message); left out")
             }
         }
+        // An entity still waiting after the whole model was adopted was refused on the way (its
+        // mapping failed once what it waits for arrived): said, and left out of the model.
+        for entity in adopted where session.schema.waiting[entity.name] != nil {
+            failures.append("\(entity.name) (table \(entity.table)) could not be mapped: \(session.schema.waitingSentence(for: entity.name) ?? "it waits"); left out")
+        }
+        adopted.removeAll { session.schema.waiting[$0.name] != nil }
         let tables = (try? session.database.tableNames().filter { !session.database.isMetadataTable($0) }.count) ?? 0
         let source = adopted.map(\.source).joined(separator: "\n")
         report.blocks.append(.code(title: "Inferred model: \(adopted.count) entit\(adopted.count == 1 ? "y" : "ies") from \(tables) table\(tables == 1 ? "" : "s") (:save model.orm keeps it)",
                                    lines: source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
         report.mapping = adopted.map { session.schema.facts(for: $0.name, in: session.dialect) }
         for note in model.notes + failures { report.notes.append(Note(.info, note)) }
-        report.notes.append(Note(.info, fileDatabase
+        report.notes.append(Note(.info, session.db.isPostgres
+            ? "nothing was written: reading and querying leave the schema and its rows as they are; ORMLab's metadata table is created only if you change the schema"
+            : fileDatabase
             ? "nothing was written: reading and querying leave the file as it is; ORMLab's metadata table is created only if you change the schema"
             : "nothing was written: the tables stay as they are, and the mapping follows them"))
         history += adopted.map(\.source)
@@ -374,5 +413,38 @@ extension Workbench {
         } catch {
             report.notes.append(Note(.info, "the inferred model could not be stored (\(error)); reopening infers it again"))
         }
+    }
+}
+
+// MARK: - Join entities (key(playlist, track))
+
+extension Workbench {
+    /// Stored declarations with the join entities first: a many-to-many replayed after its join
+    /// entity keeps its pairs in that entity's table (it may have been declared after it).
+    func joinEntitiesFirst(_ stored: [(name: String, source: String)]) -> [(name: String, source: String)] {
+        let isJoin = stored.map { item in
+            Parser.parse(SourceFile(name: "stored \(item.name)", text: item.source)).commands.contains {
+                if case .entity(let decl) = $0 { return decl.joinEntitySides != nil }
+                return false
+            }
+        }
+        return zip(stored, isJoin).filter { $0.1 }.map(\.0) + zip(stored, isJoin).filter { !$0.1 }.map(\.0)
+    }
+
+    /// A join entity on a model inferred from a database ORMLab did not make: it names a join
+    /// table that exists, so nothing runs and nothing is written (it is stored with the rest of
+    /// the model if the learner changes the schema later).
+    func defineJoinEntityOnInferredModel(_ decl: EntityDecl, source: String, into report: inout Report) throws {
+        let change = session.schema.defining(decl, in: session.dialect)
+        for d in change.diagnostics { report.diagnostics.append(record(d, in: currentSource)) }
+        guard !change.hasErrors else { return }
+        _ = session.restore(decl)
+        unstoredInferredDeclarations.removeAll { $0.name == decl.name.name }
+        unstoredInferredDeclarations.append((decl.name.name, source))
+        var names = change.affectedEntities
+        if !names.contains(decl.name.name) { names.insert(decl.name.name, at: 0) }
+        report.mapping = names.map { session.schema.facts(for: $0, in: session.dialect) }
+        for line in change.explanation { report.notes.append(Note(.info, line)) }
+        report.notes.append(Note(.info, "nothing was written: the join table exists, and the join entity only names it"))
     }
 }

@@ -285,8 +285,11 @@ public let helpTopics: [HelpTopic] = [
         Decimal is exact money (NUMERIC(10,2)): 10.50 is bound as text, never as a Double, and
         sum(...) adds whole cents. `ormlab --db FILE` on a database ORMLab did not make infers
         a model from its tables (shown as DSL, a note per guess) and writes nothing while you
-        only read; :infer does the same for tables made with :sql. Composite keys become a
-        many-to-many when they are two foreign keys; other tables without one integer key are skipped.
+        only read (on PostgreSQL too, from pg_catalog: ormlab --db postgres://…); :infer does
+        the same for tables made with :sql. Composite keys become a
+        many-to-many when they are two foreign keys (a join entity, see :help keys); other tables
+        without one integer key are skipped. `ormlab export --db FILE --style grdb` (or :export
+        swift grdb) writes the model as Swift with the real names as table names and coding keys.
         """,
         example: """
         :sql CREATE TABLE [Artist] ([ArtistId] INTEGER PRIMARY KEY, [Name] NVARCHAR(120))
@@ -297,6 +300,35 @@ public let helpTopics: [HelpTopic] = [
         save
         Artist#1.albums
         Album.sum(price)
+        """),
+    HelpTopic(
+        name: "keys", summary: "composite keys: a join entity key(playlist, track); what is refused and why",
+        body: """
+        A table whose primary key is exactly two foreign keys holds the pairs of a many-to-many.
+        `entity PlaylistTrack table("PlaylistTrack") { playlist: Playlist column("PlaylistId");
+        track: Track column("TrackId"); key(playlist, track) }` is a join entity: it names that
+        table and its columns for the many-to-many between Playlist and Track, declared before or
+        after it (inferring a database does the same with join(...)). It has no objects of its
+        own: read its pairs through the many-to-many. ORMLab identifies every object by one
+        integer id, so key(...) is refused, with its reason, when it is over scalar values, has
+        one or more than two properties, an optional side, or sits in an entity with other
+        members (a join table with data of its own): give such a table an integer key column.
+        For the same reason an inferred database skips, each with a note saying why, a table
+        whose key is not one integer (a natural key such as code TEXT, or two columns that are
+        not both foreign keys), a table without a primary key, and a view; read them with :sql,
+        and a foreign key pointing at one stays a plain value.
+        """,
+        example: """
+        entity Playlist { name: String }
+        entity Track { name: String }
+        entity PlaylistTrack table("playlist_entries") { playlist: Playlist; track: Track; key(playlist, track) }
+        entity Playlist { name: String; tracks: [Track] }
+        entity Track { name: String; playlists: [Playlist] }
+        insert Playlist(name: "Heavy")
+        insert Track(name: "Go Down")
+        Playlist#1.tracks.add(Track#1)
+        save
+        Playlist#1.tracks
         """),
     HelpTopic(
         name: "rosetta", summary: "the same operation in ActiveRecord, Hibernate, SQLAlchemy, Django, GRDB",

@@ -136,7 +136,7 @@ public final class Workbench {
             }
             return
         }
-        for (name, source) in stored {
+        for (name, source) in joinEntitiesFirst(stored) {
             let parsed = Parser.parse(SourceFile(name: "stored \(name)", text: source))
             for case .entity(let decl) in parsed.commands {
                 let problems = session.restore(decl)
@@ -277,6 +277,10 @@ public final class Workbench {
 
     func define(_ decl: EntityDecl, source: String, into report: inout Report) throws {
         // A table changed behind the mapping's back is migrated from what it holds now.
+        if decl.joinEntitySides != nil, !unstoredInferredDeclarations.isEmpty {
+            try defineJoinEntityOnInferredModel(decl, source: source, into: &report)
+            return
+        }
         let drifted = session.schema.entity(decl.name.name) == nil ? nil : currentDrift().first { $0.entity == decl.name.name }
         let change = session.define(decl, source: source, onDisk: drifted?.onDisk)
         scopeSources[decl.name.name] = currentSource

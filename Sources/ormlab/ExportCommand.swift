@@ -19,7 +19,12 @@ struct ExportCommand: ParsableCommand {
             """)
 
     @Argument(help: "The .orm script that defines the entities.")
-    var file: String
+    var file: String?
+
+    /// `ormlab export --db FILE`: the model inferred from a database ORMLab did not make (or
+    /// the one stored in a database it did), exported with the real table and column names.
+    @Option(name: .long, help: "Export the model of this database (inferred when ORMLab did not make it; nothing is written to it) instead of a script's.")
+    var db: String?
 
     @Option(name: .long, help: "plain (Codable structs, no dependency) or grdb (GRDB.swift 7 records and migrator).")
     var style: ExportStyle = .plain
@@ -38,6 +43,18 @@ struct ExportCommand: ParsableCommand {
     var associationChecks = false
 
     func run() throws {
+        if let db {
+            guard file == nil else {
+                FileHandleStream.standardError.write("ormlab: export takes a script or --db DATABASE, not both\n")
+                throw ExitCode(2)
+            }
+            try export(try openWorkbench(db), printing: "the model of \(Workbench.displayedTarget(db))")
+            return
+        }
+        guard let file else {
+            FileHandleStream.standardError.write("ormlab: export needs a script (ormlab export MODEL.orm) or a database (ormlab export --db FILE)\n")
+            throw ExitCode(2)
+        }
         guard let text = readTextFile(file) else {
             FileHandleStream.standardError.write("ormlab: cannot read \(file)\n")
             throw ExitCode(2)
@@ -67,12 +84,20 @@ struct ExportCommand: ParsableCommand {
             let lines = failedDataLines.map(String.init).joined(separator: ", ")
             FileHandleStream.standardError.write("ormlab: warning: \(n) data command\(n == 1 ? "" : "s") of \(file) failed (line\(n == 1 ? "" : "s") \(lines)); the entities are exported, the data is not part of an export\n")
         }
+        try export(workbench, printing: file)
+    }
 
+    /// Writes the export (or, for the check script, the schema listing) of `workbench`'s model.
+    private func export(_ workbench: Workbench, printing source: String) throws {
         if printSchema {
             print(try schemaListing(workbench), terminator: "")
             return
         }
         let schema = workbench.session.schema
+        if schema.order.isEmpty {
+            FileHandleStream.standardError.write("ormlab: \(source) has no entities; nothing is exported\n")
+            throw ExitCode(1)
+        }
         let code = associationChecks ? SwiftExporter.grdbAssociationChecks(schema) : SwiftExporter.export(schema, style: style)
         if let output {
             do {

@@ -87,3 +87,40 @@ import Testing
             """)
     }
 }
+
+// `ormlab export --db FILE`: the model inferred from a database ORMLab did not make, with its
+// real table and column names; the database is not written to. (scripts/check-grdb-export.sh
+// compiles this export against GRDB and reads the fixture database with it.)
+@Suite(.serialized) struct ExportExistingDatabaseEndToEndTests {
+    @Test func exportsTheInferredModelWithTheRealNamesAndWritesNothing() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let database = dir + "/shop.sqlite"
+        let setup = try runProcess(ormlabBinary, ["--db", database], stdin: """
+            :sql CREATE TABLE [Customer] ([CustomerId] INTEGER PRIMARY KEY, [Email] NVARCHAR(60) NOT NULL)
+            :sql CREATE TABLE [Invoice] ([InvoiceId] INTEGER PRIMARY KEY, [CustomerId] INTEGER NOT NULL REFERENCES [Customer]([CustomerId]), [Total] NUMERIC(10,2) NOT NULL)
+            """.data(using: .utf8))
+        #expect(setup.status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        let grdb = try runProcess(ormlabBinary, ["export", "--db", database, "--style", "grdb"])
+        #expect(grdb.status == 0, "\(grdb.stderr)")
+        #expect(grdb.stdout.contains(#"    static let databaseTableName = "Invoice""#))
+        #expect(grdb.stdout.contains(#"        case customerID = "CustomerId""#))
+        #expect(grdb.stdout.contains(#"        case total = "Total""#))
+        #expect(grdb.stdout.contains("    var total: Decimal\n"))
+        let plain = try runProcess(ormlabBinary, ["export", "--db", database])
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("struct Invoice: Codable, Hashable, Identifiable {\n"))
+        #expect(plain.stdout.contains(#"        case id = "InvoiceId""#))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+    }
+
+    @Test func aScriptAndADatabaseTogetherIsAUsageMistake() throws {
+        let result = try runProcess(ormlabBinary, ["export", "model.orm", "--db", "x.sqlite"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "ormlab: export takes a script or --db DATABASE, not both\n")
+        let neither = try runProcess(ormlabBinary, ["export"])
+        #expect(neither.status == 2)
+        #expect(neither.stderr.hasPrefix("ormlab: export needs a script"))
+    }
+}

@@ -17,6 +17,13 @@ extension Workbench {
                 throw EvalError("\(id.name) is not mapped yet: it waits for \(session.schema.waiting[id.name]!.joined(separator: ", "))", at: id.range,
                                 hint: "define the missing entities first")
             }
+            if let join = session.schema.joinEntity(named: id.name), let (a, b) = join.joinEntitySides {
+                // A composite identity is not modelled: its pairs are read through the many-to-many.
+                throw EvalError("\(id.name) is a join entity: its rows are the pairs of the many-to-many \(a.type.name.name) ↔ \(b.type.name.name), not objects with an identity of their own",
+                                at: id.range, hint: (session.schema.entity(a.type.name.name)?.associations.first { $0.kind == .manyToMany && $0.target == b.type.name.name }
+                                    .map { "read them through the many-to-many, e.g. \(a.type.name.name)#1.\($0.name); " } ?? "")
+                                    + "or :sql SELECT * FROM \"\(join.table?.name ?? id.name)\"")
+            }
             let candidates = session.schema.order + Array(variables.keys)
             throw EvalError("unknown name '\(id.name)'", at: id.range, hint: suggestion(id.name, candidates)
                             ?? (session.schema.order.isEmpty ? "define an entity first, e.g. entity Author { name: String }" : "entities: \(session.schema.order.joined(separator: ", "))"))

@@ -72,8 +72,11 @@ extension Workbench {
                 }
             }
         case .scalar(let v, let type):
-            report.value = displayValue(v, type: type)
-            if let binding { report.value = .text("\(binding) = \(displayValue(v, type: type).display)") }
+            // A Decimal outside an object (a property read, a sum) carries no column: every digit
+            // it has is shown (NUMERIC(12,4) gives 12.3456), at least two.
+            let scale = type == .decimal ? decimalDisplayScale(v) : ExactDecimal.defaultScale
+            report.value = displayValue(v, type: type, scale: scale)
+            if let binding { report.value = .text("\(binding) = \(displayValue(v, type: type, scale: scale).display)") }
         case .table(let header, let rows):
             report.blocks.append(.table(title: nil, header: header, rows: rows))
         case .nothing:
@@ -99,4 +102,16 @@ extension Workbench {
             report.notes.append(Note(.identityMap, "\(hitCount) of \(objects.count) object\(objects.count == 1 ? " was" : "s were") already in the identity map: the row was read, but the same object came back (its in-memory state wins)"))
         }
     }
+}
+
+/// The digits after the point of a Decimal value read without its column, at least two.
+func decimalDisplayScale(_ v: DatabaseValue) -> Int {
+    let text: String
+    switch v {
+    case .text(let s): text = s
+    case .real(let d): text = "\(d)"
+    default: return ExactDecimal.defaultScale
+    }
+    guard let dot = text.firstIndex(of: "."), !text.contains("e"), !text.contains("E") else { return ExactDecimal.defaultScale }
+    return max(ExactDecimal.defaultScale, min(18, text[text.index(after: dot)...].prefix { $0.isNumber }.count))
 }

@@ -4,6 +4,17 @@
 import Foundation
 import GRDB
 
+// `ormlab export --db`: the records of a database ORMLab did not make read that database itself
+// (its real table and column names are their coding keys); no migration, nothing to compare.
+if let path = ProcessInfo.processInfo.environment["ORMLAB_GRDB_DATABASE"] {
+    var configuration = Configuration()
+    configuration.readonly = true
+    let existing = try DatabaseQueue(path: path, configuration: configuration)
+    let checked = try existing.read(checkAssociations)
+    FileHandle.standardError.write(Data("\(checked) associations resolved and their rows decoded from the database itself\n".utf8))
+    exit(0)
+}
+
 let dbQueue = try DatabaseQueue()
 try ORMLabSchema.migrator.migrate(dbQueue)
 try dbQueue.read { db in
