@@ -48,6 +48,10 @@ extension Schema {
     /// whether a column's new type is a change the database sees (Bool to Int is none on SQLite).
     public func defining(_ decl: EntityDecl, onDisk: TableOnDisk? = nil, in dialect: any Dialect = standardDialect) -> SchemaChange {
         let name = decl.name.name
+        // A class of an inheritance hierarchy is mapped by its strategy (Inheritance.swift).
+        if decl.parent != nil || decl.inheritance != nil || !hierarchy.isEmpty && hierarchy[name] != nil {
+            return definingInHierarchy(decl, in: dialect)
+        }
         // A new declaration replaces the entity's own pending one.
         var base = self
         base.pendingRedefinitions.removeAll { $0.entity == name }
@@ -139,6 +143,7 @@ extension Schema {
         // 4. The new schema.
         var new = self
         new.entities = output.mappings
+        if !hierarchy.isEmpty { placingHierarchyClasses(&new.entities) }
         // Types declared by a table another program made (NVARCHAR(120), NUMERIC(10,2)) stay
         // with their columns when the mapping is rebuilt.
         for (e, mapping) in new.entities {

@@ -255,6 +255,9 @@ public struct Schema: Sendable, Equatable {
     /// SQLite has ALTER TABLE DROP COLUMN (3.35 and later); without it a dropped column takes
     /// the table rebuild. Set by the session from the library it runs on.
     public var canDropColumns = true
+    /// The classes of inheritance hierarchies (`entity Car : Vehicle`), by entity name; empty
+    /// when no entity inherits (Inheritance.swift).
+    public var hierarchy: [String: HierarchyMember] = [:]
 
     public init(naming: NamingConvention = .standard) {
         self.entities = [:]

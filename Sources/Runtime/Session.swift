@@ -326,6 +326,7 @@ public final class Session {
                 infos[name] = EntityInfo(mapping: mapping, dialect: dialect)
             }
         }
+        if !newSchema.hierarchy.isEmpty { adoptInheritance(newSchema) }
     }
 
     /// Runs a transaction control statement in this session's dialect.
