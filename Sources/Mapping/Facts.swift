@@ -19,6 +19,7 @@ extension Schema {
             if let pending = pendingRedefinitions.first(where: { $0.entity == entity }) {
                 facts.status = pending.status
             }
+            if !hierarchy.isEmpty, hierarchy[entity] != nil { inheritanceFacts(&facts, entity: entity) }
             return facts
         }
         let table = tableName(forEntity: entity)

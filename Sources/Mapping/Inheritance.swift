@@ -1,5 +1,6 @@
 import DSL
 import SQLBuilder
+import Report
 
 // Inheritance mapping: how a class hierarchy (`entity Vehicle inheritance(joined) { … }`,
 // `entity Car : Vehicle { … }`) maps to tables under the three strategies every ORM names
@@ -250,6 +251,17 @@ extension Schema {
 
     private func mappingTable(_ entity: String) -> String { tableName(forEntity: entity) }
 
+    /// The Mapping pane of a hierarchy class: its notes, and (single) the columns of subclasses
+    /// shown as nullable, which is what the table declares.
+    func inheritanceFacts(_ facts: inout EntityFacts, entity: String) {
+        facts.inheritance = inheritanceNotes(for: entity)
+        guard let member = hierarchy[entity], member.strategy == .single, let root = entities[member.root] else { return }
+        let rootColumns = Set(root.columns.map(\.name))
+        for i in facts.columns.indices where !rootColumns.contains(facts.columns[i].column) {
+            facts.columns[i].constraints = facts.columns[i].constraints.map { $0 == "NOT NULL" ? "NULL in the table (required by the ORM)" : $0 }
+        }
+    }
+
     // MARK: - Defining a class
 
     /// Defines the root or a subclass of a hierarchy. New classes only; a class that holds rows
@@ -274,7 +286,7 @@ extension Schema {
                 return changingStrategy(of: name, to: strategy, decl: decl, in: dialect)
             }
             if let member = hierarchy[name], decl.parent?.name == member.parent, decl.inheritance?.strategy ?? member.strategy == member.strategy,
-               decl.members == member.declaration.members {
+               Self.sameMembers(decl, member.declaration) {
                 return SchemaChange(schema: self, explanation: ["no change"], affectedEntities: [name])
             }
             let what = hierarchy[name] != nil ? "\(name) is a class of the \(hierarchy[name]!.root) hierarchy" : "\(name) already has a table"
@@ -379,6 +391,17 @@ extension Schema {
         change.explanation = explanation + change.explanation.filter { !$0.hasPrefix("\(name) maps to table") }
         change.schema = new
         return change
+    }
+
+    /// The same properties (names, types, modifiers) and as many other members, wherever written.
+    static func sameMembers(_ a: EntityDecl, _ b: EntityDecl) -> Bool {
+        func shape(_ d: EntityDecl) -> [String] {
+            d.members.map { m in
+                guard case .property(let p) = m else { return "member" }
+                return "\(p.name.name): \(typeText(p.type)) \(p.isUnique) \(p.isIndexed) \(String(describing: p.defaultValue?.source)) \(String(describing: p.onDelete)) \(p.via?.name ?? "")"
+            }
+        }
+        return shape(a) == shape(b)
     }
 
     /// `Int?`, `[Book]`: a property's type as written, for comparing two declarations.

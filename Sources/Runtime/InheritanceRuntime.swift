@@ -38,6 +38,12 @@ final class InheritanceRuntime {
     }
 }
 
+extension EntityInfo {
+    /// The objects of this very class in its identity map (a base class's map also holds its
+    /// subclasses' objects, which their own maps count).
+    var ownObjectCount: Int { identityMap.values.reduce(0) { $0 + ($1.entity === self ? 1 : 0) } }
+}
+
 extension Session {
     /// Gives each class of a hierarchy its runtime data (after a schema change).
     func adoptInheritance(_ schema: Schema) {

@@ -473,7 +473,7 @@ public final class Session {
     public func forget() -> Int {
         var count = 0
         for info in infos.values {
-            count += info.identityMap.count
+            count += info.inheritance == nil ? info.identityMap.count : info.ownObjectCount
             info.identityMap.removeAll()
         }
         loadGroups.removeAll()
@@ -484,7 +484,7 @@ public final class Session {
     }
 
     /// Number of objects in the identity map.
-    public var identityMapCount: Int { infos.values.reduce(0) { $0 + $1.identityMap.count } }
+    public var identityMapCount: Int { infos.values.reduce(0) { $0 + ($1.inheritance == nil ? $1.identityMap.count : $1.ownObjectCount) } }
 }
 
 extension Session {
