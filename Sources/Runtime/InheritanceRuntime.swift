@@ -87,6 +87,19 @@ extension Session {
         }
     }
 
+    /// The INSERTs one object of a joined or concrete class takes, in order (for `:seed`);
+    /// nil for other entities, whose INSERT is one statement.
+    public func hierarchyInsertSQL(of entity: String) -> [String]? {
+        infos[entity]?.inheritance?.insertParts?.map(\.insertSQL)
+    }
+
+    /// Writes one row of a joined or concrete class straight to its tables (`:seed`, no object):
+    /// `values` are the class's columns after the id. Returns the new id.
+    public func insertHierarchyRow(of entity: String, values: [DatabaseValue]) throws -> Int64 {
+        guard let parts = infos[entity]?.inheritance?.insertParts else { throw ORMError("\(entity) is not a joined or concrete class") }
+        return try UnitOfWork.insertInHierarchy(parts, values: values, db: db)
+    }
+
     // MARK: - Polymorphic loading
 
     /// Runs a SELECT over a hierarchy class's row source: each row becomes an object of the

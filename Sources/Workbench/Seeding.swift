@@ -49,6 +49,8 @@ struct SeedPlan {
         case parent(ids: [Int64], optional: Bool, unique: Bool)
         /// A belongs-to pointing at the seeded entity itself: earlier rows of this table.
         case selfReference(optional: Bool)
+        /// The same value in every row: a hierarchy class's discriminator (`type = 'Car'`).
+        case fixed(DatabaseValue)
     }
 
     struct Link {
@@ -70,6 +72,8 @@ struct SeedPlan {
     var existingIDs: [Int64] = []
     var notes: [String] = []
     let cause: String
+    /// A joined or concrete hierarchy class: the INSERTs of one row, in order (nil otherwise).
+    var hierarchyInserts: [String]?
 
     init(info: EntityInfo, count: Int, workbench: Workbench, range: SourceRange) throws {
         mapping = info.mapping
@@ -86,8 +90,10 @@ struct SeedPlan {
             let keyColumn = SQLExpr.column(table: nil, name: key)
             return dialect.render(Select(columns: [keyColumn], from: table, filter: filter, orderBy: [OrderTerm(keyColumn)]))
         }
-        let sizeQuery = dialect.render(Select(columns: [.function("COUNT", [.raw("*")]), .function("COALESCE", [.function("MAX", [id]), .raw("0")])],
-                                              from: table))
+        var size = Select(columns: [.function("COUNT", [.raw("*")]), .function("COALESCE", [.function("MAX", [id]), .raw("0")])], from: table)
+        size.source = workbench.session.schema.rowSource(of: mapping.name)   // a class of a hierarchy: its rows
+        let sizeQuery = dialect.render(size)
+        hierarchyInserts = workbench.session.hierarchyInsertSQL(of: mapping.name)
         _ = try log.withCause(cause + ": rows so far") {
             try db.query(sizeQuery.sql, sizeQuery.arguments) { row in
                 existingRows = Int(row.int64(0))
@@ -99,6 +105,8 @@ struct SeedPlan {
             switch column.role {
             case .primaryKey:
                 continue
+            case .scalar where column.name == Schema.discriminatorColumn && schema.hierarchy[mapping.name] != nil:
+                fillers.append(.fixed(.text(mapping.name)))
             case .scalar(let type):
                 let kind = FakeData.kind(for: column, type: type, entity: mapping.name)
                 fillers.append(.scalar(kind, unique: column.isUnique, optional: column.isNullable))
@@ -226,6 +234,8 @@ struct SeedPlan {
                             } else {
                                 values[i] = .integer(rng.pick(ids))
                             }
+                        case .fixed(let value):
+                            values[i] = value
                         case .selfReference:
                             let pool = existingIDs.count + insertedIDs.count
                             if pool == 0 || rng.chance(0.2) {
@@ -236,8 +246,13 @@ struct SeedPlan {
                             }
                         }
                     }
-                    try db.run(sql, values)
-                    let id = db.lastInsertID
+                    let id: Int64
+                    if hierarchyInserts != nil {
+                        id = try session.insertHierarchyRow(of: mapping.name, values: values)
+                    } else {
+                        try db.run(sql, values)
+                        id = db.lastInsertID
+                    }
                     insertedIDs.append(id)
                     if n == 0 { firstValues = values }
                     if sample.count < 5 { sample.append((id, values)) }
@@ -274,8 +289,15 @@ struct SeedPlan {
         let seconds = Date().timeIntervalSince(start)
 
         // One record stands for the N executions of the prepared INSERT.
+        if let hierarchyInserts {
+            for (k, part) in hierarchyInserts.enumerated() {
+                log.recordSummary(StatementRecord(sql: part, rows: count, ms: k == 0 ? insertSeconds * 1000 : 0,
+                                                  cause: "\(cause): one row in each table of the class, prepared once, run \(formatCount(count)) times\(k == 0 ? "" : " (time included above)")"))
+            }
+        } else {
         log.recordSummary(StatementRecord(sql: sql, params: firstValues.map(reportValue), rows: count, ms: insertSeconds * 1000,
                                           cause: "\(cause): prepared once, run \(formatCount(count)) times (values of the first row shown)"))
+        }
         for (l, link) in links.enumerated() where linkCounts[l] > 0 {
             log.recordSummary(StatementRecord(sql: link.sql, params: firstLink[l].map(reportValue), rows: linkCounts[l], ms: 0,
                                               cause: "\(cause): \(link.association.name) links, prepared once, run \(formatCount(linkCounts[l])) times (time included above)"))
