@@ -164,7 +164,9 @@ extension Schema {
         case .single:
             guard member.parent == nil else { return [] } // its columns are in the root's table
             var table = mapping
-            for sub in subtree(of: entity).dropFirst() {
+            // In definition order: the order ALTER TABLE ADD COLUMN appended them.
+            let subs = Set(subtree(of: entity).dropFirst())
+            for sub in order where subs.contains(sub) {
                 for column in ownColumns(of: sub) where !table.columns.contains(where: { $0.name == column.name }) {
                     var nullable = column
                     nullable.isNullable = true
@@ -255,6 +257,16 @@ extension Schema {
     /// shown as nullable, which is what the table declares.
     func inheritanceFacts(_ facts: inout EntityFacts, entity: String) {
         facts.inheritance = inheritanceNotes(for: entity)
+        // A foreign key a joined class inherits lives in its parent's table.
+        if let mapping = entities[entity] {
+            for i in facts.associations.indices {
+                guard let a = mapping.association(named: facts.associations[i].name), a.kind == .belongsTo, let fk = a.foreignKey else { continue }
+                let holder = storageTable(ofColumn: fk, in: entity)
+                if holder != mapping.table, facts.associations[i].storage.hasPrefix(mapping.table + ".") {
+                    facts.associations[i].storage = holder + facts.associations[i].storage.dropFirst(mapping.table.count)
+                }
+            }
+        }
         guard let member = hierarchy[entity], member.strategy == .single, let root = entities[member.root] else { return }
         let rootColumns = Set(root.columns.map(\.name))
         for i in facts.columns.indices where !rootColumns.contains(facts.columns[i].column) {

@@ -206,3 +206,53 @@ private func refs(_ report: Report) -> [String] { report.objects.map(\.ref) }
         #expect(value(cars.objects[0], "turbo") == .bool(true))
     }
 }
+
+@Suite struct InheritanceStrategyChangeTests {
+    private let hierarchy = """
+    entity Vehicle inheritance(single) { make: String; wheels: Int }
+    entity Car : Vehicle { doors: Int }
+    entity Truck : Vehicle { payload: Double }
+    entity SportsCar : Car { turbo: Bool }
+    insert Vehicle(make: "Bike", wheels: 2)
+    insert Car(make: "VW", wheels: 4, doors: 5)
+    insert Truck(make: "MAN", wheels: 6, payload: 7.5)
+    insert SportsCar(make: "P", wheels: 4, doors: 2, turbo: true)
+    save
+    """
+
+    @Test func singleToJoinedAndBackMovesEveryRowAndLosesNothing() throws {
+        let wb = try Workbench()
+        runAll(wb, hierarchy)
+        let toJoined = try last(wb, "entity Vehicle inheritance(joined) { make: String; wheels: Int }")
+        expectOK(toJoined)
+        #expect(dataSQL(toJoined).contains(#"INSERT INTO "car" ("id", "doors") SELECT "id", "doors" FROM "vehicle" WHERE "type" IN ('Car', 'SportsCar')"#))
+        #expect(dataSQL(toJoined).contains(#"ALTER TABLE "vehicle" DROP COLUMN "doors""#))
+        #expect(sqlTexts(toJoined).first == "BEGIN" && sqlTexts(toJoined).last == "COMMIT")
+        #expect(try scalar(wb, "SELECT COUNT(*) FROM car") == "2")
+        #expect(try scalar(wb, "SELECT turbo FROM sports_car WHERE id = 4") == "1")
+        runAll(wb, ":forget")
+        let all = try last(wb, "Vehicle.all.order(id)")
+        #expect(refs(all) == ["Vehicle#1", "Car#2", "Truck#3", "SportsCar#4"])
+        #expect(value(all.objects[3], "doors") == .integer(2))
+        let toSingle = try last(wb, "entity Vehicle inheritance(single) { make: String; wheels: Int }")
+        expectOK(toSingle)
+        #expect(dataSQL(toSingle).contains(#"UPDATE "vehicle" SET "doors" = (SELECT "car"."doors" FROM "car" WHERE "car"."id" = "vehicle"."id") WHERE "id" IN (SELECT "id" FROM "car")"#))
+        #expect(try scalar(wb, "SELECT payload FROM vehicle WHERE id = 3") == "7.5")
+        runAll(wb, ":forget")
+        let again = try last(wb, "Car.all.order(id)")
+        #expect(refs(again) == ["Car#2", "SportsCar#4"])
+        #expect(value(again.objects[1], "turbo") == .bool(true))
+    }
+
+    @Test func toOrFromConcreteIsRefusedAndChangesNothing() throws {
+        let wb = try Workbench()
+        runAll(wb, hierarchy)
+        let before = wb.session.schema
+        let r = try #require(wb.run("entity Vehicle inheritance(concrete) { make: String; wheels: Int }").first)
+        #expect(!r.ok)
+        #expect(r.diagnostics.first?.message.hasPrefix("changing Vehicle's inheritance from single to concrete is not supported") == true)
+        #expect(r.diagnostics.first?.column == 16)
+        #expect(wb.session.schema == before)
+        #expect(try scalar(wb, "SELECT COUNT(*) FROM vehicle") == "4")
+    }
+}
