@@ -46,6 +46,7 @@ struct GRDBExporter {
 
     private func write(_ entity: ExportedEntity, into code: inout CodeWriter) {
         code.line("/// Maps table `\(entity.mapping.table)`.")
+        if let comment = model.hierarchyComment(entity, grdb: true) { code.line(comment) }
         code.block("struct \(entity.typeName): Codable, Hashable, Identifiable, FetchableRecord, MutablePersistableRecord") { code in
             code.line("static let databaseTableName = \(swiftStringLiteral(entity.mapping.table))")
             code.line()
