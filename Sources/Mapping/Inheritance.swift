@@ -142,12 +142,14 @@ extension Schema {
             }
             return [s]
         case .concrete:
+            var types: [String: ColumnType] = [:]
+            for c in classes { for column in entities[c]?.columns ?? [] where types[column.name] == nil { types[column.name] = column.columnType } }
             return classes.map { c in
                 let table = tableName(forEntity: c)
                 let has = Set(entities[c]?.columns.map(\.name) ?? [])
                 var s = Select(columns: columns.map { name in
                     if name == Self.discriminatorColumn { return Self.classLiteral(c) }
-                    return has.contains(name) ? .column(table: table, name: name) : .raw("NULL")
+                    return has.contains(name) ? .column(table: table, name: name) : .typedNull(types[name] ?? .text)
                 }, from: table)
                 s.columnAliases = columns.map { name in has.contains(name) ? nil : name }
                 return s

@@ -33,6 +33,9 @@ public indirect enum SQLExpr: Sendable, Equatable {
     /// Conjunction / disjunction of several terms (parenthesised as needed).
     case and([SQLExpr])
     case or([SQLExpr])
+    /// `CAST(NULL AS INTEGER)`: a NULL of a column's type, for a UNION ALL branch that has no
+    /// such column (PostgreSQL types a UNION's columns from its branches; a bare NULL is text).
+    case typedNull(ColumnType)
 
     public static func eq(_ a: SQLExpr, _ b: SQLExpr) -> SQLExpr { .binary(a, "=", b) }
 }
@@ -340,6 +343,8 @@ public struct SQLRenderer {
         case .or(let terms):
             if terms.isEmpty { return dialect.booleanLiteral(false) }
             return terms.map { operand($0, above: 1) }.joined(separator: " OR ")
+        case .typedNull(let type):
+            return "CAST(NULL AS " + dialect.columnTypeName(type) + ")"
         }
     }
 }

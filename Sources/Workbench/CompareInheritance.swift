@@ -160,3 +160,31 @@ extension Workbench {
                               seedMilliseconds: seedMilliseconds, records: folded(records, label: "inheritance(\(strategy.rawValue))"), plan: plan)
     }
 }
+
+extension Workbench {
+    /// Stored definitions with each subclass after its parent: a redefinition is stored last
+    /// (a root whose strategy changed comes after its subclasses), and a subclass can only be
+    /// defined once its parent is.
+    func storedInHierarchyOrder(_ stored: [(name: String, source: String)]) -> [(name: String, source: String)] {
+        var parents: [String: String] = [:]
+        for (name, source) in stored {
+            for case .entity(let decl) in Parser.parse(SourceFile(name: "stored \(name)", text: source)).commands {
+                if let parent = decl.parent { parents[name] = parent.name }
+            }
+        }
+        guard !parents.isEmpty else { return stored }
+        let names = Set(stored.map(\.name))
+        var remaining = stored
+        var ordered: [(name: String, source: String)] = []
+        var placed = Set<String>()
+        while !remaining.isEmpty {
+            let next = remaining.firstIndex { item in
+                guard let parent = parents[item.name], names.contains(parent) else { return true }
+                return placed.contains(parent)
+            } ?? 0
+            placed.insert(remaining[next].name)
+            ordered.append(remaining.remove(at: next))
+        }
+        return ordered
+    }
+}

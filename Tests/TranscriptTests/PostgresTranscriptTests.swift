@@ -25,6 +25,7 @@ let postgresTranscripts = [
     "tour.orm", "01-entities-and-mapping.orm", "02-crud.orm", "03-belongs-to-and-has-many.orm",
     "04-many-to-many.orm", "06-identity-map.orm", "07-lazy-loading.orm", "08-eager-loading.orm",
     "09-unit-of-work.orm", "10-indexes-and-query-plans.orm", "12-projections-and-aggregates.orm",
+    "inheritance-single.orm", "inheritance-joined-and-concrete.orm",
 ]
 
 /// `base` with libpq's `options` setting the search path to `schema` (a URI or key=value string).

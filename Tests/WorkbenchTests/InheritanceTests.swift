@@ -256,3 +256,26 @@ private func refs(_ report: Report) -> [String] { report.objects.map(\.ref) }
         #expect(try scalar(wb, "SELECT COUNT(*) FROM vehicle") == "4")
     }
 }
+
+@Suite struct InheritanceFileDatabaseTests {
+    @Test func aFileDatabaseReopensWithItsHierarchyAfterAChangeOfStrategy() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("vehicles.sqlite").path
+            do {
+                let wb = try Workbench(databasePath: path)
+                runAll(wb, """
+                entity Vehicle inheritance(single) { make: String }
+                entity Car : Vehicle { doors: Int }
+                insert Car(make: "VW", doors: 5)
+                save
+                entity Vehicle inheritance(joined) { make: String }
+                """)
+            }
+            let reopened = try Workbench(databasePath: path)
+            #expect(reopened.session.schema.hierarchy["Car"]?.strategy == .joined)
+            let all = try last(reopened, "Vehicle.all")
+            #expect(all.objects.map(\.ref) == ["Car#1"])
+            #expect(value(all.objects[0], "doors") == .integer(5))
+        }
+    }
+}
