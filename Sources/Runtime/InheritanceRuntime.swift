@@ -100,6 +100,13 @@ extension Session {
         return try UnitOfWork.insertInHierarchy(parts, values: values, db: db)
     }
 
+    /// Bulk statements name one table; a class of a hierarchy may span several (joined) or
+    /// share one with other classes (single), so they are refused rather than half done.
+    func bulkOnHierarchy(_ info: EntityInfo, _ what: String) -> ORMError {
+        ORMError("a bulk \(what) on \(info.name), a class of an inheritance hierarchy, is not available: one statement cannot write its rows (they may span tables, or share one with other classes)",
+                 hint: "change the objects one by one (\(info.name).where(...) then assignments and save), which writes each table it should")
+    }
+
     // MARK: - Polymorphic loading
 
     /// Runs a SELECT over a hierarchy class's row source: each row becomes an object of the
@@ -114,6 +121,9 @@ extension Session {
         var names: [String: Int]?
         var typeColumn: Int?
         var layouts: [String: [Int]] = [:]   // real class → row column of each of its slots
+        var lastType = ""
+        var lastInfo: EntityInfo? = nil
+        var lastLayout: [Int]? = nil
         try db.query(rendered.sql, rendered.arguments) { row in
             if names == nil {
                 var n: [String: Int] = [:]
@@ -121,12 +131,21 @@ extension Session {
                 names = n
                 typeColumn = n[Schema.discriminatorColumn]
             }
+            // Rows of one class come in runs: the class and its layout are looked up only when
+            // the type changes (a dictionary lookup per row cost a tenth of the load).
             var real = info
-            if let t = typeColumn, case .text(let cls) = row.value(t), cls != info.name, let sub = infos[cls] { real = sub }
+            if let t = typeColumn, case .text(let cls) = row.value(t) {
+                if cls == lastType, let cached = lastInfo { real = cached } else if cls != info.name, let sub = infos[cls] { real = sub }
+                if cls != lastType { lastType = cls; lastInfo = real; lastLayout = nil }
+            }
             let layout: [Int]
-            if let known = layouts[real.name] { layout = known } else {
+            if let cached = lastLayout, lastInfo === real { layout = cached } else if let known = layouts[real.name] {
+                layout = known
+                lastLayout = known
+            } else {
                 layout = real.mapping.columns.map { names?[$0.name] ?? -1 }
                 layouts[real.name] = layout
+                lastLayout = layout
             }
             let id = row.int64(0)
             let (found, added) = real.identityMap.object(for: id) {

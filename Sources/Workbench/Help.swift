@@ -542,7 +542,9 @@ public let helpTopics: [HelpTopic] = [
         body: """
         `entity Vehicle inheritance(single) { … }` declares the root of a hierarchy and how it
         maps to tables; `entity Car : Vehicle { doors: Int }` a subclass (several levels work).
-        A subclass has the inherited properties first, then its own.
+        A subclass has the inherited properties first, then its own; its parent must be
+        defined first (a subclass cannot wait for it), and a bulk update/delete on a class of
+        a hierarchy is refused (one statement cannot write rows that span or share tables).
           single    one table for all classes, a `type` column naming each row's class; the
                     subclass columns are nullable there (other classes' rows have no value),
                     so NOT NULL moves from the table to the ORM. No JOIN, but NULL cells.

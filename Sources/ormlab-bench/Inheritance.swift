@@ -67,7 +67,7 @@ func inheritanceComparisons(file: (String) -> String, fixture: (String, (String)
         _ = try orm.fetch(allVehicles)
         guard let sql = orm.lastSQL.first, orm.lastSQL.count == 1 else { throw BenchError("Vehicle.all ran \(orm.lastSQL.count) statements") }
         comparisons.append(try compare("inheritance_\(strategy)", "inheritance(\(strategy)): Vehicle.all, \(inheritanceRows.formatted) rows as Car and Truck objects",
-                                       target: 2.0, runs: runs,
+                                       target: 2.5, runs: runs,
             ormlab: {
                 let (ms, objects) = try orm.fetch(allVehicles)
                 try require(objects.count == inheritanceRows, "ORMLab hydrated \(objects.count) objects")

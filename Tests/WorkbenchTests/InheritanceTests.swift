@@ -279,3 +279,25 @@ private func refs(_ report: Report) -> [String] { report.objects.map(\.ref) }
         }
     }
 }
+
+@Suite struct InheritanceBulkTests {
+    @Test func bulkStatementsOnAHierarchyClassAreRefusedAndWriteNothing() throws {
+        let wb = try Workbench()
+        runAll(wb, """
+        entity Vehicle inheritance(single) { make: String }
+        entity Car : Vehicle { doors: Int }
+        entity Truck : Vehicle { payload: Double }
+        insert Car(make: "VW", doors: 5)
+        insert Truck(make: "MAN", payload: 1)
+        save
+        """)
+        let update = try #require(wb.run(#"Car.update(make: "x")"#).first)
+        #expect(!update.ok)
+        #expect(update.diagnostics.first?.message.hasPrefix("a bulk update(...) on Car, a class of an inheritance hierarchy, is not available") == true)
+        #expect(dataSQL(update).isEmpty)
+        #expect(try scalar(wb, "SELECT COUNT(*) FROM vehicle WHERE make = 'x'") == "0")
+        let delete = try #require(wb.run("Car.all.delete()").first)
+        #expect(!delete.ok)
+        #expect(try scalar(wb, "SELECT COUNT(*) FROM vehicle") == "2")
+    }
+}
