@@ -34,6 +34,10 @@ public struct EntityDecl: Sendable, Equatable {
     /// `table("Artist")`: the real table, when it is not the naming convention's (explicit
     /// mapping, as `self.table_name` in Rails or `@Table(name:)` in JPA).
     public var table: MappedName?
+    /// `entity Car : Vehicle`: the entity this one inherits from (see Inheritance.swift).
+    public var parent: Identifier? = nil
+    /// `entity Vehicle inheritance(single)`: how a hierarchy rooted here maps to tables.
+    public var inheritance: InheritanceDecl? = nil
 
     public init(name: Identifier, members: [MemberDecl], range: SourceRange, table: MappedName? = nil) {
         self.name = name

@@ -4,7 +4,7 @@
 //
 //   program    := sep* (command (sep+ command)*)? sep*               sep := NEWLINE | ';'
 //   command    := ':' NAME REST-OF-LINE | entityDecl | statement
-//   entityDecl := 'entity' Ident '{' sep* (member (sep+ member)*)? sep* '}'
+//   entityDecl := 'entity' Ident (':' Ident)? ('inheritance' '(' Ident ')')? '{' sep* (member (sep+ member)*)? sep* '}'
 //   member     := 'unique'? 'index' '(' Ident (',' Ident)* ')' | Ident ':' type modifier*
 //   type       := '[' Ident ']' | Ident '?'?
 //   modifier   := 'unique' | 'index' | '=' literal | 'on' 'delete' rule | 'via' Ident
@@ -487,9 +487,19 @@ public struct Parser {
         let name = Self.identifier(advance())
         // `table("Artist")`: the real table name (explicit mapping).
         var table: MappedName?
+        // `: Vehicle` and `inheritance(single)`: the entity's place in a class hierarchy (Inheritance.swift).
+        var parent: Identifier?
+        var inheritance: InheritanceDecl?
+        if check(.colon) { parent = try inheritanceParent(of: name) }
+        if current.isWord("inheritance") && peekKind() == .leftParen {
+            inheritance = try inheritanceClause(of: name, parent: parent)
+        }
         if current.isWord("table") && peekKind() == .leftParen {
             advance()
             table = try mappedName(after: "table", example: "table(\"\(name)\")")
+        }
+        if inheritance == nil && current.isWord("inheritance") && peekKind() == .leftParen {
+            inheritance = try inheritanceClause(of: name, parent: parent)
         }
         let open = try consume(.leftBrace, "expected '{' after 'entity \(name)'",
                                hint: "the properties go in braces: entity \(name) { name: String }")
@@ -505,7 +515,45 @@ public struct Parser {
             skipSeparators()
         }
         let close = advance()
-        return EntityDecl(name: name, members: members, range: SourceRange(keyword.range.start, close.range.end), table: table)
+        var decl = EntityDecl(name: name, members: members, range: SourceRange(keyword.range.start, close.range.end), table: table)
+        decl.parent = parent
+        decl.inheritance = inheritance
+        return decl
+    }
+
+    /// `: Vehicle` after the entity's name: the class it inherits from.
+    private mutating func inheritanceParent(of name: Identifier) throws(ParseError) -> Identifier {
+        advance() // :
+        guard check(.identifier) else {
+            throw error("expected the parent entity's name after 'entity \(name) :', found \(current.displayName)",
+                        hint: "a subclass names its base entity: entity Car : Vehicle { doors: Int }")
+        }
+        return Self.identifier(advance())
+    }
+
+    /// `inheritance(single | joined | concrete)` on a hierarchy's root.
+    private mutating func inheritanceClause(of name: Identifier, parent: Identifier?) throws(ParseError) -> InheritanceDecl {
+        let word = advance()
+        let strategies = InheritanceStrategy.allCases.map(\.rawValue)
+        let example = "entity \(name) inheritance(single) { … }"
+        if let parent {
+            throw error("inheritance(...) goes on the root of a hierarchy, not on a subclass: \(name) inherits \(parent)'s strategy",
+                        at: word, hint: "write the strategy on the root: entity \(parent) inheritance(joined) { … }, then entity \(name) : \(parent) { … }")
+        }
+        let open = try consume(.leftParen, "expected '(' after 'inheritance'", hint: "write it like: \(example)")
+        guard check(.identifier) else {
+            throw error("expected a strategy in inheritance(...), found \(current.displayName)",
+                        hint: "the strategies are \(strategies.joined(separator: ", ")): \(example)")
+        }
+        let strategyToken = advance()
+        guard let strategy = InheritanceStrategy(rawValue: strategyToken.name) else {
+            var hint = "the strategies are single (one table), joined (a table per class) and concrete (a full table per class)"
+            if let near = nearest(strategyToken.name, in: strategies) { hint = "did you mean '\(near)'? " + hint }
+            throw error("unknown inheritance strategy '\(strategyToken.name)'", at: strategyToken, hint: hint)
+        }
+        guard check(.rightParen) else { throw unclosed(open) }
+        advance()
+        return InheritanceDecl(strategy: strategy, range: SourceRange(word.range.start, previousEnd))
     }
 
     /// `("Artist")` after `table`, `column`: one string, the real name.

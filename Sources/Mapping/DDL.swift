@@ -81,6 +81,7 @@ extension Schema {
     /// an entity that is waiting or unknown.
     public func createSchemaStatements(for entity: String) -> [SchemaStatement] {
         guard let mapping = entities[entity] else { return [] }
+        if !hierarchy.isEmpty, hierarchy[entity] != nil { return hierarchySchemaStatements(for: entity) }
         var statements = [createTableStatement(mapping)]
         for join in joinTables where joinTableOwner(join) == entity {
             if let statement = createJoinTableStatement(join) { statements.append(statement) }

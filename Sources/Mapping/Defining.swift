@@ -55,6 +55,10 @@ extension Schema {
             return SchemaChange(schema: self, diagnostics: [Diagnostic(.error, "\(name) is a join entity (the pairs of \(a.type.name.name) ↔ \(b.type.name.name)), so it cannot become an entity with an id of its own",
                                                                        at: decl.name.range, hint: "give this entity another name")])
         }
+        // A class of an inheritance hierarchy is mapped by its strategy (Inheritance.swift).
+        if decl.parent != nil || decl.inheritance != nil || !hierarchy.isEmpty && hierarchy[name] != nil {
+            return definingInHierarchy(decl, in: dialect)
+        }
         // A new declaration replaces the entity's own pending one.
         var base = self
         base.pendingRedefinitions.removeAll { $0.entity == name }
@@ -146,6 +150,7 @@ extension Schema {
         // 4. The new schema.
         var new = self
         new.entities = output.mappings
+        if !hierarchy.isEmpty { placingHierarchyClasses(&new.entities) }
         // Types declared by a table another program made (NVARCHAR(120), NUMERIC(10,2)) stay
         // with their columns when the mapping is rebuilt.
         for (e, mapping) in new.entities {

@@ -20,6 +20,7 @@ extension Schema {
             if let pending = pendingRedefinitions.first(where: { $0.entity == entity }) {
                 facts.status = pending.status
             }
+            if !hierarchy.isEmpty, hierarchy[entity] != nil { inheritanceFacts(&facts, entity: entity) }
             return facts
         }
         if let join = joinEntity(named: entity), let facts = joinEntityFacts(join, in: dialect) { return facts }

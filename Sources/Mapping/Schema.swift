@@ -261,6 +261,9 @@ public struct Schema: Sendable, Equatable {
     /// Join entities (`key(playlist, track)` over two to-ones): each names the join table of the
     /// many-to-many between its two entities. They have no mapping of their own (see JoinEntity.swift).
     public var joinEntities: [EntityDecl] = []
+    /// The classes of inheritance hierarchies (`entity Car : Vehicle`), by entity name; empty
+    /// when no entity inherits (Inheritance.swift).
+    public var hierarchy: [String: HierarchyMember] = [:]
 
     public init(naming: NamingConvention = .standard) {
         self.entities = [:]

@@ -66,6 +66,7 @@ public enum JSONRenderer {
         ]
         if let status = entity.status { fields.append(("status", .string(status))) }
         if let persistedBy = entity.persistedBy { fields.append(("persisted_by", .string(persistedBy))) }
+        if !entity.inheritance.isEmpty { fields.append(("inheritance", .array(entity.inheritance.map(JSON.string)))) }
         return .object(fields)
     }
 

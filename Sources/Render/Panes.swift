@@ -67,6 +67,9 @@ struct PaneBuilder {
             if let persistedBy = entity.persistedBy {
                 lines.append(PaneLine("  saved by " + paint(persistedBy, .dim, color: color), indent: 11))
             }
+            for fact in entity.inheritance {
+                lines.append(PaneLine("  " + paint(fact, .dim, color: color), indent: 4))
+            }
 
             let names = entity.columns.map(\.property) + entity.associations.map(\.name)
             let nameWidth = names.map(displayWidth).max() ?? 0

@@ -104,6 +104,9 @@ public struct EntityFacts: Sendable, Equatable {
     /// Who writes its objects, once a pattern was chosen with `:set pattern`: "the session's
     /// unit of work …" or "each object itself …" (nil otherwise: nothing is shown).
     public var persistedBy: String?
+    /// For a class of an inheritance hierarchy: its place, where its rows live and what the
+    /// strategy costs (a NULL, a JOIN, a UNION ALL); empty for other entities.
+    public var inheritance: [String] = []
 
     public init(entity: String, table: String, columns: [ColumnFacts], associations: [AssociationFacts],
                 indexes: [String] = [], status: String? = nil) {

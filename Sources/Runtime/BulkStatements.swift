@@ -41,6 +41,7 @@ extension Session {
     /// query's entity with the value each gets, in SQL's terms.
     public func bulkUpdate(_ query: Query, set assignments: [(column: Int, value: Operand)], cause: String) throws -> BulkResult {
         guard let info = infos[query.entity] else { throw ORMError("unknown entity \(query.entity)") }
+        if info.inheritance != nil { throw bulkOnHierarchy(info, "update(...)") }
         try autoflushIfNeeded(before: cause)
         let mapping = info.mapping
         let sync = bulkSync
@@ -101,6 +102,7 @@ extension Session {
     /// `Query.delete()`: one DELETE.
     public func bulkDelete(_ query: Query, cause: String) throws -> BulkResult {
         guard let info = infos[query.entity] else { throw ORMError("unknown entity \(query.entity)") }
+        if info.inheritance != nil { throw bulkOnHierarchy(info, "delete()") }
         try autoflushIfNeeded(before: cause)
         let sync = bulkSync
         let fetches = sync == .fetch && dialect.supportsReturning

@@ -21,7 +21,9 @@ enum PlannedValue {
 
 /// One write of a flush other than a new object's INSERT: an UPDATE, a link change or a DELETE.
 struct PlannedWrite {
-    enum Kind { case update, delete, link, unlink }
+    /// `part`: one of several statements writing one object (a joined hierarchy's tables,
+    /// InheritanceRuntime.swift); the object's own kind is on the last of them.
+    enum Kind { case update, delete, link, unlink, part }
     var kind: Kind
     var object: ManagedObject
     var sql: String
@@ -92,6 +94,15 @@ struct FlushPlan {
             let columnCount = info.newObjectValues.count
             var params = object.valuesAfterID(upTo: columnCount).map(PlannedValue.value)
             for (i, ref) in object.pendingReferences where i > 0 && i < columnCount { params[i - 1] = .idOf(ref) }
+            if let parts = info.inheritance?.insertParts {
+                // A joined or concrete class: a row in each table, the id from the first.
+                for part in parts {
+                    let values = (part.bindsID ? [PlannedValue.idOf(object)] : []) + part.columns.map { params[$0 - 1] }
+                    statements.append(PendingStatement(sql: part.insertSQL, params: values.map(shown),
+                                                       reason: WriteCause.insert(of: object, entity: info.mapping.name).description))
+                }
+                continue
+            }
             statements.append(PendingStatement(sql: info.insertSQL, params: params.map(shown),
                                                reason: WriteCause.insert(of: object, entity: info.mapping.name).description))
         }
@@ -137,6 +148,12 @@ extension UnitOfWork {
             let versionColumn = info.versionColumn
             let changed = current.indices.filter { $0 > 0 && $0 != versionColumn && (current[$0] != original[$0] || object.pendingReferences[$0] != nil) }
             guard !changed.isEmpty, let id = object.id else { continue }
+            if let parts = info.inheritance?.joinedParts {
+                var split = UnitOfWork.joinedUpdates(object, id: id, changed: changed, parts: parts, current: current, dialect: dialect)
+                for k in split.indices.dropLast() { split[k].kind = .part }
+                writes += split
+                continue
+            }
             var assignments = changed.map { (info.mapping.columns[$0].name, SQLExpr.parameter) }
             var filter = SQLExpr.eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .parameter)
             var expectedVersion: Int64?
@@ -176,6 +193,12 @@ extension UnitOfWork {
         }
         for object in orderedDeletes() {
             guard let id = object.id else { continue }
+            if let parts = object.entity.inheritance?.joinedParts {
+                var split = UnitOfWork.joinedDeletes(object, id: id, parts: parts, dialect: dialect)
+                for k in split.indices.dropLast() { split[k].kind = .part }
+                writes += split
+                continue
+            }
             // `soft delete`: an UPDATE of deleted_at (set by `delete`) instead of a DELETE.
             if let column = object.entity.lifecycle?.deletedAt {
                 let update = Update(table: object.entity.table, assignments: [(object.entity.mapping.columns[column].name, .parameter)],

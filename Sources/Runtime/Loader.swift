@@ -78,6 +78,8 @@ extension Session {
 
     /// Runs a SELECT of whole rows of `info`'s table (or a projection) and hydrates objects.
     func run(_ select: Select, info: EntityInfo, selection: [String]? = nil, refresh: Bool = false) throws -> FetchResult {
+        // A class of an inheritance hierarchy: each row as an object of its own class.
+        if info.inheritance != nil && selection == nil { return try runPolymorphic(select, info: info, refresh: refresh) }
         let rendered = dialect.render(select)
         var result = FetchResult()
         var objects: [ManagedObject] = []
@@ -374,6 +376,10 @@ extension Session {
 
     /// One SELECT with a LEFT JOIN per included association; rows are collapsed into objects.
     func fetchWithJoins(_ query: Query, paths: [[String]], compiler: QueryCompiler, info: EntityInfo) throws -> FetchResult {
+        if info.inheritance != nil {
+            throw ORMError("include(..., using: join) is not available on \(info.name), a class of an inheritance hierarchy",
+                           hint: "use include(...) without `using: join`: one more query with IN (...)")
+        }
         let plan = try compiler.joinedSelect(query, includePaths: paths)
         let rendered = dialect.render(plan.select)
         if query.limit != nil || query.offset != nil {

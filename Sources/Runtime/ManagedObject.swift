@@ -30,6 +30,9 @@ public final class EntityInfo {
     /// Validations, callbacks, timestamps, soft delete; nil when the entity declares none
     /// (so a flush of such an entity checks nothing).
     var lifecycle: EntityLifecycle?
+    /// The class's place in an inheritance hierarchy; nil for every other entity, which is
+    /// the one check the hot paths make (InheritanceRuntime.swift).
+    var inheritance: InheritanceRuntime?
     /// The `updated_at` column of `timestamps`, if the entity declares them.
     public var updatedAtColumn: Int? { lifecycle?.updatedAt }
 

@@ -54,7 +54,9 @@ public struct QueryCompiler {
                     on = .eq(.column(table: targetName, name: hop.association.foreignKey ?? "id"),
                              .column(table: current, name: schema.primaryKeyColumn(ofEntity: currentEntity)))
                 }
-                joins.append(Join(joinKind, table: target.table, alias: alias == target.table ? nil : alias, on: on))
+                var join = Join(joinKind, table: target.table, alias: alias == target.table ? nil : alias, on: on)
+                join.source = schema.rowSource(of: target.name)   // a class of a hierarchy: its rows (InheritanceQueries)
+                joins.append(join)
                 joinNames[key] = alias
                 current = alias
             }
@@ -88,6 +90,7 @@ public struct QueryCompiler {
             columns = [.column(table: root, name: schema.primaryKeyColumn(ofEntity: query.entity))] + selection.map { .column(table: root, name: $0) }
         }
         var s = Select(columns: columns, from: root)
+        s.source = schema.rowSource(of: query.entity)
         applyCommonClauses(query, to: &s, scope: scope)
         s.lock = query.lock
         s.distinct = query.distinct
@@ -99,6 +102,7 @@ public struct QueryCompiler {
         let root = table(query.entity)
         let scope = Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: [])
         var s = Select(columns: [], from: root)
+        s.source = schema.rowSource(of: query.entity)
         applyCommonClauses(query, to: &s, scope: scope)
         s.columns = columns.map { .column(table: scope.name(for: $0, joinKind: .left), name: $0.column) }
         s.joins = scope.joins
@@ -112,6 +116,7 @@ public struct QueryCompiler {
         let root = table(query.entity)
         let scope = Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: [])
         var s = Select(columns: [.raw("1")], from: root)
+        s.source = schema.rowSource(of: query.entity)
         var q = query
         q.order = []
         q.limit = nil
@@ -126,6 +131,7 @@ public struct QueryCompiler {
         let root = table(query.entity)
         let scope = Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: [])
         var s = Select(columns: [], from: root)
+        s.source = schema.rowSource(of: query.entity)
         var columns: [SQLExpr] = []
         for g in query.grouping {
             let name = scope.name(for: g, joinKind: .left)
@@ -232,6 +238,7 @@ public struct QueryCompiler {
         let innerName = inner.uniqueName(preferred: targetTable, fallback: association.name)
         let scope = Scope(schema: schema, rootEntity: association.target, rootName: innerName, outerNames: inner.usedNames)
         var s = Select(columns: [.raw("1")], from: targetTable, fromAlias: innerName == targetTable ? nil : innerName)
+        s.source = schema.rowSource(of: association.target)
         switch association.kind {
         case .manyToMany:
             if let jt = association.joinTable {
@@ -348,6 +355,7 @@ public struct QueryCompiler {
         let target = table(association.target)
         let key: SQLExpr
         var s = Select(columns: [.allColumns(table: target)], from: target)
+        s.source = schema.rowSource(of: association.target)
         switch association.kind {
         case .belongsTo:
             key = .column(table: target, name: schema.primaryKeyColumn(ofEntity: association.target))

@@ -326,6 +326,7 @@ public final class Session {
                 infos[name] = EntityInfo(mapping: mapping, dialect: dialect)
             }
         }
+        if !newSchema.hierarchy.isEmpty { adoptInheritance(newSchema) }
     }
 
     /// Runs a transaction control statement in this session's dialect.
@@ -476,7 +477,7 @@ public final class Session {
     public func forget() -> Int {
         var count = 0
         for info in infos.values {
-            count += info.identityMap.count
+            count += info.inheritance == nil ? info.identityMap.count : info.ownObjectCount
             info.identityMap.removeAll()
         }
         loadGroups.removeAll()
@@ -487,7 +488,7 @@ public final class Session {
     }
 
     /// Number of objects in the identity map.
-    public var identityMapCount: Int { infos.values.reduce(0) { $0 + $1.identityMap.count } }
+    public var identityMapCount: Int { infos.values.reduce(0) { $0 + ($1.inheritance == nil ? $1.identityMap.count : $1.ownObjectCount) } }
 }
 
 extension Session {

@@ -148,7 +148,10 @@ final class UnitOfWork {
             while detached < end {
                 let object = created[detached]
                 touched.append(object)
-                if let id = object.id, object.entity.identityMap[id] === object { object.entity.identityMap[id] = nil }
+                if let id = object.id, object.entity.identityMap[id] === object {
+                    object.entity.identityMap[id] = nil
+                    if object.entity.inheritance != nil { session.unregisterFromAncestors(object, id: id) }
+                }
                 object.state = .detached
                 detached += 1
             }
@@ -165,7 +168,10 @@ final class UnitOfWork {
             if object.loadedColumns != nil && object.state == .clean { object.state = .partial }
             object.originalValues = nil
             object.pendingReferences = [:]
-            if let id = object.id { object.entity.identityMap[id] = object }
+            if let id = object.id {
+                object.entity.identityMap[id] = object
+                if object.entity.inheritance != nil { session.registerInAncestors(object, id: id) }
+            }
         }
         detachCreated(upTo: created.count)
         clear()
@@ -263,6 +269,17 @@ extension UnitOfWork {
                     // Every column but the id: bound where they are in the object (the log copies
                     // them next to the command's others), or in a copy when some is an id to fill in.
                     let columnCount = info.newObjectValues.count
+                    if let parts = info.inheritance?.insertParts {
+                        // A joined or concrete class: its INSERTs in order (InheritanceRuntime.swift).
+                        var values = object.valuesAfterID(upTo: columnCount)
+                        for (i, ref) in object.pendingReferences where i > 0 && i < columnCount {
+                            values[i - 1] = idOf(ref).map { .integer($0) } ?? .null
+                        }
+                        let id = try UnitOfWork.insertInHierarchy(parts, values: values, db: db)
+                        insertedIDs.append(id)
+                        if refersToNewObjects { assigned[ObjectIdentifier(object)] = id }
+                        continue
+                    }
                     if object.hasPendingReferences {
                         var values = object.valuesAfterID(upTo: columnCount)
                         // The id of the object referred to, inserted before this one (else NULL).
@@ -315,6 +332,7 @@ extension UnitOfWork {
             if object.hasPendingReferences { fillPendingReferences(of: object) }
             object.state = .clean
             object.entity.identityMap[id] = object
+            if object.entity.inheritance != nil { session.registerInAncestors(object, id: id) }
             result.inserted.append(object)
         }
         for i in writes.indices { // by index: a copy of each write costs more than the loop body
@@ -329,12 +347,17 @@ extension UnitOfWork {
                 object.state = object.loadedColumns == nil ? .clean : .partial
                 result.updated.append(object)
             case .delete:
-                if let id = object.id { object.entity.identityMap[id] = nil }
+                if let id = object.id {
+                    object.entity.identityMap[id] = nil
+                    if object.entity.inheritance != nil { session.unregisterFromAncestors(object, id: id) }
+                }
                 object.state = .detached
                 session.applyDeleteRules(for: object)
                 result.deleted.append(object)
             case .link, .unlink:
                 result.links += 1
+            case .part:
+                break
             }
         }
         // Expiring depends only on the entity: once per entity, not once per object (a flush of

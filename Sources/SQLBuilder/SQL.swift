@@ -33,6 +33,9 @@ public indirect enum SQLExpr: Sendable, Equatable {
     /// Conjunction / disjunction of several terms (parenthesised as needed).
     case and([SQLExpr])
     case or([SQLExpr])
+    /// `CAST(NULL AS INTEGER)`: a NULL of a column's type, for a UNION ALL branch that has no
+    /// such column (PostgreSQL types a UNION's columns from its branches; a bare NULL is text).
+    case typedNull(ColumnType)
 
     public static func eq(_ a: SQLExpr, _ b: SQLExpr) -> SQLExpr { .binary(a, "=", b) }
 }
@@ -45,6 +48,9 @@ public struct Join: Sendable, Equatable {
     public var table: String
     public var alias: String?
     public var on: SQLExpr
+    /// A derived table joined in place of `table` (which is then its alias): the rows of a class
+    /// of an inheritance hierarchy (Runtime/InheritanceQueries.swift). nil for a plain table.
+    public var source: [Select]? = nil
     public init(_ kind: Kind, table: String, alias: String? = nil, on: SQLExpr) {
         self.kind = kind
         self.table = table
@@ -77,6 +83,12 @@ public struct Select: Sendable, Equatable {
     public var distinct: Bool
     /// Pessimistic locking of the rows read (`FOR UPDATE`), where the dialect has row locks.
     public var lock: RowLock? = nil
+    /// A derived table read in place of `from` (which is then its alias): one SELECT, or several
+    /// combined with UNION ALL (an inheritance hierarchy's rows; nil for a plain table).
+    public var source: [Select]? = nil
+    /// `AS "name"` for the column at the same index (nil: none); a UNION takes its column names
+    /// from its first SELECT.
+    public var columnAliases: [String?] = []
 
     public init(columns: [SQLExpr], from: String, fromAlias: String? = nil, joins: [Join] = [],
                 filter: SQLExpr? = nil, groupBy: [SQLExpr] = [], having: SQLExpr? = nil,
@@ -183,9 +195,11 @@ public struct SQLRenderer {
     public static func render(_ insert: Insert, in dialect: any Dialect = standardDialect) -> RenderedSQL {
         var r = SQLRenderer(dialect: dialect)
         let values = insert.values.map { r.expr($0) }.joined(separator: ", ")
-        var sql = "INSERT INTO \(dialect.quoteIdentifier(insert.table)) (\(insert.columns.map(dialect.quoteIdentifier).joined(separator: ", ")))"
+        var sql = "INSERT INTO \(dialect.quoteIdentifier(insert.table))"
+        if !insert.columns.isEmpty { sql += " (\(insert.columns.map(dialect.quoteIdentifier).joined(separator: ", ")))" }
         if !insert.returning.isEmpty { sql += dialect.insertOutputClause(insert.returning) }
-        sql += " VALUES (\(values))"
+        // No column: a row of defaults (an id generator's next key, Inheritance.swift).
+        sql += insert.columns.isEmpty ? " DEFAULT VALUES" : " VALUES (\(values))"
         if !insert.returning.isEmpty { sql += dialect.insertReturningClause(insert.returning) }
         return RenderedSQL(sql: sql, arguments: r.arguments)
     }
@@ -217,12 +231,27 @@ public struct SQLRenderer {
     private mutating func select(_ s: Select) -> String {
         var sql = "SELECT "
         if s.distinct { sql += "DISTINCT " }
-        sql += s.columns.map { expr($0) }.joined(separator: ", ")
-        sql += " FROM " + dialect.quoteIdentifier(s.from)
-        if let alias = s.fromAlias { sql += " AS " + dialect.quoteIdentifier(alias) }
+        if s.columnAliases.isEmpty {
+            sql += s.columns.map { expr($0) }.joined(separator: ", ")
+        } else {
+            sql += s.columns.enumerated().map { i, column in
+                let alias = i < s.columnAliases.count ? s.columnAliases[i] : nil
+                return expr(column) + (alias.map { " AS " + dialect.quoteIdentifier($0) } ?? "")
+            }.joined(separator: ", ")
+        }
+        if let source = s.source {
+            sql += " FROM " + derivedTable(source) + " AS " + dialect.quoteIdentifier(s.fromAlias ?? s.from)
+        } else {
+            sql += " FROM " + dialect.quoteIdentifier(s.from)
+            if let alias = s.fromAlias { sql += " AS " + dialect.quoteIdentifier(alias) }
+        }
         for j in s.joins {
-            sql += " \(j.kind.rawValue) \(dialect.quoteIdentifier(j.table))"
-            if let alias = j.alias { sql += " AS " + dialect.quoteIdentifier(alias) }
+            if let source = j.source {
+                sql += " \(j.kind.rawValue) \(derivedTable(source)) AS \(dialect.quoteIdentifier(j.alias ?? j.table))"
+            } else {
+                sql += " \(j.kind.rawValue) \(dialect.quoteIdentifier(j.table))"
+                if let alias = j.alias { sql += " AS " + dialect.quoteIdentifier(alias) }
+            }
             sql += " ON " + expr(j.on)
         }
         if let f = s.filter { sql += " WHERE " + expr(f) }
@@ -237,6 +266,11 @@ public struct SQLRenderer {
         sql += dialect.limitClause(limit: limit, offset: offset)
         if let lock = s.lock, let clause = dialect.rowLockClause(lock) { sql += clause }
         return sql
+    }
+
+    /// `(SELECT …)` or `(SELECT … UNION ALL SELECT …)`: a derived table.
+    private mutating func derivedTable(_ parts: [Select]) -> String {
+        "(" + parts.map { select($0) }.joined(separator: " UNION ALL ") + ")"
     }
 
     /// Binding strength, to parenthesise only where needed.
@@ -309,6 +343,8 @@ public struct SQLRenderer {
         case .or(let terms):
             if terms.isEmpty { return dialect.booleanLiteral(false) }
             return terms.map { operand($0, above: 1) }.joined(separator: " OR ")
+        case .typedNull(let type):
+            return "CAST(NULL AS " + dialect.columnTypeName(type) + ")"
         }
     }
 }

@@ -193,6 +193,12 @@ public enum SchemaStatement: Sendable, Equatable {
     /// Moves the table's identity column past its largest id (after rows were copied in with
     /// their ids), where the database numbers rows with a sequence; nil SQL elsewhere.
     case resetGeneratedKey(table: String, column: String)
+    /// `INSERT INTO "car" ("id", "doors") SELECT "id", "doors" FROM "vehicle" WHERE "type" IN ('Car', …)`:
+    /// the rows of some classes of a single-table hierarchy moved into a joined subclass table.
+    case copyClassRows(from: String, into: String, columns: [String], discriminator: String, classes: [String])
+    /// `UPDATE "vehicle" SET "doors" = (SELECT "car"."doors" FROM "car" WHERE "car"."id" = "vehicle"."id") WHERE "id" IN (SELECT "id" FROM "car")`:
+    /// a joined subclass table's columns moved back into the root's table.
+    case copyColumnsBack(into: String, from: String, columns: [String])
 }
 
 // MARK: - Rendering
@@ -235,6 +241,19 @@ extension Dialect {
             return alterColumnSQL(table: table, column: column, change)
         case .resetGeneratedKey(let table, let column):
             return resetGeneratedKeySQL(table: table, column: column)
+        case .copyClassRows(let source, let target, let columns, let discriminator, let classes):
+            let list = columns.map(quoteIdentifier).joined(separator: ", ")
+            // Class names are identifiers (letters, digits, _): literals that hold no user data.
+            return "INSERT INTO " + quoteIdentifier(target) + " (" + list + ") SELECT " + list + " FROM " + quoteIdentifier(source)
+                + " WHERE " + quoteIdentifier(discriminator) + " IN (" + classes.map { stringLiteral($0) }.joined(separator: ", ") + ")"
+        case .copyColumnsBack(let target, let source, let columns):
+            let key = quoteIdentifier("id")
+            let sets = columns.map { c in
+                quoteIdentifier(c) + " = (SELECT " + quoteIdentifier(source) + "." + quoteIdentifier(c) + " FROM " + quoteIdentifier(source)
+                    + " WHERE " + quoteIdentifier(source) + "." + key + " = " + quoteIdentifier(target) + "." + key + ")"
+            }
+            return "UPDATE " + quoteIdentifier(target) + " SET " + sets.joined(separator: ", ")
+                + " WHERE " + key + " IN (SELECT " + key + " FROM " + quoteIdentifier(source) + ")"
         }
     }
 

@@ -46,6 +46,7 @@ struct GRDBExporter {
 
     private func write(_ entity: ExportedEntity, into code: inout CodeWriter) {
         code.line("/// Maps table `\(entity.mapping.table)`.")
+        if let comment = model.hierarchyComment(entity, grdb: true) { code.line(comment) }
         code.block("struct \(entity.typeName): Codable, Hashable, Identifiable, FetchableRecord, MutablePersistableRecord") { code in
             code.line("static let databaseTableName = \(swiftStringLiteral(entity.mapping.table))")
             code.line()
@@ -172,8 +173,12 @@ struct GRDBExporter {
 
     /// How many foreign keys of `table` point at `entity`.
     private func foreignKeyCount(from table: String, to entity: String) -> Int {
-        guard let mapping = model.schema.orderedEntities.first(where: { $0.table == table }) else { return 0 }
-        return mapping.columns.filter { if case .foreignKey(_, let target) = $0.role { return target == entity } else { return false } }.count
+        // (Every mapping of the table: the classes of a single-table hierarchy share one.)
+        var columns = Set<String>()
+        for mapping in model.schema.orderedEntities where mapping.table == table {
+            for column in mapping.columns { if case .foreignKey(_, let target) = column.role, target == entity { columns.insert(column.name) } }
+        }
+        return columns.count
     }
 
     private func foreignKeyCount(fromJoin record: ExportedJoinRecord, to entity: String) -> Int {

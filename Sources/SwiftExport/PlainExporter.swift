@@ -12,6 +12,7 @@ struct PlainExporter {
         code.line("// other associations are comments saying which query loads them.")
         code.line()
         code.line("import Foundation")
+        if !model.schema.hierarchy.isEmpty { model.writeHierarchyProtocols(into: &code) }
         for entity in model.entities {
             code.line()
             write(entity, into: &code)
@@ -24,7 +25,9 @@ struct PlainExporter {
 
     private func write(_ entity: ExportedEntity, into code: inout CodeWriter) {
         code.line("/// Maps table `\(entity.mapping.table)`.")
-        code.block("struct \(entity.typeName): Codable, Hashable, Identifiable") { code in
+        if let comment = model.hierarchyComment(entity, grdb: false) { code.line(comment) }
+        let conformance = model.hierarchyProtocol(of: entity).map { ", " + $0 } ?? ""
+        code.block("struct \(entity.typeName): Codable, Hashable, Identifiable\(conformance)") { code in
             for p in entity.properties { model.storedProperty(p, into: &code) }
 
             let unexpressed = entity.associations.filter { $0.association.kind != .belongsTo }

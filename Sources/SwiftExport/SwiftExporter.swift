@@ -23,7 +23,7 @@ public enum SwiftExporter {
         var code = CodeWriter()
         switch style {
         case .plain: PlainExporter(model: model).write(into: &code)
-        case .grdb: GRDBExporter(model: model).write(into: &code)
+        case .grdb: GRDBExporter(model: model.splittingJoinedClasses()).write(into: &code)
         }
         return code.text
     }
@@ -34,7 +34,7 @@ public enum SwiftExporter {
     /// `using:` fails here), and returns how many it checked. Used by scripts/check-grdb-export.sh.
     public static func grdbAssociationChecks(_ schema: Schema) -> String {
         var code = CodeWriter()
-        GRDBExporter(model: ExportModel(schema)).writeAssociationChecks(into: &code)
+        GRDBExporter(model: ExportModel(schema).splittingJoinedClasses()).writeAssociationChecks(into: &code)
         return code.text
     }
 }

@@ -28,6 +28,9 @@ extension Workbench {
         if argument == "pattern" || argument.hasPrefix("pattern ") {
             return try comparePattern(String(argument.dropFirst("pattern".count)).trimmingWhitespace(), range: range, into: &report)
         }
+        if argument == "inheritance" || argument.hasPrefix("inheritance ") {
+            return try compareInheritance(String(argument.dropFirst("inheritance".count)).trimmingWhitespace(), range: range, into: &report)
+        }
         let resolved = try resolveQueryArgument(argument, range: range, command: "compare")
         guard case .rows(let query, let info) = resolved else {
             throw EvalError(":compare loads objects and their association; an aggregate loads none", at: range,

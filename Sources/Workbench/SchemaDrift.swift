@@ -48,7 +48,12 @@ extension Workbench {
                 continue
             }
             let columns = (try? session.database.columns(of: entity.table).map(\.name)) ?? []
-            let expected = entity.columns.map(\.name)
+            var expected = entity.columns.map(\.name)
+            // A class of a hierarchy: its table's columns are the strategy's (Inheritance.swift),
+            // in the order ALTER TABLE added them.
+            if !session.schema.hierarchy.isEmpty, let table = session.schema.physicalColumns(of: entity.name) {
+                expected = Set(table) == Set(columns) ? columns : table
+            }
             let missing = expected.filter { !columns.contains($0) }
             let extra = columns.filter { !expected.contains($0) }
             if !missing.isEmpty || !extra.isEmpty || columns != expected {

@@ -53,6 +53,8 @@ struct SeedPlan {
         /// its ids, which the id column after it takes (`polymorphicID`).
         case polymorphicType(targets: [(name: String, ids: [Int64])], optional: Bool)
         case polymorphicID
+        /// The same value in every row: a hierarchy class's discriminator (`type = 'Car'`).
+        case fixed(DatabaseValue)
     }
 
     struct Link {
@@ -74,6 +76,8 @@ struct SeedPlan {
     var existingIDs: [Int64] = []
     var notes: [String] = []
     let cause: String
+    /// A joined or concrete hierarchy class: the INSERTs of one row, in order (nil otherwise).
+    var hierarchyInserts: [String]?
 
     init(info: EntityInfo, count: Int, workbench: Workbench, range: SourceRange) throws {
         mapping = info.mapping
@@ -90,8 +94,10 @@ struct SeedPlan {
             let keyColumn = SQLExpr.column(table: nil, name: key)
             return dialect.render(Select(columns: [keyColumn], from: table, filter: filter, orderBy: [OrderTerm(keyColumn)]))
         }
-        let sizeQuery = dialect.render(Select(columns: [.function("COUNT", [.raw("*")]), .function("COALESCE", [.function("MAX", [id]), .raw("0")])],
-                                              from: table))
+        var size = Select(columns: [.function("COUNT", [.raw("*")]), .function("COALESCE", [.function("MAX", [id]), .raw("0")])], from: table)
+        size.source = workbench.session.schema.rowSource(of: mapping.name)   // a class of a hierarchy: its rows
+        let sizeQuery = dialect.render(size)
+        hierarchyInserts = workbench.session.hierarchyInsertSQL(of: mapping.name)
         _ = try log.withCause(cause + ": rows so far") {
             try db.query(sizeQuery.sql, sizeQuery.arguments) { row in
                 existingRows = Int(row.int64(0))
@@ -103,6 +109,8 @@ struct SeedPlan {
             switch column.role {
             case .primaryKey:
                 continue
+            case .scalar where column.name == Schema.discriminatorColumn && schema.hierarchy[mapping.name] != nil:
+                fillers.append(.fixed(.text(mapping.name)))
             case .scalar(let type):
                 // subject_type / subject_id of `subject: Post | Photo`: an existing row of a target.
                 if let polymorphic = mapping.polymorphicAssociations.first(where: { $0.kind == .belongsTo && ($0.typeColumn == column.name || $0.idColumn == column.name) }) {
@@ -232,7 +240,8 @@ struct SeedPlan {
         }
         // PostgreSQL: the keys first, from the identity column's sequence (one statement), then
         // every row in one COPY after the loop; SQLite runs the prepared INSERT per row.
-        let copyKeys: [Int64]? = session.db.loadsRowsWithCopy
+        // (A hierarchy class inserts a row into each of its tables instead: no COPY.)
+        let copyKeys: [Int64]? = session.db.loadsRowsWithCopy && hierarchyInserts == nil
             ? try log.withCause(cause + ": \(formatCount(count)) ids from \(mapping.table)'s identity sequence, for the COPY") {
                 try session.db.reserveKeys(table: mapping.table, column: mapping.primaryKeyColumn, count: count)
             }
@@ -276,6 +285,8 @@ struct SeedPlan {
                             }
                         case .polymorphicID:
                             values[i] = polymorphicID
+                        case .fixed(let value):
+                            values[i] = value
                         case .selfReference:
                             let pool = existingIDs.count + insertedIDs.count
                             if pool == 0 || rng.chance(0.2) {
@@ -287,7 +298,9 @@ struct SeedPlan {
                         }
                     }
                     let id: Int64
-                    if let copyKeys {
+                    if hierarchyInserts != nil {
+                        id = try session.insertHierarchyRow(of: mapping.name, values: values)
+                    } else if let copyKeys {
                         id = copyKeys[n]
                         copiedRows.append([.integer(id)] + values)
                     } else {
@@ -347,7 +360,12 @@ struct SeedPlan {
         let seconds = Date().timeIntervalSince(start)
 
         // One record stands for the N executions of the prepared INSERT (the COPYs recorded themselves).
-        if copyKeys == nil {
+        if let hierarchyInserts {
+            for (k, part) in hierarchyInserts.enumerated() {
+                log.recordSummary(StatementRecord(sql: part, rows: count, ms: k == 0 ? insertSeconds * 1000 : 0,
+                                                  cause: "\(cause): one row in each table of the class, prepared once, run \(formatCount(count)) times\(k == 0 ? "" : " (time included above)")"))
+            }
+        } else if copyKeys == nil {
             log.recordSummary(StatementRecord(sql: sql, params: firstValues.map(reportValue), rows: count, ms: insertSeconds * 1000,
                                               cause: "\(cause): prepared once, run \(formatCount(count)) times (values of the first row shown)"))
         }

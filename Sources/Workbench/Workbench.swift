@@ -136,7 +136,7 @@ public final class Workbench {
             }
             return
         }
-        for (name, source) in joinEntitiesFirst(stored) {
+        for (name, source) in joinEntitiesFirst(storedInHierarchyOrder(stored)) {
             let parsed = Parser.parse(SourceFile(name: "stored \(name)", text: source))
             for case .entity(let decl) in parsed.commands {
                 let problems = session.restore(decl)

@@ -60,7 +60,8 @@ while let argument = arguments.first {
     case "-h", "--help":
         print("""
             usage: ormlab-bench [--json] [--runs N]   (build with -c release: swift run -c release ormlab-bench)
-              --only KEYS      run only these workloads: hydration,pg_hydration,pg_eager_in,eager_in,eager_join,script,startup,memory
+              --only KEYS      run only these workloads: hydration,pg_hydration,pg_eager_in,eager_in,eager_join,script,startup,memory,
+                               inheritance_single,inheritance_joined,inheritance_concrete
               --dir PATH       build the database files in PATH and keep them (reused next time)
               --ormlab-only    run only ORMLab's side (for a profiler)
               --baseline-only  run only the C baseline (for a profiler)
@@ -221,6 +222,9 @@ func runBenchmark() throws -> BenchResults {
                 return ms
             }))
     }
+
+    // Inheritance: Vehicle.all under single, joined and concrete (Inheritance.swift).
+    results.comparisons += try inheritanceComparisons(file: file, fixture: { try fixture($0, $1) }, wanted: wanted, runs: runs)
 
     // Startup.
     if wanted("startup") {

@@ -27,6 +27,7 @@ let postgresTranscripts = [
     "09-unit-of-work.orm", "10-indexes-and-query-plans.orm", "12-projections-and-aggregates.orm",
     "pg2-failed-statement-in-transaction.orm",
     "polymorphic-associations.orm",
+    "inheritance-single.orm", "inheritance-joined-and-concrete.orm",
 ]
 
 /// `base` with libpq's `options` setting the search path to `schema` (a URI or key=value string).
