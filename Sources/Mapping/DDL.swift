@@ -29,7 +29,7 @@ extension Schema {
         definition.notNull = !column.isNullable
         definition.unique = column.isUnique
         definition.defaultValue = column.defaultValue.map(ddlLiteral)
-        if case .foreignKey(_, let target) = column.role {
+        if case .foreignKey(_, let target) = column.role, acceptsForeignKeys(toEntity: target) {
             definition.references = ForeignKeyReference(table: tableName(forEntity: target), column: primaryKeyColumn(ofEntity: target),
                                                         onDelete: column.onDelete?.rawValue)
         }
@@ -63,7 +63,9 @@ extension Schema {
         guard let (first, second) = joinTableEntities(join) else { return nil }
         func column(_ name: String, _ entity: String) -> ColumnDefinition {
             ColumnDefinition(name: name, type: .integer, notNull: true,
-                             references: ForeignKeyReference(table: tableName(forEntity: entity), column: primaryKeyColumn(ofEntity: entity), onDelete: "CASCADE"))
+                             references: acceptsForeignKeys(toEntity: entity)
+                                 ? ForeignKeyReference(table: tableName(forEntity: entity), column: primaryKeyColumn(ofEntity: entity), onDelete: "CASCADE")
+                                 : nil)
         }
         return .createTable(CreateTable(name: join.name, columns: [column(join.ownerColumn, first), column(join.targetColumn, second)],
                                         primaryKey: [join.ownerColumn, join.targetColumn]))

@@ -63,6 +63,25 @@ extension Schema {
         return result
     }
 
+    /// Whether an object of `entity` can stand where an `ancestor` is expected: the same entity,
+    /// or one of its subclasses (a Car is a Vehicle).
+    public func isKind(_ entity: String, of ancestor: String) -> Bool {
+        var name: String? = entity
+        while let current = name {
+            if current == ancestor { return true }
+            name = hierarchy[current]?.parent
+        }
+        return false
+    }
+
+    /// Whether a foreign key to `entity` can be declared: not to a concrete-table class with
+    /// subclasses, whose objects live in several tables (a REFERENCES to its own table would
+    /// refuse every row that points at a subclass object).
+    public func acceptsForeignKeys(toEntity entity: String) -> Bool {
+        guard let member = hierarchy[entity], member.strategy == .concrete else { return true }
+        return subtree(of: entity).count == 1
+    }
+
     /// The table holding the id generator of a concrete hierarchy.
     public func idGeneratorTable(ofRoot root: String) -> String { tableName(forEntity: root) + "_ids" }
 

@@ -116,6 +116,25 @@ private func refs(_ report: Report) -> [String] { report.objects.map(\.ref) }
         #expect(value(again.objects[0], "payload") == .real(9))
     }
 
+    // A REFERENCES "vehicle"("id") would refuse every row that points at a Car: under concrete
+    // its row is in "car", so no foreign key can be declared to a class with subclasses.
+    @Test func concreteDeclaresNoForeignKeyToAClassWhoseObjectsLiveInSeveralTables() throws {
+        let wb = try Workbench()
+        let reports = runAll(wb, vehicles("concrete") + """
+
+        save
+        entity Garage { name: String; favourite: Vehicle?; truck: Truck? }
+        insert Garage(name: "G1", favourite: Car#2, truck: Truck#3)
+        save
+        """)
+        let garage = try #require(reports.first { $0.mapping.contains { $0.entity == "Garage" } })
+        #expect(dataSQL(garage) == [#"CREATE TABLE "garage" ("id" INTEGER PRIMARY KEY, "name" TEXT NOT NULL, "favourite_id" INTEGER, "truck_id" INTEGER REFERENCES "truck"("id"))"#])
+        expectOK(try #require(reports.last))
+        runAll(wb, ":forget")
+        let favourite = try last(wb, "Garage#1.favourite")
+        #expect(refs(favourite) == ["Car#2"])
+    }
+
     @Test(arguments: ["single", "joined", "concrete"])
     func associationsToABaseClassAndToASubclass(strategy: String) throws {
         let wb = try Workbench()

@@ -15,7 +15,7 @@ extension Workbench {
             guard let arguments, arguments.count == 1, arguments[0].label == nil else {
                 throw EvalError("\(name.name) takes one object: \(access).\(name.name)(\(association.target)#1)", at: name.range)
             }
-            guard case .object(let target, _) = try evaluate(arguments[0].value), target.entity.name == association.target else {
+            guard case .object(let target, _) = try evaluate(arguments[0].value), session.schema.isKind(target.entity.name, of: association.target) else {
                 throw EvalError("\(access).\(name.name)(...) needs a \(association.target) object", at: arguments[0].range,
                                 hint: "for example \(association.target)#1")
             }

@@ -75,7 +75,7 @@ extension Workbench {
                     }
                     guard given.insert(column) else { throw EvalError("'\(labelName)' is given twice", at: labelRange()) }
                     switch try evaluate(arguments[n].value) {
-                    case .object(let object, _) where object.entity.name == association.target:
+                    case .object(let object, _) where session.schema.isKind(object.entity.name, of: association.target):
                         if object.state == .deleted || object.state == .detached {
                             throw EvalError("\(object.ref) is deleted", at: arguments[n].value.range)
                         }
@@ -241,7 +241,7 @@ extension Workbench {
                                 hint: association.isToMany ? "use \(mapping.name)#\(object.id ?? 0).\(name.name).add(...) / .remove(...)" : "assign it from the \(association.target) side")
             }
             switch try evaluate(valueExpr) {
-            case .object(let value, _) where value.entity.name == association.target:
+            case .object(let value, _) where session.schema.isKind(value.entity.name, of: association.target):
                 try session.assign(object, association: association, to: value)
             case .scalar(.null, _):
                 do { try session.assign(object, association: association, to: nil) } catch let e as ORMError {
