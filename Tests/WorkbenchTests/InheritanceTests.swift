@@ -110,6 +110,8 @@ private func refs(_ report: Report) -> [String] { report.objects.map(\.ref) }
         let missing = try #require(wb.run("Car#3").first)
         #expect(!missing.ok)
         #expect(missing.diagnostics.first?.message == "Car#3 does not exist")
+        // #3 is a Truck: the hint must not say that no row has that id.
+        #expect(missing.diagnostics.first?.hint == "no Car has id 3; if a row has it, it is of another class of Vehicle: Vehicle#3 reads it as its real class; Car.all lists the objects")
         // A change to Truck#3 is seen through Vehicle#3: one object.
         runAll(wb, "Truck#3.payload = 9\nsave\n:forget")
         let again = try last(wb, "Vehicle#3")

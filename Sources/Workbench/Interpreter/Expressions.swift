@@ -33,9 +33,12 @@ extension Workbench {
             guard let object = found.object else {
                 // (With soft delete the row may be there, deleted: queries skip it.)
                 let soft = info.mapping.softDeleteColumn != nil
+                // (In a hierarchy the id may be another class's object: Truck#1 when #1 is a Car.)
+                let root = session.schema.hierarchy[info.name].map(\.root)
                 throw EvalError("\(entity.name)#\(id) does not exist" + (soft ? " (or is soft-deleted)" : ""), at: range,
                                 hint: soft ? "\(entity.name) skips soft-deleted rows; \(entity.name).with_deleted.where(id == \(id)) finds it if it is one"
-                                           : "no row of \(info.table) has id \(id); \(entity.name).all lists the objects")
+                                    : root.map { root in "no \(entity.name) has id \(id); if a row has it, it is of another class of \(root): \(root)#\(id) reads it as its real class; \(entity.name).all lists the objects" }
+                                    ?? "no row of \(info.table) has id \(id); \(entity.name).all lists the objects")
             }
             return .object(object, fromIdentityMap: found.fromIdentityMap)
         case .literal(let literal, _):
