@@ -26,6 +26,9 @@ public final class PostgresConnection: Database {
     /// Prepared statement names by SQL text.
     private var preparedNames: [String: String] = [:]
     private var nextStatementNumber = 0
+    /// The lock_timeout `setLockTimeout` set, for setting it again after a rollback.
+    private var lockTimeoutMilliseconds: Int32?
+    private var lockTimeoutSetInTransaction = false
 
     public var observer: ((ExecutedStatement) -> Void)?
     /// Called when the server refuses a statement, before the error is thrown (the statement log
@@ -209,6 +212,7 @@ public final class PostgresConnection: Database {
         let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
         guard status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY else { return }
         let error = PostgresError.from(result: result, connection: handle, sql: sql)
+        lastFailureSQLState = error.sqlState
         failureObserver?(ExecutedStatement(sql: sql, params: params), error)
         throw error
     }
@@ -325,6 +329,52 @@ public final class PostgresConnection: Database {
     /// schema on the server.
     public func emptyCopyOfSchema() throws -> PostgresConnection {
         throw PostgresError(sqlState: "0A000", message: "trying an index on an empty copy of the schema works on SQLite only for now")
+    }
+
+    // MARK: - Two sessions (spec §13)
+
+    /// A second connection to the same server, database and schema (`:session B`).
+    public func openingAnother() throws -> PostgresConnection {
+        try PostgresConnection(connectionString: connectionString)
+    }
+
+    /// The server process serving this connection (`pg_backend_pid()`): how `pg_locks` and
+    /// `pg_stat_activity` name it.
+    public var backendPID: Int32 { PQbackendPID(handle) }
+
+    /// The SQLSTATE of the last statement the server refused (55P03, 40001…), for the workbench
+    /// to explain it after the command; cleared by `takeLastFailureSQLState()`.
+    public private(set) var lastFailureSQLState: String?
+
+    public func takeLastFailureSQLState() -> String? {
+        defer { lastFailureSQLState = nil }
+        return lastFailureSQLState
+    }
+
+    /// True inside a transaction the server aborted (a statement failed): every statement but
+    /// ROLLBACK fails with 25P02 until it ends.
+    public var isTransactionAborted: Bool { PQtransactionStatus(handle) == PQTRANS_INERROR }
+
+    /// `:set lock_timeout`: PostgreSQL's `lock_timeout` for this connection (0 waits forever),
+    /// unobserved: a setting of the workbench, not a statement of the ORM. A SET inside a
+    /// transaction that is rolled back is undone, so it is remembered and set again by
+    /// `reapplyLockTimeout()` after a rollback.
+    public func setLockTimeout(milliseconds: Int32) throws {
+        lockTimeoutMilliseconds = milliseconds
+        lockTimeoutSetInTransaction = isInTransaction
+        _ = try read("SELECT set_config('lock_timeout', $1, false)", [.text("\(milliseconds)ms")])
+    }
+
+    /// Sets the remembered lock_timeout again (after a rollback undid a SET made inside it).
+    public func reapplyLockTimeout() {
+        guard lockTimeoutSetInTransaction, let lockTimeoutMilliseconds, !isInTransaction else { return }
+        lockTimeoutSetInTransaction = false
+        _ = try? read("SELECT set_config('lock_timeout', $1, false)", [.text("\(lockTimeoutMilliseconds)ms")])
+    }
+
+    /// Rows of a catalogue query (pg_locks, pg_stat_activity), unobserved.
+    public func catalogRows(_ sql: String, _ params: [DatabaseValue] = []) throws -> [[DatabaseValue]] {
+        try read(sql, params)
     }
 
     // MARK: - ORMLab's metadata

@@ -59,7 +59,11 @@ extension Session {
         guard let info = infos[query.entity] else { throw ORMError("unknown entity \(query.entity)") }
         startLoadWithoutIdentityMapIfOff()
         try autoflushIfNeeded(before: query.dsl)
-        if query.lock != nil { try takeLock(for: query) }
+        let lockOpenedTransaction = query.lock != nil ? try takeLock(for: query) : false
+        // A locking SELECT that fails (lock_timeout, NOWAIT) leaves nothing worth keeping in the
+        // transaction it opened: it is rolled back, so the session goes on (see takeLock).
+        var fetched = false
+        defer { if lockOpenedTransaction && !fetched { abandonLockTransaction() } }
         let compiler = QueryCompiler(schema: schema)
         let joinPaths = query.includes.filter { $0.strategy == .join }.map(\.path)
         var result: FetchResult
@@ -73,6 +77,7 @@ extension Session {
         for include in query.includes where include.strategy == .inList {
             try eagerLoad(include, roots: result.objects)
         }
+        fetched = true
         return result
     }
 

@@ -179,6 +179,7 @@ extension Workbench {
         if !report.ok, report.diagnostics.contains(where: { $0.message.contains("database is locked") }) {
             report.notes.append(Note(.locking, lockHolderExplanation()))
         }
+        if !report.ok { explainPostgresConcurrencyFailure(into: &report) }
     }
 
     /// Who holds the lock a statement of the current session waited for, in ORM terms.
@@ -228,5 +229,17 @@ extension Workbench {
     func removeSharedDatabaseFile() {
         guard let path = sharedDatabaseFile else { return }
         for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
+
+extension Workbench {
+    /// A variable bound in one session holds that session's object: used in another session it
+    /// would change (or save) an object of the first session's identity map and unit of work.
+    func checkObjectBelongsToCurrentSession(_ value: Value, name: Identifier) throws {
+        guard case .object(let object, _) = value, session.info(object.entity.name) !== object.entity,
+              let owner = openSessions.first(where: { $0.session.info(object.entity.name) === object.entity }) else { return }
+        let here = openSessions[currentSessionIndex].name
+        throw EvalError("\(name.name) holds \(object.ref) of session \(owner.name): each session has its own objects, and session \(here)'s identity map and unit of work cannot change or save it",
+                        at: name.range, hint: "in session \(here) write \(object.ref) (its own copy of the row), or `:session \(owner.name)` to use \(name.name)")
     }
 }
