@@ -69,7 +69,9 @@ extension Session {
         var result: FetchResult
         if joinPaths.isEmpty {
             result = try log.withCause(query.dsl) {
-                try run(compiler.select(query), info: info, selection: query.selection)
+                // A locked row is read as it is now: the object is refreshed from it (a clean
+                // object in the identity map would otherwise keep what an earlier read saw).
+                try run(compiler.select(query), info: info, selection: query.selection, refresh: query.lock != nil)
             }
         } else {
             result = try fetchWithJoins(query, paths: joinPaths, compiler: compiler, info: info)

@@ -36,12 +36,15 @@ extension Workbench {
             let last = open.session.log.entries.last.map { "; its last statement: \($0.record.sql)" } ?? ""
             holders.append("session \(open.name) holds it (\(opened)\(last))")
         }
-        // Other programs' transactions on this database (not ORMLab's own connections).
+        // Other programs' transactions holding locks on this schema's tables (not ORMLab's own
+        // connections; other schemas are other applications).
         let ours = openSessions.compactMap { $0.session.db.backendPID }.map(String.init).joined(separator: ",")
         if let rows = try? session.db.catalogRows("""
             SELECT pid, state, left(query, 120) FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid() AND NOT (pid = ANY ($1::int[]))
               AND state IN ('idle in transaction', 'idle in transaction (aborted)', 'active') AND backend_type = 'client backend'
+              AND pid IN (SELECT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                          JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema())
             ORDER BY pid
             """, [.text("{\(ours)}")]) {
             for row in rows.prefix(3) {
