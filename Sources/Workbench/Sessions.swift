@@ -179,7 +179,11 @@ extension Workbench {
         if !report.ok, report.diagnostics.contains(where: { $0.message.contains("database is locked") }) {
             report.notes.append(Note(.locking, lockHolderExplanation()))
         }
-        if !report.ok { explainPostgresConcurrencyFailure(into: &report) }
+        if !report.ok {
+            // A save that failed wrote nothing, so it overwrote nothing either.
+            report.notes.removeAll { $0.kind == .lostUpdate }
+            explainPostgresConcurrencyFailure(into: &report)
+        }
     }
 
     /// Who holds the lock a statement of the current session waited for, in ORM terms.
