@@ -93,6 +93,7 @@ extension Sandbox {
 
     private static let schemasLock = NSLock()
     nonisolated(unsafe) private static var createdSchemas: [(server: String, schema: String)] = []
+    nonisolated(unsafe) private static var admins: [String: Workbench] = [:]
 
     /// A new in-memory workbench, or, for a lesson verified (or run) on PostgreSQL, a
     /// workbench on a new empty schema of the server.
@@ -104,8 +105,17 @@ extension Sandbox {
             return try Workbench()
         }
         let schema = "ormlab_lesson_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        try Workbench(databasePath: server).session.database.execute("CREATE SCHEMA \(schema)")
-        schemasLock.withLock { createdSchemas.append((server, schema)) }
+        // One connection per server makes the schemas (a sandbox is built per replay).
+        let admin = try schemasLock.withLock { () throws -> Workbench in
+            if let known = admins[server] { return known }
+            let made = try Workbench(databasePath: server)
+            admins[server] = made
+            return made
+        }
+        try schemasLock.withLock {
+            try admin.session.database.execute("CREATE SCHEMA \(schema)")
+            createdSchemas.append((server, schema))
+        }
         return try Workbench(databasePath: connectionString(server, schema: schema))
     }
 
@@ -115,10 +125,9 @@ extension Sandbox {
             defer { createdSchemas = [] }
             return createdSchemas
         }
-        var admins: [String: Workbench] = [:]
         for (server, schema) in schemas {
-            if admins[server] == nil { admins[server] = try? Workbench(databasePath: server) }
-            try? admins[server]?.session.database.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+            let admin = schemasLock.withLock { admins[server] }
+            try? admin?.session.database.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
         }
     }
 
