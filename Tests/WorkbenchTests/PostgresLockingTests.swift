@@ -177,6 +177,20 @@ struct PostgresLockingTests {
         #expect(!wb.session.database.isInTransaction)
     }
 
+    /// SQLite: a save whose COMMIT waits for another session's read lock fails with its writes
+    /// inside the still-open transaction; the note says so, and `save` again commits them.
+    @Test func aCommitThatCannotGetTheLockSaysWhereTheChangesAre() throws {
+        let wb = try Workbench()
+        runAll(wb, accounts + "\n:set lock_timeout 100ms\n:session B\nbegin\nAccount#1.balance\n:session A\nAccount#1.balance = 70")
+        let save = try #require(wb.run("save").first)
+        #expect(!save.ok)
+        #expect(sqlTexts(save).last == "COMMIT")
+        #expect(save.notes.contains { $0.message.hasPrefix("the COMMIT could not get the lock it needs, so the changes are written inside session A's transaction") })
+        let retry = runAll(wb, ":session B\ncommit\n:session A\nsave")
+        #expect(sqlTexts(retry[3]) == ["COMMIT"])
+        #expect(runAll(wb, ":session B\nAccount#1.reload\nAccount#1.balance")[2].value == .integer(70))
+    }
+
     @Test func anObjectBoundInOneSessionCannotBeChangedInAnother() throws {
         let wb = try Workbench()
         runAll(wb, accounts + "\nlet a = Account#1\n:session B")
