@@ -11,6 +11,9 @@ import DatabaseKit
 // pg_stat_activity), and what state the waiting session is left in.
 
 extension Workbench {
+    /// The current session's name, with or without other sessions open.
+    private var currentSessionLabel: String { openSessions.isEmpty ? firstSessionName : openSessions[currentSessionIndex].name }
+
     /// After a failed command with sessions open on PostgreSQL: the note for what the server
     /// refused, if it was about concurrency.
     func explainPostgresConcurrencyFailure(into report: inout Report) {
@@ -20,7 +23,7 @@ extension Workbench {
             let nowait = report.sql.indices(ofSQLWithPrefix: "SELECT").contains { report.sql.sql(at: $0).hasSuffix(" NOWAIT") }
             report.notes.append(Note(.locking, postgresLockHolderExplanation(nowait: nowait)))
         case "40001": report.notes.append(Note(.locking, serializationFailureExplanation()))
-        case "40P01": report.notes.append(Note(.locking, "deadlock (SQLSTATE 40P01): session \(openSessions[currentSessionIndex].name) and another session each waited for a row lock the other held; PostgreSQL ended this session's transaction to break the cycle (the other one goes on). \(transactionStateAfterFailure()) Taking locks in the same order in every session (for example by id, with `lock`) prevents it"))
+        case "40P01": report.notes.append(Note(.locking, "deadlock (SQLSTATE 40P01): session \(currentSessionLabel) and another session each waited for a row lock the other held; PostgreSQL ended this session's transaction to break the cycle (the other one goes on). \(transactionStateAfterFailure()) Taking locks in the same order in every session (for example by id, with `lock`) prevents it"))
         default: break
         }
     }
@@ -28,7 +31,7 @@ extension Workbench {
     /// Who holds the lock the current session waited for: the other ORMLab sessions with an
     /// open transaction, then any other program's transaction on this database.
     private func postgresLockHolderExplanation(nowait: Bool) -> String {
-        let me = openSessions[currentSessionIndex].name
+        let me = currentSessionLabel
         let waited = lockTimeoutMilliseconds.map { "\($0) ms" } ?? "5 s"
         var holders: [String] = []
         for (i, open) in openSessions.enumerated() where i != currentSessionIndex && open.session.database.isInTransaction {
@@ -61,7 +64,7 @@ extension Workbench {
 
     /// A serialization failure, in ORM terms.
     private func serializationFailureExplanation() -> String {
-        let me = openSessions[currentSessionIndex].name
+        let me = currentSessionLabel
         let stateText = session.database.isInTransaction && !session.db.isTransactionAborted
             ? "Session \(me)'s transaction is still open (the failed write was undone to its savepoint), but its snapshot stays the old one: the same write fails again until `rollback`; the unit of work keeps the change."
             : transactionStateAfterFailure()
@@ -71,12 +74,12 @@ extension Workbench {
     /// What a failed statement left of the current session's transaction.
     private func transactionStateAfterFailure() -> String {
         if session.db.isTransactionAborted {
-            return "PostgreSQL aborted session \(openSessions[currentSessionIndex].name)'s transaction: every statement in it now fails until `rollback` (the unit of work keeps its unsaved changes; rollback returns the objects to their saved state)."
+            return "PostgreSQL aborted session \(currentSessionLabel)'s transaction: every statement in it now fails until `rollback` (the unit of work keeps its unsaved changes; rollback returns the objects to their saved state)."
         }
         if session.database.isInTransaction {
-            return "Session \(openSessions[currentSessionIndex].name)'s transaction is still open and usable (the failed write was undone to its savepoint); its unsaved changes are still in the unit of work."
+            return "Session \(currentSessionLabel)'s transaction is still open and usable (the failed write was undone to its savepoint); its unsaved changes are still in the unit of work."
         }
-        return "Nothing of it was kept: no transaction is open in session \(openSessions[currentSessionIndex].name), and its unsaved changes are still in the unit of work. Both sessions go on."
+        return "Nothing of it was kept: no transaction is open in session \(currentSessionLabel), and its unsaved changes are still in the unit of work. Both sessions go on."
     }
 
     /// The note under `begin isolation …` on PostgreSQL: what the level prevents there.

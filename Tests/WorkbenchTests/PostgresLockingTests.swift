@@ -74,6 +74,23 @@ struct PostgresLockingTests {
         }
     }
 
+    /// A lock held by another program (here another workbench's connection, not one of this
+    /// workbench's sessions) is found through pg_stat_activity and pg_locks.
+    @Test func aLockHeldByAnotherProgramIsNamedFromPgStatActivity() throws {
+        try withPostgresSchema { url in
+            let wb = try Workbench(databasePath: url)
+            runAll(wb, accounts + "\n:set lock_timeout 200ms")
+            let other = try Workbench(databasePath: url)
+            runAll(other, "Account.where(id == 1).lock.first")
+            let save = try #require(wb.run("Account#1.balance = 1\nsave").last)
+            #expect(!save.ok)
+            let note = try #require(save.notes.first { $0.message.hasPrefix("lock not available (SQLSTATE 55P03)") }?.message)
+            #expect(note.contains("another program (server process \(other.session.db.backendPID!)) is idle in transaction; its last statement: SELECT"))
+            #expect(note.contains("FOR UPDATE"))
+            runAll(other, "rollback")
+        }
+    }
+
     @Test func nowaitFailsAtOnceAndSkipLockedLeavesTheLockedRowOut() throws {
         try withPostgresSchema { url in
             let wb = try Workbench(databasePath: url)
