@@ -59,6 +59,12 @@ extension Session {
         guard let info = infos[query.entity] else { throw ORMError("unknown entity \(query.entity)") }
         startLoadWithoutIdentityMapIfOff()
         try autoflushIfNeeded(before: query.dsl)
+        if query.lock != nil && !dialect.locksWholeDatabase && query.includes.contains(where: { $0.strategy == .join }) {
+            // FOR UPDATE cannot lock the nullable side of a LEFT JOIN, and the JOIN's SELECT is
+            // built without the lock: refused rather than run unlocked.
+            throw ORMError("lock cannot be combined with include(…, using: join) on \(dialect.name): FOR UPDATE cannot lock the optional side of a LEFT JOIN",
+                           hint: "include(…) without `using: join` loads the association with a second query, and the lock applies to \(query.entity)'s rows")
+        }
         let lockOpenedTransaction = query.lock != nil ? try takeLock(for: query) : false
         // A locking SELECT that fails (lock_timeout, NOWAIT) leaves nothing worth keeping in the
         // transaction it opened: it is rolled back, so the session goes on (see takeLock).

@@ -116,6 +116,21 @@ struct PostgresLockingTests {
         }
     }
 
+    /// A JOIN's SELECT cannot carry FOR UPDATE (nor lock a LEFT JOIN's optional side): refused,
+    /// not run unlocked; an IN-query include keeps the lock on the queried rows.
+    @Test func lockWithAJoinIncludeIsRefused() throws {
+        try withPostgresSchema { url in
+            let wb = try Workbench(databasePath: url)
+            runAll(wb, "entity Author { name: String; books: [Book] }\nentity Book { title: String; author: Author }\ninsert Author(name: \"U\")\nsave")
+            let joined = try #require(wb.run("Author.include(books, using: join).lock.all").first)
+            #expect(!joined.ok && joined.sql.isEmpty)
+            #expect(joined.diagnostics[0].message.hasPrefix("lock cannot be combined with include(…, using: join) on PostgreSQL"))
+            #expect(!wb.session.database.isInTransaction)
+            let inQuery = runAll(wb, "Author.include(books).lock.all\nrollback")[0]
+            #expect(sqlTexts(inQuery).prefix(2) == ["BEGIN", #"SELECT "author".* FROM "author" FOR UPDATE"#])
+        }
+    }
+
     @Test func ctrlCEndsALockWaitAndBothSessionsGoOn() throws {
         try withPostgresSchema { url in
             let wb = try Workbench(databasePath: url)
