@@ -524,6 +524,8 @@ public let helpTopics: [HelpTopic] = [
         (also `skipLocked`, `skip: locked`; FOR UPDATE SKIP LOCKED) leaves those rows out, as
         a job queue does. SQLite refuses both and says what it does instead. A locking query
         refreshes the objects it locks; if it fails, the transaction it opened is rolled back.
+        On PostgreSQL `lock` with include(…, using: join) is refused (FOR UPDATE cannot lock a
+        LEFT JOIN's optional side); include(…) without `using: join` keeps the lock.
         `lock` before count/sum/group is refused: an aggregate loads no objects to lock.
         `:set lock_timeout 2s` (or 500ms, or 0) is how long a statement waits for a lock
         (SQLite's busy timeout; PostgreSQL's lock_timeout, 0 = wait for ever); then it fails
