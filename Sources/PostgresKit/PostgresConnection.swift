@@ -372,9 +372,22 @@ public final class PostgresConnection: Database {
         _ = try? read("SELECT set_config('lock_timeout', $1, false)", [.text("\(lockTimeoutMilliseconds)ms")])
     }
 
-    /// Rows of a catalogue query (pg_locks, pg_stat_activity), unobserved.
-    public func catalogRows(_ sql: String, _ params: [DatabaseValue] = []) throws -> [[DatabaseValue]] {
-        try read(sql, params)
+    /// Other connections' transactions holding locks on the current schema's tables (from
+    /// pg_stat_activity and pg_locks), leaving out `excluded` server processes: who may hold
+    /// the lock a statement of this connection waited for. Unobserved.
+    public func transactionsHoldingLocks(excluding excluded: [Int32]) throws -> [(pid: Int64, state: String, query: String)] {
+        try read("""
+            SELECT pid, state, left(query, 120) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND NOT (pid = ANY ($1::int[]))
+              AND state IN ('idle in transaction', 'idle in transaction (aborted)', 'active') AND backend_type = 'client backend'
+              AND pid IN (SELECT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                          JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema())
+            ORDER BY pid
+            """, [.text("{" + excluded.map(String.init).joined(separator: ",") + "}")]).map { row in
+            var pid: Int64 = 0
+            if case .integer(let p) = row[0] { pid = p }
+            return (pid, text(row[1]), text(row[2]))
+        }
     }
 
     // MARK: - ORMLab's metadata

@@ -110,11 +110,6 @@ extension Session {
     /// The PostgreSQL server process of this session's connection (nil on SQLite).
     public var backendPID: Int32? { db.backendPID }
 
-    /// Rows of a PostgreSQL catalogue query (pg_locks, pg_stat_activity), unobserved.
-    public func catalogRows(_ sql: String, _ params: [DatabaseValue] = []) throws -> [[DatabaseValue]] {
-        try db.catalogRows(sql, params)
-    }
-
     /// After `rollback` or `commit` on PostgreSQL: a lock_timeout set inside it is set again.
     public func reapplyLockTimeout() { db.reapplyLockTimeout() }
 }

@@ -276,9 +276,10 @@ public final class SessionDatabase: Database {
         return nil
     }
 
-    /// Rows of a PostgreSQL catalogue query (pg_locks, pg_stat_activity), unobserved; [] on SQLite.
-    public func catalogRows(_ sql: String, _ params: [DatabaseValue] = []) throws -> [[DatabaseValue]] {
-        if case .postgres(let c) = driver { return try c.catalogRows(sql, params) }
+    /// PostgreSQL: other connections' transactions holding locks on this schema's tables
+    /// (pg_stat_activity, pg_locks), leaving out `excluded` server processes; [] on SQLite.
+    public func transactionsHoldingLocks(excluding excluded: [Int32]) throws -> [(pid: Int64, state: String, query: String)] {
+        if case .postgres(let c) = driver { return try c.transactionsHoldingLocks(excluding: excluded) }
         return []
     }
 

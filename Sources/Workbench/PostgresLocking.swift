@@ -20,7 +20,8 @@ extension Workbench {
         guard session.db.isPostgres, let state = session.db.takeLastFailureSQLState(), !report.ok else { return }
         switch state {
         case "55P03":
-            let nowait = report.sql.indices(ofSQLWithPrefix: "SELECT").contains { report.sql.sql(at: $0).hasSuffix(" NOWAIT") }
+            let clause = session.dialect.rowLockClause(.forUpdateNoWait) ?? "\u{0}"
+            let nowait = report.sql.indices.contains { report.sql.sql(at: $0).hasSuffix(clause) }
             report.notes.append(Note(.locking, postgresLockHolderExplanation(nowait: nowait)))
         case "40001": report.notes.append(Note(.locking, serializationFailureExplanation()))
         case "40P01": report.notes.append(Note(.locking, "deadlock (SQLSTATE 40P01): session \(currentSessionLabel) and another session each waited for a row lock the other held; PostgreSQL ended this session's transaction to break the cycle (the other one goes on). \(transactionStateAfterFailure()) Taking locks in the same order in every session (for example by id, with `lock`) prevents it"))
@@ -41,17 +42,10 @@ extension Workbench {
         }
         // Other programs' transactions holding locks on this schema's tables (not ORMLab's own
         // connections; other schemas are other applications).
-        let ours = openSessions.compactMap { $0.session.db.backendPID }.map(String.init).joined(separator: ",")
-        if let rows = try? session.db.catalogRows("""
-            SELECT pid, state, left(query, 120) FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() AND NOT (pid = ANY ($1::int[]))
-              AND state IN ('idle in transaction', 'idle in transaction (aborted)', 'active') AND backend_type = 'client backend'
-              AND pid IN (SELECT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-                          JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema())
-            ORDER BY pid
-            """, [.text("{\(ours)}")]) {
-            for row in rows.prefix(3) {
-                holders.append("another program (server process \(text(row[0]))) is \(text(row[1])); its last statement: \(text(row[2]))")
+        let ours = openSessions.compactMap { $0.session.db.backendPID }
+        if let others = try? session.db.transactionsHoldingLocks(excluding: ours) {
+            for other in others.prefix(3) {
+                holders.append("another program (server process \(other.pid)) is \(other.state); its last statement: \(other.query)")
             }
         }
         let who = holders.isEmpty ? "no transaction holds it any more (it ended while this session waited)" : holders.joined(separator: "; ")
@@ -94,15 +88,5 @@ extension Workbench {
         case .serializable:
             return "as if the transactions ran one after another: PostgreSQL also tracks what each one read, and a commit that would make a cycle (write skew) fails with a serialization failure (40001): rerun the unit of work"
         }
-    }
-}
-
-private func text(_ value: DatabaseValue) -> String {
-    switch value {
-    case .text(let s): return s
-    case .integer(let i): return String(i)
-    case .real(let d): return String(d)
-    case .null: return "?"
-    case .blob: return "?"
     }
 }

@@ -182,7 +182,7 @@ extension Workbench {
         // SQLite: the COMMIT of a save waited for another session's read lock and failed. The
         // writes stay in this session's open transaction (and its lock), not in the unit of work.
         if !report.ok, !session.explicitTransaction, session.database.isInTransaction, report.sql.count > 0,
-           report.sql.sql(at: report.sql.count - 1) == "COMMIT" {
+           report.sql.sql(at: report.sql.count - 1) == session.dialect.transactionSQL(.commit) {
             report.notes.append(Note(.locking, "the COMMIT could not get the lock it needs, so the changes are written inside session \(openSessions[currentSessionIndex].name)'s transaction, which is still open and keeps its lock (other sessions' reads now wait too): `save` again retries the COMMIT once the other session ends its transaction; `rollback` drops the changes"))
         }
         if !report.ok {
