@@ -510,7 +510,11 @@ extension Check {
             return result(diagnostics.contains { containsAtTokenBoundaries($0.message, text) },
                           diagnostics.isEmpty ? "no error or warning was reported" : "no diagnostic says `\(text)`")
         case .output(let text):
-            return result(reports.flatMap(\.blocks).contains { containsAtTokenBoundaries(blockText($0), text) }, "no output shows `\(text)`")
+            // On PostgreSQL the SQL pane is PostgreSQL's own text (what `:dialect postgres` shows
+            // on SQLite), so its statements count as output too.
+            let inSQL = workbench?.session.db.isPostgres == true
+                && reports.contains { report in report.sql.indices.contains { containsAtTokenBoundaries(report.sql.sql(at: $0), text) } }
+            return result(inSQL || reports.flatMap(\.blocks).contains { containsAtTokenBoundaries(blockText($0), text) }, "no output shows `\(text)`")
         case .counter(let counter, let c):
             let n = answer.statements.reduce(0) { sum, s in
                 guard let k = s.counters else { return sum }

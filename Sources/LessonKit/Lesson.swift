@@ -14,6 +14,12 @@ public struct Lesson: Sendable, Equatable {
     public var steps: [LessonStep]
     /// Prose after the last step (any `## ` section that is not a step), shown on completion.
     public var outro: String
+    /// The databases the lesson runs on and is verified on (`database: postgres` in its front
+    /// matter or intro; default SQLite): ["sqlite"], ["postgres"], or both.
+    public var databases: [String] = ["sqlite"]
+
+    /// True when the lesson runs on PostgreSQL only: its sandboxes are schemas on a server.
+    public var needsPostgres: Bool { !databases.contains("sqlite") }
 
     public init(id: String, title: String, file: String, intro: String = "", setup: [CodeBlock] = [],
                 steps: [LessonStep] = [], outro: String = "") {
@@ -69,6 +75,9 @@ public struct CodeBlock: Sendable, Equatable {
     public var line: Int
     /// For setup blocks: list the code when the lesson or step starts (`orm setup shown`).
     public var shown: Bool
+    /// For wrong answers: the one database where it is wrong (`orm wrong sqlite`), when on the
+    /// other it is a right answer (PostgreSQL's SQL pane shows what SQLite's needs `:dialect` for).
+    public var onlyOn: String? = nil
 
     public init(code: String, line: Int = 1, shown: Bool = false) {
         self.code = code

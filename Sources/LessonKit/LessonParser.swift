@@ -54,12 +54,14 @@ public enum LessonParser {
         var line: Int
         var raw: String
         var code: [String] = []
+        var onlyOn: String? = nil
     }
 
     private struct State {
         let file: String
         var title: String?
         var id: String?
+        var databases: [String]?
         var intro: [String] = []
         var setup: [CodeBlock] = []
         var steps: [StepDraft] = []
@@ -87,6 +89,7 @@ public enum LessonParser {
                         let value = line[line.index(after: colon)...].trimmed.trimmingCharacters(in: "\"'")
                         if key == "id" { id = value }
                         if key == "title" { title = value }
+                        if key == "database" || key == "databases" { databases = try readDatabases(value, line: index + 1) }
                     }
                     index += 1
                 }
@@ -122,18 +125,21 @@ public enum LessonParser {
                 let info = trimmed.dropFirst(marker.count).trimmed.lowercased().split(separator: " ").map(String.init)
                 var role: String?
                 var shown = false
+                var onlyOn: String?
                 if info.first == "orm", info.count >= 2 {
                     role = info[1]
                     guard ["setup", "solution", "wrong", "explore"].contains(info[1]) else {
                         throw error(number, "unknown block '\(info.joined(separator: " "))': use orm setup, orm setup shown, orm solution, orm wrong or orm explore (plain orm for an example)")
                     }
                     shown = info.count >= 3 && ["shown", "show", "visible"].contains(info[2])
-                    if role != "setup" && info.count > 2 { throw error(number, "'orm \(info[1])' takes no marker") }
+                    if role == "wrong" && info.count == 3 && ["sqlite", "postgres"].contains(info[2]) { onlyOn = info[2] }
+                    else if role != "setup" && info.count > 2 { throw error(number, "'orm \(info[1])' takes no marker") }
                 }
                 if role != nil && role != "setup" && section != .step {
                     throw error(number, "an orm \(role!) block belongs inside a step (## Step N: ...)")
                 }
                 fence = Fence(marker: marker, role: role, shown: shown, line: number, raw: line)
+                fence?.onlyOn = onlyOn
                 inChecks = false
                 inHint = false
                 return
@@ -157,6 +163,10 @@ public enum LessonParser {
                 if section == .intro { intro.append(line); return }
                 section = .outro
                 outro.append(line)
+                return
+            }
+            if section == .intro, databases == nil, trimmed.lowercased().hasPrefix("database:") {
+                databases = try readDatabases(String(trimmed.dropFirst("database:".count)), line: number)
                 return
             }
             if section == .intro, id == nil, trimmed.lowercased().hasPrefix("id:") {
@@ -221,7 +231,8 @@ public enum LessonParser {
 
         mutating func close(_ fence: Fence, closingLine: String) throws {
             let code = fence.code.joined(separator: "\n")
-            let block = CodeBlock(code: code, line: fence.line + 1, shown: fence.shown)
+            var block = CodeBlock(code: code, line: fence.line + 1, shown: fence.shown)
+            block.onlyOn = fence.onlyOn
             switch fence.role {
             case "setup":
                 // A shown setup stays in the prose where the author put it (listed, and run).
@@ -273,8 +284,19 @@ public enum LessonParser {
                 out.append(LessonStep(number: draft.number, title: draft.title, task: tidy(draft.task), setup: draft.setup,
                                       solution: draft.solutions[0], wrongAnswers: draft.wrong, explorations: draft.explore, hints: draft.hints, checks: draft.checks))
             }
-            return Lesson(id: id ?? LessonParser.defaultID(forFile: file), title: title, file: file,
-                          intro: tidy(intro), setup: setup, steps: out, outro: tidy(outro))
+            var lesson = Lesson(id: id ?? LessonParser.defaultID(forFile: file), title: title, file: file,
+                                intro: tidy(intro), setup: setup, steps: out, outro: tidy(outro))
+            if let databases { lesson.databases = databases }
+            return lesson
+        }
+
+        /// `database: postgres` or `database: sqlite, postgres`: where the lesson runs and is verified.
+        func readDatabases(_ text: String, line: Int) throws -> [String] {
+            let names = text.split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.lowercased() == "postgresql" ? "postgres" : $0.lowercased() }
+            guard !names.isEmpty, names.allSatisfy({ $0 == "sqlite" || $0 == "postgres" }) else {
+                throw error(line, "database: names sqlite, postgres, or both (database: sqlite, postgres)")
+            }
+            return names
         }
 
         /// Drops leading and trailing blank lines, and runs of blank lines (where hidden blocks were).

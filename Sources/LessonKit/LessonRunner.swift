@@ -268,7 +268,8 @@ public final class LessonRunner {
                 report.notes.append(Note(.lesson, "your settings apply again: \(settings.filter { !refused.contains($0) }.joined(separator: ", ")) (:reset drops them)"))
             }
         } catch {
-            report.diagnostics.append(lessonError("the lesson cannot start: \(error)", hint: "ormlab lesson verify \(lesson.id) shows what is wrong"))
+            let noServer = lesson.needsPostgres && Sandbox.defaultPostgresServer == nil
+            report.diagnostics.append(lessonError("the lesson cannot start: \(error)", hint: noServer ? nil : "ormlab lesson verify \(lesson.id) shows what is wrong"))
             report.ok = false
             return report
         }
@@ -278,7 +279,8 @@ public final class LessonRunner {
         if index > 0 { report.notes.append(Note(.lesson, "resuming at step \(index + 1): your sandbox holds the state after the earlier steps' reference solutions")) }
         show(active!, into: &report, withIntro: index == 0)
         if index == 0 {
-            report.blocks.append(.text(title: nil, body: "(You are in a sandbox: a fresh in-memory database with the lesson's setup. Your own session is untouched; :lesson off returns to it.)"))
+            let where_ = lesson.needsPostgres ? "a fresh schema on the PostgreSQL server" : "a fresh in-memory database"
+            report.blocks.append(.text(title: nil, body: "(You are in a sandbox: \(where_) with the lesson's setup. Your own session is untouched; :lesson off returns to it.)"))
         }
         return report
     }

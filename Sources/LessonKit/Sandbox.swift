@@ -1,3 +1,4 @@
+import Foundation
 import Report
 import Workbench
 
@@ -14,7 +15,7 @@ public enum Sandbox {
 
     /// The sandbox for step `index` (0-based); `index == steps.count` gives the final state.
     public static func build(_ lesson: Lesson, upTo index: Int) throws -> Workbench {
-        let workbench = try Workbench()
+        let workbench = try freshWorkbench(for: lesson)
         try run(lesson.setup, lesson: lesson, on: workbench, what: "setup")
         for step in lesson.steps.prefix(index) {
             try run(step.setup, lesson: lesson, on: workbench, what: "step \(step.number) setup")
@@ -76,5 +77,63 @@ extension Sandbox {
             refused.append(setting)
         }
         return refused
+    }
+}
+
+// MARK: - Lessons on PostgreSQL
+
+extension Sandbox {
+    /// The PostgreSQL server a lesson's sandboxes use while it is verified there
+    /// (`ormlab lesson verify --db URL`, or ORMLAB_TEST_PG): each sandbox is a fresh schema.
+    @TaskLocal public static var postgresTarget: String?
+
+    /// The server for lessons that need PostgreSQL when no verification sets one: the REPL's
+    /// `--db postgres://…` (`ormlab lesson 19 --db …`). Set once at startup.
+    nonisolated(unsafe) public static var defaultPostgresServer: String?
+
+    private static let schemasLock = NSLock()
+    nonisolated(unsafe) private static var createdSchemas: [(server: String, schema: String)] = []
+    nonisolated(unsafe) private static var admins: [String: Workbench] = [:]
+
+    /// A new in-memory workbench, or, for a lesson verified (or run) on PostgreSQL, a
+    /// workbench on a new empty schema of the server.
+    static func freshWorkbench(for lesson: Lesson) throws -> Workbench {
+        guard let server = postgresTarget ?? (lesson.needsPostgres ? defaultPostgresServer : nil) else {
+            if lesson.needsPostgres {
+                throw Failure(file: lesson.file, line: 1, message: "this lesson runs on PostgreSQL: start a server (./dev pg prints its connection string) and give it: ormlab lesson \(lesson.id) --db postgres://…")
+            }
+            return try Workbench()
+        }
+        let schema = "ormlab_lesson_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        // One connection per server makes the schemas (a sandbox is built per replay).
+        let admin = try schemasLock.withLock { () throws -> Workbench in
+            if let known = admins[server] { return known }
+            let made = try Workbench(databasePath: server)
+            admins[server] = made
+            return made
+        }
+        try schemasLock.withLock {
+            try admin.session.database.execute("CREATE SCHEMA \(schema)")
+            createdSchemas.append((server, schema))
+        }
+        return try Workbench(databasePath: connectionString(server, schema: schema))
+    }
+
+    /// Drops the schemas this process made for lesson sandboxes (at the end of a verification).
+    public static func dropPostgresSchemas() {
+        let schemas = schemasLock.withLock { () -> [(server: String, schema: String)] in
+            defer { createdSchemas = [] }
+            return createdSchemas
+        }
+        for (server, schema) in schemas {
+            let admin = schemasLock.withLock { admins[server] }
+            try? admin?.session.database.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+        }
+    }
+
+    /// `server` with libpq's `options` setting the search path to `schema`.
+    static func connectionString(_ server: String, schema: String) -> String {
+        if server.contains("://") { return server + (server.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema }
+        return server + " options=-csearch_path=" + schema
     }
 }

@@ -26,6 +26,9 @@ public final class PostgresConnection: Database {
     /// Prepared statement names by SQL text.
     private var preparedNames: [String: String] = [:]
     private var nextStatementNumber = 0
+    /// The lock_timeout `setLockTimeout` set, for setting it again after a rollback.
+    private var lockTimeoutMilliseconds: Int32?
+    private var lockTimeoutSetInTransaction = false
 
     public var observer: ((ExecutedStatement) -> Void)?
     /// Called when the server refuses a statement, before the error is thrown (the statement log
@@ -332,6 +335,7 @@ public final class PostgresConnection: Database {
         let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
         guard status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY else { return }
         let error = PostgresError.from(result: result, connection: handle, sql: sql)
+        lastFailureSQLState = error.sqlState
         failureObserver?(ExecutedStatement(sql: sql, params: params), error)
         throw error
     }
@@ -572,6 +576,65 @@ public final class PostgresConnection: Database {
         changes = loaded
         observer?(ExecutedStatement(sql: sql, rows: loaded, duration: monotonicSeconds() - start))
         return loaded
+    }
+
+    // MARK: - Two sessions (spec §13)
+
+    /// A second connection to the same server, database and schema (`:session B`).
+    public func openingAnother() throws -> PostgresConnection {
+        try PostgresConnection(connectionString: connectionString)
+    }
+
+    /// The server process serving this connection (`pg_backend_pid()`): how `pg_locks` and
+    /// `pg_stat_activity` name it.
+    public var backendPID: Int32 { PQbackendPID(handle) }
+
+    /// The SQLSTATE of the last statement the server refused (55P03, 40001…), for the workbench
+    /// to explain it after the command; cleared by `takeLastFailureSQLState()`.
+    public private(set) var lastFailureSQLState: String?
+
+    public func takeLastFailureSQLState() -> String? {
+        defer { lastFailureSQLState = nil }
+        return lastFailureSQLState
+    }
+
+    /// True inside a transaction the server aborted (a statement failed): every statement but
+    /// ROLLBACK fails with 25P02 until it ends.
+    public var isTransactionAborted: Bool { PQtransactionStatus(handle) == PQTRANS_INERROR }
+
+    /// `:set lock_timeout`: PostgreSQL's `lock_timeout` for this connection (0 waits forever),
+    /// unobserved: a setting of the workbench, not a statement of the ORM. A SET inside a
+    /// transaction that is rolled back is undone, so it is remembered and set again by
+    /// `reapplyLockTimeout()` after a rollback.
+    public func setLockTimeout(milliseconds: Int32) throws {
+        lockTimeoutMilliseconds = milliseconds
+        lockTimeoutSetInTransaction = isInTransaction
+        _ = try read("SELECT set_config('lock_timeout', $1, false)", [.text("\(milliseconds)ms")])
+    }
+
+    /// Sets the remembered lock_timeout again (after a rollback undid a SET made inside it).
+    public func reapplyLockTimeout() {
+        guard lockTimeoutSetInTransaction, let lockTimeoutMilliseconds, !isInTransaction else { return }
+        lockTimeoutSetInTransaction = false
+        _ = try? read("SELECT set_config('lock_timeout', $1, false)", [.text("\(lockTimeoutMilliseconds)ms")])
+    }
+
+    /// Other connections' transactions holding locks on the current schema's tables (from
+    /// pg_stat_activity and pg_locks), leaving out `excluded` server processes: who may hold
+    /// the lock a statement of this connection waited for. Unobserved.
+    public func transactionsHoldingLocks(excluding excluded: [Int32]) throws -> [(pid: Int64, state: String, query: String)] {
+        try read("""
+            SELECT pid, state, left(query, 120) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND NOT (pid = ANY ($1::int[]))
+              AND state IN ('idle in transaction', 'idle in transaction (aborted)', 'active') AND backend_type = 'client backend'
+              AND pid IN (SELECT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                          JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema())
+            ORDER BY pid
+            """, [.text("{" + excluded.map(String.init).joined(separator: ",") + "}")]).map { row in
+            var pid: Int64 = 0
+            if case .integer(let p) = row[0] { pid = p }
+            return (pid, text(row[1]), text(row[2]))
+        }
     }
 
     // MARK: - ORMLab's metadata

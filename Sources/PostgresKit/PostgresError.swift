@@ -45,6 +45,13 @@ public struct PostgresError: DatabaseError, Sendable {
     /// `57014` query_canceled: what `interrupt()` (PQcancel) makes the running statement fail with.
     public var isInterrupted: Bool { sqlState == "57014" }
 
+    /// `55P03` lock_not_available: `lock_timeout` ran out, or NOWAIT found the row locked.
+    public var isLockTimeout: Bool { sqlState == "55P03" }
+
+    /// `40001` serialization_failure and `40P01` deadlock_detected: the server ended the
+    /// transaction so that concurrent ones stay correct; the remedy is to run it again.
+    public var isSerializationFailure: Bool { sqlState == "40001" || sqlState == "40P01" }
+
     /// True when the connection itself failed (class 08, or libpq lost the server).
     public var isConnectionFailure: Bool { sqlState.hasPrefix("08") || sqlState == "57P01" }
 

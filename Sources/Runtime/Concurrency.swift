@@ -72,18 +72,44 @@ extension Session {
     /// Before a query with `.lock` runs: its transaction, which holds the lock until `commit` or
     /// `rollback`. Where the dialect has row locks the SELECT says FOR UPDATE; SQLite has none,
     /// so the transaction starts with BEGIN IMMEDIATE, SQLite's write lock on the whole database.
-    func takeLock(for query: Query) throws {
+    /// Returns true when it opened the transaction.
+    func takeLock(for query: Query) throws -> Bool {
         if db.isInTransaction {
             if dialect.locksWholeDatabase {
                 explainOnce("lock-in-transaction", Note(.locking, "a transaction is already open, so \(dialect.name) takes its write lock at this transaction's first write, not now (open the transaction with the `lock` query, or `begin immediate`, to hold it from the start)"))
             }
-            return
+            return false
         }
         try begin(immediate: dialect.locksWholeDatabase, cause: "\(query.dsl) (lock)")
         if dialect.locksWholeDatabase {
             addNote(Note(.locking, "lock: \(dialect.name) has no row locks (no SELECT … FOR UPDATE), so ORMLab opened the transaction with BEGIN IMMEDIATE: it holds the write lock on the whole database, not on these rows. Other sessions can still read, but every write waits (up to :set lock_timeout) until `commit` or `rollback` here"))
         } else {
-            addNote(Note(.locking, "lock: a transaction was opened, and SELECT … FOR UPDATE locks the rows it returns until `commit` or `rollback`; other sessions' writes to them wait"))
+            switch query.lock {
+            case .forUpdateNoWait?:
+                addNote(Note(.locking, "lock(nowait): a transaction was opened, and SELECT … FOR UPDATE NOWAIT locks the rows it returns until `commit` or `rollback`; if another session holds one of them it fails at once (SQLSTATE 55P03) instead of waiting"))
+            case .forUpdateSkipLocked?:
+                addNote(Note(.locking, "lock(skip_locked): a transaction was opened, and SELECT … FOR UPDATE SKIP LOCKED locks the rows it returns until `commit` or `rollback`, leaving out (not waiting for) the rows another session holds: a job queue's way to take work no one else has"))
+            default:
+                addNote(Note(.locking, "lock: a transaction was opened, and SELECT … FOR UPDATE locks the rows it returns until `commit` or `rollback`; other sessions' writes to them (and their own FOR UPDATE) wait, up to :set lock_timeout"))
+            }
         }
+        return true
     }
+
+    /// The locking SELECT failed (a lock_timeout, NOWAIT, Ctrl-C): PostgreSQL aborted the
+    /// transaction `takeLock` opened for it, which holds nothing else, so it is rolled back and
+    /// the session goes on as before the query.
+    func abandonLockTransaction() {
+        guard db.isInTransaction else { explicitTransaction = false; return }
+        try? log.withCause("lock failed") { try run(.rollback) }
+        explicitTransaction = false
+        db.reapplyLockTimeout()
+        addNote(Note(.locking, "the locking SELECT failed, so the transaction opened for it was rolled back (it held nothing else): no lock is held and this session goes on"))
+    }
+
+    /// The PostgreSQL server process of this session's connection (nil on SQLite).
+    public var backendPID: Int32? { db.backendPID }
+
+    /// After `rollback` or `commit` on PostgreSQL: a lock_timeout set inside it is set again.
+    public func reapplyLockTimeout() { db.reapplyLockTimeout() }
 }

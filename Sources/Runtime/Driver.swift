@@ -295,13 +295,13 @@ public final class SessionDatabase: Database {
         }
     }
 
-    // MARK: Two sessions (SQLite so far)
+    // MARK: Two sessions
 
     /// A second connection to the same database (`:session B`).
     func openingAnother() throws -> SessionDatabase {
         switch driver {
         case .sqlite(let c): return try SessionDatabase(path: c.path)
-        case .postgres: throw ORMError("a second session works on SQLite only so far", hint: "run the two-session lessons on a SQLite file or the in-memory database")
+        case .postgres(let c): return SessionDatabase(driver: .postgres(try c.openingAnother()))
         }
     }
 
@@ -314,12 +314,43 @@ public final class SessionDatabase: Database {
         try c.copyDatabase(into: d)
     }
 
-    /// How long a statement waits for another connection's lock (SQLite's busy timeout).
+    /// How long a statement waits for another connection's lock (SQLite's busy timeout,
+    /// PostgreSQL's lock_timeout).
     func setBusyTimeout(milliseconds: Int32) throws {
-        guard case .sqlite(let c) = driver else {
-            throw ORMError("lock_timeout works on SQLite only so far", hint: "on PostgreSQL it will set lock_timeout; it is not wired yet")
+        switch driver {
+        case .sqlite(let c): try c.setBusyTimeout(milliseconds: milliseconds)
+        case .postgres(let c): try c.setLockTimeout(milliseconds: milliseconds)
         }
-        try c.setBusyTimeout(milliseconds: milliseconds)
+    }
+
+    /// The PostgreSQL server process of this connection (nil on SQLite): how pg_locks names it.
+    public var backendPID: Int32? {
+        if case .postgres(let c) = driver { return c.backendPID }
+        return nil
+    }
+
+    /// PostgreSQL: other connections' transactions holding locks on this schema's tables
+    /// (pg_stat_activity, pg_locks), leaving out `excluded` server processes; [] on SQLite.
+    public func transactionsHoldingLocks(excluding excluded: [Int32]) throws -> [(pid: Int64, state: String, query: String)] {
+        if case .postgres(let c) = driver { return try c.transactionsHoldingLocks(excluding: excluded) }
+        return []
+    }
+
+    /// The SQLSTATE of the last statement PostgreSQL refused since the last call (nil on SQLite).
+    public func takeLastFailureSQLState() -> String? {
+        if case .postgres(let c) = driver { return c.takeLastFailureSQLState() }
+        return nil
+    }
+
+    /// True inside a PostgreSQL transaction the server aborted (false on SQLite).
+    public var isTransactionAborted: Bool {
+        if case .postgres(let c) = driver { return c.isTransactionAborted }
+        return false
+    }
+
+    /// After a rollback on PostgreSQL: a lock_timeout set inside the transaction is set again.
+    public func reapplyLockTimeout() {
+        if case .postgres(let c) = driver { c.reapplyLockTimeout() }
     }
 
     /// An in-memory copy, rows included (`:compare pattern`); SQLite only (SQLite's backup).

@@ -59,13 +59,25 @@ extension Session {
         guard let info = infos[query.entity] else { throw ORMError("unknown entity \(query.entity)") }
         startLoadWithoutIdentityMapIfOff()
         try autoflushIfNeeded(before: query.dsl)
-        if query.lock != nil { try takeLock(for: query) }
+        if query.lock != nil && !dialect.locksWholeDatabase && query.includes.contains(where: { $0.strategy == .join }) {
+            // FOR UPDATE cannot lock the nullable side of a LEFT JOIN, and the JOIN's SELECT is
+            // built without the lock: refused rather than run unlocked.
+            throw ORMError("lock cannot be combined with include(…, using: join) on \(dialect.name): FOR UPDATE cannot lock the optional side of a LEFT JOIN",
+                           hint: "include(…) without `using: join` loads the association with a second query, and the lock applies to \(query.entity)'s rows")
+        }
+        let lockOpenedTransaction = query.lock != nil ? try takeLock(for: query) : false
+        // A locking SELECT that fails (lock_timeout, NOWAIT) leaves nothing worth keeping in the
+        // transaction it opened: it is rolled back, so the session goes on (see takeLock).
+        var fetched = false
+        defer { if lockOpenedTransaction && !fetched { abandonLockTransaction() } }
         let compiler = QueryCompiler(schema: schema)
         let joinPaths = query.includes.filter { $0.strategy == .join }.map(\.path)
         var result: FetchResult
         if joinPaths.isEmpty {
             result = try log.withCause(query.dsl) {
-                try run(compiler.select(query), info: info, selection: query.selection)
+                // A locked row is read as it is now: the object is refreshed from it (a clean
+                // object in the identity map would otherwise keep what an earlier read saw).
+                try run(compiler.select(query), info: info, selection: query.selection, refresh: query.lock != nil)
             }
         } else {
             result = try fetchWithJoins(query, paths: joinPaths, compiler: compiler, info: info)
@@ -73,6 +85,7 @@ extension Session {
         for include in query.includes where include.strategy == .inList {
             try eagerLoad(include, roots: result.objects)
         }
+        fetched = true
         return result
     }
 

@@ -649,6 +649,10 @@ extension Session {
 
     func explain(_ error: any DatabaseError, during write: (object: ManagedObject, cause: WriteCause)?) -> ORMError {
         let subject = write.map { "cannot save \($0.object.ref)" } ?? "cannot save"
+        if error.isLockTimeout && !dialect.locksWholeDatabase {
+            return ORMError("\(subject): \(dialect.name) gave up waiting for a row lock another session holds (lock_timeout, SQLSTATE 55P03)",
+                            hint: "nothing was saved; the unit of work keeps the changes: `save` again once the other session commits or rolls back")
+        }
         if error.isLockTimeout {
             return ORMError("\(subject): database is locked: another connection holds the write lock",
                             hint: "nothing was saved; the unit of work keeps the changes: `save` again once the other session commits or rolls back")

@@ -558,7 +558,10 @@ public let helpTopics: [HelpTopic] = [
         SQLite's in-memory database belongs to one connection, so the first `:session` copies
         it to a temporary file that both sessions open (deleted when ORMLab ends); shared-cache
         memory would lock tables instead of the database and ignore the busy timeout, which
-        teaches the wrong locks. A file database (--db FILE) is simply opened twice.
+        teaches the wrong locks. A file database (--db FILE) is simply opened twice, and on
+        PostgreSQL (--db postgres://…) each session is its own libpq connection (its own
+        server process) to the same database and schema; a table or column one session
+        creates is seen by the others.
         The lost update: both sessions read a row, both change it, the second save overwrites
         the first one's change without ever seeing it. With two sessions open, a save compares
         each changed property's row with what this session read and names the loss in a note.
@@ -590,15 +593,31 @@ public let helpTopics: [HelpTopic] = [
         Pessimistic: `Account.where(id == 1).lock.first` opens a transaction that holds a lock
         until commit or rollback. SQLite has no row locks (no FOR UPDATE): it opens the
         transaction with BEGIN IMMEDIATE, the write lock on the whole database; other sessions
-        still read, but their writes wait. `lock` before count/sum/group is refused: an
-        aggregate loads no objects to lock.
-        `:set lock_timeout 2s` (or 500ms, or 0) is how long a write waits for a lock; then it
-        fails with `database is locked`, a note names the session holding it and the command
-        that opened its transaction, and both sessions go on (nothing pending is lost);
-        Ctrl-C ends a wait early.
+        still read, but their writes wait. On PostgreSQL `lock` is SELECT … FOR UPDATE: the
+        rows it returns are locked, writes to other rows go on. `lock(nowait)` (FOR UPDATE
+        NOWAIT) fails at once if another session holds one of the rows; `lock(skip_locked)`
+        (also `skipLocked`, `skip: locked`; FOR UPDATE SKIP LOCKED) leaves those rows out, as
+        a job queue does. SQLite refuses both and says what it does instead. A locking query
+        refreshes the objects it locks; if it fails, the transaction it opened is rolled back.
+        On PostgreSQL `lock` with include(…, using: join) is refused (FOR UPDATE cannot lock a
+        LEFT JOIN's optional side); include(…) without `using: join` keeps the lock.
+        `lock` before count/sum/group is refused: an aggregate loads no objects to lock.
+        `:set lock_timeout 2s` (or 500ms, or 0) is how long a statement waits for a lock
+        (SQLite's busy timeout; PostgreSQL's lock_timeout, 0 = wait for ever); then it fails
+        (`database is locked`, or SQLSTATE 55P03), a note names the session holding it and the
+        command that opened its transaction (on PostgreSQL also another program's, from
+        pg_stat_activity) and says what is left of the waiting session's transaction; both
+        sessions go on (nothing pending is lost). Ctrl-C ends a wait early (PQcancel).
         `begin isolation read committed | repeatable read | serializable`: SQLite gives one
-        level, SERIALIZABLE, for all three (READ UNCOMMITTED is refused). On PostgreSQL these
-        levels differ (not available in ORMLab yet).
+        level, SERIALIZABLE, for all three (READ UNCOMMITTED is refused): a writer waits for
+        the whole database, so none of the anomalies below can happen. PostgreSQL gives real
+        levels: READ COMMITTED (its default) shows non-repeatable reads and phantoms (reload a
+        row or count again while another session commits); REPEATABLE READ reads one snapshot,
+        and writing a row another session changed since fails with a serialization failure
+        (SQLSTATE 40001); write skew (two sessions each check a condition, then each change a
+        different row) still passes there and fails at SERIALIZABLE. READ UNCOMMITTED runs as
+        READ COMMITTED. After a 40001: `rollback`, read again, redo the change, commit: what
+        ORMs' retry helpers do. Playground/10-locks-and-isolation.orm shows them on PostgreSQL.
         """,
         example: """
         entity Account { owner: String; balance: Int; version }

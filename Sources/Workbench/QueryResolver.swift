@@ -107,12 +107,12 @@ extension Workbench {
             guard let object = result.objects.first else { return .scalar(.null, nil) }
             return .object(object, fromIdentityMap: result.identityHits.contains(ObjectIdentifier(object)))
         case "lock":
-            try noArguments()
+            let lock = try rowLock(args, name: name)
             guard query.grouping.isEmpty else {
                 throw EvalError("lock locks the rows a query loads as objects; a group(...) query has none to lock", at: name.range,
                                 hint: "lock the objects: \(info.name).where(...).lock.all")
             }
-            query.lock = .forUpdate
+            query.lock = lock
             return .query(query, info)
         case "count":
             try noArguments()

@@ -179,6 +179,17 @@ extension Workbench {
         if !report.ok, report.diagnostics.contains(where: { $0.message.contains("database is locked") }) {
             report.notes.append(Note(.locking, lockHolderExplanation()))
         }
+        // SQLite: the COMMIT of a save waited for another session's read lock and failed. The
+        // writes stay in this session's open transaction (and its lock), not in the unit of work.
+        if !report.ok, !session.explicitTransaction, session.database.isInTransaction, report.sql.count > 0,
+           report.sql.sql(at: report.sql.count - 1) == session.dialect.transactionSQL(.commit) {
+            report.notes.append(Note(.locking, "the COMMIT could not get the lock it needs, so the changes are written inside session \(openSessions[currentSessionIndex].name)'s transaction, which is still open and keeps its lock (other sessions' reads now wait too): `save` again retries the COMMIT once the other session ends its transaction; `rollback` drops the changes"))
+        }
+        if !report.ok {
+            // A save that failed wrote nothing, so it overwrote nothing either.
+            report.notes.removeAll { $0.kind == .lostUpdate }
+            explainPostgresConcurrencyFailure(into: &report)
+        }
     }
 
     /// Who holds the lock a statement of the current session waited for, in ORM terms.
@@ -228,5 +239,17 @@ extension Workbench {
     func removeSharedDatabaseFile() {
         guard let path = sharedDatabaseFile else { return }
         for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
+
+extension Workbench {
+    /// A variable bound in one session holds that session's object: used in another session it
+    /// would change (or save) an object of the first session's identity map and unit of work.
+    func checkObjectBelongsToCurrentSession(_ value: Value, name: Identifier) throws {
+        guard case .object(let object, _) = value, session.info(object.entity.name) !== object.entity,
+              let owner = openSessions.first(where: { $0.session.info(object.entity.name) === object.entity }) else { return }
+        let here = openSessions[currentSessionIndex].name
+        throw EvalError("\(name.name) holds \(object.ref) of session \(owner.name): each session has its own objects, and session \(here)'s identity map and unit of work cannot change or save it",
+                        at: name.range, hint: "in session \(here) write \(object.ref) (its own copy of the row), or `:session \(owner.name)` to use \(name.name)")
     }
 }

@@ -255,6 +255,7 @@ public final class Workbench {
         if report.ok, shouldRecordInHistory(command) { history.append(input) }
         session.log.endCommand(objects: report.objects.count + report.omittedObjects)
         if openSessions.count > 1 { afterCommandWithSessions(input, into: &report) }
+        else if !report.ok && session.db.isPostgres { explainPostgresConcurrencyFailure(into: &report) } // another program's lock
     }
 
     private func shouldRecordInHistory(_ command: Command) -> Bool {

@@ -51,6 +51,8 @@ struct LessonCommand: ParsableCommand {
             output.print(report, echo: false)
             Swift.print("From the shell: ormlab lesson ID (or its number) starts or resumes one.")
         case let id:
+            // A lesson that needs PostgreSQL runs its sandboxes on the server given with --db.
+            if let db = options.db, Workbench.isPostgresTarget(db) { Sandbox.defaultPostgresServer = db }
             let runner = try makeLessonRunner(library: library, home: openWorkbench(options.db))
             if let id, library.lesson(id) == nil {
                 FileHandleStream.standardError.write("ormlab: no lesson '\(id)'; lessons: \(library.lessons.map(\.id).joined(separator: ", "))\n")
@@ -83,14 +85,39 @@ struct LessonCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
+        // Lessons marked `database: postgres` are verified on a PostgreSQL server too (each
+        // sandbox a fresh schema): --db postgres://…, or ORMLAB_TEST_PG; skipped, loudly, without.
+        let server = options.db.flatMap { Workbench.isPostgresTarget($0) ? $0 : nil }
+            ?? ProcessInfo.processInfo.environment["ORMLAB_TEST_PG"].flatMap { $0.isEmpty ? nil : $0 }
+        var skipped: [String] = []
         for lesson in lessons {
-            for result in LessonVerifier.verify(lesson) {
-                results.append(result)
-                result.lines.forEach { Swift.print($0) }
-                fflush(stdout)
+            if lesson.databases.contains("sqlite") {
+                for result in LessonVerifier.verify(lesson) {
+                    results.append(result)
+                    result.lines.forEach { Swift.print($0) }
+                    fflush(stdout)
+                }
             }
+            guard lesson.databases.contains("postgres") else { continue }
+            guard let server else {
+                skipped.append(lesson.id)
+                Swift.print("SKIPPED \(lesson.id) on PostgreSQL: no server (give --db postgres://… or set ORMLAB_TEST_PG; ./dev pg starts one)")
+                continue
+            }
+            Sandbox.$postgresTarget.withValue(server) {
+                for var result in LessonVerifier.verify(lesson) {
+                    result.lessonID += " (PostgreSQL)"
+                    results.append(result)
+                    result.lines.forEach { Swift.print($0) }
+                    fflush(stdout)
+                }
+            }
+            Sandbox.dropPostgresSchemas()
         }
         Swift.print(LessonVerifier.summary(results))
+        if !skipped.isEmpty {
+            Swift.print("NOT VERIFIED on PostgreSQL (no server): \(skipped.joined(separator: ", "))")
+        }
         if results.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }
 }

@@ -12,9 +12,16 @@ func interruptFromAnotherThreadStopsALongQuery() throws {
         WITH RECURSIVE counter(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM counter WHERE n < 1000000000)
         SELECT count(*) FROM counter
         """
+    // sqlite3_interrupt only stops statements already running: under load the query may start
+    // after the first call, so the interrupter repeats until the query has ended.
+    let finished = NSLock()
+    nonisolated(unsafe) var done = false
     let interrupter = Thread {
-        Thread.sleep(forTimeInterval: 0.2)
-        connection.interrupt()
+        while true {
+            Thread.sleep(forTimeInterval: 0.2)
+            if finished.withLock({ done }) { return }
+            connection.interrupt()
+        }
     }
     let start = Date()
     interrupter.start()
@@ -22,6 +29,7 @@ func interruptFromAnotherThreadStopsALongQuery() throws {
     let error = #expect(throws: SQLiteError.self) {
         try connection.query(countToABillion) { _ in rows += 1 }
     }
+    finished.withLock { done = true }
     #expect(Date().timeIntervalSince(start) < 30)
     #expect(rows == 0)
     #expect(error?.isInterrupted == true)

@@ -30,6 +30,13 @@ let postgresTranscripts = [
     "inheritance-single.orm", "inheritance-joined-and-concrete.orm",
 ]
 
+/// The scripts that run on PostgreSQL only (two sessions, row locks, isolation levels): they
+/// live in Tests/Transcripts/postgres/ beside their golden output.
+let postgresOnlyTranscripts: [String] = {
+    let directory = root.appendingPathComponent("Tests/Transcripts/postgres")
+    return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".orm") }.sorted()
+}()
+
 /// `base` with libpq's `options` setting the search path to `schema` (a URI or key=value string).
 func connectionString(_ base: String, schema: String) -> String {
     if base.contains("://") { return base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema }
@@ -40,9 +47,22 @@ func connectionString(_ base: String, schema: String) -> String {
 struct PostgresTranscriptTests {
     @Test(arguments: postgresTranscripts)
     func outputMatchesThePostgresGoldenFile(_ name: String) throws {
-        let script = root.appendingPathComponent("Tests/Transcripts/\(name)")
+        try check(root.appendingPathComponent("Tests/Transcripts/\(name)"), name: name)
+    }
+
+    @Test(arguments: postgresOnlyTranscripts)
+    func aPostgresOnlyScriptMatchesItsGoldenFile(_ name: String) throws {
+        try check(root.appendingPathComponent("Tests/Transcripts/postgres/\(name)"), name: name)
+    }
+
+    /// Playground 10 (locks and isolation) is written for PostgreSQL: it runs there too.
+    @Test func thePlaygroundLocksScriptMatchesItsPostgresGoldenFile() throws {
+        try check(root.appendingPathComponent("Playground/10-locks-and-isolation.orm"), name: "Playground-10-locks-and-isolation.orm")
+    }
+
+    private func check(_ script: URL, name: String) throws {
         let golden = root.appendingPathComponent("Tests/Transcripts/postgres/\(name.dropLast(4)).txt")
-        let schema = "golden_" + name.dropLast(4).map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        let schema = "golden_" + name.dropLast(4).lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
         let admin = try Workbench(databasePath: transcriptServer!)
         try admin.session.database.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)")
         defer { try? admin.session.database.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }

@@ -11,7 +11,10 @@ extension Workbench {
     func evaluate(_ expr: Expr) throws -> Value {
         switch expr {
         case .name(let id):
-            if let v = variables[id.name] { return v }
+            if let v = variables[id.name] {
+                if !openSessions.isEmpty { try checkObjectBelongsToCurrentSession(v, name: id) }
+                return v
+            }
             if let info = session.info(id.name) { return .entity(info) }
             if session.schema.waiting[id.name] != nil {
                 throw EvalError("\(id.name) is not mapped yet: it waits for \(session.schema.waiting[id.name]!.joined(separator: ", "))", at: id.range,

@@ -27,6 +27,8 @@ extension Workbench {
                 note += "; " + session.dialect.isolationLevelsNote
             } else if session.dialect.locksWholeDatabase {
                 note += ": " + session.dialect.isolationLevelsNote
+            } else if session.db.isPostgres {
+                note += ": " + postgresIsolationNote(level)
             }
             report.notes.append(Note(.locking, note))
         case .save:
@@ -46,9 +48,11 @@ extension Workbench {
             }
         case .commit:
             let result = try session.commit()
+            session.reapplyLockTimeout()
             showTouched(result.objects, into: &report)
         case .rollback:
             let restored = try session.rollback()
+            session.reapplyLockTimeout()
             showTouched(restored.objects, into: &report)
             report.notes.append(Note(.rollback, rollbackSummary(restored)))
             if session.pattern == .activeRecord {
