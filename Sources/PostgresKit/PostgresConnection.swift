@@ -43,15 +43,22 @@ public final class PostgresConnection: Database {
     /// psql's ON_ERROR_ROLLBACK, for the ORM. PostgreSQL aborts the whole transaction when one
     /// statement in it fails ("current transaction is aborted, commands ignored until end of
     /// transaction block"); SQLite undoes just that statement and goes on. So inside a
-    /// transaction block each statement runs after `SAVEPOINT ormlab_statement` and is followed
-    /// by `RELEASE SAVEPOINT ormlab_statement`; a failed one is undone with `ROLLBACK TO
-    /// SAVEPOINT ormlab_statement`, and the transaction goes on as on SQLite. The SAVEPOINT and
-    /// RELEASE are not reported to the observer (they would double the SQL pane inside `begin`;
-    /// psql hides them too); the ROLLBACK TO is, under the failed statement.
+    /// transaction block each statement runs after `SAVEPOINT ormlab_statement`; a failed one is
+    /// undone with `ROLLBACK TO SAVEPOINT ormlab_statement`, and the transaction goes on as on
+    /// SQLite. A statement that succeeded keeps its savepoint until the next statement, which
+    /// releases it and sets its own in one round trip (`RELEASE …; SAVEPOINT …`): psql releases
+    /// right after the statement, which costs a second round trip and leaves `RELEASE` as the
+    /// connection's last statement in `pg_stat_activity`, where the lock-holder note reads it.
+    /// The SAVEPOINT and RELEASE are not reported to the observer (they would double the SQL
+    /// pane inside `begin`; psql hides them too); the ROLLBACK TO is, under the failed statement.
     /// `statementGuardPaused`: the flush and `:seed` have their own savepoint and undo themselves.
     public var statementGuardPaused = false
     /// The name of the savepoint each statement inside a transaction runs after.
     public static let statementSavepoint = "ormlab_statement"
+    /// Whether a statement savepoint set in this transaction may still be open (released by the
+    /// next statement's; false after the transaction ends or a transaction-control statement,
+    /// when at worst one savepoint stays nested until the end of the transaction).
+    private var statementSavepointOpen = false
     /// Failed statements undone with ROLLBACK TO since `takeRolledBackStatements()`.
     private var rolledBackStatements = 0
     public var supportsDropColumn: Bool { true }
@@ -153,6 +160,7 @@ public final class PostgresConnection: Database {
     private func noteTransactionStatus() {
         let status = PQtransactionStatus(handle)
         if status != PQTRANS_UNKNOWN { transactionOpenAtLastStatement = status != PQTRANS_IDLE }
+        if status == PQTRANS_IDLE { statementSavepointOpen = false }
     }
 
     /// How many times the connection was lost and opened again since the last call.
@@ -183,6 +191,7 @@ public final class PostgresConnection: Database {
         if guardsNextStatement && !isTransactionControl(sql) {
             return try withStatementSavepoint { try executeUnguarded(sql) }
         }
+        if isTransactionControl(sql) { statementSavepointOpen = false }
         try executeUnguarded(sql)
     }
 
@@ -272,11 +281,12 @@ public final class PostgresConnection: Database {
     /// Runs `body` after a savepoint; undoes it (ROLLBACK TO, reported) when it fails, so the
     /// transaction is not left aborted.
     private func withStatementSavepoint<R>(_ body: () throws -> R) throws -> R {
-        PQclear(PQexec(handle, "SAVEPOINT \(Self.statementSavepoint)"))
+        PQclear(PQexec(handle, statementSavepointOpen
+            ? "RELEASE SAVEPOINT \(Self.statementSavepoint); SAVEPOINT \(Self.statementSavepoint)"
+            : "SAVEPOINT \(Self.statementSavepoint)"))
+        statementSavepointOpen = true
         do {
-            let result = try body()
-            PQclear(PQexec(handle, "RELEASE SAVEPOINT \(Self.statementSavepoint)"))
-            return result
+            return try body()
         } catch {
             guard PQtransactionStatus(handle) == PQTRANS_INERROR else { throw error }
             let start = monotonicSeconds()
@@ -285,7 +295,7 @@ public final class PostgresConnection: Database {
             let ok = undone.map { PQresultStatus($0) == PGRES_COMMAND_OK } ?? false
             PQclear(undone)
             if ok {
-                PQclear(PQexec(handle, "RELEASE SAVEPOINT \(Self.statementSavepoint)"))
+                // (ROLLBACK TO keeps the savepoint: the next statement releases it.)
                 rolledBackStatements += 1
                 observer?(ExecutedStatement(sql: sql, rows: 0, duration: monotonicSeconds() - start))
             }

@@ -23,7 +23,12 @@ extension Workbench {
             let clause = session.dialect.rowLockClause(.forUpdateNoWait) ?? "\u{0}"
             let nowait = report.sql.indices.contains { report.sql.sql(at: $0).hasSuffix(clause) }
             report.notes.append(Note(.locking, postgresLockHolderExplanation(nowait: nowait)))
-        case "40001": report.notes.append(Note(.locking, serializationFailureExplanation()))
+        case "40001":
+            // PostgreSQL's two 40001s have different causes; its message says which one this is.
+            let messages = report.diagnostics.map(\.message) + report.sql.indices.compactMap { report.sql[$0].error }
+            let cause: SerializationFailureCause = messages.contains { $0.contains("concurrent update") } ? .concurrentUpdate
+                : messages.contains { $0.contains("read/write dependencies") } ? .readWriteDependencies : .unknown
+            report.notes.append(Note(.locking, serializationFailureExplanation(cause)))
         case "40P01": report.notes.append(Note(.locking, "deadlock (SQLSTATE 40P01): session \(currentSessionLabel) and another session each waited for a row lock the other held; PostgreSQL ended this session's transaction to break the cycle (the other one goes on). \(transactionStateAfterFailure()) Taking locks in the same order in every session (for example by id, with `lock`) prevents it"))
         default: break
         }
@@ -56,13 +61,26 @@ extension Workbench {
         return "lock not available (SQLSTATE 55P03): \(what); \(who). PostgreSQL locks rows, not the database: writes to other rows go on. \(release)\(transactionStateAfterFailure())"
     }
 
-    /// A serialization failure, in ORM terms.
-    private func serializationFailureExplanation() -> String {
+    enum SerializationFailureCause { case concurrentUpdate, readWriteDependencies, unknown }
+
+    /// A serialization failure, in ORM terms. PostgreSQL raises 40001 for two reasons: a write to
+    /// a row another transaction changed since this one's snapshot (REPEATABLE READ and
+    /// SERIALIZABLE), and, at SERIALIZABLE only, a cycle of read/write dependencies (write skew).
+    private func serializationFailureExplanation(_ cause: SerializationFailureCause) -> String {
         let me = currentSessionLabel
         let stateText = session.database.isInTransaction && !session.db.isTransactionAborted
             ? "Session \(me)'s transaction is still open (the failed write was undone to its savepoint), but its snapshot stays the old one: the same write fails again until `rollback`; the unit of work keeps the change."
             : transactionStateAfterFailure()
-        return "serialization failure (SQLSTATE 40001): session \(me)'s transaction read rows that another session changed and committed after this transaction's snapshot was taken; at REPEATABLE READ or SERIALIZABLE PostgreSQL refuses to write (or commit) from a stale read, because no one-after-the-other order of the two transactions gives this result. It is not a bug to hide: an ORM reruns the whole unit of work (Rails retries on ActiveRecord::SerializationFailure, Spring's @Retryable): `rollback`, read the objects again, redo the change, `commit`. \(stateText)"
+        let why: String
+        switch cause {
+        case .concurrentUpdate:
+            why = "session \(me)'s transaction (REPEATABLE READ or SERIALIZABLE) tried to change or lock a row that another session changed and committed after this transaction's snapshot was taken; PostgreSQL refuses rather than overwrite a version this transaction never saw (under READ COMMITTED it would wait and then write over the new version)."
+        case .readWriteDependencies:
+            why = "at SERIALIZABLE PostgreSQL tracks what each transaction read: session \(me)'s transaction read rows that a committed transaction changed, and that transaction read rows this one changes, so no one-after-the-other order of the two gives this result (write skew). REPEATABLE READ does not check this and would have let both commit."
+        case .unknown:
+            why = "session \(me)'s transaction cannot be placed one after the other with a transaction that committed while it ran, so PostgreSQL refuses it."
+        }
+        return "serialization failure (SQLSTATE 40001): \(why) It is not a bug to hide: an ORM reruns the whole unit of work (Rails retries on ActiveRecord::SerializationFailure, Spring's @Retryable): `rollback`, read the objects again, redo the change, `commit`. \(stateText)"
     }
 
     /// What a failed statement left of the current session's transaction.

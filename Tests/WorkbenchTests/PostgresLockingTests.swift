@@ -164,6 +164,8 @@ struct PostgresLockingTests {
             #expect(!write.ok)
             #expect(write.diagnostics[0].message.contains("could not serialize access due to concurrent update"))
             #expect(write.notes.contains { $0.message.hasPrefix("serialization failure (SQLSTATE 40001)") && $0.message.contains("the same write fails again until `rollback`") })
+            // The note names this 40001's cause: a row changed since the snapshot, not write skew.
+            #expect(write.notes.contains { $0.message.contains("tried to change or lock a row that another session changed and committed") })
             let reset = runAll(wb, "rollback\nAccount#1.reload\nAccount#1.balance")
             #expect(reset[2].value == .integer(50))
             let uncommitted = try #require(wb.run("begin isolation read uncommitted").first)
@@ -189,6 +191,7 @@ struct PostgresLockingTests {
             #expect(!serializable.ok)
             #expect(serializable.diagnostics[0].message.contains("could not serialize access"))
             #expect(serializable.notes.contains { $0.message.hasPrefix("serialization failure (SQLSTATE 40001)") })
+            #expect(serializable.notes.contains { $0.message.contains("(write skew). REPEATABLE READ does not check this") })
             #expect(runAll(wb, "rollback\n" + onCall)[1].value == .integer(1))
         }
     }
