@@ -527,7 +527,7 @@ public let helpTopics: [HelpTopic] = [
         the text PostgreSQL would run. Bound values show under their placeholders' names
         (-- $1 = "Le Guin"). PostgreSQL aborts a whole transaction when one statement in it
         fails; inside a transaction ORMLab runs each statement after SAVEPOINT ormlab_statement
-        (released after it, not shown, like psql's ON_ERROR_ROLLBACK), so a failed one is undone
+        (released by the next one, not shown, like psql's ON_ERROR_ROLLBACK), so a failed one is undone
         with ROLLBACK TO SAVEPOINT ormlab_statement (shown) and the transaction goes on, as on SQLite.
         `:explain analyze QUERY` runs the query with EXPLAIN ANALYZE: each step's actual rows,
         loops and time (a write is refused, ANALYZE would really run it). :explain's index advice
