@@ -68,6 +68,9 @@ public protocol Dialect: Sendable {
     func rowLockClause(_ lock: RowLock) -> String?
     /// True when a write lock covers the whole database, not rows (SQLite).
     var locksWholeDatabase: Bool { get }
+    /// Where the statements this dialect renders are kept by their text (a session's
+    /// `SessionDialect`, for `:dialect NAME`); nil for a plain dialect.
+    var statementTrees: StatementTrees? { get }
 }
 
 extension Dialect {
@@ -169,6 +172,8 @@ extension Dialect {
     }
 
     public var locksWholeDatabase: Bool { false }
+
+    public var statementTrees: StatementTrees? { nil }
 }
 
 /// The dialect used where a caller names none (tests, previews): SQLite's, ORMLab's one database
