@@ -5,7 +5,8 @@ import DatabaseKit
 // placeholders, LIMIT/OFFSET, booleans, RETURNING, transaction control, the foreign-key switches
 // of a table rebuild, column type names. The defaults below are standard SQL; a dialect overrides what its database
 // does otherwise. A new database is one new file with one type conforming to `Dialect`
-// (SQLiteDialect.swift is the model), nothing else.
+// (SQLiteDialect.swift is the model), nothing else. A new requirement also needs its forwarding
+// line in `SessionDialect` (StatementTrees.swift), the session's recording wrapper.
 
 /// The SQL spelling of one database (SQLAlchemy's dialect, Hibernate's `Dialect`).
 public protocol Dialect: Sendable {

@@ -25,7 +25,9 @@ public enum SQLStatement: Sendable, Equatable {
 /// A session is used by one thread at a time, as its connection is.
 public final class StatementTrees: @unchecked Sendable {
     private var byText: [String: SQLStatement] = [:]
-    /// Distinct texts kept at most (chunked IN lists make new texts; the pane needs recent ones).
+    /// Distinct texts kept at most (chunked IN lists make new texts). When full, new texts are
+    /// not kept (the pane translates them from their text and says so); the ones kept stay, as
+    /// a cached statement (an entity's INSERT) is rendered only once.
     public static let capacity = 20_000
 
     public init() {}
@@ -33,8 +35,7 @@ public final class StatementTrees: @unchecked Sendable {
     /// Keeps `tree` as the statement behind `sql` (the first tree for a text wins: a later one
     /// renders the same text, so it differs only in the values bound to its placeholders).
     public func record(_ sql: String, _ tree: @autoclosure () -> SQLStatement) {
-        guard byText[sql] == nil else { return }
-        if byText.count >= Self.capacity { byText.removeAll(keepingCapacity: true) }
+        guard byText.count < Self.capacity, byText[sql] == nil else { return }
         byText[sql] = tree()
     }
 
