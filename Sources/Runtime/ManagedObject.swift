@@ -64,8 +64,9 @@ public final class EntityInfo {
         versionColumn = mapping.versionColumn
         let columns = mapping.columns.dropFirst()
         var insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })
-        // PostgreSQL hands the new key back with RETURNING (the driver reads it as lastInsertID).
-        if dialect.readsGeneratedKeysWithReturning, let key = mapping.columns.first { insert.returning = [key.name] }
+        // PostgreSQL hands the new key back with RETURNING (the driver reads it as lastInsertID);
+        // the tree names the key either way, so `:dialect` shows each database's way.
+        insert.generatedKey = mapping.columns.first?.name
         insertSQL = dialect.render(insert).sql
     }
 

@@ -40,6 +40,8 @@ public final class Session {
     public let db: SessionDatabase
     /// How this session's driver spells SQL: every statement it runs is rendered by it.
     public let dialect: any Dialect
+    /// The statement trees behind the SQL text this session rendered, by text (`:dialect NAME`).
+    public let statementTrees = StatementTrees()
     public internal(set) var schema: Schema
     var infos: [String: EntityInfo] = [:]
     /// The source text of each pending redefinition (`Schema.pendingRedefinitions`), stored in a
@@ -90,7 +92,8 @@ public final class Session {
     init(connection: SessionDatabase, naming: NamingConvention, log: StatementLog) {
         self.db = connection
         self.log = log
-        self.dialect = connection.sqlDialect
+        // Records the tree behind each text it renders, for `:dialect NAME` (StatementTrees.swift).
+        self.dialect = SessionDialect(connection.sqlDialect, trees: statementTrees)
         self.schema = Schema(naming: naming)
         schema.canDropColumns = connection.supportsDropColumn
         // The log itself, not the session: it refers to nothing, so this makes no cycle, and

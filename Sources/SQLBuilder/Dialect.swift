@@ -5,7 +5,8 @@ import DatabaseKit
 // placeholders, LIMIT/OFFSET, booleans, RETURNING, transaction control, the foreign-key switches
 // of a table rebuild, column type names. The defaults below are standard SQL; a dialect overrides what its database
 // does otherwise. A new database is one new file with one type conforming to `Dialect`
-// (SQLiteDialect.swift is the model), nothing else.
+// (SQLiteDialect.swift is the model), nothing else. A new requirement also needs its forwarding
+// line in `SessionDialect` (StatementTrees.swift), the session's recording wrapper.
 
 /// The SQL spelling of one database (SQLAlchemy's dialect, Hibernate's `Dialect`).
 public protocol Dialect: Sendable {
@@ -68,6 +69,9 @@ public protocol Dialect: Sendable {
     func rowLockClause(_ lock: RowLock) -> String?
     /// True when a write lock covers the whole database, not rows (SQLite).
     var locksWholeDatabase: Bool { get }
+    /// Where the statements this dialect renders are kept by their text (a session's
+    /// `SessionDialect`, for `:dialect NAME`); nil for a plain dialect.
+    var statementTrees: StatementTrees? { get }
 }
 
 extension Dialect {
@@ -169,6 +173,8 @@ extension Dialect {
     }
 
     public var locksWholeDatabase: Bool { false }
+
+    public var statementTrees: StatementTrees? { nil }
 }
 
 /// The dialect used where a caller names none (tests, previews): SQLite's, ORMLab's one database

@@ -1,13 +1,14 @@
-// The SQL pane in another dialect (`:dialect mysql`): each statement ORMLab ran, spelled as the
-// other database writes it, with a note per difference that matters for that statement.
+// `:dialect NAME` for SQL text ORMLab did not render: a `:sql` line the learner typed, or a
+// statement from before the session kept trees. Everything ORMLab renders is shown from its
+// statement value instead (StatementTrees.swift, DialectDifferences.swift: the target dialect
+// renders the same tree), so this is only the fallback, and the pane says when it was used.
 //
-// The statement log keeps SQL text, not statement trees, so this reads the text ORMLab's own
-// renderer wrote (a narrow, known shape: quoted names, placeholders, one LIMIT clause, one
+// It reads the text (a narrow, known shape: quoted names, placeholders, one LIMIT clause, one
 // RETURNING, the column types and transaction words of the source dialect) and asks the target
 // dialect for each piece: `quoteIdentifier`, `placeholder`, `limitClause`, `columnTypeName`,
-// `generatedKeyClause`, `insertOutputClause`, `transactionSQL`. Every spelling still comes from
-// the dialect files; text that is not ORMLab's (a `:sql` line) keeps its words and gets only the
-// quoting and placeholders.
+// `generatedKeyClause`, `insertOutputClause`, `transactionSQL`. Text cannot tell SQLite's
+// INTEGER boolean from an integer or its `1` from TRUE; the tree can. `dialect(named:)` and
+// `TranslatedStatement` below serve both ways.
 
 /// A statement in another dialect, and what differs.
 public struct TranslatedStatement: Sendable, Equatable {

@@ -126,10 +126,24 @@ public struct Insert: Sendable, Equatable {
     /// Columns the database generates that the statement hands back (the new row's key), in
     /// the dialect's way: `RETURNING`, `OUTPUT INSERTED`, or nothing (the driver asks after).
     public var returning: [String] = []
+    /// The key column the database numbers, handed back as the dialect reads generated keys:
+    /// `RETURNING` where the driver reads it so (PostgreSQL), `OUTPUT INSERTED` (SQL Server),
+    /// nothing where the driver asks after the INSERT (SQLite's rowid, MySQL's LAST_INSERT_ID()).
+    public var generatedKey: String? = nil
     public init(table: String, columns: [String], values: [SQLExpr]) {
         self.table = table
         self.columns = columns
         self.values = values
+    }
+}
+
+extension Insert {
+    /// The columns this INSERT hands back in `dialect`: `returning`, or the generated key where
+    /// the dialect reads it in the statement itself (RETURNING, OUTPUT INSERTED).
+    public func returningColumns(in dialect: any Dialect) -> [String] {
+        if !returning.isEmpty { return returning }
+        guard let key = generatedKey else { return [] }
+        return dialect.readsGeneratedKeysWithReturning || !dialect.insertOutputClause([key]).isEmpty ? [key] : []
     }
 }
 
@@ -195,12 +209,13 @@ public struct SQLRenderer {
     public static func render(_ insert: Insert, in dialect: any Dialect = standardDialect) -> RenderedSQL {
         var r = SQLRenderer(dialect: dialect)
         let values = insert.values.map { r.expr($0) }.joined(separator: ", ")
+        let returning = insert.returningColumns(in: dialect)
         var sql = "INSERT INTO \(dialect.quoteIdentifier(insert.table))"
         if !insert.columns.isEmpty { sql += " (\(insert.columns.map(dialect.quoteIdentifier).joined(separator: ", ")))" }
-        if !insert.returning.isEmpty { sql += dialect.insertOutputClause(insert.returning) }
+        if !returning.isEmpty { sql += dialect.insertOutputClause(returning) }
         // No column: a row of defaults (an id generator's next key, Inheritance.swift).
         sql += insert.columns.isEmpty ? " DEFAULT VALUES" : " VALUES (\(values))"
-        if !insert.returning.isEmpty { sql += dialect.insertReturningClause(insert.returning) }
+        if !returning.isEmpty { sql += dialect.insertReturningClause(returning) }
         return RenderedSQL(sql: sql, arguments: r.arguments)
     }
 
@@ -351,10 +366,27 @@ public struct SQLRenderer {
 
 extension Dialect {
     /// A statement's SQL in this dialect, with its arguments.
-    public func render(_ select: Select) -> RenderedSQL { SQLRenderer.render(select, in: self) }
-    public func render(_ insert: Insert) -> RenderedSQL { SQLRenderer.render(insert, in: self) }
-    public func render(_ update: Update) -> RenderedSQL { SQLRenderer.render(update, in: self) }
-    public func render(_ delete: Delete) -> RenderedSQL { SQLRenderer.render(delete, in: self) }
+    /// (A session's dialect keeps the tree under the text, once per text, for `:dialect NAME`.)
+    public func render(_ select: Select) -> RenderedSQL {
+        let rendered = SQLRenderer.render(select, in: self)
+        statementTrees?.record(rendered.sql, .select(select))
+        return rendered
+    }
+    public func render(_ insert: Insert) -> RenderedSQL {
+        let rendered = SQLRenderer.render(insert, in: self)
+        statementTrees?.record(rendered.sql, .insert(insert))
+        return rendered
+    }
+    public func render(_ update: Update) -> RenderedSQL {
+        let rendered = SQLRenderer.render(update, in: self)
+        statementTrees?.record(rendered.sql, .update(update))
+        return rendered
+    }
+    public func render(_ delete: Delete) -> RenderedSQL {
+        let rendered = SQLRenderer.render(delete, in: self)
+        statementTrees?.record(rendered.sql, .delete(delete))
+        return rendered
+    }
     /// A lone expression's SQL (for tests and explanations).
     public func render(_ expr: SQLExpr) -> RenderedSQL { SQLRenderer.render(expr, in: self) }
 }

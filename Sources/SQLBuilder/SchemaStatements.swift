@@ -207,6 +207,12 @@ extension Dialect {
     /// The SQL of a schema statement; nil when this dialect needs no such step (a database that
     /// checks foreign keys itself has no foreign-key switch).
     public func render(_ statement: SchemaStatement) -> String? {
+        let sql = schemaSQL(statement)
+        if let sql { statementTrees?.record(sql, .schema(statement)) }
+        return sql
+    }
+
+    private func schemaSQL(_ statement: SchemaStatement) -> String? {
         switch statement {
         case .createTable(let table):
             var parts = table.columns.map(columnDefinitionSQL)

@@ -4,8 +4,9 @@ import Report
 import SQLBuilder
 
 // `:dialect NAME`: every statement of the SQL pane also shown as another database writes it
-// (SQLBuilder's dialects translate the text the session's dialect wrote), with a note per
-// difference that matters for those statements. MySQL and SQL Server text is shown, not run;
+// (the statement's tree, kept by the session's dialect under the text it wrote, rendered again
+// by the target dialect; only SQL ORMLab did not write is translated from its text), with a note
+// per difference that matters for those statements. MySQL and SQL Server text is shown, not run;
 // PostgreSQL text is what ORMLab runs on PostgreSQL (`--db postgres://…`).
 
 extension Workbench {
@@ -45,8 +46,18 @@ extension Workbench {
         // An entity's table has a generated key (its first column); a join table has none.
         let keys = Dictionary(session.schema.orderedEntities.compactMap { e in e.columns.first.map { (e.table, $0.name) } },
                               uniquingKeysWith: { a, _ in a })
+        let trees = session.statementTrees
         for (i, record) in report.sql.enumerated() {
-            let translated = target.translate(record.sql, from: source, keyColumn: { keys[$0] })
+            // What ORMLab rendered: its tree, rendered again by the target's renderer. Only text
+            // ORMLab did not write (a `:sql` line) is translated from its text.
+            let translated: TranslatedStatement
+            if let tree = trees.tree(for: record.sql) {
+                translated = target.rerender(tree, ranAs: record.sql, from: source)
+            } else {
+                var fromText = target.translate(record.sql, from: source, keyColumn: { keys[$0] })
+                fromText.notes.append("statement \(i + 1) is SQL ORMLab did not write, so it is translated from its text: quoting and placeholders only")
+                translated = fromText
+            }
             var statementLines = clauseLines(translated.sql, number: i + 1)
             // The bound values under the target's placeholder names (`-- @p1 = …`, `-- $1 = …`).
             if !record.params.isEmpty, !statementLines.isEmpty {

@@ -501,6 +501,10 @@ public let helpTopics: [HelpTopic] = [
         (:help postgres). Each statement's bound values follow it under that database's
         placeholder names (-- @p1 = "Kindred", @p2 = 1979; -- $1 = … on PostgreSQL).
         `:dialect off` stops; `ormlab run --dialect mysql FILE` does the same for a script.
+        It is the same statement, not a rewrite of its text: the session keeps the statement value
+        behind each SQL text it rendered, and the other dialect renders that value again (so a
+        Bool column is BOOLEAN or BIT, not SQLite's INTEGER). SQL ORMLab did not write (a :sql
+        line) is translated from its text, quoting and placeholders only, and a note says so.
         """,
         example: """
         entity Book { title: String; year: Int; in_print: Bool = true }

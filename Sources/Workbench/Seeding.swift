@@ -200,7 +200,7 @@ struct SeedPlan {
     func insertSQL(in dialect: any Dialect) -> String {
         var insert = Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })
         // PostgreSQL hands each new key back with RETURNING (read as the driver's lastInsertID).
-        if dialect.readsGeneratedKeysWithReturning, let key = mapping.columns.first { insert.returning = [key.name] }
+        insert.generatedKey = mapping.columns.first?.name
         return dialect.render(insert).sql
     }
 
