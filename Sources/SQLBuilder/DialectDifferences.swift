@@ -14,7 +14,7 @@ private struct TreeFeatures {
         switch e {
         case .column, .allColumns: identifiers = true
         case .value, .parameter: placeholders = true
-        case .raw: break
+        case .raw, .typedNull: break
         case .boolean(let b): booleans.insert(b)
         case .binary(let a, let op, let b):
             if op == "LIKE" { caseInsensitiveLike = true }
@@ -35,8 +35,9 @@ private struct TreeFeatures {
 
     mutating func visit(_ s: Select) {
         identifiers = true
+        s.source?.forEach { visit($0) }   // a hierarchy class's derived table (Inheritance.swift)
         s.columns.forEach { visit($0) }
-        s.joins.forEach { visit($0.on) }
+        s.joins.forEach { $0.source?.forEach { visit($0) }; visit($0.on) }
         s.filter.map { visit($0) }
         s.groupBy.forEach { visit($0) }
         s.having.map { visit($0) }
