@@ -20,6 +20,13 @@ struct OpenSession {
 }
 
 extension Workbench {
+    /// Rolls back every session's open transaction (the end of `ormlab export`, which reads the
+    /// schema afterwards: on SQLite another session's open write transaction would lock it out).
+    public func rollBackOpenTransactions() {
+        for open in openSessions where open.session.database.isInTransaction { _ = try? open.session.rollback() }
+        if session.database.isInTransaction { _ = try? session.rollback() }
+    }
+
     /// The current session's name when more than one is open, else nil.
     public var currentSessionName: String? { openSessions.count > 1 ? openSessions[currentSessionIndex].name : nil }
 

@@ -84,6 +84,8 @@ struct ExportCommand: ParsableCommand {
             let lines = failedDataLines.map(String.init).joined(separator: ", ")
             FileHandleStream.standardError.write("ormlab: warning: \(n) data command\(n == 1 ? "" : "s") of \(file) failed (line\(n == 1 ? "" : "s") \(lines)); the entities are exported, the data is not part of an export\n")
         }
+        // A script may end inside a transaction (two sessions, a lock): the export needs none.
+        workbench.rollBackOpenTransactions()
         try export(workbench, printing: file)
     }
 
