@@ -42,8 +42,12 @@ extension Schema {
             if column.isUnique { constraints.append("UNIQUE") }
             if let value = column.defaultValue { constraints.append("DEFAULT " + sqlLiteral(value)) }
             if case .foreignKey(_, let target) = column.role {
-                constraints.append("REFERENCES \(tableName(forEntity: target))(\(primaryKeyColumn(ofEntity: target)))")
-                if let rule = column.onDelete { constraints.append("ON DELETE \(rule.rawValue)") }
+                if acceptsForeignKeys(toEntity: target) {
+                    constraints.append("REFERENCES \(tableName(forEntity: target))(\(primaryKeyColumn(ofEntity: target)))")
+                    if let rule = column.onDelete { constraints.append("ON DELETE \(rule.rawValue)") }
+                } else {
+                    constraints.append("(no REFERENCES: a \(target) row may be in any table of its concrete hierarchy)")
+                }
             }
         }
         // A table another program made keeps the type it declares (NVARCHAR(120)); ORMLab's own

@@ -74,12 +74,17 @@ extension Schema {
         return false
     }
 
-    /// Whether a foreign key to `entity` can be declared: not to a concrete-table class with
-    /// subclasses, whose objects live in several tables (a REFERENCES to its own table would
-    /// refuse every row that points at a subclass object).
+    /// The associations of `entity` a subclass inherits as they are: to-many and has-one, whose
+    /// foreign key (or join table) is on the other side and holds the shared id.
+    func inheritedCollectionAssociations(of entity: String) -> [Association] {
+        entities[entity]?.associations.filter { $0.kind != .belongsTo } ?? []
+    }
+
+    /// Whether a foreign key to `entity` can be declared: not to a class of a concrete-table
+    /// hierarchy, whose objects live in several tables, or will once it gets a subclass (a
+    /// REFERENCES to its own table would refuse every row that points at a subclass object).
     public func acceptsForeignKeys(toEntity entity: String) -> Bool {
-        guard let member = hierarchy[entity], member.strategy == .concrete else { return true }
-        return subtree(of: entity).count == 1
+        hierarchy[entity]?.strategy != .concrete
     }
 
     /// The table holding the id generator of a concrete hierarchy.
@@ -367,7 +372,14 @@ extension Schema {
                 }
                 own.append(m)
             }
-            flat.members = ancestorMembers.filter { if case .property = $0 { return true } else { return false } } + own
+            // An inherited to-many (or has-one) is the parent's association as it is: its other side
+            // points at the parent, so defined again on the subclass it would wait for an inverse
+            // that never comes. It is copied onto the subclass's mapping below instead.
+            let inheritedCollections = Set(inheritedCollectionAssociations(of: parent.name).map(\.name))
+            flat.members = ancestorMembers.filter {
+                guard case .property(let p) = $0 else { return false }
+                return !inheritedCollections.contains(p.name.name)
+            } + own
         } else {
             guard let strategy = decl.inheritance?.strategy else { return failure("no strategy", at: decl.name.range, hint: "") }
             member = HierarchyMember(root: name, parent: nil, strategy: strategy, declaration: decl)
@@ -384,8 +396,23 @@ extension Schema {
             return failure("\(name) cannot wait for another entity: a class of a hierarchy is mapped when it is defined", at: decl.name.range,
                            hint: "define the entities \(name) refers to first")
         }
+        // Tables defined with this class (the other side of its to-many, a join table) were made
+        // before it joined its concrete hierarchy: no REFERENCES to it (acceptsForeignKeys).
+        if member.strategy == .concrete {
+            let table = mapping.table
+            change.steps = change.steps.map { step in
+                guard case .createTable(var t) = step else { return step }
+                for i in t.columns.indices where t.columns[i].references?.table == table { t.columns[i].references = nil }
+                return .createTable(t)
+            }
+        }
         var new = change.schema
         new.hierarchy[name] = member
+        if let parent = member.parent {
+            for association in inheritedCollectionAssociations(of: parent) where !mapping.associations.contains(where: { $0.name == association.name }) {
+                mapping.associations.append(association)
+            }
+        }
         mapping = new.placedInHierarchy(mapping)
         new.entities[name] = mapping
         // The steps: the plain entity's CREATE TABLE and indexes give way to the strategy's.
@@ -464,6 +491,16 @@ extension Schema {
     /// After the plain mapping builder rebuilt every entity from its (flattened) declaration,
     /// the hierarchy classes are placed again (see `placedInHierarchy`).
     func placingHierarchyClasses(_ mappings: inout [String: EntityMapping]) {
-        for name in hierarchy.keys { if let m = mappings[name] { mappings[name] = placedInHierarchy(m) } }
+        // Parents first (they are defined first): a subclass then takes its parent's to-many and
+        // has-one associations, which its flattened declaration leaves out (see definingInHierarchy).
+        for name in order where hierarchy[name] != nil {
+            guard var m = mappings[name] else { continue }
+            if let parent = hierarchy[name]?.parent, let inherited = mappings[parent]?.associations.filter({ $0.kind != .belongsTo }) {
+                for association in inherited where !m.associations.contains(where: { $0.name == association.name }) {
+                    m.associations.append(association)
+                }
+            }
+            mappings[name] = placedInHierarchy(m)
+        }
     }
 }

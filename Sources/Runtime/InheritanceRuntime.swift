@@ -111,7 +111,11 @@ extension Session {
 
     /// Runs a SELECT over a hierarchy class's row source: each row becomes an object of the
     /// class its `type` names (Car#1 from `Vehicle.all`), through that class's identity map.
-    func runPolymorphic(_ select: Select, info: EntityInfo, refresh: Bool) throws -> FetchResult {
+    /// `ownerKeyFirst`: the row starts with an owner's id (a many-to-many load: `"driver_vehicle"."driver_id",
+    /// "vehicle".*`), handed to `onOwner` with each object.
+    func runPolymorphic(_ select: Select, info: EntityInfo, refresh: Bool, ownerKeyFirst: Bool = false,
+                        onOwner: ((Int64, ManagedObject) -> Void)? = nil) throws -> FetchResult {
+        let first = ownerKeyFirst ? 1 : 0
         let rendered = dialect.render(select)
         var result = FetchResult()
         var objects: [ManagedObject] = []
@@ -127,7 +131,7 @@ extension Session {
         try db.query(rendered.sql, rendered.arguments) { row in
             if names == nil {
                 var n: [String: Int] = [:]
-                for i in 0..<row.columnCount where n[row.columnName(i)] == nil { n[row.columnName(i)] = i }
+                for i in first..<row.columnCount where n[row.columnName(i)] == nil { n[row.columnName(i)] = i }
                 names = n
                 typeColumn = n[Schema.discriminatorColumn]
             }
@@ -147,7 +151,7 @@ extension Session {
                 layouts[real.name] = layout
                 lastLayout = layout
             }
-            let id = row.int64(0)
+            let id = row.int64(first)
             let (found, added) = real.identityMap.object(for: id) {
                 let object = ManagedObject.make(entity: real, count: layout.count, state: .clean) { slot, i in
                     slot.initialize(to: layout[i] >= 0 ? row.value(layout[i]) : .null)
@@ -166,6 +170,7 @@ extension Session {
                 hits.insert(ObjectIdentifier(object))
             }
             objects.append(object)
+            if ownerKeyFirst { onOwner?(row.int64(0), object) }
         }
         result.objects = objects
         result.identityHits = hits

@@ -346,6 +346,17 @@ extension Session {
         case .manyToMany:
             let ids = owners.compactMap(\.id)
             var children: [Int64: [ManagedObject]] = [:]
+            // A class of a hierarchy: each row as an object of the class its type names.
+            if targetInfo.inheritance != nil {
+                for chunk in ids.chunked(maxInList) {
+                    _ = try runPolymorphic(compiler.associationLoad(association, ownerIDs: Array(chunk)), info: targetInfo, refresh: false,
+                                           ownerKeyFirst: true) { owner, child in children[owner, default: []].append(child) }
+                }
+                for owner in owners {
+                    owner.associations[association.name] = .many(owner.id.flatMap { children[$0] } ?? [])
+                }
+                return
+            }
             let columnCount = targetInfo.mapping.columns.count
             loadGroupCounter += 1
             let group = loadGroupCounter

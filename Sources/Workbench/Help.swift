@@ -655,6 +655,11 @@ public let helpTopics: [HelpTopic] = [
         `Vehicle.all` returns each object as its own class (Car#2, Truck#3); `Car.where(…)`
         reads Car rows only (by `type`, or by its table). One identity per hierarchy: Vehicle#2
         and Car#2 are the same object. Associations may point at a base class or a subclass.
+        A class is mapped when it is defined and cannot wait, so the other side of its to-many
+        comes first (entity Trip { vehicle: Vehicle } waits for Vehicle, then entity Vehicle
+        inheritance(single) { trips: [Trip] }); subclasses inherit it (Car#1.trips). Under
+        concrete no foreign key can point at a class of the hierarchy: its rows are in several
+        tables.
         Every class is read through a derived table, `(SELECT … ) AS "vehicle"`, shown in full in
         the SQL pane; the database's planner flattens it (:explain shows the plan).
         `:compare inheritance Vehicle [ROWS]` builds the hierarchy under all three strategies on
