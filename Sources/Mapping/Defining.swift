@@ -268,7 +268,10 @@ extension Schema {
         let warnings = missing.map { m in
             Diagnostic(.warning, "\(name) waits for \(m.target): '\(m.property)' needs \(m.target) to point back at \(name)",
                        at: m.diagnostic.range,
-                       hint: "redefine \(m.target) with `\(lowerFirst(name)): \(name)` for a has-many "
+                       hint: hierarchy[m.target] != nil
+                           // (A class of a hierarchy cannot be redefined: the other order is the way.)
+                           ? "\(m.target) is a class of an inheritance hierarchy, which cannot be redefined: declare \(name) before \(m.target)'s hierarchy, then define \(m.target) with its side (:help inheritance)"
+                           : "redefine \(m.target) with `\(lowerFirst(name)): \(name)` for a has-many "
                            + "(or `\(lowerFirst(pluralize(name))): [\(name)]` for a many-to-many)")
         }
         var new = self

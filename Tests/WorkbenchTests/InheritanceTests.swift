@@ -138,6 +138,15 @@ private func refs(_ report: Report) -> [String] { report.objects.map(\.ref) }
         #expect(refs(favourite) == ["Car#2"])
     }
 
+    // Pointing a to-many at an existing hierarchy class: the usual hint (redefine the other
+    // side) would be refused, so the hint gives the order that works.
+    @Test func aCollectionPointingAtAnExistingHierarchyClassHintsTheOrderThatWorks() throws {
+        let wb = try Workbench()
+        let reports = runAll(wb, "entity Vehicle inheritance(single) { make: String }\nentity Driver { name: String; vehicles: [Vehicle] }")
+        let hint = try #require(reports.last?.diagnostics.first?.hint)
+        #expect(hint == "Vehicle is a class of an inheritance hierarchy, which cannot be redefined: declare Driver before Vehicle's hierarchy, then define Vehicle with its side (:help inheritance)")
+    }
+
     // The root's to-many and many-to-many are inherited as they are: Car#1.trips, Car#1.drivers;
     // the other side's collection holds objects of their real class.
     @Test(arguments: ["single", "joined", "concrete"])
