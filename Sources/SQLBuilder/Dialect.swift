@@ -51,6 +51,9 @@ public protocol Dialect: Sendable {
     /// The operator a case-insensitive pattern match is written with (`LIKE` where LIKE already
     /// ignores case, as on SQLite and MySQL; `ILIKE` on PostgreSQL).
     var caseInsensitiveLikeOperator: String { get }
+    /// True where a backslash in a LIKE pattern escapes the next character by default
+    /// (PostgreSQL, MySQL); SQLite and SQL Server have no escape character without ESCAPE.
+    var likeEscapesWithBackslash: Bool { get }
     /// True when ALTER TABLE can change a column in place (type, NOT NULL, UNIQUE, default,
     /// foreign key) and add or drop any column, so a redefinition needs no table rebuild.
     var altersColumnsInPlace: Bool { get }
@@ -148,6 +151,8 @@ extension Dialect {
     }
 
     public var caseInsensitiveLikeOperator: String { "LIKE" }
+
+    public var likeEscapesWithBackslash: Bool { false }
 
     public var altersColumnsInPlace: Bool { false }
 

@@ -106,6 +106,11 @@ extension Dialect {
             let w = source.caseInsensitiveLikeOperator, t = caseInsensitiveLikeOperator
             note("case-insensitive matching: \(source.name) \(w), \(name) \(t) (\(t == "ILIKE" ? "its LIKE tells upper from lower case" : "its LIKE ignores case with the default collation"))")
         }
+        if features.caseInsensitiveLike, source.likeEscapesWithBackslash != likeEscapesWithBackslash {
+            note(likeEscapesWithBackslash
+                 ? "pattern escapes: in \(name) a backslash in a LIKE pattern escapes the next character (\\% is a literal %); \(source.name) has no escape character unless ESCAPE names one"
+                 : "pattern escapes: \(name) has no escape character in a LIKE pattern unless ESCAPE names one; in \(source.name) a backslash escapes the next character")
+        }
         for b in [true, false] where features.booleans.contains(b) && source.booleanLiteral(b) != booleanLiteral(b) {
             note("booleans: \(source.booleanLiteral(b)) is \(booleanLiteral(b)) in \(name)")
         }

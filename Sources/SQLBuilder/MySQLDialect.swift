@@ -2,6 +2,7 @@
 
 /// MySQL's spelling of SQL.
 public struct MySQLDialect: Dialect {
+    public var likeEscapesWithBackslash: Bool { true }
     public init() {}
 
     public var name: String { "MySQL" }

@@ -72,4 +72,5 @@ public struct PostgresDialect: Dialect {
 
     /// PostgreSQL's LIKE is case-sensitive; ILIKE is the DSL's `like`.
     public var caseInsensitiveLikeOperator: String { "ILIKE" }
+    public var likeEscapesWithBackslash: Bool { true }
 }

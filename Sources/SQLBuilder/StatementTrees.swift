@@ -89,6 +89,7 @@ public struct SessionDialect: Dialect {
     public func insertOutputClause(_ columns: [String]) -> String { base.insertOutputClause(columns) }
     public func insertReturningClause(_ columns: [String]) -> String { base.insertReturningClause(columns) }
     public var caseInsensitiveLikeOperator: String { base.caseInsensitiveLikeOperator }
+    public var likeEscapesWithBackslash: Bool { base.likeEscapesWithBackslash }
     public var altersColumnsInPlace: Bool { base.altersColumnsInPlace }
     public func conversionSQL(_ column: String, from: ColumnType, to: ColumnType) -> String {
         base.conversionSQL(column, from: from, to: to)

@@ -524,7 +524,8 @@ public let helpTopics: [HelpTopic] = [
         stop` stops it. `ormlab --db 'postgresql:///ormlab?host=…&user=…'` (any libpq connection
         string; a password is never printed) runs everything on it: the same entities become
         BIGINT identity columns, INSERTs read their new id with RETURNING, parameters are $1, $2,
-        the DSL's `like` is ILIKE (PostgreSQL's LIKE tells case apart), a redefinition changes
+        the DSL's `like` is ILIKE (PostgreSQL's LIKE tells case apart; a backslash in its pattern
+        escapes the next character, which SQLite's does not), a redefinition changes
         columns in place with ALTER TABLE instead of rebuilding the table, and :explain reads
         EXPLAIN (FORMAT JSON) in the same ORM terms (full scan, index search, bitmap, hash join,
         sort). Reopening restores the mapping, as with a file. On SQLite, :dialect postgres shows

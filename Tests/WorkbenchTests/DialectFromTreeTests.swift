@@ -89,6 +89,10 @@ private func notes(_ report: Report, _ name: String) -> [String] {
         let reports = wb.run(script.replacing("%@", with: "postgres"), sourceName: "<test>")
         #expect(notes(reports[reports.count - 2], "PostgreSQL").contains {
             $0.hasPrefix("case-insensitive matching: SQLite LIKE, PostgreSQL ILIKE") })
+        // A backslash means something in PostgreSQL's patterns and nothing in SQLite's.
+        #expect(notes(reports[reports.count - 2], "PostgreSQL").contains(
+            #"pattern escapes: in PostgreSQL a backslash in a LIKE pattern escapes the next character (\% is a literal %); SQLite has no escape character unless ESCAPE names one"#))
+        #expect(!notes(reports[reports.count - 1], "PostgreSQL").contains { $0.hasPrefix("pattern escapes") })
         #expect(notes(reports[reports.count - 1], "PostgreSQL").contains("paging: SQLite writes LIMIT -1 OFFSET m, PostgreSQL OFFSET m"))
         let server = try Workbench()
         let unordered = try #require(server.run("entity Book { title: String }\n:dialect sqlserver\nBook.limit(3)", sourceName: "<test>").last)
@@ -204,6 +208,7 @@ private func notes(_ report: Report, _ name: String) -> [String] {
             #expect(wrapped.insertOutputClause(["id"]) == base.insertOutputClause(["id"]))
             #expect(wrapped.insertReturningClause(["id"]) == base.insertReturningClause(["id"]))
             #expect(wrapped.caseInsensitiveLikeOperator == base.caseInsensitiveLikeOperator)
+            #expect(wrapped.likeEscapesWithBackslash == base.likeEscapesWithBackslash)
             #expect(wrapped.altersColumnsInPlace == base.altersColumnsInPlace)
             #expect(wrapped.conversionSQL("c", from: .integer, to: .boolean) == base.conversionSQL("c", from: .integer, to: .boolean))
             #expect(wrapped.resetGeneratedKeySQL(table: "t", column: "id") == base.resetGeneratedKeySQL(table: "t", column: "id"))
