@@ -561,19 +561,27 @@ extension Session {
             object.associations[association.name] = association.isToMany ? .many([]) : .one(nil)
             return AssociationLoad(objects: [], ranQuery: false, fromIdentityMap: false)
         }
+        return try loadLazily(association.name, of: object, access: access) { try loadBatch(association, owners: $0) }
+    }
+
+    /// The lazy policy's part of touching an unloaded association (plain or polymorphic):
+    /// `raise` refuses; `select` loads this object's; `batch` loads it for every object of the
+    /// same load that has not loaded it yet, with one `load` of those owners.
+    func loadLazily(_ name: String, of object: ManagedObject, access: String,
+                    load: ([ManagedObject]) throws -> Void) throws -> AssociationLoad {
         if lazyPolicy == .raise {
             throw ORMError("\(access) is not loaded, and lazy loading is set to raise",
-                           hint: "load it up front with include(\(association.name)) in the query, or `:set lazy select` to allow lazy loading")
+                           hint: "load it up front with include(\(name)) in the query, or `:set lazy select` to allow lazy loading")
         }
         var owners = [object]
         if lazyPolicy == .batch, let group = loadGroups[object.loadGroup] {
-            owners = group.filter { $0.state != .detached && !$0.isAssociationLoaded(association.name) }
+            owners = group.filter { $0.state != .detached && !$0.isAssociationLoaded(name) }
             if !owners.contains(where: { $0 === object }) { owners.append(object) }
         }
         try autoflushIfNeeded(before: access)
-        let cause = owners.count > 1 ? "\(access) (batch: \(owners.count) \(info.name) objects at once)" : access
-        try log.withCause(cause) { try loadBatch(association, owners: owners) }
-        return AssociationLoad(objects: object.loadedObjects(of: association.name), ranQuery: true, fromIdentityMap: false)
+        let cause = owners.count > 1 ? "\(access) (batch: \(owners.count) \(object.entity.name) objects at once)" : access
+        try log.withCause(cause) { try load(owners) }
+        return AssociationLoad(objects: object.loadedObjects(of: name), ranQuery: true, fromIdentityMap: false)
     }
 }
 

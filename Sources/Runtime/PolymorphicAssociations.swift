@@ -93,19 +93,7 @@ extension Session {
             object.associations[association.name] = .many([])
             return AssociationLoad(objects: [], ranQuery: false, fromIdentityMap: false)
         }
-        if lazyPolicy == .raise {
-            throw ORMError("\(access) is not loaded, and lazy loading is set to raise",
-                           hint: "load it up front with include(\(association.name)) in the query, or `:set lazy select` to allow lazy loading")
-        }
-        var owners = [object]
-        if lazyPolicy == .batch, let group = loadGroups[object.loadGroup] {
-            owners = group.filter { $0.state != .detached && !$0.isAssociationLoaded(association.name) }
-            if !owners.contains(where: { $0 === object }) { owners.append(object) }
-        }
-        try autoflushIfNeeded(before: access)
-        let cause = owners.count > 1 ? "\(access) (batch: \(owners.count) \(object.entity.name) objects at once)" : access
-        try log.withCause(cause) { try loadPolymorphicBatch(association, owners: owners) }
-        return AssociationLoad(objects: object.loadedObjects(of: association.name), ranQuery: true, fromIdentityMap: false)
+        return try loadLazily(association.name, of: object, access: access) { try loadPolymorphicBatch(association, owners: $0) }
     }
 
     /// The entity a type column's value names, checked against the association's targets.
