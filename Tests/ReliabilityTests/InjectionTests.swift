@@ -22,33 +22,39 @@ let hostileStrings = [
     "\u{2028}\u{FEFF}'\u{FF07}",
 ]
 
+/// The commands the hostile-value tests run (on SQLite and on PostgreSQL), with `h` (a quoted
+/// DSL string) as every value: insert, where, like, in, assignment and a unique column.
+func hostileValueScript(_ h: String) -> String {
+    """
+    insert Author(name: \(h), born: 1)
+    insert Tag(name: \(h))
+    save
+    Author.where(name == \(h)).count
+    Author.where(name like \(h)).count
+    Author.where(name in [\(h), "x", \(h)]).count
+    Author.where(name != \(h) and books.any(title == \(h))).count
+    Author#1.name = \(h)
+    Book#1.title = \(h)
+    save
+    :forget
+    Author.where(name == \(h)).count
+    Book.where(title == \(h) and author.name == \(h)).count
+    Tag.where(name == \(h)).first.name
+    Tag#2.name = "plain"
+    save
+    Author.count
+    Book.count
+    Tag.count
+    """
+}
+
 @Suite("Injection", .timeLimit(.minutes(1)))
 struct InjectionTests {
     @Test("hostile strings as values in insert, where, like, in, assignment and unique columns", arguments: hostileStrings)
     func hostileValues(_ hostile: String) throws {
         let wb = try libraryWorkbench()
         let h = quoteDSLString(hostile)
-        let reports = wb.run("""
-            insert Author(name: \(h), born: 1)
-            insert Tag(name: \(h))
-            save
-            Author.where(name == \(h)).count
-            Author.where(name like \(h)).count
-            Author.where(name in [\(h), "x", \(h)]).count
-            Author.where(name != \(h) and books.any(title == \(h))).count
-            Author#1.name = \(h)
-            Book#1.title = \(h)
-            save
-            :forget
-            Author.where(name == \(h)).count
-            Book.where(title == \(h) and author.name == \(h)).count
-            Tag.where(name == \(h)).first.name
-            Tag#2.name = "plain"
-            save
-            Author.count
-            Book.count
-            Tag.count
-            """)
+        let reports = wb.run(hostileValueScript(h))
         expectAllOK(reports)
         let values = reports.map(\.value)
         #expect(values[3] == .integer(1))
