@@ -209,6 +209,9 @@ public struct PropertyDecl: Sendable, Equatable {
     /// A bare `version` member: the optimistic-locking counter (Hibernate's `@Version`, Rails'
     /// `lock_version`), an `Int = 1` the unit of work checks and increments on every UPDATE.
     public var isVersion = false
+    /// `id: Int assigned`: the key is given by every insert, not numbered by the database
+    /// (Hibernate's assigned identifier; a legacy table whose key has no identity or sequence).
+    public var isAssignedKey = false
 
     public init(name: Identifier, type: TypeRef, isUnique: Bool = false, isIndexed: Bool = false,
                 defaultValue: Literal? = nil, onDelete: DeleteRule? = nil, via: Identifier? = nil,

@@ -619,7 +619,7 @@ public struct Parser {
         guard case .property(let property) = member else {
             return error("expected a new line or ';' after the index, found \(current.displayName)")
         }
-        let modifiers = ["unique", "index", "on", "via", "column", "join", "validate"]
+        let modifiers = ["unique", "index", "on", "via", "column", "join", "validate", "assigned"]
         if current.kind == .identifier, let word = nearest(current.text, in: modifiers) {
             return error("unknown modifier '\(current.text)' on property '\(property.name)'",
                          hint: "did you mean '\(word)'?")
@@ -855,6 +855,9 @@ public struct Parser {
                 property.column = try mappedName(after: "column", example: "column(\"\(name)\")")
             } else if current.isWord("join") && peekKind() == .leftParen {
                 property.joinTable = try joinTableDeclaration()
+            } else if current.isWord("assigned") {
+                advance()
+                property.isAssignedKey = true
             } else {
                 break
             }

@@ -24,6 +24,7 @@ extension Schema {
         var definition = ColumnDefinition(name: column.name, type: column.columnType)
         if case .primaryKey = column.role {
             definition.isPrimaryKey = true
+            definition.isGenerated = !column.isAssignedKey
             return definition
         }
         definition.notNull = !column.isNullable

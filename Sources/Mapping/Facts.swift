@@ -37,6 +37,7 @@ extension Schema {
         var constraints: [String] = []
         if column.role == .primaryKey {
             constraints.append("PRIMARY KEY")
+            if column.isAssignedKey { constraints.append("(assigned)") }
         } else {
             if !column.isNullable { constraints.append("NOT NULL") }
             if column.isUnique { constraints.append("UNIQUE") }

@@ -129,6 +129,7 @@ struct MappingBuilder {
             guard let decl = decls[entity] else { continue }
             let primaryKey = decl.property(named: "id")?.column?.name ?? "id"
             var columns = [Column(name: primaryKey, property: "id", role: .primaryKey, declRange: decl.property(named: "id")?.range)]
+            columns[0].isAssignedKey = decl.property(named: "id")?.isAssignedKey ?? false
             var associations: [Association] = []
             var polymorphicAssociations: [PolymorphicAssociation] = []
             var indexes: [Index] = []

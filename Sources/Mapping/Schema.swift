@@ -59,6 +59,8 @@ public struct Column: Sendable, Equatable {
     /// The type the existing table declares (`NVARCHAR(120)`, `NUMERIC(10,2)`), when the table
     /// was made by another program: the mapping pane shows it, and a Decimal takes its scale.
     public var declaredType: String?
+    /// The primary key only: every insert gives it (`id: Int assigned`); the database numbers none.
+    public var isAssignedKey = false
 
     public init(name: String, property: String, role: ColumnRole, isNullable: Bool = false,
                 isUnique: Bool = false, defaultValue: Literal? = nil, onDelete: DeleteRule? = nil,

@@ -77,13 +77,20 @@ func validateDeclaration(_ decl: EntityDecl, knownEntities: Set<String>) -> [Dia
             continue
         }
         seen[name] = p
-        if name == "id", let column = p.column {
-            // `id: Int column("ArtistId")`: the key keeps its name `id`, stored in another column.
+        if name == "id", p.column != nil || p.isAssignedKey {
+            // `id: Int column("ArtistId")`: the key keeps its name `id`, stored in another column;
+            // `id: Int assigned`: every insert gives it.
             if p.type.name.name != "Int" || p.type.isOptional || p.type.isArray || p.isUnique || p.isIndexed
                 || p.defaultValue != nil || p.onDelete != nil || p.via != nil || p.joinTable != nil {
-                diagnostics.append(Diagnostic(.error, "the primary key is an Int and takes only a column name", at: p.range,
-                                              hint: "write it like: id: Int column(\"\(column.name)\")"))
+                let example = "id: Int" + (p.column.map { " column(\"\($0.name)\")" } ?? "") + (p.isAssignedKey ? " assigned" : "")
+                diagnostics.append(Diagnostic(.error, "the primary key is an Int and takes only a column name and `assigned`", at: p.range,
+                                              hint: "write it like: \(example)"))
             }
+            continue
+        }
+        if p.isAssignedKey {
+            diagnostics.append(Diagnostic(.error, "'assigned' is for the primary key: every insert gives the key, and the database numbers none", at: p.range,
+                                          hint: "write it on the key: id: Int assigned"))
             continue
         }
         if name == "id" {

@@ -211,8 +211,8 @@ extension Session {
     /// `Book#1.tags.add(Tag#2)` under Active Record: the join-table row is written at once, in
     /// its own transaction (Rails' `book.tags << tag` on a saved book).
     public func linkNow(_ owner: ManagedObject, _ association: Association, _ target: ManagedObject, add: Bool) throws {
-        guard owner.id != nil, target.id != nil else {
-            let unsaved = owner.id == nil ? owner : target
+        guard owner.state != .new, target.state != .new else {
+            let unsaved = owner.state == .new ? owner : target
             throw ORMError("\(unsaved.ref) is a new record: there is no row to link yet", hint: "save it first (.save), then link")
         }
         let change = LinkChange(owner: owner, association: association, target: target, add: add)

@@ -103,6 +103,13 @@ struct FlushPlan {
                 }
                 continue
             }
+            if let given = object.id {
+                // The key was given: the INSERT writes it (see `UnitOfWork.flush`).
+                params.insert(.value(.integer(given)), at: 0)
+                statements.append(PendingStatement(sql: info.insertWithKeySQL, params: params.map(shown),
+                                                   reason: WriteCause.insert(of: object, entity: info.mapping.name).description))
+                continue
+            }
             statements.append(PendingStatement(sql: info.insertSQL, params: params.map(shown),
                                                reason: WriteCause.insert(of: object, entity: info.mapping.name).description))
         }

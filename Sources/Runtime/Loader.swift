@@ -556,8 +556,8 @@ extension Session {
                 object.associations[association.name] = .one(target)
                 return AssociationLoad(objects: [target], ranQuery: false, fromIdentityMap: true)
             }
-        } else if object.id == nil {
-            // A new object has no rows pointing at it yet.
+        } else if object.state == .new {
+            // A new object has no rows pointing at it yet (not even one whose key was given).
             object.associations[association.name] = association.isToMany ? .many([]) : .one(nil)
             return AssociationLoad(objects: [], ranQuery: false, fromIdentityMap: false)
         }

@@ -23,6 +23,17 @@ public final class EntityInfo {
     /// `INSERT INTO "t" ("a", "b") VALUES (?, ?)` for every column but the id, rendered once
     /// per mapping (a flush of 10,000 new objects renders it once, not 10,000 times).
     var insertSQL: String = ""
+    /// The INSERT of a new object whose key was given (`insert Track(id: 3504, …)`): every column,
+    /// the key included, and nothing read back (Hibernate's "assigned" identifier). Rendered on
+    /// first use: most entities never need it.
+    var insertWithKeySQL: String {
+        if let sql = _insertWithKeySQL { return sql }
+        let columns = mapping.columns
+        let sql = dialect.render(Insert(table: mapping.table, columns: columns.map(\.name), values: columns.map { _ in .parameter })).sql
+        _insertWithKeySQL = sql
+        return sql
+    }
+    private var _insertWithKeySQL: String?
     /// The dialect `insertSQL` is rendered in: the session's.
     let dialect: any Dialect
     /// The `version` column UPDATEs check and increment (optimistic locking), if the entity has one.
@@ -68,6 +79,7 @@ public final class EntityInfo {
         // the tree names the key either way, so `:dialect` shows each database's way.
         insert.generatedKey = mapping.columns.first?.name
         insertSQL = dialect.render(insert).sql
+        _insertWithKeySQL = nil
     }
 
     public var name: String { mapping.name }

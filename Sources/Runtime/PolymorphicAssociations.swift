@@ -89,7 +89,7 @@ extension Session {
                 object.associations[association.name] = .one(target)
                 return AssociationLoad(objects: [target], ranQuery: false, fromIdentityMap: true)
             }
-        } else if object.id == nil {
+        } else if object.state == .new {
             object.associations[association.name] = .many([])
             return AssociationLoad(objects: [], ranQuery: false, fromIdentityMap: false)
         }

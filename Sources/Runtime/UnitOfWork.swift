@@ -280,6 +280,17 @@ extension UnitOfWork {
                         if refersToNewObjects { assigned[ObjectIdentifier(object)] = id }
                         continue
                     }
+                    if let given = object.id {
+                        // The key was given (`insert Track(id: 3504, …)`): it is written, not read back.
+                        var values = Array(object.values.prefix(columnCount))
+                        for (i, ref) in object.pendingReferences where i > 0 && i < columnCount {
+                            values[i] = idOf(ref).map { .integer($0) } ?? .null
+                        }
+                        try db.run(info.insertWithKeySQL, values)
+                        insertedIDs.append(given)
+                        if refersToNewObjects { assigned[ObjectIdentifier(object)] = given }
+                        continue
+                    }
                     if object.hasPendingReferences {
                         var values = object.valuesAfterID(upTo: columnCount)
                         // The id of the object referred to, inserted before this one (else NULL).
@@ -415,7 +426,9 @@ extension Session {
         info.newSerial += 1
         object.serial = info.newSerial
         for (i, target) in references {
-            if let id = target.id { object.setValue(.integer(id), ofColumn: i) } else { object.pendingReferences[i] = target }
+            // A new target waits for its INSERT even when its key was given: the pending
+            // reference is what orders the parent's INSERT before this one.
+            if target.state != .new, let id = target.id { object.setValue(.integer(id), ofColumn: i) } else { object.pendingReferences[i] = target }
             // (Most targets have no loaded association: one check, no mapping read.)
             if !target.associations.isEmpty { expireInverse(ofColumn: i, of: object, pointingAt: target) }
         }
@@ -487,10 +500,12 @@ extension Session {
                            hint: "assign another \(association.target), or declare it optional: \(association.name): \(association.target)?")
         }
         // The same target again changes nothing: no other side to expire either.
-        let newValue: DatabaseValue? = target.map { $0.id.map { .integer($0) } } ?? .null   // nil: an id still to come
+        // A new target's row is still to come, even when its key was given (see `insert(_:references:)`).
+        let targetID = target.flatMap { $0.state == .new ? nil : $0.id }
+        let newValue: DatabaseValue? = target == nil ? .null : targetID.map { .integer($0) }   // nil: an id still to come
         let unchanged = object.state != .new && object.pendingReferences[fk] == nil && newValue != nil
             && object.value(ofColumn: fk) == newValue
-        if let target, let id = target.id {
+        if let target, let id = targetID {
             assign(object, column: fk, value: .integer(id), shown: target.ref)
         } else if let target {
             // (Not unchanged even when the column was NULL already: the new target's id is to come.)
@@ -681,6 +696,12 @@ extension Session {
             let table = failedColumn.split(separator: ".").first.map(String.init) ?? "the join table"
             return ORMError("cannot save \(change): the pair is linked already (\(table) has that row)",
                             hint: "drop the add (`rollback` discards the pending changes); nothing was saved")
+        }
+        if constraint == .unique, let write, case .newObject = write.cause, columnName == write.object.entity.mapping.columns[0].name,
+           let reset = dialect.resetGeneratedKeySQL(table: write.object.entity.table, column: columnName) {
+            // The key the sequence gave is taken: rows were inserted with keys given explicitly.
+            return ORMError("\(subject): the key \(dialect.name) drew from \(write.object.entity.table)'s sequence is taken (\(failedColumn) is the primary key): rows were inserted with keys given explicitly, which do not move the sequence",
+                            hint: "move the sequence past the largest key (Rails' reset_pk_sequence!, Django's sqlsequencereset): :sql \(reset); nothing was saved")
         }
         if constraint == .unique {
             var shown = ""

@@ -57,6 +57,9 @@ public struct ColumnDefinition: Sendable, Equatable {
     public var unique: Bool
     public var defaultValue: SQLLiteral?
     public var references: ForeignKeyReference?
+    /// A key the database numbers (the default); false for a key every insert gives (`assigned`):
+    /// no identity column for it. (SQLite's INTEGER PRIMARY KEY is the rowid either way.)
+    public var isGenerated = true
 
     public init(name: String, type: ColumnType, isPrimaryKey: Bool = false, notNull: Bool = false, unique: Bool = false,
                 defaultValue: SQLLiteral? = nil, references: ForeignKeyReference? = nil) {
@@ -295,7 +298,7 @@ extension Dialect {
         var parts = [quoteIdentifier(column.name), columnTypeName(column.type)]
         if column.isPrimaryKey {
             // An integer key is numbered by the database (SQLite's rowid, an identity column).
-            parts.append(column.type == .integer ? generatedKeyClause() : "PRIMARY KEY")
+            parts.append(column.type == .integer && column.isGenerated ? generatedKeyClause() : "PRIMARY KEY")
             return parts.joined(separator: " ")
         }
         if column.notNull { parts.append("NOT NULL") }

@@ -46,6 +46,8 @@ private struct PropertyDraft {
 }
 
 struct ModelInference {
+    /// Whether the database keeps a rowid beside every table (SQLite), for the note on a table without a key.
+    var hasRowids = true
     private let keywords = Set(Keyword.allCases.map(\.rawValue)).union(["id", "table", "column", "join", "key"])
     private let scalarNames = Set(ScalarType.allCases.map(\.rawValue))
 
@@ -96,7 +98,7 @@ struct ModelInference {
             } else if shape.primaryKey.count == 2 {
                 candidateJoins.append(shape)
             } else if shape.primaryKey.isEmpty {
-                model.notes.append("table \(shape.name): skipped, it has no primary key, so its rows cannot be told apart (SQLite's rowid may change on VACUUM); read it with :sql")
+                model.notes.append("table \(shape.name): skipped, it has no primary key, so its rows cannot be told apart\(hasRowids ? " (SQLite's rowid may change on VACUUM)" : ""); read it with :sql")
             } else {
                 model.notes.append("table \(shape.name): skipped, its key has \(shape.primaryKey.count) columns (\(shape.primaryKey.joined(separator: ", "))); ORMLab identifies objects by one integer id")
             }
@@ -153,11 +155,14 @@ struct ModelInference {
             used[entity] = ["id"]
             var list: [PropertyDraft] = []
             let key = shape.primaryKey[0]
-            if key != "id" { list.append(PropertyDraft(name: "id", type: "Int", modifiers: ["column(\(quoted(key)))"])) }
+            var keyModifiers = key != "id" ? ["column(\(quoted(key)))"] : []
             if try !catalog.generatesValue(of: key, in: shape.name) {
-                // ORMLab leaves the key out of an INSERT and reads back the one the database gave.
-                model.notes.append("\(entity).id: the database gives \(shape.name).\(key) no value on INSERT (no identity, sequence or rowid alias), and ORMLab leaves the key out of an INSERT: add new \(entity) rows with :sql; reading, updating and deleting work")
+                // Nothing numbers the key: every insert gives it (an INSERT without it would
+                // fail, or on SQLite store NULL and hand back the rowid).
+                keyModifiers.append("assigned")
+                model.notes.append("\(entity).id: the database gives \(shape.name).\(key) no value on INSERT (no identity, sequence or rowid alias), so the key is assigned: every insert gives it, insert \(entity)(id: …, …)")
             }
+            if !keyModifiers.isEmpty { list.append(PropertyDraft(name: "id", type: "Int", modifiers: keyModifiers)) }
             if let fk = shape.foreignKeys.first(where: { $0.from == key }) {
                 model.notes.append("\(shape.name).\(key) is the key and also references \(fk.table): mapped as the key only (a shared primary key; ORMLab has no association for it)")
             }
@@ -349,7 +354,7 @@ extension Workbench {
     /// the mapping follows the tables as they are. The report shows the model as DSL, a note
     /// per guess, and the mapping of every entity with the real names.
     func adoptInferredModel(into report: inout Report, fileDatabase: Bool) throws {
-        let model = try session.log.withoutRecordingPublic { try ModelInference().infer(from: session.database) }
+        let model = try session.log.withoutRecordingPublic { try ModelInference(hasRowids: session.dialect.name == "SQLite").infer(from: session.database) }
         var adopted: [InferredModel.Entity] = []
         var failures: [String] = []
         for entity in model.entities {

@@ -302,8 +302,18 @@ public let helpTopics: [HelpTopic] = [
         Album.sum(price)
         """),
     HelpTopic(
-        name: "keys", summary: "composite keys: a join entity key(playlist, track); what is refused and why",
+        name: "keys", summary: "assigned keys (id: Int assigned), a join entity key(playlist, track); what is refused and why",
         body: """
+        The database numbers a new row's key (SQLite's rowid, PostgreSQL's identity column) unless
+        the insert gives it: insert Country(id: 33, name: "France") writes "id" in the INSERT and
+        reads nothing back (an assigned identifier, as Hibernate calls it). On PostgreSQL a given
+        key does not move the sequence, so a later insert without id may draw a number that is
+        taken; the error says so and gives the setval that moves it (Rails' reset_pk_sequence!).
+        `id: Int assigned` (or `id: Int column("TrackId") assigned`) says every insert gives the
+        key, as for a legacy table whose key nothing numbers: an insert without id is refused
+        before any SQL, and on PostgreSQL the table gets no identity column. Inferring a database
+        writes `assigned` where the catalog shows no identity, sequence or rowid alias.
+
         A table whose primary key is exactly two foreign keys holds the pairs of a many-to-many.
         `entity PlaylistTrack table("PlaylistTrack") { playlist: Playlist column("PlaylistId");
         track: Track column("TrackId"); key(playlist, track) }` is a join entity: it names that
@@ -329,6 +339,9 @@ public let helpTopics: [HelpTopic] = [
         Playlist#1.tracks.add(Track#1)
         save
         Playlist#1.tracks
+        entity Country { id: Int column("code") assigned; name: String }
+        insert Country(id: 33, name: "France")
+        save
         """),
     HelpTopic(
         name: "rosetta", summary: "the same operation in ActiveRecord, Hibernate, SQLAlchemy, Django, GRDB",

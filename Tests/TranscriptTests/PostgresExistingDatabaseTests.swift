@@ -37,7 +37,7 @@ struct PostgresExistingDatabaseTests {
             let model = lines.joined(separator: "\n")
             #expect(model.contains("""
             entity Artist table("Artist") {
-              id: Int column("ArtistId")
+              id: Int column("ArtistId") assigned
               name: String? column("Name")
               albums: [Album] via artist
             }
@@ -52,7 +52,7 @@ struct PostgresExistingDatabaseTests {
             let notes = opening.notes.map(\.message)
             #expect(notes.contains { $0.hasPrefix("view AlbumTrackCount: skipped") })
             // Chinook's keys are plain INTEGER: PostgreSQL gives them no value, unlike SQLite's rowid.
-            #expect(notes.contains("Invoice.id: the database gives Invoice.InvoiceId no value on INSERT (no identity, sequence or rowid alias), and ORMLab leaves the key out of an INSERT: add new Invoice rows with :sql; reading, updating and deleting work"))
+            #expect(notes.contains("Invoice.id: the database gives Invoice.InvoiceId no value on INSERT (no identity, sequence or rowid alias), so the key is assigned: every insert gives it, insert Invoice(id: …, …)"))
             // The declared type keeps its modifiers, so the money keeps its scale.
             let track = try #require(opening.mapping.first { $0.entity == "Track" })
             #expect(track.columns.first { $0.column == "UnitPrice" }?.sqlType == "NUMERIC(10,2)")

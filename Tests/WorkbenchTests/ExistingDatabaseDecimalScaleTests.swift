@@ -30,7 +30,8 @@ import Testing
 
 @Suite struct ExistingDatabaseKeyGenerationTests {
     /// `INT PRIMARY KEY` is not SQLite's rowid alias: the database gives it no value, so the
-    /// inferred model says so (ORMLab leaves the key out of an INSERT and would take the rowid for it).
+    /// inferred model says so and maps the key `assigned` (an INSERT leaving it out would store NULL
+    /// and hand back the rowid).
     @Test func aKeyThatIsNotARowidAliasIsSaid() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("keys.sqlite").path
@@ -40,7 +41,7 @@ import Testing
                 """)
             let opening = try #require(try Workbench(databasePath: path).openingReport)
             let notes = opening.notes.map(\.message)
-            #expect(notes.contains("Thing.id: the database gives things.id no value on INSERT (no identity, sequence or rowid alias), and ORMLab leaves the key out of an INSERT: add new Thing rows with :sql; reading, updating and deleting work"))
+            #expect(notes.contains("Thing.id: the database gives things.id no value on INSERT (no identity, sequence or rowid alias), so the key is assigned: every insert gives it, insert Thing(id: …, …)"))
             #expect(!notes.contains { $0.hasPrefix("Gadget.id:") })
         }
     }

@@ -249,7 +249,7 @@ private func modelText(_ report: Report) -> String {
          1, 34, "composite primary keys are mapped only for join entities (key over two to-one properties): a key over scalar values (code, n) would need objects identified by several columns, and ORMLab identifies each object by one integer id"),
         ("entity A { name: String join(\"x\", \"a\", \"b\") }", 1, 25, "join(...) names the join table of a many-to-many, and 'name' is String"),
         ("entity A table(\"\") { name: String }", 1, 16, "a table or column name cannot be empty or hold control characters"),
-        ("entity A { id: String column(\"Code\") }", 1, 12, "the primary key is an Int and takes only a column name"),
+        ("entity A { id: String column(\"Code\") }", 1, 12, "the primary key is an Int and takes only a column name and `assigned`"),
         ("entity A { name: String column(Name) }", 1, 32, "expected the real name in quotes in column(...), found 'Name'"),
         ("entity A { total: Decimal = \"x\" }", 1, 29, "default value \"x\" is not a Decimal"),
     ])

@@ -39,6 +39,7 @@ extension Workbench {
             try show(value, for: expr, into: &report)
         case .insert(let entity, let arguments, let range):
             let object = try insert(entity, arguments, range: range)
+            if object.id != nil { noteAssignedKey(of: object, into: &report) }
             if session.pattern == .activeRecord {
                 try createNow(object, into: &report)
             } else if buildsReports {
@@ -112,5 +113,25 @@ extension Workbench {
                 // Under Active Record, Book#1.save and .destroy are ORMLab's own forms, not habits.
                 || (session.pattern == .activeRecord && persistenceMethodNames.contains(name))
         }) ?? diagnostic
+    }
+}
+
+extension Workbench {
+    /// `insert Track(id: 3504, …)`: the key is written by the INSERT, not numbered by the
+    /// database. On a database that numbers keys from a sequence, that number does not move.
+    /// Once per session, as the other first-time explanations.
+    func noteAssignedKey(of object: ManagedObject, into report: inout Report) {
+        guard session.shouldExplain("assigned key") else { return }
+        let mapping = object.entity.mapping
+        let key = mapping.columns[0].name
+        if mapping.columns[0].isAssignedKey {
+            report.notes.append(Note(.pending, "\(object.ref): \(mapping.name)'s key is assigned, so the INSERT writes \(mapping.table).\(key) as given (Hibernate's assigned identifier); the database numbers none"))
+            return
+        }
+        var text = "\(object.ref): the key was given, so the INSERT writes \(mapping.table).\(key) (an assigned identifier, as Hibernate calls it); the database numbers only the keys left out"
+        if let reset = session.dialect.resetGeneratedKeySQL(table: mapping.table, column: key) {
+            text += ". \(session.dialect.name) numbers them from a sequence, which a given key does not move: a later insert without id may draw a number that is taken. Rails' reset_pk_sequence! and Django's sqlsequencereset move it past the largest key: :sql \(reset)"
+        }
+        report.notes.append(Note(.pending, text))
     }
 }

@@ -66,6 +66,20 @@ extension Workbench {
                         session.setValue(try valueFor(arguments[n].value, property: labelName, isNullable: isNullable,
                                                       type: type, entity: plan.entityName), ofColumn: column, ofNewObject: object)
                     }
+                case .key:
+                    // `insert Track(id: 3504, …)`: the key is written, not numbered by the database
+                    // (an "assigned" identifier, for a table whose key nothing generates).
+                    guard given.insert(0) else { throw EvalError("'id' is given twice", at: labelRange()) }
+                    if session.schema.hierarchy[plan.entityName] != nil {
+                        throw EvalError("\(plan.entityName) is a class of an inheritance hierarchy: its id is numbered for the whole hierarchy", at: labelRange(),
+                                        hint: "leave id out; the database numbers it")
+                    }
+                    let value = try valueFor(arguments[n].value, property: "id", isNullable: false, type: .int, entity: plan.entityName)
+                    if case .integer(let id) = value, let loaded = session.loadedObject(plan.entityName, id: id) {
+                        throw EvalError("\(loaded.ref) is already in this session: its row exists, and the identity map holds one object per row", at: arguments[n].value.range,
+                                        hint: "give another id, or leave id out and let the database number it")
+                    }
+                    session.setValue(value, ofColumn: 0, ofNewObject: object)
                 case .association(let index):
                     let association = plan.mapping.associations[index]
                     guard association.kind == .belongsTo, column >= 0 else {
@@ -91,6 +105,10 @@ extension Workbench {
                     }
                 }
             }
+        }
+        if plan.mapping.columns[0].isAssignedKey, !given.contains(0) {
+            throw EvalError("missing value for 'id': \(plan.entityName)'s key is assigned, so every insert gives it (the database numbers none)", at: range,
+                            hint: "add id: … to the insert, a number no \(plan.entityName) has")
         }
         if plan.requiredColumns.contains(where: { !given.contains($0) }) {
             let missing = plan.requiredColumns.filter { !given.contains($0) }.map { plan.mapping.columns[$0].property }
@@ -297,6 +315,8 @@ func isValidDate(_ s: String) -> Bool {
 final class InsertPlan {
     enum Kind {
         case scalar(ScalarType)
+        /// The primary key, given by the learner (`id: 3504`).
+        case key
         /// Index in the mapping's associations.
         case association(Int)
     }
@@ -337,10 +357,13 @@ final class InsertPlan {
                 targets.append(Target(label: column.property, kind: .scalar(type), column: i, isNullable: column.isNullable))
             }
         }
+        // Last: most inserts leave the key to the database.
+        targets.append(Target(label: "id", kind: .key, column: 0, isNullable: false))
         self.targets = targets
         labels = targets.map(\.label)
+        // The key too when every insert gives it (`id: Int assigned`).
         requiredColumns = mapping.columns.indices.filter { i in
-            i > 0 && !mapping.columns[i].isNullable && mapping.columns[i].defaultValue == nil
+            i == 0 ? mapping.columns[0].isAssignedKey : !mapping.columns[i].isNullable && mapping.columns[i].defaultValue == nil
         }
     }
 
