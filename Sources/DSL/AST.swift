@@ -386,6 +386,8 @@ public enum Expr: Sendable, Equatable {
     case literal(Literal, SourceRange)
     /// `Author#1`
     indirect case objectRef(entity: Identifier, id: Int64, range: SourceRange)
+    /// `Country#FR`, `Country#"New Zealand"`: an object of an entity with a natural (text) key.
+    indirect case keyRef(entity: Identifier, key: String, range: SourceRange)
     /// `base.name` — property access, association navigation, or a query step without arguments
     /// (`Author.all`, `.count`, `.first`).
     indirect case member(base: Expr, name: Identifier, range: SourceRange)
@@ -404,7 +406,7 @@ public enum Expr: Sendable, Equatable {
     public var range: SourceRange {
         switch self {
         case .name(let id): return id.range
-        case .literal(_, let r), .objectRef(_, _, let r), .member(_, _, let r), .call(_, _, _, let r),
+        case .literal(_, let r), .objectRef(_, _, let r), .keyRef(_, _, let r), .member(_, _, let r), .call(_, _, _, let r),
              .binary(_, _, _, let r), .unary(_, _, let r), .list(_, let r), .function(_, _, let r):
             return r
         }

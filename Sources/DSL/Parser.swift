@@ -1402,8 +1402,15 @@ public struct Parser {
     /// `Author#1` (the entity name is already consumed; the current token is `#`).
     private mutating func objectReference(_ entity: Token) throws(ParseError) -> Expr {
         advance() // #
+        // A natural key: `Country#FR` (a word) or `Country#"New Zealand"` (any text).
+        if check(.identifier) || check(.string) {
+            let key = advance()
+            let text: String
+            if case .string(let s)? = key.literal { text = s } else { text = key.text }
+            return .keyRef(entity: Self.identifier(entity), key: text, range: SourceRange(entity.range.start, key.range.end))
+        }
         guard check(.integer) else {
-            throw error("expected an id number after '#', as in \(entity.name)#1")
+            throw error("expected an id number after '#', as in \(entity.name)#1", hint: "an entity with a natural key takes its text: \(entity.name)#FR or \(entity.name)#\"New Zealand\"")
         }
         let number = advance()
         guard case .integer(let id)? = number.literal else {

@@ -63,7 +63,7 @@ extension Schema {
     func createJoinTableStatement(_ join: JoinTable) -> SchemaStatement? {
         guard let (first, second) = joinTableEntities(join) else { return nil }
         func column(_ name: String, _ entity: String) -> ColumnDefinition {
-            ColumnDefinition(name: name, type: .integer, notNull: true,
+            ColumnDefinition(name: name, type: entities[entity]?.columns.first?.columnType ?? .integer, notNull: true,
                              references: acceptsForeignKeys(toEntity: entity)
                                  ? ForeignKeyReference(table: tableName(forEntity: entity), column: primaryKeyColumn(ofEntity: entity), onDelete: "CASCADE")
                                  : nil)

@@ -37,7 +37,7 @@ extension Schema {
         var constraints: [String] = []
         if column.role == .primaryKey {
             constraints.append("PRIMARY KEY")
-            if column.isAssignedKey { constraints.append("(assigned)") }
+            if column.holdsTextKey { constraints.append("(natural key)") } else if column.isAssignedKey { constraints.append("(assigned)") }
         } else {
             if !column.isNullable { constraints.append("NOT NULL") }
             if column.isUnique { constraints.append("UNIQUE") }
@@ -111,8 +111,11 @@ extension Schema {
 
     /// What is known of a waiting entity: its scalar columns, and its associations as pending.
     private func waitingFacts(_ decl: EntityDecl, table: String, in dialect: any Dialect) -> EntityFacts {
-        var columns = [ColumnFacts(property: "id", column: decl.property(named: "id")?.column?.name ?? "id",
-                                   sqlType: dialect.columnTypeName(.integer), constraints: ["PRIMARY KEY"])]
+        let key = decl.property(named: "id")
+        let textKey = key?.type.name.name == "String"
+        var columns = [ColumnFacts(property: "id", column: key?.column?.name ?? "id",
+                                   sqlType: dialect.columnTypeName(textKey ? .text : .integer),
+                                   constraints: ["PRIMARY KEY"] + (textKey ? ["(natural key)"] : key?.isAssignedKey == true ? ["(assigned)"] : []))]
         var associations: [AssociationFacts] = []
         for p in decl.properties where p.name.name != "id" {
             if let scalar = p.type.scalar {

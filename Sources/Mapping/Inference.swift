@@ -43,6 +43,13 @@ struct MappingBuilder {
         var missingInverses: [String: [MissingInverse]] = [:]
     }
 
+    private func lowerFirstLetter(_ s: String) -> String { s.prefix(1).lowercased() + s.dropFirst() }
+
+    /// Whether `entity` is identified by a text key (`id: String`, a natural key).
+    func hasTextKey(_ entity: String) -> Bool {
+        decls[entity]?.property(named: "id")?.type.name.name == "String"
+    }
+
     private struct Key: Hashable {
         var entity: String
         var property: String
@@ -65,7 +72,14 @@ struct MappingBuilder {
             for p in decl.properties where p.type.scalar == nil && !p.type.isArray {
                 let target = p.type.name.name
                 guard let targetDecl = decls[target] else { continue }
-                if p.type.isPolymorphic { continue } // its own columns, below
+                if p.type.isPolymorphic {
+                    // Its id column is an integer: a target with a text key cannot be pointed at.
+                    if let natural = p.type.polymorphicTargets.map(\.name).first(where: hasTextKey) {
+                        fail(entity, natural, Diagnostic(.error, "\(natural) has a natural key (text), and a polymorphic association's \(PolymorphicAssociation.idProperty(p.name.name)) column holds integer ids", at: p.type.range,
+                                                         hint: "point at entities with integer ids, or give \(natural) its own to-one: \(lowerFirstLetter(natural)): \(natural)?"))
+                    }
+                    continue // its own columns, below
+                }
                 if let d = polymorphicToOneInverse(p, in: decl, targetDecl: targetDecl) { fail(entity, target, d); continue }
                 switch resolveToOne(p, in: decl, targetDecl: targetDecl) {
                 case .success(let r): resolutions[Key(entity: entity, property: p.name.name)] = r
@@ -130,6 +144,11 @@ struct MappingBuilder {
             let primaryKey = decl.property(named: "id")?.column?.name ?? "id"
             var columns = [Column(name: primaryKey, property: "id", role: .primaryKey, declRange: decl.property(named: "id")?.range)]
             columns[0].isAssignedKey = decl.property(named: "id")?.isAssignedKey ?? false
+            if hasTextKey(entity) {
+                // A natural key: the learner gives it on every insert.
+                columns[0].holdsTextKey = true
+                columns[0].isAssignedKey = true
+            }
             var associations: [Association] = []
             var polymorphicAssociations: [PolymorphicAssociation] = []
             var indexes: [Index] = []
@@ -185,6 +204,7 @@ struct MappingBuilder {
                             newColumn = Column(name: fk, property: name, role: .foreignKey(association: name, target: target),
                                                isNullable: p.type.isOptional, isUnique: p.isUnique, onDelete: p.onDelete,
                                                declRange: p.range)
+                            newColumn?.holdsTextKey = hasTextKey(target)
                             associations.append(Association(name: name, kind: .belongsTo, target: target, foreignKey: fk,
                                                             isOptional: p.type.isOptional, onDelete: p.onDelete, declRange: p.range))
                         case .hasOne(let inverse):

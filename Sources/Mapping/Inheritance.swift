@@ -309,6 +309,11 @@ extension Schema {
         func failure(_ message: String, at range: SourceRange, hint: String) -> SchemaChange {
             SchemaChange(schema: self, diagnostics: [Diagnostic(.error, message, at: range, hint: hint)])
         }
+        // A hierarchy numbers its objects across its tables: an integer key it generates.
+        if let key = decl.property(named: "id"), key.type.name.name == "String" || key.isAssignedKey {
+            return failure("\(name) is in an inheritance hierarchy, whose ids are numbered for the whole hierarchy, so its key cannot be \(key.isAssignedKey ? "assigned" : "natural (text)")",
+                           at: key.range, hint: "remove the id line: every class of a hierarchy has the root's integer id")
+        }
         // A cycle: Car : Car, or Vehicle : Car where Car already inherits from Vehicle.
         if let parent = decl.parent {
             let chain = [parent.name] + ancestors(of: parent.name)

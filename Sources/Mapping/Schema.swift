@@ -61,6 +61,9 @@ public struct Column: Sendable, Equatable {
     public var declaredType: String?
     /// The primary key only: every insert gives it (`id: Int assigned`); the database numbers none.
     public var isAssignedKey = false
+    /// The key is text (a natural key, `id: String column("code")`), or the foreign key points at
+    /// one: the column holds TEXT, and objects are identified by that text.
+    public var holdsTextKey = false
 
     public init(name: String, property: String, role: ColumnRole, isNullable: Bool = false,
                 isUnique: Bool = false, defaultValue: Literal? = nil, onDelete: DeleteRule? = nil,
@@ -78,7 +81,7 @@ public struct Column: Sendable, Equatable {
     /// What the column holds: keys are integers, a scalar its type's kind.
     public var columnType: ColumnType {
         switch role {
-        case .primaryKey, .foreignKey: return .integer
+        case .primaryKey, .foreignKey: return holdsTextKey ? .text : .integer
         case .scalar(.decimal):
             let (precision, scale) = ExactDecimal.precisionAndScale(declaredType)
             return .decimal(precision: precision, scale: scale)

@@ -77,13 +77,13 @@ func validateDeclaration(_ decl: EntityDecl, knownEntities: Set<String>) -> [Dia
             continue
         }
         seen[name] = p
-        if name == "id", p.column != nil || p.isAssignedKey {
+        if name == "id", p.column != nil || p.isAssignedKey || p.type.name.name == "String" {
             // `id: Int column("ArtistId")`: the key keeps its name `id`, stored in another column;
             // `id: Int assigned`: every insert gives it.
-            if p.type.name.name != "Int" || p.type.isOptional || p.type.isArray || p.isUnique || p.isIndexed
+            if !["Int", "String"].contains(p.type.name.name) || p.type.isOptional || p.type.isArray || p.isUnique || p.isIndexed
                 || p.defaultValue != nil || p.onDelete != nil || p.via != nil || p.joinTable != nil {
                 let example = "id: Int" + (p.column.map { " column(\"\($0.name)\")" } ?? "") + (p.isAssignedKey ? " assigned" : "")
-                diagnostics.append(Diagnostic(.error, "the primary key is an Int and takes only a column name and `assigned`", at: p.range,
+                diagnostics.append(Diagnostic(.error, "the primary key is an Int (or a String, a natural key) and takes only a column name and `assigned`", at: p.range,
                                               hint: "write it like: \(example)"))
             }
             continue

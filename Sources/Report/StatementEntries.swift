@@ -135,6 +135,8 @@ public enum WriteCause: Sendable, CustomStringConvertible {
     case newObject(entity: String, serial: Int)
     /// "Person#3 new": a new object that was given its id.
     case newObjectWithID(entity: String, id: Int64)
+    /// "Country#FR new": a new object with a natural (text) key, named by its reference.
+    case newObjectWithKey(ref: String)
     /// "Author#1 dirty (name, email)": an UPDATE of the changed properties.
     case dirty(ref: String, properties: [String])
     /// "Book#1.tags.add(Tag#2)": a join-table row to insert.
@@ -150,6 +152,7 @@ public enum WriteCause: Sendable, CustomStringConvertible {
         switch self {
         case .newObject(let entity, let serial): return entity + " (new #" + String(serial) + ") new"
         case .newObjectWithID(let entity, let id): return entity + "#" + String(id) + " new"
+        case .newObjectWithKey(let ref): return ref + " new"
         case .dirty(let ref, let properties): return ref + " dirty (" + properties.joined(separator: ", ") + ")"
         case .link(let change), .unlink(let change): return change
         case .deleted(let ref): return ref + " deleted"

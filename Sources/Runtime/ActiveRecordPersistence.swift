@@ -247,7 +247,8 @@ extension Session {
         let dropped = changes(of: object).map(\.property)
         let info = object.entity
         var query = Query(entity: info.name, dsl: "\(object.ref).reload")
-        query.filter = .compare(.column(ColumnPath(entity: info.name, column: "id", scalarType: .int)), "==", .value(.integer(id)))
+        _ = id
+        query.filter = .compare(.column(ColumnPath(entity: info.name, column: info.mapping.primaryKeyColumn, scalarType: info.naturalKeys == nil ? .int : .string)), "==", .value(object.keyValue))
         let rendered = dialect.render(QueryCompiler(schema: schema).select(query))
         let columnCount = info.mapping.columns.count
         var found = false

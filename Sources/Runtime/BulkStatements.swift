@@ -59,7 +59,7 @@ extension Session {
         try log.withCause(cause) {
             if fetches {
                 result.rows = try db.query(rendered.sql, rendered.arguments) { row in
-                    guard let object = info.identityMap[row.int64(0)] else { return }
+                    guard let id = info.handle(of: row, at: 0), let object = info.identityMap[id] else { return }
                     if object.state == .dirty { result.skippedDirty.append(object); return }
                     for i in 0..<min(row.columnCount, mapping.columns.count) { object.setValue(row.value(i), ofColumn: i) }
                     object.loadedColumns = nil
@@ -122,7 +122,7 @@ extension Session {
         do {
             try log.withCause(cause) {
                 if fetches {
-                    result.rows = try db.query(rendered.sql, rendered.arguments) { row in deletedIDs.append(row.int64(0)) }
+                    result.rows = try db.query(rendered.sql, rendered.arguments) { row in if let id = info.handle(of: row, at: 0) { deletedIDs.append(id) } }
                 } else {
                     result.rows = try db.run(rendered.sql, rendered.arguments)
                 }

@@ -26,9 +26,9 @@ extension Session {
     func staleObject(_ object: ManagedObject, expectedVersion: Int64) -> ORMError {
         let info = object.entity
         var current: DatabaseValue?
-        if let column = info.versionColumn, let id = object.id {
+        if let column = info.versionColumn, object.id != nil {
             let select = Select(columns: [.column(table: nil, name: info.mapping.columns[column].name)], from: info.table,
-                                filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .value(.integer(id))))
+                                filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .value(object.keyValue)))
             let statement = dialect.render(select)
             try? log.withoutRecording { _ = try db.query(statement.sql, statement.arguments) { current = $0.value(0) } }
         }
@@ -47,12 +47,12 @@ extension Session {
     func noteLostUpdates() {
         for object in unitOfWork.dirtyObjects {
             let info = object.entity
-            guard info.versionColumn == nil, let original = object.originalValues, let id = object.id else { continue }
+            guard info.versionColumn == nil, let original = object.originalValues, object.id != nil else { continue }
             let current = object.values
             let changed = current.indices.filter { $0 > 0 && $0 < original.count && current[$0] != original[$0] }
             guard !changed.isEmpty else { continue }
             let select = Select(columns: changed.map { .column(table: nil, name: info.mapping.columns[$0].name) }, from: info.table,
-                                filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .value(.integer(id))))
+                                filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .value(object.keyValue)))
             let statement = dialect.render(select)
             var row: [DatabaseValue] = []
             try? log.withoutRecording { _ = try db.query(statement.sql, statement.arguments) { r in row = changed.indices.map { r.value($0) } } }

@@ -9,7 +9,8 @@ import SQLBuilder
 extension WriteCause {
     /// The cause of a new object's INSERT.
     static func insert(of object: ManagedObject, entity: String) -> WriteCause {
-        object.id.map { .newObjectWithID(entity: entity, id: $0) } ?? .newObject(entity: entity, serial: object.serial)
+        if object.entity.naturalKeys != nil { return .newObjectWithKey(ref: object.ref) }
+        return object.id.map { .newObjectWithID(entity: entity, id: $0) } ?? .newObject(entity: entity, serial: object.serial)
     }
 }
 
@@ -84,7 +85,7 @@ struct FlushPlan {
         func shown(_ value: PlannedValue) -> String {
             switch value {
             case .value(let v): return reportValue(v).display
-            case .idOf(let o): return o.id.map(String.init) ?? "⟨id of \(o.ref)⟩"
+            case .idOf(let o): return o.id != nil ? reportValue(o.keyValue).display : "⟨id of \(o.ref)⟩"
             }
         }
         var statements: [PendingStatement] = []
@@ -105,7 +106,8 @@ struct FlushPlan {
             }
             if let given = object.id {
                 // The key was given: the INSERT writes it (see `UnitOfWork.flush`).
-                params.insert(.value(.integer(given)), at: 0)
+                _ = given
+                params.insert(.value(object.keyValue), at: 0)
                 statements.append(PendingStatement(sql: info.insertWithKeySQL, params: params.map(shown),
                                                    reason: WriteCause.insert(of: object, entity: info.mapping.name).description))
                 continue
@@ -176,7 +178,8 @@ extension UnitOfWork {
                 if let ref = object.pendingReferences[i] { return .idOf(ref) }
                 return .value(current[i])
             }
-            params.append(.value(.integer(id)))
+            _ = id
+            params.append(.value(object.keyValue))
             if let versionColumn { params.append(.value(original[versionColumn])) }
             var write = PlannedWrite(kind: .update, object: object, sql: dialect.render(update).sql, params: params,
                                      cause: .dirty(ref: object.ref, properties: changed.map { info.mapping.columns[$0].property }))
@@ -185,8 +188,9 @@ extension UnitOfWork {
         }
         for change in linkChanges {
             guard let jt = change.association.joinTable else { continue }
-            let ownerValue: PlannedValue = change.owner.id.map { .value(.integer($0)) } ?? .idOf(change.owner)
-            let targetValue: PlannedValue = change.target.id.map { .value(.integer($0)) } ?? .idOf(change.target)
+            // (An object with a key given, natural keys included, binds it: it is inserted before the links.)
+            let ownerValue: PlannedValue = change.owner.id != nil ? .value(change.owner.keyValue) : .idOf(change.owner)
+            let targetValue: PlannedValue = change.target.id != nil ? .value(change.target.keyValue) : .idOf(change.target)
             if change.add {
                 let insert = Insert(table: jt.name, columns: [jt.ownerColumn, jt.targetColumn], values: [.parameter, .parameter])
                 writes.append(PlannedWrite(kind: .link, object: change.owner, sql: dialect.render(insert).sql,
@@ -211,12 +215,12 @@ extension UnitOfWork {
                 let update = Update(table: object.entity.table, assignments: [(object.entity.mapping.columns[column].name, .parameter)],
                                     filter: .eq(.column(table: nil, name: object.entity.mapping.primaryKeyColumn), .parameter))
                 writes.append(PlannedWrite(kind: .delete, object: object, sql: dialect.render(update).sql,
-                                           params: [.value(object.value(ofColumn: column)), .value(.integer(id))], cause: .softDeleted(ref: object.ref)))
+                                           params: [.value(object.value(ofColumn: column)), .value(object.keyValue)], cause: .softDeleted(ref: object.ref)))
                 continue
             }
             let delete = Delete(table: object.entity.table, filter: .eq(.column(table: nil, name: object.entity.mapping.primaryKeyColumn), .parameter))
             writes.append(PlannedWrite(kind: .delete, object: object, sql: dialect.render(delete).sql,
-                                       params: [.value(.integer(id))], cause: .deleted(ref: object.ref)))
+                                       params: [.value(object.keyValue)], cause: .deleted(ref: object.ref)))
         }
         return writes
     }
@@ -310,7 +314,7 @@ extension UnitOfWork {
             guard let parentID = parent.id, child !== parent else { return false }
             for (association, index) in child.entity.foreignKeyIndex {
                 guard child.entity.mapping.association(named: association)?.target == parent.entity.name else { continue }
-                if child.integer(ofColumn: index) == parentID { return true }
+                if child.reference(ofColumn: index, in: parent.entity) == parentID { return true }
             }
             return false
         }

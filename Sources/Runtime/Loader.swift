@@ -41,13 +41,25 @@ extension Session {
     /// `Author#1`: the identity map first; a query only when the object is not loaded.
     public func find(_ entity: String, id: Int64, cause: String) throws -> (object: ManagedObject?, fromIdentityMap: Bool) {
         guard let info = infos[entity] else { throw ORMError("unknown entity \(entity)") }
+        return try find(info, id: id, key: .integer(id), cause: cause)
+    }
+
+    /// `Country#FR`: an entity with a natural key, found by its text.
+    public func find(_ entity: String, naturalKey: String, cause: String) throws -> (object: ManagedObject?, fromIdentityMap: Bool) {
+        guard let info = infos[entity], let naturalKeys = info.naturalKeys else { throw ORMError("\(entity) has no natural key") }
+        return try find(info, id: naturalKeys.handle(of: naturalKey), key: .text(naturalKey), cause: cause)
+    }
+
+    /// By key: `id` is its handle in the identity map, `key` what the SELECT binds.
+    private func find(_ info: EntityInfo, id: Int64, key: DatabaseValue, cause: String) throws -> (object: ManagedObject?, fromIdentityMap: Bool) {
+        let entity = info.name
         if !usesIdentityMap { startFindWithoutIdentityMap(info, id: id, cause: cause) }
         if let existing = info.identityMap[id], existing.loadedColumns == nil { return (existing, true) }
         try autoflushIfNeeded(before: cause)
         if let existing = info.identityMap[id], existing.loadedColumns == nil { return (existing, true) }
         var query = Query(entity: entity, dsl: cause)
-        let idPath = ColumnPath(entity: entity, column: info.mapping.primaryKeyColumn, scalarType: .int)
-        query.filter = .compare(.column(idPath), "==", .value(.integer(id)))
+        let idPath = ColumnPath(entity: entity, column: info.mapping.primaryKeyColumn, scalarType: info.naturalKeys == nil ? .int : .string)
+        query.filter = .compare(.column(idPath), "==", .value(key))
         let result = try log.withCause(cause) { try run(QueryCompiler(schema: schema).select(query), info: info, refresh: true) }
         return (result.objects.first, false)
     }
@@ -107,7 +119,7 @@ extension Session {
                 layout = try columnLayout(row, info: info, selection: selection)
                 checked = true
             }
-            let (found, added) = info.identityMap.object(for: row.int64(0)) {
+            let (found, added) = info.identityMap.object(for: info.naturalKeys == nil ? row.int64(0) : info.handle(of: row, at: 0) ?? 0) {
                 let object = hydrate(row, info: info, layout: layout, columnCount: columnCount)
                 object.loadGroup = group
                 return object
@@ -242,12 +254,12 @@ extension Session {
             info.mapping.columns.count == header.count && Set(info.mapping.columns.map(\.name)) == wanted
         }.sorted { $0.name < $1.name }
         guard let info = candidates.first(where: { $0.table.lowercased() == table?.lowercased() }) ?? candidates.first,
-              let idColumn = header.firstIndex(of: "id") else { return nil }
+              let idColumn = header.firstIndex(of: info.mapping.primaryKeyColumn) else { return nil }
         let slots = header.map { name in info.mapping.columns.firstIndex { $0.name == name } ?? 0 }
         var objects: [ManagedObject] = []
         var hits = Set<ObjectIdentifier>()
         for row in rows {
-            guard case .integer(let id) = row[idColumn] else { continue }
+            guard let id = info.handle(of: row[idColumn]) else { continue }
             var values = [DatabaseValue](repeating: .null, count: info.mapping.columns.count)
             for (i, slot) in slots.enumerated() { values[slot] = row[i] }
             let (found, added) = info.identityMap.object(for: id) { ManagedObject.make(entity: info, values: values, state: .clean) }
@@ -309,17 +321,17 @@ extension Session {
             var missing: [Int64] = []
             var seen = Set<Int64>()
             for owner in owners {
-                if let id = owner.integer(ofColumn: fk), targetInfo.identityMap[id] == nil, seen.insert(id).inserted {
+                if let id = owner.reference(ofColumn: fk, in: targetInfo), targetInfo.identityMap[id] == nil, seen.insert(id).inserted {
                     missing.append(id)
                 }
             }
             for chunk in missing.chunked(maxInList) {
-                _ = try run(compiler.associationLoad(association, ownerIDs: Array(chunk)), info: targetInfo)
+                _ = try run(compiler.associationLoad(association, ownerKeys: chunk.map(targetInfo.keyValue(ofHandle:))), info: targetInfo)
             }
             for owner in owners {
                 if let pending = owner.pendingReferences[fk] {
                     owner.associations[association.name] = .one(pending)
-                } else if let id = owner.integer(ofColumn: fk) {
+                } else if let id = owner.reference(ofColumn: fk, in: targetInfo) {
                     owner.associations[association.name] = .one(targetInfo.identityMap[id])
                 } else {
                     owner.associations[association.name] = .one(nil)
@@ -334,9 +346,9 @@ extension Session {
             for id in ids { listOfOwner.insert(id) }
             var children = [[ManagedObject]](repeating: [], count: listOfOwner.count)
             for chunk in ids.chunked(maxInList) {
-                let result = try run(compiler.associationLoad(association, ownerIDs: Array(chunk)), info: targetInfo)
+                let result = try run(compiler.associationLoad(association, ownerKeys: chunk.map(ownerInfo.keyValue(ofHandle:))), info: targetInfo)
                 for child in result.objects {
-                    if let parent = child.integer(ofColumn: fk), let list = listOfOwner[parent] { children[list].append(child) }
+                    if let parent = child.reference(ofColumn: fk, in: ownerInfo), let list = listOfOwner[parent] { children[list].append(child) }
                 }
             }
             for owner in owners {
@@ -349,7 +361,7 @@ extension Session {
             // A class of a hierarchy: each row as an object of the class its type names.
             if targetInfo.inheritance != nil {
                 for chunk in ids.chunked(maxInList) {
-                    _ = try runPolymorphic(compiler.associationLoad(association, ownerIDs: Array(chunk)), info: targetInfo, refresh: false,
+                    _ = try runPolymorphic(compiler.associationLoad(association, ownerKeys: chunk.map(ownerInfo.keyValue(ofHandle:))), info: targetInfo, refresh: false,
                                            ownerKeyFirst: true) { owner, child in children[owner, default: []].append(child) }
                 }
                 for owner in owners {
@@ -362,10 +374,9 @@ extension Session {
             let group = loadGroupCounter
             var all: [ManagedObject] = []
             for chunk in ids.chunked(maxInList) {
-                let rendered = dialect.render(compiler.associationLoad(association, ownerIDs: Array(chunk)))
+                let rendered = dialect.render(compiler.associationLoad(association, ownerKeys: chunk.map(ownerInfo.keyValue(ofHandle:))))
                 try db.query(rendered.sql, rendered.arguments) { row in
-                    let ownerID = row.int64(0)
-                    let id = row.int64(1)
+                    guard let ownerID = ownerInfo.handle(of: row, at: 0), let id = targetInfo.handle(of: row, at: 1) else { return }
                     let child = targetInfo.identityMap.object(for: id) {
                         let child = hydrateShifted(row, offset: 1, info: targetInfo, columnCount: columnCount)
                         child.loadGroup = group
@@ -458,13 +469,13 @@ extension Session {
             try log.withCause(query.dsl) {
                 try db.query(rendered.sql, rendered.arguments) { row in
                     rowCount += 1
-                    let rootID = row.int64(0)
+                    let rootID = info.naturalKeys == nil ? row.int64(0) : info.handle(of: row, at: 0) ?? 0
                     if rootID != lastRootID {
                         slot = levels[0].slot(for: root(of: row, id: rootID))
                         lastRootID = rootID
                     }
                     // A LEFT JOIN without a match: the child's id is NULL.
-                    guard let id = row.nonNullInt64(offset) else { return }
+                    guard let id = childInfo.handle(of: row, at: offset) else { return }
                     let child = childInfo.identityMap.object(for: id) {
                         let child = hydrateShifted(row, offset: offset, info: childInfo, columnCount: childColumnCount)
                         child.loadGroup = group
@@ -478,7 +489,7 @@ extension Session {
                 try db.query(rendered.sql, rendered.arguments) { row in
                     rowCount += 1
                     // The root.
-                    let rootID = row.int64(0)
+                    let rootID = info.naturalKeys == nil ? row.int64(0) : info.handle(of: row, at: 0) ?? 0
                     if rootID != lastRootID {
                         rowObjects[0] = root(of: row, id: rootID)
                         lastRootID = rootID
@@ -489,7 +500,7 @@ extension Session {
                         guard let parent = rowObjects[nodeParents[n]], let nodeInfo = nodeInfos[n] else { continue }
                         let slot = levels[n].slot(for: parent)
                         // A LEFT JOIN without a match: the child's id is NULL.
-                        guard let id = row.nonNullInt64(offset) else { continue }
+                        guard let id = nodeInfo.handle(of: row, at: offset) else { continue }
                         let child = nodeInfo.identityMap.object(for: id) {
                             let child = hydrateShifted(row, offset: offset, info: nodeInfo, columnCount: nodeColumnCounts[n])
                             child.loadGroup = group
@@ -548,11 +559,11 @@ extension Session {
                 object.associations[association.name] = .one(pending)
                 return AssociationLoad(objects: [pending], ranQuery: false, fromIdentityMap: true)
             }
-            guard let id = object.integer(ofColumn: fk) else {
+            guard let targetInfo = infos[association.target], let id = object.reference(ofColumn: fk, in: targetInfo) else {
                 object.associations[association.name] = .one(nil)
                 return AssociationLoad(objects: [], ranQuery: false, fromIdentityMap: false)
             }
-            if let target = infos[association.target]?.identityMap[id] {
+            if let target = targetInfo.identityMap[id] {
                 object.associations[association.name] = .one(target)
                 return AssociationLoad(objects: [target], ranQuery: false, fromIdentityMap: true)
             }

@@ -46,6 +46,33 @@ public final class EntityInfo {
     var inheritance: InheritanceRuntime?
     /// The `updated_at` column of `timestamps`, if the entity declares them.
     public var updatedAtColumn: Int? { lifecycle?.updatedAt }
+    /// An entity with a natural (text) key, `id: String`: each key text gets a number, its
+    /// handle, which the identity map and the loaders use as they use an integer id. nil for
+    /// integer keys, whose handle is the id itself (the one check the hot paths make).
+    public internal(set) var naturalKeys: NaturalKeyIndex?
+
+    /// The handle of a key value (`.integer` for integer keys, `.text` for natural keys), or
+    /// nil for NULL or a value of the other kind. For a foreign key column, ask the target's info.
+    @inline(__always)
+    public func handle(of key: DatabaseValue) -> Int64? {
+        if case .integer(let id) = key, naturalKeys == nil { return id }
+        guard let naturalKeys, case .text(let text) = key else { return nil }
+        return naturalKeys.handle(of: text)
+    }
+
+    /// The handle of the key in column `i` of a row (the row's key, or a foreign key pointing here).
+    @inline(__always)
+    func handle(of row: SessionRow, at i: Int) -> Int64? {
+        guard let naturalKeys else { return row.nonNullInt64(i) }
+        return row.isNull(i) ? nil : naturalKeys.handle(of: row.string(i))
+    }
+
+    /// The key value a handle stands for: what SQL binds (`.text("FR")`, `.integer(33)`).
+    @inline(__always)
+    public func keyValue(ofHandle handle: Int64) -> DatabaseValue {
+        guard let naturalKeys else { return .integer(handle) }
+        return .text(naturalKeys.text(ofHandle: handle))
+    }
 
     init(mapping: EntityMapping, dialect: any Dialect = SessionDatabase.sqlDialect) {
         self.mapping = mapping
@@ -60,6 +87,8 @@ public final class EntityInfo {
 
     private func rebuildIndexes() {
         lifecycle = EntityLifecycle(mapping: mapping)
+        let textKey = mapping.columns.first?.holdsTextKey ?? false
+        if textKey != (naturalKeys != nil) { naturalKeys = textKey ? NaturalKeyIndex() : nil }
         foreignKeyIndex = [:]
         newObjectValues = []
         for (i, column) in mapping.columns.enumerated() {
@@ -84,6 +113,29 @@ public final class EntityInfo {
 
     public var name: String { mapping.name }
     public var table: String { mapping.table }
+}
+
+// MARK: - Natural keys
+
+/// Numbers the text keys of an entity with a natural key (`Country#FR`): handle n is the n-th
+/// key seen in the session. The handles are what the identity map indexes (dense small numbers,
+/// its direct mode); SQL binds the text, never the handle.
+public final class NaturalKeyIndex {
+    private var handles: [String: Int64] = [:]
+    private var texts: [String] = []
+
+    /// The handle of `text`, numbering it on first sight.
+    public func handle(of text: String) -> Int64 {
+        if let handle = handles[text] { return handle }
+        texts.append(text)
+        let handle = Int64(texts.count)
+        handles[text] = handle
+        return handle
+    }
+
+    public func text(ofHandle handle: Int64) -> String {
+        handle >= 1 && handle <= Int64(texts.count) ? texts[Int(handle - 1)] : ""
+    }
 }
 
 // MARK: - Association state
@@ -396,11 +448,26 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, DatabaseValue> {
 
     // MARK: Reading
 
-    /// The primary key, once the row exists.
-    public var id: Int64? { integer(ofColumn: 0) }
+    /// The primary key, once the row exists (or, for a key given on insert, once given): the
+    /// integer id, or for a natural key its handle (see `NaturalKeyIndex`; SQL binds `keyValue`).
+    public var id: Int64? {
+        if let id = integer(ofColumn: 0), entity.naturalKeys == nil { return id }
+        return entity.naturalKeys == nil ? nil : entity.handle(of: value(ofColumn: 0))
+    }
 
-    /// "Author#1", or "Author (new #1)" before the first flush.
+    /// The key as SQL binds it: the integer id, or a natural key's text; NULL before it has one.
+    public var keyValue: DatabaseValue { value(ofColumn: 0) }
+
+    /// The handle of the object a foreign key column (`index`) points at, in `target`'s numbering.
+    @inline(__always)
+    func reference(ofColumn index: Int, in target: EntityInfo) -> Int64? {
+        if target.naturalKeys == nil { return integer(ofColumn: index) }
+        return target.handle(of: value(ofColumn: index))
+    }
+
+    /// "Author#1", `Country#FR`, or "Author (new #1)" before the first flush.
     public var ref: String {
+        if entity.naturalKeys != nil, case .text(let key) = keyValue { return "\(entity.name)#\(naturalKeyReference(key))" }
         if let id { return "\(entity.name)#\(id)" }
         return "\(entity.name) (new #\(serial))"
     }
@@ -423,4 +490,13 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, DatabaseValue> {
         default: return []
         }
     }
+}
+
+/// A natural key as the DSL reads it after `#`: bare when it is a word (`Country#FR`), quoted
+/// otherwise (`Country#"New Zealand"`).
+public func naturalKeyReference(_ key: String) -> String {
+    let isWord = key.first.map { $0.isLetter || $0 == "_" } == true
+        && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+    if isWord { return key }
+    return "\"" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
 }

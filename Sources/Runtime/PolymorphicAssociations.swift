@@ -128,7 +128,7 @@ extension Session {
                 guard let ids = missing[type], let info = infos[type] else { continue }
                 let byID = Association(name: association.name, kind: .belongsTo, target: type)
                 for chunk in ids.chunked(maxInList) {
-                    _ = try run(compiler.associationLoad(byID, ownerIDs: Array(chunk)), info: info)
+                    _ = try run(compiler.associationLoad(byID, ownerKeys: chunk.map(DatabaseValue.integer)), info: info)
                 }
             }
             for owner in owners {

@@ -349,9 +349,10 @@ public struct QueryCompiler {
 
     // MARK: - Association loading
 
-    /// SQL that loads an association for the owners with these ids (one id: `= ?`; several: `IN`).
+    /// SQL that loads an association for the owners with these keys (one: `= ?`; several: `IN`):
+    /// integer ids, or a natural key's texts. For a belongs-to, the keys of the targets.
     /// For many-to-many the owner id comes first in each row, then the target's columns.
-    public func associationLoad(_ association: Association, ownerIDs: [Int64]) -> Select {
+    public func associationLoad(_ association: Association, ownerKeys: [DatabaseValue]) -> Select {
         let target = table(association.target)
         let key: SQLExpr
         var s = Select(columns: [.allColumns(table: target)], from: target)
@@ -368,10 +369,10 @@ public struct QueryCompiler {
                                                             .column(table: target, name: schema.primaryKeyColumn(ofEntity: association.target))))]
             key = .column(table: jt.name, name: jt.ownerColumn)
         }
-        if ownerIDs.count == 1 {
-            s.filter = .eq(key, .value(.integer(ownerIDs[0])))
+        if ownerKeys.count == 1 {
+            s.filter = .eq(key, .value(ownerKeys[0]))
         } else {
-            s.filter = .inList(key, ownerIDs.map { .value(.integer($0)) })
+            s.filter = .inList(key, ownerKeys.map { .value($0) })
         }
         if let deleted = deletedCondition(association.target, table: target) { s.addFilter(deleted) }
         return s
@@ -407,7 +408,8 @@ public struct QueryCompiler {
     /// `Account.where(balance == 0).delete()`: ONE `DELETE ... WHERE`.
     public func bulkDelete(_ query: Query, returning: Bool) -> Delete {
         let root = table(query.entity)
-        return Delete(table: root, filter: bulkFilter(query).filter, returning: returning ? [.column(table: nil, name: "id")] : [])
+        return Delete(table: root, filter: bulkFilter(query).filter,
+                      returning: returning ? [.column(table: nil, name: schema.primaryKeyColumn(ofEntity: query.entity))] : [])
     }
 
     /// The WHERE of a bulk statement: the query's own condition, with its root columns written
@@ -423,8 +425,9 @@ public struct QueryCompiler {
         }
         if scope.joins.isEmpty { return (unqualified(compiled, root: root), scope) }
         var ids = select(query)
-        ids.columns = [.column(table: root, name: "id")]
-        return (.inSubquery(.column(table: nil, name: "id"), ids), Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: []))
+        let key = schema.primaryKeyColumn(ofEntity: query.entity)
+        ids.columns = [.column(table: root, name: key)]
+        return (.inSubquery(.column(table: nil, name: key), ids), Scope(schema: schema, rootEntity: query.entity, rootName: root, outerNames: []))
     }
 
     /// `"account"."balance"` as `"balance"` outside subqueries (an UPDATE names one table).

@@ -224,16 +224,18 @@ extension UnitOfWork {
             guard !writes[w].pending.isEmpty else { return writes[w].values }
             var values = writes[w].values
             for (i, object) in writes[w].pending {
-                if let id = idOf(object) { values[i] = .integer(id) }
+                if idOf(object) != nil { values[i] = keyOf(object) }
             }
             return values
         }
         /// The id of `object`: its own, or the one its INSERT got earlier in this flush.
         func idOf(_ object: ManagedObject) -> Int64? { object.id ?? assigned[ObjectIdentifier(object)] }
+        /// The key of `object` as SQL binds it (a natural key's text, else the id), NULL if none yet.
+        func keyOf(_ object: ManagedObject) -> DatabaseValue { idOf(object).map { object.entity.keyValue(ofHandle: $0) } ?? .null }
         /// Writes the ids of the objects `object`'s foreign keys point at into them, once written.
         func fillPendingReferences(of object: ManagedObject) {
             for (i, ref) in object.pendingReferences {
-                if let refID = idOf(ref) { object.setValue(.integer(refID), ofColumn: i) }
+                if idOf(ref) != nil { object.setValue(keyOf(ref), ofColumn: i) }
             }
             object.pendingReferences = [:]
         }
@@ -273,7 +275,7 @@ extension UnitOfWork {
                         // A joined or concrete class: its INSERTs in order (InheritanceRuntime.swift).
                         var values = object.valuesAfterID(upTo: columnCount)
                         for (i, ref) in object.pendingReferences where i > 0 && i < columnCount {
-                            values[i - 1] = idOf(ref).map { .integer($0) } ?? .null
+                            values[i - 1] = keyOf(ref)
                         }
                         let id = try UnitOfWork.insertInHierarchy(parts, values: values, db: db)
                         insertedIDs.append(id)
@@ -284,7 +286,7 @@ extension UnitOfWork {
                         // The key was given (`insert Track(id: 3504, …)`): it is written, not read back.
                         var values = Array(object.values.prefix(columnCount))
                         for (i, ref) in object.pendingReferences where i > 0 && i < columnCount {
-                            values[i] = idOf(ref).map { .integer($0) } ?? .null
+                            values[i] = keyOf(ref)
                         }
                         try db.run(info.insertWithKeySQL, values)
                         insertedIDs.append(given)
@@ -295,7 +297,7 @@ extension UnitOfWork {
                         var values = object.valuesAfterID(upTo: columnCount)
                         // The id of the object referred to, inserted before this one (else NULL).
                         for (i, ref) in object.pendingReferences where i > 0 && i < columnCount {
-                            values[i - 1] = idOf(ref).map { .integer($0) } ?? .null
+                            values[i - 1] = keyOf(ref)
                         }
                         try db.run(info.insertSQL, values)
                     } else {
@@ -339,7 +341,7 @@ extension UnitOfWork {
         result.inserted.reserveCapacity(inserts.count)
         for (k, object) in inserts.enumerated() {
             let id = insertedIDs[k]
-            object.setValue(.integer(id), ofColumn: 0)
+            object.setValue(object.entity.keyValue(ofHandle: id), ofColumn: 0)
             if object.hasPendingReferences { fillPendingReferences(of: object) }
             object.state = .clean
             object.entity.identityMap[id] = object
@@ -428,7 +430,7 @@ extension Session {
         for (i, target) in references {
             // A new target waits for its INSERT even when its key was given: the pending
             // reference is what orders the parent's INSERT before this one.
-            if target.state != .new, let id = target.id { object.setValue(.integer(id), ofColumn: i) } else { object.pendingReferences[i] = target }
+            if target.state != .new, target.id != nil { object.setValue(target.keyValue, ofColumn: i) } else { object.pendingReferences[i] = target }
             // (Most targets have no loaded association: one check, no mapping read.)
             if !target.associations.isEmpty { expireInverse(ofColumn: i, of: object, pointingAt: target) }
         }
@@ -502,11 +504,12 @@ extension Session {
         // The same target again changes nothing: no other side to expire either.
         // A new target's row is still to come, even when its key was given (see `insert(_:references:)`).
         let targetID = target.flatMap { $0.state == .new ? nil : $0.id }
-        let newValue: DatabaseValue? = target == nil ? .null : targetID.map { .integer($0) }   // nil: an id still to come
+        let newValue: DatabaseValue? = target == nil ? .null : targetID.map { _ in target!.keyValue }   // nil: an id still to come
         let unchanged = object.state != .new && object.pendingReferences[fk] == nil && newValue != nil
             && object.value(ofColumn: fk) == newValue
         if let target, let id = targetID {
-            assign(object, column: fk, value: .integer(id), shown: target.ref)
+            _ = id
+            assign(object, column: fk, value: target.keyValue, shown: target.ref)
         } else if let target {
             // (Not unchanged even when the column was NULL already: the new target's id is to come.)
             assign(object, column: fk, value: .null, shown: nil, explains: false)
@@ -618,7 +621,7 @@ extension Session {
         for info in infos.values.sorted(by: { $0.name < $1.name }) {
             for association in info.mapping.associations where association.kind == .belongsTo && association.target == parent.entity.name {
                 guard let rule = association.onDelete, rule != .restrict, let index = info.foreignKeyIndex[association.name] else { continue }
-                let children = info.identityMap.values.filter { $0.integer(ofColumn: index) == parentID }.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
+                let children = info.identityMap.values.filter { $0.reference(ofColumn: index, in: parent.entity) == parentID }.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
                 let column = "\(info.table).\(association.foreignKey ?? "")"
                 switch rule {
                 case .cascade:
@@ -649,15 +652,19 @@ extension Session {
     /// `write`: the object whose statement failed and why it ran (nil when unknown).
     /// The id of the row (other than `object`'s) whose `column` holds `value`, read after a
     /// UNIQUE violation so the message can name it.
-    func holderOfValue(_ value: DatabaseValue, column: String, of object: ManagedObject) -> Int64? {
-        var select = Select(columns: [.column(table: nil, name: "id")], from: object.entity.table,
+    func holderOfValue(_ value: DatabaseValue, column: String, of object: ManagedObject) -> String? {
+        let key = object.entity.mapping.primaryKeyColumn
+        var select = Select(columns: [.column(table: nil, name: key)], from: object.entity.table,
                             filter: .eq(.column(table: nil, name: column), .value(value)))
-        if let id = object.id { select.addFilter(.binary(.column(table: nil, name: "id"), "!=", .value(.integer(id)))) }
+        if object.id != nil { select.addFilter(.binary(.column(table: nil, name: key), "!=", .value(object.keyValue))) }
         select.limit = .value(.integer(1))
         let rendered = dialect.render(select)
-        var found: Int64?
+        var found: String?
         try? log.withCause("which row holds \(object.entity.mapping.columns.first { $0.name == column }?.property ?? column) \(reportValue(value).display)") {
-            _ = try db.query(rendered.sql, rendered.arguments) { row in found = row.int64(0) }
+            _ = try db.query(rendered.sql, rendered.arguments) { row in
+                let shown = object.entity.naturalKeys == nil ? String(row.int64(0)) : naturalKeyReference(row.string(0))
+                found = "\(object.entity.name)#\(shown)"
+            }
         }
         return found
     }
@@ -710,8 +717,8 @@ extension Session {
                 let value = write.object.value(ofColumn: index)
                 shown = " \(reportValue(value).display)"
                 // Which row holds the value already, in ORM terms (one indexed lookup).
-                if error.violatedColumns.count == 1, let id = holderOfValue(value, column: columnName, of: write.object) {
-                    holder = "; \(write.object.entity.name)#\(id) holds it"
+                if error.violatedColumns.count == 1, let ref = holderOfValue(value, column: columnName, of: write.object) {
+                    holder = "; \(ref) holds it"
                 }
             }
             return ORMError("\(subject): \(propertyName)\(shown) is already taken (\(failedColumn) is unique\(holder))",

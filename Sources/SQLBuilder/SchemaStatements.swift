@@ -298,7 +298,8 @@ extension Dialect {
         var parts = [quoteIdentifier(column.name), columnTypeName(column.type)]
         if column.isPrimaryKey {
             // An integer key is numbered by the database (SQLite's rowid, an identity column).
-            parts.append(column.type == .integer && column.isGenerated ? generatedKeyClause() : "PRIMARY KEY")
+            // A text (natural) key: NOT NULL too, which SQLite's PRIMARY KEY alone does not imply.
+            parts.append(column.type == .integer ? (column.isGenerated ? generatedKeyClause() : "PRIMARY KEY") : "PRIMARY KEY NOT NULL")
             return parts.joined(separator: " ")
         }
         if column.notNull { parts.append("NOT NULL") }

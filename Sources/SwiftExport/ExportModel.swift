@@ -54,6 +54,8 @@ struct ExportedJoinRecord {
         var entity: String
         var entityType: String
         var entityTable: String
+        /// The Swift type of the column: the side's key type (`Int64`, or `String` for a natural key).
+        var keyType = "Int64"
     }
 }
 
@@ -93,9 +95,13 @@ struct ExportModel {
         var properties: [ExportedProperty] = []
         for column in mapping.columns {
             switch column.role {
+            case .primaryKey where column.holdsTextKey:
+                properties.append(ExportedProperty(name: "id", column: column, type: "String", initialValue: nil,
+                                                   comment: "The natural key: given by every insert."))
             case .primaryKey:
                 properties.append(ExportedProperty(name: "id", column: column, type: "Int64?", initialValue: nil,
-                                                   comment: "The primary key: nil until the row is inserted."))
+                                                   comment: column.isAssignedKey ? "The primary key: given by every insert (assigned)."
+                                                       : "The primary key: nil until the row is inserted."))
             case .scalar(let scalar):
                 let name = unique(memberName(column.property), in: &used)
                 var comment: String?
@@ -111,7 +117,7 @@ struct ExportModel {
                 var comment = "\(association): belongs-to \(targetType) (\(column.name) REFERENCES \(schema.entity(target)?.table ?? target).\(schema.primaryKeyColumn(ofEntity: target))"
                 if let rule = column.onDelete { comment += " ON DELETE \(rule.rawValue)" }
                 comment += ")."
-                properties.append(ExportedProperty(name: name, column: column, type: "Int64" + (column.isNullable ? "?" : ""),
+                properties.append(ExportedProperty(name: name, column: column, type: (column.holdsTextKey ? "String" : "Int64") + (column.isNullable ? "?" : ""),
                                                    initialValue: nil, comment: comment))
             }
         }
@@ -151,9 +157,11 @@ struct ExportModel {
                 : column.count > 2 && column.hasSuffix("Id") ? String(column.dropLast(2)) : column
             let association = unique(memberName(base), in: &usedMembers)
             let property = unique(memberName(base) + "ID", in: &usedMembers)
-            return ExportedJoinRecord.JoinSide(column: column, property: property, association: association, entity: entity,
-                                               entityType: typeNames[entity] ?? typeName(entity),
-                                               entityTable: schema.entity(entity)?.table ?? entity)
+            var side = ExportedJoinRecord.JoinSide(column: column, property: property, association: association, entity: entity,
+                                                   entityType: typeNames[entity] ?? typeName(entity),
+                                                   entityTable: schema.entity(entity)?.table ?? entity)
+            if schema.entity(entity)?.columns.first?.holdsTextKey == true { side.keyType = "String" }
+            return side
         }
         // `book_tag` → `BookTag`; `BookTagLink` when an entity is already called BookTag.
         let name = typeName(join.name)

@@ -56,9 +56,11 @@ struct GRDBExporter {
             code.line()
             columns(entity.properties.map(\.name), of: entity.typeName, into: &code)
             code.line()
-            code.line("/// Called by GRDB after an INSERT: the new row's id.")
-            code.block("mutating func didInsert(_ inserted: InsertionSuccess)") { code in
-                code.line("id = inserted.rowID")
+            if !entity.mapping.columns[0].holdsTextKey {
+                code.line("/// Called by GRDB after an INSERT: the new row's id.")
+                code.block("mutating func didInsert(_ inserted: InsertionSuccess)") { code in
+                    code.line("id = inserted.rowID")
+                }
             }
             // Lifecycle: validations and timestamps in GRDB's persistence callbacks.
             let validates = !model.validationRules(entity).isEmpty
@@ -195,7 +197,7 @@ struct GRDBExporter {
         code.block("struct \(record.typeName): Codable, Hashable, FetchableRecord, PersistableRecord") { code in
             code.line("static let databaseTableName = \(swiftStringLiteral(record.table.name))")
             code.line()
-            for side in record.sides { code.line("var \(identifier(side.property)): Int64") }
+            for side in record.sides { code.line("var \(identifier(side.property)): \(side.keyType)") }
             code.line()
             model.codingKeys(record.sides.map { ($0.property, $0.column) }, into: &code)
             code.line()

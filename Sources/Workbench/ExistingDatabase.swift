@@ -88,8 +88,9 @@ struct ModelInference {
                 continue
             }
             if shape.primaryKey.count == 1, let key = shape.columns.first(where: { $0.name == shape.primaryKey[0] }) {
-                if !key.type.uppercased().contains("INT") {
-                    model.notes.append("table \(shape.name): skipped, its key \(key.name) is \(key.type.isEmpty ? "untyped" : key.type), and ORMLab identifies objects by an integer id")
+                let textKey = !key.type.uppercased().contains("INT") && scalarType(declared: key.type) == ("String", nil)
+                if !key.type.uppercased().contains("INT") && !textKey {
+                    model.notes.append("table \(shape.name): skipped, its key \(key.name) is \(key.type.isEmpty ? "untyped" : key.type), and ORMLab identifies objects by an integer id or by text (a natural key)")
                 } else if shape.columns.first?.name != key.name {
                     model.notes.append("table \(shape.name): skipped, its key \(key.name) is not its first column (ORMLab reads the key first)")
                 } else {
@@ -156,13 +157,18 @@ struct ModelInference {
             var list: [PropertyDraft] = []
             let key = shape.primaryKey[0]
             var keyModifiers = key != "id" ? ["column(\(quoted(key)))"] : []
-            if try !catalog.generatesValue(of: key, in: shape.name) {
+            let keyColumn = shape.columns.first { $0.name == key }
+            if let keyColumn, !keyColumn.type.uppercased().contains("INT") {
+                // A natural key (CHAR(2), VARCHAR): the objects are found by its text.
+                list.append(PropertyDraft(name: "id", type: "String", modifiers: keyModifiers))
+                model.notes.append("\(entity).id: \(shape.name).\(key) is \(keyColumn.type), a natural key: objects are found by its text (\(entity)#…), and every insert gives it")
+            } else if try !catalog.generatesValue(of: key, in: shape.name) {
                 // Nothing numbers the key: every insert gives it (an INSERT without it would
                 // fail, or on SQLite store NULL and hand back the rowid).
                 keyModifiers.append("assigned")
                 model.notes.append("\(entity).id: the database gives \(shape.name).\(key) no value on INSERT (no identity, sequence or rowid alias), so the key is assigned: every insert gives it, insert \(entity)(id: …, …)")
             }
-            if !keyModifiers.isEmpty { list.append(PropertyDraft(name: "id", type: "Int", modifiers: keyModifiers)) }
+            if !keyModifiers.isEmpty, list.isEmpty { list.append(PropertyDraft(name: "id", type: "Int", modifiers: keyModifiers)) }
             if let fk = shape.foreignKeys.first(where: { $0.from == key }) {
                 model.notes.append("\(shape.name).\(key) is the key and also references \(fk.table): mapped as the key only (a shared primary key; ORMLab has no association for it)")
             }
@@ -170,7 +176,7 @@ struct ModelInference {
             for column in shape.columns where column.name != key {
                 let fks = shape.foreignKeys.filter { $0.from == column.name }
                 if fks.count == 1, let parent = target(of: fks[0]) {
-                    let name = claim(associationName(column.name), in: entity, why: "foreign key \(column.name)")
+                    let name = claim(associationName(column.name, referenced: fks[0].to), in: entity, why: "foreign key \(column.name)")
                     var modifiers: [String] = []
                     if uniqueColumns.contains(column.name) { modifiers.append("unique") }
                     if column.name != snakeCase(name) + "_id" { modifiers.append("column(\(quoted(column.name)))") }
@@ -304,9 +310,16 @@ struct ModelInference {
     }
 
     /// A foreign key column's association: `ArtistId` / `artist_id` → `artist`, `ReportsTo` → `reportsTo`.
-    func associationName(_ column: String) -> String {
+    /// `artist_id`, `ArtistId` → `artist`; a foreign key to a natural key named after it,
+    /// `country_code` → `country` (when `referenced` is `code`).
+    func associationName(_ column: String, referenced: String? = nil) -> String {
         var parts = words(column)
-        if parts.count > 1, parts.last == "id" { parts.removeLast() }
+        let suffix = referenced.map(words) ?? []
+        if parts.count > 1, parts.last == "id" {
+            parts.removeLast()
+        } else if !suffix.isEmpty, parts.count > suffix.count, Array(parts.suffix(suffix.count)) == suffix {
+            parts.removeLast(suffix.count)
+        }
         return lowerCamel(parts.joined(separator: "_"))
     }
 

@@ -41,7 +41,7 @@ extension Workbench {
 func expressionDepth(_ root: Expr) -> Int {
     // A leaf, such as each value of an insert, needs no stack.
     switch root {
-    case .name, .literal, .objectRef: return 1
+    case .name, .literal, .objectRef, .keyRef: return 1
     default: break
     }
     var deepest = 0
@@ -49,7 +49,7 @@ func expressionDepth(_ root: Expr) -> Int {
     while let (expr, depth) = stack.popLast() {
         deepest = max(deepest, depth)
         switch expr {
-        case .name, .literal, .objectRef:
+        case .name, .literal, .objectRef, .keyRef:
             break
         case .member(let base, _, _):
             stack.append((base, depth + 1))

@@ -127,7 +127,7 @@ extension Workbench {
                 for name in include.path {
                     guard let association = current.association(named: name), let next = session.schema.entity(association.target) else { break }
                     statements.append(("\(include.dsl): the second query, WHERE … IN (the ids of the \(current.name)s)",
-                                       compiler.associationLoad(association, ownerIDs: [1, 2])))
+                                       compiler.associationLoad(association, ownerKeys: [.integer(1), .integer(2)])))
                     current = next
                 }
             }

@@ -351,7 +351,8 @@ extension Workbench {
         for (i, name) in names.enumerated() {
             let isLast = i == names.count - 1
             if name.name == "id" && isLast {
-                return ColumnPath(hops: hops, entity: current.name, column: current.primaryKeyColumn, scalarType: .int)
+                return ColumnPath(hops: hops, entity: current.name, column: current.primaryKeyColumn,
+                                  scalarType: current.columns[0].holdsTextKey ? .string : .int)
             }
             if let association = current.association(named: name.name) {
                 if association.isToMany {
@@ -363,7 +364,8 @@ extension Workbench {
                     guard association.kind == .belongsTo, let fk = association.foreignKey else {
                         throw EvalError("\(name.name) is a has-one association; compare one of its properties, e.g. \(name.name).id", at: name.range)
                     }
-                    return ColumnPath(hops: hops, entity: current.name, column: fk, scalarType: .int)
+                    let holdsText = current.columns.first { $0.name == fk }?.holdsTextKey ?? false
+                    return ColumnPath(hops: hops, entity: current.name, column: fk, scalarType: holdsText ? .string : .int)
                 }
                 guard let target = session.schema.entity(association.target) else { break }
                 hops.append(ColumnPath.Hop(from: current.name, association: association))
@@ -508,16 +510,17 @@ extension Workbench {
                 value = try convert(value, given: type, to: expected, property: "the value", range: range)
             }
             return TypedOperand(operand: .value(value), type: expected ?? type)
-        case .objectRef:
-            guard case .object(let object, _) = try evaluate(expr), let id = object.id else {
+        case .objectRef, .keyRef:
+            guard case .object(let object, _) = try evaluate(expr), object.id != nil else {
                 throw EvalError("\(currentSource.slice(expr.range)) has no id yet", at: expr.range)
             }
-            return TypedOperand(operand: .value(.integer(id)), type: .int)
+            // The key as the column holds it: an integer id, or a natural key's text.
+            return TypedOperand(operand: .value(object.keyValue), type: object.entity.naturalKeys == nil ? .int : .string)
         case .name(let id) where entity.columnIndex(forProperty: id.name) == nil && entity.association(named: id.name) == nil && id.name != "id":
             if let v = variables[id.name] {
                 switch v {
                 case .scalar(let value, let type): return TypedOperand(operand: .value(value), type: type)
-                case .object(let o, _): return TypedOperand(operand: .value(o.id.map { .integer($0) } ?? .null), type: .int)
+                case .object(let o, _): return TypedOperand(operand: .value(o.id != nil ? o.keyValue : .null), type: o.entity.naturalKeys == nil ? .int : .string)
                 default: break
                 }
             }

@@ -32,6 +32,14 @@ extension Workbench {
         guard count <= maxSeedRows else {
             throw EvalError("at most \(maxSeedRows) rows per :seed", at: range, hint: "seed in several steps if you need more")
         }
+        // Seeding numbers its rows and picks parents by integer id; a text key means something
+        // the faker cannot invent (a country code), so such entities are seeded by hand.
+        let textKeys = [info.name] + info.mapping.associations.filter { $0.kind == .belongsTo || $0.kind == .manyToMany }.map(\.target)
+        if let natural = textKeys.first(where: { session.schema.entity($0)?.columns.first?.holdsTextKey == true }) {
+            throw EvalError(natural == info.name ? "\(info.name) has a natural key (text), which :seed cannot invent"
+                                                 : "\(info.name) points at \(natural), which has a natural key (text): :seed picks parents by integer id", at: range,
+                            hint: "insert \(natural) rows with their keys, insert \(natural)(id: \"…\", …); :seed works for entities with integer ids")
+        }
         let plan = try SeedPlan(info: info, count: count, workbench: self, range: range)
         try plan.run(into: &report, workbench: self)
     }

@@ -77,12 +77,20 @@ public struct SandboxState: Sendable, Equatable {
 }
 
 extension Workbench {
+    /// The key of a reference's text after `#`: an id, or a natural key (`FR`, `"New Zealand"`).
+    private func storedKey(_ text: Substring, of mapping: EntityMapping) -> DatabaseValue? {
+        guard mapping.columns[0].holdsTextKey else { return Int64(text).map(DatabaseValue.integer) }
+        var key = String(text)
+        if key.count >= 2, key.hasPrefix("\""), key.hasSuffix("\"") { key = String(key.dropFirst().dropLast()) }
+        return .text(key)
+    }
+
     /// The row of `ref` ("Author#1") as stored, read with one SELECT that is not logged.
     public func storedRow(_ ref: String) -> StoredRow {
         let parts = ref.split(separator: "#", omittingEmptySubsequences: false)
-        guard parts.count == 2, let id = Int64(parts[1]), let mapping = session.schema.entity(String(parts[0])) else { return .unknownEntity }
+        guard parts.count == 2, let mapping = session.schema.entity(String(parts[0])), let key = storedKey(parts[1], of: mapping) else { return .unknownEntity }
         let query = session.dialect.render(Select(columns: mapping.columns.map { .column(table: nil, name: $0.name) }, from: mapping.table,
-                                                  filter: .eq(.column(table: nil, name: mapping.columns[0].name), .value(.integer(id)))))
+                                                  filter: .eq(.column(table: nil, name: mapping.columns[0].name), .value(key))))
         var values: [NamedValue] = []
         var foreignKeys: [String: String] = [:]
         let found = unlogged {
@@ -108,12 +116,12 @@ extension Workbench {
     /// other table's foreign key, not from the identity map. Nil when there is no such association.
     public func storedAssociation(_ ref: String, _ name: String) -> String? {
         let parts = ref.split(separator: "#", omittingEmptySubsequences: false)
-        guard parts.count == 2, let id = Int64(parts[1]), let mapping = session.schema.entity(String(parts[0])),
+        guard parts.count == 2, let mapping = session.schema.entity(String(parts[0])), let key = storedKey(parts[1], of: mapping),
               let association = mapping.association(named: name), let target = session.schema.entity(association.target) else { return nil }
         /// `SELECT "column" FROM "table" WHERE "owner" = ? ORDER BY "column"`
         func ids(_ column: String, from table: String, where owner: String) -> RenderedSQL {
             let selected = SQLExpr.column(table: nil, name: column)
-            return session.dialect.render(Select(columns: [selected], from: table, filter: .eq(.column(table: nil, name: owner), .value(.integer(id))),
+            return session.dialect.render(Select(columns: [selected], from: table, filter: .eq(.column(table: nil, name: owner), .value(key)),
                                                  orderBy: [OrderTerm(selected)]))
         }
         let query: RenderedSQL
@@ -124,9 +132,13 @@ extension Workbench {
         } else {
             return nil
         }
-        var ids: [Int64] = []
-        unlogged { _ = try? session.database.query(query.sql, query.arguments) { ids.append($0.int64(0)) } }
-        let refs = ids.map { "\(target.name)#\($0)" }
+        var refs: [String] = []
+        let textKeys = target.columns[0].holdsTextKey
+        unlogged {
+            _ = try? session.database.query(query.sql, query.arguments) { row in
+                refs.append("\(target.name)#" + (textKeys ? naturalKeyReference(row.string(0)) : String(row.int64(0))))
+            }
+        }
         if association.isToMany { return "[" + refs.joined(separator: ", ") + "]" }
         return refs.first ?? "nil"
     }

@@ -88,9 +88,10 @@ import Testing
      "write it like: entity Author { name: String }"),
     ("entity A name: String", "1:10", "expected '{' after 'entity A'",
      "the properties go in braces: entity A { name: String }"),
-    ("Author#", "1:8", "expected an id number after '#', as in Author#1", nil),
-    ("Book#x.title", "1:6", "expected an id number after '#', as in Book#1", nil),
-    ("Author#-1", "1:8", "expected an id number after '#', as in Author#1", nil),
+    ("Author#", "1:8", "expected an id number after '#', as in Author#1", "an entity with a natural key takes its text: Author#FR or Author#\"New Zealand\""),
+    // (`Book#x` is a natural key's reference: Book's mapping decides, when it runs.)
+    ("Book#.title", "1:6", "expected an id number after '#', as in Book#1", "an entity with a natural key takes its text: Book#FR or Book#\"New Zealand\""),
+    ("Author#-1", "1:8", "expected an id number after '#', as in Author#1", "an entity with a natural key takes its text: Author#FR or Author#\"New Zealand\""),
     ("Author#99999999999999999999", "1:8", "integer literal 99999999999999999999 does not fit in Int (64-bit)",
      "an Int holds -9223372036854775808 through 9223372036854775807"),
     ("Author#9223372036854775808", "1:8", "integer literal 9223372036854775808 does not fit in Int (64-bit)",

@@ -90,6 +90,7 @@ func sexpr(_ e: Expr) -> String {
     case .name(let id): return id.name
     case .literal(let l, _): return l.source
     case .objectRef(let entity, let id, _): return "\(entity)#\(id)"
+    case .keyRef(let entity, let key, _): return "\(entity)#\"\(key)\""
     case .member(let base, let name, _): return "(. \(sexpr(base)) \(name))"
     case .call(let base, let name, let args, _):
         return "(\(name) \(sexpr(base))" + args.map { " " + sexpr($0) }.joined() + ")"

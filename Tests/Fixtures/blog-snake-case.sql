@@ -1,12 +1,18 @@
 -- A Rails-style blog: snake_case plural tables, `id` keys, `xxx_id` foreign keys, a join
--- table with a composite key, a table without a primary key, and bad input on purpose: a table
+-- table with a composite key, a natural key (a country code) with a foreign key pointing at
+-- it, a table without a primary key, and bad input on purpose: a table
 -- named like a DSL keyword, columns whose names differ only in case after camel-casing, a
 -- foreign key to a table that does not exist, a type ORMLab cannot map, a column without a type. Written for ORMLab's tests.
+CREATE TABLE countries (
+    code CHAR(2) PRIMARY KEY,
+    name VARCHAR(100) NOT NULL
+);
 CREATE TABLE authors (
     id INTEGER PRIMARY KEY,
     name VARCHAR(100) NOT NULL,
     email VARCHAR(200) UNIQUE,
-    created_at DATETIME
+    created_at DATETIME,
+    country_code CHAR(2) REFERENCES countries(code)
 );
 CREATE TABLE posts (
     id INTEGER PRIMARY KEY,
@@ -37,7 +43,8 @@ CREATE TABLE "index" (
 );
 CREATE INDEX index_posts_on_title ON posts(title);
 
-INSERT INTO authors VALUES (1, 'Ada', 'ada@example.org', '2024-01-02 10:00:00'), (2, 'Grace', 'grace@example.org', NULL);
+INSERT INTO countries VALUES ('GB', 'United Kingdom'), ('US', 'United States');
+INSERT INTO authors VALUES (1, 'Ada', 'ada@example.org', '2024-01-02 10:00:00', 'GB'), (2, 'Grace', 'grace@example.org', NULL, 'US');
 INSERT INTO posts VALUES (1, 1, 'Engines', 'On analytical engines.', 1, 2), (2, 1, 'Notes', NULL, 0, NULL), (3, 2, 'Compilers', 'A-0 and after.', 1, 1);
 INSERT INTO tags VALUES (1, 'history'), (2, 'computing');
 INSERT INTO post_tags VALUES (1, 1), (1, 2), (3, 2);

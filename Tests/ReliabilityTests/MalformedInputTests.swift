@@ -19,7 +19,7 @@ struct MalformedInputTests {
         ("entity Empty { }", nil),
         ("entity Empty {}\nentity Empty {}", nil),
         ("entity D { x: Int; x: String }", "duplicate property 'x' in D"),
-        ("entity D { id: String }", "'id' is reserved for the primary key"),
+        ("entity D { id: Double }", "'id' is reserved for the primary key"),
         ("entity D { author: Author; author_id: Int }", "properties 'author' and 'author_id' both map to column author_id"),
         ("entity FooBar { a: Int }\nentity Foo_Bar { b: Int }", "Foo_Bar would map to table foo_bar, which is already the table of FooBar"),
         ("entity D { x: Int = \"s\" }", "default value \"s\" is not an Int"),

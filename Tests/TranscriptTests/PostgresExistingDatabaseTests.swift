@@ -97,7 +97,8 @@ struct PostgresExistingDatabaseTests {
         let notes = opening.notes.map(\.message)
         #expect(notes.contains("table entity: its name is a word of the DSL, but entity names are capitalised, so Entity is used as it is"))
         #expect(notes.contains("table people: skipped, its columns Name and name differ only in case, which ORMLab's mapping takes for one column (as SQLite does); read it with :sql"))
-        #expect(notes.contains("table countries: skipped, its key code is CHARACTER(2), and ORMLab identifies objects by an integer id"))
+        // A CHAR(2) key is a natural key: mapped, its objects found by their text.
+        #expect(notes.contains("Country.id: countries.code is CHARACTER(2), a natural key: objects are found by its text (Country#…), and every insert gives it"))
         #expect(notes.contains { $0.hasPrefix("table logs: skipped, it has no primary key") })
         #expect(notes.contains { $0.hasPrefix("entity.ref references things(id), which is not an entity here") })
         #expect(notes.contains("Entity.tags: type INTEGER[] is an array, which ORMLab does not map to one value; read as String (its text form)"))

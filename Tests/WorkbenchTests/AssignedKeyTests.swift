@@ -68,8 +68,8 @@ import Testing
         // `assigned` belongs on the key, an Int.
         let misplaced = try #require(wb.run("entity Bad { name: String assigned }").last?.diagnostics.first)
         #expect(misplaced.message == "'assigned' is for the primary key: every insert gives the key, and the database numbers none")
-        let textKey = try #require(wb.run("entity Bad { id: String assigned }").last?.diagnostics.first)
-        #expect(textKey.message == "the primary key is an Int and takes only a column name and `assigned`")
+        let textKey = try #require(wb.run("entity Bad { id: Double assigned }").last?.diagnostics.first)
+        #expect(textKey.message == "the primary key is an Int (or a String, a natural key) and takes only a column name and `assigned`")
     }
 
     @Test func anInferredKeyThatNothingNumbersIsAssigned() throws {

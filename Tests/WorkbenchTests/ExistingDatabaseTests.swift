@@ -215,7 +215,9 @@ private func modelText(_ report: Report) -> String {
         """)
         for report in reports { expectOK(report) }
         let notes = reports[6].notes.map(\.message)
-        #expect(notes.contains("table countries: skipped, its key code is TEXT, and ORMLab identifies objects by an integer id"))
+        #expect(notes.contains("Country.id: countries.code is TEXT, a natural key: objects are found by its text (Country#…), and every insert gives it"))
+        // The foreign key named after the natural key it references is the association `country`.
+        #expect(reports[6].mapping.first { $0.entity == "City" }?.associations.map(\.name) == ["country"])
         #expect(notes.contains("table String: String is a scalar type, so the entity is named StringRecord"))
         #expect(notes.contains { $0.hasPrefix("profiles.id is the key and also references users") })
         #expect(notes.contains { $0.hasPrefix("User.friends and User.users: invented names") })
@@ -249,7 +251,7 @@ private func modelText(_ report: Report) -> String {
          1, 34, "composite primary keys are mapped only for join entities (key over two to-one properties): a key over scalar values (code, n) would need objects identified by several columns, and ORMLab identifies each object by one integer id"),
         ("entity A { name: String join(\"x\", \"a\", \"b\") }", 1, 25, "join(...) names the join table of a many-to-many, and 'name' is String"),
         ("entity A table(\"\") { name: String }", 1, 16, "a table or column name cannot be empty or hold control characters"),
-        ("entity A { id: String column(\"Code\") }", 1, 12, "the primary key is an Int and takes only a column name and `assigned`"),
+        ("entity A { id: Double column(\"Code\") }", 1, 12, "the primary key is an Int (or a String, a natural key) and takes only a column name and `assigned`"),
         ("entity A { name: String column(Name) }", 1, 32, "expected the real name in quotes in column(...), found 'Name'"),
         ("entity A { total: Decimal = \"x\" }", 1, 29, "default value \"x\" is not a Decimal"),
     ])

@@ -30,8 +30,25 @@ extension Workbench {
             let candidates = session.schema.order + Array(variables.keys)
             throw EvalError("unknown name '\(id.name)'", at: id.range, hint: suggestion(id.name, candidates)
                             ?? (session.schema.order.isEmpty ? "define an entity first, e.g. entity Author { name: String }" : "entities: \(session.schema.order.joined(separator: ", "))"))
+        case .keyRef(let entity, let key, let range):
+            guard let info = session.info(entity.name) else { throw unknownEntity(entity) }
+            guard info.naturalKeys != nil else {
+                throw EvalError("\(entity.name) is identified by an integer id, not by text", at: range,
+                                hint: "write \(entity.name)#1; \(entity.name).all lists the objects")
+            }
+            let shown = "\(entity.name)#\(naturalKeyReference(key))"
+            let found = try session.find(info.name, naturalKey: key, cause: shown)
+            guard let object = found.object else {
+                throw EvalError("\(shown) does not exist", at: range,
+                                hint: "no row of \(info.table) has \(info.mapping.primaryKeyColumn) \(reportValue(.text(key)).display) (keys are compared exactly, case included); \(entity.name).all lists the objects")
+            }
+            return .object(object, fromIdentityMap: found.fromIdentityMap)
         case .objectRef(let entity, let id, let range):
             guard let info = session.info(entity.name) else { throw unknownEntity(entity) }
+            if info.naturalKeys != nil {
+                throw EvalError("\(entity.name) has a natural key (text), so #\(id) names no object", at: range,
+                                hint: "write its key's text: \(entity.name)#\"\(id)\", or a word as in \(entity.name)#FR; \(entity.name).all lists the objects")
+            }
             let found = try session.find(info.name, id: id, cause: "\(entity.name)#\(id)")
             guard let object = found.object else {
                 // (With soft delete the row may be there, deleted: queries skip it.)
@@ -153,7 +170,10 @@ extension Workbench {
             throw EvalError("'\(name.name)' is not a method of \(mapping.name) objects", at: name.range,
                             hint: "objects have properties and associations: \(mapping.memberNames.joined(separator: ", "))")
         }
-        if name.name == "id" { return object.id.map { .scalar(.integer($0), .int) } ?? .scalar(.null, .int) }
+        if name.name == "id" {
+            if object.entity.naturalKeys != nil { return .scalar(object.keyValue, .string) }
+            return object.id.map { .scalar(.integer($0), .int) } ?? .scalar(.null, .int)
+        }
         if object.state == .stale { throw staleObject(object, touching: name) }
         if let association = mapping.association(named: name.name) {
             return .association(object, association, access: access)

@@ -124,6 +124,10 @@ extension Workbench {
         guard session.shouldExplain("assigned key") else { return }
         let mapping = object.entity.mapping
         let key = mapping.columns[0].name
+        if object.entity.naturalKeys != nil {
+            report.notes.append(Note(.pending, "\(object.ref): \(mapping.name) has a natural key, text that means something outside the database (a country code, an ISBN): the INSERT writes \(mapping.table).\(key) as given, and objects are found by it (\(object.ref))"))
+            return
+        }
         if mapping.columns[0].isAssignedKey {
             report.notes.append(Note(.pending, "\(object.ref): \(mapping.name)'s key is assigned, so the INSERT writes \(mapping.table).\(key) as given (Hibernate's assigned identifier); the database numbers none"))
             return

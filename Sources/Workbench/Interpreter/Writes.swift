@@ -74,10 +74,12 @@ extension Workbench {
                         throw EvalError("\(plan.entityName) is a class of an inheritance hierarchy: its id is numbered for the whole hierarchy", at: labelRange(),
                                         hint: "leave id out; the database numbers it")
                     }
-                    let value = try valueFor(arguments[n].value, property: "id", isNullable: false, type: .int, entity: plan.entityName)
-                    if case .integer(let id) = value, let loaded = session.loadedObject(plan.entityName, id: id) {
+                    // (A natural key is text: `insert Country(id: "FR", …)`.)
+                    let value = try valueFor(arguments[n].value, property: "id", isNullable: false,
+                                             type: info.naturalKeys == nil ? .int : .string, entity: plan.entityName)
+                    if let loaded = session.loadedObject(plan.entityName, key: value) {
                         throw EvalError("\(loaded.ref) is already in this session: its row exists, and the identity map holds one object per row", at: arguments[n].value.range,
-                                        hint: "give another id, or leave id out and let the database number it")
+                                        hint: plan.mapping.columns[0].isAssignedKey ? "give another key" : "give another id, or leave id out and let the database number it")
                     }
                     session.setValue(value, ofColumn: 0, ofNewObject: object)
                 case .association(let index):
@@ -107,6 +109,10 @@ extension Workbench {
             }
         }
         if plan.mapping.columns[0].isAssignedKey, !given.contains(0) {
+            if info.naturalKeys != nil {
+                throw EvalError("missing value for 'id': \(plan.entityName) has a natural key, so every insert gives it", at: range,
+                                hint: "add id: \"…\" to the insert, a text no \(plan.entityName) has")
+            }
             throw EvalError("missing value for 'id': \(plan.entityName)'s key is assigned, so every insert gives it (the database numbers none)", at: range,
                             hint: "add id: … to the insert, a number no \(plan.entityName) has")
         }
