@@ -5,15 +5,33 @@ import Report
 // lines, so the two outputs always carry the same information.
 
 /// One logical line of a pane, before wrapping.
-struct PaneLine: Equatable {
+struct PaneLine {
     /// The text, with colour codes when colour is on.
     var text: String
     /// Columns of indentation for the continuation lines when the line wraps.
     var indent: Int
+    /// The line for a pane where `indent` would take more than about a third of the width (a
+    /// long property name in an aligned column): its own text and indent, so the text keeps a
+    /// readable width. Nil: the line is the same at every width.
+    var narrow: (text: String, indent: Int)?
+    /// A word the line is a list around (`·` between an association's facts): the line wraps
+    /// there before it splits a part.
+    var separator: String?
 
-    init(_ text: String, indent: Int = 0) {
+    init(_ text: String, indent: Int = 0, narrow: (text: String, indent: Int)? = nil, separator: String? = nil) {
         self.text = text
         self.indent = indent
+        self.narrow = narrow
+        self.separator = separator
+    }
+
+    /// The line wrapped to a pane `width` columns wide (the terminal renderer's boxes).
+    func wrapped(toWidth width: Int) -> [String] {
+        // More than a third (rounded up) left to the indent would squeeze the text into a strip.
+        if let narrow, indent > (width + 2) / 3 {
+            return wrap(narrow.text, width: width, indent: narrow.indent, breakingAfter: separator)
+        }
+        return wrap(text, width: width, indent: indent, breakingAfter: separator)
     }
 }
 
@@ -74,23 +92,36 @@ struct PaneBuilder {
             let names = entity.columns.map(\.property) + entity.associations.map(\.name)
             let nameWidth = names.map(displayWidth).max() ?? 0
             let hanging = 2 + nameWidth + 3            // under the text after "→ "
-            let hangingSpaces = String(repeating: " ", count: hanging)
+            // Where that column is too wide for the pane, names are not padded and everything
+            // after the first line hangs 4 columns in, two under the name.
+            let narrowHanging = 4
+
+            // `name → text`, names padded into a column; continuation lines under the text.
+            func row(_ name: String, _ text: String) -> PaneLine {
+                PaneLine("  " + pad(name, toWidth: nameWidth) + " → " + text, indent: hanging,
+                         narrow: ("  " + name + " → " + text, narrowHanging))
+            }
+            // A further line of the association above, under its text.
+            func under(_ text: String, separator: String? = nil) -> PaneLine {
+                PaneLine(String(repeating: " ", count: hanging) + text, indent: hanging,
+                         narrow: (String(repeating: " ", count: narrowHanging) + text, narrowHanging), separator: separator)
+            }
 
             for column in entity.columns {
                 var target = column.column + " " + column.sqlType
                 if !column.constraints.isEmpty { target += " " + column.constraints.joined(separator: " ") }
-                lines.append(PaneLine("  " + pad(column.property, toWidth: nameWidth) + " → " + target, indent: hanging))
+                lines.append(row(column.property, target))
             }
             for association in entity.associations {
                 let kind = paint(association.kind, .cyan, color: color)
-                lines.append(PaneLine("  " + pad(association.name, toWidth: nameWidth) + " → " + kind + " " + association.target,
-                                      indent: hanging))
+                lines.append(row(association.name, kind + " " + association.target))
                 if !association.storage.isEmpty {
-                    lines.append(PaneLine(hangingSpaces + association.storage, indent: hanging))
+                    lines.append(under(association.storage))
                 }
                 if !association.details.isEmpty {
+                    // Wrapped between the facts first: each keeps to one line when it can.
                     let details = association.details.joined(separator: " · ")
-                    lines.append(PaneLine(hangingSpaces + paint(details, .dim, color: color), indent: hanging))
+                    lines.append(under(paint(details, .dim, color: color), separator: "·"))
                 }
             }
             for index in entity.indexes {

@@ -210,12 +210,17 @@ public func pad(_ text: String, toWidth width: Int, alignment: Alignment = .left
 
 /// Word-wraps `text` to lines of at most `width` columns.
 ///
-/// Lines break at spaces; a word wider than the line is cut. Continuation lines start with
-/// `indent` spaces (aligning them under the first line's content). Spaces inside a line are kept
+/// Lines break at spaces; a word wider than the line is broken after a "." when it has one
+/// (`Employee.` / `employeesAsReportsTo`), else cut. Continuation lines start with `indent`
+/// spaces (aligning them under the first line's content). Spaces inside a line are kept
 /// (alignment survives), spaces at a break are dropped. A newline in `text` starts a new line,
 /// indented by `indent` plus its own leading spaces. Colour codes are preserved and balanced on
 /// every line.
-public func wrap(_ text: String, width: Int, indent: Int = 0) -> [String] {
+///
+/// With `breakingAfter` (a word such as "·"), the text is a list of parts separated by that word:
+/// a part that does not fit on the current line but fits on a line of its own starts a new line,
+/// so parts are split only when they must be.
+public func wrap(_ text: String, width: Int, indent: Int = 0, breakingAfter separator: String? = nil) -> [String] {
     let width = max(width, 1)
     let indent = max(0, min(indent, width / 2))
     var lines: [String] = []
@@ -223,13 +228,13 @@ public func wrap(_ text: String, width: Int, indent: Int = 0) -> [String] {
     let paragraphs = scanStyled(text).split(omittingEmptySubsequences: false, whereSeparator: { $0.character == "\n" })
     for (index, paragraph) in paragraphs.enumerated() {
         let indentItems = Array(repeating: StyledCharacter(character: " ", width: 1, style: ""), count: index == 0 ? 0 : indent)
-        lines += wrapLine(indentItems + paragraph, width: width, indent: indent)
+        lines += wrapLine(indentItems + paragraph, width: width, indent: indent, separator: separator)
     }
     return lines
 }
 
 /// Greedy word wrap of one line of styled characters.
-private func wrapLine(_ chars: [StyledCharacter], width: Int, indent: Int) -> [String] {
+private func wrapLine(_ chars: [StyledCharacter], width: Int, indent: Int, separator: String?) -> [String] {
     // Split into runs of spaces and runs of non-spaces.
     var runs: [(isSpace: Bool, items: [StyledCharacter])] = []
     for item in chars {
@@ -240,6 +245,37 @@ private func wrapLine(_ chars: [StyledCharacter], width: Int, indent: Int) -> [S
             runs.append((isSpace, [item]))
         }
     }
+    func widthOf(_ items: [StyledCharacter]) -> Int { items.reduce(0) { $0 + $1.width } }
+    func isSeparator(_ run: (isSpace: Bool, items: [StyledCharacter])) -> Bool {
+        !run.isSpace && separator.map { String(run.items.map(\.character)).hasSuffix(" " + $0) } == true
+    }
+    // The separator stays with the word before it ("fails) ·"): a line never starts with it.
+    if let separator {
+        var glued: [(isSpace: Bool, items: [StyledCharacter])] = []
+        for run in runs {
+            if !run.isSpace, String(run.items.map(\.character)) == separator, glued.count >= 2,
+               glued[glued.count - 1].isSpace, !glued[glued.count - 2].isSpace {
+                let space = glued.removeLast()
+                glued[glued.count - 1].items += space.items + run.items
+            } else {
+                glued.append(run)
+            }
+        }
+        runs = glued
+    }
+    // A word wider than a continuation line is split after its dots into pieces glued together
+    // (no space between them), so it breaks between the parts of a dotted name.
+    var pieces: [(isSpace: Bool, items: [StyledCharacter])] = []
+    for run in runs {
+        guard !run.isSpace, widthOf(run.items) > width - indent else { pieces.append(run); continue }
+        var piece: [StyledCharacter] = []
+        for item in run.items {
+            piece.append(item)
+            if item.character == "." { pieces.append((false, piece)); piece = [] }
+        }
+        if !piece.isEmpty { pieces.append((false, piece)) }
+    }
+    runs = pieces
 
     var lines: [String] = []
     var line: [StyledCharacter] = []
@@ -255,13 +291,25 @@ private func wrapLine(_ chars: [StyledCharacter], width: Int, indent: Int) -> [S
         hasWord = false
     }
 
-    for run in runs {
+    for (index, run) in runs.enumerated() {
         if run.isSpace {
             pendingSpaces = run.items
+            // After a separator: the next part goes to a new line if only there it fits whole.
+            if hasWord, index > 0, isSeparator(runs[index - 1]) {
+                var partWidth = 0
+                for next in runs[(index + 1)...] {
+                    partWidth += widthOf(next.items)
+                    if isSeparator(next) { break }
+                }
+                if lineWidth + pendingSpaces.count + partWidth > width && indent + partWidth <= width {
+                    breakLine()
+                    pendingSpaces = []
+                }
+            }
             continue
         }
         let word = run.items
-        let wordWidth = word.reduce(0) { $0 + $1.width }
+        let wordWidth = widthOf(word)
         let spaceWidth = pendingSpaces.count
         if lineWidth + spaceWidth + wordWidth <= width {
             line += pendingSpaces + word

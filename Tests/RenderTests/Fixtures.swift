@@ -96,4 +96,13 @@ enum Fixtures {
         insert Author(name: "Octavia")
         save
         """, then: ":sql SELECT id, name, born FROM author WHERE id IN (1, 2, 10)")
+
+    /// A self-reference with a long property name (as the Chinook fixture infers): three panes,
+    /// the mapping's name column 20 wide.
+    static let longNames = produced("""
+        entity Employee { name: String; reportsTo: Employee?; employeesAsReportsTo: [Employee] via reportsTo }
+        insert Employee(name: "Adams")
+        save
+        :forget
+        """, then: "Employee.all")
 }

@@ -171,6 +171,105 @@ func everyBoxLineIsExactlyTheTerminalWidth(width: Int) {
     #expect(box[3].contains("│   LIKE ?  -- ? = 1950, \"%u%\"                 │"))
 }
 
+// MARK: - Mapping pane with a long property name
+
+/// The Mapping pane's lines: the first column of side-by-side boxes, or the first stacked box;
+/// the bars, the margin and the padding taken off.
+private func mappingPaneLines(_ output: String) -> [String] {
+    var lines: [String] = []
+    for line in boxLines(output).dropFirst() {
+        if line.hasPrefix("└") || line.hasPrefix("┌") { break }
+        let cell = line.split(separator: "│", omittingEmptySubsequences: false)[1]
+        var text = Substring(cell.dropFirst())
+        while text.last == " " { text = text.dropLast() }
+        lines.append(String(text))
+    }
+    while lines.last == "" { lines.removeLast() }   // the rows beside a taller pane
+    return lines
+}
+
+/// The words of the pane (breaks between words only: split dotted names joined back).
+private func words(_ lines: [String]) -> [String] {
+    lines.map { $0.trimmingPrefix(while: { $0 == " " }) }.joined(separator: " ").replacingOccurrences(of: ". ", with: ".")
+        .split(separator: " ").map(String.init)
+}
+
+@Test func longPropertyNameInANarrowPaneFallsBackToASmallHangingIndent() {
+    // 110 columns: the mapping pane is 29 columns inside; "employeesAsReportsTo" would make the
+    // name column 25 of them, so names are not padded and continuation lines hang 4 columns in.
+    let out = TerminalRenderer.render(Fixtures.longNames, options: RenderOptions(width: 110, color: false))
+    #expect(mappingPaneLines(out) == [
+        "Employee → employee",
+        "  id → id INTEGER PRIMARY KEY",
+        "  name → name TEXT NOT NULL",
+        "  reportsTo → reports_to_id",
+        "    INTEGER REFERENCES",
+        "    employee(id)",
+        "  reportsTo → belongs-to",
+        "    Employee",
+        "    employee.reports_to_id →",
+        "    employee.id",
+        "    optional · on delete: no",
+        "    action (deleting a parent",
+        "    with children fails) ·",
+        "    inverse of Employee.",
+        "    employeesAsReportsTo ·",
+        "    self-reference",
+        "  employeesAsReportsTo →",
+        "    has-many Employee",
+        "    employee.reports_to_id →",
+        "    employee.id",
+        "    inverse of",
+        "    Employee.reportsTo ·",
+        "    self-reference",
+    ])
+    for line in out.split(separator: "\n") { #expect(displayWidth(String(line)) <= 110, "\(line)") }
+}
+
+@Test func longPropertyNameInAWidePaneKeepsTheAlignedColumn() {
+    // 80 columns, stacked: 76 inside, the 25-column name column fits; continuation lines stay
+    // under the text after "→ ", and the facts wrap at " · " first.
+    let out = TerminalRenderer.render(Fixtures.longNames, options: RenderOptions(width: 80, color: false))
+    let hanging = String(repeating: " ", count: 25)
+    #expect(mappingPaneLines(out) == [
+        "Employee → employee",
+        "  id                   → id INTEGER PRIMARY KEY",
+        "  name                 → name TEXT NOT NULL",
+        "  reportsTo            → reports_to_id INTEGER REFERENCES employee(id)",
+        "  reportsTo            → belongs-to Employee",
+        hanging + "employee.reports_to_id → employee.id",
+        hanging + "optional · on delete: no action (deleting a parent",
+        hanging + "with children fails) ·",
+        hanging + "inverse of Employee.employeesAsReportsTo ·",
+        hanging + "self-reference",
+        "  employeesAsReportsTo → has-many Employee",
+        hanging + "employee.reports_to_id → employee.id",
+        hanging + "inverse of Employee.reportsTo · self-reference",
+    ])
+    for line in out.split(separator: "\n") { #expect(displayWidth(String(line)) <= 80, "\(line)") }
+}
+
+@Test(arguments: [60, 80, 110, 160])
+func mappingPaneWrapsBetweenWordsAtEveryWidth(width: Int) {
+    for color in [false, true] {
+        let out = TerminalRenderer.render(Fixtures.longNames, options: RenderOptions(width: width, color: color))
+        for line in boxLines(out) { #expect(displayWidth(line) == width, "\(line)") }
+        let lines = mappingPaneLines(stripANSI(out))
+        // Every word of the plain output is there whole: nothing was cut mid-word.
+        let plain = PlainRenderer.render(Fixtures.longNames).split(separator: "\n").map(String.init)
+        let plainMapping = plain.drop { $0 != "-- mapping --" }.dropFirst().prefix { !$0.hasPrefix("-- ") }
+        #expect(words(lines) == words(Array(plainMapping)))
+        // Continuation lines hang at the aligned column only where it is at most a third of the
+        // pane (rounded up), else 4 in; no line starts with the separator.
+        let inner = displayWidth(String(boxLines(out)[1].split(separator: "│", omittingEmptySubsequences: false)[1])) - 2
+        for line in lines where line.hasPrefix("   ") {
+            let indent = line.prefix { $0 == " " }.count
+            #expect(indent == (25 <= (inner + 2) / 3 ? 25 : 4), "\(width): \(line)")
+        }
+        #expect(!lines.contains { $0.trimmingPrefix(while: { $0 == " " }).hasPrefix("·") })
+    }
+}
+
 // MARK: - Colour
 
 @Test func noEscapeCodesWithoutColour() {

@@ -70,6 +70,30 @@ func displayWidthFollowsWcwidth(text: String, expected: Int) {
     }
 }
 
+@Test func wrapBreaksALongDottedNameAfterADotRatherThanMidWord() {
+    // Wider than a continuation line (25 - 4): split after its dot, the parts kept whole.
+    #expect(wrap("inverse of Employee.employeesAsReportsTo", width: 25, indent: 4)
+            == ["inverse of Employee.", "    employeesAsReportsTo"])
+    // A dotted name that fits on a line of its own moves there whole.
+    #expect(wrap("see Employee.reportsTo", width: 20) == ["see", "Employee.reportsTo"])
+    // No dot: cut as before.
+    #expect(wrap("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
+}
+
+@Test func wrapBreakingAfterASeparatorKeepsEachPartWholeWhenItFits() {
+    let text = "optional · on delete cascade · inverse of Author.posts"
+    #expect(wrap(text, width: 24) == ["optional · on delete", "cascade · inverse of", "Author.posts"])
+    #expect(wrap(text, width: 24, breakingAfter: "·") == ["optional ·", "on delete cascade ·", "inverse of Author.posts"])
+    // A part longer than a line wraps between its words, from where the line is.
+    #expect(wrap("a · one two three four five six", width: 12, indent: 2, breakingAfter: "·")
+            == ["a · one two", "  three four", "  five six"])
+    // The separator stays with the word before it: no line starts with "·".
+    #expect(wrap("one two three · four", width: 13) == ["one two three", "· four"])
+    #expect(wrap("one two three · four", width: 13, breakingAfter: "·") == ["one two", "three · four"])
+    // Colour survives.
+    #expect(wrap("\u{1B}[2ma · bc\u{1B}[0m", width: 3, breakingAfter: "·") == ["\u{1B}[2ma ·\u{1B}[0m", "\u{1B}[2mbc\u{1B}[0m"])
+}
+
 @Test func wrapKeepsColourBalancedOnEveryLine() {
     let lines = wrap("\u{1B}[33mone two three\u{1B}[0m", width: 7)
     #expect(lines == ["\u{1B}[33mone two\u{1B}[0m", "\u{1B}[33mthree\u{1B}[0m"])
