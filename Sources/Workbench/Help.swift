@@ -16,7 +16,8 @@ public let helpTopics: [HelpTopic] = [
         body: """
         An entity maps to a table; each property to a column. Types: Int, Double, String, Bool,
         Date, Data. `?` makes a property optional (a nullable column); `unique` and `index` add
-        constraints and indexes; `= value` sets a default. Every entity gets an integer id.
+        constraints and indexes; `= value` sets a default. Every entity gets an integer id (or a
+        natural key, id: String; see :help keys).
         Defining an entity again changes its table: ORMLab shows the migration and runs it.
         """,
         example: """
@@ -286,9 +287,9 @@ public let helpTopics: [HelpTopic] = [
         sum(...) adds whole cents. `ormlab --db FILE` on a database ORMLab did not make infers
         a model from its tables (shown as DSL, a note per guess) and writes nothing while you
         only read (on PostgreSQL too, from pg_catalog: ormlab --db postgres://…); :infer does
-        the same for tables made with :sql. Composite keys become a
-        many-to-many when they are two foreign keys (a join entity, see :help keys); other tables
-        without one integer key are skipped. `ormlab export --db FILE --style grdb` (or :export
+        the same for tables made with :sql. A text key becomes a natural key (id: String), a key
+        nothing numbers an assigned one, composite keys a many-to-many when they are two foreign
+        keys (a join entity); other tables without one key column are skipped (:help keys). `ormlab export --db FILE --style grdb` (or :export
         swift grdb) writes the model as Swift with the real names as table names and coding keys.
         """,
         example: """
@@ -302,14 +303,22 @@ public let helpTopics: [HelpTopic] = [
         Album.sum(price)
         """),
     HelpTopic(
-        name: "keys", summary: "assigned keys (id: Int assigned), a join entity key(playlist, track); what is refused and why",
+        name: "keys", summary: "natural keys (id: String), assigned keys, a join entity key(playlist, track); what is refused",
         body: """
+        A natural key is text that means something outside the database, a country code or an
+        ISBN: `entity Country { id: String column("code"); name: String }`. Its objects are found
+        by it, Country#FR (a word) or Country#"New Zealand" (any text, quoted); every insert gives
+        it, insert Country(id: "FR", name: "France"); a foreign key or join table column pointing
+        at it holds TEXT. The identity map still keeps one object per row. A natural key cannot be
+        the key of an inheritance hierarchy or a polymorphic association's target, and :seed does
+        not invent one. Inferring a database maps a CHAR, VARCHAR or TEXT key so.
+
         The database numbers a new row's key (SQLite's rowid, PostgreSQL's identity column) unless
         the insert gives it: insert Country(id: 33, name: "France") writes "id" in the INSERT and
         reads nothing back (an assigned identifier, as Hibernate calls it). On PostgreSQL a given
         key does not move the sequence, so a later insert without id may draw a number that is
         taken; the error says so and gives the setval that moves it (Rails' reset_pk_sequence!).
-        `id: Int assigned` (or `id: Int column("TrackId") assigned`) says every insert gives the
+        `id: Int assigned` (or `id: Int column("InvoiceId") assigned`) says every insert gives the
         key, as for a legacy table whose key nothing numbers: an insert without id is refused
         before any SQL, and on PostgreSQL the table gets no identity column. Inferring a database
         writes `assigned` where the catalog shows no identity, sequence or rowid alias.
@@ -319,14 +328,14 @@ public let helpTopics: [HelpTopic] = [
         track: Track column("TrackId"); key(playlist, track) }` is a join entity: it names that
         table and its columns for the many-to-many between Playlist and Track, declared before or
         after it (inferring a database does the same with join(...)). It has no objects of its
-        own: read its pairs through the many-to-many. ORMLab identifies every object by one
-        integer id, so key(...) is refused, with its reason, when it is over scalar values, has
-        one or more than two properties, an optional side, or sits in an entity with other
-        members (a join table with data of its own): give such a table an integer key column.
-        For the same reason an inferred database skips, each with a note saying why, a table
-        whose key is not one integer (a natural key such as code TEXT, or two columns that are
-        not both foreign keys), a table without a primary key, and a view; read them with :sql,
-        and a foreign key pointing at one stays a plain value.
+        own: read its pairs through the many-to-many. ORMLab identifies every object by one key
+        column, so key(...) is refused, with its reason, when it is over scalar values, has one
+        or more than two properties, an optional side, or sits in an entity with other members
+        (a join table with data of its own): give such a table a key column of its own. For the
+        same reason an inferred database skips, each with a note saying why, a table whose key
+        is two columns that are not both foreign keys (or more columns), a table without a
+        primary key, and a view; read them with :sql, and a foreign key pointing at one stays a
+        plain value.
         """,
         example: """
         entity Playlist { name: String }
@@ -339,8 +348,14 @@ public let helpTopics: [HelpTopic] = [
         Playlist#1.tracks.add(Track#1)
         save
         Playlist#1.tracks
-        entity Country { id: Int column("code") assigned; name: String }
-        insert Country(id: 33, name: "France")
+        entity Country { id: String column("code"); name: String; cities: [City] }
+        entity City { name: String; country: Country }
+        insert Country(id: "FR", name: "France")
+        insert City(name: "Paris", country: Country#FR)
+        save
+        Country#FR.cities
+        entity Invoice { id: Int column("InvoiceId") assigned; total: Int }
+        insert Invoice(id: 412, total: 99)
         save
         """),
     HelpTopic(

@@ -28,6 +28,7 @@ let postgresTranscripts = [
     "pg2-failed-statement-in-transaction.orm",
     "polymorphic-associations.orm",
     "inheritance-single.orm", "inheritance-joined-and-concrete.orm",
+    "natural-keys.orm",
 ]
 
 /// The scripts that run on PostgreSQL only (two sessions, row locks, isolation levels): they
