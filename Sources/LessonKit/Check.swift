@@ -308,7 +308,9 @@ extension Check {
             return !entity.isEmpty && entity.first!.isLetter && entity.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && Int(number) != nil
         }
         let parts = s.split(separator: "#", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[0].first!.isLetter && Int64(parts[1]) != nil
+        // An id, or a natural key written as a word (`Country#CA`).
+        return parts.count == 2 && !parts[0].isEmpty && parts[0].first!.isLetter
+            && (Int64(parts[1]) != nil || (parts[1].first?.isLetter == true && parts[1].allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }))
     }
 
     /// "Author#1.books" → ("Author#1", "books").
