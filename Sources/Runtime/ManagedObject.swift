@@ -67,6 +67,9 @@ public final class EntityInfo {
         return row.isNull(i) ? nil : naturalKeys.handle(of: row.string(i))
     }
 
+    /// Below every key: where keyset batches start (`id > 0`, or `code > ''` for a natural key).
+    public var firstBatchKey: DatabaseValue { naturalKeys == nil ? .integer(0) : .text("") }
+
     /// The key value a handle stands for: what SQL binds (`.text("FR")`, `.integer(33)`).
     @inline(__always)
     public func keyValue(ofHandle handle: Int64) -> DatabaseValue {

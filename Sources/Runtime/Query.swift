@@ -116,8 +116,9 @@ public struct Query: Sendable, Equatable {
     public var order: [(path: ColumnPath, descending: Bool)]
     public var limit: Int64?
     public var offset: Int64?
-    /// Keyset pagination: rows after this id (with the default id order).
-    public var afterID: Int64?
+    /// Keyset pagination: rows after this key (with the default key order): an id, or a
+    /// natural key's text.
+    public var afterKey: DatabaseValue?
     /// Projection: the scalar columns to load (id always comes along); nil loads all.
     public var selection: [String]?
     public var includes: [IncludePath]
@@ -140,7 +141,7 @@ public struct Query: Sendable, Equatable {
         self.order = []
         self.limit = nil
         self.offset = nil
-        self.afterID = nil
+        self.afterKey = nil
         self.selection = nil
         self.includes = []
         self.grouping = []
@@ -152,6 +153,6 @@ public struct Query: Sendable, Equatable {
         a.entity == b.entity && a.filter == b.filter && a.limit == b.limit && a.offset == b.offset
             && a.selection == b.selection && a.includes == b.includes && a.dsl == b.dsl
             && a.order.map(\.path) == b.order.map(\.path) && a.order.map(\.descending) == b.order.map(\.descending)
-            && a.grouping == b.grouping && a.having == b.having && a.afterID == b.afterID && a.lock == b.lock && a.deletedRows == b.deletedRows && a.distinct == b.distinct
+            && a.grouping == b.grouping && a.having == b.having && a.afterKey == b.afterKey && a.lock == b.lock && a.deletedRows == b.deletedRows && a.distinct == b.distinct
     }
 }

@@ -172,14 +172,14 @@ public struct QueryCompiler {
         let primaryKey = schema.primaryKeyColumn(ofEntity: scope.rootEntity)
         if let condition = deletedCondition(query.entity, table: root, rows: query.deletedRows) { s.addFilter(condition) }
         if let filter = query.filter { s.addFilter(predicate(filter, scope: scope)) }
-        if let after = query.afterID {
-            s.addFilter(.binary(.column(table: root, name: primaryKey), ">", .value(.integer(after))))
+        if let after = query.afterKey {
+            s.addFilter(.binary(.column(table: root, name: primaryKey), ">", .value(after)))
         }
         for term in query.order {
             let name = scope.name(for: term.path, joinKind: .left)
             s.orderBy.append(OrderTerm(.column(table: name, name: term.path.column), descending: term.descending))
         }
-        if orderByID || (query.afterID != nil && query.order.isEmpty) {
+        if orderByID || (query.afterKey != nil && query.order.isEmpty) {
             s.orderBy.append(OrderTerm(.column(table: root, name: primaryKey)))
         }
         if let limit = query.limit { s.limit = .value(.integer(limit)) }
@@ -285,7 +285,7 @@ public struct QueryCompiler {
             outer.filter = nil
             outer.limit = nil
             outer.offset = nil
-            outer.afterID = nil
+            outer.afterKey = nil
         }
         var s = Select(columns: [.allColumns(table: root)], from: root)
         applyCommonClauses(outer, to: &s, scope: scope)

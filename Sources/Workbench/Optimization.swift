@@ -89,7 +89,7 @@ extension Workbench {
         case .entity(let info): return .rows(Query(entity: info.name, dsl: "\(info.name).all"), info)
         case .batches(let q, let info, let size):
             var first = q
-            first.afterID = q.afterID ?? 0
+            first.afterKey = q.afterKey ?? info.firstBatchKey
             first.limit = size
             first.dsl = (q.dsl.hasSuffix(".batches(of: \(size))") ? q.dsl : "\(q.dsl).batches(of: \(size))") + " batch 1"
             return .rows(first, info)

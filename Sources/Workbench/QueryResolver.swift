@@ -145,11 +145,11 @@ extension Workbench {
             query.having = try havingPredicate(args[0].value, entity: info.mapping)
             return .query(query, info)
         case "after":
-            guard args.count == 1, case .object(let object, _) = try evaluate(args[0].value), object.entity.name == info.name, let id = object.id else {
+            guard args.count == 1, case .object(let object, _) = try evaluate(args[0].value), object.entity.name == info.name, object.id != nil else {
                 throw EvalError("after(...) takes an object of \(info.name): after(\(info.name)#100)", at: name.range,
                                 hint: "keyset pagination: rows with a larger id than that object, in id order")
             }
-            query.afterID = id
+            query.afterKey = object.keyValue
             return .query(query, info)
         case "batches":
             guard args.count == 1, args[0].label?.name == "of", case .scalar(.integer(let n), _) = try evaluate(args[0].value), n > 0 else {

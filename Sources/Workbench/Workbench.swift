@@ -316,6 +316,9 @@ public final class Workbench {
             guard let cause = finding.causes.first, !cause.hasPrefix("include(") else { continue }
             // Keyset batches repeat one SELECT on purpose, one per batch, not one per object.
             if finding.causes.allSatisfy({ $0.contains(".batches(") }) { continue }
+            // `A#1.reload` reads again the row the command just found: one object, no loop.
+            let reloads = finding.causes.filter { $0.hasSuffix(".reload") }.count
+            if reloads > 0 && finding.count - reloads < 2 { continue }
             fixes.append((finding, cause, lazyPath(of: cause, loops: loops)))
         }
         for (finding, cause, path) in fixes {

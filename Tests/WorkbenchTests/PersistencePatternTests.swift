@@ -334,3 +334,20 @@ import Testing
 enum PersistencePatternNames {
     static let activeRecord = "each object itself (Book#1.save, Book#1.destroy; insert writes at once)"
 }
+
+/// `A#1.reload` finds the object, then reads its row again: two runs of one SELECT, but for one
+/// object and not in a loop, so no N+1 note (it used to say "once per object" and advise batching).
+@Test func aReloadIsNotAnNPlusOne() throws {
+    for pattern in ["data-mapper", "active-record"] {
+        let wb = try Workbench()
+        runAll(wb, "entity Author { name: String }\ninsert Author(name: \"a\")\nsave\n:set pattern \(pattern)")
+        let reload = runAll(wb, "Author#1.reload")[0]
+        #expect(dataSQL(reload).count == (pattern == "data-mapper" ? 1 : 2))
+        #expect(!reload.notes.contains { $0.kind == .nPlusOne })
+    }
+    // Two objects found in a loop still get the note.
+    let wb = try Workbench()
+    runAll(wb, "entity Author { name: String; books: [Book] }\nentity Book { title: String; author: Author }\ninsert Author(name: \"a\")\ninsert Author(name: \"b\")\nsave\ninsert Book(title: \"x\", author: Author#1)\ninsert Book(title: \"y\", author: Author#2)\nsave\n:forget")
+    let loop = runAll(wb, "for b in Book.all { b.author.name }")[0]
+    #expect(loop.notes.contains { $0.kind == .nPlusOne })
+}

@@ -80,7 +80,7 @@ extension Workbench {
         if !query.order.isEmpty { extras.append("order(...)") }
         if query.limit != nil { extras.append("limit(...)") }
         if query.offset != nil { extras.append("offset(...)") }
-        if query.afterID != nil { extras.append("after(...)") }
+        if query.afterKey != nil { extras.append("after(...)") }
         if query.selection != nil { extras.append("select(...)") }
         if !query.includes.isEmpty { extras.append("include(...)") }
         if !query.grouping.isEmpty { extras.append("group(...)") }

@@ -75,11 +75,11 @@ extension Workbench {
     /// Django's iterator with chunk_size). Each batch is one statement; the objects stay in the
     /// identity map like those of any query.
     func forEachBatch(_ query: Query, info: EntityInfo, size: Int64, _ body: ([ManagedObject]) throws -> Void) throws {
-        var last: Int64? = nil
+        var last: DatabaseValue? = nil
         var number = 0
         while true {
             var q = query
-            q.afterID = last ?? query.afterID ?? 0
+            q.afterKey = last ?? query.afterKey ?? info.firstBatchKey
             q.limit = size
             number += 1
             // The query's text already ends with the batches(of:) call the learner typed.
@@ -87,7 +87,7 @@ extension Workbench {
             let objects = try session.fetch(q).objects
             if objects.isEmpty { break }
             try body(objects)
-            last = objects.last?.id
+            last = objects.last?.keyValue
             if Int64(objects.count) < size { break }
         }
     }
