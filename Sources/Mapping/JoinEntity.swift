@@ -7,7 +7,7 @@ import SQLBuilder
 // a many-to-many (JPA's `@JoinTable`, Rails' `has_and_belongs_to_many` table, Django's `through`
 // without extra fields). Declaring it names that table and its two columns for the many-to-many
 // between the two entities, declared before or after it; it has no objects of its own, because
-// ORMLab identifies every object by one integer id (a composite identity is not modelled).
+// ORMLab identifies every object by one key column, an integer id or a natural key (a composite identity is not modelled).
 
 extension EntityDecl {
     /// The two to-one properties of a join entity, in key order: exactly two to-one properties,

@@ -349,10 +349,16 @@ func compositeKeyRefusal(_ key: KeyDecl, in decl: EntityDecl) -> Diagnostic {
     }
     let props = named.compactMap { $0 }
     let toOnes = props.filter { $0.type.scalar == nil && !$0.type.isArray }
+    // `key(code)` over one String: a natural key, which the key property itself declares.
+    if props.count == 1, let only = props.first, only.type.scalar == .string {
+        let column = only.column?.name ?? only.name.name
+        return Diagnostic(.error, "key(\(only.name.name)) over one text property is a natural key, which ORMLab declares as the key itself: id: String column(\"\(column)\")", at: key.range,
+                          hint: "replace \(only.name.name) and key(\(only.name.name)) with id: String column(\"\(column)\"); its objects are then \(entity)#… (see :help keys)")
+    }
     if key.properties.count != 2 || toOnes.count != 2 {
         let scalars = props.filter { $0.type.scalar != nil }.map(\.name.name)
         let what = scalars.isEmpty ? "a key of \(key.properties.count) propert\(key.properties.count == 1 ? "y" : "ies")" : "a key over scalar values (\(scalars.joined(separator: ", ")))"
-        return Diagnostic(.error, "composite primary keys are mapped only for join entities (key over two to-one properties): \(what) would need objects identified by several columns, and ORMLab identifies each object by one integer id",
+        return Diagnostic(.error, "composite primary keys are mapped only for join entities (key over two to-one properties): \(what) would need objects identified by several columns, and ORMLab identifies each object by one key column (an integer id or a natural key)",
                           at: key.range, hint: "give the table an integer key column and keep the values unique with unique index(\(key.properties.map(\.name).joined(separator: ", ")))")
     }
     if let optional = toOnes.first(where: { $0.type.isOptional }) {
@@ -371,5 +377,5 @@ func compositeKeyRefusal(_ key: KeyDecl, in decl: EntityDecl) -> Diagnostic {
         }
     }
     return Diagnostic(.error, "a join entity holds only its two key properties, and \(entity) also has \(others.joined(separator: ", ")): a join table with data of its own would need objects identified by two columns, which ORMLab does not model",
-                      at: key.range, hint: "remove \(others.joined(separator: ", ")) to map the pairs of a many-to-many, or give \(entity) an integer id column and make the pair unique with unique index(\(toOnes.map(\.name.name).joined(separator: ", ")))")
+                      at: key.range, hint: "remove \(others.joined(separator: ", ")) to map the pairs of a many-to-many, or give \(entity) a key column of its own and make the pair unique with unique index(\(toOnes.map(\.name.name).joined(separator: ", ")))")
 }

@@ -101,7 +101,7 @@ struct ModelInference {
             } else if shape.primaryKey.isEmpty {
                 model.notes.append("table \(shape.name): skipped, it has no primary key, so its rows cannot be told apart\(hasRowids ? " (SQLite's rowid may change on VACUUM)" : ""); read it with :sql")
             } else {
-                model.notes.append("table \(shape.name): skipped, its key has \(shape.primaryKey.count) columns (\(shape.primaryKey.joined(separator: ", "))); ORMLab identifies objects by one integer id")
+                model.notes.append("table \(shape.name): skipped, its key has \(shape.primaryKey.count) columns (\(shape.primaryKey.joined(separator: ", "))); ORMLab identifies objects by one key column (an integer id or a natural key)")
             }
         }
 
@@ -251,7 +251,7 @@ struct ModelInference {
                   let a = target(of: first), let b = target(of: second) else {
                 let why = shape.columns.count != 2 ? "it holds more than the two key columns (a join table with data of its own)"
                                                    : "its key columns are not both foreign keys to entities"
-                model.notes.append("table \(shape.name): skipped, its key is two columns (\(shape.primaryKey.joined(separator: ", "))) and \(why); ORMLab identifies objects by one integer id")
+                model.notes.append("table \(shape.name): skipped, its key is two columns (\(shape.primaryKey.joined(separator: ", "))) and \(why); ORMLab identifies objects by one key column (an integer id or a natural key)")
                 continue
             }
             var aWanted = lowerCamel(pluralize(snakeCase(b)))

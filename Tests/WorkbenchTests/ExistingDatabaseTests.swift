@@ -248,7 +248,7 @@ private func modelText(_ report: Report) -> String {
 
     @Test(arguments: [
         ("entity A { code: String; n: Int; key(code, n) }",
-         1, 34, "composite primary keys are mapped only for join entities (key over two to-one properties): a key over scalar values (code, n) would need objects identified by several columns, and ORMLab identifies each object by one integer id"),
+         1, 34, "composite primary keys are mapped only for join entities (key over two to-one properties): a key over scalar values (code, n) would need objects identified by several columns, and ORMLab identifies each object by one key column (an integer id or a natural key)"),
         ("entity A { name: String join(\"x\", \"a\", \"b\") }", 1, 25, "join(...) names the join table of a many-to-many, and 'name' is String"),
         ("entity A table(\"\") { name: String }", 1, 16, "a table or column name cannot be empty or hold control characters"),
         ("entity A { id: Double column(\"Code\") }", 1, 12, "the primary key is an Int (or a String, a natural key) and takes only a column name and `assigned`"),

@@ -88,7 +88,7 @@ import Testing
 
     @Test(arguments: [
         ("entity A { name: String; b: Int; key(name, b) }", 1, 34,
-         "composite primary keys are mapped only for join entities (key over two to-one properties): a key over scalar values (name, b) would need objects identified by several columns, and ORMLab identifies each object by one integer id"),
+         "composite primary keys are mapped only for join entities (key over two to-one properties): a key over scalar values (name, b) would need objects identified by several columns, and ORMLab identifies each object by one key column (an integer id or a natural key)"),
         ("entity Playlist { name: String }\nentity Track { name: String }\nentity PlaylistTrack { playlist: Playlist; track: Track; added: Date; key(playlist, track) }", 3, 71,
          "a join entity holds only its two key properties, and PlaylistTrack also has added: a join table with data of its own would need objects identified by two columns, which ORMLab does not model"),
         ("entity Playlist { name: String }\nentity Track { name: String }\nentity PlaylistTrack { playlist: Playlist?; track: Track; key(playlist, track) }", 3, 34,
@@ -96,7 +96,7 @@ import Testing
         ("entity Playlist { name: String }\nentity PlaylistTrack { playlist: Playlist; key(playlist, track) }", 2, 58,
          "key(...) names 'track', which is not a property of PlaylistTrack"),
         ("entity Playlist { name: String }\nentity Playlist2 { playlist: Playlist; key(playlist) }", 2, 40,
-         "composite primary keys are mapped only for join entities (key over two to-one properties): a key of 1 property would need objects identified by several columns, and ORMLab identifies each object by one integer id"),
+         "composite primary keys are mapped only for join entities (key over two to-one properties): a key of 1 property would need objects identified by several columns, and ORMLab identifies each object by one key column (an integer id or a natural key)"),
     ])
     func keysThatAreNotJoinEntitiesAreRefusedWithTheirReason(_ script: String, _ line: Int, _ column: Int, _ message: String) throws {
         let report = try #require(try runScript(script).last)

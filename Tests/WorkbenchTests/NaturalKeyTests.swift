@@ -134,6 +134,9 @@ save
         #expect(d.message == "Post has a natural key (text), and a polymorphic association's subject_id column holds integer ids")
         d = try #require(wb.run("entity Vehicle inheritance(single) { id: String; name: String }").last?.diagnostics.first)
         #expect(d.message == "Vehicle is in an inheritance hierarchy, whose ids are numbered for the whole hierarchy, so its key cannot be natural (text)")
+        d = try #require(wb.run("entity Currency { code: String; name: String; key(code) }").last?.diagnostics.first)
+        #expect(d.message == #"key(code) over one text property is a natural key, which ORMLab declares as the key itself: id: String column("code")"#)
+        #expect((d.line, d.column) == (1, 47))
         // Nothing of the refused commands is pending.
         #expect(runAll(wb, ":pending")[0].objects.isEmpty)
     }
