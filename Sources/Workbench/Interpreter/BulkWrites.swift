@@ -24,7 +24,7 @@ extension Workbench {
                                 hint: "for example update(\(mapping.scalarColumns.first?.property ?? "name"): ...)")
             }
             if label.name == "id" {
-                throw EvalError("the primary key cannot be updated", at: label.range, hint: "ids are given by the database on insert")
+                throw EvalError("the primary key cannot be updated", at: label.range, hint: keyChangeHint(mapping))
             }
             if let association = mapping.association(named: label.name) {
                 throw EvalError("\(label.name) is a \(association.kind.rawValue) association: a bulk update sets plain properties", at: label.range,

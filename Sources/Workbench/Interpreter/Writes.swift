@@ -7,6 +7,15 @@ import DatabaseKit
 // Writes into the unit of work: `insert` (with its cached insert plan), assignment and `delete`;
 // values checked and converted to the column's type.
 
+/// Why a key is not changed, by how the key is made.
+func keyChangeHint(_ mapping: EntityMapping) -> String {
+    if mapping.columns[0].holdsTextKey {
+        return "a natural key is the object's identity, and the rows pointing at it hold it too: insert a \(mapping.name) with the new key, move what points at the old one, then delete it"
+    }
+    if mapping.columns[0].isAssignedKey { return "the key is given once, on insert; it identifies the row from then on" }
+    return "ids are given by the database on insert"
+}
+
 extension Workbench {
     func insert(_ entity: Identifier, _ arguments: [Argument], range: SourceRange) throws -> ManagedObject {
         // Read once: `session` is a `var` (`:session` switches it), and each read of a class's
@@ -252,7 +261,7 @@ extension Workbench {
         }
         let mapping = object.entity.mapping
         if name.name == "id" {
-            throw EvalError("the primary key cannot be assigned", at: name.range, hint: "ids are given by the database on insert")
+            throw EvalError("the primary key cannot be assigned", at: name.range, hint: keyChangeHint(mapping))
         }
         if object.state == .stale { throw staleObject(object, touching: name) }
         if let association = mapping.polymorphicAssociation(named: name.name) {
