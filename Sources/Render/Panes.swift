@@ -17,21 +17,54 @@ struct PaneLine {
     /// A word the line is a list around (`·` between an association's facts): the line wraps
     /// there before it splits a part.
     var separator: String?
+    /// A line of the objects pane: its markers (`⟨not loaded⟩`, `(was …`, `⟲ identity map`) stay
+    /// whole, and a value that must be cut starts after `= ` rather than alone on the next line.
+    var isObjectLine: Bool
+    /// Lines that take the narrow form together, and only where one of them would wrap in the
+    /// aligned form (an entity's objects in the objects pane: aligned where they all fit).
+    /// Nil: the line alone decides, by its indent.
+    var group: String?
 
-    init(_ text: String, indent: Int = 0, narrow: (text: String, indent: Int)? = nil, separator: String? = nil) {
+    init(_ text: String, indent: Int = 0, narrow: (text: String, indent: Int)? = nil, separator: String? = nil,
+         isObjectLine: Bool = false, group: String? = nil) {
         self.text = text
         self.indent = indent
         self.narrow = narrow
         self.separator = separator
+        self.isObjectLine = isObjectLine
+        self.group = group
     }
 
-    /// The line wrapped to a pane `width` columns wide (the terminal renderer's boxes).
+    /// Words an objects pane line never breaks after.
+    private static let markerWords: Set<String> = ["⟨not", "(was", "⟲", "identity"]
+
+    /// True where `indent` is more than a third (rounded up) of `width`: the text would be
+    /// squeezed into a strip.
+    func indentIsTooWide(forWidth width: Int) -> Bool {
+        narrow != nil && indent > (width + 2) / 3
+    }
+
+    /// The line wrapped to a pane `width` columns wide (the terminal renderer's boxes); in the
+    /// narrow form where its indent is too wide, or where `narrowing` says so.
+    func wrapped(toWidth width: Int, narrowing: Bool? = nil) -> [String] {
+        let useNarrow = indentIsTooWide(forWidth: width) && (narrowing ?? true)
+        let (text, indent) = if let narrow, useNarrow { narrow } else { (text, indent) }
+        return wrap(text, width: width, indent: indent, breakingAfter: separator,
+                    keepingAfter: isObjectLine ? Self.markerWords : [], cuttingInPlace: isObjectLine)
+    }
+}
+
+extension Array where Element == PaneLine {
+    /// The lines wrapped to a pane `width` columns wide. A group takes the narrow form where its
+    /// indent is too wide and one of its lines would not fit on one line aligned.
     func wrapped(toWidth width: Int) -> [String] {
-        // More than a third (rounded up) left to the indent would squeeze the text into a strip.
-        if let narrow, indent > (width + 2) / 3 {
-            return wrap(narrow.text, width: width, indent: narrow.indent, breakingAfter: separator)
+        var squeezed: Set<String> = []
+        for line in self {
+            if let group = line.group, line.indentIsTooWide(forWidth: width), displayWidth(line.text) > width {
+                squeezed.insert(group)
+            }
         }
-        return wrap(text, width: width, indent: indent, breakingAfter: separator)
+        return flatMap { line in line.wrapped(toWidth: width, narrowing: line.group.map { squeezed.contains($0) }) }
     }
 }
 
@@ -247,27 +280,36 @@ struct PaneBuilder {
         for object in objects.prefix(maxObjects) {
             var header = object.ref + "  " + paint(object.activeRecordState ?? object.state.rawValue, stateStyle(object.state), color: color)
             if object.fromIdentityMap { header += "  " + paint("⟲ identity map", .cyan, color: color) }
-            lines.append(PaneLine(header, indent: 2))
+            lines.append(PaneLine(header, indent: 2, isObjectLine: true))
 
             let names = object.values.map(\.name) + object.associations.map(\.name)
             let nameWidth = names.map(displayWidth).max() ?? 0
-            let hanging = 2 + nameWidth + 3
+            let hanging = 2 + nameWidth + 3            // under the value after "= "
+            // Where that column is too wide for the pane (as in the mapping pane), names are not
+            // padded and continuation lines hang 4 columns in, two under the name.
+            let narrowHanging = 4
+
+            // `name = value`, names padded into a column; continuation lines under the value.
+            func row(_ name: String, _ value: String) -> PaneLine {
+                PaneLine("  " + pad(name, toWidth: nameWidth) + " = " + value, indent: hanging,
+                         narrow: ("  " + name + " = " + value, narrowHanging), isObjectLine: true, group: object.entity)
+            }
+
             for value in object.values {
                 // A stale object's values are what was loaded, not what the row holds now.
                 if object.state == .stale {
-                    let text = "  " + pad(value.name, toWidth: nameWidth) + " = " + paint("? (stale; loaded as \(value.value.display))", .red, color: color)
-                    lines.append(PaneLine(text, indent: hanging))
+                    lines.append(row(value.name, paint("? (stale; loaded as \(value.value.display))", .red, color: color)))
                     continue
                 }
-                var text = "  " + pad(value.name, toWidth: nameWidth) + " = " + value.value.display
+                var text = value.value.display
                 if let old = object.changes.first(where: { $0.name == value.name }) {
                     text += " " + paint("(was \(old.value.display))", .yellow, color: color)
                 }
-                lines.append(PaneLine(text, indent: hanging))
+                lines.append(row(value.name, text))
             }
             for association in object.associations {
                 let shown = association.loaded == nil ? paint(association.display, .dim, color: color) : association.display
-                lines.append(PaneLine("  " + pad(association.name, toWidth: nameWidth) + " = " + shown, indent: hanging))
+                lines.append(row(association.name, shown))
             }
         }
         let hidden = objects.count - min(objects.count, maxObjects) + max(0, omitted)

@@ -112,7 +112,7 @@ public enum TerminalRenderer {
         widths[widths.count - 1] = available - widths.dropLast().reduce(0, +)
 
         let columns: [[String]] = zip(panes, widths).map { pane, paneWidth in
-            pane.lines.flatMap { $0.wrapped(toWidth: paneWidth - 2) }
+            pane.lines.wrapped(toWidth: paneWidth - 2)
         }
         let height = columns.map(\.count).max() ?? 0
         let bar = border("│", color: color)
@@ -139,7 +139,7 @@ public enum TerminalRenderer {
         var lines: [String] = []
         for pane in panes {
             lines.append(border("┌", color: color) + titleRule(pane.title, width: width - 2, color: color) + border("┐", color: color))
-            for line in pane.lines.flatMap({ $0.wrapped(toWidth: inner) }) {
+            for line in pane.lines.wrapped(toWidth: inner) {
                 lines.append(bar + " " + pad(line, toWidth: inner) + " " + bar)
             }
             lines.append(border("└" + String(repeating: "─", count: width - 2) + "┘", color: color))

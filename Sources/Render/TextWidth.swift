@@ -220,7 +220,13 @@ public func pad(_ text: String, toWidth width: Int, alignment: Alignment = .left
 /// With `breakingAfter` (a word such as "·"), the text is a list of parts separated by that word:
 /// a part that does not fit on the current line but fits on a line of its own starts a new line,
 /// so parts are split only when they must be.
-public func wrap(_ text: String, width: Int, indent: Int = 0, breakingAfter separator: String? = nil) -> [String] {
+///
+/// `keepingAfter` lists words the line never breaks after (`⟨not` of `⟨not loaded⟩`): such a word
+/// and the next one move together. With `cuttingInPlace`, a word that must be cut anyway (wider
+/// than a continuation line) starts on the current line when at least half a continuation
+/// line's room is left there, instead of leaving the text before it alone on its line.
+public func wrap(_ text: String, width: Int, indent: Int = 0, breakingAfter separator: String? = nil,
+                 keepingAfter unbreakable: Set<String> = [], cuttingInPlace: Bool = false) -> [String] {
     let width = max(width, 1)
     let indent = max(0, min(indent, width / 2))
     var lines: [String] = []
@@ -228,13 +234,15 @@ public func wrap(_ text: String, width: Int, indent: Int = 0, breakingAfter sepa
     let paragraphs = scanStyled(text).split(omittingEmptySubsequences: false, whereSeparator: { $0.character == "\n" })
     for (index, paragraph) in paragraphs.enumerated() {
         let indentItems = Array(repeating: StyledCharacter(character: " ", width: 1, style: ""), count: index == 0 ? 0 : indent)
-        lines += wrapLine(indentItems + paragraph, width: width, indent: indent, separator: separator)
+        lines += wrapLine(indentItems + paragraph, width: width, indent: indent, separator: separator,
+                          unbreakable: unbreakable, cuttingInPlace: cuttingInPlace)
     }
     return lines
 }
 
 /// Greedy word wrap of one line of styled characters.
-private func wrapLine(_ chars: [StyledCharacter], width: Int, indent: Int, separator: String?) -> [String] {
+private func wrapLine(_ chars: [StyledCharacter], width: Int, indent: Int, separator: String?,
+                      unbreakable: Set<String> = [], cuttingInPlace: Bool = false) -> [String] {
     // Split into runs of spaces and runs of non-spaces.
     var runs: [(isSpace: Bool, items: [StyledCharacter])] = []
     for item in chars {
@@ -260,6 +268,22 @@ private func wrapLine(_ chars: [StyledCharacter], width: Int, indent: Int, separ
             } else {
                 glued.append(run)
             }
+        }
+        runs = glued
+    }
+    // A word the line never breaks after is glued to the space and the word after it.
+    if !unbreakable.isEmpty {
+        var glued: [(isSpace: Bool, items: [StyledCharacter])] = []
+        var index = 0
+        while index < runs.count {
+            var run = runs[index]
+            index += 1
+            while !run.isSpace, index + 1 < runs.count,
+                  unbreakable.contains(String(run.items.reversed().prefix { $0.character != " " }.reversed().map(\.character))) {
+                run.items += runs[index].items + runs[index + 1].items
+                index += 2
+            }
+            glued.append(run)
         }
         runs = glued
     }
@@ -319,7 +343,14 @@ private func wrapLine(_ chars: [StyledCharacter], width: Int, indent: Int, separ
             continue
         }
         if hasWord {
-            breakLine()
+            // A word to be cut anyway may start here, where half a continuation line is left.
+            let room = width - lineWidth - spaceWidth
+            if cuttingInPlace, wordWidth > width - indent, room > 0, room >= (width - indent) / 2 {
+                line += pendingSpaces
+                lineWidth += spaceWidth
+            } else {
+                breakLine()
+            }
         } else if lineWidth + spaceWidth < width {
             // Leading spaces of the first line: keep them, the word gets cut below.
             line += pendingSpaces

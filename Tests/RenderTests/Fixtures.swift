@@ -105,4 +105,25 @@ enum Fixtures {
         save
         :forget
         """, then: "Employee.all")
+
+    /// An object with long property names and long values, renamed without saving (dirty, a
+    /// "(was …)" marker) and read again from the identity map: three panes at 110 columns.
+    static let longValues = produced("""
+        entity Employee { lastName: String; email: String?; hireDate: String?; badge: String?; reportsTo: Employee?; employeesAsReportsTo: [Employee] via reportsTo }
+        insert Employee(lastName: "Adams", email: "andrew.adams@chinookcorp.com", hireDate: "2002-08-14 00:00:00", badge: "EMP0001ADAMSGENERALMANAGER2002")
+        save
+        :forget
+        :set autoflush off
+        Employee#1
+        Employee#1.lastName = "Adamson"
+        """, then: "Employee.where(lastName == \"Adams\").all")
+
+    /// Objects whose names make a wide column but whose values are short: each `name = value`
+    /// fits on one line aligned even in a narrow pane.
+    static let shortValues = produced("""
+        entity Invoice { customerId: Int; invoiceDate: String; total: Int }
+        insert Invoice(customerId: 1, invoiceDate: "2024-01-01", total: 10)
+        save
+        :forget
+        """, then: "Invoice.all")
 }

@@ -390,3 +390,102 @@ func mappingPaneWrapsBetweenWordsAtEveryWidth(width: Int) {
     #expect(stripANSI(out).contains("│ ① SELECT    1,    '日本'             │\n│   FROM t                             │"))
     #expect(stripANSI(out).contains("│   ↳ a cause                          │\n│     with a newline�                  │"))
 }
+
+// MARK: - Objects pane with long property names and values
+
+/// The Objects pane's lines: the last column of side-by-side boxes, or the box titled Objects;
+/// the bars, the margin and the padding taken off.
+private func objectsPaneLines(_ output: String) -> [String] {
+    let boxes = boxLines(output)
+    guard let top = boxes.firstIndex(where: { $0.hasPrefix("┌") && $0.contains("Objects") }) else { return [] }
+    var lines: [String] = []
+    for line in boxes[(top + 1)...] {
+        if line.hasPrefix("└") { break }
+        let cells = line.split(separator: "│", omittingEmptySubsequences: false)
+        var text = Substring(cells[cells.count - 2].dropFirst())
+        while text.last == " " { text = text.dropLast() }
+        lines.append(String(text))
+    }
+    while lines.last == "" { lines.removeLast() }   // the rows beside a taller pane
+    return lines
+}
+
+@Test func objectsPaneInANarrowPaneFallsBackToNameEqualsValue() {
+    // 110 columns: the objects pane is 31 columns inside; "employeesAsReportsTo" would make the
+    // name column 25 of them and the values would wrap, so names are not padded and
+    // continuation lines hang 4 columns in. Values wrap between words; "⟨not loaded⟩",
+    // "(was …)" and "⟲ identity map" stay whole; a value too long for any line is cut where it
+    // starts, not moved alone to the next line.
+    let out = TerminalRenderer.render(Fixtures.longValues, options: RenderOptions(width: 110, color: false))
+    #expect(out.contains("┬ Objects"))
+    #expect(objectsPaneLines(out) == [
+        "Employee#1  dirty",
+        "  ⟲ identity map",
+        "  lastName = \"Adamson\"",
+        "    (was \"Adams\")",
+        "  email = \"andrew.",
+        "    adams@chinookcorp.com\"",
+        "  hireDate = \"2002-08-14",
+        "    00:00:00\"",
+        "  badge = \"EMP0001ADAMSGENERALM",
+        "    ANAGER2002\"",
+        "  reports_to_id = nil",
+        "  reportsTo = ⟨not loaded⟩",
+        "  employeesAsReportsTo =",
+        "    ⟨not loaded⟩",
+    ])
+    for line in out.split(separator: "\n") { #expect(displayWidth(String(line)) <= 110, "\(line)") }
+}
+
+@Test func objectsPaneInAWidePaneKeepsTheAlignedColumn() {
+    // 80 columns, stacked: 76 inside, the 25-column name column fits, every value on its line.
+    let out = TerminalRenderer.render(Fixtures.longValues, options: RenderOptions(width: 80, color: false))
+    #expect(objectsPaneLines(out) == [
+        "Employee#1  dirty  ⟲ identity map",
+        "  lastName             = \"Adamson\" (was \"Adams\")",
+        "  email                = \"andrew.adams@chinookcorp.com\"",
+        "  hireDate             = \"2002-08-14 00:00:00\"",
+        "  badge                = \"EMP0001ADAMSGENERALMANAGER2002\"",
+        "  reports_to_id        = nil",
+        "  reportsTo            = ⟨not loaded⟩",
+        "  employeesAsReportsTo = ⟨not loaded⟩",
+    ])
+}
+
+@Test func objectsPaneKeepsTheAlignedColumnWhereEveryValueFits() {
+    // 110 columns: the name column (16) is more than a third of the 31-column pane, but every
+    // `name = value` fits on its line, so nothing is squeezed and the column stays.
+    let out = TerminalRenderer.render(Fixtures.shortValues, options: RenderOptions(width: 110, color: false))
+    #expect(out.contains("┬ Objects"))
+    #expect(objectsPaneLines(out) == [
+        "Invoice#1  clean",
+        "  customerId  = 1",
+        "  invoiceDate = \"2024-01-01\"",
+        "  total       = 10",
+    ])
+}
+
+@Test(arguments: [60, 80, 100, 110, 160])
+func objectsPaneLosesNothingAtEveryWidth(width: Int) {
+    for color in [false, true] {
+        let out = TerminalRenderer.render(Fixtures.longValues, options: RenderOptions(width: width, color: color))
+        for line in boxLines(out) { #expect(displayWidth(line) == width, "\(line)") }
+        let lines = objectsPaneLines(stripANSI(out))
+        // The plain output's objects, character for character (spaces aside): nothing dropped.
+        let plain = PlainRenderer.render(Fixtures.longValues).split(separator: "\n").map(String.init)
+        let plainObjects = plain.drop { $0 != "-- objects --" }.dropFirst().prefix { $0.hasPrefix(" ") || $0.hasPrefix("Employee#") }
+        let squeezed = { (lines: [String]) in lines.joined().filter { $0 != " " } }
+        #expect(squeezed(lines) == squeezed(Array(plainObjects)), "\(width)")
+        // Markers stay whole; no line ends with "=" where its value would have fitted after it.
+        #expect(lines.filter { $0.contains("⟨not loaded⟩") }.count == 2, "\(width)")
+        #expect(lines.contains { $0.contains("(was \"Adams\")") }, "\(width)")
+        let boxes = boxLines(stripANSI(out))
+        let top = boxes.firstIndex { $0.hasPrefix("┌") && $0.contains("Objects") } ?? 0
+        let cells = boxes[top + 1].split(separator: "│", omittingEmptySubsequences: false)
+        let inner = displayWidth(String(cells[cells.count - 2])) - 2
+        for (index, line) in lines.enumerated() where line.hasSuffix(" =") && index + 1 < lines.count {
+            let next = lines[index + 1].trimmingPrefix(while: { $0 == " " })
+            #expect(displayWidth(line) + 1 + displayWidth(String(next)) > inner, "\(width): \(line)")
+        }
+    }
+}

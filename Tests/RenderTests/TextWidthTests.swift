@@ -94,6 +94,35 @@ func displayWidthFollowsWcwidth(text: String, expected: Int) {
     #expect(wrap("\u{1B}[2ma · bc\u{1B}[0m", width: 3, breakingAfter: "·") == ["\u{1B}[2ma ·\u{1B}[0m", "\u{1B}[2mbc\u{1B}[0m"])
 }
 
+@Test func wrapNeverBreaksAfterAWordItIsToldToKeep() {
+    // "⟨not loaded⟩" is one marker: "⟨not" never ends a line, the two words move together.
+    let line = "  reportsTo = ⟨not loaded⟩"
+    #expect(wrap(line, width: 20, indent: 4) == ["  reportsTo = ⟨not", "    loaded⟩"])
+    #expect(wrap(line, width: 20, indent: 4, keepingAfter: ["⟨not"]) == ["  reportsTo =", "    ⟨not loaded⟩"])
+    #expect(wrap(line, width: 26, indent: 4, keepingAfter: ["⟨not"]) == [line])
+    // Kept words chain: "⟲ identity map" moves as one.
+    #expect(wrap("Employee#1  dirty  ⟲ identity map", width: 31, indent: 2, keepingAfter: ["⟲", "identity"])
+            == ["Employee#1  dirty", "  ⟲ identity map"])
+    // "(was" stays with the old value, in its colour.
+    #expect(wrap("a = \"new\" \u{1B}[33m(was \"old\")\u{1B}[0m", width: 14, indent: 2, keepingAfter: ["(was"])
+            == ["a = \"new\"", "  \u{1B}[33m(was \"old\")\u{1B}[0m"])
+}
+
+@Test func wrapCuttingInPlaceStartsAWordThatMustBeCutOnTheCurrentLine() {
+    let line = "  badge = \"ABCDEFGHIJKLMNOPQRSTUVWXYZ\""
+    // Without: the word goes alone to the next line, and is cut there all the same.
+    #expect(wrap(line, width: 20, indent: 4) == ["  badge =", "    \"ABCDEFGHIJKLMNO", "    PQRSTUVWXYZ\""])
+    #expect(wrap(line, width: 20, indent: 4, cuttingInPlace: true) == ["  badge = \"ABCDEFGHI", "    JKLMNOPQRSTUVWXY", "    Z\""])
+    // Less than half a continuation line left: it starts on the next line.
+    #expect(wrap("  employeesAsReportsTo = \"ABCDEFGHIJKLMNOPQRSTUVWXYZ\"", width: 30, indent: 4, cuttingInPlace: true)
+            == ["  employeesAsReportsTo =", "    \"ABCDEFGHIJKLMNOPQRSTUVWXY", "    Z\""])
+    // A word that fits a continuation line is not cut: it moves whole.
+    #expect(wrap("  lastName = \"Adams\"", width: 14, indent: 4, cuttingInPlace: true) == ["  lastName =", "    \"Adams\""])
+    // A dotted word still breaks after its dots first.
+    #expect(wrap("  email = \"andrew.adams@chinookcorp.com\"", width: 31, indent: 4, cuttingInPlace: true)
+            == ["  email = \"andrew.", "    adams@chinookcorp.com\""])
+}
+
 @Test func wrapKeepsColourBalancedOnEveryLine() {
     let lines = wrap("\u{1B}[33mone two three\u{1B}[0m", width: 7)
     #expect(lines == ["\u{1B}[33mone two\u{1B}[0m", "\u{1B}[33mthree\u{1B}[0m"])
