@@ -326,8 +326,9 @@ public enum CompletionEngine {
                           name.kind == .identifier else { return nil }
                     steps.append(.call(name.text))
                     index = open - 2
-                } else if current.kind == .number, token(index - 1)?.text == "#",
+                } else if [.number, .identifier, .string].contains(current.kind), token(index - 1)?.text == "#",
                           let entity = token(index - 2), entity.kind == .identifier {
+                    // `Author#1`, or a natural key: `Country#FR`, `Country#"New Zealand"`.
                     steps.append(.objectReference(entity: entity.text))
                     break
                 } else if current.kind == .identifier {

@@ -86,6 +86,9 @@ struct CandidateCase: CustomTestStringConvertible, Sendable {
     CandidateCase("Ghost.", []),
     // After an object: properties and associations; after a to-many association: add, remove, count.
     CandidateCase("Author#1.", authorMembers),
+    // A natural key's reference, a word or quoted text, is an object too.
+    CandidateCase("Author#ursula.", authorMembers),
+    CandidateCase("Author#\"Le Guin\".", authorMembers),
     CandidateCase("Book#2.author.", authorMembers),
     CandidateCase("Book#1.tags.", ["add", "count", "remove"]),
     CandidateCase("ursula.", authorMembers),
