@@ -210,7 +210,7 @@ public func pad(_ text: String, toWidth width: Int, alignment: Alignment = .left
 
 /// Word-wraps `text` to lines of at most `width` columns.
 ///
-/// Lines break at spaces; a word wider than the line is broken after a "." when it has one
+/// Lines break at spaces; a word wider than the line is broken after a "." or "(" when it has one
 /// (`Employee.` / `employeesAsReportsTo`), else cut. Continuation lines start with `indent`
 /// spaces (aligning them under the first line's content). Spaces inside a line are kept
 /// (alignment survives), spaces at a break are dropped. A newline in `text` starts a new line,
@@ -287,15 +287,16 @@ private func wrapLine(_ chars: [StyledCharacter], width: Int, indent: Int, separ
         }
         runs = glued
     }
-    // A word wider than a continuation line is split after its dots into pieces glued together
-    // (no space between them), so it breaks between the parts of a dotted name.
+    // A word wider than a continuation line is split after its dots (and an opening parenthesis)
+    // into pieces glued together (no space between them), so it breaks between the parts of a
+    // dotted name, or after `PlaylistTrack(`.
     var pieces: [(isSpace: Bool, items: [StyledCharacter])] = []
     for run in runs {
         guard !run.isSpace, widthOf(run.items) > width - indent else { pieces.append(run); continue }
         var piece: [StyledCharacter] = []
         for item in run.items {
             piece.append(item)
-            if item.character == "." { pieces.append((false, piece)); piece = [] }
+            if item.character == "." || item.character == "(" { pieces.append((false, piece)); piece = [] }
         }
         if !piece.isEmpty { pieces.append((false, piece)) }
     }

@@ -78,6 +78,9 @@ func displayWidthFollowsWcwidth(text: String, expected: Int) {
     #expect(wrap("see Employee.reportsTo", width: 20) == ["see", "Employee.reportsTo"])
     // No dot: cut as before.
     #expect(wrap("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
+    // A join table's columns break after its opening parenthesis.
+    #expect(wrap("join table PlaylistTrack(PlaylistId, TrackId)", width: 22, indent: 0)
+            == ["join table", "PlaylistTrack(", "PlaylistId, TrackId)"])
 }
 
 @Test func wrapBreakingAfterASeparatorKeepsEachPartWholeWhenItFits() {
