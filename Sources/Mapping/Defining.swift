@@ -115,7 +115,10 @@ extension Schema {
         while true {
             ready = readyEntities(decls, excluding: Set(excluded.keys))
             if wasDefined && !ready.contains(name) {
-                let p = decl.properties.first { $0.type.scalar == nil && !ready.contains($0.type.name.name) }
+                // The target that is missing, not one that only waits with this entity (Album,
+                // whose `tracks: [Track]` waits for the new Track).
+                let waiting = decl.properties.filter { $0.type.scalar == nil && !ready.contains($0.type.name.name) }
+                let p = waiting.first { entities[$0.type.name.name] == nil } ?? waiting.first
                 let target = p?.type.name.name ?? "another entity"
                 return failure([Diagnostic(.error, "\(name) is already defined, so it cannot wait for \(target)",
                                            at: p?.type.name.range ?? decl.name.range,

@@ -119,6 +119,10 @@ private func hints(_ source: String, after setup: String = "") -> [String] {
 @Test func redefinitionCannotWait() {
     #expect(problems("entity Book { title: String; publisher: Publisher }", after: "entity Book { title: String }")
             == ["1:41 error: Book is already defined, so it cannot wait for Publisher"])
+    // The missing entity is named, not a defined one that waits only because Book does.
+    #expect(problems("entity Book { title: String; author: Author?; publisher: Publisher? }",
+                     after: "entity Author { name: String; books: [Book] }\nentity Book { title: String; author: Author? }")
+            == ["1:58 error: Book is already defined, so it cannot wait for Publisher"])
 }
 
 @Test func redefinitionThatBreaksTheOtherSide() {

@@ -121,8 +121,9 @@ extension Workbench {
     /// database. On a database that numbers keys from a sequence, that number does not move.
     /// Once per session, as the other first-time explanations.
     func noteAssignedKey(of object: ManagedObject, into report: inout Report) {
-        guard session.shouldExplain("assigned key") else { return }
         let mapping = object.entity.mapping
+        let kind = object.entity.naturalKeys != nil ? "natural key" : mapping.columns[0].isAssignedKey ? "assigned key" : "given key"
+        guard session.shouldExplain(kind) else { return }
         let key = mapping.columns[0].name
         if object.entity.naturalKeys != nil {
             report.notes.append(Note(.pending, "\(object.ref): \(mapping.name) has a natural key, text that means something outside the database (a country code, an ISBN): the INSERT writes \(mapping.table).\(key) as given, and objects are found by it (\(object.ref))"))
