@@ -236,7 +236,7 @@ extension Session {
     /// unsaved changes and loaded associations (Rails' `reload`, SQLAlchemy's `refresh`).
     /// Returns the properties whose unsaved changes were dropped.
     public func reload(_ object: ManagedObject) throws -> [String] {
-        guard let id = object.id, object.state != .new else {
+        guard object.id != nil, object.state != .new else {
             throw ORMError("\(object.ref) is new: it has no row to reload from yet",
                            hint: pattern == .activeRecord ? "save it first (\(object.ref).save)" : "`save` first, then reload")
         }
@@ -247,7 +247,6 @@ extension Session {
         let dropped = changes(of: object).map(\.property)
         let info = object.entity
         var query = Query(entity: info.name, dsl: "\(object.ref).reload")
-        _ = id
         query.filter = .compare(.column(ColumnPath(entity: info.name, column: info.mapping.primaryKeyColumn, scalarType: info.naturalKeys == nil ? .int : .string)), "==", .value(object.keyValue))
         let rendered = dialect.render(QueryCompiler(schema: schema).select(query))
         let columnCount = info.mapping.columns.count

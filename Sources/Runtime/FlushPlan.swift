@@ -104,9 +104,8 @@ struct FlushPlan {
                 }
                 continue
             }
-            if let given = object.id {
+            if object.id != nil {
                 // The key was given: the INSERT writes it (see `UnitOfWork.flush`).
-                _ = given
                 params.insert(.value(object.keyValue), at: 0)
                 statements.append(PendingStatement(sql: info.insertWithKeySQL, params: params.map(shown),
                                                    reason: WriteCause.insert(of: object, entity: info.mapping.name).description))
@@ -178,7 +177,6 @@ extension UnitOfWork {
                 if let ref = object.pendingReferences[i] { return .idOf(ref) }
                 return .value(current[i])
             }
-            _ = id
             params.append(.value(object.keyValue))
             if let versionColumn { params.append(.value(original[versionColumn])) }
             var write = PlannedWrite(kind: .update, object: object, sql: dialect.render(update).sql, params: params,

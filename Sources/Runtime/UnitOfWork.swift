@@ -507,8 +507,7 @@ extension Session {
         let newValue: DatabaseValue? = target == nil ? .null : targetID.map { _ in target!.keyValue }   // nil: an id still to come
         let unchanged = object.state != .new && object.pendingReferences[fk] == nil && newValue != nil
             && object.value(ofColumn: fk) == newValue
-        if let target, let id = targetID {
-            _ = id
+        if let target, targetID != nil {
             assign(object, column: fk, value: target.keyValue, shown: target.ref)
         } else if let target {
             // (Not unchanged even when the column was NULL already: the new target's id is to come.)
