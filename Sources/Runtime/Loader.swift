@@ -119,7 +119,7 @@ extension Session {
                 layout = try columnLayout(row, info: info, selection: selection)
                 checked = true
             }
-            let (found, added) = info.identityMap.object(for: info.naturalKeys == nil ? row.int64(0) : info.handle(of: row, at: 0) ?? 0) {
+            let (found, added) = info.identityMap.object(for: info.handleOfKey(in: row)) {
                 let object = hydrate(row, info: info, layout: layout, columnCount: columnCount)
                 object.loadGroup = group
                 return object
@@ -469,7 +469,7 @@ extension Session {
             try log.withCause(query.dsl) {
                 try db.query(rendered.sql, rendered.arguments) { row in
                     rowCount += 1
-                    let rootID = info.naturalKeys == nil ? row.int64(0) : info.handle(of: row, at: 0) ?? 0
+                    let rootID = info.handleOfKey(in: row)
                     if rootID != lastRootID {
                         slot = levels[0].slot(for: root(of: row, id: rootID))
                         lastRootID = rootID
@@ -489,7 +489,7 @@ extension Session {
                 try db.query(rendered.sql, rendered.arguments) { row in
                     rowCount += 1
                     // The root.
-                    let rootID = info.naturalKeys == nil ? row.int64(0) : info.handle(of: row, at: 0) ?? 0
+                    let rootID = info.handleOfKey(in: row)
                     if rootID != lastRootID {
                         rowObjects[0] = root(of: row, id: rootID)
                         lastRootID = rootID

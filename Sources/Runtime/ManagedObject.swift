@@ -60,6 +60,13 @@ public final class EntityInfo {
         return naturalKeys.handle(of: text)
     }
 
+    /// The handle of a row's own key (its first column): the id itself, or its natural key's number.
+    @inline(__always)
+    func handleOfKey(in row: SessionRow) -> Int64 {
+        guard naturalKeys != nil else { return row.int64(0) }
+        return handle(of: row, at: 0) ?? 0
+    }
+
     /// The handle of the key in column `i` of a row (the row's key, or a foreign key pointing here).
     @inline(__always)
     func handle(of row: SessionRow, at i: Int) -> Int64? {

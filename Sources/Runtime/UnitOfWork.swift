@@ -709,6 +709,19 @@ extension Session {
             return ORMError("\(subject): the key \(dialect.name) drew from \(write.object.entity.table)'s sequence is taken (\(failedColumn) is the primary key): rows were inserted with keys given explicitly, which do not move the sequence",
                             hint: "move the sequence past the largest key (Rails' reset_pk_sequence!, Django's sqlsequencereset): :sql \(reset); nothing was saved")
         }
+        if constraint == .unique, let write, write.object.id != nil, columnName == write.object.entity.mapping.columns[0].name {
+            // A key given on insert (natural or assigned) that a row already has.
+            let object = write.object
+            let isInsert: Bool
+            switch write.cause {
+            case .newObject, .newObjectWithID, .newObjectWithKey: isInsert = true
+            default: isInsert = false
+            }
+            if isInsert {
+                return ORMError("\(subject): a row of \(object.entity.table) already has the key \(reportValue(object.keyValue).display) (\(failedColumn) is the primary key)",
+                                hint: "an insert does not update an existing row: give another key, or `rollback` to drop this insert and read the row with \(object.ref); nothing was saved")
+            }
+        }
         if constraint == .unique {
             var shown = ""
             var holder = ""

@@ -137,6 +137,12 @@ save
         d = try #require(wb.run("entity Currency { code: String; name: String; key(code) }").last?.diagnostics.first)
         #expect(d.message == #"key(code) over one text property is a natural key, which ORMLab declares as the key itself: id: String column("code")"#)
         #expect((d.line, d.column) == (1, 47))
+        // A key a row has, but the session did not load: the database refuses the INSERT.
+        runAll(wb, ":forget")
+        let taken = wb.run("insert Country(id: \"NZ\", name: \"Again\")\nsave")[1]
+        #expect(taken.diagnostics.first?.message == "cannot save Country#NZ: a row of country already has the key \"NZ\" (country.code is the primary key)")
+        #expect(taken.diagnostics.first?.hint == "an insert does not update an existing row: give another key, or `rollback` to drop this insert and read the row with Country#NZ; nothing was saved")
+        runAll(wb, "rollback")
         // Nothing of the refused commands is pending.
         #expect(runAll(wb, ":pending")[0].objects.isEmpty)
     }
