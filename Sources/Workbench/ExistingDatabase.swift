@@ -48,6 +48,8 @@ private struct PropertyDraft {
 struct ModelInference {
     /// Whether the database keeps a rowid beside every table (SQLite), for the note on a table without a key.
     var hasRowids = true
+    /// Whether CHAR(n) values come back padded with spaces to n (PostgreSQL; SQLite keeps the text as stored).
+    var padsFixedWidthText = false
     private let keywords = Set(Keyword.allCases.map(\.rawValue)).union(["id", "table", "column", "join", "key"])
     private let scalarNames = Set(ScalarType.allCases.map(\.rawValue))
 
@@ -162,6 +164,10 @@ struct ModelInference {
                 // A natural key (CHAR(2), VARCHAR): the objects are found by its text.
                 list.append(PropertyDraft(name: "id", type: "String", modifiers: keyModifiers))
                 model.notes.append("\(entity).id: \(shape.name).\(key) is \(keyColumn.type), a natural key: objects are found by its text (\(entity)#…), and every insert gives it")
+                let type = keyColumn.type.uppercased()
+                if padsFixedWidthText, type.hasPrefix("CHAR") || type.hasPrefix("NCHAR") || type.hasPrefix("BPCHAR") {
+                    model.notes.append("\(entity).id: \(keyColumn.type) pads a shorter key with spaces, and the database hands it back padded: a key stored as 'US' in a CHAR(3) reads as \(entity)#\"US \" (the comparison ignores the padding, the text does not)")
+                }
             } else if try !catalog.generatesValue(of: key, in: shape.name) {
                 // Nothing numbers the key: every insert gives it (an INSERT without it would
                 // fail, or on SQLite store NULL and hand back the rowid).
@@ -367,7 +373,7 @@ extension Workbench {
     /// the mapping follows the tables as they are. The report shows the model as DSL, a note
     /// per guess, and the mapping of every entity with the real names.
     func adoptInferredModel(into report: inout Report, fileDatabase: Bool) throws {
-        let model = try session.log.withoutRecordingPublic { try ModelInference(hasRowids: session.dialect.name == "SQLite").infer(from: session.database) }
+        let model = try session.log.withoutRecordingPublic { try ModelInference(hasRowids: session.dialect.name == "SQLite", padsFixedWidthText: session.dialect.name == "PostgreSQL").infer(from: session.database) }
         var adopted: [InferredModel.Entity] = []
         var failures: [String] = []
         for entity in model.entities {

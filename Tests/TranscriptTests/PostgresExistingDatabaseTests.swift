@@ -99,6 +99,7 @@ struct PostgresExistingDatabaseTests {
         #expect(notes.contains("table people: skipped, its columns Name and name differ only in case, which ORMLab's mapping takes for one column (as SQLite does); read it with :sql"))
         // A CHAR(2) key is a natural key: mapped, its objects found by their text.
         #expect(notes.contains("Country.id: countries.code is CHARACTER(2), a natural key: objects are found by its text (Country#…), and every insert gives it"))
+        #expect(notes.contains(#"Country.id: CHARACTER(2) pads a shorter key with spaces, and the database hands it back padded: a key stored as 'US' in a CHAR(3) reads as Country#"US " (the comparison ignores the padding, the text does not)"#))
         #expect(notes.contains { $0.hasPrefix("table logs: skipped, it has no primary key") })
         #expect(notes.contains { $0.hasPrefix("entity.ref references things(id), which is not an entity here") })
         #expect(notes.contains("Entity.tags: type INTEGER[] is an array, which ORMLab does not map to one value; read as String (its text form)"))
