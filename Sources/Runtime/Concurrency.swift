@@ -27,7 +27,10 @@ extension Session {
         let info = object.entity
         var current: DatabaseValue?
         if let column = info.versionColumn, object.id != nil {
-            let select = Select(columns: [.column(table: nil, name: info.mapping.columns[column].name)], from: info.table,
+            // (A joined class keeps its version in the table of the class that declares it.)
+            let name = info.mapping.columns[column].name
+            let table = info.inheritance == nil ? info.table : schema.storageTable(ofColumn: name, in: info.name)
+            let select = Select(columns: [.column(table: nil, name: name)], from: table,
                                 filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .value(object.keyValue)))
             let statement = dialect.render(select)
             try? log.withoutRecording { _ = try db.query(statement.sql, statement.arguments) { current = $0.value(0) } }

@@ -157,7 +157,12 @@ extension UnitOfWork {
             let changed = current.indices.filter { $0 > 0 && $0 != versionColumn && (current[$0] != original[$0] || object.pendingReferences[$0] != nil) }
             guard !changed.isEmpty, let id = object.id else { continue }
             if let parts = info.inheritance?.joinedParts {
-                var split = UnitOfWork.joinedUpdates(object, id: id, changed: changed, parts: parts, current: current, dialect: dialect)
+                let version = versionColumn.map { column -> (column: Int, expected: Int64) in
+                    if case .integer(let v) = original[column] { return (column, v) }
+                    return (column, 0)
+                }
+                var split = UnitOfWork.joinedUpdates(object, id: id, changed: changed, parts: parts, current: current,
+                                                     version: version, dialect: dialect)
                 for k in split.indices.dropLast() { split[k].kind = .part }
                 writes += split
                 continue

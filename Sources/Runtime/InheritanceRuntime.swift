@@ -195,24 +195,42 @@ extension UnitOfWork {
         return id
     }
 
-    /// joined: one UPDATE per table holding a changed column.
+    /// joined: one UPDATE per table holding a changed column. With `version` (optimistic
+    /// locking), the table holding it is updated too, even when none of its own columns changed:
+    /// it checks and increments the version for the whole object, and comes last (its write
+    /// carries the expected version the flush checks and sets).
     static func joinedUpdates(_ object: ManagedObject, id: Int64, changed: [Int], parts: [InheritanceWritePart],
-                              current: [DatabaseValue], dialect: any Dialect) -> [PlannedWrite] {
+                              current: [DatabaseValue], version: (column: Int, expected: Int64)?, dialect: any Dialect) -> [PlannedWrite] {
         let info = object.entity
         var writes: [PlannedWrite] = []
+        var versioned: PlannedWrite?
         for part in parts {
             let here = changed.filter(part.columns.contains)
-            guard !here.isEmpty else { continue }
-            let update = Update(table: part.table, assignments: here.map { (info.mapping.columns[$0].name, SQLExpr.parameter) },
-                                filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .parameter))
+            let checksVersion = version.map { part.columns.contains($0.column) } ?? false
+            guard !here.isEmpty || checksVersion else { continue }
+            var assignments = here.map { (info.mapping.columns[$0].name, SQLExpr.parameter) }
+            var filter = SQLExpr.eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .parameter)
             var params: [PlannedValue] = here.map { i in
                 if let ref = object.pendingReferences[i] { return .idOf(ref) }
                 return .value(current[i])
             }
             params.append(.value(.integer(id)))
-            writes.append(PlannedWrite(kind: .update, object: object, sql: dialect.render(update).sql, params: params,
-                                       cause: .dirty(ref: object.ref, properties: here.map { info.mapping.columns[$0].property })))
+            if checksVersion, let version {
+                let name = info.mapping.columns[version.column].name
+                assignments.append((name, .binary(.column(table: nil, name: name), "+", .raw("1"))))
+                filter = .and([filter, .eq(.column(table: nil, name: name), .parameter)])
+                params.append(.value(.integer(version.expected)))
+            }
+            var write = PlannedWrite(kind: .update, object: object, sql: dialect.render(Update(table: part.table, assignments: assignments, filter: filter)).sql,
+                                     params: params, cause: .dirty(ref: object.ref, properties: here.map { info.mapping.columns[$0].property }))
+            if checksVersion, let version {
+                write.expectedVersion = version.expected
+                versioned = write
+            } else {
+                writes.append(write)
+            }
         }
+        if let versioned { writes.append(versioned) }
         return writes
     }
 

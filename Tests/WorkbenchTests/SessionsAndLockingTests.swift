@@ -246,3 +246,28 @@ import Testing
         runAll(wb, ":session A\ncommit\n:session B\nsave")
     }
 }
+
+/// `version` on a joined hierarchy: a change in the subclass's table still checks and increments
+/// the version in the root's table, so the second session's save is refused (it used to update
+/// car alone, and the lost update went through).
+@Test func versionIsCheckedForAJoinedClassWhoseChangeIsInItsOwnTable() throws {
+    let wb = try Workbench()
+    runAll(wb, """
+        entity Vehicle inheritance(joined) { name: String; version }
+        entity Car : Vehicle { doors: Int }
+        insert Car(name: "Golf", doors: 5)
+        save
+        Car#1.doors
+        :session B
+        Car#1.doors = 3
+        """)
+    let first = try #require(wb.run("save").first)
+    #expect(dataSQL(first) == [#"UPDATE "car" SET "doors" = ? WHERE "id" = ?"#,
+                               #"UPDATE "vehicle" SET "version" = "version" + 1 WHERE "id" = ? AND "version" = ?"#])
+    #expect(first.objects.first.flatMap { value($0, "version") } == .integer(2))
+    runAll(wb, ":session A\nCar#1.doors = 4")
+    let stale = try #require(wb.run("save").first)
+    #expect(!stale.ok)
+    #expect(stale.diagnostics.first?.message == "stale object: Car#1 was changed by another session since this session read it: expected version 1, the row has version 2")
+    #expect(stale.sql.map(\.sql).last == "ROLLBACK")
+}
