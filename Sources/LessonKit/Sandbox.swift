@@ -119,7 +119,9 @@ extension Sandbox {
         return try Workbench(databasePath: connectionString(server, schema: schema))
     }
 
-    /// Drops the schemas this process made for lesson sandboxes (at the end of a verification).
+    /// Drops the schemas this process made for lesson sandboxes (at the end of a verification,
+    /// and when an interactive session ends). A sandbox left in a transaction holds locks on its
+    /// tables: the DROP waits at most two seconds for them, and leaves the schema otherwise.
     public static func dropPostgresSchemas() {
         let schemas = schemasLock.withLock { () -> [(server: String, schema: String)] in
             defer { createdSchemas = [] }
@@ -127,6 +129,7 @@ extension Sandbox {
         }
         for (server, schema) in schemas {
             let admin = schemasLock.withLock { admins[server] }
+            try? admin?.session.database.execute("SET lock_timeout = '2s'")
             try? admin?.session.database.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
         }
     }

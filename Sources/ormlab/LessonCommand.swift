@@ -148,6 +148,13 @@ func makeLessonRunner(library: LessonLibrary, home: Workbench) -> LessonRunner {
 /// runner's hooks: commands go to the lesson's sandbox and every report is checked.
 /// `start` runs first (after the REPL's banner): `ormlab lesson ID` starts its lesson there.
 func runInteractively(runner: LessonRunner, output: Output, start: (() -> Void)? = nil) throws {
+    // A lesson run on PostgreSQL made its sandboxes as schemas of the server: not left behind.
+    // (Rolled back first: a sandbox's open transaction, a lock lesson's session B, would hold
+    // locks the DROP waits for.)
+    defer {
+        runner.workbench.rollBackOpenTransactions()
+        Sandbox.dropPostgresSchemas()
+    }
     if isatty(STDIN_FILENO) == 1 {
         // A page is printed when the run ends, which a typed session does not.
         if output.format == .html {
