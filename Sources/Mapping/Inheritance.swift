@@ -293,6 +293,14 @@ extension Schema {
                 }
             }
         }
+        // A subclass's discriminator lives in the root's table, whose DEFAULT names the root: the
+        // pane shows the table's default, and the value this class's rows get.
+        if let member = hierarchy[entity], member.parent != nil, member.strategy != .concrete, let root = entities[member.root],
+           let i = facts.columns.firstIndex(where: { $0.column == Self.discriminatorColumn }),
+           let rootDefault = root.columns.first(where: { $0.name == Self.discriminatorColumn })?.defaultValue {
+            facts.columns[i].constraints = facts.columns[i].constraints.map { $0.hasPrefix("DEFAULT ") ? "DEFAULT " + sqlLiteral(rootDefault) : $0 }
+            facts.columns[i].constraints.append("('\(entity)' in \(entity)'s rows)")
+        }
         guard let member = hierarchy[entity], member.strategy == .single, let root = entities[member.root] else { return }
         let rootColumns = Set(root.columns.map(\.name))
         for i in facts.columns.indices where !rootColumns.contains(facts.columns[i].column) {

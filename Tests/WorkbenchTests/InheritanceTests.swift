@@ -366,3 +366,16 @@ private func refs(_ report: Report) -> [String] { report.objects.map(\.ref) }
         #expect(try scalar(wb, "SELECT COUNT(*) FROM vehicle") == "2")
     }
 }
+
+/// A subclass's Mapping pane states the table's real DEFAULT of the discriminator (the root's
+/// name, as the CREATE TABLE says), and the value this class's rows get; it used to claim
+/// DEFAULT 'Car', which no table has.
+@Test func aSubclassShowsTheDiscriminatorDefaultTheTableHas() throws {
+    for strategy in ["single", "joined"] {
+        let wb = try Workbench()
+        let reports = runAll(wb, "entity Vehicle inheritance(\(strategy)) { name: String }\nentity Car : Vehicle { doors: Int }")
+        #expect(dataSQL(reports[0]).first?.contains(#""type" TEXT NOT NULL DEFAULT 'Vehicle'"#) == true)
+        let car = try #require(reports[1].mapping.first { $0.entity == "Car" })
+        #expect(car.columns.first { $0.column == "type" }?.constraints == ["NOT NULL", "DEFAULT 'Vehicle'", "('Car' in Car's rows)"])
+    }
+}
