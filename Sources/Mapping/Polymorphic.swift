@@ -130,7 +130,15 @@ extension Schema {
     func polymorphicFacts(_ a: PolymorphicAssociation, in mapping: EntityMapping) -> AssociationFacts {
         switch a.kind {
         case .belongsTo:
-            let tables = a.targets.map { "\(tableName(forEntity: $0)).\(primaryKeyColumn(ofEntity: $0))" }
+            // Classes of one single-table hierarchy share a table: named once, with its classes.
+            var tables: [String] = []
+            var classes: [String: [String]] = [:]
+            for target in a.targets {
+                let key = "\(tableName(forEntity: target)).\(primaryKeyColumn(ofEntity: target))"
+                if classes[key] == nil { tables.append(key) }
+                classes[key, default: []].append(target)
+            }
+            tables = tables.map { key in classes[key]!.count > 1 ? "\(key) (\(classes[key]!.joined(separator: " or ")) rows)" : key }
             return AssociationFacts(name: a.name, kind: a.kind.rawValue, target: a.targets.joined(separator: " | "),
                                     storage: "\(mapping.table).\(a.typeColumn) + \(mapping.table).\(a.idColumn) → \(tables.joined(separator: " or ")) (no foreign key)",
                                     details: [a.isOptional ? "optional" : "required"] + a.tradeOffs)

@@ -198,3 +198,19 @@ import Testing
         #expect(saved[2].objects.isEmpty)
     }
 }
+
+/// Targets that are classes of one single-table hierarchy share its table: the Mapping pane names
+/// it once, with the classes whose rows it holds (it said "vehicle.id or vehicle.id").
+@Test func polymorphicTargetsSharingATableAreNamedOnce() throws {
+    let wb = try Workbench()
+    let reports = runAll(wb, """
+        entity Photo { url: String }
+        entity Vehicle inheritance(single) { name: String }
+        entity Car : Vehicle { doors: Int }
+        entity Truck : Vehicle { load: Int }
+        entity Comment { body: String; subject: Car | Truck | Photo }
+        """)
+    let comment = try #require(reports[4].mapping.first { $0.entity == "Comment" })
+    #expect(comment.associations.first { $0.name == "subject" }?.storage
+            == "comment.subject_type + comment.subject_id → vehicle.id (Car or Truck rows) or photo.id (no foreign key)")
+}
