@@ -54,15 +54,25 @@ extension Session {
             let current = object.values
             let changed = current.indices.filter { $0 > 0 && $0 < original.count && current[$0] != original[$0] }
             guard !changed.isEmpty else { continue }
-            let select = Select(columns: changed.map { .column(table: nil, name: info.mapping.columns[$0].name) }, from: info.table,
-                                filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .value(object.keyValue)))
-            let statement = dialect.render(select)
-            var row: [DatabaseValue] = []
-            try? log.withoutRecording { _ = try db.query(statement.sql, statement.arguments) { r in row = changed.indices.map { r.value($0) } } }
-            guard row.count == changed.count else { continue }
-            for (k, column) in changed.enumerated() where row[k] != original[column] {
-                let property = info.mapping.columns[column].property
-                addNote(Note(.lostUpdate, "lost update: this save overwrites \(object.ref).\(property) = \(reportValue(row[k]).display), which another session saved after this session read \(reportValue(original[column]).display); this session never saw it and writes \(reportValue(current[column]).display), so the other session's change is lost. A `version` property makes this save fail instead (optimistic locking)"))
+            // One SELECT per table holding a changed column (a joined class's columns live in
+            // several; every other entity's in one).
+            var byTable: [(table: String, columns: [Int])] = []
+            for column in changed {
+                let name = info.mapping.columns[column].name
+                let table = info.inheritance == nil ? info.table : schema.storageTable(ofColumn: name, in: info.name)
+                if let i = byTable.firstIndex(where: { $0.table == table }) { byTable[i].columns.append(column) } else { byTable.append((table, [column])) }
+            }
+            for (table, columns) in byTable {
+                let select = Select(columns: columns.map { .column(table: nil, name: info.mapping.columns[$0].name) }, from: table,
+                                    filter: .eq(.column(table: nil, name: info.mapping.primaryKeyColumn), .value(object.keyValue)))
+                let statement = dialect.render(select)
+                var row: [DatabaseValue] = []
+                try? log.withoutRecording { _ = try db.query(statement.sql, statement.arguments) { r in row = columns.indices.map { r.value($0) } } }
+                guard row.count == columns.count else { continue }
+                for (k, column) in columns.enumerated() where row[k] != original[column] {
+                    let property = info.mapping.columns[column].property
+                    addNote(Note(.lostUpdate, "lost update: this save overwrites \(object.ref).\(property) = \(reportValue(row[k]).display), which another session saved after this session read \(reportValue(original[column]).display); this session never saw it and writes \(reportValue(current[column]).display), so the other session's change is lost. A `version` property makes this save fail instead (optimistic locking)"))
+                }
             }
         }
     }

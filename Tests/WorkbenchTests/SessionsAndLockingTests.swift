@@ -271,3 +271,29 @@ import Testing
     #expect(stale.diagnostics.first?.message == "stale object: Car#1 was changed by another session since this session read it: expected version 1, the row has version 2")
     #expect(stale.sql.map(\.sql).last == "ROLLBACK")
 }
+
+/// A joined class's lost update is named too, whichever table the property lives in (the check
+/// read every changed column from the subclass's table and failed silently for inherited ones).
+@Test func theLostUpdateOfAJoinedClassIsNamedInEitherTable() throws {
+    let wb = try Workbench()
+    runAll(wb, """
+        entity Vehicle inheritance(joined) { name: String }
+        entity Car : Vehicle { doors: Int }
+        insert Car(name: "Golf", doors: 5)
+        save
+        Car#1.name
+        :session B
+        Car#1.name = "Polo"
+        Car#1.doors = 3
+        save
+        :session A
+        Car#1.name = "Up"
+        Car#1.doors = 2
+        """)
+    let save = try #require(wb.run("save").first)
+    expectOK(save)
+    let notes = save.notes.filter { $0.kind == .lostUpdate }.map(\.message)
+    #expect(notes.count == 2)
+    #expect(notes.contains { $0.hasPrefix("lost update: this save overwrites Car#1.name = \"Polo\"") })
+    #expect(notes.contains { $0.hasPrefix("lost update: this save overwrites Car#1.doors = 3") })
+}
