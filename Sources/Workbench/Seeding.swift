@@ -32,13 +32,12 @@ extension Workbench {
         guard count <= maxSeedRows else {
             throw EvalError("at most \(maxSeedRows) rows per :seed", at: range, hint: "seed in several steps if you need more")
         }
-        // Seeding numbers its rows and picks parents by integer id; a text key means something
-        // the faker cannot invent (a country code), so such entities are seeded by hand.
-        let textKeys = [info.name] + info.mapping.associations.filter { $0.kind == .belongsTo || $0.kind == .manyToMany }.map(\.target)
-        if let natural = textKeys.first(where: { session.schema.entity($0)?.columns.first?.holdsTextKey == true }) {
-            throw EvalError(natural == info.name ? "\(info.name) has a natural key (text), which :seed cannot invent"
-                                                 : "\(info.name) points at \(natural), which has a natural key (text): :seed picks parents by integer id", at: range,
-                            hint: "insert \(natural) rows with their keys, insert \(natural)(id: \"…\", …); :seed works for entities with integer ids")
+        // Seeding numbers its rows; a text key means something the faker cannot invent (a
+        // country code), so such an entity is filled by hand. (Rows pointing at one are seeded:
+        // they pick among the keys its table has.)
+        if info.naturalKeys != nil {
+            throw EvalError("\(info.name) has a natural key (text), which :seed cannot invent", at: range,
+                            hint: "insert \(info.name) rows with their keys, insert \(info.name)(id: \"…\", …); entities pointing at \(info.name) can then be seeded")
         }
         let plan = try SeedPlan(info: info, count: count, workbench: self, range: range)
         try plan.run(into: &report, workbench: self)
@@ -53,8 +52,9 @@ struct SeedPlan {
     /// How one column of the table gets its values.
     enum Filler {
         case scalar(FakeData.Kind, unique: Bool, optional: Bool)
-        /// A belongs-to: ids of existing parent rows (for a unique foreign key, each used once).
-        case parent(ids: [Int64], optional: Bool, unique: Bool)
+        /// A belongs-to: keys of existing parent rows (ids, or a natural key's texts; for a
+        /// unique foreign key, each used once).
+        case parent(keys: [DatabaseValue], optional: Bool, unique: Bool)
         /// A belongs-to pointing at the seeded entity itself: earlier rows of this table.
         case selfReference(optional: Bool)
         /// A polymorphic belongs-to's type column: one of the targets that has rows, and one of
@@ -69,7 +69,8 @@ struct SeedPlan {
         var association: Association
         var table: String
         var sql: String
-        var targetIDs: [Int64]
+        /// The other side's keys (ids, or a natural key's texts).
+        var targetKeys: [DatabaseValue]
     }
 
     let mapping: EntityMapping
@@ -158,7 +159,7 @@ struct SeedPlan {
                     continue
                 }
                 guard let parent = schema.entity(target) else { continue }
-                var ids: [Int64] = []
+                var ids: [DatabaseValue] = []
                 let foreignKey = SQLExpr.column(table: nil, name: column.name)
                 // A unique foreign key: only the parents no row points at yet.
                 let query = column.isUnique
@@ -167,7 +168,7 @@ struct SeedPlan {
                                                     Select(columns: [foreignKey], from: table, filter: .isNull(foreignKey, negated: true))))
                     : idQuery(of: parent.table, key: parent.primaryKeyColumn)
                 _ = try log.withCause(cause + ": ids of \(target) for \(association)") {
-                    try db.query(query.sql, query.arguments) { row in ids.append(row.int64(0)) }
+                    try db.query(query.sql, query.arguments) { row in ids.append(row.value(0)) }
                 }
                 if !column.isNullable {
                     if ids.isEmpty && !column.isUnique {
@@ -183,23 +184,23 @@ struct SeedPlan {
                 } else if column.isUnique && ids.count < count {
                     notes.append("\(mapping.name).\(association) is unique: only \(ids.count) row\(ids.count == 1 ? " gets" : "s get") a \(target), the rest stay nil")
                 }
-                fillers.append(.parent(ids: ids, optional: column.isNullable, unique: column.isUnique))
+                fillers.append(.parent(keys: ids, optional: column.isNullable, unique: column.isUnique))
             }
         }
         // Many-to-many: link each new row to 0–3 rows of the other side, when it has rows.
         for association in mapping.associations where association.kind == .manyToMany {
             guard let jt = association.joinTable, let target = schema.entity(association.target) else { continue }
-            var ids: [Int64] = []
+            var ids: [DatabaseValue] = []
             _ = try log.withCause(cause + ": ids of \(association.target) for \(association.name)") {
-                let query = idQuery(of: target.table)
-                try db.query(query.sql, query.arguments) { row in ids.append(row.int64(0)) }
+                let query = idQuery(of: target.table, key: target.primaryKeyColumn)
+                try db.query(query.sql, query.arguments) { row in ids.append(row.value(0)) }
             }
             if ids.isEmpty {
                 notes.append("\(association.target) has no rows yet, so no \(jt.name) links: :seed \(association.target) 20, then seed \(mapping.name) again to link them")
                 continue
             }
             let sql = dialect.render(Insert(table: jt.name, columns: [jt.ownerColumn, jt.targetColumn], values: [.parameter, .parameter])).sql
-            links.append(Link(association: association, table: jt.name, sql: sql, targetIDs: ids))
+            links.append(Link(association: association, table: jt.name, sql: sql, targetKeys: ids))
         }
     }
 
@@ -222,7 +223,7 @@ struct SeedPlan {
         let sql = insertSQL(in: dialect)
         var rng = SplitMix64(seed: stableHash(mapping.name) ^ (UInt64(bitPattern: maxID) &* 0x9E37_79B9_7F4A_7C15))
         // Unique foreign keys hand out each parent once, in a shuffled order.
-        var uniqueParents: [Int: [Int64]] = [:]
+        var uniqueParents: [Int: [DatabaseValue]] = [:]
         for (i, filler) in fillers.enumerated() {
             if case .parent(var ids, _, true) = filler {
                 ids.shuffle(using: &rng)
@@ -261,7 +262,7 @@ struct SeedPlan {
         do {
             try log.suspendingRecording {
                 var values = [DatabaseValue](repeating: .null, count: columns.count)
-                var chosen = Set<Int64>()
+                var chosen = Set<DatabaseValue>()
                 var polymorphicID = DatabaseValue.null  // set by the type column, read by the id column after it
                 for n in 0..<count {
                     let serial = Int(maxID) + n + 1
@@ -274,13 +275,13 @@ struct SeedPlan {
                             } else {
                                 values[i] = FakeData.value(kind, unique: unique, serial: serial, persona: persona, rng: &rng)
                             }
-                        case .parent(let ids, let optional, let unique):
+                        case .parent(let keys, let optional, let unique):
                             if unique {
-                                values[i] = n < (uniqueParents[i]?.count ?? 0) ? .integer(uniqueParents[i]![n]) : .null
-                            } else if ids.isEmpty || (optional && rng.chance(0.1)) {
+                                values[i] = n < (uniqueParents[i]?.count ?? 0) ? uniqueParents[i]![n] : .null
+                            } else if keys.isEmpty || (optional && rng.chance(0.1)) {
                                 values[i] = .null
                             } else {
-                                values[i] = .integer(rng.pick(ids))
+                                values[i] = rng.pick(keys)
                             }
                         case .polymorphicType(let targets, let optional):
                             if targets.isEmpty || (optional && rng.chance(0.1)) {
@@ -321,14 +322,14 @@ struct SeedPlan {
                     for (l, link) in links.enumerated() {
                         chosen.removeAll(keepingCapacity: true)
                         for _ in 0..<rng.int(0...3) {
-                            let target = rng.pick(link.targetIDs)
+                            let target = rng.pick(link.targetKeys)
                             guard chosen.insert(target).inserted else { continue }
                             if copyKeys != nil {
-                                copiedLinks[l].append([.integer(id), .integer(target)])
+                                copiedLinks[l].append([.integer(id), target])
                             } else {
-                                try db.run(link.sql, [.integer(id), .integer(target)])
+                                try db.run(link.sql, [.integer(id), target])
                             }
-                            if linkCounts[l] == 0 { firstLink[l] = [.integer(id), .integer(target)] }
+                            if linkCounts[l] == 0 { firstLink[l] = [.integer(id), target] }
                             linkCounts[l] += 1
                         }
                     }
@@ -408,6 +409,7 @@ struct SeedPlan {
                                     rows: sample.map { row in
                                         [String(row.id)] + zip(columns, row.values).map { column, value in
                                             if case .foreignKey(_, let target) = column.role, case .integer(let id) = value { return "\(target)#\(id)" }
+                                            if case .foreignKey(_, let target) = column.role, case .text(let key) = value { return "\(target)#\(naturalKeyReference(key))" }
                                             return displayValue(value, type: column.scalarType, scale: column.decimalScale).display
                                         }
                                     }))

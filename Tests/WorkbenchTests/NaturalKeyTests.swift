@@ -147,6 +147,32 @@ save
         #expect(runAll(wb, ":pending")[0].objects.isEmpty)
     }
 
+    @Test func seedingPicksParentsAndLinkTargetsAmongTheirKeys() throws {
+        let wb = try Workbench()
+        runAll(wb, countries)
+        let seed = runAll(wb, ":seed City 200")[0]
+        #expect(dataSQL(seed).contains(#"SELECT "code" FROM "country" ORDER BY "code""#))
+        #expect(dataSQL(seed).contains(#"INSERT INTO "city" ("name", "country_id") VALUES (?, ?)"#))
+        // Every seeded city points at a country that exists (the foreign key holds its code).
+        let orphans = runAll(wb, #":sql SELECT COUNT(*) FROM "city" WHERE "country_id" NOT IN (SELECT "code" FROM "country")"#)[0]
+        #expect(orphans.blocks.contains { if case .table(_, _, let rows) = $0 { return rows == [["0"]] } else { return false } })
+        #expect(runAll(wb, "City.where(country == Country#NZ).count")[0].value.map { Int($0.display) ?? 0 }.map { $0 > 1 } == true)
+        // A many-to-many to a natural key links to its texts.
+        let other = try Workbench()
+        runAll(other, """
+            entity Tag { id: String; posts: [Post] }
+            entity Post { title: String; tags: [Tag] }
+            insert Tag(id: "sf")
+            insert Tag(id: "classic")
+            save
+            """)
+        let posts = runAll(other, ":seed Post 50")[0]
+        #expect(dataSQL(posts).contains(#"INSERT INTO "post_tag" ("post_id", "tag_id") VALUES (?, ?)"#))
+        let badLinks = runAll(other, #":sql SELECT COUNT(*) FROM "post_tag" WHERE "tag_id" NOT IN ('sf', 'classic')"#)[0]
+        #expect(badLinks.blocks.contains { if case .table(_, _, let rows) = $0 { return rows == [["0"]] } else { return false } })
+        #expect(runAll(other, "Tag#sf.posts")[0].objects.count > 0)
+    }
+
     @Test func aFileDatabaseWithNaturalKeysReopens() throws {
         try withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("countries.sqlite").path
