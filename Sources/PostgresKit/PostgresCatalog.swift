@@ -15,7 +15,7 @@ extension PostgresConnection: SchemaCatalog {
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
             WHERE i.indisprimary AND c.relname = $1 AND n.nspname = current_schema()
             ORDER BY k.ord
-            """, [.text(table)]).map { catalogText($0[0]) }
+            """, [.text(table)]).map { text($0[0]) }
     }
 
     /// One entry per column pair of each foreign key (a two-column key gives two), like SQLite's
@@ -32,14 +32,14 @@ extension PostgresConnection: SchemaCatalog {
             ORDER BY con.conname, k.ord
             """, [.text(table)]).map { row in
             let rule: String
-            switch catalogText(row[3]) {
+            switch text(row[3]) {
             case "c": rule = "CASCADE"
             case "n": rule = "SET NULL"
             case "d": rule = "SET DEFAULT"
             case "r": rule = "RESTRICT"
             default: rule = "NO ACTION"
             }
-            return ForeignKeyInfo(from: catalogText(row[0]), table: catalogText(row[1]), to: catalogText(row[2]), onDelete: rule)
+            return ForeignKeyInfo(from: text(row[0]), table: text(row[1]), to: text(row[2]), onDelete: rule)
         }
     }
 
@@ -58,14 +58,14 @@ extension PostgresConnection: SchemaCatalog {
             WHERE c.relname = $1 AND n.nspname = current_schema()
             ORDER BY ic.relname
             """, [.text(table)]).map { row in
-            IndexInfo(name: catalogText(row[0]), columns: catalogText(row[3]).split(separator: "\u{1F}").map(String.init),
+            IndexInfo(name: text(row[0]), columns: text(row[3]).split(separator: "\u{1F}").map(String.init),
                       isUnique: row[1] == .integer(1), isFromConstraint: row[2] == .integer(1),
                       isPartial: row[4] == .integer(1))
         }
     }
 
     public func viewNames() throws -> [String] {
-        try read("SELECT viewname::text FROM pg_views WHERE schemaname = current_schema() ORDER BY viewname").map { catalogText($0[0]) }
+        try read("SELECT viewname::text FROM pg_views WHERE schemaname = current_schema() ORDER BY viewname").map { text($0[0]) }
     }
 
     /// An identity column, or a default that draws from a sequence (SERIAL).
@@ -88,18 +88,8 @@ extension PostgresConnection: SchemaCatalog {
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relname = $1 AND n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
             """, [.text(table)]) {
-            types[catalogText(row[0])] = catalogText(row[1]).replacing(" WITHOUT TIME ZONE", with: "")
+            types[text(row[0])] = text(row[1]).replacing(" WITHOUT TIME ZONE", with: "")
         }
         return types
-    }
-}
-
-private func catalogText(_ value: DatabaseValue) -> String {
-    switch value {
-    case .text(let s): return s
-    case .integer(let i): return String(i)
-    case .real(let d): return String(d)
-    case .null: return ""
-    case .blob(let b): return String(decoding: b, as: UTF8.self)
     }
 }

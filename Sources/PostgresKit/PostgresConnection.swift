@@ -746,7 +746,8 @@ func appendCopyText(_ value: DatabaseValue, to buffer: inout [UInt8]) {
     }
 }
 
-private func text(_ value: DatabaseValue) -> String {
+/// A catalog or result value as text (the connection's catalog queries and PostgresCatalog's).
+func text(_ value: DatabaseValue) -> String {
     switch value {
     case .text(let s): return s
     case .integer(let i): return String(i)
