@@ -22,6 +22,31 @@ let hostileStrings = [
     "\u{2028}\u{FEFF}'\u{FF07}",
 ]
 
+/// Entities, properties and indexes named like SQL words (`drop`, `table`, `where`, `group`,
+/// `by`, `from`, `select`), written, linked and queried: the quoted-identifier tests run it on
+/// SQLite and on PostgreSQL.
+let sqlWordIdentifiersScript = """
+entity Drop { table: String unique; select: [Where]; index(table) }
+entity Where { from: Drop?; group: [Group]; unique index(from) }
+entity Group { by: String index; where: [Where] }
+insert Drop(table: "t")
+insert Where(from: Drop#1)
+insert Group(by: "b")
+save
+Group#1.where.add(Where#1)
+save
+Drop.where(select.any(group.any(by == "b"))).include(select.group).count
+"""
+
+/// Identifiers are lowercase in `sqlWordIdentifiersScript` and SQL keywords uppercase: once the
+/// quoted identifiers are cut out, no statement of the session has a lowercase letter left.
+func expectEveryIdentifierQuoted(_ reports: [Report], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    for statement in reports.flatMap(\.sql).map(\.sql) where !statement.hasSuffix(" flush") { // SAVEPOINT flush
+        let unquoted = statement.replacingOccurrences(of: #""[^"]*""#, with: "", options: .regularExpression)
+        #expect(!unquoted.contains { $0.isLowercase }, "\(statement)", sourceLocation: sourceLocation)
+    }
+}
+
 /// The commands the hostile-value tests run (on SQLite and on PostgreSQL), with `h` (a quoted
 /// DSL string) as every value: insert, where, like, in, assignment and a unique column.
 func hostileValueScript(_ h: String) -> String {
@@ -94,18 +119,7 @@ struct InjectionTests {
 
     @Test("identifiers that are SQL are quoted: tables, columns, foreign keys, join tables and indexes")
     func quotedIdentifiers() throws {
-        let reports = try run("""
-            entity Drop { table: String unique; select: [Where]; index(table) }
-            entity Where { from: Drop?; group: [Group]; unique index(from) }
-            entity Group { by: String index; where: [Where] }
-            insert Drop(table: "t")
-            insert Where(from: Drop#1)
-            insert Group(by: "b")
-            save
-            Group#1.where.add(Where#1)
-            save
-            Drop.where(select.any(group.any(by == "b"))).include(select.group).count
-            """)
+        let reports = try run(sqlWordIdentifiersScript)
         expectAllOK(reports)
         #expect(reports.flatMap(\.sql).map(\.sql).filter { $0.hasPrefix("CREATE") } == [
             #"CREATE TABLE "drop" ("id" INTEGER PRIMARY KEY, "table" TEXT NOT NULL UNIQUE)"#,
@@ -117,12 +131,7 @@ struct InjectionTests {
             #"CREATE TABLE "group_where" ("group_id" INTEGER NOT NULL REFERENCES "group"("id") ON DELETE CASCADE, "where_id" INTEGER NOT NULL REFERENCES "where"("id") ON DELETE CASCADE, PRIMARY KEY ("group_id", "where_id"))"#,
         ])
         #expect(reports.last?.value == .integer(1))
-        // Identifiers are lowercase here and SQL keywords uppercase: once the quoted identifiers
-        // are cut out, no statement of the session has a lowercase letter left.
-        for statement in reports.flatMap(\.sql).map(\.sql) where !statement.hasSuffix(" flush") { // SAVEPOINT flush
-            let unquoted = statement.replacingOccurrences(of: #""[^"]*""#, with: "", options: .regularExpression)
-            #expect(!unquoted.contains { $0.isLowercase }, "\(statement)")
-        }
+        expectEveryIdentifierQuoted(reports)
     }
 
     @Test("workbench commands with hostile arguments answer with diagnostics and change nothing", arguments: [

@@ -93,24 +93,10 @@ struct PostgresInjectionTests {
 
     @Test func identifiersThatAreSQLAreQuoted() throws {
         try withPostgresWorkbench(library: false) { wb in
-            let reports = wb.run("""
-                entity Drop { table: String unique; select: [Where]; index(table) }
-                entity Where { from: Drop?; group: [Group]; unique index(from) }
-                entity Group { by: String index; where: [Where] }
-                insert Drop(table: "t")
-                insert Where(from: Drop#1)
-                insert Group(by: "b")
-                save
-                Group#1.where.add(Where#1)
-                save
-                Drop.where(select.any(group.any(by == "b"))).include(select.group).count
-                """)
+            let reports = wb.run(sqlWordIdentifiersScript)
             expectAllOK(reports)
             #expect(reports.last?.value == .integer(1))
-            for statement in reports.flatMap(\.sql).map(\.sql) where !statement.hasSuffix(" flush") {
-                let unquoted = statement.replacingOccurrences(of: #""[^"]*""#, with: "", options: .regularExpression)
-                #expect(!unquoted.contains { $0.isLowercase }, "\(statement)")
-            }
+            expectEveryIdentifierQuoted(reports)
         }
     }
 

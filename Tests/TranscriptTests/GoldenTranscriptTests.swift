@@ -16,7 +16,8 @@ import Workbench
 
 /// The package root, found from this file's path.
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-private let recording = ProcessInfo.processInfo.environment["ORMLAB_RECORD"].map { !$0.isEmpty && $0 != "0" } ?? false
+/// ORMLAB_RECORD=1: the golden files (SQLite and PostgreSQL) are written, not compared.
+let recording = ProcessInfo.processInfo.environment["ORMLAB_RECORD"].map { !$0.isEmpty && $0 != "0" } ?? false
 
 /// One transcript: its script and where its golden output lives.
 struct TranscriptCase: CustomTestStringConvertible, Sendable {

@@ -14,8 +14,6 @@ private func value(_ object: ObjectSnapshot, _ name: String) -> ReportValue? {
     object.values.first { $0.name == name }?.value
 }
 
-private let recording = ProcessInfo.processInfo.environment["ORMLAB_RECORD"].map { !$0.isEmpty && $0 != "0" } ?? false
-
 /// A fresh schema holding the PostgreSQL Chinook-style fixture; dropped by `body`'s end.
 private func withChinookSchema(_ name: String, _ body: (String) throws -> Void) throws {
     let admin = try Workbench(databasePath: transcriptServer!)
@@ -121,21 +119,7 @@ struct PostgresExistingDatabaseTests {
             let script = root.appendingPathComponent("Tests/Transcripts/postgres/existing-database-chinook.orm")
             let golden = script.deletingPathExtension().appendingPathExtension("txt")
             let actual = try Transcript.run(script, databasePath: target).text
-            if recording {
-                try actual.write(to: golden, atomically: true, encoding: .utf8)
-                return
-            }
-            let expected = try String(contentsOf: golden, encoding: .utf8)
-            if actual != expected {
-                let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-                let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-                let line = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
-                Issue.record("""
-                    postgres/\(golden.lastPathComponent) differs at line \(line + 1):
-                      expected: \(line < e.count ? String(e[line]) : "<end>")
-                      actual:   \(line < a.count ? String(a[line]) : "<end>")
-                    """)
-            }
+            try matchPostgresGolden(actual, golden: golden, suite: "PostgresExistingDatabaseTests")
         }
     }
 }
