@@ -461,12 +461,19 @@ public final class ManagedObject: ManagedBuffer<ObjectHeader, DatabaseValue> {
     /// The primary key, once the row exists (or, for a key given on insert, once given): the
     /// integer id, or for a natural key its handle (see `NaturalKeyIndex`; SQL binds `keyValue`).
     public var id: Int64? {
-        if let id = integer(ofColumn: 0), entity.naturalKeys == nil { return id }
-        return entity.naturalKeys == nil ? nil : entity.handle(of: value(ofColumn: 0))
+        guard entity.naturalKeys != nil else { return integer(ofColumn: 0) }
+        return entity.handle(of: value(ofColumn: 0))
     }
 
     /// The key as SQL binds it: the integer id, or a natural key's text; NULL before it has one.
     public var keyValue: DatabaseValue { value(ofColumn: 0) }
+
+    /// The key a foreign key can hold now: nil while the object's INSERT is still to come, even
+    /// when its key was given (the pending reference is what orders that INSERT first).
+    var rowKey: DatabaseValue? {
+        guard state != .new, id != nil else { return nil }
+        return keyValue
+    }
 
     /// The handle of the object a foreign key column (`index`) points at, in `target`'s numbering.
     @inline(__always)

@@ -428,9 +428,8 @@ extension Session {
         info.newSerial += 1
         object.serial = info.newSerial
         for (i, target) in references {
-            // A new target waits for its INSERT even when its key was given: the pending
-            // reference is what orders the parent's INSERT before this one.
-            if target.state != .new, target.id != nil { object.setValue(target.keyValue, ofColumn: i) } else { object.pendingReferences[i] = target }
+            // A new target waits for its INSERT (see `rowKey`).
+            if let key = target.rowKey { object.setValue(key, ofColumn: i) } else { object.pendingReferences[i] = target }
             // (Most targets have no loaded association: one check, no mapping read.)
             if !target.associations.isEmpty { expireInverse(ofColumn: i, of: object, pointingAt: target) }
         }
@@ -502,13 +501,13 @@ extension Session {
                            hint: "assign another \(association.target), or declare it optional: \(association.name): \(association.target)?")
         }
         // The same target again changes nothing: no other side to expire either.
-        // A new target's row is still to come, even when its key was given (see `insert(_:references:)`).
-        let targetID = target.flatMap { $0.state == .new ? nil : $0.id }
-        let newValue: DatabaseValue? = target == nil ? .null : targetID.map { _ in target!.keyValue }   // nil: an id still to come
+        // A new target's row is still to come, even when its key was given (see `rowKey`).
+        let targetKey = target?.rowKey
+        let newValue: DatabaseValue? = target == nil ? .null : targetKey   // nil: a key still to come
         let unchanged = object.state != .new && object.pendingReferences[fk] == nil && newValue != nil
             && object.value(ofColumn: fk) == newValue
-        if let target, targetID != nil {
-            assign(object, column: fk, value: target.keyValue, shown: target.ref)
+        if let target, let targetKey {
+            assign(object, column: fk, value: targetKey, shown: target.ref)
         } else if let target {
             // (Not unchanged even when the column was NULL already: the new target's id is to come.)
             assign(object, column: fk, value: .null, shown: nil, explains: false)
