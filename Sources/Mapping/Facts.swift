@@ -112,7 +112,7 @@ extension Schema {
     /// What is known of a waiting entity: its scalar columns, and its associations as pending.
     private func waitingFacts(_ decl: EntityDecl, table: String, in dialect: any Dialect) -> EntityFacts {
         let key = decl.property(named: "id")
-        let textKey = key?.type.name.name == "String"
+        let textKey = decl.declaresTextKey
         var columns = [ColumnFacts(property: "id", column: key?.column?.name ?? "id",
                                    sqlType: dialect.columnTypeName(textKey ? .text : .integer),
                                    constraints: ["PRIMARY KEY"] + (textKey ? ["(natural key)"] : key?.isAssignedKey == true ? ["(assigned)"] : []))]

@@ -47,7 +47,7 @@ struct MappingBuilder {
 
     /// Whether `entity` is identified by a text key (`id: String`, a natural key).
     func hasTextKey(_ entity: String) -> Bool {
-        decls[entity]?.property(named: "id")?.type.name.name == "String"
+        decls[entity]?.declaresTextKey ?? false
     }
 
     private struct Key: Hashable {

@@ -318,8 +318,8 @@ extension Schema {
             SchemaChange(schema: self, diagnostics: [Diagnostic(.error, message, at: range, hint: hint)])
         }
         // A hierarchy numbers its objects across its tables: an integer key it generates.
-        if let key = decl.property(named: "id"), key.type.name.name == "String" || key.isAssignedKey {
-            return failure("\(name) is in an inheritance hierarchy, whose ids are numbered for the whole hierarchy, so its key cannot be \(key.isAssignedKey ? "assigned" : "natural (text)")",
+        if let key = decl.property(named: "id"), decl.declaresTextKey || key.isAssignedKey {
+            return failure("\(name) is in an inheritance hierarchy, whose ids are numbered for the whole hierarchy, so its key cannot be \(decl.declaresTextKey ? "natural (text)" : "assigned")",
                            at: key.range, hint: "remove the id line: every class of a hierarchy has the root's integer id")
         }
         // A cycle: Car : Car, or Vehicle : Car where Car already inherits from Vehicle.

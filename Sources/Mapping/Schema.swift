@@ -315,3 +315,8 @@ public enum NamingConvention: String, Sendable, Equatable, CaseIterable {
     case standard
     case rails
 }
+
+extension EntityDecl {
+    /// `id: String`: the entity is identified by a natural (text) key.
+    public var declaresTextKey: Bool { property(named: "id")?.type.name.name == "String" }
+}

@@ -90,8 +90,7 @@ struct ModelInference {
                 continue
             }
             if shape.primaryKey.count == 1, let key = shape.columns.first(where: { $0.name == shape.primaryKey[0] }) {
-                let textKey = !key.type.uppercased().contains("INT") && scalarType(declared: key.type) == ("String", nil)
-                if !key.type.uppercased().contains("INT") && !textKey {
+                if !key.type.uppercased().contains("INT") && !isNaturalKey(declared: key.type) {
                     model.notes.append("table \(shape.name): skipped, its key \(key.name) is \(key.type.isEmpty ? "untyped" : key.type), and ORMLab identifies objects by an integer id or by text (a natural key)")
                 } else if shape.columns.first?.name != key.name {
                     model.notes.append("table \(shape.name): skipped, its key \(key.name) is not its first column (ORMLab reads the key first)")
@@ -160,7 +159,7 @@ struct ModelInference {
             let key = shape.primaryKey[0]
             var keyModifiers = key != "id" ? ["column(\(quoted(key)))"] : []
             let keyColumn = shape.columns.first { $0.name == key }
-            if let keyColumn, !keyColumn.type.uppercased().contains("INT") {
+            if let keyColumn, isNaturalKey(declared: keyColumn.type) {
                 // A natural key (CHAR(2), VARCHAR): the objects are found by its text.
                 list.append(PropertyDraft(name: "id", type: "String", modifiers: keyModifiers))
                 model.notes.append("\(entity).id: \(shape.name).\(key) is \(keyColumn.type), a natural key: objects are found by its text (\(entity)#…), and every insert gives it")
@@ -342,6 +341,11 @@ struct ModelInference {
 
     /// The Swift type for a declared SQL type, by SQLite's own affinity rules where they decide
     /// (`NVARCHAR(20)` → String, `NUMERIC(10,2)` → Decimal), with a note when it is a guess.
+    /// A key column of a text type (CHAR(2), VARCHAR, TEXT): mapped as a natural key.
+    func isNaturalKey(declared: String) -> Bool {
+        !declared.uppercased().contains("INT") && scalarType(declared: declared) == ("String", nil)
+    }
+
     func scalarType(declared: String) -> (type: String, note: String?) {
         let t = declared.uppercased()
         if t.isEmpty { return ("String", "its column has no declared type; read as String (SQLite keeps whatever was stored)") }
