@@ -130,25 +130,8 @@ func maskTimes(_ block: Block) -> Block {
     @Test(arguments: TranscriptCase.all)
     func outputMatchesTheGoldenFile(_ transcript: TranscriptCase) throws {
         let actual = try Transcript.run(transcript.script).text
-        if recording {
-            try actual.write(to: transcript.golden, atomically: true, encoding: .utf8)
-            return
-        }
-        guard let expected = try? String(contentsOf: transcript.golden, encoding: .utf8) else {
-            Issue.record("no golden output at \(transcript.golden.path): run ORMLAB_RECORD=1 swift test --filter GoldenTranscriptTests")
-            return
-        }
-        if actual != expected {
-            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-            let line = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
-            Issue.record("""
-                \(transcript.testDescription) differs from \(transcript.golden.lastPathComponent) at line \(line + 1):
-                  expected: \(line < e.count ? String(e[line]) : "<end>")
-                  actual:   \(line < a.count ? String(a[line]) : "<end>")
-                (if the change is intended: ORMLAB_RECORD=1 swift test --filter GoldenTranscriptTests)
-                """)
-        }
+        try matchGolden(actual, golden: transcript.golden, shownAs: "\(transcript.testDescription) (\(transcript.golden.lastPathComponent))",
+                        suite: "GoldenTranscriptTests")
     }
 
     /// The README's shown output is cut from the transcripts: a block after
@@ -204,5 +187,30 @@ func maskTimes(_ block: Block) -> Block {
         }
         #expect(blocks >= 3, "the README shows at least three transcript blocks")
         if recording { try lines.joined(separator: "\n").write(to: readmeURL, atomically: true, encoding: .utf8) }
+    }
+}
+
+/// A transcript against its golden file: written when recording (ORMLAB_RECORD=1), else the
+/// first line that differs is the issue. `shownAs` names the file in the issue.
+func matchGolden(_ actual: String, golden: URL, shownAs: String, suite: String,
+                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+    if recording {
+        try actual.write(to: golden, atomically: true, encoding: .utf8)
+        return
+    }
+    guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
+        Issue.record("no golden output at \(golden.path): run ORMLAB_RECORD=1 swift test --filter \(suite)", sourceLocation: sourceLocation)
+        return
+    }
+    if actual != expected {
+        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
+        Issue.record("""
+            \(shownAs) differs at line \(line + 1):
+              expected: \(line < e.count ? String(e[line]) : "<end>")
+              actual:   \(line < a.count ? String(a[line]) : "<end>")
+            (if the change is intended: ORMLAB_RECORD=1 swift test --filter \(suite))
+            """, sourceLocation: sourceLocation)
     }
 }

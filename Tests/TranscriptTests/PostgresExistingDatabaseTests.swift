@@ -119,7 +119,7 @@ struct PostgresExistingDatabaseTests {
             let script = root.appendingPathComponent("Tests/Transcripts/postgres/existing-database-chinook.orm")
             let golden = script.deletingPathExtension().appendingPathExtension("txt")
             let actual = try Transcript.run(script, databasePath: target).text
-            try matchPostgresGolden(actual, golden: golden, suite: "PostgresExistingDatabaseTests")
+            try matchGolden(actual, golden: golden, shownAs: "postgres/\(golden.lastPathComponent)", suite: "PostgresExistingDatabaseTests")
         }
     }
 }

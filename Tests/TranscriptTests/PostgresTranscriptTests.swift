@@ -70,30 +70,6 @@ struct PostgresTranscriptTests {
         try admin.session.database.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)")
         defer { try? admin.session.database.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
         let actual = try Transcript.run(script, databasePath: connectionString(transcriptServer!, schema: schema)).text
-        try matchPostgresGolden(actual, golden: golden, suite: "PostgresTranscriptTests")
-    }
-}
-
-/// A PostgreSQL transcript against its golden file under Tests/Transcripts/postgres/: written
-/// when recording (ORMLAB_RECORD=1), else the first line that differs is the issue.
-func matchPostgresGolden(_ actual: String, golden: URL, suite: String,
-                         sourceLocation: SourceLocation = #_sourceLocation) throws {
-    if recording {
-        try actual.write(to: golden, atomically: true, encoding: .utf8)
-        return
-    }
-    guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
-        Issue.record("no golden output at \(golden.path): run ORMLAB_RECORD=1 swift test --filter \(suite)", sourceLocation: sourceLocation)
-        return
-    }
-    if actual != expected {
-        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        let line = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
-        Issue.record("""
-            postgres/\(golden.lastPathComponent) differs at line \(line + 1):
-              expected: \(line < e.count ? String(e[line]) : "<end>")
-              actual:   \(line < a.count ? String(a[line]) : "<end>")
-            """, sourceLocation: sourceLocation)
+        try matchGolden(actual, golden: golden, shownAs: "postgres/\(golden.lastPathComponent)", suite: "PostgresTranscriptTests")
     }
 }
